@@ -1,0 +1,145 @@
+"""The message catalogue: every issue code the toolkit emits, in one place.
+
+Each entry carries its severity, a short Chinese title, a message template and a
+fix hint. Messages are rendered only from here so that they stay consistent and
+short enough to fit in a cell note. Template fields: ``{column}`` (the column's
+label as the sheet shows it), ``{value}`` (what was typed), ``{expected}`` (what
+to type) and code-specific fields named in ``fields``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "notice"]
+
+SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "notice": "提示"}
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    severity: Severity
+    title: str
+    template: str
+    hint: str
+    scope: Literal["file", "sheet", "row", "cell", "cross"] = "cell"
+
+
+_CODES = [
+    # --- the file as a whole -------------------------------------------------
+    Code("file-not-found", "error", "文件不存在", "找不到文件“{value}”。", "检查路径是否写对。", "file"),
+    Code("file-unreadable", "error", "文件无法打开", "文件无法读取（{detail}）。",
+         "关闭正在使用它的程序，或把文件复制到本机后再试。", "file"),
+    Code("not-a-file", "error", "不是文件", "“{value}”是文件夹或特殊文件，不是工作簿。",
+         "把工作簿本身放进收集文件夹。", "file"),
+    Code("link-outside", "error", "链接指向别处", "“{value}”是指向收集文件夹以外的快捷链接，未读取。",
+         "把真正的工作簿复制进收集文件夹。", "file"),
+    Code("file-empty", "error", "空文件", "文件是空的（0 字节）。", "请对方重新发送完整的文件。", "file"),
+    Code("not-a-workbook", "error", "不是 Excel 工作簿", "文件不是 .xlsx 工作簿（{detail}）。",
+         "用 Excel 或 WPS 打开后“另存为”Excel 工作簿（*.xlsx）再提交。", "file"),
+    Code("old-xls", "error", "旧版 .xls 格式", "文件是旧版 Excel 97-2003（.xls）格式。",
+         "用 Excel 或 WPS 打开，点“文件→另存为”，类型选“Excel 工作簿（*.xlsx）”。", "file"),
+    Code("wps-et", "error", "WPS 表格格式", "文件是 WPS 表格（.et）格式。",
+         "在 WPS 中点“文件→另存为”，类型选“Excel 工作簿（*.xlsx）”。", "file"),
+    Code("file-encrypted", "error", "文件设了密码", "文件设有打开密码（已加密），无法读取。",
+         "打开文件后在“文件→信息→保护工作簿”中清除密码，另存为不加密的 .xlsx 再提交。", "file"),
+    Code("file-corrupt", "error", "文件已损坏", "文件已损坏或不完整（{detail}）。",
+         "请对方用 Excel 或 WPS 打开确认无误后重新发送；微信/QQ 传输中断也会造成这种情况。", "file"),
+    Code("file-too-large", "error", "文件异常庞大", "文件内容异常（{detail}），为安全起见拒绝读取。",
+         "登记簿正常只有几百 KB；请用标准模板重新填写后提交。", "file"),
+    Code("xml-entities", "error", "文件含可疑内容", "文件内部含有 DTD/实体定义（{detail}），为安全起见拒绝读取。",
+         "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交。", "file"),
+    Code("sheet-too-large", "error", "工作表范围异常", "工作表“{sheet}”声称使用到 {detail}，远超登记簿可能的大小，为安全起见拒绝读取。",
+         "删除表格下方和右侧的多余内容，另存后再提交。", "file"),
+    Code("reader-crashed", "error", "读取时出错", "读取这个文件时出错（{detail}）。",
+         "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交；仍不行请把文件交给技术人员。", "file"),
+    Code("formula-no-value", "error", "公式没有计算结果", "{column}是公式“{value}”，但文件里没有它的计算结果。",
+         "用 Excel 或 WPS 打开文件、保存一次（会算出结果），或直接填写数值。", "cell"),
+    Code("no-standard-sheet", "error", "没有登记簿工作表", "工作簿里没有名为“联户卡”或“联户日记”的工作表（现有：{detail}）。",
+         "用标准模板填写，或把工作表改名为“联户卡”“联户日记”。", "file"),
+    Code("totals-workbook", "notice", "汇总表", "这是一个汇总表（{detail}），按汇总表读取。", "无需处理。", "file"),
+    Code("mixed-inputs", "error", "登记簿与汇总表混在一起", "同时提供了登记簿和汇总表，无法一起汇总（汇总表：{detail}）。",
+         "登记簿汇总成乡镇汇总表；再把各乡镇的汇总表单独放一起汇总到县。", "file"),
+    Code("bad-totals-sheet", "error", "汇总表格式不对", "汇总表“汇总”工作表{detail}。",
+         "使用本工具生成的汇总表，不要删改表头。", "file"),
+    Code("other-template-version", "warning", "模板版本不同", "工作簿记录的标准版本是“{value}”，本工具按第 {expected} 版读取。",
+         "下载最新模板重新填写，或确认各列与填表说明一致。", "file"),
+    # --- a sheet ---------------------------------------------------------------
+    Code("no-header", "error", "找不到表头", "工作表“{sheet}”前 10 行里找不到表头（应有“{expected}”等列名）。",
+         "把列名放在表格顶部一行，列名按填表说明书写。", "sheet"),
+    Code("missing-column", "error", "缺少必填列", "工作表“{sheet}”缺少必填列“{column}”。",
+         "在表头加上“{column}”这一列并填好。", "sheet"),
+    Code("unknown-column", "warning", "多余的列", "“{value}”不是标准中的列，这一列的内容不会被读取。",
+         "如需保留，写在“备注”列；列名写错的请按填表说明改正。", "sheet"),
+    Code("duplicate-column", "warning", "列重复", "“{column}”列出现了两次，只读取第一列（{expected}）。",
+         "删除重复的列。", "sheet"),
+    # --- a row -----------------------------------------------------------------
+    Code("totals-row", "notice", "合计行已跳过", "第 {row} 行是合计行（“{value}”），不计入汇总。",
+         "无需处理；汇总由工具自动计算。", "row"),
+    Code("card-excluded", "notice", "所属联户卡未计入", "卡号“{value}”的联户卡有错误未计入汇总，这条日记也不计入。",
+         "先改正该联户卡的错误。", "row"),
+    # --- a cell ----------------------------------------------------------------
+    Code("required", "error", "必填项为空", "“{column}”是必填项，不能为空。", "请填写{column}，例如：{expected}。"),
+    Code("bad-date", "error", "日期无法识别", "“{column}”填的是“{value}”，不是有效日期。",
+         "日期写成 2010-9-6 或 2010年9月6日。"),
+    Code("future-date", "error", "日期在将来", "“{column}”是 {value}，晚于今天。", "填写实际联系的日期。"),
+    Code("bad-number", "error", "不是数字", "“{column}”填的是“{value}”，不是数字。",
+         "只填数字，例如 {expected}（可以带单位“元”“次”“件”）。"),
+    Code("not-whole", "error", "应为整数", "“{column}”填的是“{value}”，应为整数。", "填写整数，例如 {expected}。"),
+    Code("out-of-range", "error", "数值超出范围", "“{column}”是 {value}，应在 {expected} 之间。", "改为 {expected} 之间的数。"),
+    Code("bad-choice", "error", "不在可选项中", "“{column}”填的是“{value}”，不是可选项。", "从下拉列表中选：{expected}。"),
+    Code("bad-yesno", "error", "应填是或否", "“{column}”填的是“{value}”，应填“是”或“否”。", "填“是”或“否”（也可以写 √ 或 ×）。"),
+    Code("bad-id-number", "error", "身份证号不对", "“{column}”{detail}。",
+         "核对身份证号，共 18 位，最后一位可以是 X；单元格设为文本后再输入。"),
+    Code("bad-phone", "warning", "电话号码不像", "“{column}”填的是“{value}”，不像 11 位手机号或带区号的固定电话。",
+         "手机写 11 位，如 13912345678；固定电话带区号，如 0936-1234567。"),
+    Code("unusual-pairing", "warning", "联系人与联系户类型不对应", "{detail}联系“{value}”，与“三联”要求不一致（应联系{expected}）。",
+         "确认类型是否填对；确属特殊安排可忽略。"),
+    Code("income-expected", "warning", "缺少基期收入", "经济落后户应填写“{column}”。", "填写结对时的人均纯收入（元），例如 2500。"),
+    Code("conversion-not-applicable", "warning", "转化只适用于思想保守户", "“{column}”只对思想保守户有意义，这户是{detail}。",
+         "非思想保守户请把“{column}”留空。"),
+    Code("not-on-roster", "error", "不在名册中", "“{column}”填的是“{value}”，不在乡镇名册中。", "按名册填写，可选：{expected}。"),
+    Code("before-link-date", "warning", "日期早于结对日期", "“{column}”是 {value}，早于这张联户卡的结对日期 {expected}。",
+         "核对日期是否写错。"),
+    Code("name-mismatch", "warning", "姓名与联户卡不一致", "“{column}”填的是“{value}”，联户卡上是“{expected}”。",
+         "核对卡号或姓名是否写错。"),
+    Code("solution-expected", "warning", "缺少解决办法", "填写了“发现问题”，但“{column}”为空。", "写明打算怎样解决这个问题。"),
+    Code("result-required", "error", "缺少办理结果", "填写了“发现问题”，“{column}”必须填写。", "从下拉列表中选：{expected}。"),
+    Code("unknown-service", "warning", "服务类别不在清单中", "“{column}”中的“{value}”不在服务类别清单中。",
+         "可选：{expected}；多个用顿号“、”分开。"),
+    Code("review-before-date", "warning", "调阅日期早于日记日期", "“{column}”是 {value}，早于日记日期 {expected}。",
+         "核对调阅日期。"),
+    # --- across rows, sheets and files ----------------------------------------
+    Code("unknown-card", "error", "卡号找不到联户卡", "卡号“{value}”在本次提交的联户卡中找不到。",
+         "核对卡号；或把这张联户卡一起提交。", "cross"),
+    Code("duplicate-card", "warning", "联户卡重复", "卡号“{value}”的联户卡在 {detail} 也有一份，内容相同，只计一次。",
+         "无需处理；以后同一张卡只提交一次。", "cross"),
+    Code("conflicting-card", "error", "同一卡号内容不同", "卡号“{value}”在 {detail} 也有，但内容不同，各份都不计入汇总。",
+         "核对后只保留正确的一份，卡号不能重复。", "cross"),
+    Code("duplicate-diary", "warning", "日记重复", "这条日记（卡号、日期、形式、发现问题相同）在 {detail} 也有，内容相同，只计一次。",
+         "无需处理；以后同一条日记只记一次。", "cross"),
+    Code("conflicting-diary", "error", "同一日记内容不同", "这条日记（卡号、日期、形式、发现问题相同）在 {detail} 也有，但其他内容不同，两条都不计入。",
+         "核对后只保留正确的一条。", "cross"),
+    Code("duplicate-household", "warning", "同一户有两张卡", "这一户（{value}）在 {detail} 也有联户卡。",
+         "确认是否重复结对；一户一般只由一人联系。", "cross"),
+]
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+class _Blank(dict):
+    """Format mapping that renders unknown fields as empty text, never raises."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(code: str, **fields: object) -> str:
+    """The Chinese message for ``code``: the template, then the fix hint."""
+    entry = CATALOGUE[code]
+    values = _Blank({k: "" if v is None else v for k, v in fields.items()})
+    text = entry.template.format_map(values)
+    hint = entry.hint.format_map(values)
+    return f"{text}{hint}"

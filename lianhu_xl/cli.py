@@ -1,0 +1,156 @@
+"""The ``lianhu`` command: a thin shell over the library.
+
+Each command parses its arguments, calls one library function that returns
+data, renders it and sets the exit code: 0 nothing wrong, 1 problems found in
+the workbooks, 2 wrong usage or the command could not run. Heavy modules are
+imported inside the commands so that ``lianhu --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+class LianhuGroup(click.Group):
+    """Turns every unexpected failure into one Chinese line (``--debug`` shows the traceback)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("已中断，输出文件未改动。", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        except Exception as exc:
+            from .errors import LianhuError
+
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            if isinstance(exc, LianhuError):
+                click.echo(f"无法完成：{exc}", err=True)
+            else:
+                click.echo(f"程序出错（{type(exc).__name__}: {exc}）。加 --debug 可看详细信息，"
+                           "请把它和文件一起交给技术人员。", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+
+
+@click.group(cls=LianhuGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="出错时显示 Python 的详细信息（给技术人员看）。")
+@click.version_option(package_name="lianhu_xl")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """联户带创登记簿工具：生成模板、校验、汇总。
+
+    \b
+    例：
+      lianhu template -o 模板
+      lianhu validate 收集/ --report 问题清单.xlsx
+      lianhu consolidate 收集/ -o 汇总表.xlsx --period 2010
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _roster(path: Path | None):
+    if path is None:
+        return None
+    from .roster import RosterError, load_roster
+
+    try:
+        return load_roster(path)
+    except RosterError as exc:
+        raise click.BadParameter(str(exc), param_hint="--roster") from None
+
+
+roster_option = click.option("--roster", type=click.Path(path_type=Path),
+                             help="乡镇名册（.xlsx 或 .csv，含“村”“社”两列）。")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
+                           help="同时读取的进程数；0 表示按本机 CPU 核数。")
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="不显示进度和摘要，只用退出码表示结果。")
+
+
+@cli.command()
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("."),
+              show_default=True, help="输出文件夹（或 .xlsx 文件名）。")
+@roster_option
+def template(out: Path, roster: Path | None) -> None:
+    """生成标准登记簿模板（联户带创登记簿.xlsx）。"""
+    from .template import build_template
+
+    path = build_template(out, _roster(roster))
+    click.echo(f"已生成模板：{path}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@roster_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部问题（给其他程序用）。")
+@click.option("--report", type=click.Path(path_type=Path), help="另存一份问题清单工作簿（.xlsx）。")
+@click.option("--annotate", type=click.Path(path_type=Path, file_okay=False),
+              help="把有问题的工作簿复制到这个文件夹，并在出错的单元格上标红、加批注。")
+@jobs_option
+@quiet_option
+def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report: Path | None,
+             annotate: Path | None, jobs: int, quiet: bool) -> None:
+    """校验登记簿：文件或文件夹（含子文件夹里的 .xlsx/.xlsm）。
+
+    \b
+    退出码：0 没有错误；1 有错误；2 用法不对或无法运行。
+    例：lianhu validate 收集/ --report 问题清单.xlsx --annotate 退回/
+    """
+    from .progress import progress_bar
+    from .validate import collect
+    from .validate import validate as run_validate
+
+    files, collect_issues = collect(list(paths))
+    with progress_bar(len(files), quiet or as_json) as tick:
+        result = run_validate(list(paths), roster=_roster(roster), jobs=_jobs(jobs), progress=tick,
+                              files=files, collect_issues=collect_issues)
+    rep = result.report
+    if report is not None:
+        from .report_book import write_report
+
+        write_report(rep, report, linkers_by_file(result))
+    annotated = []
+    if annotate is not None:
+        from .annotate import annotate_books
+
+        annotated = annotate_books(result, files, annotate)
+    if as_json:
+        click.echo(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1))
+    elif not quiet:
+        from .summary import text_summary
+
+        click.echo(text_summary(rep))
+        if report is not None:
+            click.echo(f"\n问题清单已保存：{report}")
+        if annotate is not None:
+            click.echo(f"已标注 {len(annotated)} 个工作簿，保存在：{annotate}")
+    sys.exit(EXIT_OK if rep.valid else EXIT_PROBLEMS)
+
+
+def linkers_by_file(result) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    for book in result.books:
+        names = out.setdefault(book.summary.file, [])
+        for r in book.cards:
+            if r.model.linker not in names:
+                names.append(r.model.linker)
+    return {f: "、".join(n) for f, n in out.items()}
+
+
+def _jobs(jobs: int) -> int:
+    from .batch import default_jobs
+
+    return jobs or default_jobs()
+
+
+def main() -> None:  # pragma: no cover - the console script
+    cli()

@@ -1,0 +1,153 @@
+"""Problems found in workbooks are data: an Issue per problem, collected in a Report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .catalogue import CATALOGUE, SEVERITY_ZH, render
+from .values import mask_id, mask_phone
+
+# columns whose values never leave the cadre's own book unmasked
+PERSONAL_COLUMNS = {"身份证号": mask_id, "联系电话": mask_phone}
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem, placed where a clerk can find it (``联户日记!F17``)."""
+
+    code: str
+    severity: str
+    file: str
+    sheet: str | None
+    cell: str | None
+    column: str | None
+    value: str | None
+    message: str
+    row: int | None = None
+
+    @property
+    def where(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.sheet or "", self.row or 0, self.cell or "", self.code)
+
+
+def make_issue(
+    code: str,
+    file: str,
+    *,
+    sheet: str | None = None,
+    cell: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    value: object = None,
+    **fields: object,
+) -> Issue:
+    """Build an Issue whose message is rendered from the catalogue, place first."""
+    shown = _shown(value)
+    if column in PERSONAL_COLUMNS and shown:
+        shown = PERSONAL_COLUMNS[column](shown)
+    body = render(code, column=column, value=shown, sheet=sheet, row=row, **fields)
+    place = f"{sheet}!{cell}" if sheet and cell else (sheet or "")
+    message = f"{place}：{body}" if place else body
+    return Issue(
+        code=code,
+        severity=CATALOGUE[code].severity,
+        file=file,
+        sheet=sheet,
+        cell=cell,
+        column=column,
+        value=shown,
+        message=message,
+        row=row,
+    )
+
+
+def _shown(value: object) -> str | None:
+    """The value as the person typed it, as text (whole floats without '.0')."""
+    if value is None or value == "":
+        return None if value is None else ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10] if not getattr(value, "hour", 0) else value.isoformat(" ")
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+@dataclass(slots=True)
+class FileSummary:
+    """What happened to one file offered: rows read and how each was accounted for."""
+
+    file: str
+    sha256: str = ""
+    template_version: str = ""
+    kind: str = "book"  # book | totals | unreadable
+    card_rows: int = 0
+    diary_rows: int = 0
+    counted: int = 0
+    excluded: int = 0
+    errors: int = 0
+    warnings: int = 0
+    status: str = ""
+    why: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Report:
+    """Every issue of a run, plus one summary per file."""
+
+    issues: list[Issue] = field(default_factory=list)
+    files: list[FileSummary] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not any(i.severity == "error" for i in self.issues)
+
+    def counts(self) -> Counter:
+        return Counter(i.severity for i in self.issues)
+
+    def sort(self) -> None:
+        self.issues.sort(key=Issue.sort_key)
+        self.files.sort(key=lambda f: f.file)
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.counts()
+        return {
+            "valid": self.valid,
+            "stats": {
+                "files": len(self.files),
+                "errors": c["error"],
+                "warnings": c["warning"],
+                "notices": c["notice"],
+            },
+            "files": [f.to_dict() for f in self.files],
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+    def flatten(self, keys: list[str]) -> list[list[Any]]:
+        """Compact view for tests: ``[["F17", "bad-date"], ...]``."""
+        return [[getattr(i, k) for k in keys] for i in self.issues]
+
+
+def severity_zh(severity: str) -> str:
+    return SEVERITY_ZH.get(severity, severity)

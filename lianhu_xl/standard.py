@@ -1,0 +1,285 @@
+"""The standard workbook (联户带创登记簿), version 1, as Pydantic models.
+
+These models are the single source of truth: every column's label, type, rule,
+dropdown choices, help text and example live here, and the template, the reader,
+the messages and the field reference are all derived from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from . import values as v
+
+STANDARD_VERSION = "1"
+CARD_SHEET = "联户卡"
+DIARY_SHEET = "联户日记"
+GUIDE_SHEET = "填表说明"
+WORKBOOK_NAME = "联户带创登记簿.xlsx"
+
+LINKER_KINDS = ("乡干部", "村干部", "社干部", "党员")
+HOUSEHOLD_TYPES = ("致富明星户", "思想保守户", "经济落后户")
+EXPECTED_PAIRING = {
+    "乡干部": "致富明星户",
+    "村干部": "思想保守户",
+    "社干部": "思想保守户",
+    "党员": "经济落后户",
+}
+FORMS = ("入户访谈", "电话联系", "集中座谈", "其他")
+RESULTS = ("当场解决", "协调解决", "正在办理", "未解决")
+SOLVED = ("当场解决", "协调解决")
+SERVICES = ("政策宣传", "实用技术", "市场信息", "帮扶项目", "解决问题", "增收措施")
+YESNO = ("是", "否")
+
+Kind = Literal["text", "choice", "many", "date", "whole", "number", "yesno", "id", "phone"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """What the standard says about one column; read off a model field."""
+
+    name: str
+    label: str
+    kind: Kind
+    required: bool
+    help: str
+    example: str
+    choices: tuple[str, ...] = ()
+    ge: float | None = None
+    le: float | None = None
+    width: int = 12
+
+    @property
+    def rule(self) -> str:
+        """The rule in a clerk's words, for the 填表说明 sheet and the docs."""
+        parts = ["必填" if self.required else "选填"]
+        if self.kind == "choice":
+            parts.append("从下拉列表选：" + "、".join(self.choices))
+        elif self.kind == "many":
+            parts.append("可选多项：" + "、".join(self.choices) + "，用顿号分开")
+        elif self.kind == "date":
+            parts.append("日期，如 2010-9-6 或 2010年9月6日")
+        elif self.kind == "whole":
+            parts.append("整数" + _range_text(self.ge, self.le))
+        elif self.kind == "number":
+            parts.append("数字" + _range_text(self.ge, self.le) + "，可带单位")
+        elif self.kind == "yesno":
+            parts.append("填“是”或“否”")
+        elif self.kind == "id":
+            parts.append("18 位身份证号（单元格为文本），校验位须正确")
+        elif self.kind == "phone":
+            parts.append("11 位手机号或带区号的固定电话")
+        return "；".join(parts)
+
+
+def _range_text(ge: float | None, le: float | None) -> str:
+    fmt = lambda x: str(int(x)) if float(x).is_integer() else str(x)  # noqa: E731
+    if ge is not None and le is not None:
+        return f"，{fmt(ge)}–{fmt(le)}"
+    if ge is not None:
+        return f"，不小于 {fmt(ge)}"
+    return ""
+
+
+def _col(label: str, kind: Kind, help: str, example: str, *, required: bool = False,
+         choices: tuple[str, ...] = (), ge: float | None = None, le: float | None = None,
+         width: int = 12) -> Any:
+    """A model field carrying the column's metadata."""
+    extra = {"label": label, "kind": kind, "required": required, "help": help,
+             "example": example, "choices": list(choices), "ge": ge, "le": le, "width": width}
+    return Field(default=None, title=label, description=help, examples=[example],
+                 json_schema_extra=extra)
+
+
+def _required(parser):
+    """Wrap a parser so an empty cell becomes the 'required' problem."""
+
+    def parse(value: object) -> Any:
+        result = parser(value)
+        if result is None or result == ():
+            raise v.problem("required")
+        return result
+
+    return parse
+
+
+def _in_range(parser, ge: float | None, le: float | None):
+    def parse(value: object) -> Any:
+        result = parser(value)
+        if result is not None and ((ge is not None and result < ge) or (le is not None and result > le)):
+            hi = "以上" if le is None else f"{le:g}"
+            raise v.problem("out-of-range", expected=f"{ge:g}–{hi}" if le is not None else f"{ge:g} 及以上")
+        return result
+
+    return parse
+
+
+def _t(parser, required: bool = False):
+    return BeforeValidator(_required(parser) if required else parser)
+
+
+Text = Annotated[str | None, _t(v.parse_text)]
+ReqText = Annotated[str, _t(v.parse_text, True)]
+ReqDate = Annotated[date, _t(v.parse_date, True)]
+OptDate = Annotated[date | None, _t(v.parse_date)]
+YesNo = Annotated[bool | None, _t(v.parse_yesno)]
+
+
+def _choice(choices: tuple[str, ...], required: bool) -> Any:
+    return _t(partial(v.parse_choice, choices=choices), required)
+
+
+def _number(ge: float | None, le: float | None = None, whole: bool = False) -> Any:
+    return BeforeValidator(_in_range(v.parse_whole if whole else v.parse_number, ge, le))
+
+
+class StandardRow(BaseModel):
+    """Shared behaviour of the two row models."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", validate_default=True)
+    SHEET: ClassVar[str]
+
+    @classmethod
+    def columns(cls) -> list[Column]:
+        return columns_of(cls)
+
+    def row_warnings(self) -> list[tuple[str, str, dict[str, object]]]:
+        """Warnings the row raises on its own: (code, field name, message fields)."""
+        return []
+
+
+class CardRow(StandardRow):
+    """Sheet 联户卡: one row per linked household."""
+
+    SHEET: ClassVar[str] = CARD_SHEET
+
+    card_no: ReqText = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=14)
+    linker: ReqText = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=10)
+    linker_kind: Annotated[str, _choice(LINKER_KINDS, True)] = _col(
+        "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=11)
+    position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=12)
+    branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=14)
+    village: ReqText = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=10)
+    team: ReqText = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=8)
+    head: ReqText = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=10)
+    household_type: Annotated[str, _choice(HOUSEHOLD_TYPES, True)] = _col(
+        "联系户类型", "choice", "致富明星户由乡干部联系，思想保守户由村社干部联系，经济落后户由党员联系",
+        "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=12)
+    household_size: Annotated[int | None, _number(1, 30, whole=True)] = _col(
+        "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=9)
+    id_number: Annotated[str | None, _t(v.parse_id_number)] = _col(
+        "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011234", width=20)
+    phone: Text = _col("联系电话", "phone", "户主联系电话", "13912345678", width=14)
+    industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=10)
+    link_date: ReqDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=12)
+    base_income: Annotated[float | None, _number(0)] = _col(
+        "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=12)
+    main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=24)
+    measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=24)
+    year_end_income: Annotated[float | None, _number(0)] = _col(
+        "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=12)
+    econ_developed: YesNo = _col("经济有发展", "yesno", "年末评议：经济上是否有发展", "是", choices=YESNO, width=8)
+    thought_progressed: YesNo = _col("思想有进步", "yesno", "年末评议：思想上是否有进步", "是", choices=YESNO, width=8)
+    awareness_improved: YesNo = _col("认识有提高", "yesno", "年末评议：认识上是否有提高", "是", choices=YESNO, width=8)
+    converted: YesNo = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=8)
+    remarks: Text = _col("备注", "text", "其他需要说明的情况", "", width=16)
+
+    def row_warnings(self) -> list[tuple[str, str, dict[str, object]]]:
+        out: list[tuple[str, str, dict[str, object]]] = []
+        expected = EXPECTED_PAIRING[self.linker_kind]
+        if self.household_type != expected:
+            out.append(("unusual-pairing", "household_type",
+                        {"detail": self.linker_kind, "expected": expected}))
+        if self.phone and not v.phone_ok(self.phone):
+            out.append(("bad-phone", "phone", {}))
+        if self.household_type == "经济落后户" and self.base_income is None:
+            out.append(("income-expected", "base_income", {}))
+        if self.converted is not None and self.household_type != "思想保守户":
+            out.append(("conversion-not-applicable", "converted", {"detail": self.household_type}))
+        return out
+
+
+class DiaryRow(StandardRow):
+    """Sheet 联户日记: one row per contact with the household."""
+
+    SHEET: ClassVar[str] = DIARY_SHEET
+
+    card_no: ReqText = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=14)
+    date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=12)
+    linker: Text = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=10)
+    head: Text = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=10)
+    form: Annotated[str, _choice(FORMS, True)] = _col(
+        "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=10)
+    situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=24)
+    problem: Text = _col("发现问题", "text", "这次发现的问题", "缺少滴灌设备", width=20)
+    is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
+                                  choices=YESNO, width=8)
+    solution: Text = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=20)
+    result: Annotated[str | None, _choice(RESULTS, False)] = _col(
+        "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=10)
+    services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = Field(
+        default=(), title="服务类别", description="这次提供的服务，可多选，用顿号分开", examples=["政策宣传、实用技术"],
+        json_schema_extra={"label": "服务类别", "kind": "many", "required": False,
+                           "help": "这次提供的服务，可多选，用顿号分开", "example": "政策宣传、实用技术",
+                           "choices": list(SERVICES), "ge": None, "le": None, "width": 18})
+    deeds: Annotated[int | None, _number(0, whole=True)] = _col(
+        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9)
+    loans: Annotated[float | None, _number(0)] = _col(
+        "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=11)
+    plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
+        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=9)
+    reviewer: Text = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=10)
+    review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=12)
+    review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=16)
+
+    @model_validator(mode="after")
+    def _result_when_problem(self) -> DiaryRow:
+        if self.problem and not self.result:
+            raise v.problem("result-required", field="result", expected="、".join(RESULTS))
+        if self.date > date.today():
+            raise v.problem("future-date", field="date")
+        return self
+
+    @property
+    def solved_main_problem(self) -> bool:
+        return bool(self.is_main_problem) and self.result in SOLVED
+
+    def row_warnings(self) -> list[tuple[str, str, dict[str, object]]]:
+        out: list[tuple[str, str, dict[str, object]]] = []
+        if self.problem and not self.solution:
+            out.append(("solution-expected", "solution", {}))
+        unknown = [s for s in self.services if s not in SERVICES]
+        if unknown:
+            out.append(("unknown-service", "services",
+                        {"value": "、".join(unknown), "expected": "、".join(SERVICES)}))
+        if self.review_date and self.review_date < self.date:
+            out.append(("review-before-date", "review_date", {"expected": self.date.isoformat()}))
+        return out
+
+
+def columns_of(model: type[StandardRow]) -> list[Column]:
+    """The model's columns in sheet order, read off its fields' metadata."""
+    cached = _COLUMNS.get(model)
+    if cached is None:
+        cached = []
+        for name, info in model.model_fields.items():
+            extra = info.json_schema_extra
+            assert isinstance(extra, dict), name
+            cached.append(Column(
+                name=name, label=str(extra["label"]), kind=extra["kind"],  # type: ignore[arg-type]
+                required=bool(extra["required"]), help=str(extra["help"]),
+                example=str(extra["example"]), choices=tuple(extra["choices"] or ()),  # type: ignore[arg-type]
+                ge=extra["ge"], le=extra["le"], width=int(extra["width"]),  # type: ignore[arg-type]
+            ))
+        _COLUMNS[model] = cached
+    return cached
+
+
+_COLUMNS: dict[type, list[Column]] = {}
+
+MODELS: dict[str, type[StandardRow]] = {CARD_SHEET: CardRow, DIARY_SHEET: DiaryRow}

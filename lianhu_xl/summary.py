@@ -1,0 +1,37 @@
+"""The report as text for the terminal: a headline, then problems grouped by file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .issues import Report, severity_zh
+
+
+def headline(report: Report) -> str:
+    c = report.counts()
+    status = defaultdict(int)
+    for f in report.files:
+        status[f.status] += 1
+    parts = "，".join(f"{n} 个{s}" for s, n in sorted(status.items()) if s)
+    return (f"共 {len(report.files)} 个文件（{parts}）。"
+            f"错误 {c['error']} 处，警告 {c['warning']} 处，提示 {c['notice']} 处。")
+
+
+def text_summary(report: Report, show_notices: bool = True) -> str:
+    lines = [headline(report)]
+    by_file = defaultdict(list)
+    for issue in report.issues:
+        if show_notices or issue.severity != "notice":
+            by_file[issue.file].append(issue)
+    for f in report.files:
+        issues = by_file.get(f.file, [])
+        lines.append("")
+        tail = f"（错误 {f.errors}，警告 {f.warnings}）" if (f.errors or f.warnings) else ""
+        rows = f"，联户卡 {f.card_rows} 行、日记 {f.diary_rows} 行" if f.kind == "book" else ""
+        lines.append(f"{f.file}  {f.status}{tail}{rows}")
+        for issue in issues:
+            lines.append(f"  {severity_zh(issue.severity)}  {issue.message}")
+    if report.errors:
+        lines.append("")
+        lines.append("改正标出的错误后重新校验；警告请核对，不影响汇总。")
+    return "\n".join(lines)

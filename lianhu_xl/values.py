@@ -1,0 +1,241 @@
+"""Read cell values the way a person meant them.
+
+Cadres type dates and numbers as they would on paper (``2010年9月6日``,
+``3000元``, full-width digits, a trailing space). Each parser takes what the
+reader saw in the cell (str, float, int, bool, date, datetime) and returns the
+value, or raises ``PydanticCustomError`` whose type is a catalogue code, so the
+parsers plug straight into the Pydantic models as before-validators.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from pydantic_core import PydanticCustomError
+
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９．，－／＋　：（）",
+    "0123456789.,-/+ :()",
+)
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def fold(text: str) -> str:
+    """Full-width digits and punctuation to ASCII; trims spaces."""
+    return text.translate(_FULLWIDTH).strip()
+
+
+def problem(code: str, **ctx: object) -> PydanticCustomError:
+    return PydanticCustomError(code, code, ctx)  # type: ignore[arg-type]
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --- text --------------------------------------------------------------------
+
+
+def parse_text(value: object) -> str | None:
+    """Any cell as trimmed text; a whole number typed in a text column loses '.0'."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace("\u3000", " ").strip()
+        return text or None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if not (value.hour or value.minute) else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip() or None
+
+
+# --- dates -------------------------------------------------------------------
+
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+
+
+def parse_date(value: object) -> date | None:
+    """A real Excel date, an Excel serial, or 2010-9-6 / 2010/9/6 / 2010.9.6 /
+    2010年9月6日 / 20100906."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise problem("bad-date")
+    if isinstance(value, int | float):
+        number = float(value)
+        if number.is_integer() and 19000101 <= number <= 21001231:
+            return _from_text(str(int(number)))
+        if 1 <= number < 100000:  # an Excel serial shown without a date format
+            return _EXCEL_EPOCH + timedelta(days=int(number))
+        raise problem("bad-date")
+    text = fold(str(value))
+    if not text:
+        return None
+    return _from_text(text)
+
+
+def _from_text(text: str) -> date:
+    m = _DATE_RE.match(text)
+    if not m:
+        raise problem("bad-date")
+    year = int(m.group(1))
+    month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+    try:
+        return date(year, int(month), int(day))
+    except ValueError:
+        raise problem("bad-date") from None
+
+
+# --- numbers -----------------------------------------------------------------
+
+_UNITS = ("元", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def parse_number(value: object) -> float | None:
+    """3000, '3000元', '3,000', '３０００', '5人', '1.2万' (12000)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise problem("bad-number")
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise problem("bad-number")
+        return float(value)
+    text = fold(str(value)).replace(",", "").replace(" ", "")
+    if not text:
+        return None
+    for unit in _UNITS:
+        if text.endswith(unit):
+            text = text[: -len(unit)]
+            break
+    scale = 1.0
+    if text.endswith("万"):
+        text, scale = text[:-1], 10000.0
+    if not _NUMBER_RE.match(text):
+        raise problem("bad-number")
+    return round(float(text) * scale, 6)
+
+
+def parse_whole(value: object) -> int | None:
+    """A whole number (count of deeds, helps, people)."""
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not float(number).is_integer():
+        raise problem("not-whole")
+    return int(number)
+
+
+# --- yes / no ----------------------------------------------------------------
+
+_YES = {"是", "√", "✓", "✔", "Y", "YES", "对", "有", "TRUE", "1"}
+_NO = {"否", "×", "✗", "✘", "X", "N", "NO", "不", "无", "没有", "FALSE", "0"}
+
+
+def parse_yesno(value: object) -> bool | None:
+    """是/否, also √ ✓ Y and × N (and Excel's TRUE/FALSE)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = fold(str(value)).upper()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise problem("bad-yesno")
+
+
+# --- choices -----------------------------------------------------------------
+
+
+def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
+    text = parse_text(value)
+    if text is None:
+        return None
+    squeezed = re.sub(r"\s+", "", text)
+    if squeezed in choices:
+        return squeezed
+    raise problem("bad-choice", expected="、".join(choices))
+
+
+_SPLIT_RE = re.compile(r"[、,，;；/\s]+")
+
+
+def parse_many(value: object) -> tuple[str, ...]:
+    """Several names separated by 、 , ， ; ； or spaces."""
+    if isinstance(value, tuple | list):
+        return tuple(value)
+    text = parse_text(value)
+    if text is None:
+        return ()
+    return tuple(p for p in _SPLIT_RE.split(text) if p)
+
+
+# --- identity ----------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_char(first17: str) -> str:
+    """GB 11643 check character for the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def parse_id_number(value: object) -> str | None:
+    """An 18-character resident ID with a valid check digit."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        raise problem("bad-id-number", detail="被 Excel 当成了数字（末几位已丢失），请把单元格设为文本后重新输入")
+    text = fold(str(value)).replace(" ", "").upper()
+    if not text:
+        return None
+    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        raise problem("bad-id-number", detail=f"填了 {len(text)} 位，应为 18 位")
+    if id_check_char(text[:17]) != text[17]:
+        raise problem("bad-id-number", detail="的校验位（最后一位）与前 17 位对不上，可能有数字写错")
+    return text
+
+
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+def phone_ok(text: str) -> bool:
+    """11-digit mobile, or a landline with its area code."""
+    compact = text.replace(" ", "").replace("(", "").replace(")", "")
+    return bool(_MOBILE_RE.match(compact) or _LANDLINE_RE.match(compact))
+
+
+def mask_id(text: str | None) -> str:
+    """Keep the region and the check digit: 620702********123X → never the birth date."""
+    if not text:
+        return ""
+    return text[:6] + "*" * (len(text) - 10) + text[-4:] if len(text) > 10 else "*" * len(text)
+
+
+def mask_phone(text: str | None) -> str:
+    if not text:
+        return ""
+    return text[:3] + "****" + text[-4:] if len(text) >= 8 else "*" * len(text)
