@@ -10,20 +10,26 @@ parsers plug straight into the Pydantic models as before-validators.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from pydantic_core import PydanticCustomError
 
-_FULLWIDTH = str.maketrans(
-    "０１２３４５６７８９．，－／＋　：（）",
-    "0123456789.,-/+ :()",
-)
+# after NFKC: the Chinese full stop and dashes people use in dates; invisible characters
+# that arrive with text pasted from WeChat or a web page
+_AFTER_NFKC = str.maketrans({"。": ".", "−": "-", "–": "-", "—": "-", "‐": "-",
+                             "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+                             "\u2060": None})
+_INVISIBLE = str.maketrans({"\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+                            "\u2060": None})
 _EXCEL_EPOCH = date(1899, 12, 30)
+# Excel serials a register can hold when a date cell lost its format: 1950-01-01 .. 2100-12-31
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73415
 
 
 def fold(text: str) -> str:
-    """Full-width digits and punctuation to ASCII; trims spaces."""
-    return text.translate(_FULLWIDTH).strip()
+    """Full-width digits, letters and punctuation to ASCII (NFKC); trims spaces."""
+    return unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).strip()
 
 
 def problem(code: str, **ctx: object) -> PydanticCustomError:
@@ -42,7 +48,7 @@ def parse_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        text = value.strip().replace("\u3000", " ").strip()
+        text = value.translate(_INVISIBLE).replace("\u3000", " ").strip()
         return text or None
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -78,7 +84,7 @@ def parse_date(value: object) -> date | None:
         number = float(value)
         if number.is_integer() and 19000101 <= number <= 21001231:
             return _from_text(str(int(number)))
-        if 1 <= number < 100000:  # an Excel serial shown without a date format
+        if _SERIAL_MIN <= number <= _SERIAL_MAX:  # an Excel serial shown without a date format
             return _EXCEL_EPOCH + timedelta(days=int(number))
         raise problem("bad-date")
     text = fold(str(value))
@@ -106,7 +112,7 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 def parse_number(value: object) -> float | None:
-    """3000, '3000元', '3,000', '３０００', '5人', '1.2万' (12000)."""
+    """3000, '3000元', '3,000', '３０００', '5人', '1.2万' (12000), '¥3000'."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -118,6 +124,8 @@ def parse_number(value: object) -> float | None:
     text = fold(str(value)).replace(",", "").replace(" ", "")
     if not text:
         return None
+    if text[0] == "¥":
+        text = text[1:]
     for unit in _UNITS:
         if text.endswith(unit):
             text = text[: -len(unit)]
@@ -224,8 +232,10 @@ _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 def phone_ok(text: str) -> bool:
     """11-digit mobile, or a landline with its area code."""
-    compact = text.replace(" ", "").replace("(", "").replace(")", "")
-    return bool(_MOBILE_RE.match(compact) or _LANDLINE_RE.match(compact))
+    compact = re.sub(r"[\s()]", "", fold(text))
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    return bool(_MOBILE_RE.match(compact.replace("-", "")) or _LANDLINE_RE.match(compact))
 
 
 def mask_id(text: str | None) -> str:
