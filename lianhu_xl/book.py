@@ -11,20 +11,20 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
+from .catalogue import CATALOGUE
 from .guard import Refused, inspect
 from .issues import FileSummary, Issue, make_issue
 from .reader import SheetRows, read_rows
 from .roster import Roster
-from .standard import CARD_SHEET, MODELS, STANDARD_VERSION, CardRow, StandardRow, columns_of
+from .standard import CARD_SHEET, MODELS, STANDARD_VERSION, StandardRow, check_row, columns_of
 
 TOTALS_SHEET = "汇总"
 
 
 @dataclass(slots=True)
 class Record:
-    """A row that parsed: where it stands and what it says."""
+    """A row: where it stands and what it says. Rows with an error are kept (in
+    ``BookResult.rejected``, excluded "row-error") with the cells that could be read."""
 
     file: str
     sheet: str
@@ -32,6 +32,11 @@ class Record:
     model: StandardRow
     letters: dict[str, str]
     excluded: str | None = None  # the code of the reason it is left out
+
+    @property
+    def sheet_kind(self) -> str:
+        """CARD_SHEET or DIARY_SHEET, whatever the sheet is called in the file."""
+        return self.model.SHEET
 
     @property
     def place(self) -> str:
@@ -51,6 +56,7 @@ class BookResult:
     cards: list[Record] = field(default_factory=list)
     diaries: list[Record] = field(default_factory=list)
     failed_card_nos: set[str] = field(default_factory=set)
+    rejected: list[Record] = field(default_factory=list)  # rows with an error: cells that could be read
     totals_grid: list[list[object]] | None = None
 
     @property
@@ -96,58 +102,44 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
 
 
 def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) -> None:
+    """Check every row; a row with an error becomes a rejected record (never counted),
+    after every check that its readable cells allow has run."""
     model = MODELS[sheet.kind]
     labels = {c.name: c.label for c in columns_of(model)}
     examples = {c.name: c.example for c in columns_of(model)}
     display = result.summary.file
     is_card = sheet.kind == CARD_SHEET
     target = result.cards if is_card else result.diaries
-    kinds = {c.name: c.kind for c in columns_of(model)}
     if is_card:
         result.summary.card_rows += len(sheet.rows) + sheet.set_aside
     else:
         result.summary.diary_rows += len(sheet.rows) + sheet.set_aside
     for number, values in sheet.rows:
-        try:
-            parsed = model.model_validate(values)
-        except ValidationError as exc:
-            for err in exc.errors(include_url=False, include_input=False):
-                ctx = dict(err.get("ctx") or {})
-                name = str(err["loc"][0]) if err["loc"] else str(ctx.pop("field", ""))
-                ctx.pop("field", None)
-                code = err["type"] if err["type"] in _KNOWN else _FALLBACK.get(kinds.get(name, ""), "bad-choice")
-                letter = sheet.letters.get(name)
-                ctx.setdefault("expected", examples.get(name, ""))
-                result.issues.append(make_issue(
-                    code, display, sheet=sheet.sheet,
-                    cell=f"{letter}{number}" if letter else f"A{number}", row=number,
-                    column=labels.get(name), value=values.get(name), **ctx))
-            if is_card and values.get("card_no") is not None:
-                from .values import parse_text
-
-                result.failed_card_nos.add(parse_text(values["card_no"]) or "")
-            continue
-        record = Record(display, sheet.sheet, number, parsed, sheet.letters)
-        for code, name, ctx in parsed.row_warnings():
-            value = ctx.pop("value", values.get(name))
-            result.issues.append(make_issue(code, display, sheet=sheet.sheet, cell=record.cell(name),
-                                            row=number, column=labels.get(name), value=value, **ctx))
+        check = check_row(model, values)
+        problems = check.problems
         if is_card and roster is not None:
-            assert isinstance(parsed, CardRow)
-            problems = roster.check(parsed, record, labels)
-            if problems:
-                result.issues.extend(problems)
-                result.failed_card_nos.add(parsed.card_no)
-                continue
-        target.append(record)
+            problems = problems + roster.problems(check.fields)
+        has_error = check.model is None
+        for code, name, ctx in problems:
+            ctx = dict(ctx)
+            value = ctx.pop("value", values.get(name))
+            ctx.setdefault("expected", examples.get(name, ""))
+            letter = sheet.letters.get(name)
+            has_error = has_error or CATALOGUE[code].severity == "error"
+            result.issues.append(make_issue(
+                code, display, sheet=sheet.sheet,
+                cell=f"{letter}{number}" if letter else f"A{number}", row=number,
+                column=labels.get(name), value=value, **ctx))
+        if not has_error:
+            target.append(Record(display, sheet.sheet, number, check.model, sheet.letters))  # type: ignore[arg-type]
+            continue
+        rejected = Record(display, sheet.sheet, number, model.model_construct(**check.fields),
+                          sheet.letters, excluded="row-error")
+        result.rejected.append(rejected)
+        if is_card and check.fields.get("card_no"):
+            result.failed_card_nos.add(check.fields["card_no"])
 
 
 def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc)[:120]}"
 
-
-from .catalogue import CATALOGUE as _CATALOGUE  # noqa: E402
-
-_KNOWN = set(_CATALOGUE)
-_FALLBACK = {"date": "bad-date", "whole": "not-whole", "number": "bad-number", "yesno": "bad-yesno",
-             "id": "bad-id-number"}

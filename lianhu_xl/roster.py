@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .issues import Issue, make_issue
+from .standard import Finding
 from .values import parse_text
 
 
@@ -19,18 +21,16 @@ class RosterError(Exception):
 class Roster:
     villages: dict[str, list[str]] = field(default_factory=dict)
 
-    def check(self, card, record, labels: dict[str, str]) -> list[Issue]:
-        """Issues for a card whose 村 or 社 is not on the roster."""
-        out: list[Issue] = []
-        if card.village not in self.villages:
-            out.append(make_issue("not-on-roster", record.file, sheet=record.sheet,
-                                  cell=record.cell("village"), row=record.row, column=labels["village"],
-                                  value=card.village, expected="、".join(self.villages)))
-        elif card.team not in self.villages[card.village]:
-            out.append(make_issue("not-on-roster", record.file, sheet=record.sheet,
-                                  cell=record.cell("team"), row=record.row, column=labels["team"],
-                                  value=card.team, expected="、".join(self.villages[card.village])))
-        return out
+    def problems(self, fields: Mapping[str, Any]) -> list[Finding]:
+        """A card's 村 or 社 that is not on the roster (fields as read by ``check_row``)."""
+        village, team = fields.get("village"), fields.get("team")
+        if not village:
+            return []
+        if village not in self.villages:
+            return [("not-on-roster", "village", {"expected": "、".join(self.villages)})]
+        if team and team not in self.villages[village]:
+            return [("not-on-roster", "team", {"expected": "、".join(self.villages[village])})]
+        return []
 
     @property
     def pairs(self) -> list[tuple[str, str]]:

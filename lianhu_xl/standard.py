@@ -7,14 +7,24 @@ the messages and the field reference are all derived from them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from . import values as v
+from .catalogue import CATALOGUE
 
 STANDARD_VERSION = "1"
 CARD_SHEET = "联户卡"
@@ -37,6 +47,9 @@ SERVICES = ("政策宣传", "实用技术", "市场信息", "帮扶项目", "解
 YESNO = ("是", "否")
 
 Kind = Literal["text", "choice", "many", "date", "whole", "number", "yesno", "id", "phone"]
+
+Finding = tuple[str, str, dict[str, object]]
+"""One problem of a row: (catalogue code, field name, message fields)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +152,13 @@ def _number(ge: float | None, le: float | None = None, whole: bool = False) -> A
 
 
 class StandardRow(BaseModel):
-    """Shared behaviour of the two row models."""
+    """Shared behaviour of the two row models.
+
+    Field rules live on the fields; the rules between fields of one row live in
+    ``row_rules``, which works on whatever fields could be read, so that a row
+    with a bad cell still shows its other problems (see ``check_row``). A model
+    instance exists only for a row without any error.
+    """
 
     model_config = ConfigDict(frozen=True, extra="ignore", validate_default=True)
     SHEET: ClassVar[str]
@@ -148,9 +167,25 @@ class StandardRow(BaseModel):
     def columns(cls) -> list[Column]:
         return columns_of(cls)
 
-    def row_warnings(self) -> list[tuple[str, str, dict[str, object]]]:
-        """Warnings the row raises on its own: (code, field name, message fields)."""
+    @classmethod
+    def row_rules(cls, f: Mapping[str, Any]) -> list[Finding]:
+        """Errors and warnings between the fields of one row.
+
+        ``f`` holds the fields that were read (empty ones as None); a field whose
+        cell could not be read is absent, and the rules that need it stay silent.
+        """
         return []
+
+    def findings(self) -> list[Finding]:
+        """The row's own warnings (a model never exists with a row error)."""
+        return type(self).row_rules(dict(self))
+
+    @model_validator(mode="after")
+    def _no_row_error(self) -> StandardRow:
+        for code, name, ctx in self.findings():
+            if CATALOGUE[code].severity == "error":
+                raise v.problem(code, field=name, **ctx)
+        return self
 
 
 class CardRow(StandardRow):
@@ -173,7 +208,7 @@ class CardRow(StandardRow):
     household_size: Annotated[int | None, _number(1, 30, whole=True)] = _col(
         "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=9)
     id_number: Annotated[str | None, _t(v.parse_id_number)] = _col(
-        "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011234", width=20)
+        "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=20)
     phone: Text = _col("联系电话", "phone", "户主联系电话", "13912345678", width=14)
     industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=10)
     link_date: ReqDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=12)
@@ -189,18 +224,20 @@ class CardRow(StandardRow):
     converted: YesNo = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=8)
     remarks: Text = _col("备注", "text", "其他需要说明的情况", "", width=16)
 
-    def row_warnings(self) -> list[tuple[str, str, dict[str, object]]]:
-        out: list[tuple[str, str, dict[str, object]]] = []
-        expected = EXPECTED_PAIRING[self.linker_kind]
-        if self.household_type != expected:
+    @classmethod
+    def row_rules(cls, f: Mapping[str, Any]) -> list[Finding]:
+        out: list[Finding] = []
+        kind, household = f.get("linker_kind"), f.get("household_type")
+        if kind and household and household != EXPECTED_PAIRING[kind]:
             out.append(("unusual-pairing", "household_type",
-                        {"detail": self.linker_kind, "expected": expected}))
-        if self.phone and not v.phone_ok(self.phone):
+                        {"detail": kind, "expected": EXPECTED_PAIRING[kind]}))
+        phone = f.get("phone")
+        if phone and not v.phone_ok(phone):
             out.append(("bad-phone", "phone", {}))
-        if self.household_type == "经济落后户" and self.base_income is None:
+        if household == "经济落后户" and "base_income" in f and f["base_income"] is None:
             out.append(("income-expected", "base_income", {}))
-        if self.converted is not None and self.household_type != "思想保守户":
-            out.append(("conversion-not-applicable", "converted", {"detail": self.household_type}))
+        if f.get("converted") is not None and household and household != "思想保守户":
+            out.append(("conversion-not-applicable", "converted", {"detail": household}))
         return out
 
 
@@ -237,29 +274,86 @@ class DiaryRow(StandardRow):
     review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=12)
     review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=16)
 
-    @model_validator(mode="after")
-    def _result_when_problem(self) -> DiaryRow:
-        if self.problem and not self.result:
-            raise v.problem("result-required", field="result", expected="、".join(RESULTS))
-        if self.date > date.today():
-            raise v.problem("future-date", field="date")
-        return self
-
     @property
     def solved_main_problem(self) -> bool:
         return bool(self.is_main_problem) and self.result in SOLVED
 
-    def row_warnings(self) -> list[tuple[str, str, dict[str, object]]]:
-        out: list[tuple[str, str, dict[str, object]]] = []
-        if self.problem and not self.solution:
+    @classmethod
+    def row_rules(cls, f: Mapping[str, Any]) -> list[Finding]:
+        out: list[Finding] = []
+        day = f.get("date")
+        if day is not None and day > date.today():
+            out.append(("future-date", "date", {}))
+        problem = f.get("problem")
+        if problem and "result" in f and not f["result"]:
+            out.append(("result-required", "result", {"expected": "、".join(RESULTS)}))
+        if problem and "solution" in f and not f["solution"]:
             out.append(("solution-expected", "solution", {}))
-        unknown = [s for s in self.services if s not in SERVICES]
+        unknown = [s for s in f.get("services") or () if s not in SERVICES]
         if unknown:
             out.append(("unknown-service", "services",
                         {"value": "、".join(unknown), "expected": "、".join(SERVICES)}))
-        if self.review_date and self.review_date < self.date:
-            out.append(("review-before-date", "review_date", {"expected": self.date.isoformat()}))
+        review = f.get("review_date")
+        if review is not None and day is not None and review < day:
+            out.append(("review-before-date", "review_date", {"expected": day.isoformat()}))
         return out
+
+
+@dataclass(slots=True)
+class RowCheck:
+    """One row checked: the model when it has no error, what could be read, every problem."""
+
+    model: StandardRow | None
+    fields: dict[str, Any]  # the fields that were read; a field that could not be is absent
+    problems: list[Finding] = field(default_factory=list)  # field problems first, then row rules
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None
+
+
+_FALLBACK = {"date": "bad-date", "whole": "not-whole", "number": "bad-number", "yesno": "bad-yesno",
+             "id": "bad-id-number"}
+
+
+def check_row(model: type[StandardRow], values: Mapping[str, object]) -> RowCheck:
+    """Parse one row; when a cell is wrong, still run every other check on the cells
+    that were read, so the cadre sees all the row's problems at once."""
+    try:
+        parsed = model.model_validate(values)
+    except ValidationError as exc:
+        return _partial(model, values, exc)
+    return RowCheck(parsed, dict(parsed), parsed.findings())
+
+
+def _partial(model: type[StandardRow], values: Mapping[str, object], exc: ValidationError) -> RowCheck:
+    kinds = {c.name: c.kind for c in columns_of(model)}
+    problems: list[Finding] = []
+    failed: set[str] = set()
+    for err in exc.errors(include_url=False, include_input=False):
+        if not err["loc"]:
+            continue  # a row rule: run again below, with the others
+        name = str(err["loc"][0])
+        failed.add(name)
+        code = err["type"] if err["type"] in CATALOGUE else _FALLBACK.get(kinds.get(name, ""), "bad-choice")
+        problems.append((code, name, dict(err.get("ctx") or {})))
+    fields = {name: _adapter(model, name).validate_python(values.get(name))
+              for name in model.model_fields if name not in failed}
+    problems.extend(model.row_rules(fields))
+    return RowCheck(None, fields, problems)
+
+
+def _adapter(model: type[StandardRow], name: str) -> TypeAdapter:
+    key = (model, name)
+    adapter = _ADAPTERS.get(key)
+    if adapter is None:
+        info = model.model_fields[name]
+        adapter = TypeAdapter(Annotated[(info.annotation, *info.metadata)])  # type: ignore[valid-type]
+        _ADAPTERS[key] = adapter
+    return adapter
+
+
+_ADAPTERS: dict[tuple[type, str], TypeAdapter] = {}
 
 
 def columns_of(model: type[StandardRow]) -> list[Column]:

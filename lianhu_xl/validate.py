@@ -17,7 +17,7 @@ from .batch import Progress, run_checks
 from .book import BookResult, Record
 from .issues import FileSummary, Issue, Report, make_issue
 from .roster import Roster
-from .standard import CardRow, DiaryRow, columns_of
+from .standard import CARD_SHEET, DIARY_SHEET, CardRow, DiaryRow, columns_of
 
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 REFUSED_SUFFIXES = (".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
@@ -160,18 +160,26 @@ def crosscheck(books: list[BookResult]) -> list[Issue]:
     """Rules across rows, sheets and files; marks records left out. Order-independent."""
     issues: list[Issue] = []
     cards_by_no: dict[str, list[Record]] = defaultdict(list)
+    rejected_by_no: dict[str, list[Record]] = defaultdict(list)
     failed: set[str] = set()
     for book in books:
         failed |= book.failed_card_nos
         for r in book.cards:
             cards_by_no[r.model.card_no].append(r)  # type: ignore[attr-defined]
+        for r in book.rejected:
+            no = getattr(r.model, "card_no", None)
+            if r.sheet_kind == CARD_SHEET and no:
+                rejected_by_no[no].append(r)
     counted_card: dict[str, Record] = {}
-    for no in sorted(cards_by_no):
-        group = _canonical(cards_by_no[no])
-        if no in failed:  # another copy has an error: no copy can be trusted
-            for r in group:
-                r.excluded = "conflicting-card"
-                issues.append(_card_issue("conflicting-card", r, no, "有错误的另一份"))
+    for no in sorted(cards_by_no.keys() | rejected_by_no.keys()):
+        group = _canonical(cards_by_no.get(no, []))
+        if no in failed:  # a copy has an error: no copy can be trusted, every copy is told
+            everywhere = _canonical(group + rejected_by_no.get(no, []))
+            if len(everywhere) > 1:
+                for r in everywhere:
+                    if r.excluded != "row-error":
+                        r.excluded = "conflicting-card"
+                    issues.append(_card_issue("conflicting-card", r, no, _places(everywhere, r)))
             continue
         if len(group) == 1:
             counted_card[no] = group[0]
@@ -187,6 +195,7 @@ def crosscheck(books: list[BookResult]) -> list[Issue]:
                 issues.append(_card_issue("conflicting-card", r, no, _places(group, r)))
     issues.extend(_households(list(counted_card.values())))
     issues.extend(_diaries(books, counted_card, cards_by_no, failed))
+    issues.extend(_rejected_diaries(books, counted_card, cards_by_no, failed))
     return issues
 
 
@@ -221,6 +230,43 @@ def _households(cards: list[Record]) -> list[Issue]:
     return issues
 
 
+def _against_card(r: Record, card: Record) -> list[Issue]:
+    """A diary row's names and date compared with its card."""
+    issues = []
+    d: DiaryRow = r.model  # type: ignore[assignment]
+    c: CardRow = card.model  # type: ignore[assignment]
+    for name, expected in (("linker", c.linker), ("head", c.head)):
+        typed = getattr(d, name, None)
+        if typed and typed != expected:
+            issues.append(make_issue("name-mismatch", r.file, sheet=r.sheet, cell=r.cell(name),
+                                     row=r.row, column=DIARY_LABELS[name], value=typed,
+                                     expected=expected))
+    day = getattr(d, "date", None)
+    if day is not None and day < c.link_date:
+        issues.append(make_issue("before-link-date", r.file, sheet=r.sheet, cell=r.cell("date"),
+                                 row=r.row, column=DIARY_LABELS["date"], value=day,
+                                 expected=c.link_date.isoformat()))
+    return issues
+
+
+def _rejected_diaries(books: list[BookResult], counted_card: dict[str, Record],
+                      cards_by_no: dict[str, list[Record]], failed: set[str]) -> list[Issue]:
+    """Diary rows left out for their own errors still hear about their 卡号 and names."""
+    issues: list[Issue] = []
+    for book in books:
+        for r in book.rejected:
+            no = getattr(r.model, "card_no", None)
+            if r.sheet_kind != DIARY_SHEET or not no:
+                continue
+            card = counted_card.get(no)
+            if card is not None:
+                issues.extend(_against_card(r, card))
+            elif no not in cards_by_no and no not in failed:
+                issues.append(make_issue("unknown-card", r.file, sheet=r.sheet, cell=r.cell("card_no"),
+                                         row=r.row, column=DIARY_LABELS["card_no"], value=no))
+    return issues
+
+
 def _diaries(books: list[BookResult], counted_card: dict[str, Record],
              cards_by_no: dict[str, list[Record]], failed: set[str]) -> list[Issue]:
     issues: list[Issue] = []
@@ -239,17 +285,7 @@ def _diaries(books: list[BookResult], counted_card: dict[str, Record],
                     issues.append(make_issue("unknown-card", r.file, sheet=r.sheet, cell=r.cell("card_no"),
                                              row=r.row, column=DIARY_LABELS["card_no"], value=d.card_no))
                 continue
-            c: CardRow = card.model  # type: ignore[assignment]
-            for name, expected in (("linker", c.linker), ("head", c.head)):
-                typed = getattr(d, name)
-                if typed and typed != expected:
-                    issues.append(make_issue("name-mismatch", r.file, sheet=r.sheet, cell=r.cell(name),
-                                             row=r.row, column=DIARY_LABELS[name], value=typed,
-                                             expected=expected))
-            if d.date < c.link_date:
-                issues.append(make_issue("before-link-date", r.file, sheet=r.sheet, cell=r.cell("date"),
-                                         row=r.row, column=DIARY_LABELS["date"], value=d.date,
-                                         expected=c.link_date.isoformat()))
+            issues.extend(_against_card(r, card))
             entries[(d.card_no, d.date, d.form, d.problem or "")].append(r)
     for key in sorted(entries, key=str):
         group = _canonical(entries[key])
