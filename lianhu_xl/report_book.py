@@ -1,25 +1,139 @@
 """The report workbook for township staff (``validate --report``).
 
 Three sheets: 按文件 (which books are clean and which need fixing), 按联系人 (whom
-the branch secretary should call), 问题清单 (one row per issue). Every value a
-cadre typed is written as text, never as a live formula.
+the branch secretary should call, and about which cells), 问题清单 (one row per
+issue, with the person it belongs to). Every value a cadre typed is written as
+text, never as a live formula.
+
+A problem belongs to a person precisely: one on a 联户卡 row to that card's
+联系人; one on a 联户日记 row to the 联系人 of the card its 卡号 names (or, when
+no card has that number, to the 联系人 typed on the diary row); one about a
+file or a sheet as a whole to the file's only linker, or to the file when
+several people's cards are in it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
-from .issues import Report, severity_zh
+from .issues import Issue, Report, severity_zh
+from .standard import CARD_SHEET
+
+if TYPE_CHECKING:
+    from .book import Record
+    from .validate import Validation
+
+NO_NAME = "（联系人未填）"
+NO_CARD = "（卡号找不到联户卡）"
+WHOLE_FILE = "（整个文件）"
+MAX_PLACES = 12
 
 
-def write_report(report: Report, path: Path, linkers: dict[str, str] | None = None) -> Path:
-    """Write the report; ``linkers`` maps a file to the linker names found in it."""
-    return write_atomic(path, lambda tmp: _write(report, tmp, linkers or {}))
+@dataclass(slots=True)
+class Person:
+    """One linker's share of one file: rows, problems, and where they are."""
+
+    name: str
+    file: str
+    village: str = ""
+    cards: int = 0
+    diaries: int = 0
+    errors: int = 0
+    warnings: int = 0
+    places: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "需改正" if self.errors else "请核对警告" if self.warnings else "通过"
 
 
-def _write(report: Report, tmp: Path, linkers: dict[str, str]) -> None:
+@dataclass(slots=True)
+class Attribution:
+    """Who each issue belongs to, and everyone's share per file."""
+
+    owner: dict[int, str] = field(default_factory=dict)  # id(issue) -> linker
+    people: dict[tuple[str, str], Person] = field(default_factory=dict)  # (name, file) -> Person
+    by_file: dict[str, list[str]] = field(default_factory=dict)  # file -> linker names
+
+    def person(self, name: str, file: str) -> Person:
+        key = (name, file)
+        if key not in self.people:
+            self.people[key] = Person(name, file)
+            names = self.by_file.setdefault(file, [])
+            if name not in names:
+                names.append(name)
+        return self.people[key]
+
+
+def attribute(validation: Validation) -> Attribution:
+    """Give every issue of the validation to the person whose row it is on."""
+    out = Attribution()
+    records: dict[tuple[str, str, int], Record] = {}
+    card_linker: dict[str, str] = {}
+    card_village: dict[str, str] = {}
+    for book in validation.books:
+        for r in [*book.cards, *book.rejected, *book.diaries]:
+            records[(r.file, r.sheet, r.row)] = r
+            if r.sheet_kind == CARD_SHEET:
+                no, linker = _get(r, "card_no"), _get(r, "linker")
+                if no and linker:
+                    card_linker.setdefault(no, linker)
+                    card_village.setdefault(no, _get(r, "village"))
+
+    def owner_of(r: Record) -> tuple[str, str]:
+        if r.sheet_kind == CARD_SHEET:
+            return _get(r, "linker") or NO_NAME, _get(r, "village")
+        no = _get(r, "card_no")
+        if no in card_linker:
+            return card_linker[no], card_village.get(no, "")
+        return _get(r, "linker") or NO_CARD, ""
+
+    for book in validation.books:
+        for r in [*book.cards, *book.rejected, *book.diaries]:
+            name, village = owner_of(r)
+            p = out.person(name, r.file)
+            p.village = p.village or village
+            if r.sheet_kind == CARD_SHEET:
+                p.cards += 1
+            else:
+                p.diaries += 1
+    for issue in validation.report.issues:
+        if issue.severity not in ("error", "warning"):
+            continue
+        r = records.get((issue.file, issue.sheet or "", issue.row or 0))
+        if r is not None:
+            name = owner_of(r)[0]
+        else:
+            names = [n for n in out.by_file.get(issue.file, []) if n not in (NO_NAME, NO_CARD)]
+            name = names[0] if len(names) == 1 else WHOLE_FILE
+        out.owner[id(issue)] = name
+        p = out.person(name, issue.file)
+        if issue.severity == "error":
+            p.errors += 1
+            if issue.where:
+                p.places.append(issue.where)
+        else:
+            p.warnings += 1
+    return out
+
+
+def _get(r: Record, name: str) -> str:
+    value = getattr(r.model, name, None)
+    return value if isinstance(value, str) else ""
+
+
+def write_report(report: Report, path: Path, linkers: dict[str, str] | None = None, *,
+                 validation: Validation | None = None) -> Path:
+    """Write the report. With ``validation``, problems are given to the people they
+    belong to; ``linkers`` (file -> names) is the coarse fallback without it."""
+    who = attribute(validation) if validation is not None else None
+    return write_atomic(path, lambda tmp: _write(report, tmp, linkers or {}, who))
+
+
+def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution | None) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
@@ -28,60 +142,94 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str]) -> None:
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     red = wb.add_format({"bg_color": "#F8CBAD"})
     yellow = wb.add_format({"bg_color": "#FFF2CC"})
+    green = wb.add_format({"bg_color": "#E2EFDA"})
     title = wb.add_format({"bold": True, "font_size": 14})
 
+    def names_in(file: str) -> str:
+        if who is not None:
+            return "、".join(n for n in who.by_file.get(file, []) if not n.startswith("（"))
+        return linkers.get(file, "")
+
+    # --- 按文件: which books are clean, which need fixing ---------------------------
     ws = wb.add_worksheet("按文件")
     ws.write_string(0, 0, "校验结果：" + _headline(report), title)
-    cols = ["文件", "状态", "错误数", "警告数", "联户卡行数", "联户日记行数", "计入行数", "未计入行数", "联系人", "说明"]
-    ws.write_row(2, 0, cols, head)
-    for r, f in enumerate(report.files, start=3):
-        fmt = red if f.errors else None
-        ws.write_string(r, 0, f.file, fmt)
+    need = {id(f) for f in report.files if f.errors or f.kind == "unreadable"}
+    ws.write_string(1, 0, f"需要退回改正的文件 {len(need)} 个，排在前面；"
+                          "“联系人”一栏是文件里联户卡和日记所属的人。")
+    cols = ["文件", "状态", "错误数", "警告数", "联系人", "联户卡行数", "联户日记行数", "计入行数",
+            "未计入行数", "说明"]
+    ws.write_row(3, 0, cols, head)
+    order = sorted(report.files, key=lambda f: (0 if id(f) in need else 1 if f.warnings else 2, f.file))
+    for r, f in enumerate(order, start=4):
+        fmt = red if id(f) in need else yellow if f.warnings else green
+        ws.write_string(r, 0, f.file)
         ws.write_string(r, 1, f.status, fmt)
         ws.write_number(r, 2, f.errors)
         ws.write_number(r, 3, f.warnings)
-        ws.write_number(r, 4, f.card_rows)
-        ws.write_number(r, 5, f.diary_rows)
-        ws.write_number(r, 6, f.counted)
-        ws.write_number(r, 7, f.excluded)
-        ws.write_string(r, 8, linkers.get(f.file, ""))
+        ws.write_string(r, 4, names_in(f.file), wrap)
+        ws.write_number(r, 5, f.card_rows)
+        ws.write_number(r, 6, f.diary_rows)
+        ws.write_number(r, 7, f.counted)
+        ws.write_number(r, 8, f.excluded)
         ws.write_string(r, 9, f.why, wrap)
-    _finish(ws, [36, 10, 8, 8, 10, 12, 10, 10, 24, 60], 2, len(cols) - 1)
+    _finish(ws, [36, 10, 8, 8, 24, 10, 12, 10, 10, 60], 3, len(cols) - 1)
 
+    # --- 按联系人: whom to call ---------------------------------------------------------
     ws = wb.add_worksheet("按联系人")
-    per: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for f in report.files:
-        for name in (linkers.get(f.file) or "（未知）").split("、"):
-            per[(name, f.file)]
-    for issue in report.issues:
-        names = (linkers.get(issue.file) or "（未知）").split("、")
-        for name in names[:1] if len(names) > 1 else names:
-            counts = per[(name, issue.file)]
-            if issue.severity == "error":
-                counts[0] += 1
-            elif issue.severity == "warning":
-                counts[1] += 1
-    ws.write_row(0, 0, ["联系人", "文件", "错误数", "警告数", "状态"], head)
-    for r, ((name, file), (errors, warnings)) in enumerate(sorted(per.items()), start=1):
-        ws.write_string(r, 0, name)
-        ws.write_string(r, 1, file)
-        ws.write_number(r, 2, errors)
-        ws.write_number(r, 3, warnings)
-        ws.write_string(r, 4, "需改正" if errors else "通过", red if errors else None)
-    _finish(ws, [12, 36, 8, 8, 10], 0, 4)
+    cols = ["联系人", "村", "文件", "联户卡", "日记", "错误数", "警告数", "状态", "要改正的单元格"]
+    ws.write_row(0, 0, cols, head)
+    people = list(who.people.values()) if who is not None else _coarse_people(report, linkers)
+    people.sort(key=lambda p: (0 if p.errors else 1 if p.warnings else 2, p.name, p.file))
+    for r, p in enumerate(people, start=1):
+        ws.write_string(r, 0, p.name)
+        ws.write_string(r, 1, p.village)
+        ws.write_string(r, 2, p.file)
+        ws.write_number(r, 3, p.cards)
+        ws.write_number(r, 4, p.diaries)
+        ws.write_number(r, 5, p.errors)
+        ws.write_number(r, 6, p.warnings)
+        ws.write_string(r, 7, p.status, red if p.errors else yellow if p.warnings else green)
+        ws.write_string(r, 8, _places(p.places), wrap)
+    _finish(ws, [14, 10, 32, 7, 7, 8, 8, 10, 60], 0, len(cols) - 1)
 
+    # --- 问题清单: every issue ------------------------------------------------------------
     ws = wb.add_worksheet("问题清单")
-    cols = ["文件", "工作表", "单元格", "列", "填写内容", "级别", "代码", "说明"]
+    cols = ["文件", "联系人", "工作表", "单元格", "列", "填写内容", "级别", "代码", "说明"]
     ws.write_row(0, 0, cols, head)
     for r, i in enumerate(report.issues, start=1):
         fmt = red if i.severity == "error" else yellow if i.severity == "warning" else None
-        for c, value in enumerate([i.file, i.sheet, i.cell, i.column, i.value]):
+        owner = who.owner.get(id(i), "") if who is not None else ""
+        for c, value in enumerate([i.file, owner, i.sheet, i.cell, i.column, i.value]):
             ws.write_string(r, c, value or "")
-        ws.write_string(r, 5, severity_zh(i.severity), fmt)
-        ws.write_string(r, 6, i.code)
-        ws.write_string(r, 7, i.message, wrap)
-    _finish(ws, [30, 10, 8, 14, 18, 6, 18, 70], 0, len(cols) - 1)
+        ws.write_string(r, 6, severity_zh(i.severity), fmt)
+        ws.write_string(r, 7, i.code)
+        ws.write_string(r, 8, i.message, wrap)
+    _finish(ws, [30, 12, 10, 8, 14, 18, 6, 18, 70], 0, len(cols) - 1)
     wb.close()
+
+
+def _coarse_people(report: Report, linkers: dict[str, str]) -> list[Person]:
+    """Without the validation: each file's problems go to its first listed linker."""
+    out: dict[tuple[str, str], Person] = {}
+    for f in report.files:
+        names = (linkers.get(f.file) or WHOLE_FILE).split("、")
+        for name in names:
+            out.setdefault((name, f.file), Person(name, f.file))
+    for issue in report.issues:
+        name = (linkers.get(issue.file) or WHOLE_FILE).split("、")[0]
+        p = out.setdefault((name, issue.file), Person(name, issue.file))
+        if issue.severity == "error":
+            p.errors += 1
+            if issue.where:
+                p.places.append(issue.where)
+        elif issue.severity == "warning":
+            p.warnings += 1
+    return list(out.values())
+
+
+def _places(places: list[str]) -> str:
+    shown = "、".join(places[:MAX_PLACES])
+    return shown + (f" 等 {len(places)} 处" if len(places) > MAX_PLACES else "")
 
 
 def _headline(report: Report) -> str:
@@ -99,3 +247,8 @@ def _finish(ws, widths: list[int], header_row: int, last_col: int) -> None:
     ws.set_landscape()
     ws.repeat_rows(header_row)
     ws.fit_to_pages(1, 0)
+
+
+def issues_of(person: Person, report: Report, who: Attribution) -> list[Issue]:
+    """The issues given to ``person`` (for tests and the console workbook)."""
+    return [i for i in report.issues if i.file == person.file and who.owner.get(id(i)) == person.name]

@@ -1,0 +1,476 @@
+"""Problems written back into the cadre's own workbook (``validate --annotate DIR``).
+
+A cadre does not read a terminal or a report: what reaches them is their own
+book, back from the branch, with every problem cell filled (red for errors,
+yellow for warnings) and carrying a note that says what is wrong and what to
+type, plus a first sheet ``校验结果`` listing the problems with links to their
+cells. The copy is made with openpyxl, which edits a workbook in place and so
+keeps values, number formats, dates, merged cells, column widths, data
+validations, other sheets and (with ``keep_vba``) macros.
+
+The marks are recorded in a very hidden sheet together with what each marked
+cell looked like before (its fill and its note), so that annotating an
+annotated copy first restores the cells, then marks them afresh: annotating
+twice gives the same marks as once, and a cell the cadre has fixed gets its
+own look back. The reader only ever reads 联户卡 and 联户日记, so neither the
+result sheet nor the hidden sheet is ever taken for data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import warnings
+from collections import defaultdict
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from .atomic import write_atomic
+from .catalogue import CATALOGUE
+from .errors import LianhuError
+from .issues import PERSONAL_COLUMNS, Issue, make_issue, severity_zh
+
+if TYPE_CHECKING:
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from .validate import Validation
+
+RESULT_SHEET = "校验结果"
+MARKS_SHEET = "lianhu_marks"
+NOTE_TAG = "【校验】"
+NOTE_AUTHOR = "校验"
+NEXT_STEP = "改正红色单元格后重新提交"
+
+# fills: strong at the problem cell, light over the rest of a row-level problem
+CELL_COLOURS = {"error": "FFFF7C80", "warning": "FFFFE36E"}
+ROW_COLOURS = {"error": "FFFFD9D9", "warning": "FFFFF6CC"}
+OUR_COLOURS = set(CELL_COLOURS.values()) | set(ROW_COLOURS.values())
+RANK = {"error": 0, "warning": 1, "notice": 2}
+ROW_SCOPES = ("row", "cross")
+MAX_ROW_WIDTH = 60
+BODY_WIDTH = 64
+
+# what openpyxl tells us it drops, in a clerk's words
+_LOSSES = (
+    ("Data Validation extension", "部分下拉列表（数据有效性）"),
+    ("Conditional Formatting extension", "部分条件格式"),
+    ("DrawingML", "图形和文本框"),
+    ("image", "图片"),
+    ("Slicer", "切片器"),
+    ("Sparkline", "迷你图"),
+    ("chart", "图表"),
+    ("comment", "合并单元格中的批注"),
+)
+
+
+def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: Path) -> list[Path]:
+    """Write an annotated copy of every workbook with errors or warnings; return the copies.
+
+    Files the guard refused or no reader could open get no copy (the report
+    lists them). A file that cannot be annotated is reported as a notice in
+    ``result.report``, never silently skipped.
+    """
+    out_dir = Path(out_dir)
+    books = {b.summary.file: b for b in result.books}
+    by_file: dict[str, list[Issue]] = defaultdict(list)
+    for issue in result.report.issues:
+        by_file[issue.file].append(issue)
+    plan: list[tuple[Path, str, Path]] = []
+    for path, display in files:
+        book = books.get(display)
+        if book is None or not book.summary.sha256 or book.summary.kind == "totals":
+            continue
+        if any(i.code == "reader-crashed" for i in by_file[display]):
+            continue
+        if not any(i.severity in ("error", "warning") for i in by_file[display]):
+            continue
+        target = out_dir / _relative(display, path)
+        if target.resolve() == path.resolve():
+            raise LianhuError(f"标注副本会覆盖原文件“{path}”。请给 --annotate 另选一个文件夹，原文件不会被改动。")
+        plan.append((path, display, target))
+    written: list[Path] = []
+    added: list[Issue] = []
+    for path, display, target in plan:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            added.append(make_issue("annotate-failed", display, detail=f"文件无法读取：{exc.strerror}"))
+            continue
+        if hashlib.sha256(data).hexdigest() != books[display].summary.sha256:
+            added.append(make_issue("annotate-failed", display, detail="文件在校验之后被改动过，请重新校验"))
+            continue
+        try:
+            written.append(annotate_one(data, path.suffix.lower(), target, by_file[display], display, added))
+        except LianhuError as exc:
+            added.append(make_issue("annotate-failed", display, detail=str(exc).rstrip("。")))
+        except Exception:  # openpyxl could not take this workbook; the report still lists every problem
+            added.append(make_issue("annotate-failed", display, detail="文件格式超出本工具能处理的范围"))
+    if added:
+        result.report.issues.extend(added)
+        from .validate import finish
+
+        finish(result.report, result.books)
+    return written
+
+
+def _relative(display: str, path: Path) -> PurePosixPath:
+    """The copy's name under DIR: the display name, never escaping DIR."""
+    parts = [p for p in PurePosixPath(display).parts if p not in ("/", "..", ".") and not p.endswith(":")]
+    return PurePosixPath(*parts) if parts else PurePosixPath(path.name)
+
+
+def annotate_one(data: bytes, suffix: str, target: Path, issues: list[Issue], display: str,
+                 notices: list[Issue] | None = None) -> Path:
+    """Annotate one workbook's bytes and write the copy to ``target`` atomically."""
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wb = load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm", rich_text=True)
+    lost = _losses([str(w.message) for w in caught])
+    clear_marks(wb)
+    marks = Marks()
+    ordered = sorted(issues, key=Issue.sort_key)
+    for issue in ordered:
+        _mark(wb, marks, issue)
+    _result_sheet(wb, ordered, lost)
+    marks.save(wb)
+    if lost and notices is not None:
+        notices.append(make_issue("annotate-incomplete", display, detail="、".join(lost)))
+    return write_atomic(target, wb.save)
+
+
+def _losses(messages: list[str]) -> list[str]:
+    out: list[str] = []
+    for text in messages:
+        for needle, what in _LOSSES:
+            if needle.lower() in text.lower() and what not in out:
+                out.append(what)
+                break
+    return out
+
+
+# --- marks and how to take them off again -----------------------------------
+
+
+@dataclass(slots=True)
+class Marks:
+    """Every cell we touched, with its look before, kept in a very hidden sheet."""
+
+    before: dict[tuple[str, str], dict] = field(default_factory=dict)
+
+    def remember(self, ws: Worksheet, coord: str) -> None:
+        key = (ws.title, coord)
+        if key in self.before:
+            return
+        cell = _cell(ws, coord)
+        comment = cell.comment
+        self.before[key] = {
+            "sheet": ws.title, "cell": coord, "fill": _fill_xml(cell.fill),
+            "comment": [comment.text, comment.author, comment.width, comment.height] if comment else None,
+        }
+
+    def save(self, wb: Workbook) -> None:
+        ws = wb.create_sheet(MARKS_SHEET)
+        ws.sheet_state = "veryHidden"
+        ws.append(["lianhu_xl 校验标记（请勿修改）", RESULT_SHEET])
+        for record in self.before.values():
+            ws.append([json.dumps(record, ensure_ascii=False)])
+
+
+def clear_marks(wb: Workbook) -> None:
+    """Take off the marks of an earlier annotation: fills and notes back as they were."""
+    if MARKS_SHEET not in wb.sheetnames:
+        return
+    ws = wb[MARKS_SHEET]
+    for (raw,) in ws.iter_rows(min_row=2, max_col=1, values_only=True):
+        try:
+            record = json.loads(raw) if isinstance(raw, str) else None
+        except ValueError:
+            record = None
+        if not record or record.get("sheet") not in wb.sheetnames:
+            continue
+        sheet = wb[record["sheet"]]
+        try:
+            cell = sheet[record["cell"]]
+        except (ValueError, KeyError):
+            continue
+        if _is_ours(cell.fill):  # a fill the cadre changed since is theirs to keep
+            cell.fill = _fill_from_xml(record.get("fill"))
+        if cell.comment is not None and cell.comment.text.startswith(NOTE_TAG):
+            cell.comment = _comment(record.get("comment"))
+    wb.remove(ws)
+    if RESULT_SHEET in wb.sheetnames:
+        wb.remove(wb[RESULT_SHEET])
+
+
+def _fill_xml(fill) -> str:
+    from openpyxl.xml.functions import tostring
+
+    return tostring(fill.to_tree()).decode()
+
+
+def _fill_from_xml(xml: str | None):
+    from openpyxl.styles import PatternFill
+    from openpyxl.styles.fills import Fill
+    from openpyxl.xml.functions import fromstring
+
+    if not xml:
+        return PatternFill()
+    try:
+        return Fill.from_tree(fromstring(xml)) or PatternFill()
+    except Exception:
+        return PatternFill()
+
+
+def _comment(saved: list | None):
+    from openpyxl.comments import Comment
+
+    if not saved:
+        return None
+    text, author, width, height = (list(saved) + [None] * 4)[:4]
+    comment = Comment(text or "", author or "")
+    if width and height:
+        comment.width, comment.height = width, height
+    return comment
+
+
+def _is_ours(fill) -> bool:
+    colour = getattr(getattr(fill, "fgColor", None), "rgb", None)
+    return getattr(fill, "fill_type", None) == "solid" and isinstance(colour, str) and colour.upper() in OUR_COLOURS
+
+
+# --- marking -------------------------------------------------------------------
+
+
+def _mark(wb: Workbook, marks: Marks, issue: Issue) -> None:
+    if not issue.sheet or issue.sheet not in wb.sheetnames:
+        return  # a problem with the file as a whole is on the result sheet only
+    ws = wb[issue.sheet]
+    coord = _anchor(ws, issue.cell or (f"A{issue.row}" if issue.row else "A1"))
+    severity = issue.severity
+    entry = CATALOGUE.get(issue.code)
+    if severity in ROW_COLOURS and entry is not None and entry.scope in ROW_SCOPES and issue.row:
+        for col in range(1, _row_width(ws) + 1):
+            other = _anchor(ws, f"{_letter(col)}{issue.row}")
+            _paint(ws, marks, other, ROW_COLOURS[severity], severity, strong=False)
+    if severity in CELL_COLOURS:
+        _paint(ws, marks, coord, CELL_COLOURS[severity], severity, strong=True)
+    else:
+        marks.remember(ws, coord)
+    _add_note(ws, coord, issue)
+
+
+def _paint(ws: Worksheet, marks: Marks, coord: str, colour: str, severity: str, strong: bool) -> None:
+    from openpyxl.styles import PatternFill
+
+    marks.remember(ws, coord)
+    cell = _cell(ws, coord)
+    current = getattr(cell.fill.fgColor, "rgb", None) if _is_ours(cell.fill) else None
+    if current is not None:
+        ranks = {CELL_COLOURS["error"]: 0, CELL_COLOURS["warning"]: 1, ROW_COLOURS["error"]: 2,
+                 ROW_COLOURS["warning"]: 3}
+        if ranks.get(current.upper(), 9) <= ranks[colour]:
+            return  # already marked as strongly or more
+    cell.fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+
+
+def _add_note(ws: Worksheet, coord: str, issue: Issue) -> None:
+    from openpyxl.comments import Comment
+
+    cell = ws[coord]
+    line = f"{severity_zh(issue.severity)}：{_body(issue, ws)}"
+    old = cell.comment
+    if old is not None and old.text.startswith(NOTE_TAG):
+        lines = old.text.split("\n")
+        if "原批注：" in old.text:
+            at = lines.index(next(x for x in lines if x.startswith("原批注：")))
+            lines.insert(at, line)
+        else:
+            lines.append(line)
+        text = "\n".join(lines)
+    else:
+        text = NOTE_TAG + "\n" + line
+        if old is not None and old.text.strip():
+            text += "\n原批注：" + old.text.strip()
+    comment = Comment(text, NOTE_AUTHOR)
+    comment.width = 300
+    comment.height = min(60 + 18 * sum(1 + len(x) // 18 for x in text.split("\n")), 400)
+    cell.comment = comment
+
+
+def _body(issue: Issue, ws: Worksheet | None = None) -> str:
+    """The message without the place in front (the note sits at the place).
+
+    In the cadre's own copy a masked 身份证号 or 联系电话 is shown as typed:
+    ``“***”`` would not tell them which number is wrong.
+    """
+    prefix = f"{issue.sheet}!{issue.cell}：" if issue.sheet and issue.cell else f"{issue.sheet}："
+    message = issue.message
+    body = message[len(prefix):] if issue.sheet and message.startswith(prefix) else message
+    typed = _typed(issue, ws)
+    if typed is not None and issue.value:
+        body = body.replace(f"“{issue.value}”", f"“{typed}”")
+    return body
+
+
+def _typed(issue: Issue, ws: Worksheet | None) -> str | None:
+    """The personal value as it stands in the cell (only ever written into the cadre's own copy)."""
+    if ws is None or issue.column not in PERSONAL_COLUMNS or not issue.value or not issue.cell:
+        return None
+    coord = issue.cell.upper()
+    if not _COORD.match(coord):
+        return None
+    m = _COORD.match(coord)
+    from openpyxl.utils import column_index_from_string
+
+    cell = ws._cells.get((int(m.group(2)), column_index_from_string(m.group(1))))
+    if cell is None or cell.value is None:
+        return None
+    value = cell.value
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+
+
+_COORD = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def _anchor(ws: Worksheet, coord: str) -> str:
+    """The cell that shows ``coord``: the top-left cell of its merged range, if any."""
+    coord = coord.replace("$", "").upper()
+    if not _COORD.match(coord):
+        coord = "A1"
+    for rng in ws.merged_cells.ranges:
+        if coord in rng:
+            return rng.start_cell.coordinate
+    return coord
+
+
+def _cell(ws: Worksheet, coord: str):
+    """The cell; a cell that did not exist yet takes its row's or column's format, as Excel would."""
+    from openpyxl.utils import column_index_from_string
+
+    m = _COORD.match(coord)
+    assert m
+    row, col = int(m.group(2)), column_index_from_string(m.group(1))
+    existed = (row, col) in ws._cells
+    cell = ws.cell(row=row, column=col)
+    if not existed:
+        dim = ws.row_dimensions.get(row) if row in ws.row_dimensions else None
+        if dim is not None and dim.customFormat and dim.has_style:
+            cell._style = copy(dim._style)
+        else:
+            for cd in ws.column_dimensions.values():
+                lo, hi = cd.min or 0, cd.max or 0
+                if lo <= col <= hi and cd.has_style:
+                    cell._style = copy(cd._style)
+                    break
+    return cell
+
+
+def _row_width(ws: Worksheet) -> int:
+    """How far a row-level mark reaches: the widest of the first rows (title and header)."""
+    width = 1
+    for (row, col), cell in ws._cells.items():  # never iter_rows: it would create empty cells
+        if row <= 12 and col > width and cell.value is not None:
+            width = col
+    return min(width, MAX_ROW_WIDTH)
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+# --- the result sheet ----------------------------------------------------------
+
+
+def _result_sheet(wb: Workbook, issues: list[Issue], lost: list[str]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    ws = wb.create_sheet(RESULT_SHEET, 0)
+    errors = sum(1 for i in issues if i.severity == "error")
+    warns = sum(1 for i in issues if i.severity == "warning")
+    notes = sum(1 for i in issues if i.severity == "notice")
+    head = f"校验结果：错误 {errors} 处（红色单元格），警告 {warns} 处（黄色单元格）"
+    if notes:
+        head += f"，提示 {notes} 处"
+    _text(ws, 1, 1, head + "。").font = Font(bold=True, size=14)
+    if errors:
+        step = f"下一步：{NEXT_STEP}。黄色单元格请核对，确实无误的可以不改。"
+    else:
+        step = "没有错误，可以汇总。黄色单元格请核对，确实无误的可以不改。"
+    _text(ws, 2, 1, step).font = Font(bold=True, color="FFC00000" if errors else "FF000000")
+    _text(ws, 3, 1, "点“位置”可跳到那个单元格；把鼠标移到标色的单元格上，可以看到批注。"
+                    "改好后标色可以不管，下次校验会自动清除。")
+    line = 4
+    if lost:
+        _text(ws, line, 1, f"注意：这份副本没能保留原文件中的{'、'.join(lost)}；"
+                           "如果这些内容要紧，请在原文件中逐项改正。").font = Font(color="FFC00000")
+        line += 1
+    header = ["序号", "级别", "位置", "列", "填写的内容", "问题", "说明和改法"]
+    top = line + 1
+    thin = Side(style="thin", color="FFBFBFBF")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for c, label in enumerate(header, start=1):
+        cell = _text(ws, top, c, label)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="FFDDEBF7")
+        cell.border = border
+    wrap = Alignment(wrap_text=True, vertical="top")
+    link_font = Font(color="FF0563C1", underline="single")
+    for n, issue in enumerate(sorted(issues, key=lambda i: (RANK.get(i.severity, 3), i.sort_key())), 1):
+        r = top + n
+        where = issue.where or "整个文件"
+        book_ws = wb[issue.sheet] if issue.sheet and issue.sheet in wb.sheetnames else None
+        body = _body(issue, book_ws)
+        values = [str(n), severity_zh(issue.severity), where, issue.column or "",
+                  _typed(issue, book_ws) or issue.value or "",
+                  CATALOGUE[issue.code].title if issue.code in CATALOGUE else "", body]
+        for c, value in enumerate(values, start=1):
+            cell = _text(ws, r, c, value)
+            cell.alignment = wrap
+            cell.border = border
+        ws.row_dimensions[r].height = 15 * max(_lines(body, BODY_WIDTH), _lines(values[4], 18),
+                                               _lines(values[5], 18), _lines(values[3], 14))
+        level = ws.cell(row=r, column=2)
+        if issue.severity in CELL_COLOURS:
+            level.fill = PatternFill("solid", fgColor=CELL_COLOURS[issue.severity])
+        if issue.sheet and issue.sheet in wb.sheetnames:
+            target = _anchor(wb[issue.sheet], issue.cell or (f"A{issue.row}" if issue.row else "A1"))
+            place = ws.cell(row=r, column=3)
+            place.hyperlink = Hyperlink(ref=place.coordinate, location=f"'{issue.sheet}'!{target}",
+                                        display=where)
+            place.font = link_font
+    for letter, width in zip("ABCDEFG", (6, 7, 16, 14, 18, 18, BODY_WIDTH), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = f"A{top + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{top}:{top}"
+    for other in wb.worksheets:
+        other.sheet_view.tabSelected = False
+    ws.sheet_view.tabSelected = True
+    wb.active = 0
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (CJK count double)."""
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return max(1, -(-units // max(width - 2, 1)))
+
+
+def _text(ws: Worksheet, row: int, col: int, value: str):
+    """Write text as text: a value starting with '=' must never become a formula."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    cell.data_type = "s"
+    return cell
