@@ -74,6 +74,15 @@ roster_option = click.option("--roster", type=click.Path(path_type=Path),
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
                            help="同时读取的进程数；0 表示按本机 CPU 核数。")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="不显示进度和摘要，只用退出码表示结果。")
+cache_option = click.option("--no-cache", is_flag=True,
+                            help="不用缓存：每个文件都重新读取（默认跳过上次读过且未改动的文件）。")
+
+
+def _cache(roster, no_cache: bool):
+    """The per-file result cache (cache.py), or None with --no-cache / LIANHU_CACHE=off."""
+    from .cache import open_cache
+
+    return open_cache(roster, enabled=not no_cache)
 
 
 @cli.command()
@@ -97,8 +106,9 @@ def template(out: Path, roster: Path | None) -> None:
               help="把有问题的工作簿复制到这个文件夹，并在出错的单元格上标红、加批注。")
 @jobs_option
 @quiet_option
+@cache_option
 def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report: Path | None,
-             annotate: Path | None, jobs: int, quiet: bool) -> None:
+             annotate: Path | None, jobs: int, quiet: bool, no_cache: bool) -> None:
     """校验登记簿：文件或文件夹（含子文件夹里的 .xlsx/.xlsm）。
 
     \b
@@ -110,19 +120,20 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     from .validate import validate as run_validate
 
     files, collect_issues = collect(list(paths))
+    loaded = _roster(roster)
     with progress_bar(len(files), quiet or as_json) as tick:
-        result = run_validate(list(paths), roster=_roster(roster), jobs=_jobs(jobs), progress=tick,
-                              files=files, collect_issues=collect_issues)
+        result = run_validate(list(paths), roster=loaded, jobs=_jobs(jobs), progress=tick,
+                              files=files, collect_issues=collect_issues, cache=_cache(loaded, no_cache))
     rep = result.report
-    if report is not None:
-        from .report_book import write_report
-
-        write_report(rep, report, linkers_by_file(result))
     annotated = []
-    if annotate is not None:
+    if annotate is not None:  # first, so that a copy that could not be made is in the report
         from .annotate import annotate_books
 
         annotated = annotate_books(result, files, annotate)
+    if report is not None:
+        from .report_book import write_report
+
+        write_report(rep, report, validation=result)
     if as_json:
         click.echo(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1))
     elif not quiet:
