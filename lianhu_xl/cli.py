@@ -147,6 +147,88 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     sys.exit(EXIT_OK if rep.valid else EXIT_PROBLEMS)
 
 
+class PeriodType(click.ParamType):
+    """--period: 2010, 2010-09, 2010Q3 or 2010-01-01..2010-06-30 (wrong text: exit 2)."""
+
+    name = "统计期"
+
+    def convert(self, value, param, ctx):
+        from .period import Period, parse_period
+
+        if isinstance(value, Period):
+            return value
+        try:
+            return parse_period(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path),
+              help="汇总表文件名（.xlsx），如 汇总表.xlsx。")
+@click.option("--period", type=PeriodType(), default=None,
+              help="统计期：2010（全年）、2010-09（月）、2010Q3（季度）或 2010-01-01..2010-06-30；不写则统计全部。")
+@roster_option
+@click.option("--title", default=None, help="乡镇（或县）名，写进汇总表标题，如 倪家营乡。")
+@jobs_option
+@quiet_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总数字和全部问题（给其他程序用）。")
+def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None, title: str | None,
+                jobs: int, quiet: bool, as_json: bool) -> None:
+    """汇总登记簿（文件或文件夹），写出汇总表；也可把各乡镇的汇总表再汇总到县。
+
+    \b
+    退出码：0 全部计入；1 有行或文件未计入（汇总表照样写出，并在首页注明）；
+            2 用法不对或无法运行（登记簿和汇总表混在一起也是 2，不写汇总表）。
+    例：lianhu consolidate 收集/ -o 汇总表.xlsx --period 2010 --title 倪家营乡
+        lianhu consolidate 各乡汇总/ -o 县汇总表.xlsx --period 2010 --title 临泽县
+    """
+    from .consolidate import consolidate as run_consolidate
+    from .progress import progress_bar
+    from .totals_book import text_table, write_totals
+    from .validate import collect
+
+    if out.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"汇总表要存成 .xlsx 文件，例如 {out.with_suffix('.xlsx').name}。",
+                                 param_hint="-o")
+    files, collect_issues = collect(list(paths))
+    try:  # an earlier output inside the folder being consolidated is not a submission
+        target = out.resolve()
+        files = [(p, d) for p, d in files if p.resolve() != target]
+    except OSError:
+        pass
+    if not files and not collect_issues:
+        click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。请检查给出的文件或文件夹。", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    with progress_bar(len(files), quiet or as_json) as tick:
+        result = run_consolidate(list(paths), period=period, roster=_roster(roster), jobs=_jobs(jobs),
+                                 progress=tick, title=title, files=files, collect_issues=collect_issues)
+    if result.kind == "mixed":
+        mixed = next(i for i in result.report.issues if i.code == "mixed-inputs")
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        click.echo(f"无法汇总：{mixed.message}没有写出汇总表。", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    write_totals(result, out)
+    if as_json:
+        data = result.to_dict()
+        data["output"] = str(out)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    elif not quiet:
+        click.echo(text_table(result))
+        click.echo("")
+        click.echo(result.headline())
+        for f in result.report.files:
+            if f.status != "已汇总":
+                click.echo(f"  {f.status}  {f.file}：{f.why}")
+        if not result.complete:
+            click.echo("未计入的每一行及原因见汇总表的“未计入”和“来源”工作表；"
+                       "用 lianhu validate 可以生成问题清单退回改正。")
+        click.echo(f"汇总表已保存：{out}")
+    sys.exit(EXIT_OK if result.complete else EXIT_PROBLEMS)
+
+
 def linkers_by_file(result) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     for book in result.books:

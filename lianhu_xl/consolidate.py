@@ -1,0 +1,734 @@
+"""Consolidation: cards merged with their diary rows, counted exactly as the standard says.
+
+``consolidate(paths, period)`` builds on ``validate.validate`` (so a row that
+``lianhu validate`` rejects is never counted) and returns a ``Consolidation``:
+one ``UnitTotals`` per village and the ``合计``, plus the tables a township
+uses (by month, 三个一 per card, problems, the merged card list) and, for every
+row read, whether it was counted or why not. Given totals workbooks instead of
+standard books, it rolls them up (see ``rollup``).
+
+Counting rules (workbook-standard.md, "How totals are counted"):
+
+- cards counted: not left out by validation, and 结对日期 ≤ the period's last day;
+- diary rows counted: not left out, their card counted, dated inside the period;
+- months expected per card: from the later of the period's first month and the
+  结对日期 month to the earlier of the period's last month and the current month;
+  without a period, from the 结对日期 month to the month of the latest diary date
+  of the consolidation;
+- a rate is computed from counts; denominator 0 gives ``None`` (an empty cell).
+
+Every row read ends in exactly one bucket per file: counted, duplicate (its
+twin is counted), excluded (an error), out of period, or a clerk's 合计 row;
+``FileAccount.balanced`` checks rows read = the sum of the buckets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+
+from .book import BookResult, Record
+from .catalogue import CATALOGUE
+from .issues import Issue, Report, make_issue
+from .period import Month, Period, month_label, month_of, months_between
+from .roster import Roster
+from .standard import RESULTS, CardRow, DiaryRow
+from .values import mask_id, mask_phone
+
+TITLE_SUFFIX = "联户带创汇总表"
+SPAN_PREFIX = "统计期："
+ALL_DATES = "全部日期"
+TOTAL_UNIT = "合计"
+OPEN_RESULTS = ("正在办理", "未解决")
+
+# the buckets a row read can end in (the 未计入 sheet's 类别)
+COUNTED, DUPLICATE, EXCLUDED, OUT_OF_PERIOD, TOTALS_ROW = "计入", "重复", "未计入", "统计期外", "合计行"
+DUPLICATE_CODES = {"duplicate-card", "duplicate-diary"}
+
+
+# --- the 汇总 columns ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TotalsColumn:
+    """One column of the 汇总 sheet: a count (or sum) stored, or a rate computed."""
+
+    label: str
+    attr: str
+    kind: str  # count | money | rate
+    numerator: str = ""
+    denominator: str = ""
+
+
+TOTALS_COLUMNS: list[TotalsColumn] = [
+    TotalsColumn("致富明星户", "star", "count"),
+    TotalsColumn("思想保守户", "conservative", "count"),
+    TotalsColumn("经济落后户", "backward", "count"),
+    TotalsColumn("入户访谈", "interviews", "count"),
+    TotalsColumn("提供服务", "services", "count"),
+    TotalsColumn("解决主要问题", "solved", "count"),
+    TotalsColumn("办实事", "deeds", "count"),
+    TotalsColumn("担保贷款(元)", "loans", "money"),
+    TotalsColumn("帮耕帮畜", "plough", "count"),
+    TotalsColumn("转化户数", "converted", "count"),
+    TotalsColumn("思想保守户数", "conservative_households", "count"),
+    TotalsColumn("转化率", "conversion_rate", "rate", "converted", "conservative_households"),
+    TotalsColumn("应访谈月数", "interview_months_expected", "count"),
+    TotalsColumn("实访谈月数", "interview_months_met", "count"),
+    TotalsColumn("访谈达标率", "interview_rate", "rate", "interview_months_met", "interview_months_expected"),
+    TotalsColumn("应记日记月数", "diary_months_expected", "count"),
+    TotalsColumn("实记日记月数", "diary_months_met", "count"),
+    TotalsColumn("日记达标率", "diary_rate", "rate", "diary_months_met", "diary_months_expected"),
+    TotalsColumn("主要问题已解决户数", "solved_households", "count"),
+]
+UNIT_LABEL = "单位"
+HEADER = [UNIT_LABEL] + [c.label for c in TOTALS_COLUMNS]
+COUNT_COLUMNS = [c for c in TOTALS_COLUMNS if c.kind != "rate"]
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """A rate from counts; ``None`` (left empty) when the denominator is 0."""
+    return numerator / denominator if denominator else None
+
+
+@dataclass(slots=True)
+class UnitTotals:
+    """The standard's totals for one unit (a village, or a township on roll-up)."""
+
+    unit: str
+    star: int = 0
+    conservative: int = 0
+    backward: int = 0
+    interviews: int = 0
+    services: int = 0
+    solved: int = 0
+    deeds: int = 0
+    loans: float = 0.0
+    plough: int = 0
+    converted: int = 0
+    conservative_households: int = 0
+    interview_months_expected: int = 0
+    interview_months_met: int = 0
+    diary_months_expected: int = 0
+    diary_months_met: int = 0
+    solved_households: int = 0
+
+    @property
+    def households(self) -> int:
+        return self.star + self.conservative + self.backward
+
+    @property
+    def conversion_rate(self) -> float | None:
+        return ratio(self.converted, self.conservative_households)
+
+    @property
+    def interview_rate(self) -> float | None:
+        return ratio(self.interview_months_met, self.interview_months_expected)
+
+    @property
+    def diary_rate(self) -> float | None:
+        return ratio(self.diary_months_met, self.diary_months_expected)
+
+    def value(self, column: TotalsColumn) -> float | int | None:
+        return getattr(self, column.attr)
+
+    def row(self) -> list[object]:
+        """The 汇总 row: 单位 then every column in order."""
+        return [self.unit] + [self.value(c) for c in TOTALS_COLUMNS]
+
+    def counts(self) -> dict[str, float]:
+        """The stored counts by label (rates are derived, never summed)."""
+        return {c.label: getattr(self, c.attr) for c in COUNT_COLUMNS}
+
+    def add(self, other: UnitTotals) -> None:
+        for f in fields(self):
+            if f.name != "unit":
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @classmethod
+    def sum(cls, unit: str, items: list[UnitTotals]) -> UnitTotals:
+        out = cls(unit)
+        for item in items:
+            out.add(item)
+        out.loans = round(out.loans, 2)
+        return out
+
+
+# --- the detail tables -----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CardLine:
+    """One counted card with its counts for the period: the 联户卡 and 三个一 sheets."""
+
+    card_no: str
+    village: str
+    team: str
+    head: str
+    household_type: str
+    linker: str
+    linker_kind: str
+    position: str
+    link_date: date
+    id_masked: str
+    phone_masked: str
+    converted: bool | None
+    file: str
+    row: int
+    requires_solved: bool = True
+    interviews: int = 0
+    entries: int = 0
+    services: int = 0
+    solved: int = 0
+    deeds: int = 0
+    loans: float = 0.0
+    plough: int = 0
+    months_expected: list[Month] = field(default_factory=list)
+    interview_months: set[Month] = field(default_factory=set)
+    diary_months: set[Month] = field(default_factory=set)
+
+    @property
+    def main_solved(self) -> bool:
+        return self.solved > 0
+
+    @property
+    def interview_expected(self) -> int:
+        return len(self.months_expected)
+
+    @property
+    def interview_met(self) -> int:
+        return len(self.interview_months & set(self.months_expected))
+
+    @property
+    def diary_expected(self) -> int:
+        return len(self.months_expected)
+
+    @property
+    def diary_met(self) -> int:
+        return len(self.diary_months & set(self.months_expected))
+
+    @property
+    def missing_interviews(self) -> list[Month]:
+        return [m for m in self.months_expected if m not in self.interview_months]
+
+    @property
+    def missing_diaries(self) -> list[Month]:
+        return [m for m in self.months_expected if m not in self.diary_months]
+
+    @property
+    def meets(self) -> bool:
+        """三个一 met: an interview and a diary every month expected, and (over a
+        year) a main problem solved."""
+        return (not self.missing_interviews and not self.missing_diaries
+                and (self.main_solved or not self.requires_solved))
+
+    @property
+    def shortfall(self) -> str:
+        """What is missing, in a clerk's words (empty when 三个一 is met)."""
+        parts = []
+        if self.missing_interviews:
+            parts.append(f"缺 {len(self.missing_interviews)} 个月入户访谈（{_months_text(self.missing_interviews)}）")
+        if self.missing_diaries:
+            parts.append(f"缺 {len(self.missing_diaries)} 个月日记（{_months_text(self.missing_diaries)}）")
+        if self.requires_solved and not self.main_solved:
+            parts.append("统计期内未解决主要问题")
+        return "；".join(parts)
+
+
+def _months_text(months: list[Month], limit: int = 6) -> str:
+    shown = [f"{m[1]}月" if len({y for y, _ in months}) == 1 else month_label(m) for m in months[:limit]]
+    return "、".join(shown) + ("等" if len(months) > limit else "")
+
+
+@dataclass(slots=True)
+class LinkerLine:
+    """One linker's 三个一 over all their cards (basis for 评议定格)."""
+
+    linker: str
+    linker_kind: str
+    position: str
+    village: str
+    cards: int = 0
+    cards_met: int = 0
+    interview_expected: int = 0
+    interview_met: int = 0
+    diary_expected: int = 0
+    diary_met: int = 0
+    cards_solved: int = 0
+
+    @property
+    def meets(self) -> bool:
+        return self.cards > 0 and self.cards_met == self.cards
+
+
+@dataclass(slots=True)
+class MonthRow:
+    unit: str
+    month: Month
+    interviews: int = 0
+    entries: int = 0
+    services: int = 0
+    solved: int = 0
+
+
+@dataclass(slots=True)
+class ProblemLine:
+    """A problem found (one per card and problem text), with its latest result."""
+
+    card_no: str
+    village: str
+    team: str
+    head: str
+    linker: str
+    position: str
+    problem: str
+    is_main: bool
+    first_date: date
+    last_date: date
+    result: str
+    solution: str
+    places: list[str] = field(default_factory=list)
+
+    @property
+    def open(self) -> bool:
+        return self.result in OPEN_RESULTS
+
+
+@dataclass(slots=True)
+class ExcludedRow:
+    """A row read but not counted, and why: the 未计入 sheet."""
+
+    file: str
+    sheet: str
+    row: int
+    cell: str
+    bucket: str  # 未计入 · 重复 · 统计期外 · 合计行
+    reason: str
+
+
+@dataclass(slots=True)
+class FileAccount:
+    """Rows read in one file and where each went."""
+
+    file: str
+    read: int = 0
+    counted: int = 0
+    duplicate: int = 0
+    excluded: int = 0
+    out_of_period: int = 0
+    totals_rows: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == (self.counted + self.duplicate + self.excluded
+                             + self.out_of_period + self.totals_rows)
+
+
+@dataclass(slots=True)
+class Consolidation:
+    """Everything one consolidation found and counted."""
+
+    report: Report
+    period: Period | None
+    title: str = ""
+    kind: str = "books"  # books | totals | mixed | empty
+    units: list[UnitTotals] = field(default_factory=list)
+    total: UnitTotals = field(default_factory=lambda: UnitTotals(TOTAL_UNIT))
+    cards: list[CardLine] = field(default_factory=list)
+    months: list[MonthRow] = field(default_factory=list)
+    problems: list[ProblemLine] = field(default_factory=list)
+    excluded: list[ExcludedRow] = field(default_factory=list)
+    accounts: dict[str, FileAccount] = field(default_factory=dict)
+    last_month: Month | None = None  # the last month expected (no period: latest diary month)
+    period_label_text: str = ""  # on roll-up, the period the townships' totals state
+    today: date = field(default_factory=date.today)
+
+    @property
+    def complete(self) -> bool:
+        """Everything offered was counted: no error anywhere (duplicates and rows
+        outside the period are accounted for, not lost)."""
+        return self.kind in ("books", "totals") and self.report.valid
+
+    @property
+    def period_label(self) -> str:
+        if self.period is not None:
+            return self.period.label
+        return self.period_label_text or ALL_DATES
+
+    @property
+    def heading(self) -> str:
+        """The title over the 汇总 table: township and period."""
+        return f"{self.title}{TITLE_SUFFIX}（{self.period_label}）"
+
+    @property
+    def span_text(self) -> str:
+        if self.period is not None:
+            return f"{SPAN_PREFIX}{self.period.label}（{self.period.span}）"
+        if self.kind == "books" and self.last_month:
+            return f"{SPAN_PREFIX}{ALL_DATES}（应访谈月数计到 {month_label(self.last_month)}）"
+        return f"{SPAN_PREFIX}{self.period_label}"
+
+    @property
+    def left_out(self) -> int:
+        """Rows left out because of errors (not duplicates, not outside the period)."""
+        return sum(a.excluded for a in self.accounts.values())
+
+    @property
+    def files_not_counted(self) -> list[str]:
+        return [f.file for f in self.report.files if f.status == "未汇总"]
+
+    def linkers(self) -> list[LinkerLine]:
+        out: dict[tuple[str, str], LinkerLine] = {}
+        for c in self.cards:
+            line = out.get((c.linker, c.linker_kind))
+            if line is None:
+                line = out[(c.linker, c.linker_kind)] = LinkerLine(c.linker, c.linker_kind, c.position, c.village)
+            line.cards += 1
+            line.cards_met += c.meets
+            line.interview_expected += c.interview_expected
+            line.interview_met += c.interview_met
+            line.diary_expected += c.diary_expected
+            line.diary_met += c.diary_met
+            line.cards_solved += c.main_solved
+        return sorted(out.values(), key=lambda x: (x.meets, x.village, x.linker_kind, x.linker))
+
+    def month_list(self) -> list[Month]:
+        """Every month of the period (or from the first to the last diary month)."""
+        if self.period is not None:
+            last = min(self.period.last_month, month_of(self.today))
+            return months_between(self.period.first_month, max(last, self.period.first_month))
+        seen = sorted({m.month for m in self.months})
+        return months_between(seen[0], seen[-1]) if seen else []
+
+    def headline(self) -> str:
+        """One line for the terminal and the top of the 汇总 sheet."""
+        files = len(self.report.files)
+        if self.complete:
+            return f"共 {files} 个文件，全部计入汇总。"
+        parts = []
+        if self.left_out:
+            parts.append(f"{self.left_out} 行因有错误未计入")
+        missing = self.files_not_counted
+        if missing:
+            parts.append(f"{len(missing)} 个文件未汇总")
+        if not parts:
+            parts.append(f"{len(self.report.errors)} 处错误")
+        return f"注意：共 {files} 个文件，" + "，".join(parts) + "（见“来源”和“未计入”表）。汇总数字不含这些行。"
+
+    def to_dict(self) -> dict[str, object]:
+        def unit(u: UnitTotals) -> dict[str, object]:
+            return dict(zip(HEADER, u.row(), strict=True))
+
+        return {
+            "title": self.title, "period": self.period_label, "kind": self.kind,
+            "complete": self.complete,
+            "units": [unit(u) for u in self.units], "total": unit(self.total),
+            "files": [{**f.to_dict(), **({"rows": _account_dict(self.accounts[f.file])}
+                                         if f.file in self.accounts else {})}
+                      for f in self.report.files],
+            "excluded": [{"file": e.file, "sheet": e.sheet, "row": e.row, "cell": e.cell,
+                          "category": e.bucket, "reason": e.reason} for e in self.excluded],
+            "issues": [i.to_dict() for i in self.report.issues],
+        }
+
+
+def _account_dict(a: FileAccount) -> dict[str, int]:
+    return {"read": a.read, "counted": a.counted, "duplicate": a.duplicate, "excluded": a.excluded,
+            "out_of_period": a.out_of_period, "totals_rows": a.totals_rows}
+
+
+# --- the entry point ---------------------------------------------------------------
+
+
+def consolidate(paths: list[Path], period: Period | None = None, roster: Roster | None = None,
+                jobs: int = 1, progress: Callable[[BookResult], None] | None = None,
+                title: str | None = None, *, today: date | None = None,
+                files: list[tuple[Path, str]] | None = None,
+                collect_issues: list[Issue] | None = None) -> Consolidation:
+    """Validate every workbook under ``paths`` and count it, or roll totals workbooks up.
+
+    Never raises for a bad workbook: problems are issues in ``.report`` and the
+    rows they concern are listed in ``.excluded``.
+    """
+    from .validate import validate
+
+    result = validate(list(paths), roster=roster, jobs=jobs, progress=progress, files=files,
+                      collect_issues=collect_issues)
+    c = Consolidation(report=result.report, period=period, title=(title or "").strip(),
+                      today=today or date.today())
+    books = [b for b in result.books if b.summary.kind == "book"]
+    totals = [b for b in result.books if b.summary.kind == "totals"]
+    if books and totals:
+        _mixed(c, books, totals)
+        return c
+    if totals:
+        from .rollup import roll_up
+
+        roll_up(c, totals)
+        return c
+    count_books(c, result.books, roster)
+    return c
+
+
+def _mixed(c: Consolidation, books: list[BookResult], totals: list[BookResult]) -> None:
+    """Books and totals together: an error that says so; nothing is counted."""
+    c.kind = "mixed"
+    names = "、".join(b.summary.file for b in totals)
+    c.report.issues.insert(0, make_issue("mixed-inputs", totals[0].summary.file, detail=names))
+    for s in c.report.files:
+        s.counted = 0
+        s.status, s.why = "未汇总", "登记簿与汇总表不能一起汇总"
+    c.report.sort()
+
+
+# --- counting standard books -----------------------------------------------------
+
+
+def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None = None) -> None:
+    """Count validated books into ``c`` by the standard's rules."""
+    c.kind = "books"
+    period = c.period
+    cards: dict[str, CardLine] = {}
+    out_of_period: dict[int, str] = {}  # id(record) -> reason
+    for book in books:
+        for r in book.cards:
+            if r.excluded:
+                continue
+            m: CardRow = r.model  # type: ignore[assignment]
+            if period is not None and m.link_date > period.end:
+                out_of_period[id(r)] = (f"结对日期 {m.link_date.isoformat()} 晚于统计期末 "
+                                        f"{period.end.isoformat()}，本期不计")
+                continue
+            cards[m.card_no] = _card_line(m, r, period)
+    counted_diaries: list[tuple[Record, CardLine]] = []
+    for book in books:
+        for r in book.diaries:
+            if r.excluded:
+                continue
+            d: DiaryRow = r.model  # type: ignore[assignment]
+            line = cards.get(d.card_no)
+            if line is None:  # its card was linked after the period
+                out_of_period[id(r)] = f"所属联户卡 {d.card_no} 的结对日期晚于统计期末，本期不计"
+                continue
+            if period is not None and d.date not in period:
+                out_of_period[id(r)] = f"日期 {d.date.isoformat()} 不在统计期（{period.label}）内"
+                continue
+            counted_diaries.append((r, line))
+    # the last month expected
+    if period is not None:
+        c.last_month = min(period.last_month, month_of(c.today))
+    elif counted_diaries:
+        c.last_month = month_of(max(r.model.date for r, _ in counted_diaries))  # type: ignore[attr-defined]
+    first = period.first_month if period is not None else None
+    for line in cards.values():
+        start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
+        line.months_expected = months_between(start, c.last_month) if c.last_month else []
+    months: dict[tuple[str, Month], MonthRow] = {}
+    problems: dict[tuple[str, str], list[tuple[DiaryRow, Record]]] = defaultdict(list)
+    for r, line in counted_diaries:
+        d = r.model  # type: ignore[assignment]
+        mo = month_of(d.date)
+        row = months.get((line.village, mo))
+        if row is None:
+            row = months[(line.village, mo)] = MonthRow(line.village, mo)
+        interview = d.form == "入户访谈"
+        service = bool(d.services)
+        solved = d.solved_main_problem
+        line.entries += 1
+        line.diary_months.add(mo)
+        row.entries += 1
+        if interview:
+            line.interviews += 1
+            line.interview_months.add(mo)
+            row.interviews += 1
+        if service:
+            line.services += 1
+            row.services += 1
+        if solved:
+            line.solved += 1
+            row.solved += 1
+        line.deeds += d.deeds or 0
+        line.loans += d.loans or 0.0
+        line.plough += d.plough_help or 0
+        if d.problem:
+            problems[(d.card_no, d.problem)].append((d, r))
+    c.cards = sorted(cards.values(), key=lambda x: (x.village, x.team, x.card_no))
+    c.months = sorted(months.values(), key=lambda x: (x.month, x.unit))
+    c.problems = _problems(problems, cards)
+    c.units = _units(c.cards, roster)
+    c.total = UnitTotals.sum(TOTAL_UNIT, c.units)
+    _account(c, books, out_of_period)
+
+
+def _card_line(m: CardRow, r: Record, period: Period | None) -> CardLine:
+    return CardLine(
+        card_no=m.card_no, village=m.village, team=m.team, head=m.head,
+        household_type=m.household_type, linker=m.linker, linker_kind=m.linker_kind,
+        position=m.position or "", link_date=m.link_date, id_masked=mask_id(m.id_number),
+        phone_masked=mask_phone(m.phone), converted=m.converted, file=r.file, row=r.row,
+        requires_solved=period is None or period.is_year,
+    )
+
+
+def _units(cards: list[CardLine], roster: Roster | None) -> list[UnitTotals]:
+    by_unit: dict[str, UnitTotals] = {}
+    if roster is not None:  # a village with nothing submitted still shows, with zeros
+        for village in roster.villages:
+            by_unit[village] = UnitTotals(village)
+    for line in cards:
+        u = by_unit.get(line.village)
+        if u is None:
+            u = by_unit[line.village] = UnitTotals(line.village)
+        if line.household_type == "致富明星户":
+            u.star += 1
+        elif line.household_type == "思想保守户":
+            u.conservative += 1
+            u.conservative_households += 1
+            u.converted += bool(line.converted)
+        elif line.household_type == "经济落后户":
+            u.backward += 1
+        u.interviews += line.interviews
+        u.services += line.services
+        u.solved += line.solved
+        u.deeds += line.deeds
+        u.loans += line.loans
+        u.plough += line.plough
+        u.interview_months_expected += line.interview_expected
+        u.interview_months_met += line.interview_met
+        u.diary_months_expected += line.diary_expected
+        u.diary_months_met += line.diary_met
+        u.solved_households += line.main_solved
+    for u in by_unit.values():
+        u.loans = round(u.loans, 2)
+    order = list(roster.villages) if roster is not None else []
+    rank = {v: i for i, v in enumerate(order)}
+    return sorted(by_unit.values(), key=lambda u: (rank.get(u.unit, len(rank)), u.unit))
+
+
+def _problems(groups: dict[tuple[str, str], list[tuple[DiaryRow, Record]]],
+              cards: dict[str, CardLine]) -> list[ProblemLine]:
+    out = []
+    for (no, text), rows in groups.items():
+        rows.sort(key=lambda x: (x[0].date, x[1].file, x[1].row))
+        latest = rows[-1][0]
+        card = cards[no]
+        result = latest.result or ""
+        solution = next((d.solution for d, _ in reversed(rows) if d.solution), "") or ""
+        out.append(ProblemLine(
+            card_no=no, village=card.village, team=card.team, head=card.head, linker=card.linker,
+            position=card.position, problem=text, is_main=any(d.is_main_problem for d, _ in rows),
+            first_date=rows[0][0].date, last_date=latest.date, result=result, solution=solution,
+            places=[r.place for _, r in rows]))
+    rank = {r: i for i, r in enumerate(OPEN_RESULTS + tuple(x for x in RESULTS if x not in OPEN_RESULTS))}
+    out.sort(key=lambda p: (not p.open, rank.get(p.result, 9), p.village, p.first_date, p.card_no))
+    return out
+
+
+# --- where every row went ---------------------------------------------------------
+
+
+def _account(c: Consolidation, books: list[BookResult], out_of_period: dict[int, str]) -> None:
+    """Fill ``c.excluded`` and ``c.accounts`` and set each file's 状态."""
+    report = c.report
+    at: dict[tuple[str, str, int], list[Issue]] = defaultdict(list)
+    for issue in report.issues:
+        if issue.row is not None and issue.sheet:
+            at[(issue.file, issue.sheet, issue.row)].append(issue)
+    for book in books:
+        name = book.summary.file
+        acc = c.accounts[name] = FileAccount(name, read=book.rows_read)
+        places: set[tuple[str, int]] = set()
+        for r in (*book.cards, *book.diaries, *getattr(book, "rejected", ())):
+            places.add((r.sheet, r.row))
+            if r.excluded:
+                bucket = DUPLICATE if r.excluded in DUPLICATE_CODES else EXCLUDED
+                here = at.get((name, r.sheet, r.row), [])
+                why = ([i for i in here if i.code == r.excluded]
+                       or [i for i in here if i.severity == "error"])
+                reason = ("；".join(dict.fromkeys(_without_place(i) for i in why)) if why
+                          else CATALOGUE[r.excluded].title if r.excluded in CATALOGUE else "有错误")
+                cells = "、".join(dict.fromkeys(i.cell for i in why if i.cell)) or r.cell("card_no")
+                c.excluded.append(ExcludedRow(name, r.sheet, r.row, cells, bucket, reason))
+                if bucket == DUPLICATE:
+                    acc.duplicate += 1
+                else:
+                    acc.excluded += 1
+            elif id(r) in out_of_period:
+                cell = r.cell("link_date" if isinstance(r.model, CardRow) else "date")
+                c.excluded.append(ExcludedRow(name, r.sheet, r.row, cell, OUT_OF_PERIOD, out_of_period[id(r)]))
+                acc.out_of_period += 1
+            else:
+                acc.counted += 1
+        # rows that never became records: errors in their cells, or a clerk's 合计 row
+        unparsed: dict[tuple[str, int], list[Issue]] = defaultdict(list)
+        for issue in book.issues:
+            if (issue.row is None or not issue.sheet or (issue.sheet, issue.row) in places
+                    or CATALOGUE[issue.code].scope not in ("cell", "row")):
+                continue
+            if issue.severity == "error" or issue.code == "totals-row":
+                unparsed[(issue.sheet, issue.row)].append(issue)
+        for (sheet, row), issues in sorted(unparsed.items()):
+            if all(i.code == "totals-row" for i in issues):
+                bucket = TOTALS_ROW
+                acc.totals_rows += 1
+            else:
+                bucket = EXCLUDED
+                acc.excluded += 1
+                issues = [i for i in issues if i.code != "totals-row"]
+            cells = "、".join(dict.fromkeys(i.cell or "" for i in issues))
+            reason = "；".join(dict.fromkeys(_without_place(i) for i in issues))
+            c.excluded.append(ExcludedRow(name, sheet, row, cells, bucket, reason))
+        if not acc.balanced:  # never silently: whatever is unexplained is listed as such
+            missing = acc.read - (acc.counted + acc.duplicate + acc.excluded + acc.out_of_period
+                                  + acc.totals_rows)
+            c.excluded.append(ExcludedRow(name, "", 0, "", EXCLUDED,
+                                          f"另有 {missing} 行未计入，原因见问题清单"))
+            acc.excluded += missing
+    c.excluded.sort(key=lambda e: (e.file, e.sheet, e.row))
+    _statuses(c)
+
+
+def _without_place(issue: Issue) -> str:
+    place = f"{issue.sheet}!{issue.cell}：" if issue.sheet and issue.cell else ""
+    return issue.message[len(place):] if place and issue.message.startswith(place) else issue.message
+
+
+def _statuses(c: Consolidation) -> None:
+    """已汇总 · 部分汇总 · 未汇总, with why, on every FileSummary."""
+    by_file: dict[str, list[Issue]] = defaultdict(list)
+    for issue in c.report.issues:
+        by_file[issue.file].append(issue)
+    for s in c.report.files:
+        acc = c.accounts.get(s.file)
+        errors = [i for i in by_file.get(s.file, []) if i.severity == "error"]
+        if acc is None or s.kind != "book":
+            s.counted = 0
+            s.status = "未汇总"
+            s.why = errors[0].message if errors else "不是登记簿"
+            continue
+        s.counted = acc.counted
+        s.excluded = acc.read - acc.counted
+        notes = []
+        if acc.duplicate:
+            notes.append(f"{acc.duplicate} 行与其他文件重复，已计一次")
+        if acc.out_of_period:
+            notes.append(f"{acc.out_of_period} 行在统计期外")
+        if acc.totals_rows:
+            notes.append(f"{acc.totals_rows} 个合计行已跳过")
+        if not errors and not acc.excluded:
+            s.status = "已汇总"
+            s.why = "；".join(notes)
+            continue
+        sheet_errors = [i for i in errors if CATALOGUE[i.code].scope in ("file", "sheet")]
+        reasons = []
+        if acc.excluded:
+            reasons.append(f"{acc.excluded} 行有错误未计入")
+        reasons.extend(i.message for i in sheet_errors[:2])
+        if not reasons:
+            reasons.append(f"{len(errors)} 处错误")
+        counted_any = acc.counted + acc.duplicate + acc.out_of_period > 0
+        s.status = "部分汇总" if counted_any else "未汇总"
+        s.why = "；".join(reasons + notes)

@@ -1,0 +1,245 @@
+"""Roll-up: totals workbooks (汇总表) consolidated again, townships into a county.
+
+Each totals workbook gives one unit, named from its title (``倪家营乡联户带创汇总表
+（2010年）`` gives 倪家营乡) or, failing that, from its file name; its counts are
+those of its ``合计`` row. Rates are recomputed from the summed counts, never
+averaged. The same township offered twice counts once when the figures agree and
+not at all when they differ (the standard's rule for duplicate cards); a workbook
+for another period is left out, so that a county never adds a quarter to a year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePath
+
+from .book import TOTALS_SHEET, BookResult
+from .consolidate import (
+    COUNT_COLUMNS,
+    DUPLICATE,
+    EXCLUDED,
+    SPAN_PREFIX,
+    TITLE_SUFFIX,
+    TOTAL_UNIT,
+    UNIT_LABEL,
+    Consolidation,
+    ExcludedRow,
+    FileAccount,
+    UnitTotals,
+)
+from .issues import Issue, make_issue
+from .period import Period
+from .reader import col_letter, normalise_label
+from .values import parse_number
+
+HEADER_SCAN_ROWS = 10
+_SPAN_DATES = re.compile(r"(\d{4}-\d{2}-\d{2})\s*至\s*(\d{4}-\d{2}-\d{2})")
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+
+
+@dataclass(slots=True)
+class TotalsSource:
+    """What one totals workbook says: its unit name, period and 合计 counts."""
+
+    file: str
+    name: str = ""
+    period_label: str = ""
+    span: tuple[date, date] | None = None
+    total: UnitTotals | None = None
+    units: list[UnitTotals] = field(default_factory=list)
+    total_row: int = 0  # 1-based sheet row of 合计
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def period_key(self) -> str:
+        return f"{self.span[0]}..{self.span[1]}" if self.span else self.period_label
+
+
+def _label_key(text: str) -> str:
+    return re.sub(r"\([^()]*\)$", "", normalise_label(text))
+
+
+def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
+    """Read a 汇总 sheet's title, period and 合计 row; problems become issues."""
+    src = TotalsSource(file=file)
+    wanted = {_label_key(label): label for label in [UNIT_LABEL] + [c.label for c in COUNT_COLUMNS]}
+    best, header_at = 0, -1
+    for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        hits = len({_label_key(str(x)) for x in row if x not in (None, "")} & wanted.keys())
+        if hits > best:
+            best, header_at = hits, r
+    if header_at < 0 or best < 2:
+        src.issues.append(_bad(file, "前 10 行里找不到表头（应有“单位”“致富明星户”等列）"))
+        return src
+    positions: dict[str, int] = {}
+    for c, raw in enumerate(grid[header_at]):
+        key = _label_key(str(raw)) if raw not in (None, "") else ""
+        if key in wanted and wanted[key] not in positions:
+            positions[wanted[key]] = c
+    missing = [label for label in [UNIT_LABEL] + [c.label for c in COUNT_COLUMNS] if label not in positions]
+    if missing:
+        src.issues.append(_bad(file, f"缺少“{'”“'.join(missing)}”列", f"A{header_at + 1}"))
+        return src
+    _title_and_period(src, grid[:header_at])
+    if not src.name:
+        src.name = PurePath(file).stem
+    unit_col = positions[UNIT_LABEL]
+    for r in range(header_at + 1, len(grid)):
+        row = grid[r]
+        unit = str(row[unit_col]).strip() if unit_col < len(row) and row[unit_col] is not None else ""
+        if not unit:
+            continue
+        totals = _counts(src, row, positions, r + 1, unit)
+        if totals is None:
+            return src
+        if normalise_label(unit) == TOTAL_UNIT:
+            src.total, src.total_row = totals, r + 1
+            break
+        src.units.append(totals)
+    if src.total is None:
+        src.issues.append(_bad(file, f"没有“单位”为“{TOTAL_UNIT}”的行"))
+    else:
+        src.total.unit = src.name
+    return src
+
+
+def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], number: int,
+            unit: str) -> UnitTotals | None:
+    out = UnitTotals(unit)
+    for column in COUNT_COLUMNS:
+        c = positions[column.label]
+        raw = row[c] if c < len(row) else None
+        try:
+            value = parse_number(raw) if raw not in (None, "") else 0.0
+        except ValueError:
+            value = None
+        if value is None or value < 0:
+            src.issues.append(_bad(src.file, f"的 {col_letter(c)}{number}（{column.label}）不是数字：“{raw}”",
+                                   f"{col_letter(c)}{number}"))
+            return None
+        setattr(out, column.attr, round(value, 2) if column.kind == "money" else int(round(value)))
+    return out
+
+
+def _title_and_period(src: TotalsSource, rows: list[list[object]]) -> None:
+    """The township's name from the title cell, the period from the 统计期 line."""
+    texts = [str(x).strip() for row in rows for x in row if isinstance(x, str) and x.strip()]
+    for text in texts:
+        if text.startswith(SPAN_PREFIX):
+            body = text[len(SPAN_PREFIX):]
+            src.period_label = re.split(r"[（(]", body, maxsplit=1)[0].strip()
+            m = _SPAN_DATES.search(body)
+            if m:
+                src.span = (date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2)))
+            break
+    for text in texts:
+        if text.startswith(SPAN_PREFIX) or text.startswith("注意"):
+            continue
+        name = text.split(TITLE_SUFFIX)[0] if TITLE_SUFFIX in text else _BRACKETS.sub("", text)
+        name = name.replace("汇总表", "").replace("汇总", "").strip(" ·-—:：")
+        src.name = name
+        break
+
+
+def _bad(file: str, detail: str, cell: str | None = None) -> Issue:
+    return make_issue("bad-totals-sheet", file, sheet=TOTALS_SHEET, cell=cell, detail=detail)
+
+
+def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
+    """Sum each totals workbook's 合计 into one unit per township; rates recomputed."""
+    c.kind = "totals"
+    sources: list[TotalsSource] = []
+    for book in totals:
+        src = read_totals(book.totals_grid or [], book.summary.file)
+        c.report.issues.extend(src.issues)
+        if src.total is not None:
+            c.report.issues.append(make_issue("totals-workbook", src.file, detail=src.name))
+        sources.append(src)
+    good = [s for s in sources if s.total is not None]
+    fates: dict[str, tuple[str, str]] = {}  # file -> (bucket, reason)
+    # a workbook for another period than the rest is left out
+    wanted = c.period.span.replace(" 至 ", "..") if c.period is not None else None
+    keys = Counter(s.period_key for s in good if s.period_key)
+    if wanted is None and keys:
+        wanted = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        c.period_label_text = next(s.period_label for s in good if s.period_key == wanted)
+    for s in good:
+        if c.period is not None and not s.span:
+            differs = bool(s.period_label) and s.period_label != c.period.label
+        else:
+            differs = bool(wanted and s.period_key and s.period_key != wanted)
+        if differs:
+            shown = c.period.label if c.period is not None else c.period_label_text
+            issue = make_issue("totals-period-mismatch", s.file, sheet=TOTALS_SHEET,
+                               value=s.period_label or s.period_key, expected=shown)
+            c.report.issues.append(issue)
+            fates[s.file] = (EXCLUDED, issue.message)
+    # the same township twice
+    by_name: dict[str, list[TotalsSource]] = defaultdict(list)
+    for s in good:
+        if s.file not in fates:
+            by_name[s.name].append(s)
+    counted: list[TotalsSource] = []
+    for name in sorted(by_name):
+        group = sorted(by_name[name], key=lambda s: s.file)
+        if len(group) == 1:
+            counted.append(group[0])
+            continue
+        same = all(g.total.counts() == group[0].total.counts() for g in group[1:])  # type: ignore[union-attr]
+        for s in group:
+            others = "、".join(g.file for g in group if g is not s)
+            if same and s is group[0]:
+                continue
+            code = "totals-duplicate" if same else "totals-conflict"
+            issue = make_issue(code, s.file, sheet=TOTALS_SHEET, cell=f"A{s.total_row}", value=name,
+                               detail=others)
+            c.report.issues.append(issue)
+            fates[s.file] = (DUPLICATE if same else EXCLUDED, issue.message)
+        if same:
+            counted.append(group[0])
+    spans = {s.span for s in counted}
+    if c.period is None and len(spans) == 1 and None not in spans:  # keep the dates for the next level up
+        start, end = spans.pop()  # type: ignore[misc]
+        c.period = Period(start, end, c.period_label_text or counted[0].period_label)
+    c.units = sorted((s.total for s in counted), key=lambda u: u.unit)  # type: ignore[misc]
+    c.total = UnitTotals.sum(TOTAL_UNIT, c.units)
+    for s in sources:
+        acc = c.accounts[s.file] = FileAccount(s.file, read=1 if s.total is not None else 0)
+        bucket = fates.get(s.file, (None, ""))[0]
+        if s.total is None:
+            continue
+        if bucket == DUPLICATE:
+            acc.duplicate = 1
+        elif bucket == EXCLUDED:
+            acc.excluded = 1
+        else:
+            acc.counted = 1
+        if bucket:
+            c.excluded.append(ExcludedRow(s.file, TOTALS_SHEET, s.total_row, f"A{s.total_row}", bucket,
+                                          fates[s.file][1]))
+    c.report.sort()
+    _statuses(c, {s.file: s for s in sources}, fates)
+
+
+def _statuses(c: Consolidation, sources: dict[str, TotalsSource], fates: dict[str, tuple[str, str]]) -> None:
+    errors: dict[str, list[Issue]] = defaultdict(list)
+    for issue in c.report.issues:
+        if issue.severity == "error":
+            errors[issue.file].append(issue)
+    for s in c.report.files:
+        src = sources.get(s.file)
+        acc = c.accounts.get(s.file)
+        s.counted = acc.counted if acc else 0
+        s.excluded = (acc.read - acc.counted) if acc else 0
+        if src is None or src.total is None:
+            s.status = "未汇总"
+            s.why = errors[s.file][0].message if errors.get(s.file) else "不是汇总表"
+        elif s.file in fates and fates[s.file][0] == DUPLICATE:
+            s.status, s.why = "已汇总", f"与其他文件重复，{src.name}只计一次"
+        elif s.file in fates:
+            s.status, s.why = "未汇总", fates[s.file][1]
+        else:
+            s.status, s.why = "已汇总", f"计为“{src.name}”"

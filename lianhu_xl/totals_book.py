@@ -1,0 +1,478 @@
+"""The totals workbook (汇总表) a township prints and passes up to the county.
+
+Sheet ``汇总`` holds exactly the standard's columns: counts as numbers, rates as
+fractions shown as percentages (empty when the denominator is 0), a title
+naming the township and the period, one row per unit and the ``合计``; when
+anything was left out, the line above the table says so. ``来源`` and
+``未计入`` trace every figure to its files and rows; 按月, 三个一, 三个一按人,
+问题 and 联户清单 (the merged cards) are what a township works with; 图表 draws households by type
+and interviews by month. Every sheet prints on A4 landscape, one page wide,
+titles repeated. Text typed by cadres is written as text, never as a formula;
+ID numbers and phones only masked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .atomic import write_atomic
+from .consolidate import (
+    DUPLICATE,
+    EXCLUDED,
+    HEADER,
+    OUT_OF_PERIOD,
+    TOTALS_COLUMNS,
+    TOTALS_ROW,
+    Consolidation,
+    UnitTotals,
+)
+from .errors import LianhuError
+from .period import month_label
+from .standard import STANDARD_VERSION
+
+SUMMARY_SHEET = "汇总"
+CARD_LIST_SHEET = "联户清单"  # never 联户卡: the roll-up must not read it as a standard book
+HEADER_ROW = 3  # 0-based: title, period line, status line, header
+NOTE = ("说明：转化率＝转化户数÷思想保守户数；访谈达标率＝实访谈月数÷应访谈月数；"
+        "日记达标率＝实记日记月数÷应记日记月数；分母为 0 时留空。各级合计的比率都由合计的户数、月数重新计算，不取平均。")
+BUCKET_ORDER = {EXCLUDED: 0, DUPLICATE: 1, OUT_OF_PERIOD: 2, TOTALS_ROW: 3}
+
+
+def write_totals(c: Consolidation, path: Path) -> Path:
+    """Write the totals workbook atomically (whole or not at all)."""
+    if c.kind == "mixed":
+        raise LianhuError("登记簿和汇总表混在一起，无法汇总，没有写出汇总表。")
+    return write_atomic(Path(path), lambda tmp: _write(c, tmp))
+
+
+class _Styles:
+    def __init__(self, wb) -> None:
+        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
+        cell = {**base, "border": 1}
+        add = wb.add_format
+        self.title = add({**base, "bold": True, "font_size": 16, "align": "center"})
+        self.sub = add({**base, "font_color": "#404040"})
+        self.sub_right = add({**base, "font_color": "#404040", "align": "right"})
+        self.ok = add({**base, "font_color": "#375623"})
+        self.alert = add({**base, "bold": True, "font_color": "#C00000", "bg_color": "#FCE4D6",
+                          "text_wrap": True})
+        self.header = add({**cell, "bold": True, "bg_color": "#DDEBF7", "align": "center",
+                           "text_wrap": True})
+        self.text = add({**cell})
+        self.wrap = add({**cell, "text_wrap": True, "valign": "top"})
+        self.center = add({**cell, "align": "center"})
+        self.count = add({**cell, "num_format": "#,##0"})
+        self.money = add({**cell, "num_format": "#,##0"})
+        self.money2 = add({**cell, "num_format": "#,##0.00"})
+        self.rate = add({**cell, "num_format": "0.0%"})
+        self.date = add({**cell, "num_format": "yyyy-mm-dd", "align": "center"})
+        total = {**cell, "bold": True, "top": 2, "bg_color": "#F2F2F2"}
+        self.total_text = add({**total, "align": "center"})
+        self.total_count = add({**total, "num_format": "#,##0"})
+        self.total_money = add({**total, "num_format": "#,##0"})
+        self.total_money2 = add({**total, "num_format": "#,##0.00"})
+        self.total_rate = add({**total, "num_format": "0.0%"})
+        self.short = add({**cell, "bg_color": "#FCE4D6"})
+        self.short_wrap = add({**cell, "bg_color": "#FCE4D6", "text_wrap": True, "valign": "top"})
+        self.open = add({**cell, "bg_color": "#FFF2CC"})
+        self.note = add({**base, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+        self.section = add({**base, "bold": True, "font_size": 12})
+
+
+def _write(c: Consolidation, tmp: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+    wb.set_properties({"title": c.heading, "subject": "联户带创汇总表", "author": "lianhu_xl"})
+    wb.set_custom_property("lianhu_standard", STANDARD_VERSION)
+    wb.set_custom_property("lianhu_totals", c.kind)
+    st = _Styles(wb)
+    last_unit_row = _summary(wb, st, c)
+    _sources(wb, st, c)
+    _excluded(wb, st, c)
+    month_rows = None
+    if c.kind == "books":
+        month_rows = _by_month(wb, st, c)
+        _three_ones(wb, st, c)
+        _three_ones_by_linker(wb, st, c)
+        _problems(wb, st, c)
+        _cards(wb, st, c)
+    _charts(wb, c, last_unit_row, month_rows)
+    wb.close()
+
+
+def _page(ws, header_row: int, last_col: int, title: str, widths: list[float] | None = None,
+          freeze: bool = True) -> None:
+    """A4 landscape, one page wide, header rows repeated, page numbers at the foot."""
+    if widths:
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.repeat_rows(0, header_row)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer(f"&L{_footer_text(title)}&R第 &P 页，共 &N 页")
+    if freeze:
+        ws.freeze_panes(header_row + 1, 0)
+
+
+def _footer_text(text: str) -> str:
+    return text.replace("&", "&&")[:60]
+
+
+def _title(ws, st: _Styles, c: Consolidation, text: str, last_col: int) -> None:
+    ws.merge_range(0, 0, 0, last_col, text, st.title)
+    ws.set_row(0, 26)
+
+
+def _unit_row(ws, st: _Styles, r: int, u: UnitTotals, total: bool = False) -> None:
+    ws.write_string(r, 0, u.unit, st.total_text if total else st.text)
+    for col, column in enumerate(TOTALS_COLUMNS, start=1):
+        value = u.value(column)
+        if column.kind == "rate":
+            fmt = st.total_rate if total else st.rate
+            if value is None:
+                ws.write_blank(r, col, None, fmt)
+            else:
+                ws.write_number(r, col, value, fmt)
+        elif column.kind == "money":
+            whole = float(value or 0).is_integer()
+            fmt = (st.total_money if whole else st.total_money2) if total else (st.money if whole else st.money2)
+            ws.write_number(r, col, value or 0, fmt)
+        else:
+            ws.write_number(r, col, value or 0, st.total_count if total else st.count)
+
+
+def _summary(wb, st: _Styles, c: Consolidation) -> int:
+    ws = wb.add_worksheet(SUMMARY_SHEET)
+    last = len(HEADER) - 1
+    _title(ws, st, c, c.heading, last)
+    ws.merge_range(1, 0, 1, 10, c.span_text, st.sub)
+    ws.merge_range(1, 11, 1, last, f"制表日期：{c.today.isoformat()}　文件 {len(c.report.files)} 个", st.sub_right)
+    if c.complete:
+        ws.merge_range(2, 0, 2, last, c.headline(), st.ok)
+    else:
+        ws.merge_range(2, 0, 2, last, c.headline(), st.alert)
+        ws.set_row(2, 30)
+    for col, label in enumerate(HEADER):
+        ws.write_string(HEADER_ROW, col, label, st.header)
+    ws.set_row(HEADER_ROW, 40)
+    r = HEADER_ROW + 1
+    for u in c.units:
+        _unit_row(ws, st, r, u)
+        r += 1
+    last_unit_row = r - 1
+    _unit_row(ws, st, r, c.total, total=True)
+    ws.merge_range(r + 2, 0, r + 3, last, NOTE, st.note)
+    ws.set_row(r + 2, 18)
+    widths = [14] + [9 if col.kind != "money" else 12 for col in TOTALS_COLUMNS]
+    _page(ws, HEADER_ROW, last, c.heading, widths)
+    ws.activate()
+    return last_unit_row
+
+
+def _sources(wb, st: _Styles, c: Consolidation) -> None:
+    ws = wb.add_worksheet("来源")
+    cols = ["文件", "SHA-256", "模板版本", "联户卡行数", "联户日记行数", "错误数", "警告数", "状态", "说明",
+            "计入行数", "重复行数", "未计入行数", "统计期外行数", "合计行"]
+    _title(ws, st, c, f"{c.heading} · 来源文件", len(cols) - 1)
+    ws.merge_range(1, 0, 1, len(cols) - 1,
+                   "每个文件读了多少行、计入多少行；读入行数＝计入＋重复（已计一次）＋未计入＋统计期外＋合计行。",
+                   st.sub)
+    header = 2
+    for col, label in enumerate(cols):
+        ws.write_string(header, col, label, st.header)
+    ws.set_row(header, 30)
+    for r, f in enumerate(c.report.files, start=header + 1):
+        acc = c.accounts.get(f.file)
+        bad = f.status != "已汇总"
+        ws.write_string(r, 0, f.file, st.short_wrap if bad else st.wrap)
+        ws.write_string(r, 1, f.sha256, st.wrap)
+        ws.write_string(r, 2, f.template_version or ("汇总表" if f.kind == "totals" else ""), st.center)
+        for col, value in ((3, f.card_rows), (4, f.diary_rows), (5, f.errors), (6, f.warnings)):
+            ws.write_number(r, col, value, st.count)
+        ws.write_string(r, 7, f.status, st.short if bad else st.center)
+        ws.write_string(r, 8, f.why, st.wrap)
+        values = ((acc.counted, acc.duplicate, acc.excluded, acc.out_of_period, acc.totals_rows)
+                  if acc else (0, 0, 0, 0, 0))
+        for col, value in enumerate(values, start=9):
+            ws.write_number(r, col, value, st.count)
+    _page(ws, header, len(cols) - 1, "来源", [28, 22, 8, 8, 8, 7, 7, 9, 40, 8, 8, 8, 8, 7])
+
+
+def _excluded(wb, st: _Styles, c: Consolidation) -> None:
+    ws = wb.add_worksheet("未计入")
+    cols = ["类别", "文件", "工作表", "行", "单元格", "原因"]
+    _title(ws, st, c, f"{c.heading} · 未计入的行", len(cols) - 1)
+    counts = {b: sum(1 for e in c.excluded if e.bucket == b) for b in BUCKET_ORDER}
+    line = (f"有错误未计入 {counts[EXCLUDED]} 行；重复（已计一次）{counts[DUPLICATE]} 行；"
+            f"统计期外 {counts[OUT_OF_PERIOD]} 行；合计行 {counts[TOTALS_ROW]} 行。")
+    ws.merge_range(1, 0, 1, len(cols) - 1, line, st.alert if counts[EXCLUDED] else st.sub)
+    header = 2
+    for col, label in enumerate(cols):
+        ws.write_string(header, col, label, st.header)
+    rows = sorted(c.excluded, key=lambda e: (BUCKET_ORDER.get(e.bucket, 9), e.file, e.sheet, e.row))
+    for r, e in enumerate(rows, start=header + 1):
+        fmt = st.short if e.bucket == EXCLUDED else st.text
+        ws.write_string(r, 0, e.bucket, fmt)
+        ws.write_string(r, 1, e.file, st.wrap)
+        ws.write_string(r, 2, e.sheet, st.text)
+        if e.row:
+            ws.write_number(r, 3, e.row, st.center)
+        else:
+            ws.write_blank(r, 3, None, st.center)
+        ws.write_string(r, 4, e.cell, st.text)
+        ws.write_string(r, 5, e.reason, st.wrap)
+    if not rows:
+        ws.merge_range(header + 1, 0, header + 1, len(cols) - 1, "没有未计入的行。", st.text)
+    _page(ws, header, len(cols) - 1, "未计入", [10, 28, 9, 6, 9, 80])
+
+
+def _by_month(wb, st: _Styles, c: Consolidation) -> tuple[int, int]:
+    """Township by month first (the chart reads it), then each village by month."""
+    ws = wb.add_worksheet("按月")
+    cols = ["月份", "单位", "入户访谈", "日记条数", "提供服务", "解决主要问题"]
+    _title(ws, st, c, f"{c.heading} · 按月", len(cols) - 1)
+    header = 1
+    for col, label in enumerate(cols):
+        ws.write_string(header, col, label, st.header)
+    totals: dict[tuple[int, int], list[int]] = {m: [0, 0, 0, 0] for m in c.month_list()}
+    for row in c.months:
+        t = totals.setdefault(row.month, [0, 0, 0, 0])
+        for i, v in enumerate((row.interviews, row.entries, row.services, row.solved)):
+            t[i] += v
+    r = header + 1
+    first = r
+    for month in sorted(totals):
+        ws.write_string(r, 0, month_label(month), st.total_text)
+        ws.write_string(r, 1, c.title or "全部", st.total_text)
+        for col, v in enumerate(totals[month], start=2):
+            ws.write_number(r, col, v, st.total_count)
+        r += 1
+    last = r - 1
+    r += 1
+    for row in c.months:
+        ws.write_string(r, 0, month_label(row.month), st.center)
+        ws.write_string(r, 1, row.unit, st.text)
+        for col, v in enumerate((row.interviews, row.entries, row.services, row.solved), start=2):
+            ws.write_number(r, col, v, st.count)
+        r += 1
+    _page(ws, header, len(cols) - 1, "按月", [10, 14, 10, 10, 10, 12])
+    return first, last
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
+    ws = wb.add_worksheet("三个一")
+    cols = ["村", "联系人", "联系人类别", "职务", "卡号", "户主", "联系户类型", "结对日期",
+            "应访谈月数", "实访谈月数", "应记日记月数", "实记日记月数", "解决主要问题", "达标", "差距"]
+    _title(ws, st, c, f"{c.heading} · “三个一”落实情况（按联户卡）", len(cols) - 1)
+    short = sum(1 for x in c.cards if not x.meets)
+    rule = ("达标：应访谈的每个月都有入户访谈、每个月都有日记"
+            + ("，且统计期内至少解决一个主要问题" if c.period is None or c.period.is_year else
+               "（统计期不满一年，不要求已解决主要问题）"))
+    ws.merge_range(1, 0, 1, len(cols) - 1, f"{rule}。共 {len(c.cards)} 户，未达标 {short} 户（标红）。",
+                   st.alert if short else st.sub)
+    header = 2
+    for col, label in enumerate(cols):
+        ws.write_string(header, col, label, st.header)
+    ws.set_row(header, 30)
+    rows = sorted(c.cards, key=lambda x: (x.village, x.linker, x.card_no))
+    for r, x in enumerate(rows, start=header + 1):
+        fmt = st.text if x.meets else st.short
+        for col, value in enumerate((x.village, x.linker, x.linker_kind, x.position, x.card_no, x.head,
+                                     x.household_type)):
+            ws.write_string(r, col, value, fmt)
+        ws.write_datetime(r, 7, _dt(x.link_date), st.date)
+        for col, value in enumerate((x.interview_expected, x.interview_met, x.diary_expected, x.diary_met),
+                                    start=8):
+            ws.write_number(r, col, value, st.count)
+        ws.write_string(r, 12, _yes(x.main_solved), st.center if x.main_solved or not x.requires_solved
+                        else st.short)
+        ws.write_string(r, 13, _yes(x.meets), st.center if x.meets else st.short)
+        ws.write_string(r, 14, x.shortfall, st.short_wrap if x.shortfall else st.wrap)
+    _page(ws, header, len(cols) - 1, "三个一", [10, 9, 9, 10, 13, 9, 10, 11, 7, 7, 7, 7, 8, 6, 44])
+    ws.autofilter(header, 0, header + max(len(rows), 1), len(cols) - 1)
+
+
+def _three_ones_by_linker(wb, st: _Styles, c: Consolidation) -> None:
+    ws = wb.add_worksheet("三个一按人")
+    cols = ["村", "联系人", "联系人类别", "职务", "联系户数", "达标户数", "应访谈月数", "实访谈月数",
+            "应记日记月数", "实记日记月数", "已解决主要问题户数", "达标"]
+    _title(ws, st, c, f"{c.heading} · “三个一”落实情况（按联系人，供评议定格参考）", len(cols) - 1)
+    header = 1
+    for col, label in enumerate(cols):
+        ws.write_string(header, col, label, st.header)
+    ws.set_row(header, 30)
+    for r, x in enumerate(c.linkers(), start=header + 1):
+        fmt = st.text if x.meets else st.short
+        for col, value in enumerate((x.village, x.linker, x.linker_kind, x.position)):
+            ws.write_string(r, col, value, fmt)
+        for col, value in enumerate((x.cards, x.cards_met, x.interview_expected, x.interview_met,
+                                     x.diary_expected, x.diary_met, x.cards_solved), start=4):
+            ws.write_number(r, col, value, st.count)
+        ws.write_string(r, 11, _yes(x.meets), st.center if x.meets else st.short)
+    _page(ws, header, len(cols) - 1, "三个一按人", [10, 10, 10, 12, 8, 8, 8, 8, 8, 8, 10, 6])
+
+
+def _problems(wb, st: _Styles, c: Consolidation) -> None:
+    ws = wb.add_worksheet("问题")
+    cols = ["办理结果", "村", "社", "卡号", "户主", "责任人（联系人）", "职务", "发现问题", "主要问题",
+            "解决办法", "首次记录", "最近记录"]
+    _title(ws, st, c, f"{c.heading} · 发现的问题（未办结的在前）", len(cols) - 1)
+    still_open = sum(1 for p in c.problems if p.open)
+    ws.merge_range(1, 0, 1, len(cols) - 1,
+                   f"共 {len(c.problems)} 个问题，其中正在办理或未解决 {still_open} 个（标黄）。", st.sub)
+    header = 2
+    for col, label in enumerate(cols):
+        ws.write_string(header, col, label, st.header)
+    for r, p in enumerate(c.problems, start=header + 1):
+        fmt = st.open if p.open else st.text
+        for col, value in enumerate((p.result, p.village, p.team, p.card_no, p.head, p.linker, p.position)):
+            ws.write_string(r, col, value, fmt)
+        ws.write_string(r, 7, p.problem, st.wrap)
+        ws.write_string(r, 8, _yes(p.is_main), st.center)
+        ws.write_string(r, 9, p.solution, st.wrap)
+        ws.write_datetime(r, 10, _dt(p.first_date), st.date)
+        ws.write_datetime(r, 11, _dt(p.last_date), st.date)
+    _page(ws, header, len(cols) - 1, "问题", [9, 9, 6, 12, 8, 10, 10, 30, 6, 26, 11, 11])
+    if c.problems:
+        ws.autofilter(header, 0, header + len(c.problems), len(cols) - 1)
+
+
+def _cards(wb, st: _Styles, c: Consolidation) -> None:
+    ws = wb.add_worksheet(CARD_LIST_SHEET)
+    cols = ["村", "社", "卡号", "户主", "联系户类型", "联系人", "联系人类别", "职务", "结对日期", "身份证号",
+            "联系电话", "入户访谈", "日记条数", "提供服务", "解决主要问题", "办实事", "担保贷款(元)",
+            "帮耕帮畜", "是否转化", "出处"]
+    _title(ws, st, c, f"{c.heading} · 联户卡（合并，身份证号和电话已遮盖）", len(cols) - 1)
+    header = 1
+    for col, label in enumerate(cols):
+        ws.write_string(header, col, label, st.header)
+    ws.set_row(header, 30)
+    for r, x in enumerate(c.cards, start=header + 1):
+        for col, value in enumerate((x.village, x.team, x.card_no, x.head, x.household_type, x.linker,
+                                     x.linker_kind, x.position)):
+            ws.write_string(r, col, value, st.text)
+        ws.write_datetime(r, 8, _dt(x.link_date), st.date)
+        ws.write_string(r, 9, x.id_masked, st.text)
+        ws.write_string(r, 10, x.phone_masked, st.text)
+        for col, value in enumerate((x.interviews, x.entries, x.services, x.solved, x.deeds), start=11):
+            ws.write_number(r, col, value, st.count)
+        ws.write_number(r, 16, round(x.loans, 2), st.money if float(x.loans).is_integer() else st.money2)
+        ws.write_number(r, 17, x.plough, st.count)
+        converted = "" if x.converted is None else _yes(x.converted)
+        ws.write_string(r, 18, converted, st.center)
+        ws.write_string(r, 19, f"{x.file} 第{x.row}行", st.wrap)
+    _page(ws, header, len(cols) - 1, CARD_LIST_SHEET,
+          [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 24])
+    if c.cards:
+        ws.autofilter(header, 0, header + len(c.cards), len(cols) - 1)
+
+
+def _charts(wb, c: Consolidation, last_unit_row: int, month_rows: tuple[int, int] | None) -> None:
+    ws = wb.add_worksheet("图表")
+    ws.write_string(0, 0, f"{c.heading} · 图表")
+    first = HEADER_ROW + 1
+    if c.units:
+        chart = wb.add_chart({"type": "column"})
+        for col, color in ((1, "#2E75B6"), (2, "#ED7D31"), (3, "#70AD47")):
+            chart.add_series({
+                "name": [SUMMARY_SHEET, HEADER_ROW, col],
+                "categories": [SUMMARY_SHEET, first, 0, last_unit_row, 0],
+                "values": [SUMMARY_SHEET, first, col, last_unit_row, col],
+                "fill": {"color": color},
+                "data_labels": {"value": True},
+            })
+        chart.set_title({"name": "各单位联系户（按类型）"})
+        chart.set_y_axis({"name": "户数", "major_gridlines": {"visible": True}})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 900, "height": 340})
+        ws.insert_chart(2, 0, chart)
+    if month_rows is not None and month_rows[1] >= month_rows[0]:
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({
+            "name": "入户访谈",
+            "categories": ["按月", month_rows[0], 0, month_rows[1], 0],
+            "values": ["按月", month_rows[0], 2, month_rows[1], 2],
+            "fill": {"color": "#2E75B6"},
+            "data_labels": {"value": True},
+        })
+        chart.set_title({"name": "每月入户访谈次数"})
+        chart.set_y_axis({"name": "次数", "major_gridlines": {"visible": True}})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 900, "height": 340})
+        ws.insert_chart(20, 0, chart)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+
+
+def _dt(day: date):
+    from datetime import datetime
+
+    return datetime(day.year, day.month, day.day)
+
+
+# --- the same table in the terminal ------------------------------------------------
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(0, width - _display_width(text))
+    return gap + text if right else text + gap
+
+
+def _shown(value: object, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "rate":
+        return f"{value:.1%}"  # type: ignore[str-format]
+    if kind == "money":
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"  # type: ignore[arg-type]
+    return f"{value:,}"
+
+
+def text_table(c: Consolidation, width: int | None = None) -> str:
+    """The 汇总 table for the terminal: aligned for Chinese, split into blocks that fit."""
+    import shutil
+
+    width = width or max(60, shutil.get_terminal_size((100, 24)).columns)
+    rows = [*c.units, c.total]
+    cells = [[u.unit] + [_shown(u.value(col), col.kind) for col in TOTALS_COLUMNS] for u in rows]
+    widths = [max(_display_width(h), *(_display_width(r[i]) for r in cells)) for i, h in enumerate(HEADER)]
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    used = widths[0]
+    for i in range(1, len(HEADER)):
+        if current and used + 2 + widths[i] > width:
+            blocks.append(current)
+            current, used = [], widths[0]
+        current.append(i)
+        used += 2 + widths[i]
+    if current:
+        blocks.append(current)
+    lines = [c.heading, c.span_text.replace("：", "：", 1)]
+    for block in blocks:
+        cols = [0, *block]
+        lines.append("")
+        lines.append("  ".join(_pad(HEADER[i], widths[i], i > 0) for i in cols))
+        lines.append("  ".join("-" * widths[i] for i in cols))
+        for r, row in enumerate(cells):
+            if r == len(cells) - 1 and len(cells) > 1:
+                lines.append("  ".join("-" * widths[i] for i in cols))
+            lines.append("  ".join(_pad(row[i], widths[i], i > 0) for i in cols))
+    return "\n".join(lines)
