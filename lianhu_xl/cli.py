@@ -173,9 +173,10 @@ class PeriodType(click.ParamType):
 @click.option("--title", default=None, help="乡镇（或县）名，写进汇总表标题，如 倪家营乡。")
 @jobs_option
 @quiet_option
+@cache_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出汇总数字和全部问题（给其他程序用）。")
 def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None, title: str | None,
-                jobs: int, quiet: bool, as_json: bool) -> None:
+                jobs: int, quiet: bool, no_cache: bool, as_json: bool) -> None:
     """汇总登记簿（文件或文件夹），写出汇总表；也可把各乡镇的汇总表再汇总到县。
 
     \b
@@ -202,8 +203,10 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。请检查给出的文件或文件夹。", err=True)
         sys.exit(EXIT_CANNOT_RUN)
     with progress_bar(len(files), quiet or as_json) as tick:
-        result = run_consolidate(list(paths), period=period, roster=_roster(roster), jobs=_jobs(jobs),
-                                 progress=tick, title=title, files=files, collect_issues=collect_issues)
+        loaded = _roster(roster)
+        result = run_consolidate(list(paths), period=period, roster=loaded, jobs=_jobs(jobs),
+                                 progress=tick, title=title, files=files, collect_issues=collect_issues,
+                                 cache=_cache(loaded, no_cache))
     if result.kind == "mixed":
         mixed = next(i for i in result.report.issues if i.code == "mixed-inputs")
         if as_json:

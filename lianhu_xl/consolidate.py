@@ -447,7 +447,7 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
                 jobs: int = 1, progress: Callable[[BookResult], None] | None = None,
                 title: str | None = None, *, today: date | None = None,
                 files: list[tuple[Path, str]] | None = None,
-                collect_issues: list[Issue] | None = None) -> Consolidation:
+                collect_issues: list[Issue] | None = None, cache=None) -> Consolidation:
     """Validate every workbook under ``paths`` and count it, or roll totals workbooks up.
 
     Never raises for a bad workbook: problems are issues in ``.report`` and the
@@ -456,7 +456,7 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
     from .validate import validate
 
     result = validate(list(paths), roster=roster, jobs=jobs, progress=progress, files=files,
-                      collect_issues=collect_issues)
+                      collect_issues=collect_issues, cache=cache)  # cache: see cache.py (H6)
     c = Consolidation(report=result.report, period=period, title=(title or "").strip(),
                       today=today or date.today())
     books = [b for b in result.books if b.summary.kind == "book"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .batch import Progress, run_checks
 from .book import BookResult, Record
+from .cache import ResultCache, run_cached
 from .issues import FileSummary, Issue, Report, make_issue
 from .roster import Roster
 from .standard import CARD_SHEET, DIARY_SHEET, CardRow, DiaryRow, columns_of
@@ -100,11 +101,15 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue]) -> Non
 
 def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
              progress: Progress | None = None, files: list[tuple[Path, str]] | None = None,
-             collect_issues: list[Issue] | None = None) -> Validation:
-    """Validate every workbook under ``paths`` and the rules across them."""
+             collect_issues: list[Issue] | None = None, cache: ResultCache | None = None) -> Validation:
+    """Validate every workbook under ``paths`` and the rules across them.
+
+    With a ``cache`` (see cache.py), files unchanged since an earlier run are not read again.
+    """
     if files is None:
         files, collect_issues = collect(paths)
-    books = run_checks(files, roster=roster, jobs=jobs, progress=progress)
+    books = run_cached(files, cache, lambda todo: run_checks(todo, roster=roster, jobs=jobs, progress=progress),
+                       progress)
     report = Report()
     for issue in collect_issues or []:
         report.issues.append(issue)

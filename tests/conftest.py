@@ -12,3 +12,10 @@ needs_libreoffice = pytest.mark.skipif(
     SOFFICE is None,
     reason="LibreOffice (Debian package libreoffice-calc-nogui) is not installed; .ci/run installs it",
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_result_cache(monkeypatch):
+    """The CLI's per-file result cache (cache.py) is off in tests: nothing written to the
+    user's home, no result carried between tests. tests/test_cache.py turns it on."""
+    monkeypatch.setenv("LIANHU_CACHE", "off")

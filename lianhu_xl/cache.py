@@ -1,0 +1,271 @@
+"""What checking one workbook gave, kept so that an unchanged file is never read twice.
+
+A township re-runs the consolidation every time one more village sends its book;
+a county re-checks thousands of files of which a handful changed. Each file's
+own result (``BookResult``: its issues and parsed rows, before the rules across
+files) depends only on its bytes, the name it is shown under, the roster, the
+tool's code, the standard's version and today's date (a diary dated tomorrow is
+an error today and fine tomorrow). The key hashes all of these, so a hit can
+never be stale; the rules across files always run afresh.
+
+Entries are compact pickles (``pack``/``unpack``): a row model is stored as a
+tuple of its values, not as a Pydantic object graph, which halves their size.
+
+Where: ``LIANHU_CACHE_DIR``, else the user's own cache directory, never beside
+the outputs: entries hold the parsed rows, 身份证号 and 联系电话 unmasked, and a
+folder beside a totals workbook could travel up the hierarchy with it.
+``LIANHU_CACHE=off`` (or ``--no-cache``) turns it off. Entries unused for
+``KEEP_DAYS`` days are pruned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+FORMAT = "1"  # bump when the pickled layout changes
+KEEP_DAYS = 30
+ENV_OFF = "LIANHU_CACHE"
+ENV_DIR = "LIANHU_CACHE_DIR"
+
+
+# --------------------------------------------------------------------------- compact pickles
+
+
+def _rebuild_model(cls: type, names: tuple[str, ...], values: tuple, fields_set: frozenset[str]) -> Any:
+    """A model exactly as validation left it, without validating again."""
+    model = cls.__new__(cls)
+    setter = object.__setattr__
+    setter(model, "__dict__", dict(zip(names, values, strict=True)))
+    setter(model, "__pydantic_fields_set__", set(fields_set))
+    setter(model, "__pydantic_extra__", None)
+    setter(model, "__pydantic_private__", None)
+    return model
+
+
+def _rebuild_record(cls: type, values: tuple) -> Any:
+    return cls(*values)
+
+
+class _Pickler(pickle.Pickler):
+    """Row models as (class, field names, values); dataclass records positionally."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._shared: dict[Any, Any] = {}  # one object per distinct names/fields-set, so the memo shares it
+
+    def _one(self, value: Any) -> Any:
+        return self._shared.setdefault(value, value)
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = obj.__class__
+        kind = _KINDS.get(cls)
+        if kind is None:
+            kind = _KINDS[cls] = _kind_of(cls)
+        if kind == "model" and obj.__pydantic_extra__ is None and obj.__pydantic_private__ is None:
+            data = obj.__dict__
+            return _rebuild_model, (cls, self._one(tuple(data)), tuple(data.values()),
+                                    self._one(frozenset(obj.__pydantic_fields_set__)))
+        if kind == "record":
+            return _rebuild_record, (cls, tuple(getattr(obj, f) for f in _FIELDS[cls]))
+        return NotImplemented
+
+
+_KINDS: dict[type, str] = {}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _kind_of(cls: type) -> str:
+    from .book import BookResult, Record
+
+    if cls in (Record, BookResult):
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        if len(_FIELDS[cls]) == len(dataclasses.fields(cls)):
+            return "record"
+        return ""
+    from pydantic import BaseModel
+
+    return "model" if isinstance(cls, type) and issubclass(cls, BaseModel) else ""
+
+
+def pack(result: Any) -> bytes:
+    """A BookResult (or anything holding row models) as compact bytes."""
+    buffer = io.BytesIO()
+    _Pickler(buffer).dump(result)
+    return buffer.getvalue()
+
+
+def unpack(blob: bytes) -> Any:
+    return pickle.loads(blob)
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def user_cache_dir() -> Path:
+    """Where a user's caches live on this system."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "lianhu_xl" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "lianhu_xl"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lianhu_xl"
+
+
+def code_fingerprint() -> str:
+    """The tool's version plus the size and time of every module, so an edited
+    checkout (not only a release) invalidates what it computed before."""
+    from importlib import metadata
+
+    from .standard import STANDARD_VERSION
+
+    try:
+        version = metadata.version("lianhu_xl")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    digest = hashlib.sha256(f"{FORMAT}|{version}|{STANDARD_VERSION}|{sys.version_info[:2]}".encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        st = module.stat()
+        digest.update(f"{module.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def roster_fingerprint(roster: Any) -> str:
+    if roster is None:
+        return "-"
+    villages = getattr(roster, "villages", roster)
+    return hashlib.sha256(repr(sorted((k, list(v)) for k, v in dict(villages).items())).encode()).hexdigest()
+
+
+class ResultCache:
+    """Per-file results in ``folder``, keyed by content, name, roster, code and day."""
+
+    def __init__(self, folder: Path, roster: Any = None, today: dt.date | None = None) -> None:
+        self.folder = folder
+        self.salt = "|".join((code_fingerprint(), roster_fingerprint(roster),
+                              (today or dt.date.today()).isoformat()))
+        self.hits = 0
+        self.misses = 0
+        self._pruned = False
+
+    def key(self, data: bytes, display: str) -> str:
+        content = hashlib.sha256(data).hexdigest()
+        return hashlib.sha256(f"{self.salt}|{display}|{content}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Any | None:
+        path = self._path(key)
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        try:
+            result = unpack(blob)
+        except Exception:  # a damaged or foreign entry is a miss, never an error
+            self.misses += 1
+            return None
+        self.hits += 1
+        try:
+            os.utime(path)  # keep what is used
+        except OSError:
+            pass
+        return result
+
+    def put(self, key: str, result: Any) -> None:
+        self.put_packed(key, pack(result))
+
+    def put_packed(self, key: str, blob: bytes) -> None:
+        """Store; a cache that cannot be written costs speed, never the run."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(blob)
+            os.replace(tmp, path)
+        except OSError:
+            return
+        if not self._pruned:
+            self._pruned = True
+            self.prune()
+
+    def prune(self, days: int = KEEP_DAYS) -> int:
+        """Delete entries not used for ``days``; returns how many."""
+        limit = time.time() - days * 86400
+        gone = 0
+        try:
+            for sub in self.folder.iterdir():
+                if not sub.is_dir():
+                    continue
+                for entry in sub.iterdir():
+                    try:
+                        if entry.stat().st_mtime < limit:
+                            entry.unlink()
+                            gone += 1
+                    except OSError:
+                        pass
+        except OSError:
+            pass
+        return gone
+
+
+def open_cache(roster: Any = None, enabled: bool = True) -> ResultCache | None:
+    """The cache a command should use, or None when turned off."""
+    if not enabled or os.environ.get(ENV_OFF, "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    folder = Path(os.environ[ENV_DIR]) if os.environ.get(ENV_DIR) else user_cache_dir()
+    return ResultCache(folder, roster)
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+def run_cached(files: list[tuple[Path, str]], cache: ResultCache | None,
+               run: Callable[[list[tuple[Path, str]]], list[Any]],
+               progress: Callable[[Any], None] | None = None) -> list[Any]:
+    """Results for ``files`` in order: hits from the cache, the rest from ``run``.
+
+    A file that cannot be read here goes to ``run``, which reports it properly.
+    """
+    if cache is None:
+        return run(files)
+    keys: list[str | None] = []
+    results: list[Any] = [None] * len(files)
+    todo: list[int] = []
+    for i, (path, display) in enumerate(files):
+        try:
+            key = cache.key(path.read_bytes(), display)
+        except OSError:
+            key = None
+        keys.append(key)
+        hit = cache.get(key) if key else None
+        if hit is None:
+            todo.append(i)
+        else:
+            results[i] = hit
+            if progress:
+                progress(hit)
+    if todo:
+        fresh = run([files[i] for i in todo])
+        for i, result in zip(todo, fresh, strict=True):
+            results[i] = result
+            key = keys[i]
+            if key and not _crashed(result):
+                cache.put(key, result)
+    return results
+
+
+def _crashed(result: Any) -> bool:
+    """A worker that died or ran out of memory may succeed next time: never cached."""
+    return any(i.code == "reader-crashed" for i in getattr(result, "issues", ()))

@@ -1,0 +1,163 @@
+"""The per-file result cache: an unchanged file is not read again, and a hit never
+gives a different answer from a fresh read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from bookfactory import card, diary, write_book
+from click.testing import CliRunner
+
+import lianhu_xl.batch as batch
+from lianhu_xl import cache as cache_mod
+from lianhu_xl.cache import ResultCache, open_cache, pack, unpack
+from lianhu_xl.cli import cli
+from lianhu_xl.roster import Roster
+from lianhu_xl.validate import validate
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Counts the workbooks actually opened (check_file calls)."""
+    opened: list[str] = []
+    real = batch.check_file
+
+    def counting(path, display, roster=None):
+        opened.append(display)
+        return real(path, display, roster)
+
+    monkeypatch.setattr(batch, "check_file", counting)
+    return opened
+
+
+@pytest.fixture
+def folder(tmp_path):
+    books = tmp_path / "收集"
+    write_book(books / "下营村.xlsx", [card("XY-001"), card("XY-002", 联系户类型="经济落后户")],
+               [diary("XY-001", "2010.9.6", **{"担保贷款(元)": "3000元"}), diary("XY-009")])
+    write_book(books / "江淮村.xlsx", [card("JH-001", 村="江淮村", 社="四社")],
+               [diary("JH-001", dt.date(2010, 9, 6))])
+    return books
+
+
+def _answer(v) -> dict:
+    """Everything a user sees of a validation: issues, file summaries, counted rows."""
+    return {"report": v.report.to_dict(),
+            "rows": sorted((r.file, r.row, r.excluded or "", r.model.model_dump_json()) for r in v.cards + v.diaries)}
+
+
+def test_unchanged_files_are_not_read_again_and_answer_the_same(folder, tmp_path, reads):
+    store = ResultCache(tmp_path / "cache")
+    first = validate([folder], cache=store)
+    assert sorted(reads) == ["下营村.xlsx", "江淮村.xlsx"]
+    again = validate([folder], cache=ResultCache(tmp_path / "cache"))
+    assert sorted(reads) == ["下营村.xlsx", "江淮村.xlsx"]  # no workbook opened the second time
+    assert _answer(again) == _answer(first)
+    assert _answer(again) == _answer(validate([folder]))  # and the same as no cache at all
+
+
+def test_a_changed_file_is_read_again(folder, tmp_path, reads):
+    validate([folder], cache=ResultCache(tmp_path / "cache"))
+    write_book(folder / "江淮村.xlsx", [card("JH-001", 村="江淮村", 社="四社", 联系人类别="干部")],
+               [diary("JH-001", dt.date(2010, 9, 6))])
+    reads.clear()
+    after = validate([folder], cache=ResultCache(tmp_path / "cache"))
+    assert reads == ["江淮村.xlsx"]
+    assert any(i.file == "江淮村.xlsx" and i.code == "bad-choice" for i in after.report.issues)
+
+
+def test_roster_standard_version_and_day_are_part_of_the_key(folder, tmp_path, reads, monkeypatch):
+    validate([folder], cache=ResultCache(tmp_path / "cache"))
+    reads.clear()
+    roster = Roster(villages={"下营村": ["六社"], "江淮村": ["四社"]})
+    validate([folder], roster=roster, cache=ResultCache(tmp_path / "cache", roster))
+    assert len(reads) == 2  # a roster changes what a card may say
+    reads.clear()
+    validate([folder], cache=ResultCache(tmp_path / "cache", today=dt.date.today() + dt.timedelta(days=1)))
+    assert len(reads) == 2  # a diary dated tomorrow is fine tomorrow
+    reads.clear()
+    monkeypatch.setattr("lianhu_xl.standard.STANDARD_VERSION", "999")
+    validate([folder], cache=ResultCache(tmp_path / "cache"))
+    assert len(reads) == 2
+
+
+def test_same_bytes_under_another_name_are_reported_under_that_name(folder, tmp_path):
+    validate([folder], cache=ResultCache(tmp_path / "cache"))
+    (folder / "江淮村.xlsx").rename(folder / "江淮村（改）.xlsx")
+    v = validate([folder], cache=ResultCache(tmp_path / "cache"))
+    assert "江淮村（改）.xlsx" in {f.file for f in v.report.files}
+    assert "江淮村.xlsx" not in {i.file for i in v.report.issues}
+
+
+def test_a_damaged_entry_is_a_miss_not_an_error(folder, tmp_path, reads):
+    store = tmp_path / "cache"
+    first = validate([folder], cache=ResultCache(store))
+    for entry in store.rglob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    reads.clear()
+    again = validate([folder], cache=ResultCache(store))
+    assert len(reads) == 2
+    assert _answer(again) == _answer(first)
+
+
+def test_pack_keeps_every_row_and_its_state(folder):
+    from lianhu_xl.book import check_file
+
+    result = check_file(folder / "下营村.xlsx", "下营村.xlsx")
+    back = unpack(pack(result))
+    assert back.summary == result.summary and back.issues == result.issues
+    assert [(r.row, r.model, r.letters, r.excluded) for r in back.cards + back.diaries + back.rejected] == \
+        [(r.row, r.model, r.letters, r.excluded) for r in result.cards + result.diaries + result.rejected]
+    assert back.cards[0].model.model_fields_set == result.cards[0].model.model_fields_set
+
+
+def test_cli_caches_in_the_folder_named_and_no_cache_turns_it_off(folder, tmp_path, monkeypatch):
+    store = tmp_path / "cache"
+    monkeypatch.setenv("LIANHU_CACHE", "on")
+    monkeypatch.setenv("LIANHU_CACHE_DIR", str(store))
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["validate", "--no-cache", "--json", str(folder)])
+    assert not store.exists()
+    first = runner.invoke(cli, ["validate", "--json", str(folder)])
+    assert len(list(store.rglob("*.pickle"))) == 2
+    second = runner.invoke(cli, ["validate", "--json", str(folder)])
+    assert first.exit_code == second.exit_code == plain.exit_code == 1
+    assert json.loads(second.output) == json.loads(first.output) == json.loads(plain.output)
+
+
+def test_consolidate_uses_the_cache_and_writes_the_same_totals(folder, tmp_path, monkeypatch, reads):
+    monkeypatch.setenv("LIANHU_CACHE", "on")
+    monkeypatch.setenv("LIANHU_CACHE_DIR", str(tmp_path / "cache"))
+    runner = CliRunner()
+    out = tmp_path / "汇总表.xlsx"
+    first = runner.invoke(cli, ["consolidate", str(folder), "-o", str(out), "--json", "-j", "1"])
+    reads.clear()
+    second = runner.invoke(cli, ["consolidate", str(folder), "-o", str(out), "--json", "-j", "1"])
+    assert reads == []
+    assert first.exit_code == second.exit_code
+    assert json.loads(second.output) == json.loads(first.output)
+
+
+def test_cache_is_off_when_asked_and_in_the_users_cache_dir_otherwise(monkeypatch, tmp_path):
+    monkeypatch.setenv("LIANHU_CACHE", "off")
+    assert open_cache() is None
+    monkeypatch.delenv("LIANHU_CACHE")
+    monkeypatch.delenv("LIANHU_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(cache_mod.sys, "platform", "linux")
+    assert open_cache().folder == tmp_path / "xdg" / "lianhu_xl"
+    assert open_cache(enabled=False) is None
+
+
+def test_old_entries_are_pruned(folder, tmp_path):
+    import os
+
+    store = ResultCache(tmp_path / "cache")
+    validate([folder], cache=store)
+    entries = list((tmp_path / "cache").rglob("*.pickle"))
+    old = entries[0]
+    os.utime(old, (0, 0))
+    assert store.prune() == 1
+    assert not old.exists() and entries[1].exists()
