@@ -22,11 +22,13 @@ TOTALS_WORDS = ("合计", "小计", "总计")
 IGNORED_LABELS = {"序号", "编号", "NO", "NO."}
 _SPACES = re.compile(r"\s+")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
-_LABEL_FOLD = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "［": "(", "］": ")", "\u3000": " "})
+_LABEL_FOLD = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "［": "(", "］": ")", "\u3000": " ",
+                             "*": "", "＊": "", "\ufeff": "", "\u200b": ""})
 
 
 def normalise_label(text: object) -> str:
-    """Trim, drop spaces and line breaks inside, fold full-width brackets."""
+    """Trim, drop spaces and line breaks inside, fold full-width brackets, drop the
+    ``*`` some clerks put on required columns."""
     if not isinstance(text, str):
         return "" if text is None or text == "" else str(text)
     return _SPACES.sub("", text.translate(_LABEL_FOLD)).upper()
@@ -46,6 +48,26 @@ def label_index(sheet: str) -> dict[str, str]:
 
 
 _LABELS: dict[str, dict[str, str]] = {}
+
+
+def match_label(norm: str, index: dict[str, str], sheet: str) -> str | None:
+    """The field a normalised header label names, or None.
+
+    ``担保贷款`` matches ``担保贷款(元)``; a unit added to a column the standard
+    gives none (``家庭人口(人)``) matches too. Another unit than the standard's
+    (``担保贷款(万元)``) does not: its numbers would be read 10 000 times too small.
+    """
+    name = index.get(norm)
+    if name is not None:
+        return name
+    bare = _BRACKET_UNIT.sub("", norm)
+    name = index.get(bare) if bare != norm else None
+    if name is not None and normalise_label(_LABEL_OF[sheet][name]) == bare:
+        return name
+    return None
+
+
+_LABEL_OF = {kind: {c.name: c.label for c in columns_of(model)} for kind, model in MODELS.items()}
 
 
 def col_letter(index: int) -> str:
@@ -108,21 +130,35 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         actual = find_sheet(names, kind)
         if actual is None:
             continue
-        grid = wb.get_sheet_by_name(actual).to_python(skip_empty_area=False)
+        found = wb.get_sheet_by_name(actual)
+        grid = found.to_python(skip_empty_area=False)
+        merged = list(getattr(found, "merged_cell_ranges", None) or [])
         formulas = dict(inspection.formula_cells.get(actual, []))
-        book.sheets.append(_read_sheet(book, actual, kind, grid, formulas))
+        book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged))
     book.other_sheets = [n for n in names if find_sheet([n], CARD_SHEET) is None
                          and find_sheet([n], DIARY_SHEET) is None]
     return book
 
 
+def _merged_fill(merged: list, header: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Cells hidden under a merged block below the header -> the block's (row, col)
+    whose value they share: a 村 or 卡号 merged down over several rows belongs to each."""
+    fill: dict[tuple[int, int], tuple[int, int]] = {}
+    for (r0, c0), (r1, _c1) in merged:
+        if r0 <= header or r1 <= r0:
+            continue
+        for r in range(r0 + 1, r1 + 1):
+            fill[(r, c0)] = (r0, c0)
+    return fill
+
+
 def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
-                formulas: dict[str, str]) -> SheetRows:
+                formulas: dict[str, str], merged: list | None = None) -> SheetRows:
     sheet = SheetRows(sheet=name, kind=kind)
     index = label_index(kind)
     best, best_row = 0, -1
     for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        hits = len({index[n] for n in map(normalise_label, row) if n in index})
+        hits = len({f for f in (match_label(n, index, kind) for n in map(normalise_label, row)) if f})
         if hits > best:
             best, best_row = hits, r
     columns = columns_of(MODELS[kind])
@@ -141,7 +177,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         if not norm:
             continue
         cell = f"{col_letter(c)}{sheet.header_row}"
-        name_ = index.get(norm)
+        name_ = match_label(norm, index, kind)
         if name_ is None:
             if norm not in IGNORED_LABELS:
                 book.issues.append(make_issue("unknown-column", book.file, sheet=name, cell=cell,
@@ -164,6 +200,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     if not sheet.usable:
         return sheet
     items = list(positions.items())
+    fill = _merged_fill(merged or [], best_row)
     for r in range(best_row + 1, len(grid)):
         row = grid[r]
         width = len(row)
@@ -178,9 +215,15 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             values[f] = value
         number = r + 1
         if not filled:
-            continue
+            continue  # blank; a merged block reaching into it does not make it a row
+        if fill:
+            for f, c in items:
+                top = fill.get((r, c))
+                if values[f] is None and top is not None and top[0] < len(grid):
+                    shared = grid[top[0]][c] if c < len(grid[top[0]]) else None
+                    values[f] = None if shared == "" else shared
         first = next((x for x in row if x != "" and x is not None and str(x).strip()), None)
-        if isinstance(first, str) and any(w in first for w in TOTALS_WORDS):
+        if isinstance(first, str) and any(w in _SPACES.sub("", first) for w in TOTALS_WORDS):
             book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"A{number}",
                                           row=number, value=first.strip()))
             sheet.set_aside += 1

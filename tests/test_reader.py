@@ -1,0 +1,257 @@
+"""The reader finds the sheets and header rows as real-world books have them, and every
+row it reads is counted or listed with its reason (workbook standard, "How a workbook is read")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary, write_book
+
+from lianhu_xl.book import check_file
+from lianhu_xl.reader import normalise_label
+from lianhu_xl.validate import validate
+
+REQUIRED_CARD = ["卡号", "联系人", "联系人类别", "村", "社", "户主", "联系户类型", "结对日期", "主要问题"]
+GOOD_CARD = ["XY-001", "王明", "乡干部", "下营村", "六社", "李进忠", "致富明星户", "2010-3-1", "缺技术"]
+
+
+def grid_book(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None,
+              at: str = "A1") -> Path:
+    """A workbook holding exactly these grids (the first cell at ``at``)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    start = openpyxl.utils.cell.coordinate_to_tuple(at)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    ws.cell(start[0] + r, start[1] + c, value)
+        for rng in (merges or {}).get(name, []):
+            ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def issues(path: Path) -> set[tuple]:
+    result = validate([path])
+    return {(i.sheet, i.cell, i.code) for i in result.report.issues}
+
+
+def check(path: Path):
+    return check_file(path, path.name)
+
+
+# --- where the header is ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("titles", [0, 1, 3, 9])
+def test_header_found_under_title_rows(tmp_path, titles):
+    rows = [["联户带创登记簿"], ["下营村 2010 年"]] * 5
+    grid = rows[:titles] + [REQUIRED_CARD, GOOD_CARD]
+    result = check(grid_book(tmp_path / "b.xlsx", {"联户卡": grid},
+                             {"联户卡": [f"A{r}:I{r}" for r in range(1, titles + 1)]}))
+    assert [i.code for i in result.issues] == []
+    assert [(r.row, r.model.card_no) for r in result.cards] == [(titles + 2, "XY-001")]
+
+
+def test_header_below_row_10_is_not_found(tmp_path):
+    grid = [["标题"]] * 10 + [REQUIRED_CARD, GOOD_CARD]
+    result = check(grid_book(tmp_path / "b.xlsx", {"联户卡": grid}))
+    assert [(i.code, i.sheet, i.cell) for i in result.issues] == [("no-header", "联户卡", "A1")]
+    assert "卡号" in result.issues[0].message
+
+
+def test_header_not_in_column_a(tmp_path):
+    path = grid_book(tmp_path / "b.xlsx", {"联户卡": [["联户卡"], [], REQUIRED_CARD, GOOD_CARD[:7] + ["2010-13-1", "缺"]]},
+                     at="C3")
+    assert ("联户卡", "J6", "bad-date") in issues(path)  # 结对日期 is the 8th column from C
+
+
+def test_the_row_with_most_labels_wins(tmp_path):
+    # a subtitle row that happens to carry two labels is not the header
+    grid = [["卡号", "户主"], REQUIRED_CARD, GOOD_CARD]
+    result = check(grid_book(tmp_path / "b.xlsx", {"联户卡": grid}))
+    assert [r.row for r in result.cards] == [3] and result.issues == []
+
+
+def test_any_column_order(tmp_path):
+    order = list(reversed(REQUIRED_CARD))
+    values = dict(zip(REQUIRED_CARD, GOOD_CARD, strict=True)) | {"结对日期": "2010-2-30"}
+    path = grid_book(tmp_path / "b.xlsx", {"联户卡": [order, [values[k] for k in order]]})
+    assert issues(path) == {("联户卡", "B2", "bad-date")}  # 结对日期 stands second
+
+
+@pytest.mark.parametrize("typed, field", [
+    ("户 主", "户主"), ("户主\n", "户主"), (" 户主 ", "户主"), ("户\u3000主", "户主"), ("*户主", "户主"),
+    ("担保贷款（元）", "担保贷款(元)"), ("担保贷款", "担保贷款(元)"), ("担保\n贷款\n（元）", "担保贷款(元)"),
+    ("家庭人口（人）", "家庭人口"), ("办实事【件】", "办实事(件)"),
+])
+def test_label_forms_that_match(typed, field):
+    labels = DIARY_LABELS if field in DIARY_LABELS and field not in CARD_LABELS else CARD_LABELS
+    assert typed != field
+    from lianhu_xl.reader import label_index, match_label
+
+    kind = "联户日记" if labels is DIARY_LABELS else "联户卡"
+    expected = next(c for c, lab in zip(label_index(kind).values(), label_index(kind), strict=True)
+                    if lab == normalise_label(field))
+    assert match_label(normalise_label(typed), label_index(kind), kind) == expected
+
+
+def test_labels_in_a_real_book_with_spaces_breaks_brackets_and_no_unit(tmp_path):
+    labels = ["卡 号", "日期\n", "形式", "担保贷款（元）", "帮耕帮畜", "办实事（件）"]
+    path = grid_book(tmp_path / "d.xlsx", {"联户卡": [REQUIRED_CARD, GOOD_CARD],
+                                           "联户日记": [labels, ["XY-001", "2010-9-6", "入户访谈", "3000元", "2次", "1"]]})
+    result = check(path)
+    assert result.issues == []
+    (d,) = result.diaries
+    assert (d.model.loans, d.model.plough_help, d.model.deeds) == (3000, 2, 1)
+
+
+def test_another_unit_is_an_unknown_column_not_misread(tmp_path):
+    labels = ["卡号", "日期", "形式", "担保贷款（万元）"]
+    path = grid_book(tmp_path / "d.xlsx", {"联户卡": [REQUIRED_CARD, GOOD_CARD],
+                                           "联户日记": [labels, ["XY-001", "2010-9-6", "入户访谈", "0.3"]]})
+    result = check(path)
+    assert [(i.code, i.cell, i.value) for i in result.issues] == [("unknown-column", "D1", "担保贷款（万元）")]
+    assert result.diaries[0].model.loans is None
+
+
+def test_unknown_column_is_a_warning_and_its_values_are_kept_nowhere(tmp_path):
+    path = grid_book(tmp_path / "b.xlsx", {"联户卡": [REQUIRED_CARD + ["户主电话号码", "序号"],
+                                                      GOOD_CARD + ["13912345678", 1]]})
+    result = check(path)
+    assert [(i.code, i.severity, i.cell) for i in result.issues] == [("unknown-column", "warning", "J1")]
+    assert result.cards[0].model.phone is None and len(result.cards) == 1
+
+
+def test_duplicate_column_is_read_once(tmp_path):
+    path = grid_book(tmp_path / "b.xlsx", {"联户卡": [REQUIRED_CARD + ["户主"], GOOD_CARD + ["别人"]]})
+    result = check(path)
+    assert [(i.code, i.cell) for i in result.issues] == [("duplicate-column", "J1")]
+    assert result.cards[0].model.head == "李进忠"
+
+
+def test_missing_required_column_is_an_error_for_the_sheet(tmp_path):
+    header = [c for c in REQUIRED_CARD if c != "户主"]
+    path = grid_book(tmp_path / "b.xlsx", {"联户卡": [header, GOOD_CARD[:5] + GOOD_CARD[6:]]})
+    result = check(path)
+    (issue,) = result.issues
+    assert (issue.code, issue.severity, issue.sheet, issue.column) == ("missing-column", "error", "联户卡", "户主")
+    assert "户主" in issue.message and result.cards == []
+
+
+# --- which rows are rows --------------------------------------------------------------------
+
+
+def test_blank_rows_and_serial_number_only_rows_are_not_rows(tmp_path):
+    header = ["序号"] + REQUIRED_CARD
+    grid = [header, [1] + GOOD_CARD, [2], ["", "  ", "\u3000"], [], [3],
+            [4] + ["XY-002"] + GOOD_CARD[1:5] + ["张三"] + GOOD_CARD[6:], [5], [6]]
+    result = check(grid_book(tmp_path / "b.xlsx", {"联户卡": grid}))
+    assert result.issues == []
+    assert [r.row for r in result.cards] == [2, 7]
+    assert result.summary.card_rows == 2
+
+
+@pytest.mark.parametrize("word", ["合计", "小计", "总计", "本页合计", "合计：", " 合 计", "总 计："])
+def test_totals_rows_are_skipped_with_a_notice(tmp_path, word):
+    grid = [REQUIRED_CARD, GOOD_CARD, [word, None, None, None, None, None, None, None, "1户"]]
+    path = grid_book(tmp_path / "b.xlsx", {"联户卡": grid})
+    result = validate([path])
+    (notice,) = result.report.issues
+    assert (notice.code, notice.severity, notice.cell) == ("totals-row", "notice", "A3")
+    s = result.report.files[0]
+    assert (s.card_rows, s.counted, s.excluded) == (2, 1, 1)
+
+
+def test_totals_word_in_a_serial_column_before_the_data(tmp_path):
+    grid = [["序号"] + REQUIRED_CARD, [1] + GOOD_CARD, ["合计", "1 张"]]
+    result = check(grid_book(tmp_path / "b.xlsx", {"联户卡": grid}))
+    assert [i.code for i in result.issues] == ["totals-row"]
+
+
+def test_values_with_trailing_spaces_and_sheets_named_with_spaces(tmp_path):
+    path = grid_book(tmp_path / "b.xlsx", {
+        "联户卡 ": [REQUIRED_CARD, [f"{v} " for v in GOOD_CARD]],
+        " 联户日记": [["卡号", "日期", "形式", "户主"], ["XY-001\u3000", " 2010-9-6 ", "入户访谈 ", "李进忠 "]],
+    })
+    result = validate([path])
+    assert result.report.issues == []
+    assert [r.sheet for r in result.cards + result.diaries] == ["联户卡 ", " 联户日记"]
+    assert all(not r.excluded for r in result.cards + result.diaries)
+
+
+def test_merged_cells_in_data_rows_belong_to_every_row(tmp_path):
+    grid = [REQUIRED_CARD, GOOD_CARD, ["XY-002"] + GOOD_CARD[1:3] + [None, None, "张三"] + GOOD_CARD[6:],
+            [None] * 3 + ["下营村"]]
+    path = grid_book(tmp_path / "b.xlsx", {"联户卡": grid}, {"联户卡": ["D2:D4", "E2:E3"]})
+    result = check(path)
+    assert result.issues == []
+    assert [(r.row, r.model.village, r.model.team) for r in result.cards] == [(2, "下营村", "六社"),
+                                                                               (3, "下营村", "六社")]
+
+
+def test_real_dates_and_typed_numbers_in_cells(tmp_path):
+    path = write_book(tmp_path / "b.xlsx", [card("XY-001", 结对日期=dt.datetime(2010, 3, 1))],
+                      [diary("XY-001", "2010年9月6日", **{"担保贷款(元)": "3,000元", "办实事(件)": "２"}),
+                       diary("XY-001", 20100907, 形式="电话联系", **{"担保贷款(元)": "1.2万"})])
+    result = check(path)
+    assert result.issues == []
+    assert [(d.model.date, d.model.loans, d.model.deeds) for d in result.diaries] == [
+        (dt.date(2010, 9, 6), 3000, 2), (dt.date(2010, 9, 7), 12000, None)]
+
+
+# --- which sheets ---------------------------------------------------------------------------
+
+
+def test_diary_only_and_card_only_books_are_normal(tmp_path):
+    cards = check(write_book(tmp_path / "cards.xlsx", [card("XY-001")], None))
+    diaries = check(write_book(tmp_path / "diary.xlsx", None, [diary("XY-001")]))
+    assert cards.issues == [] and len(cards.cards) == 1
+    assert diaries.issues == [] and len(diaries.diaries) == 1
+
+
+def test_other_sheets_are_ignored(tmp_path):
+    path = write_book(tmp_path / "b.xlsx", [card()], [diary()],
+                      extra_sheets={"填表说明": [["卡号", "户主"], ["乱写", "的"]], "Sheet1": [["x"]]})
+    result = check(path)
+    assert result.issues == [] and len(result.cards) == 1
+
+
+def test_a_book_with_neither_sheet_is_an_error_naming_its_sheets(tmp_path):
+    path = grid_book(tmp_path / "b.xlsx", {"Sheet1": [REQUIRED_CARD, GOOD_CARD], "日记": [["x"]]})
+    result = check(path)
+    (issue,) = result.issues
+    assert (issue.code, issue.severity, issue.file) == ("no-standard-sheet", "error", "b.xlsx")
+    assert "Sheet1" in issue.message and "日记" in issue.message
+
+
+# --- every row accounted for ----------------------------------------------------------------
+
+
+def test_every_row_read_is_counted_or_listed_with_its_reason(tmp_path):
+    write_book(tmp_path / "a.xlsx",
+               [card("XY-001"), card("XY-002", 结对日期="去年"), card("XY-003"), card("XY-003"),
+                {"卡号": "合计"}],
+               [diary("XY-001"), diary("XY-001"), diary("XY-002"), diary("XY-009"),
+                diary("XY-001", "2010-9-31"), diary("XY-003", 发现问题="缺水"), {"卡号": "小计", "办实事(件)": 3}])
+    write_book(tmp_path / "b.xlsx", [card("XY-001", 户主="别人")], None)
+    result = validate([tmp_path])
+    counted = {(r.file, r.sheet, r.row) for r in result.cards + result.diaries if not r.excluded}
+    reasons = {(i.file, i.sheet, i.row) for i in result.report.issues
+               if i.severity in ("error", "notice") or i.code in ("duplicate-card", "duplicate-diary")}
+    rows_read = 0
+    for book in result.books:
+        s = book.summary
+        assert s.counted + s.excluded == s.card_rows + s.diary_rows
+        rows_read += s.card_rows + s.diary_rows
+        book_rows = {(book.summary.file, "联户卡", r) for r in range(3, 3 + s.card_rows)} | \
+                    {(book.summary.file, "联户日记", r) for r in range(3, 3 + s.diary_rows)}
+        for place in book_rows:
+            assert (place in counted) != (place in reasons), place
+    assert rows_read == 13
+    assert len(counted) == 1  # XY-003 once (its twin a warning); every diary is out, for its own reason
