@@ -57,6 +57,8 @@ BODY_WIDTH = 64
 
 # what openpyxl tells us it drops, in a clerk's words
 _LOSSES = (
+    ("threaded comment", "批注中的回复（对话）"),
+    ("form controls", "按钮、复选框等控件"),
     ("Data Validation extension", "部分下拉列表（数据有效性）"),
     ("Conditional Formatting extension", "部分条件格式"),
     ("DrawingML", "图形和文本框"),
@@ -132,7 +134,7 @@ def annotate_one(data: bytes, suffix: str, target: Path, issues: list[Issue], di
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         wb = load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm", rich_text=True)
-    lost = _losses([str(w.message) for w in caught])
+    lost = _losses([str(w.message) for w in caught] + _unkept_parts(data))
     clear_marks(wb)
     marks = Marks()
     ordered = sorted(issues, key=Issue.sort_key)
@@ -143,6 +145,33 @@ def annotate_one(data: bytes, suffix: str, target: Path, issues: list[Issue], di
     if lost and notices is not None:
         notices.append(make_issue("annotate-incomplete", display, detail="、".join(lost)))
     return write_atomic(target, wb.save)
+
+
+# parts of a workbook openpyxl drops without a word: (where, marker, what we tell openpyxl's way)
+_SILENT = (
+    ("xl/drawings/drawing", b"<xdr:sp", "DrawingML shapes"),
+    ("xl/drawings/drawing", b"<xdr:grpSp", "DrawingML shapes"),
+    ("xl/threadedComments/", b"", "threaded comment replies"),
+    ("xl/ctrlProps/", b"", "form controls"),
+    ("xl/worksheets/sheet", b"x14:dataValidation", "Data Validation extension"),
+    ("xl/worksheets/sheet", b"x14:conditionalFormatting", "Conditional Formatting extension"),
+)
+
+
+def _unkept_parts(data: bytes) -> list[str]:
+    """What the source holds that openpyxl will not write back, though it may not warn."""
+    import zipfile
+
+    found: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                for prefix, marker, what in _SILENT:
+                    if name.startswith(prefix) and what not in found and (not marker or marker in zf.read(name)):
+                        found.append(what)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        pass
+    return found
 
 
 def _losses(messages: list[str]) -> list[str]:
