@@ -232,6 +232,115 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     sys.exit(EXIT_OK if result.complete else EXIT_PROBLEMS)
 
 
+@cli.command()
+@click.argument("folder", required=False, default="lianhu-demo", type=click.Path(path_type=Path))
+@jobs_option
+def demo(folder: Path, jobs: int) -> None:
+    """生成演示乡镇（按报道中的倪家营乡），校验并汇总到 2010 年汇总表。
+
+    \b
+    写出各村登记簿、两名干部自己的登记簿、名册和汇总表.xlsx，
+    并把汇总数字与报道对照。退出码：0 与报道一致；1 不一致（程序有误）。
+    例：lianhu demo 演示乡
+    """
+    from .demo import render, run_demo
+
+    result = run_demo(folder, jobs=_jobs(jobs))
+    click.echo(render(result))
+    sys.exit(EXIT_OK if result.as_designed else EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path),
+              help="合并后的登记簿（.xlsx），如 下营村合并.xlsx。")
+@roster_option
+@jobs_option
+@quiet_option
+def merge(paths: tuple[Path, ...], out: Path, roster: Path | None, jobs: int, quiet: bool) -> None:
+    """把几本登记簿（如各干部自己的登记簿）合并成一本，供支部提交。
+
+    \b
+    完全相同的联户卡、日记只留一份；内容冲突或有错误的行不合并，逐条列出位置。
+    源文件不会被改动。退出码：0 全部合并且合并簿无错误；1 有内容未合并或有错误；2 用法不对或无法运行。
+    例：lianhu merge 下营村/ -o 下营村合并.xlsx
+    """
+    from .merge import MergeUsageError, text_summary
+    from .merge import merge as run_merge
+
+    try:
+        result = run_merge(list(paths), out, roster=_roster(roster), jobs=_jobs(jobs))
+    except MergeUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not quiet:
+        click.echo(text_summary(result))
+    sys.exit(result.exit_code)
+
+
+@cli.group()
+def xl() -> None:
+    """Excel/WPS 按钮：生成汇总台、准备离线安装包，以及按钮调用的命令。
+
+    \b
+    例：
+      lianhu xl console -o 桌面/联户带创
+      lianhu xl bundle -o 离线安装包
+      lianhu doctor
+    """
+
+
+@xl.command("console")
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("."),
+              show_default=True, help="输出文件夹（或 .xlsm 文件名）。")
+@click.option("--python", "interpreter", default=None,
+              help="按钮使用的 Python（写进 xlwings.conf 表）；默认是运行本命令的 Python。")
+def xl_console(out: Path, interpreter: str | None) -> None:
+    """生成带按钮的汇总台（联户带创汇总台.xlsm）。"""
+    from .console import build_console, default_interpreter
+
+    path = build_console(out, interpreter=interpreter)
+    click.echo(f"已生成汇总台：{path}")
+    click.echo(f"按钮使用的 Python：{interpreter or default_interpreter()[0]}")
+
+
+@xl.command("run")
+@click.argument("action", type=click.Choice(["template", "validate", "consolidate"]))
+@click.option("--book", required=True, type=click.Path(path_type=Path), help="已保存的汇总台 .xlsm。")
+@click.option("--result-file", type=click.Path(path_type=Path), help="把结果写到这个文本文件（给按钮读）。")
+def xl_run(action: str, book: Path, result_file: Path | None) -> None:
+    """按汇总台“设置”表执行一个按钮的操作（WPS 或没有 xlwings 时按钮调用它）。"""
+    from .xl import run_file
+
+    outcome = run_file(action, book, result_file)
+    click.echo(outcome.message)
+    sys.exit({"ok": EXIT_OK, "problems": EXIT_PROBLEMS}.get(outcome.status, EXIT_CANNOT_RUN))
+
+
+@xl.command("bundle")
+@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path),
+              help="离线安装包的文件夹。")
+@click.option("--python-version", default="3.11", show_default=True, help="目标电脑的 Python 版本。")
+@click.option("--python-installer", type=click.Path(path_type=Path, dir_okay=False),
+              help="一并放进安装包的 Python 安装程序（python-3.11.x-amd64.exe）。")
+def xl_bundle(out: Path, python_version: str, python_installer: Path | None) -> None:
+    """准备 Windows 64 位电脑用的离线安装包（在能上网的电脑上运行）。"""
+    from .bundle import build_bundle
+
+    result = build_bundle(out, python_version=python_version, python_installer=python_installer)
+    click.echo(result.summary())
+
+
+@cli.command()
+@click.option("--book", type=click.Path(path_type=Path), help="再检查一个汇总台 .xlsm。")
+def doctor(book: Path | None) -> None:
+    """检查本机安装：Python、lianhu、xlwings 及其 VBA、Excel/WPS、LibreOffice，并说明怎么修。"""
+    from .doctor import diagnose, render
+
+    checks = diagnose(book)
+    click.echo(render(checks))
+    sys.exit(EXIT_OK if all(c.ok or not c.needed for c in checks) else EXIT_PROBLEMS)
+
+
 def linkers_by_file(result) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     for book in result.books:

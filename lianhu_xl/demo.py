@@ -827,3 +827,154 @@ def write_township(town: Township, folder: Path) -> list[Path]:
 
     write_atomic(roster, lambda tmp: tmp.write_text("\n".join(lines) + "\n", encoding="utf-8-sig"))
     return paths
+
+
+# --- running the demo -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One of the report's figures beside what the consolidation gives."""
+
+    label: str
+    reported: str
+    got: float
+    ok: bool
+
+
+@dataclass(slots=True)
+class DemoResult:
+    folder: Path
+    books: list[Path]
+    town: Township
+    consolidation: object  # consolidate.Consolidation
+    totals: Path
+    found: dict[Planted, object] = field(default_factory=dict)  # planted -> the Issue raised
+
+    @property
+    def figures(self) -> list[Figure]:
+        return compare(self.consolidation)
+
+    @property
+    def as_designed(self) -> bool:
+        """The figures are the report's and every planted mistake was found where it is."""
+        return all(f.ok for f in self.figures) and len(self.found) == len(self.town.planted)
+
+
+def compare(c) -> list[Figure]:
+    """The report's figures against the consolidated 合计."""
+    got = c.total.counts()
+    out = [Figure(label, f"{n:,}", got[label], got[label] == n) for label, n in REPORT.items()]
+    out.append(Figure("担保贷款(元)", "120余万元", got["担保贷款(元)"], got["担保贷款(元)"] > 1_200_000))
+    out.append(Figure("帮耕帮畜", "1700余场次", got["帮耕帮畜"], got["帮耕帮畜"] > 1700))
+    return out
+
+
+def run_demo(folder: Path, jobs: int = 1, progress=None) -> DemoResult:
+    """Write the township under ``folder``, consolidate it for 2010 into 汇总表.xlsx."""
+    from .consolidate import consolidate
+    from .period import parse_period
+    from .roster import load_roster
+    from .totals_book import write_totals
+
+    folder = Path(folder)
+    town = build_township()
+    paths = write_township(town, folder)
+    root = folder / BOOKS_FOLDER
+    files = [(p, p.relative_to(root).as_posix()) for p in paths]
+    c = consolidate(paths, period=parse_period(str(YEAR)), roster=load_roster(folder / ROSTER_FILE),
+                    jobs=jobs, progress=progress, title=TOWNSHIP, files=files, collect_issues=[])
+    totals = write_totals(c, folder / TOTALS_FILE)
+    _write_readme(folder, town)
+    found = {}
+    for p in town.planted:
+        issue = next((i for i in c.report.issues
+                      if i.file == p.file and i.sheet == p.sheet and i.cell == p.cell and i.code == p.code), None)
+        if issue is not None:
+            found[p] = issue
+    return DemoResult(folder=folder, books=paths, town=town, consolidation=c, totals=totals, found=found)
+
+
+README_FILE = "演示说明.txt"
+
+
+def _write_readme(folder: Path, town: Township) -> None:
+    """A note beside the books: where the figures come from and which mistakes are planted."""
+    from .atomic import write_atomic
+
+    lines = [f"演示乡镇：{TOWNSHIP}（lianhu demo 生成，人名和数字为虚构）", "",
+             "按 2010 年报道《深化“双培双带”工程实施“联户带创”活动纪实》构造：按标准的统计规则汇总 2010 年，"
+             "各项合计正好是报道的数字：",
+             "  " + "，".join(f"{k} {v}" for k, v in REPORT.items()) + f"，担保贷款 {LOANS_TOTAL:,} 元（报道：120余万元），"
+             f"帮耕帮畜 {PLOUGH_TOTAL:,} 次（报道：1700余场次）。",
+             "", CONVERSION_NOTE, "",
+             "故意留下的错误和警告（有错误的行是在构成报道数字的行之外多加的，按标准不计入，所以不影响上面的数字）："]
+    lines += [f"  {p.file} {p.where}：{p.what}" for p in town.planted]
+    lines += ["", f"{BOOKS_FOLDER}/{OWN_FOLDER}/ 里是两名干部自己的登记簿，内容与村里的登记簿相同：汇总时只计一次。"]
+    write_atomic(folder / README_FILE, lambda tmp: tmp.write_text("\n".join(lines) + "\n", encoding="utf-8-sig"))
+
+
+def render(result: DemoResult, width: int | None = None) -> str:
+    """What the demo prints: the books, the planted mistakes at their cells, the 汇总
+    table, the report's figures beside ours, and the note on 转化率."""
+    from .issues import severity_zh
+    from .totals_book import text_table
+
+    c = result.consolidation
+    folder = result.folder
+    villages = len(VILLAGES)
+    own = [b for b in result.town.books if b.owner]
+    lines = [
+        f"演示乡镇：{TOWNSHIP}（按 2010 年报道《深化“双培双带”工程实施“联户带创”活动纪实》构造，数据为虚构）",
+        f"已写出 {len(result.books)} 个登记簿到 {folder / BOOKS_FOLDER}：{villages} 个村各一本，"
+        f"另有{'、'.join(b.owner for b in own)}自己的登记簿（与村里的登记簿重复，只计一次）；名册 {folder / ROSTER_FILE}。",
+        "日期和数字按各村填表人的习惯填写：Excel 日期、2010-9-6、2010/9/6、2010.9.6、2010年9月6日、"
+        "20100906、全角数字、3000元、3,000、1.2万、√/×、Y/N、多余空格、合计行。",
+        "",
+        "校验：" + _headline(c.report),
+        "演示中故意留下的错误和警告（都已按单元格找到）：" if result.as_designed else "演示中故意留下的错误和警告：",
+    ]
+    for p in result.town.planted:
+        issue = result.found.get(p)
+        if issue is None:
+            lines.append(f"  未找到！ {p.file} {p.where}（{p.code}）")
+            continue
+        lines.append(f"  {severity_zh(issue.severity)}  {p.file}  {issue.message}")  # type: ignore[attr-defined]
+        lines.append(f"        → {p.what}")
+    dup_cards = sum(1 for i in c.report.issues if i.code == "duplicate-card")
+    dup_diaries = sum(1 for i in c.report.issues if i.code == "duplicate-diary")
+    totals_rows = sum(1 for i in c.report.issues if i.code == "totals-row")
+    lines.append(f"另外：个人登记簿与村登记簿重复的联户卡 {dup_cards} 张、日记 {dup_diaries} 条各只计一次（警告）；"
+                 f"填表人加的合计行 {totals_rows} 个已跳过（提示）。")
+    extra = sum(1 for p in result.town.planted if p.extra)
+    lines.append(f"有错误的 {extra} 行是在构成报道数字的行之外多加的，按标准不计入，所以下面的数字正好是报道的数字。")
+    lines += ["", text_table(c, width), "", "与报道对照（合计）："]
+    label_w = max(_width(f.label) for f in result.figures) + 2
+    for f in result.figures:
+        got = f"{f.got:,.0f}"
+        mark = "一致" if f.ok else "不一致！"
+        lines.append(f"  {_pad(f.label, label_w)}报道 {_pad(f.reported, 10, True)}    汇总 {got:>10}   {mark}")
+    lines += ["", CONVERSION_NOTE, "", f"汇总表已保存：{result.totals}",
+              "自己试一试：",
+              f"  lianhu validate {folder / BOOKS_FOLDER} --roster {folder / ROSTER_FILE} --report 问题清单.xlsx",
+              f"  lianhu consolidate {folder / BOOKS_FOLDER} -o 汇总表.xlsx --period 2010 --title {TOWNSHIP} "
+              f"--roster {folder / ROSTER_FILE}",
+              f"  lianhu merge {folder / BOOKS_FOLDER / OWN_FOLDER} -o 支部合并.xlsx"]
+    return "\n".join(lines)
+
+
+def _headline(report) -> str:
+    counts = report.counts()
+    return (f"共 {len(report.files)} 个文件，错误 {counts['error']} 处，警告 {counts['warning']} 处，"
+            f"提示 {counts['notice']} 处。")
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
