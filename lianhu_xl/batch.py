@@ -1,17 +1,25 @@
 """Run the per-file check over many files, in worker processes when asked.
 
-A native reader can abort its whole process on a crafted file. With
+A native reader can abort its whole process on a crafted file (python-calamine
+does on a sheet claiming cell XFD1048576 if the guard were ever bypassed). With
 ``ProcessPoolExecutor`` that shows up as ``BrokenProcessPool`` (where
-``multiprocessing.Pool.map`` would hang), so the files that were in flight are
-retried one by one in fresh single-worker pools: the file that kills its
-worker is reported as an error and the batch goes on.
+``multiprocessing.Pool.map`` would hang). The files that were in flight when a
+pool broke are then read again one at a time in a single-worker pool, so the
+file that kills its worker is the only one reported as ``reader-crashed``; the
+files not yet started go on in a fresh pool. A worker that stops answering
+(no file finished for ``FILE_TIMEOUT`` seconds) is killed the same way.
+
+With one job the files are read in this process: no pickling, no start-up, and
+the guard refuses every file known to crash a reader.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -21,6 +29,8 @@ from .roster import Roster
 
 Progress = Callable[[BookResult], None]
 WORKER_MEMORY_LIMIT = 2 * 1024**3
+FILE_TIMEOUT = 120.0  # seconds with no file finished before a worker counts as hung; a book takes ~0.05 s
+Item = tuple[int, tuple[Path, str]]
 
 
 def default_jobs() -> int:
@@ -29,7 +39,7 @@ def default_jobs() -> int:
 
 def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs: int = 1,
                progress: Progress | None = None) -> list[BookResult]:
-    """check_file over every file; results in the order of ``files``."""
+    """check_file over every file; results in the order of ``files``, one progress call each."""
     if jobs <= 1 or len(files) < 4:
         out = []
         for path, display in files:
@@ -39,49 +49,84 @@ def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs
             out.append(result)
         return out
     results: dict[int, BookResult] = {}
-    pending = list(enumerate(files))
-    suspects: list[tuple[int, tuple[Path, str]]] = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_limit_memory) as pool:
-        suspects = _drain(pool, pending, roster, results, progress)
-    for index, (path, display) in suspects:  # one at a time: whoever breaks a pool now is guilty
-        with ProcessPoolExecutor(max_workers=1, initializer=_limit_memory) as pool:
-            try:
-                result = pool.submit(_safe_check, path, display, roster).result()
-            except BrokenProcessPool:
-                result = _crashed(display)
+
+    def done(index: int, result: BookResult) -> None:
         results[index] = result
         if progress:
             progress(result)
+
+    queue: deque[Item] = deque(enumerate(files))
+    while queue:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_limit_memory) as pool:
+            suspects = _drain(pool, queue, roster, done)
+            if suspects:
+                _kill_workers(pool)  # a hung worker would keep shutdown waiting
+        _isolate(suspects, roster, done)
     return [results[i] for i in range(len(files))]
 
 
-def _drain(pool: ProcessPoolExecutor, pending: Iterable[tuple[int, tuple[Path, str]]],
-           roster: Roster | None, results: dict[int, BookResult],
-           progress: Progress | None) -> list[tuple[int, tuple[Path, str]]]:
-    """Submit with a bounded window; return the files in flight when the pool broke."""
-    queue = list(pending)
-    queue.reverse()
+def _drain(pool: ProcessPoolExecutor, queue: deque[Item], roster: Roster | None,
+           done: Callable[[int, BookResult], None]) -> list[Item]:
+    """Feed ``queue`` through the pool with a bounded window.
+
+    Returns the files in flight when the pool broke or hung (``queue`` keeps the
+    ones never started), or ``[]`` when every file went through.
+    """
     window = (pool._max_workers or 1) * 4  # type: ignore[attr-defined]
-    running: dict[Future, tuple[int, tuple[Path, str]]] = {}
+    running: dict[Future, Item] = {}
     while queue or running:
         while queue and len(running) < window:
-            item = queue.pop()
+            item = queue.popleft()
             try:
                 running[pool.submit(_safe_check, item[1][0], item[1][1], roster)] = item
             except BrokenProcessPool:
-                queue.append(item)
-                return list(running.values()) + queue[::-1]
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in done:
-            item = running.pop(future)
+                queue.appendleft(item)
+                return list(running.values())
+        finished, _ = wait(running, timeout=FILE_TIMEOUT, return_when=FIRST_COMPLETED)
+        if not finished:  # nothing finished for FILE_TIMEOUT seconds: a worker is stuck
+            return list(running.values())
+        broken = False
+        for future in finished:
             try:
                 result = future.result()
             except BrokenProcessPool:
-                return [item, *running.values(), *queue[::-1]]
-            results[item[0]] = result
-            if progress:
-                progress(result)
+                broken = True
+                continue
+            done(running.pop(future)[0], result)
+        if broken:
+            return list(running.values())
     return []
+
+
+def _isolate(suspects: list[Item], roster: Roster | None, done: Callable[[int, BookResult], None]) -> None:
+    """Read each suspect alone: whoever breaks (or hangs) a single worker is guilty."""
+    pending = deque(sorted(suspects))
+    while pending:
+        with ProcessPoolExecutor(max_workers=1, initializer=_limit_memory) as pool:
+            while pending:
+                index, (path, display) = pending[0]
+                future = pool.submit(_safe_check, path, display, roster)
+                try:
+                    result = future.result(timeout=FILE_TIMEOUT)
+                except BrokenProcessPool:
+                    pending.popleft()
+                    done(index, _crashed(display))
+                    break  # this pool is dead; the rest go to a fresh one
+                except FutureTimeout:
+                    pending.popleft()
+                    _kill_workers(pool)
+                    done(index, _crashed(display, f"读取超过 {FILE_TIMEOUT:.0f} 秒仍未完成"))
+                    break
+                pending.popleft()
+                done(index, result)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list((pool._processes or {}).values()):  # type: ignore[attr-defined]
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 def _safe_check(path: Path, display: str, roster: Roster | None) -> BookResult:
@@ -89,7 +134,9 @@ def _safe_check(path: Path, display: str, roster: Roster | None) -> BookResult:
         return check_file(path, display, roster)
     except MemoryError:
         return _crashed(display, "内存不足")
-    except Exception as exc:  # never let one file stop the batch
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # never let one file stop the batch; pyo3's PanicException is a BaseException
         return _crashed(display, f"{type(exc).__name__}: {str(exc)[:100]}")
 
 

@@ -72,8 +72,8 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
         inspection = inspect(path)
     except Refused as refused:
         summary.kind = "unreadable"
-        result.issues.append(make_issue(refused.code, display, sheet=refused.sheet,
-                                        value=str(path), detail=refused.detail))
+        result.issues.append(make_issue(refused.code, display, sheet=refused.sheet, cell=refused.cell,
+                                        value=display, detail=refused.detail))
         return result
     summary.sha256 = hashlib.sha256(inspection.data).hexdigest()
     summary.template_version = inspection.properties.get("lianhu_standard", "")

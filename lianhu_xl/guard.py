@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -23,14 +24,26 @@ MAX_MEMBER_UNCOMPRESSED = 64 * 1024 * 1024
 MAX_RATIO = 200  # real workbooks compress 6–12:1; only large members are judged
 MAX_ROWS = 200_000
 MAX_COLUMN = 256  # IV
-MAX_CELLS = 2_000_000
+MAX_CELLS = 1_000_000  # the grid a sheet spans; a large register is ~100,000 cells
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION = "EncryptionInfo".encode("utf-16-le")
 
-_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_WIDE_COL_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,})\d')
+# Where a sheet's cells lie. The fast path accepts only tags written the way
+# Excel, WPS, LibreOffice and openpyxl write them (double-quoted attributes, one
+# ``r`` giving the address); any other tag - no ``r``, single quotes, an odd
+# prefix - sends the sheet to the slow path, which walks every tag as calamine
+# does. A file cannot hide a cell from both.
+_PREFIX = rb"(?:[^\s<>/!?:=\"']+:)?"
+_ANY_TAG_RE = re.compile(rb"<" + _PREFIX + rb"(row|c)[\s/>]")
+_ATTR = rb"\s+(?!(?:[^\s=:]+:)?r=)[^\s<>/=\"']+=\"[^\"<]*\""
+_CLEAN_ROW_RE = re.compile(rb"<(?:\w+:)?row(?:" + _ATTR + rb")*\s+r=\"(\d{1,7})\"(?:" + _ATTR + rb")*\s*/?>")
+_CLEAN_CELL_RE = re.compile(
+    rb"<(?:\w+:)?c(?:" + _ATTR + rb")*\s+r=\"([A-Z]{1,3})(\d{1,7})\"(?:" + _ATTR + rb")*\s*/?>")
+_TAG_RE = re.compile(rb"<" + _PREFIX + rb"(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTR_RE = re.compile(rb"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_CELL_REF_RE = re.compile(rb"([A-Z]{0,3})(\d{1,7})")
 _FORMULA_NO_VALUE_RE = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
@@ -44,11 +57,13 @@ _NS = {
 class Refused(Exception):
     """The file must not be read; carries a catalogue code and a detail for the message."""
 
-    def __init__(self, code: str, detail: str = "", sheet: str | None = None) -> None:
+    def __init__(self, code: str, detail: str = "", sheet: str | None = None,
+                 cell: str | None = None) -> None:
         super().__init__(code, detail)
         self.code = code
         self.detail = detail
         self.sheet = sheet
+        self.cell = cell
 
 
 @dataclass(slots=True)
@@ -68,6 +83,15 @@ def col_number(letters: str) -> int:
     return n
 
 
+def col_letters(n: int) -> str:
+    """1-based column number -> Excel letters (1 -> A)."""
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def inspect(path: Path) -> Inspection:
     """Read the file's bytes and check them; raise Refused when it must not be read."""
     try:
@@ -79,9 +103,14 @@ def inspect(path: Path) -> Inspection:
     if size > MAX_FILE_BYTES:
         raise Refused("file-too-large", f"文件有 {size // 1048576} MB")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # never more than the limit, even if the file grows meanwhile
+            data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise Refused("file-unreadable", _os_detail(exc)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise Refused("file-too-large", f"文件超过 {MAX_FILE_BYTES // 1048576} MB")
+    if not data:
+        raise Refused("file-empty")
     suffix = path.suffix.lower()
     if suffix == ".et":
         raise Refused("wps-et")
@@ -100,9 +129,8 @@ def _inspect_zip(data: bytes) -> Inspection:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise Refused("file-corrupt", "压缩包结构不完整，文件可能只传了一半" if "central directory" in str(exc)
-                      or "File is not a zip" in str(exc) else f"压缩包损坏：{exc}") from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        raise Refused("file-corrupt", _short(exc)) from None
     if len(infos) > MAX_MEMBERS:
         raise Refused("file-too-large", f"内含 {len(infos)} 个部件")
     total = 0
@@ -114,41 +142,56 @@ def _inspect_zip(data: bytes) -> Inspection:
             raise Refused("file-too-large", f"部件 {info.filename} 的声明大小与实际不符")
         if info.file_size > 1048576 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise Refused("file-too-large", f"部件 {info.filename} 压缩比异常（{info.file_size // max(info.compress_size, 1)}:1）")
-    names = {i.filename for i in infos}
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):  # readers disagree on which copy of a name they read
+        raise Refused("file-corrupt", "压缩包内有重名的部件")
     if "xl/workbook.xml" not in names:
         if "EncryptedPackage" in names:
             raise Refused("file-encrypted")
         detail = "缺少 xl/workbook.xml"
-        if "word/document.xml" in names:
+        if "xl/workbook.bin" in names:
+            detail = "这是 Excel 二进制工作簿（.xlsb）"
+        elif "word/document.xml" in names:
             detail = "这是 Word 文档"
         elif "content.xml" in names:
             detail = "这是 ODS/WPS 开放格式，请另存为 .xlsx"
         raise Refused("not-a-workbook", detail)
+    # Every member is read (zipfile stops at the declared size and checks the CRC),
+    # whatever its name: a worksheet may hide behind an image's name.
     parts: dict[str, bytes] = {}
+    sheetlike: list[str] = []
     try:
         for info in infos:
             if info.is_dir():
                 continue
             name = info.filename
-            if name.endswith((".xml", ".rels", ".vml")):
-                blob = zf.read(name)
-                if b"<!DOCTYPE" in blob or b"<!ENTITY" in blob:
-                    raise Refused("xml-entities", name)
-                parts[name] = blob
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-        raise Refused("file-corrupt", f"{_short(exc)}") from None
-    except RuntimeError as exc:  # a zip member with a password
-        raise Refused("file-encrypted", str(exc)) from None
+            blob = zf.read(info)
+            markup = name.endswith((".xml", ".rels", ".vml")) or b"sheetData" in blob
+            if not markup:
+                continue
+            if blob[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in blob[:64]:
+                raise Refused("file-corrupt", f"部件 {name} 使用了不支持的编码")
+            if b"<!DOCTYPE" in blob or b"<!ENTITY" in blob:
+                raise Refused("xml-entities", name)
+            parts[name] = blob
+            if b"sheetData" in blob:
+                sheetlike.append(name)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
+        raise Refused("file-corrupt", _short(exc)) from None
+    except RuntimeError:  # a zip member with a password
+        raise Refused("file-encrypted") from None
     inspection = Inspection(data=data)
     sheet_paths = _sheet_paths(parts)
     if len(sheet_paths) > MAX_SHEETS:
         raise Refused("file-too-large", f"有 {len(sheet_paths)} 个工作表")
+    sheet_of = {member: sheet for sheet, member in sheet_paths}
+    for member in sheetlike:  # every part with cells, named as the clerk sees it
+        check_extent(sheet_of.get(member, member), parts[member])
     for sheet, member in sheet_paths:
         inspection.sheets.append(sheet)
         blob = parts.get(member)
         if blob is None:
             continue
-        _check_extent(sheet, blob)
         formulas = [(m.group(1).decode(), (m.group(2) or b"").decode("utf-8", "replace"))
                     for m in _FORMULA_NO_VALUE_RE.finditer(blob)] if b"<f" in blob else []
         if formulas:
@@ -157,20 +200,56 @@ def _inspect_zip(data: bytes) -> Inspection:
     return inspection
 
 
-def _check_extent(sheet: str, blob: bytes) -> None:
-    """Refuse a sheet whose cells reach far beyond what a register can hold."""
-    max_row = 0
-    for m in _ROW_RE.finditer(blob):
-        n = int(m.group(1))
-        if n > max_row:
-            max_row = n
-    max_col = 26
-    for m in _WIDE_COL_RE.finditer(blob):
-        n = col_number(m.group(1).decode())
-        if n > max_col:
-            max_col = n
+def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
+    """The last row and column a sheet's cells reach; Refused when beyond a register's size.
+
+    calamine builds the whole rectangle up to the farthest cell, so a sheet
+    holding only A1 and XFD1048576 asks for 17 billion cells and aborts the
+    process. The fast path costs a few regex passes; the slow one runs only for
+    sheets written unusually.
+    """
+    tags = _ANY_TAG_RE.findall(blob)
+    n_rows = tags.count(b"row")
+    rows = _CLEAN_ROW_RE.findall(blob)
+    cells = _CLEAN_CELL_RE.findall(blob)
+    if len(rows) == n_rows and len(cells) == len(tags) - n_rows:
+        max_row = max(map(int, rows), default=0)
+        max_col = 0
+        if cells:
+            letters, digits = zip(*cells, strict=True)
+            max_row = max(max_row, max(map(int, digits)))
+            max_col = max(col_number(x.decode()) for x in set(letters))
+    else:
+        max_row, max_col = _walk_extent(sheet, blob)
     if max_row > MAX_ROWS or max_col > MAX_COLUMN or max_row * max_col > MAX_CELLS:
-        raise Refused("sheet-too-large", f"第 {max_row} 行、第 {max_col} 列", sheet=sheet)
+        corner = f"{col_letters(max(max_col, 1))}{max_row}"
+        raise Refused("sheet-too-large", f"第 {max_row} 行、第 {max_col} 列（{corner}）",
+                      sheet=sheet, cell=corner)
+    return max_row, max_col
+
+
+def _walk_extent(sheet: str, blob: bytes) -> tuple[int, int]:
+    """Follow every row and cell tag as a reader does: an address where given, else the next one."""
+    row = col = max_row = max_col = 0
+    for m in _TAG_RE.finditer(blob):
+        refs = [v or w for k, v, w in _ATTR_RE.findall(m.group(2)) if k.rsplit(b":", 1)[-1] == b"r"]
+        if len(refs) > 1:
+            raise Refused("file-corrupt", f"工作表“{sheet}”中有单元格写了两个地址")
+        ref = _CELL_REF_RE.fullmatch(refs[0]) if refs else None
+        if refs and (ref is None or (m.group(1) == b"row") != (not ref.group(1))):
+            raise Refused("file-corrupt", f"工作表“{sheet}”中有写法异常的单元格地址")
+        if m.group(1) == b"row":
+            row = int(ref.group(2)) if ref else row + 1
+            col = 0
+        else:
+            if ref:
+                col = col_number(ref.group(1).decode())
+                row = max(row, int(ref.group(2)))
+            else:
+                col += 1
+            max_col = max(max_col, col)
+        max_row = max(max_row, row)
+    return max_row, max_col
 
 
 def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
@@ -247,9 +326,14 @@ def _os_detail(exc: OSError) -> str:
 
 
 def _short(exc: BaseException) -> str:
+    """What went wrong with the zip, in words a clerk can pass on (never the English text)."""
     text = str(exc)
     if "CRC" in text:
         return "校验和不符，文件内容已损坏"
-    if "larger than" in text or "Bad magic" in text or "Truncated" in text or "EOF" in text.upper():
-        return "文件不完整或被篡改"
-    return text[:80]
+    if "central directory" in text or "not a zip file" in text:
+        return "压缩包结构不完整，文件可能只传了一半"
+    if isinstance(exc, NotImplementedError) or "compression method" in text:
+        return "使用了不支持的压缩方式"
+    if "differ" in text:
+        return "压缩包目录与内容不一致"
+    return "压缩包内容不完整或被篡改"

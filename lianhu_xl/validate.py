@@ -47,13 +47,13 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
     issues: list[Issue] = []
     for given in paths:
         if not given.exists() and not given.is_symlink():
-            issues.append(make_issue("file-not-found", str(given), value=str(given)))
+            issues.append(make_issue("file-not-found", shown_name(str(given)), value=shown_name(str(given))))
         elif given.is_dir():
             _walk(given, found, issues)
         elif given.is_file():
-            found.append((given, given.name))
+            found.append((given, shown_name(given.name)))
         else:
-            issues.append(make_issue("not-a-file", str(given), value=str(given)))
+            issues.append(make_issue("not-a-file", shown_name(str(given)), value=shown_name(str(given))))
     names = [d for _, d in found]
     clashes = {d for d in names if names.count(d) > 1}
     if clashes:
@@ -68,6 +68,18 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
     return unique, issues
 
 
+def shown_name(name: str) -> str:
+    """A file name fit for every output. Names unzipped from a Chinese Windows zip
+    arrive as GBK bytes that are not UTF-8; show them as GBK, never crash on them."""
+    if any("\udc80" <= ch <= "\udcff" for ch in name):
+        raw = os.fsencode(name)
+        try:
+            name = raw.decode("gbk")
+        except UnicodeDecodeError:
+            name = raw.decode("utf-8", "replace")
+    return "".join("\ufffd" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in name)
+
+
 def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue]) -> None:
     real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -75,7 +87,7 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue]) -> Non
         dirnames.sort()
         for name in list(dirnames):
             if name.lower().endswith(BOOK_SUFFIXES):
-                rel = (here / name).relative_to(root).as_posix()
+                rel = shown_name((here / name).relative_to(root).as_posix())
                 issues.append(make_issue("not-a-file", rel, value=rel))
                 dirnames.remove(name)
             elif name.startswith("."):
@@ -84,12 +96,16 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue]) -> Non
             if name.startswith(("~$", ".")):
                 continue  # Excel's lock files and hidden files are not submissions
             path = here / name
-            rel = path.relative_to(root).as_posix()
+            rel = shown_name(path.relative_to(root).as_posix())
             lower = name.lower()
             if not lower.endswith(BOOK_SUFFIXES + REFUSED_SUFFIXES):
                 continue
             if path.is_symlink():
-                target = path.resolve()
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):  # a link to itself, or to nothing
+                    issues.append(make_issue("not-a-file", rel, value=rel))
+                    continue
                 if not target.is_relative_to(real_root):
                     issues.append(make_issue("link-outside", rel, value=rel))
                     continue

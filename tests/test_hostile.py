@@ -1,0 +1,165 @@
+"""The hostile corpus: every broken, disguised or malicious file a township may
+receive gives one Chinese error naming the file (and the cell where there is
+one), exit code 1, no traceback, while the good book in the same folder is
+still read; the whole folder is checked with bounded memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hostile import GOOD_NAME, KINDS, Hostile, build_corpus, good_book
+
+from lianhu_xl.cli import cli
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_ERROR = re.compile(r"Error|Exception|Traceback|errno|\bfile\b", re.I)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile") / "收集"
+    kinds = build_corpus(folder)
+    return folder, kinds
+
+
+@pytest.fixture(scope="module")
+def validated(corpus):
+    folder, _ = corpus
+    result = CliRunner(env={"LIANHU_CACHE": "off"}).invoke(cli, ["validate", str(folder), "--json", "-j", "1"])
+    return result
+
+
+def test_corpus_has_at_least_twenty_kinds(corpus):
+    _, kinds = corpus
+    assert len({k.code for k in kinds}) >= 10 and len(kinds) >= 20
+
+
+def test_hostile_folder_exits_1_without_traceback(validated):
+    assert validated.exit_code == 1, validated.output
+    assert validated.exception is None or isinstance(validated.exception, SystemExit)
+    assert "Traceback" not in validated.output
+
+
+EXTRA = [Hostile("看似文件夹.xlsx", lambda p: None, "not-a-file"),
+         Hostile("链接.xlsx", lambda p: None, "link-outside")]
+
+
+@pytest.mark.parametrize("kind", KINDS + EXTRA, ids=lambda k: k.name)
+def test_each_hostile_file_is_one_chinese_error_naming_it(kind, validated, corpus):
+    if kind.name not in {k.name for k in corpus[1]}:
+        pytest.skip("symbolic links cannot be made here")
+    report = json.loads(validated.stdout)
+    own = [i for i in report["issues"] if i["file"] == kind.name]
+    errors = [i for i in own if i["severity"] == "error"]
+    assert errors, f"{kind.name}: no error; issues: {own}"
+    assert kind.code in {i["code"] for i in errors}, errors
+    issue = next(i for i in errors if i["code"] == kind.code)
+    assert CJK.search(issue["message"]) and not ENGLISH_ERROR.search(issue["message"]), issue["message"]
+    if kind.cell:
+        sheet, cell = kind.cell.split("!")
+        assert (issue["sheet"], issue["cell"]) == (sheet, cell)
+        assert issue["message"].startswith(kind.cell)
+    summary = next(f for f in report["files"] if f["file"] == kind.name)
+    assert summary["status"] in ("未读取", "需改正")
+
+
+def test_good_book_beside_them_is_read_in_full(validated):
+    report = json.loads(validated.stdout)
+    good = next(f for f in report["files"] if f["file"] == GOOD_NAME)
+    assert (good["status"], good["card_rows"], good["diary_rows"], good["counted"]) == ("通过", 2, 3, 5)
+    assert not [i for i in report["issues"] if i["file"] == GOOD_NAME and i["severity"] == "error"]
+
+
+def test_path_like_sheet_names_are_only_names(validated, corpus):
+    folder, _ = corpus
+    report = json.loads(validated.stdout)
+    issue = next(i for i in report["issues"] if i["file"] == "路径表名.xlsx")
+    assert "../../etc/passwd" in issue["message"] and "C:\\x" in issue["message"]
+    assert not (folder.parent / "etc").exists()
+
+
+def test_whole_folder_in_worker_processes_stays_under_200_mb(corpus, tmp_path):
+    """The CLI with two workers, measured from outside: peak RSS of the largest process."""
+    folder, kinds = corpus
+    probe = (
+        "import resource, subprocess, sys\n"
+        "r = subprocess.run([sys.executable, '-m', 'lianhu_xl', 'validate', sys.argv[1], '--json', '-j', '2',"
+        " '--no-cache'], capture_output=True, text=True)\n"
+        "sys.stdout.write(r.stdout); sys.stderr.write(r.stderr)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "LIANHU_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run([sys.executable, "-c", probe, str(folder)], capture_output=True, text=True, env=env)
+    *_, last = run.stderr.strip().splitlines()
+    peak_kb, code = map(int, last.split())
+    assert code == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    report = json.loads(run.stdout)
+    assert len(report["files"]) == len(kinds) + 1
+    assert {i["file"] for i in report["issues"] if i["severity"] == "error"} >= {k.name for k in kinds}
+    assert peak_kb < 200 * 1024, f"peak RSS {peak_kb // 1024} MB"
+
+
+def test_unreadable_file_is_reported_and_others_read(tmp_path, monkeypatch):
+    """A file Excel holds open on Windows, or one without read permission, raises
+    PermissionError on open. CI runs as root, where chmod 000 does not stop reads,
+    so the denial is simulated for that one path."""
+    good_book(tmp_path / "好.xlsx")
+    locked = good_book(tmp_path / "锁定.xlsx")
+    real_open = Path.open
+
+    def deny(self, *args, **kwargs):
+        if self.name == locked.name:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", deny)
+    result = CliRunner().invoke(
+        cli, ["validate", str(tmp_path), "--json", "-j", "1", "--no-cache"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    issue = next(i for i in report["issues"] if i["file"] == "锁定.xlsx")
+    assert issue["code"] == "file-unreadable" and "没有读取权限" in issue["message"]
+    assert next(f for f in report["files"] if f["file"] == "好.xlsx")["counted"] == 5
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="running as root: chmod 000 does not stop root from reading (see the monkeypatched test)")
+def test_chmod_000_file_is_reported(tmp_path):
+    good_book(tmp_path / "好.xlsx")
+    locked = good_book(tmp_path / "锁定.xlsx")
+    locked.chmod(0)
+    try:
+        result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--json", "-j", "1", "--no-cache"])
+    finally:
+        locked.chmod(0o644)
+    report = json.loads(result.stdout)
+    assert next(i for i in report["issues"] if i["file"] == "锁定.xlsx")["code"] == "file-unreadable"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks on this system")
+def test_link_loop_and_gbk_file_name(tmp_path):
+    """A link to itself is not a crash; a name unzipped from a Chinese Windows zip
+    (GBK bytes, not UTF-8) is shown in Chinese in every output."""
+    os.symlink(tmp_path / "乙.xlsx", tmp_path / "甲.xlsx")
+    os.symlink(tmp_path / "甲.xlsx", tmp_path / "乙.xlsx")
+    if sys.platform.startswith("linux"):
+        gbk = os.fsdecode("下营村.xlsx".encode("gbk"))
+        good_book(tmp_path / gbk)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", str(tmp_path), "--json", "-j", "1", "--no-cache",
+                                 "--report", str(tmp_path / "out" / "问题清单.xlsx")])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    codes = {i["file"]: i["code"] for i in report["issues"] if i["severity"] == "error"}
+    assert codes["甲.xlsx"] == codes["乙.xlsx"] == "not-a-file"
+    if sys.platform.startswith("linux"):
+        assert next(f for f in report["files"] if f["file"] == "下营村.xlsx")["counted"] == 5
+    assert (tmp_path / "out" / "问题清单.xlsx").is_file()
