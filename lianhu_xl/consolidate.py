@@ -230,17 +230,28 @@ class CardLine:
         """What is missing, in a clerk's words (empty when 三个一 is met)."""
         parts = []
         if self.missing_interviews:
-            parts.append(f"缺 {len(self.missing_interviews)} 个月入户访谈（{_months_text(self.missing_interviews)}）")
+            parts.append(f"访谈缺 {len(self.missing_interviews)} 个月：{_months_text(self.missing_interviews)}")
         if self.missing_diaries:
-            parts.append(f"缺 {len(self.missing_diaries)} 个月日记（{_months_text(self.missing_diaries)}）")
+            parts.append(f"日记缺 {len(self.missing_diaries)} 个月：{_months_text(self.missing_diaries)}")
         if self.requires_solved and not self.main_solved:
-            parts.append("统计期内未解决主要问题")
+            parts.append("未解决主要问题")
         return "；".join(parts)
 
 
-def _months_text(months: list[Month], limit: int = 6) -> str:
-    shown = [f"{m[1]}月" if len({y for y, _ in months}) == 1 else month_label(m) for m in months[:limit]]
-    return "、".join(shown) + ("等" if len(months) > limit else "")
+def _months_text(months: list[Month]) -> str:
+    """Consecutive months as ranges: ``1–3、5、7–12月`` (years shown when several)."""
+    runs: list[list[Month]] = []
+    for m in months:
+        if runs and months_between(runs[-1][-1], m)[1:2] == [m]:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    one_year = len({y for y, _ in months}) == 1
+    if one_year:
+        parts = [f"{r[0][1]}" if len(r) == 1 else f"{r[0][1]}–{r[-1][1]}" for r in runs]
+        return "、".join(parts) + "月"
+    parts = [month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])}至{month_label(r[-1])}" for r in runs]
+    return "、".join(parts)
 
 
 @dataclass(slots=True)

@@ -60,7 +60,7 @@ class _Styles:
         self.header = add({**cell, "bold": True, "bg_color": "#DDEBF7", "align": "center",
                            "text_wrap": True})
         self.text = add({**cell})
-        self.wrap = add({**cell, "text_wrap": True, "valign": "top"})
+        self.wrap = add({**cell, "text_wrap": True})
         self.center = add({**cell, "align": "center"})
         self.count = add({**cell, "num_format": "#,##0"})
         self.money = add({**cell, "num_format": "#,##0"})
@@ -78,6 +78,19 @@ class _Styles:
         self.open = add({**cell, "bg_color": "#FFF2CC"})
         self.note = add({**base, "font_color": "#595959", "text_wrap": True, "valign": "top"})
         self.section = add({**base, "bold": True, "font_size": 12})
+        self.small = add({**cell, "font_size": 7, "font_name": "Courier New"})
+        big = {**base, "font_size": 11}
+        self.s_text = add({**big, "border": 1})
+        self.s_header = add({**big, "border": 1, "bold": True, "bg_color": "#DDEBF7", "align": "center",
+                             "text_wrap": True})
+        self.s_count = add({**big, "border": 1, "num_format": "#,##0"})
+        self.s_money2 = add({**big, "border": 1, "num_format": "#,##0.00"})
+        self.s_rate = add({**big, "border": 1, "num_format": "0.0%"})
+        s_total = {**big, "border": 1, "bold": True, "top": 2, "bg_color": "#F2F2F2"}
+        self.s_total_text = add({**s_total, "align": "center"})
+        self.s_total_count = add({**s_total, "num_format": "#,##0"})
+        self.s_total_money2 = add({**s_total, "num_format": "#,##0.00"})
+        self.s_total_rate = add({**s_total, "num_format": "0.0%"})
 
 
 def _write(c: Consolidation, tmp: Path) -> None:
@@ -120,6 +133,14 @@ def _page(ws, header_row: int, last_col: int, title: str, widths: list[float] | 
         ws.freeze_panes(header_row + 1, 0)
 
 
+def _fit(ws, row: int, texts: list[tuple[str, float]]) -> None:
+    """Give a row the height its wrapped text needs (XlsxWriter cannot measure, and
+    LibreOffice and WPS keep the stored height): lines = text width / column width."""
+    lines = max((-(-_display_width(t) // max(int(w * 1.1), 1)) for t, w in texts if t), default=1)
+    if lines > 1:
+        ws.set_row(row, 13.5 * lines + 2)
+
+
 def _footer_text(text: str) -> str:
     return text.replace("&", "&&")[:60]
 
@@ -130,21 +151,23 @@ def _title(ws, st: _Styles, c: Consolidation, text: str, last_col: int) -> None:
 
 
 def _unit_row(ws, st: _Styles, r: int, u: UnitTotals, total: bool = False) -> None:
-    ws.write_string(r, 0, u.unit, st.total_text if total else st.text)
+    ws.write_string(r, 0, u.unit, st.s_total_text if total else st.s_text)
     for col, column in enumerate(TOTALS_COLUMNS, start=1):
         value = u.value(column)
         if column.kind == "rate":
-            fmt = st.total_rate if total else st.rate
+            fmt = st.s_total_rate if total else st.s_rate
             if value is None:
                 ws.write_blank(r, col, None, fmt)
             else:
                 ws.write_number(r, col, value, fmt)
         elif column.kind == "money":
             whole = float(value or 0).is_integer()
-            fmt = (st.total_money if whole else st.total_money2) if total else (st.money if whole else st.money2)
+            fmt = (st.s_total_count if whole else st.s_total_money2) if total else (
+                st.s_count if whole else st.s_money2)
             ws.write_number(r, col, value or 0, fmt)
         else:
-            ws.write_number(r, col, value or 0, st.total_count if total else st.count)
+            ws.write_number(r, col, value or 0, st.s_total_count if total else st.s_count)
+    ws.set_row(r, 20)
 
 
 def _summary(wb, st: _Styles, c: Consolidation) -> int:
@@ -159,8 +182,8 @@ def _summary(wb, st: _Styles, c: Consolidation) -> int:
         ws.merge_range(2, 0, 2, last, c.headline(), st.alert)
         ws.set_row(2, 30)
     for col, label in enumerate(HEADER):
-        ws.write_string(HEADER_ROW, col, label, st.header)
-    ws.set_row(HEADER_ROW, 40)
+        ws.write_string(HEADER_ROW, col, label, st.s_header)
+    ws.set_row(HEADER_ROW, 44)
     r = HEADER_ROW + 1
     for u in c.units:
         _unit_row(ws, st, r, u)
@@ -168,8 +191,7 @@ def _summary(wb, st: _Styles, c: Consolidation) -> int:
     last_unit_row = r - 1
     _unit_row(ws, st, r, c.total, total=True)
     ws.merge_range(r + 2, 0, r + 3, last, NOTE, st.note)
-    ws.set_row(r + 2, 18)
-    widths = [14] + [9 if col.kind != "money" else 12 for col in TOTALS_COLUMNS]
+    widths = [12] + [7.5 if col.kind != "money" else 11 for col in TOTALS_COLUMNS]
     _page(ws, HEADER_ROW, last, c.heading, widths)
     ws.activate()
     return last_unit_row
@@ -191,7 +213,7 @@ def _sources(wb, st: _Styles, c: Consolidation) -> None:
         acc = c.accounts.get(f.file)
         bad = f.status != "已汇总"
         ws.write_string(r, 0, f.file, st.short_wrap if bad else st.wrap)
-        ws.write_string(r, 1, f.sha256, st.wrap)
+        ws.write_string(r, 1, f.sha256, st.small)
         ws.write_string(r, 2, f.template_version or ("汇总表" if f.kind == "totals" else ""), st.center)
         for col, value in ((3, f.card_rows), (4, f.diary_rows), (5, f.errors), (6, f.warnings)):
             ws.write_number(r, col, value, st.count)
@@ -201,7 +223,8 @@ def _sources(wb, st: _Styles, c: Consolidation) -> None:
                   if acc else (0, 0, 0, 0, 0))
         for col, value in enumerate(values, start=9):
             ws.write_number(r, col, value, st.count)
-    _page(ws, header, len(cols) - 1, "来源", [28, 22, 8, 8, 8, 7, 7, 9, 40, 8, 8, 8, 8, 7])
+        _fit(ws, r, [(f.file, 28), (f.why, 36)])
+    _page(ws, header, len(cols) - 1, "来源", [28, 38, 7, 7, 7, 6, 6, 8, 36, 7, 7, 7, 7, 6])
 
 
 def _excluded(wb, st: _Styles, c: Consolidation) -> None:
@@ -227,41 +250,69 @@ def _excluded(wb, st: _Styles, c: Consolidation) -> None:
             ws.write_blank(r, 3, None, st.center)
         ws.write_string(r, 4, e.cell, st.text)
         ws.write_string(r, 5, e.reason, st.wrap)
+        _fit(ws, r, [(e.file, 28), (e.reason, 80)])
     if not rows:
         ws.merge_range(header + 1, 0, header + 1, len(cols) - 1, "没有未计入的行。", st.text)
     _page(ws, header, len(cols) - 1, "未计入", [10, 28, 9, 6, 9, 80])
 
 
 def _by_month(wb, st: _Styles, c: Consolidation) -> tuple[int, int]:
-    """Township by month first (the chart reads it), then each village by month."""
+    """The whole by month (the chart reads it), then one table per measure:
+    units down, months across."""
     ws = wb.add_worksheet("按月")
-    cols = ["月份", "单位", "入户访谈", "日记条数", "提供服务", "解决主要问题"]
-    _title(ws, st, c, f"{c.heading} · 按月", len(cols) - 1)
-    header = 1
-    for col, label in enumerate(cols):
-        ws.write_string(header, col, label, st.header)
-    totals: dict[tuple[int, int], list[int]] = {m: [0, 0, 0, 0] for m in c.month_list()}
+    measures = [("入户访谈", "interviews"), ("日记条数", "entries"), ("提供服务", "services"),
+                ("解决主要问题", "solved")]
+    months = c.month_list()
     for row in c.months:
-        t = totals.setdefault(row.month, [0, 0, 0, 0])
-        for i, v in enumerate((row.interviews, row.entries, row.services, row.solved)):
-            t[i] += v
+        if row.month not in months:
+            months.append(row.month)
+    months.sort()
+    last_col = max(len(months) + 1, len(measures))
+    _title(ws, st, c, f"{c.heading} · 按月", last_col)
+    header = 1
+    for col, label in enumerate(["月份"] + [m for m, _ in measures]):
+        ws.write_string(header, col, label, st.header)
+    totals = {m: [0] * len(measures) for m in months}
+    by_unit: dict[tuple[str, tuple[int, int]], object] = {}
+    for row in c.months:
+        by_unit[(row.unit, row.month)] = row
+        for i, (_, attr) in enumerate(measures):
+            totals[row.month][i] += getattr(row, attr)
     r = header + 1
     first = r
-    for month in sorted(totals):
-        ws.write_string(r, 0, month_label(month), st.total_text)
-        ws.write_string(r, 1, c.title or "全部", st.total_text)
-        for col, v in enumerate(totals[month], start=2):
-            ws.write_number(r, col, v, st.total_count)
-        r += 1
-    last = r - 1
-    r += 1
-    for row in c.months:
-        ws.write_string(r, 0, month_label(row.month), st.center)
-        ws.write_string(r, 1, row.unit, st.text)
-        for col, v in enumerate((row.interviews, row.entries, row.services, row.solved), start=2):
+    for month in months:
+        ws.write_string(r, 0, month_label(month), st.center)
+        for col, v in enumerate(totals[month], start=1):
             ws.write_number(r, col, v, st.count)
         r += 1
-    _page(ws, header, len(cols) - 1, "按月", [10, 14, 10, 10, 10, 12])
+    last = r - 1
+    ws.write_string(r, 0, "合计", st.total_text)
+    for col in range(len(measures)):
+        ws.write_number(r, col + 1, sum(t[col] for t in totals.values()), st.total_count)
+    units = [u.unit for u in c.units]
+    for label, attr in measures:
+        r += 2
+        ws.write_string(r, 0, f"{label}：各单位按月", st.section)
+        r += 1
+        ws.write_string(r, 0, "单位", st.header)
+        for col, month in enumerate(months, start=1):
+            ws.write_string(r, col, f"{month[1]}月" if len({y for y, _ in months}) == 1 else month_label(month),
+                            st.header)
+        ws.write_string(r, len(months) + 1, "合计", st.header)
+        for unit in units:
+            r += 1
+            ws.write_string(r, 0, unit, st.text)
+            values = [getattr(by_unit[(unit, m)], attr) if (unit, m) in by_unit else 0 for m in months]
+            for col, v in enumerate(values, start=1):
+                ws.write_number(r, col, v, st.count)
+            ws.write_number(r, len(months) + 1, sum(values), st.total_count)
+        r += 1
+        ws.write_string(r, 0, "合计", st.total_text)
+        for col, m in enumerate(months, start=1):
+            ws.write_number(r, col, totals[m][measures.index((label, attr))], st.total_count)
+        ws.write_number(r, len(months) + 1, sum(t[measures.index((label, attr))] for t in totals.values()),
+                        st.total_count)
+    _page(ws, 0, last_col, "按月", [12] + [9] * (last_col), freeze=False)
     return first, last
 
 
@@ -286,10 +337,9 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
     ws.set_row(header, 30)
     rows = sorted(c.cards, key=lambda x: (x.village, x.linker, x.card_no))
     for r, x in enumerate(rows, start=header + 1):
-        fmt = st.text if x.meets else st.short
         for col, value in enumerate((x.village, x.linker, x.linker_kind, x.position, x.card_no, x.head,
                                      x.household_type)):
-            ws.write_string(r, col, value, fmt)
+            ws.write_string(r, col, value, st.text)
         ws.write_datetime(r, 7, _dt(x.link_date), st.date)
         for col, value in enumerate((x.interview_expected, x.interview_met, x.diary_expected, x.diary_met),
                                     start=8):
@@ -297,8 +347,9 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
         ws.write_string(r, 12, _yes(x.main_solved), st.center if x.main_solved or not x.requires_solved
                         else st.short)
         ws.write_string(r, 13, _yes(x.meets), st.center if x.meets else st.short)
-        ws.write_string(r, 14, x.shortfall, st.short_wrap if x.shortfall else st.wrap)
-    _page(ws, header, len(cols) - 1, "三个一", [10, 9, 9, 10, 13, 9, 10, 11, 7, 7, 7, 7, 8, 6, 44])
+        ws.write_string(r, 14, x.shortfall, st.wrap)
+        _fit(ws, r, [(x.shortfall, 50), (x.position, 10)])
+    _page(ws, header, len(cols) - 1, "三个一", [9, 8, 8, 10, 12, 8, 10, 11, 7, 7, 7, 7, 7, 5, 50])
     ws.autofilter(header, 0, header + max(len(rows), 1), len(cols) - 1)
 
 
@@ -312,9 +363,8 @@ def _three_ones_by_linker(wb, st: _Styles, c: Consolidation) -> None:
         ws.write_string(header, col, label, st.header)
     ws.set_row(header, 30)
     for r, x in enumerate(c.linkers(), start=header + 1):
-        fmt = st.text if x.meets else st.short
         for col, value in enumerate((x.village, x.linker, x.linker_kind, x.position)):
-            ws.write_string(r, col, value, fmt)
+            ws.write_string(r, col, value, st.text)
         for col, value in enumerate((x.cards, x.cards_met, x.interview_expected, x.interview_met,
                                      x.diary_expected, x.diary_met, x.cards_solved), start=4):
             ws.write_number(r, col, value, st.count)
@@ -324,7 +374,7 @@ def _three_ones_by_linker(wb, st: _Styles, c: Consolidation) -> None:
 
 def _problems(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("问题")
-    cols = ["办理结果", "村", "社", "卡号", "户主", "责任人（联系人）", "职务", "发现问题", "主要问题",
+    cols = ["办理结果", "村", "社", "卡号", "户主", "责任人", "职务", "发现问题", "主要问题",
             "解决办法", "首次记录", "最近记录"]
     _title(ws, st, c, f"{c.heading} · 发现的问题（未办结的在前）", len(cols) - 1)
     still_open = sum(1 for p in c.problems if p.open)
@@ -342,6 +392,7 @@ def _problems(wb, st: _Styles, c: Consolidation) -> None:
         ws.write_string(r, 9, p.solution, st.wrap)
         ws.write_datetime(r, 10, _dt(p.first_date), st.date)
         ws.write_datetime(r, 11, _dt(p.last_date), st.date)
+        _fit(ws, r, [(p.problem, 30), (p.solution, 26), (p.position, 10)])
     _page(ws, header, len(cols) - 1, "问题", [9, 9, 6, 12, 8, 10, 10, 30, 6, 26, 11, 11])
     if c.problems:
         ws.autofilter(header, 0, header + len(c.problems), len(cols) - 1)
@@ -371,6 +422,7 @@ def _cards(wb, st: _Styles, c: Consolidation) -> None:
         converted = "" if x.converted is None else _yes(x.converted)
         ws.write_string(r, 18, converted, st.center)
         ws.write_string(r, 19, f"{x.file} 第{x.row}行", st.wrap)
+        _fit(ws, r, [(f"{x.file} 第{x.row}行", 24), (x.position, 9)])
     _page(ws, header, len(cols) - 1, CARD_LIST_SHEET,
           [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 24])
     if c.cards:
@@ -392,7 +444,7 @@ def _charts(wb, c: Consolidation, last_unit_row: int, month_rows: tuple[int, int
                 "data_labels": {"value": True},
             })
         chart.set_title({"name": "各单位联系户（按类型）"})
-        chart.set_y_axis({"name": "户数", "major_gridlines": {"visible": True}})
+        chart.set_y_axis({"major_gridlines": {"visible": True}})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 900, "height": 340})
         ws.insert_chart(2, 0, chart)
@@ -401,12 +453,12 @@ def _charts(wb, c: Consolidation, last_unit_row: int, month_rows: tuple[int, int
         chart.add_series({
             "name": "入户访谈",
             "categories": ["按月", month_rows[0], 0, month_rows[1], 0],
-            "values": ["按月", month_rows[0], 2, month_rows[1], 2],
+            "values": ["按月", month_rows[0], 1, month_rows[1], 1],
             "fill": {"color": "#2E75B6"},
             "data_labels": {"value": True},
         })
         chart.set_title({"name": "每月入户访谈次数"})
-        chart.set_y_axis({"name": "次数", "major_gridlines": {"visible": True}})
+        chart.set_y_axis({"major_gridlines": {"visible": True}})
         chart.set_legend({"none": True})
         chart.set_size({"width": 900, "height": 340})
         ws.insert_chart(20, 0, chart)
