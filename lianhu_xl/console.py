@@ -15,7 +15,7 @@ back (through xlwings or from the saved file) lives here too.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
+import importlib.metadata
 import os
 import sys
 import zipfile
@@ -144,11 +144,11 @@ def read_settings_file(book: Path) -> Settings:
     """The settings of a saved console workbook (the command-line path of the buttons)."""
     from python_calamine import CalamineWorkbook
 
+    if not book.is_file():
+        raise LianhuError(f"找不到汇总台文件“{book}”。请先保存汇总台，或检查 --book 给出的路径。")
     try:
         wb = CalamineWorkbook.from_path(str(book))
         rows = wb.get_sheet_by_name(SETTINGS_SHEET).to_python(skip_empty_area=False)
-    except FileNotFoundError:
-        raise LianhuError(f"找不到汇总台文件“{book}”。") from None
     except Exception as exc:  # calamine raises its own types for a missing sheet or a bad file
         raise LianhuError(f"无法读取汇总台“{book.name}”的“{SETTINGS_SHEET}”表（{exc}）。") from None
     return read_settings(rows)
@@ -185,12 +185,17 @@ def resolve(settings: Settings, base: Path) -> Plan:
 
 
 def xlwings_vba_dir() -> Path:
-    """Folder of the installed xlwings package, which ships its VBA (xlwings.bas, addin/Dictionary.cls)."""
-    spec = importlib.util.find_spec("xlwings")
-    if spec is None or not spec.submodule_search_locations:
+    """Folder of the installed xlwings package, which ships its VBA (xlwings.bas, addin/Dictionary.cls).
+
+    Found through the installed distribution, not by importing xlwings."""
+    try:
+        folder = Path(str(importlib.metadata.distribution("xlwings").locate_file("xlwings")))
+    except importlib.metadata.PackageNotFoundError:
+        folder = None
+    if folder is None or not (folder / "xlwings.bas").is_file():
         raise LianhuError("生成汇总台需要 xlwings（它带有按钮用的 VBA 模块）。请先安装："
                           "pip install \"lianhu_xl[xl]\"（离线包里已包含）。")
-    return Path(list(spec.submodule_search_locations)[0])
+    return folder
 
 
 def vba_sources() -> dict[str, tuple[str, str]]:
