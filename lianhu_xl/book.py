@@ -141,5 +141,6 @@ def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) ->
 
 
 def _short(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {str(exc)[:120]}"
+    """A cadre reads this: no Python exception names, no English."""
+    return "文件内部结构不标准，读取程序无法理解"
 

@@ -53,7 +53,7 @@ _CODES = [
          "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交。", "file"),
     Code("sheet-too-large", "error", "工作表范围异常", "工作表“{sheet}”声称使用到 {detail}，远超登记簿可能的大小，为安全起见拒绝读取。",
          "删除表格下方和右侧的多余内容，另存后再提交。", "file"),
-    Code("reader-crashed", "error", "读取时出错", "文件内部结构不标准，读取时出错。",
+    Code("reader-crashed", "error", "读取时出错", "读取这个文件时出错（{detail}）。",
          "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交；仍不行请把文件交给技术人员。", "file"),
     Code("formula-no-value", "error", "公式没有计算结果", "“{column}”是公式“{value}”，但文件里没有它的计算结果。",
          "用 Excel 或 WPS 打开文件、保存一次（会算出结果），或直接填写数值。", "cell"),
