@@ -18,7 +18,7 @@ from .issues import Issue, make_issue
 from .standard import CARD_SHEET, DIARY_SHEET, MODELS, columns_of
 
 HEADER_SCAN_ROWS = 10
-TOTALS_WORDS = ("合计", "小计", "总计")
+TOTALS_WORDS = ("合计", "小计", "总计")  # each contains 计: _read_sheet tests that first (speed)
 IGNORED_LABELS = {"序号", "编号", "NO", "NO."}
 _SPACES = re.compile(r"\s+")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
@@ -223,7 +223,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                     shared = grid[top[0]][c] if c < len(grid[top[0]]) else None
                     values[f] = None if shared == "" else shared
         first = next((x for x in row if x != "" and x is not None and str(x).strip()), None)
-        if isinstance(first, str) and any(w in _SPACES.sub("", first) for w in TOTALS_WORDS):
+        if isinstance(first, str) and "计" in first and any(w in _SPACES.sub("", first) for w in TOTALS_WORDS):
             book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"A{number}",
                                           row=number, value=first.strip()))
             sheet.set_aside += 1

@@ -178,7 +178,7 @@ class StandardRow(BaseModel):
 
     def findings(self) -> list[Finding]:
         """The row's own warnings (a model never exists with a row error)."""
-        return type(self).row_rules(dict(self))
+        return type(self).row_rules(self.__dict__)  # the fields; dict(self) costs ~10 µs a row
 
     @model_validator(mode="after")
     def _no_row_error(self) -> StandardRow:
@@ -323,7 +323,8 @@ def check_row(model: type[StandardRow], values: Mapping[str, object]) -> RowChec
         parsed = model.model_validate(values)
     except ValidationError as exc:
         return _partial(model, values, exc)
-    return RowCheck(parsed, dict(parsed), parsed.findings())
+    fields = dict(parsed.__dict__)  # not dict(parsed): BaseModel.__iter__ is slow
+    return RowCheck(parsed, fields, model.row_rules(fields))
 
 
 def _partial(model: type[StandardRow], values: Mapping[str, object], exc: ValidationError) -> RowCheck:

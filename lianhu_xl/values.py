@@ -42,11 +42,22 @@ def is_blank(value: object) -> bool:
 
 # --- text --------------------------------------------------------------------
 
+_UNSEEN = object()
+_TEXT_SEEN: dict[str, str | None] = {}
+_TEXT_SEEN_MAX = 50_000
+
 
 def parse_text(value: object) -> str | None:
     """Any cell as trimmed text; a whole number typed in a text column loses '.0'."""
     if value is None:
         return None
+    if value.__class__ is str:  # speed: workbooks repeat their strings (shared strings), so remember them
+        text = _TEXT_SEEN.get(value, _UNSEEN)
+        if text is _UNSEEN:
+            if len(_TEXT_SEEN) >= _TEXT_SEEN_MAX:
+                _TEXT_SEEN.clear()
+            text = _TEXT_SEEN[value] = value.translate(_INVISIBLE).replace("\u3000", " ").strip() or None
+        return text  # type: ignore[return-value]
     if isinstance(value, str):
         text = value.translate(_INVISIBLE).replace("\u3000", " ").strip()
         return text or None
@@ -175,11 +186,16 @@ def parse_yesno(value: object) -> bool | None:
 # --- choices -----------------------------------------------------------------
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
 def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
     text = parse_text(value)
     if text is None:
         return None
-    squeezed = re.sub(r"\s+", "", text)
+    if text in choices:  # speed: the usual case, picked from the dropdown
+        return text
+    squeezed = _SPACES_RE.sub("", text)
     if squeezed in choices:
         return squeezed
     raise problem("bad-choice", expected="、".join(choices))
