@@ -115,7 +115,7 @@ def _isolate(suspects: list[Item], roster: Roster | None, done: Callable[[int, B
                 except FutureTimeout:
                     pending.popleft()
                     _kill_workers(pool)
-                    done(index, _crashed(display, f"读取超过 {FILE_TIMEOUT:.0f} 秒仍未完成"))
+                    done(index, _crashed(display, f"{FILE_TIMEOUT:.0f} 秒", code="reader-timeout"))
                     break
                 pending.popleft()
                 done(index, result)
@@ -136,13 +136,13 @@ def _safe_check(path: Path, display: str, roster: Roster | None) -> BookResult:
         return _crashed(display, "内存不足")
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
-    except BaseException as exc:  # never let one file stop the batch; pyo3's PanicException is a BaseException
-        return _crashed(display, f"{type(exc).__name__}: {str(exc)[:100]}")
+    except BaseException:  # never let one file stop the batch; pyo3's PanicException is a BaseException
+        return _crashed(display, "文件内部结构不标准，读取程序无法理解")
 
 
-def _crashed(display: str, detail: str = "读取程序意外退出") -> BookResult:
+def _crashed(display: str, detail: str = "读取程序意外退出", code: str = "reader-crashed") -> BookResult:
     summary = FileSummary(file=display, kind="unreadable")
-    return BookResult(summary=summary, issues=[make_issue("reader-crashed", display, detail=detail)])
+    return BookResult(summary=summary, issues=[make_issue(code, display, detail=detail)])
 
 
 def _limit_memory() -> None:

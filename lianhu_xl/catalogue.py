@@ -55,6 +55,8 @@ _CODES = [
          "删除表格下方和右侧的多余内容，另存后再提交。", "file"),
     Code("reader-crashed", "error", "读取时出错", "读取这个文件时出错（{detail}）。",
          "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交；仍不行请把文件交给技术人员。", "file"),
+    Code("reader-timeout", "error", "读取超时", "读取这个文件超过 {detail}仍未完成，已跳过。",
+         "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交；仍不行请把文件交给技术人员。", "file"),
     Code("formula-no-value", "error", "公式没有计算结果", "“{column}”是公式“{value}”，但文件里没有它的计算结果。",
          "用 Excel 或 WPS 打开文件、保存一次（会算出结果），或直接填写数值。", "cell"),
     Code("no-standard-sheet", "error", "没有登记簿工作表", "工作簿里没有名为“联户卡”或“联户日记”的工作表（现有：{detail}）。",

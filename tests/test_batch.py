@@ -1,0 +1,130 @@
+"""A batch survives its worst file: a file that kills or hangs its worker process
+costs that file only (reported as reader-crashed), every other file is read,
+results keep the order given, and no worker process is left behind."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+
+import pytest
+from click.testing import CliRunner
+from hostile import good_book, huge_range
+
+import lianhu_xl.batch as batch
+import lianhu_xl.book as book
+from lianhu_xl.cli import cli
+from lianhu_xl.guard import Inspection
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="worker deaths are staged with fork and signals")
+
+
+@pytest.fixture
+def folder(tmp_path):
+    names = ["甲.xlsx", "乙.xlsx", "丙.xlsx", "炸.xlsx", "丁.xlsx", "戊.xlsx", "己.xlsx"]
+    for name in names:
+        if name != "炸.xlsx":
+            good_book(tmp_path / name)
+    huge_range(tmp_path / "炸.xlsx")
+    return tmp_path, [(tmp_path / n, n) for n in names]
+
+
+def _unguarded(monkeypatch):
+    """Let 炸.xlsx past the guard: python-calamine then asks for 512 GiB and aborts (SIGABRT)."""
+    real = book.inspect
+
+    def inspect(path):
+        if path.name == "炸.xlsx":
+            return Inspection(data=path.read_bytes(), sheets=["联户卡"])
+        return real(path)
+
+    monkeypatch.setattr(book, "inspect", inspect)
+
+
+def _exits(monkeypatch):
+    """A worker that vanishes without a word (os._exit), as after the OOM killer."""
+    real = batch.check_file
+
+    def check(path, display, roster=None):
+        if display == "炸.xlsx":
+            os._exit(9)
+        return real(path, display, roster)
+
+    monkeypatch.setattr(batch, "check_file", check)
+
+
+@pytest.mark.parametrize("stage", [_unguarded, _exits], ids=["native-abort", "worker-exit"])
+def test_a_file_that_kills_its_worker_costs_that_file_only(folder, monkeypatch, stage):
+    _, files = folder
+    stage(monkeypatch)
+    seen = []
+    results = batch.run_checks(files, jobs=2, progress=seen.append)
+    assert [r.summary.file for r in results] == [d for _, d in files]
+    assert sorted(r.summary.file for r in seen) == sorted(d for _, d in files)  # one progress tick each
+    crashed = results[3]
+    assert crashed.summary.kind == "unreadable"
+    assert [i.code for i in crashed.issues] == ["reader-crashed"]
+    assert crashed.issues[0].file == "炸.xlsx"
+    for r in results[:3] + results[4:]:
+        assert (r.summary.kind, len(r.cards), len(r.diaries), r.issues) == ("book", 2, 3, [])
+    assert multiprocessing.active_children() == []
+
+
+def test_validate_with_two_jobs_reports_the_crash_and_goes_on(folder, monkeypatch):
+    path, _ = folder
+    _unguarded(monkeypatch)
+    result = CliRunner().invoke(cli, ["validate", str(path), "--json", "-j", "2", "--no-cache"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    errors = [(i["file"], i["code"]) for i in report["issues"] if i["severity"] == "error"]
+    assert errors == [("炸.xlsx", "reader-crashed")]
+    read = {f["file"]: f["card_rows"] + f["diary_rows"] for f in report["files"]}
+    assert read == {n: (0 if n == "炸.xlsx" else 5) for n in read} and len(read) == 7
+
+
+def test_two_crashing_files_and_one_hung_worker(tmp_path, monkeypatch):
+    """Several bad files in one batch, one of them never returning: each is reported
+    on its own (the hung one after FILE_TIMEOUT), the rest are read."""
+    names = [f"{i:02d}.xlsx" for i in range(10)]
+    for name in names:
+        good_book(tmp_path / name)
+    real = batch.check_file
+
+    def check(path, display, roster=None):
+        if display in ("02.xlsx", "07.xlsx"):
+            os.abort()
+        if display == "05.xlsx":
+            time.sleep(600)
+        return real(path, display, roster)
+
+    monkeypatch.setattr(batch, "check_file", check)
+    monkeypatch.setattr(batch, "FILE_TIMEOUT", 1.0)
+    results = batch.run_checks([(tmp_path / n, n) for n in names], jobs=2)
+    codes = {r.summary.file: [i.code for i in r.issues] for r in results}
+    expected = {"02.xlsx": ["reader-crashed"], "05.xlsx": ["reader-timeout"], "07.xlsx": ["reader-crashed"]}
+    assert codes == {n: expected.get(n, []) for n in names}
+    assert "超过 1 秒仍未完成" in results[5].issues[0].message
+    assert multiprocessing.active_children() == []
+
+
+def test_a_python_panic_in_the_reader_is_an_issue_in_process_too(tmp_path, monkeypatch):
+    """pyo3's PanicException derives from BaseException; with one job it must not end the run."""
+    good_book(tmp_path / "好.xlsx")
+
+    class PanicException(BaseException):
+        pass
+
+    real = batch.check_file
+
+    def check(path, display, roster=None):
+        if display == "坏.xlsx":
+            raise PanicException("TimeDelta::milliseconds out of bounds")
+        return real(path, display, roster)
+
+    good_book(tmp_path / "坏.xlsx")
+    monkeypatch.setattr(batch, "check_file", check)
+    results = batch.run_checks([(tmp_path / "坏.xlsx", "坏.xlsx"), (tmp_path / "好.xlsx", "好.xlsx")], jobs=1)
+    assert [i.code for i in results[0].issues] == ["reader-crashed"]
+    assert len(results[1].cards) == 2
