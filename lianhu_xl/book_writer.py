@@ -22,14 +22,13 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .standard import (
-    GUIDE_SHEET,
     STANDARD_VERSION,
     CardRow,
     DiaryRow,
     StandardRow,
     columns_of,
 )
-from .template import HEADER_ROW, NOTES, TITLES, _cell_format, _styles, _validation
+from .template import HEADER_ROW, NOTES, TITLES, _cell_format, _guide, _styles, _validation
 
 Row = StandardRow | Mapping[str, object]
 SPARE_ROWS = 50  # empty, formatted rows below the data, so the book can be added to
@@ -52,7 +51,8 @@ class SheetSpec:
 class BookSpec:
     cards: SheetSpec = field(default_factory=SheetSpec)
     diaries: SheetSpec = field(default_factory=SheetSpec)
-    guide: bool = False  # add the 填表说明 sheet (one line per sheet pointing at the template)
+    guide: bool = False  # add the template's 填表说明 sheet, as a book filled from the template has
+    dropdowns: bool = True  # the template's dropdowns and checks on the data rows
     created: dt.datetime = dt.datetime(2010, 1, 1)
 
 
@@ -100,14 +100,12 @@ def _write(tmp: Path, cards: list[Mapping[str, object]] | None,
     styles["total"] = wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "border": 1,
                                      "num_format": "#,##0.##", "bg_color": "#F2F2F2"})
     if spec.guide:
-        ws = wb.add_worksheet(GUIDE_SHEET)
-        ws.set_column(0, 0, 90)
-        ws.write_string(0, 0, "各列的填写说明见标准模板（lianhu template）的“填表说明”工作表。", styles["note"])
+        _guide(wb, styles)
     first_data = None
     for model, rows, sheet_spec in ((CardRow, cards, spec.cards), (DiaryRow, diaries, spec.diaries)):
         if rows is None:
             continue
-        ws = _sheet(wb, styles, model, rows, sheet_spec)
+        ws = _sheet(wb, styles, model, rows, sheet_spec, spec.dropdowns)
         first_data = first_data or ws
     if first_data is not None:
         first_data.activate()
@@ -136,7 +134,7 @@ def _ordered(model: type[StandardRow], spec: SheetSpec):
 
 
 def _sheet(wb, styles: dict, model: type[StandardRow], rows: list[Mapping[str, object]],
-           spec: SheetSpec):
+           spec: SheetSpec, dropdowns: bool):
     sheet = model.SHEET
     cols = _ordered(model, spec)
     ws = wb.add_worksheet(sheet)
@@ -165,7 +163,7 @@ def _sheet(wb, styles: dict, model: type[StandardRow], rows: list[Mapping[str, o
         end += 1
     last_row = end + SPARE_ROWS
     for c, col in enumerate(cols):
-        validation = _validation(col, None)
+        validation = _validation(col, None) if dropdowns else None
         if validation and validation.get("validate") != "any":
             ws.data_validation(first, c, last_row, c, validation)
     ws.freeze_panes(header + 1, 1)

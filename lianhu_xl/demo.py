@@ -736,7 +736,8 @@ def _books(rng: random.Random, plans: list[CardPlan], cards: dict[str, CardRow],
         card_rows = [type_row(c, v.style, rng) for c in vcards]
         diary_rows = [type_row(d, v.style, rng) for d in vdiaries]
         spec = BookSpec(cards=SheetSpec(title=f"{TOWNSHIP}{v.name}联户卡（{YEAR}年）"),
-                        diaries=SheetSpec(title=f"{TOWNSHIP}{v.name}联户日记（{YEAR}年）"))
+                        diaries=SheetSpec(title=f"{TOWNSHIP}{v.name}联户日记（{YEAR}年）"),
+                        guide=True, dropdowns=v.style in ("excel", "dash", "chinese"))
         if v.name in ("倪家营村", "马郡村", "梨园村"):
             spec.diaries.totals_row = True  # a clerk's 合计 row: skipped with a notice
         if v.name == "梨园村":  # columns in the clerk's own order

@@ -114,6 +114,8 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
         (r for r in inputs.diaries if r.excluded in KEPT_REASONS),
         key=lambda r: (card_rank.get(r.model.card_no, len(card_rank)), r.model.card_no,  # type: ignore[attr-defined]
                        r.model.date, order.get(r.file, 0), r.row))  # type: ignore[attr-defined]
+    if not result.cards and not result.diaries:  # nothing readable: no empty book pretending otherwise
+        return result
     sources = len([f for f in inputs.report.files if f.kind == "book"])
     note = (f"由 {sources} 个登记簿合并（lianhu merge，{(today or dt.date.today()).isoformat()}）；"
             "身份证号、联系电话只保存在各人自己的登记簿中，未写入本簿。")
@@ -131,8 +133,11 @@ def text_summary(result: MergeResult, limit: int = 20) -> str:
 
     cards_read, diaries_read = result.rows_read
     books = len(result.inputs.report.files)
-    lines = [f"读取 {books} 个文件：联户卡 {cards_read} 行、联户日记 {diaries_read} 行。",
-             f"写入合并簿：联户卡 {len(result.cards)} 张、联户日记 {len(result.diaries)} 条 → {result.out}"]
+    lines = [f"读取 {books} 个文件：联户卡 {cards_read} 行、联户日记 {diaries_read} 行。"]
+    if result.check is None:
+        lines.append("没有可以合并的联户卡或日记，没有写出合并簿。")
+    else:
+        lines.append(f"写入合并簿：联户卡 {len(result.cards)} 张、联户日记 {len(result.diaries)} 条 → {result.out}")
 
     def listing(title: str, issues: list[Issue], show: int) -> None:
         if not issues:
@@ -153,8 +158,8 @@ def text_summary(result: MergeResult, limit: int = 20) -> str:
     listing("有错误，未合并（改正源登记簿后再合并）：", result.errors, limit)
     listing("已合并，但卡号在这些登记簿中找不到联户卡（请一起提交那张联户卡）：", result.unknown_cards, limit)
     lines.append("")
-    lines.append("身份证号、联系电话没有写入合并簿：个人信息只保存在各人自己的登记簿中。")
     if result.check is not None:
+        lines.append("身份证号、联系电话没有写入合并簿：个人信息只保存在各人自己的登记簿中。")
         rep = result.check.report
         c = rep.counts()
         status = "通过" if rep.valid else "有错误"

@@ -121,3 +121,13 @@ def test_usage_errors_exit_2_and_write_nothing(tmp_path):
     nothing = runner.invoke(cli, ["merge", str(tmp_path / "empty"), "-o", str(tmp_path / "x.xlsx")])
     assert nothing.exit_code == 2
     assert not (tmp_path / "合并.csv").exists() and not (tmp_path / "x.xlsx").exists()
+
+
+def test_nothing_readable_writes_no_book(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "旧表.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    out = tmp_path / "合并.xlsx"
+    result = CliRunner().invoke(cli, ["merge", str(tmp_path / "in"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "没有写出合并簿" in result.output and "旧表.xls" in result.output
+    assert not out.exists()
