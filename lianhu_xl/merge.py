@@ -102,7 +102,8 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
             raise MergeUsageError(f"输出文件“{out}”也在要合并的文件中（{display}）。"
                                   "请把合并结果保存到别处，原有登记簿不会被改动。")
     if not files:
-        raise MergeUsageError("没有找到任何 .xlsx 登记簿，没有合并。请检查给出的文件或文件夹。")
+        why = "；".join(i.message for i in collect_issues)
+        raise MergeUsageError("没有找到任何 .xlsx 登记簿，没有合并。" + (why or "请检查给出的文件或文件夹。"))
     inputs = validate(list(paths), roster=roster, jobs=jobs, progress=progress, files=files,
                       collect_issues=collect_issues)
     result = MergeResult(out=out, inputs=inputs)
