@@ -134,7 +134,9 @@ def annotate_one(data: bytes, suffix: str, target: Path, issues: list[Issue], di
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         wb = load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm", rich_text=True)
-    lost = _losses([str(w.message) for w in caught] + _unkept_parts(data))
+    carried = extensions_by_sheet(data)
+    kept = {what for exts in carried.values() for what, _ in exts}
+    lost = [x for x in _losses([str(w.message) for w in caught] + _unkept_parts(data)) if x not in kept]
     clear_marks(wb)
     marks = Marks()
     ordered = sorted(issues, key=Issue.sort_key)
@@ -144,7 +146,13 @@ def annotate_one(data: bytes, suffix: str, target: Path, issues: list[Issue], di
     marks.save(wb)
     if lost and notices is not None:
         notices.append(make_issue("annotate-incomplete", display, detail="、".join(lost)))
-    return write_atomic(target, wb.save)
+
+    def write(tmp: Path) -> None:
+        wb.save(tmp)
+        if carried:
+            carry_extensions(tmp, carried)
+
+    return write_atomic(target, write)
 
 
 # parts of a workbook openpyxl drops without a word: (where, marker, what we tell openpyxl's way)
@@ -172,6 +180,92 @@ def _unkept_parts(data: bytes) -> list[str]:
     except (zipfile.BadZipFile, OSError, ValueError):
         pass
     return found
+
+
+# extensions openpyxl drops that we put back verbatim: (uri, what they are in a clerk's words)
+_CARRIED = (
+    ("{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}", "部分下拉列表（数据有效性）"),  # lists from another sheet
+    ("{05C60535-1F16-4fd2-B633-F4F36F0B64E0}", "迷你图"),
+)
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_EXT_RE = re.compile(rb'<(?P<p>[A-Za-z_][\w.-]*:)?ext\b[^>]*\buri="(?P<uri>\{[^"]+\})"[^>]*>.*?</(?P=p)?ext>', re.S)
+_XMLNS_RE = re.compile(rb'xmlns:([A-Za-z_][\w.-]*)="([^"]*)"')
+_PREFIX_RE = re.compile(rb'</?([A-Za-z_][\w.-]*):|\s([A-Za-z_][\w.-]*):[\w.-]+=')
+
+
+def _sheet_members(zf) -> dict[str, str]:
+    """Sheet name -> its part in the zip, read off workbook.xml and its relationships."""
+    from xml.etree import ElementTree
+
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = {}
+    for rel in rels.iter(f"{{{_PKG_NS}}}Relationship"):
+        t = rel.get("Target", "")
+        target[rel.get("Id")] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+    return {s.get("name", ""): target.get(s.get(f"{{{_REL_NS}}}id"), "")
+            for s in book.iter(f"{{{_MAIN_NS}}}sheet")}
+
+
+def extensions_by_sheet(data: bytes) -> dict[str, list[tuple[str, bytes]]]:
+    """The extensions of each sheet that openpyxl would drop, as self-contained XML."""
+    import zipfile
+
+    out: dict[str, list[tuple[str, bytes]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for sheet, member in _sheet_members(zf).items():
+                if not member or b"<" not in (blob := zf.read(member)) or b"extLst" not in blob:
+                    continue
+                root_tag = blob[: blob.find(b">", blob.find(b"worksheet")) + 1]
+                declared = dict(_XMLNS_RE.findall(root_tag))
+                for m in _EXT_RE.finditer(blob):
+                    what = dict(_CARRIED).get(m.group("uri").decode())
+                    if what is not None:
+                        out.setdefault(sheet, []).append((what, _self_contained(m.group(0), declared)))
+    except Exception:  # nothing carried: the loss is then reported, never hidden
+        return {}
+    return out
+
+
+def _self_contained(snippet: bytes, declared: dict[bytes, bytes]) -> bytes:
+    """Declare on the snippet every namespace prefix it uses but got from the sheet's root."""
+    own = dict(_XMLNS_RE.findall(snippet))
+    used = {a or b for a, b in _PREFIX_RE.findall(snippet)} - {b"xmlns", b"xml"}
+    extra = b"".join(b' xmlns:%s="%s"' % (p, declared[p]) for p in sorted(used)
+                     if p not in own and p in declared)
+    if not extra:
+        return snippet
+    end = snippet.find(b">")
+    cut = end - 1 if snippet[end - 1:end] == b"/" else end
+    return snippet[:cut] + extra + snippet[cut:]
+
+
+def carry_extensions(path: Path, carried: dict[str, list[tuple[str, bytes]]]) -> None:
+    """Put the carried extensions back into the sheets openpyxl wrote (extLst comes last)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        members = _sheet_members(zf)
+        items = [(info, zf.read(info)) for info in zf.infolist()]
+    patched = {}
+    for sheet, exts in carried.items():
+        member = members.get(sheet)
+        if not member:
+            continue
+        blob = dict((i.filename, b) for i, b in items)[member]
+        body = b"".join(x for _, x in exts)
+        if b"<extLst>" in blob:
+            blob = blob.replace(b"</extLst>", body + b"</extLst>", 1)
+        else:
+            at = blob.rfind(b"</worksheet>")
+            blob = blob[:at] + b"<extLst>" + body + b"</extLst>" + blob[at:]
+        patched[member] = blob
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, blob in items:
+            zf.writestr(info, patched.get(info.filename, blob))
 
 
 def _losses(messages: list[str]) -> list[str]:

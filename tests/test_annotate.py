@@ -353,3 +353,56 @@ def test_libreoffice_opens_the_copy_and_its_notes_are_there(annotated, tmp_path)
     assert "XY-009" in diary["A6"].comment.text
     assert colour(cards["J5"]) == CELL_COLOURS["error"]
     assert cards["H3"].comment is not None and "户主" in cards["H3"].comment.text, "template notes kept"
+
+
+X14_DROPDOWN = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+                'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+                '<x14:dataValidations count="1"><x14:dataValidation type="list" allowBlank="1" showErrorMessage="1">'
+                '<x14:formula1><xm:f>名单!$A$1:$A$2</xm:f></x14:formula1><xm:sqref>F3:F100</xm:sqref>'
+                '</x14:dataValidation></x14:dataValidations></ext></extLst>').encode()
+
+
+def excel_style_dropdown_book(tmp_path: Path) -> Path:
+    """A book as Excel saves a dropdown whose list is on another sheet: in an x14 extension,
+    with the ``xm`` prefix declared on the sheet's root. openpyxl alone drops it."""
+    from bookfactory import card, write_book
+
+    plain = write_book(tmp_path / "plain.xlsx", [card(结对日期="去年")], None,
+                       extra_sheets={"名单": [["下营村"], ["倪家营村"]]})
+    src = tmp_path / "in" / "下拉.xlsx"
+    src.parent.mkdir()
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<worksheet xmlns="', b'<worksheet xmlns:xm="http://schemas.microsoft.com/'
+                                    b'office/excel/2006/main" xmlns="', 1)
+                data = data.replace(b"</worksheet>", X14_DROPDOWN + b"</worksheet>")
+            zout.writestr(item, data)
+    return src
+
+
+def test_excel_dropdowns_from_another_sheet_are_carried_over(tmp_path):
+    src = excel_style_dropdown_book(tmp_path)
+    with pytest.warns(UserWarning, match="Data Validation extension"):
+        openpyxl.load_workbook(src)  # what openpyxl alone would lose
+    result = CliRunner().invoke(cli, ["validate", str(src.parent), "--json", "--annotate", str(tmp_path / "out")])
+    assert not [i for i in json.loads(result.output)["issues"] if i["code"] == "annotate-incomplete"]
+    copy = tmp_path / "out" / "下拉.xlsx"
+    with zipfile.ZipFile(copy) as z:
+        sheet = z.read("xl/worksheets/sheet2.xml")  # after 校验结果
+    assert b"<xm:f>\xe5\x90\x8d\xe5\x8d\x95!$A$1:$A$2</xm:f>" in sheet and b'xmlns:xm="' in sheet
+    with pytest.warns(UserWarning, match="Data Validation extension"):  # the copy has it again
+        back = openpyxl.load_workbook(copy)
+    assert "“去年”" in back["联户卡"]["N3"].comment.text
+
+
+@needs_libreoffice
+def test_libreoffice_sees_the_carried_dropdown(tmp_path):
+    from libreoffice import convert
+
+    src = excel_style_dropdown_book(tmp_path)
+    assert run(str(src.parent), "--annotate", str(tmp_path / "out")).exit_code == 1
+    back = convert(tmp_path / "out" / "下拉.xlsx", tmp_path / "lo")
+    dvs = openpyxl.load_workbook(back)["联户卡"].data_validations.dataValidation
+    assert [(str(d.sqref), d.type, d.formula1) for d in dvs] == [("F3:F100", "list", "名单!$A$1:$A$2")]
