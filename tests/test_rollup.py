@@ -1,0 +1,193 @@
+"""Roll-up: townships' 汇总表 into a county's, rates recomputed from summed counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pytest
+from bookfactory import card, diary, write_book
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lianhu_xl.consolidate import consolidate
+from lianhu_xl.period import parse_period
+from lianhu_xl.totals_book import write_totals
+
+D = dt.date
+TODAY = D(2011, 3, 1)
+Y2010 = parse_period("2010")
+
+
+def totals_of(folder: Path, out: Path, title: str | None, period=Y2010) -> Path:
+    c = consolidate([folder], period=period, title=title, today=TODAY)
+    return write_totals(c, out)
+
+
+def conservative(no: str, converted: str, village: str = "下营村", **kw) -> dict:
+    return card(no, 村=village, 联系人类别="村干部", 联系户类型="思想保守户", 是否转化=converted, **kw)
+
+
+@pytest.fixture
+def three_townships(tmp_path):
+    """倪家营乡 converts 1 of 1, 蓼泉镇 0 of 3, 平川镇 1 of 2: averaging the rates
+    would give 50 %, the rate of the county is 2 of 6."""
+    books = tmp_path / "books"
+    write_book(books / "倪家营乡" / "下营村.xlsx",
+               [conservative("N-1", "是"), card("N-2")],
+               [diary("N-1", D(2010, m, 6)) for m in (1, 2, 3)])
+    write_book(books / "蓼泉镇" / "湾子村.xlsx",
+               [conservative(f"L-{i}", "否", village="湾子村") for i in range(3)],
+               [diary("L-0", D(2010, 5, 6), **{"担保贷款(元)": 5000})])
+    write_book(books / "平川镇" / "平川村.xlsx",
+               [conservative("P-1", "是", village="平川村"), conservative("P-2", "否", village="平川村"),
+                card("P-3", 村="平川村", 联系人类别="党员", 联系户类型="经济落后户", **{"基期人均纯收入(元)": 2000})],
+               [diary("P-3", D(2010, 7, 6), 发现问题="缺资金", 是否主要问题="是", 办理结果="协调解决",
+                      解决办法="贷款")])
+    county = tmp_path / "县"
+    for name in ("倪家营乡", "蓼泉镇", "平川镇"):
+        totals_of(books / name, county / f"{name}汇总表.xlsx", name)
+    return county
+
+
+def test_three_townships_roll_up_one_unit_each_rates_recomputed(three_townships):
+    c = consolidate([three_townships], title="临泽县", today=TODAY)
+    assert c.kind == "totals" and c.complete
+    assert [u.unit for u in c.units] == sorted(["倪家营乡", "蓼泉镇", "平川镇"])
+    by = {u.unit: u for u in c.units}
+    assert (by["倪家营乡"].star, by["倪家营乡"].conservative, by["倪家营乡"].interviews) == (1, 1, 3)
+    assert by["蓼泉镇"].loans == 5000 and by["平川镇"].solved == 1
+    t = c.total
+    assert (t.star, t.conservative, t.backward) == (1, 6, 1)
+    assert (t.converted, t.conservative_households) == (2, 6)
+    assert t.conversion_rate == pytest.approx(2 / 6)  # not the average of 100 %, 0 %, 50 %
+    # months: 倪家营乡 2 cards × 12, 蓼泉镇 3 × 12, 平川镇 3 × 12
+    assert t.interview_months_expected == 96 and t.interview_months_met == 3 + 1 + 1
+    assert t.interview_rate == pytest.approx(5 / 96)
+    assert c.period is not None and c.period.label == "2010年"  # read back from the townships
+
+
+def test_county_into_prefecture_likewise(three_townships, tmp_path):
+    c = consolidate([three_townships], title="临泽县", today=TODAY)
+    write_totals(c, tmp_path / "市" / "临泽县汇总表.xlsx")
+    other = tmp_path / "其他县"
+    write_book(other / "books" / "村.xlsx", [conservative("G-1", "是", village="甲村")], [])
+    totals_of(other / "books", other / "沙河乡.xlsx", "沙河乡")
+    county2 = consolidate([other / "沙河乡.xlsx"], title="高台县", today=TODAY)
+    write_totals(county2, tmp_path / "市" / "高台县汇总表.xlsx")
+    p = consolidate([tmp_path / "市"], title="张掖市", today=TODAY)
+    assert [u.unit for u in p.units] == sorted(["临泽县", "高台县"])
+    assert (p.total.converted, p.total.conservative_households) == (3, 7)
+    assert p.total.conversion_rate == pytest.approx(3 / 7)
+
+
+def test_the_unit_is_named_from_the_file_when_the_title_names_no_township(tmp_path):
+    write_book(tmp_path / "b" / "村.xlsx", [card("X-1")], [])
+    totals_of(tmp_path / "b", tmp_path / "县" / "沙河乡.xlsx", None)
+    c = consolidate([tmp_path / "县"], today=TODAY)
+    assert [u.unit for u in c.units] == ["沙河乡"]
+
+
+def test_the_same_township_twice_counts_once_and_different_figures_count_not_at_all(three_townships):
+    twin = three_townships / "副本" / "倪家营乡汇总表.xlsx"
+    twin.parent.mkdir()
+    twin.write_bytes((three_townships / "倪家营乡汇总表.xlsx").read_bytes() + b"")
+    c = consolidate([three_townships], today=TODAY)
+    assert c.complete and c.total.conservative == 6
+    assert any(i.code == "totals-duplicate" for i in c.report.warnings)
+    # now a second 倪家营乡 with other figures
+    books = three_townships.parent / "z_books"
+    write_book(books / "村.xlsx", [card("Z-1"), card("Z-2")], [])
+    totals_of(books, twin, "倪家营乡")
+    c = consolidate([three_townships], today=TODAY)
+    assert not c.complete
+    assert [u.unit for u in c.units] == sorted(["蓼泉镇", "平川镇"])
+    assert sum(1 for i in c.report.errors if i.code == "totals-conflict") == 2
+
+
+def test_a_township_for_another_period_is_left_out(three_townships, tmp_path):
+    write_book(tmp_path / "q" / "村.xlsx", [card("Q-1")], [])
+    totals_of(tmp_path / "q", three_townships / "沙河乡汇总表.xlsx", "沙河乡", parse_period("2010Q3"))
+    c = consolidate([three_townships], today=TODAY)
+    assert not c.complete and "沙河乡" not in [u.unit for u in c.units]
+    wrong = next(f for f in c.report.files if f.file == "沙河乡汇总表.xlsx")
+    assert wrong.status == "未汇总" and "2010年第三季度" in wrong.why
+    # asked for the third quarter, the three 2010 townships are the ones left out
+    q3 = consolidate([three_townships], period=parse_period("2010Q3"), today=TODAY)
+    assert [u.unit for u in q3.units] == ["沙河乡"]
+
+
+def test_a_damaged_totals_sheet_is_not_counted(three_townships):
+    import openpyxl
+
+    path = three_townships / "蓼泉镇汇总表.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["汇总"]
+    ws.cell(row=6, column=2).value = "很多"  # 合计 row, 致富明星户
+    wb.save(path)
+    c = consolidate([three_townships], today=TODAY)
+    bad = next(f for f in c.report.files if f.file == "蓼泉镇汇总表.xlsx")
+    assert bad.status == "未汇总" and "B6" in bad.why and "很多" in bad.why
+    assert [u.unit for u in c.units] == sorted(["倪家营乡", "平川镇"])
+
+
+# --- the property: consolidating A and B together = rolling up A's and B's totals ------------
+
+card_spec = st.tuples(
+    st.sampled_from(["致富明星户", "思想保守户", "经济落后户"]),
+    st.integers(1, 12),  # month linked (2009 for 1–3, so some cards predate the period)
+    st.sampled_from(["是", "否", None]),
+    st.sampled_from(["甲村", "乙村", "丙村"]),
+)
+diary_spec = st.tuples(
+    st.integers(0, 5),  # which card
+    st.integers(0, 13),  # month: 0 = Dec 2009, 13 = Jan 2011 (outside the period)
+    st.sampled_from(["入户访谈", "电话联系", "集中座谈"]),
+    st.booleans(),  # a service
+    st.sampled_from([None, "当场解决", "协调解决", "正在办理"]),
+    st.integers(0, 2),  # deeds
+    st.sampled_from([0, 500, 3000]),
+)
+book_spec = st.tuples(st.lists(card_spec, min_size=1, max_size=5), st.lists(diary_spec, max_size=10))
+
+
+def _book(path: Path, prefix: str, spec) -> None:
+    cards_spec, diaries_spec = spec
+    kinds = {"致富明星户": "乡干部", "思想保守户": "村干部", "经济落后户": "党员"}
+    cards = []
+    for i, (kind, month, converted, village) in enumerate(cards_spec):
+        linked = D(2009, month + 9, 1) if month <= 3 else D(2010, month, 15)
+        extra = {"是否转化": converted} if kind == "思想保守户" and converted else {}
+        if kind == "经济落后户":
+            extra["基期人均纯收入(元)"] = 2000
+        cards.append(card(f"{prefix}-{i}", 村=village, 联系人类别=kinds[kind], 联系户类型=kind,
+                          结对日期=linked, 户主=f"{prefix}户{i}", **extra))
+    diaries = []
+    for n, (which, month, form, service, result, deeds, loans) in enumerate(diaries_spec):
+        day = D(2009, 12, 20) if month == 0 else D(2011, 1, 20) if month == 13 else D(2010, month, 1 + n % 28)
+        row = diary(f"{prefix}-{which % len(cards)}", day, 形式=form, **{"办实事(件)": deeds,
+                                                                       "担保贷款(元)": loans})
+        if service:
+            row["服务类别"] = "政策宣传"
+        if result:
+            row.update({"发现问题": f"问题{n}", "是否主要问题": "是", "办理结果": result, "解决办法": "办"})
+        diaries.append(row)
+    write_book(path, cards, diaries)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=book_spec, b=book_spec)
+def test_together_equals_each_rolled_up(a, b):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        _book(root / "A" / "a.xlsx", "A", a)
+        _book(root / "B" / "b.xlsx", "B", b)
+        together = consolidate([root / "A", root / "B"], period=Y2010, today=TODAY)
+        totals_of(root / "A", root / "县" / "甲乡.xlsx", "甲乡")
+        totals_of(root / "B", root / "县" / "乙乡.xlsx", "乙乡")
+        county = consolidate([root / "县"], today=TODAY)
+        assert county.kind == "totals"
+        assert county.total.counts() == together.total.counts()
+        for rate in ("conversion_rate", "interview_rate", "diary_rate"):
+            assert getattr(county.total, rate) == pytest.approx(getattr(together.total, rate))
