@@ -28,10 +28,14 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .book_writer import BookSpec, SheetSpec, cells_of, column_letters, header_row, write_book
 from .standard import SERVICES, CardRow, DiaryRow, columns_of
 from .values import id_check_char
+
+if TYPE_CHECKING:
+    from .consolidate import Consolidation
 
 SEED = 2010
 YEAR = 2010
@@ -417,7 +421,7 @@ def _month_days(p: CardPlan) -> list[tuple[int, int]]:
 def _diaries(rng: random.Random, plans: list[CardPlan]) -> None:
     """Every diary row, with the report's totals met exactly."""
     stories = {p.head: p for p in plans if p.fixed}
-    _allocate_interviews(rng, plans, stories)
+    _allocate_interviews(rng, plans)
     rows: list[dict[str, object]] = []  # every row, in the order made
     used: dict[int, set[dt.date]] = {}
 
@@ -449,11 +453,11 @@ def _diaries(rng: random.Random, plans: list[CardPlan]) -> None:
             month, first = rng.choice(_month_days(p))
             add(p, free_day(p, month, first), form)
     _story_rows(stories)
-    _problems(rng, plans, stories)
+    _problems(rng, plans)
     _services(rng, rows)
     _deeds(rng, rows)
-    _loans(rng, plans, stories)
-    _plough(rng, plans, stories)
+    _loans(rng, plans)
+    _plough(rng, plans)
     _reviews(rng, rows)
     _names_typed(plans)
     for p in plans:
@@ -462,7 +466,7 @@ def _diaries(rng: random.Random, plans: list[CardPlan]) -> None:
             r.pop("_plan", None)
 
 
-def _allocate_interviews(rng: random.Random, plans: list[CardPlan], stories: dict[str, CardPlan]) -> None:
+def _allocate_interviews(rng: random.Random, plans: list[CardPlan]) -> None:
     """Interviews per card: about six a year for 乡干部, five for 村社干部, two or three
     for 党员, some cards far short of 三个一; exactly REPORT["入户访谈"] in all."""
     mean = {"致富明星户": 6.0, "思想保守户": 5.0, "经济落后户": 2.4}
@@ -524,7 +528,7 @@ def _taken(row: dict[str, object]) -> bool:
     return "problem" in row
 
 
-def _problems(rng: random.Random, plans: list[CardPlan], stories: dict[str, CardPlan]) -> None:
+def _problems(rng: random.Random, plans: list[CardPlan]) -> None:
     """Main problems solved on exactly REPORT["解决主要问题"] rows, one per card; some
     worked on first (正在办理) and solved later; others still open; side problems."""
     solved_rows = sum(1 for p in plans for r in p.diaries
@@ -592,7 +596,7 @@ def split_total(rng: random.Random, total: int, n: int, lo: int, hi: int, step: 
     return values
 
 
-def _loans(rng: random.Random, plans: list[CardPlan], stories: dict[str, CardPlan]) -> None:
+def _loans(rng: random.Random, plans: list[CardPlan]) -> None:
     """担保贷款 summing to LOANS_TOTAL: the stories' loans, 12.3万 for 汪家墩村's 经济落后户
     (通过党员帮助贷款12.3万元), the rest to star households and members' households."""
     have = sum(float(r.get("loans", 0)) for p in plans for r in p.diaries)  # type: ignore[arg-type]
@@ -616,7 +620,7 @@ def _loans(rng: random.Random, plans: list[CardPlan], stories: dict[str, CardPla
             r["loans"] = amount
 
 
-def _plough(rng: random.Random, plans: list[CardPlan], stories: dict[str, CardPlan]) -> None:
+def _plough(rng: random.Random, plans: list[CardPlan]) -> None:
     """帮耕帮畜 summing to PLOUGH_TOTAL, by party members for their households."""
     have = sum(int(r.get("plough_help", 0)) for p in plans for r in p.diaries)  # type: ignore[call-overload]
     rows = [r for p in plans if p.household_type == "经济落后户" and not p.fixed
@@ -848,7 +852,7 @@ class DemoResult:
     folder: Path
     books: list[Path]
     town: Township
-    consolidation: object  # consolidate.Consolidation
+    consolidation: Consolidation
     totals: Path
     found: dict[Planted, object] = field(default_factory=dict)  # planted -> the Issue raised
 
@@ -862,7 +866,7 @@ class DemoResult:
         return all(f.ok for f in self.figures) and len(self.found) == len(self.town.planted)
 
 
-def compare(c) -> list[Figure]:
+def compare(c: Consolidation) -> list[Figure]:
     """The report's figures against the consolidated 合计."""
     got = c.total.counts()
     out = [Figure(label, f"{n:,}", got[label], got[label] == n) for label, n in REPORT.items()]

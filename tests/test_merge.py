@@ -9,6 +9,7 @@ import hashlib
 import openpyxl
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
+from conftest import needs_libreoffice
 
 from lianhu_xl.cli import cli
 from lianhu_xl.consolidate import consolidate
@@ -131,3 +132,17 @@ def test_nothing_readable_writes_no_book(tmp_path):
     assert result.exit_code == 1
     assert "没有写出合并簿" in result.output and "旧表.xls" in result.output
     assert not out.exists()
+
+
+@needs_libreoffice
+def test_libreoffice_opens_the_merged_book_and_it_still_validates(tmp_path):
+    from libreoffice import convert
+
+    _two_cadres(tmp_path)
+    out = tmp_path / "合并.xlsx"
+    merged = merge([tmp_path / "收集"], out)
+    saved = convert(out, tmp_path / "lo")  # opened and saved again by a real client
+    again = validate([saved])
+    assert again.report.valid
+    assert [r.model for r in again.cards] == [r.model for r in merged.check.cards]
+    assert [r.model for r in again.diaries] == [r.model for r in merged.check.diaries]
