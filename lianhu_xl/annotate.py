@@ -372,9 +372,16 @@ def _is_ours(fill) -> bool:
 
 
 def _mark(wb: Workbook, marks: Marks, issue: Issue) -> None:
-    if not issue.sheet or issue.sheet not in wb.sheetnames:
-        return  # a problem with the file as a whole is on the result sheet only
-    ws = wb[issue.sheet]
+    if issue.sheet and issue.sheet in wb.sheetnames:
+        ws = wb[issue.sheet]
+    elif not issue.sheet and issue.severity in CELL_COLOURS:
+        # a problem of the whole file (no 联户卡 sheet, say) is noted where the book opens
+        visible = [w for w in wb.worksheets if w.sheet_state == "visible"]
+        if not visible:
+            return
+        ws = visible[0]
+    else:
+        return
     coord = _anchor(ws, issue.cell or (f"A{issue.row}" if issue.row else "A1"))
     severity = issue.severity
     entry = CATALOGUE.get(issue.code)

@@ -406,3 +406,20 @@ def test_libreoffice_sees_the_carried_dropdown(tmp_path):
     back = convert(tmp_path / "out" / "下拉.xlsx", tmp_path / "lo")
     dvs = openpyxl.load_workbook(back)["联户卡"].data_validations.dataValidation
     assert [(str(d.sqref), d.type, d.formula1) for d in dvs] == [("F3:F100", "list", "名单!$A$1:$A$2")]
+
+
+def test_a_book_without_the_standard_sheets_is_told_so_on_its_first_sheet(tmp_path):
+    from bookfactory import CARD_LABELS, card
+
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet1"
+    book.active.append(CARD_LABELS)
+    book.active.append([card().get(label) for label in CARD_LABELS])
+    (tmp_path / "in").mkdir()
+    book.save(tmp_path / "in" / "改了名.xlsx")
+    assert run(str(tmp_path / "in"), "--annotate", str(tmp_path / "out")).exit_code == 1
+    wb = openpyxl.load_workbook(tmp_path / "out" / "改了名.xlsx")
+    assert wb.sheetnames[:2] == [RESULT_SHEET, "Sheet1"]
+    assert colour(wb["Sheet1"]["A1"]) == CELL_COLOURS["error"]
+    assert "“联户卡”" in wb["Sheet1"]["A1"].comment.text and "改名" in wb["Sheet1"]["A1"].comment.text
+    assert wb["Sheet1"]["A1"].value == "卡号"
