@@ -69,7 +69,13 @@ def build_bundle(out: Path, python_version: str = "3.11", python_installer: Path
     wheelhouse.mkdir(parents=True, exist_ok=True)
     for old in wheelhouse.glob("lianhu_xl-*.whl"):
         old.unlink()
-    _pip(["wheel", "--no-deps", "--disable-pip-version-check", "-w", str(wheelhouse), str(source)])
+    leftover = source / "build"
+    had_build = leftover.exists()
+    try:
+        _pip(["wheel", "--no-deps", "--disable-pip-version-check", "-w", str(wheelhouse), str(source)])
+    finally:
+        if not had_build:  # setuptools leaves build/ in the source tree; stale files there end up in wheels
+            shutil.rmtree(leftover, ignore_errors=True)
     own = sorted(wheelhouse.glob("lianhu_xl-*.whl"))
     if not own:
         raise LianhuError(f"没有生成 lianhu_xl 的安装包（wheel），请检查 {source}。")

@@ -95,3 +95,18 @@ def test_other_python_versions_change_the_abi(pip, tmp_path):
     args = pip.calls[1]
     assert args[args.index("--abi") + 1] == "cp312"
     assert "Python312" in (tmp_path / "install.ps1").read_text(encoding="utf-8-sig")
+
+
+def test_the_build_folder_setuptools_leaves_in_the_source_is_removed(monkeypatch, tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+
+    class BuildingPip(FakePip):
+        def __call__(self, cmd, **kwargs):
+            if cmd[3] == "wheel":
+                (source / "build" / "lib" / "lianhu_xl").mkdir(parents=True)
+            return super().__call__(cmd, **kwargs)
+
+    monkeypatch.setattr(bundle.subprocess, "run", BuildingPip())
+    bundle.build_bundle(tmp_path / "out", source=source)
+    assert not (source / "build").exists()
