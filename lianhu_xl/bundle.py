@@ -115,7 +115,9 @@ pause
 
 
 def install_ps1(python_version: str) -> str:
-    return INSTALL_PS1.replace("@PYVER@", python_version).replace("@PYNODOT@", python_version.replace(".", ""))
+    major, minor = python_version.split(".")[:2]
+    return (INSTALL_PS1.replace("@PYVER@", python_version).replace("@PYNODOT@", major + minor)
+            .replace("@PYTUPLE@", f"{int(major)}, {int(minor)}"))
 
 
 INSTALL_PS1 = r"""# 联户带创 lianhu_xl 离线安装（Windows 64 位）。由 install.bat 调用。
@@ -133,14 +135,15 @@ Get-ChildItem -Path $here -Recurse -File | Unblock-File
 function Test-Python([string]$exe) {
     if (-not $exe -or -not (Test-Path $exe)) { return $false }
     if ($exe -like "*WindowsApps*") { return $false }   # 应用商店的占位 python，不能用
-    & $exe -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) and sys.maxsize > 2**32 else 1)" 2>$null
+    # 必须正好是 @PYVER@（64 位）：wheelhouse 里的 pydantic-core、pywin32 等只适用于这个版本
+    & $exe -c "import sys; sys.exit(0 if sys.version_info[:2] == (@PYTUPLE@) and sys.maxsize > 2**32 else 1)" 2>$null
     return ($LASTEXITCODE -eq 0)
 }
 
 function Find-Python {
     $py = Get-Command py.exe -ErrorAction SilentlyContinue
     if ($py) {
-        foreach ($v in @("-@PYVER@", "-3")) {
+        foreach ($v in @("-@PYVER@")) {
             $exe = (& $py.Source $v -c "import sys; print(sys.executable)" 2>$null)
             if ($exe -and (Test-Python $exe)) { return $exe }
         }

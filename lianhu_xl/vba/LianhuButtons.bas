@@ -293,10 +293,10 @@ Private Function LianhuParent(ByVal p As String) As String
     End If
 End Function
 
-Private Function LianhuJoin(ByVal folder As String, ByVal name As String) As String
+Private Function LianhuJoin(ByVal folder As String, ByVal leaf As String) As String
     If Right(folder, 1) = "\" Then
-        LianhuJoin = folder & name
+        LianhuJoin = folder & leaf
     Else
-        LianhuJoin = folder & "\" & name
+        LianhuJoin = folder & "\" & leaf
     End If
 End Function
