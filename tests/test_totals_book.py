@@ -1,0 +1,174 @@
+"""The 汇总表 as a clerk opens and prints it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from bookfactory import card, diary, write_book
+from conftest import needs_libreoffice
+
+from lianhu_xl.consolidate import HEADER, consolidate
+from lianhu_xl.period import parse_period
+from lianhu_xl.totals_book import CARD_LIST_SHEET, text_table, write_totals
+
+D = dt.date
+TODAY = D(2011, 3, 1)
+ID = "11010519491231002X"
+PHONE = "13912345678"
+
+
+INJECTION = '=HYPERLINK("http://x","点我")'
+
+
+def book(folder: Path, extra_diaries: list[dict] | None = None) -> Path:
+    path = write_book(folder / "下营村.xlsx",
+               [card("XY-001", 身份证号=ID, 联系电话=PHONE),
+                card("XY-002", 联系人="李四", 联系人类别="村干部", 联系户类型="思想保守户", 是否转化="是",
+                     户主="placeholder")],
+               [diary("XY-001", D(2010, 3, 6), 服务类别="政策宣传", **{"担保贷款(元)": "1.2万"}),
+                diary("XY-002", D(2010, 4, 6), 发现问题="+cmd|' /C calc'!A0", 是否主要问题="是",
+                      办理结果="正在办理", 解决办法="@SUM(1)"),
+                *(extra_diaries or [])])
+    wb = openpyxl.load_workbook(path)  # a cadre typed text that looks like a formula, stored as text
+    cell = wb["联户卡"]["H4"]
+    assert cell.value == "placeholder"
+    cell.value, cell.data_type = INJECTION, "s"
+    wb.save(path)
+    return folder
+
+
+def totals(tmp_path: Path, extra=None, title="倪家营乡") -> tuple[Path, object]:
+    c = consolidate([book(tmp_path / "in", extra)], period=parse_period("2010"), title=title, today=TODAY)
+    return write_totals(c, tmp_path / "out" / "汇总表.xlsx"), c
+
+
+def test_summary_sheet_has_the_standard_columns_title_units_and_total(tmp_path):
+    path, c = totals(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "汇总" and wb.active.title == "汇总"
+    ws = wb["汇总"]
+    assert ws["A1"].value == "倪家营乡联户带创汇总表（2010年）"
+    header = [cell.value for cell in ws[4]]
+    assert header == HEADER
+    rows = [[cell.value for cell in row] for row in ws.iter_rows(min_row=5, max_row=6)]
+    assert [r[0] for r in rows] == ["下营村", "合计"]
+    col = {label: i for i, label in enumerate(HEADER)}
+    total = rows[1]
+    assert total[col["致富明星户"]] == 1 and total[col["担保贷款(元)"]] == 12000
+    assert isinstance(total[col["入户访谈"]], int | float)  # counts are numbers, not text
+    assert total[col["转化率"]] == 1.0 and "%" in ws.cell(row=6, column=col["转化率"] + 1).number_format
+    assert total[col["访谈达标率"]] == pytest.approx(2 / 24)  # two cards linked in January, 2 interview months
+    assert total[col["思想保守户数"]] == total[col["思想保守户"]] == 1
+
+
+def test_a_rate_over_zero_is_an_empty_cell(tmp_path):
+    write_book(tmp_path / "in" / "村.xlsx", [card("XY-001")], [])
+    c = consolidate([tmp_path / "in"], period=parse_period("2010"), today=TODAY)
+    ws = openpyxl.load_workbook(write_totals(c, tmp_path / "t.xlsx"))["汇总"]
+    assert ws.cell(row=6, column=HEADER.index("转化率") + 1).value is None
+    assert ws.cell(row=6, column=HEADER.index("思想保守户数") + 1).value == 0
+
+
+def test_first_sheet_says_when_anything_was_left_out(tmp_path):
+    path, _ = totals(tmp_path)
+    assert "全部计入" in openpyxl.load_workbook(path)["汇总"]["A3"].value
+    path, c = totals(tmp_path, [diary("XY-001", "2010-13-01")])
+    ws = openpyxl.load_workbook(path)["汇总"]
+    assert ws["A3"].value.startswith("注意") and "1 行" in ws["A3"].value
+    left = openpyxl.load_workbook(path)["未计入"]
+    rows = [[cell.value for cell in row] for row in left.iter_rows(min_row=4)]
+    assert ["未计入", "下营村.xlsx", "联户日记", 5, "B5"] == rows[0][:5] and "日期" in rows[0][5]
+
+
+def test_sources_sheet_traces_every_file(tmp_path):
+    import hashlib
+
+    path, _ = totals(tmp_path)
+    ws = openpyxl.load_workbook(path)["来源"]
+    header = [cell.value for cell in ws[3]]
+    assert header[:8] == ["文件", "SHA-256", "模板版本", "联户卡行数", "联户日记行数", "错误数", "警告数", "状态"]
+    assert {"计入行数", "未计入行数", "统计期外行数"} <= set(header)
+    row = [cell.value for cell in ws[4]]
+    assert row[0] == "下营村.xlsx"
+    assert row[1] == hashlib.sha256((tmp_path / "in" / "下营村.xlsx").read_bytes()).hexdigest()
+    assert row[3:5] == [2, 2] and row[7] == "已汇总"
+
+
+def test_detail_sheets_and_charts(tmp_path):
+    path, _ = totals(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    assert {"按月", "三个一", "三个一按人", "问题", CARD_LIST_SHEET, "未计入", "图表"} <= set(wb.sheetnames)
+    assert "联户卡" not in wb.sheetnames  # the roll-up must never take it for a standard book
+    with zipfile.ZipFile(path) as z:
+        assert sum(1 for n in z.namelist() if n.startswith("xl/charts/chart")) == 2
+    problems = wb["问题"]
+    assert problems["A4"].value == "正在办理" and problems["F4"].value == "李四"
+
+
+def test_id_numbers_and_phones_never_leave_unmasked(tmp_path):
+    path, _ = totals(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        text = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+    assert ID not in text and PHONE not in text
+    assert "110105********002X" in text and "139****5678" in text
+
+
+def test_typed_text_is_never_a_formula(tmp_path):
+    path, _ = totals(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>" in s or "<f " in s for s in sheets)
+    ws = openpyxl.load_workbook(path)[CARD_LIST_SHEET]
+    heads = [row[3].value for row in ws.iter_rows(min_row=3)]
+    assert INJECTION in heads
+
+
+def test_terminal_table_is_aligned(tmp_path):
+    _, c = totals(tmp_path)
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    text = text_table(c, width=100)
+    blocks = text.split("\n\n")[1:]
+    assert len(blocks) >= 2  # 20 columns do not fit in 100: split, 单位 repeated in each block
+    for block in blocks:
+        lines = block.splitlines()
+        assert lines[0].startswith("单位")
+        assert len({width(line) for line in lines}) == 1
+        assert all(width(line) <= 100 for line in lines)
+        assert lines[-1].startswith("合计")
+
+
+@needs_libreoffice
+def test_libreoffice_prints_it_on_a4_landscape_with_titles_repeated(tmp_path):
+    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
+        pytest.skip("pdfinfo/pdftotext (Debian package poppler-utils) are not installed")
+    from libreoffice import convert
+
+    many = [card(f"XY-{i:03d}", 户主=f"户{i}") for i in range(3, 90)]
+    write_book(tmp_path / "in" / "下营村.xlsx", [card("XY-001"), *many],
+               [diary("XY-001", D(2010, 3, 6))])
+    c = consolidate([tmp_path / "in"], period=parse_period("2010"), title="倪家营乡", today=TODAY)
+    path = write_totals(c, tmp_path / "汇总表.xlsx")
+    pdf = convert(path, tmp_path / "pdf", "pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size, info
+    w, h = float(size.group(1)), float(size.group(2))
+    assert (round(w), round(h)) == (842, 595)  # A4 landscape
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    texts = [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout for p in range(1, pages + 1)]
+    assert "倪家营乡联户带创汇总表（2010年）" in texts[0] and "致富明星户" in texts[0]
+    card_pages = [t for t in texts if "联户卡（合并" in t]
+    assert len(card_pages) >= 2  # 89 cards: the card list runs over pages ...
+    assert all("卡号" in t and "户主" in t for t in card_pages)  # ... each with the header repeated
