@@ -105,6 +105,7 @@ def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) ->
     """Check every row; a row with an error becomes a rejected record (never counted),
     after every check that its readable cells allow has run."""
     model = MODELS[sheet.kind]
+    shared_sets: dict[frozenset[str], set[str]] = {}
     labels = {c.name: c.label for c in columns_of(model)}
     examples = {c.name: c.example for c in columns_of(model)}
     display = result.summary.file
@@ -131,6 +132,7 @@ def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) ->
                 cell=f"{letter}{number}" if letter else f"A{number}", row=number,
                 column=labels.get(name), value=value, **ctx))
         if not has_error:
+            _share_fields_set(check.model, shared_sets)
             target.append(Record(display, sheet.sheet, number, check.model, sheet.letters))  # type: ignore[arg-type]
             continue
         rejected = Record(display, sheet.sheet, number, model.model_construct(**check.fields),
@@ -138,6 +140,16 @@ def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) ->
         result.rejected.append(rejected)
         if is_card and check.fields.get("card_no"):
             result.failed_card_nos.add(check.fields["card_no"])
+
+
+def _share_fields_set(model: object, shared: dict[frozenset[str], set[str]]) -> None:
+    """Memory: the rows of a sheet have the same columns, so their models can share one
+    fields-set (a set of 17–23 names is 0.7–2.2 KB, half of what a kept row costs).
+    Safe because the models are frozen: nothing adds to a model's fields-set."""
+    own = model.__pydantic_fields_set__  # type: ignore[attr-defined]
+    one = shared.setdefault(frozenset(own), own)
+    if one is not own:
+        object.__setattr__(model, "__pydantic_fields_set__", one)
 
 
 def _short(exc: BaseException) -> str:
