@@ -193,36 +193,36 @@ class CardRow(StandardRow):
 
     SHEET: ClassVar[str] = CARD_SHEET
 
-    card_no: ReqText = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=14)
-    linker: ReqText = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=10)
+    card_no: ReqText = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12)
+    linker: ReqText = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8)
     linker_kind: Annotated[str, _choice(LINKER_KINDS, True)] = _col(
-        "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=11)
-    position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=12)
-    branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=14)
-    village: ReqText = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=10)
-    team: ReqText = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=8)
-    head: ReqText = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=10)
+        "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8)
+    position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=9)
+    branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10)
+    village: ReqText = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8)
+    team: ReqText = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6)
+    head: ReqText = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8)
     household_type: Annotated[str, _choice(HOUSEHOLD_TYPES, True)] = _col(
         "联系户类型", "choice", "致富明星户由乡干部联系，思想保守户由村社干部联系，经济落后户由党员联系",
-        "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=12)
+        "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11)
     household_size: Annotated[int | None, _number(1, 30, whole=True)] = _col(
-        "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=9)
+        "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=7)
     id_number: Annotated[str | None, _t(v.parse_id_number)] = _col(
-        "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=20)
-    phone: Text = _col("联系电话", "phone", "户主联系电话", "13912345678", width=14)
-    industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=10)
-    link_date: ReqDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=12)
+        "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=19)
+    phone: Text = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12)
+    industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9)
+    link_date: ReqDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11)
     base_income: Annotated[float | None, _number(0)] = _col(
-        "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=12)
-    main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=24)
-    measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=24)
+        "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9)
+    main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=16)
+    measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=16)
     year_end_income: Annotated[float | None, _number(0)] = _col(
-        "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=12)
-    econ_developed: YesNo = _col("经济有发展", "yesno", "年末评议：经济上是否有发展", "是", choices=YESNO, width=8)
-    thought_progressed: YesNo = _col("思想有进步", "yesno", "年末评议：思想上是否有进步", "是", choices=YESNO, width=8)
-    awareness_improved: YesNo = _col("认识有提高", "yesno", "年末评议：认识上是否有提高", "是", choices=YESNO, width=8)
-    converted: YesNo = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=8)
-    remarks: Text = _col("备注", "text", "其他需要说明的情况", "", width=16)
+        "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9)
+    econ_developed: YesNo = _col("经济有发展", "yesno", "年末评议：经济上是否有发展", "是", choices=YESNO, width=7)
+    thought_progressed: YesNo = _col("思想有进步", "yesno", "年末评议：思想上是否有进步", "是", choices=YESNO, width=7)
+    awareness_improved: YesNo = _col("认识有提高", "yesno", "年末评议：认识上是否有提高", "是", choices=YESNO, width=7)
+    converted: YesNo = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=7)
+    remarks: Text = _col("备注", "text", "其他需要说明的情况", "", width=10)
 
     @classmethod
     def row_rules(cls, f: Mapping[str, Any]) -> list[Finding]:
@@ -246,33 +246,33 @@ class DiaryRow(StandardRow):
 
     SHEET: ClassVar[str] = DIARY_SHEET
 
-    card_no: ReqText = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=14)
-    date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=12)
-    linker: Text = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=10)
-    head: Text = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=10)
+    card_no: ReqText = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12)
+    date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11)
+    linker: Text = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8)
+    head: Text = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8)
     form: Annotated[str, _choice(FORMS, True)] = _col(
-        "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=10)
-    situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=24)
-    problem: Text = _col("发现问题", "text", "这次发现的问题", "缺少滴灌设备", width=20)
+        "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=9)
+    situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20)
+    problem: Text = _col("发现问题", "text", "这次发现的问题", "缺少滴灌设备", width=16)
     is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
-                                  choices=YESNO, width=8)
-    solution: Text = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=20)
+                                  choices=YESNO, width=7)
+    solution: Text = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16)
     result: Annotated[str | None, _choice(RESULTS, False)] = _col(
-        "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=10)
+        "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9)
     services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = Field(
         default=(), title="服务类别", description="这次提供的服务，可多选，用顿号分开", examples=["政策宣传、实用技术"],
         json_schema_extra={"label": "服务类别", "kind": "many", "required": False,
                            "help": "这次提供的服务，可多选，用顿号分开", "example": "政策宣传、实用技术",
-                           "choices": list(SERVICES), "ge": None, "le": None, "width": 18})
+                           "choices": list(SERVICES), "ge": None, "le": None, "width": 16})
     deeds: Annotated[int | None, _number(0, whole=True)] = _col(
         "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9)
     loans: Annotated[float | None, _number(0)] = _col(
-        "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=11)
+        "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9)
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
-        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=9)
-    reviewer: Text = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=10)
-    review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=12)
-    review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=16)
+        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7)
+    reviewer: Text = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8)
+    review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11)
+    review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=14)
 
     @property
     def solved_main_problem(self) -> bool:

@@ -8,6 +8,8 @@ a fresh build in the tests.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import unicodedata
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -28,14 +30,26 @@ from .standard import (
 TITLE_ROW = 0  # 0-based rows, as XlsxWriter counts
 NOTE_ROW = 1
 HEADER_ROW = 2
-DATA_ROWS = 500
+DATA_ROWS = 3000  # rows that get dropdowns and checks: a village's year of diaries
 FIXED_DATE = dt.datetime(2010, 1, 1)
 ROSTER_SHEET = "名册"
 TITLES = {CARD_SHEET: "联户带创登记簿 · 联户卡", DIARY_SHEET: "联户带创登记簿 · 联户日记"}
 NOTES = {
-    CARD_SHEET: "一行填一户。带 * 的列必填；选中表头可看填写说明。卡号全乡唯一，日记按卡号对应。",
-    DIARY_SHEET: "每次联系记一行：每月至少一次入户访谈、一条日记。发现问题就填写办理结果。",
+    CARD_SHEET: "一行填一户。表头橙色的列必填；鼠标指向表头可看填写说明。卡号全乡唯一，日记按卡号对应。",
+    DIARY_SHEET: "每次联系记一行：每月至少一次入户访谈、一条日记。表头橙色的列必填；填了发现问题就填写办理结果。",
 }
+LINE_POINTS = 14.5  # height of one line of 11-point 宋体, in points
+
+
+def text_width(text: str) -> int:
+    """Width in Excel column units: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def lines_needed(text: str, width: float) -> int:
+    """Lines a wrapped cell of this column width needs for the text."""
+    usable = max(width - 1, 2)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
 
 
 def build_template(out: Path, roster: Roster | None = None) -> Path:
@@ -74,19 +88,21 @@ def _styles(wb) -> dict:
         "text": wb.add_format({**base, "border": 1, "num_format": "@", "text_wrap": True}),
         "cell": wb.add_format({**base, "border": 1}),
         "date": wb.add_format({**base, "border": 1, "num_format": "yyyy-mm-dd"}),
-        "number": wb.add_format({**base, "border": 1, "num_format": "#,##0.##"}),
+        # General, not "#,##0.##" (which shows 3000 as "3,000." with a stray point)
+        "number": wb.add_format({**base, "border": 1, "num_format": "General"}),
+        "whole": wb.add_format({**base, "border": 1, "num_format": "0"}),
         "wrap": wb.add_format({**base, "text_wrap": True, "border": 1, "valign": "top"}),
         "bold": wb.add_format({**base, "bold": True}),
     }
 
 
+GUIDE_WIDTHS = (20, 6, 46, 40, 22)
+
+
 def _guide(wb, styles: dict) -> None:
     ws = wb.add_worksheet(GUIDE_SHEET)
-    ws.set_column(0, 0, 20)
-    ws.set_column(1, 1, 8)
-    ws.set_column(2, 2, 44)
-    ws.set_column(3, 3, 40)
-    ws.set_column(4, 4, 22)
+    for c, width in enumerate(GUIDE_WIDTHS):
+        ws.set_column(c, c, width)
     ws.merge_range(0, 0, 0, 4, f"联户带创登记簿 填表说明（标准第{STANDARD_VERSION}版）", styles["title"])
     intro = [
         "1. 本簿有两张表：“联户卡”一行一户，“联户日记”每次联系一行；日记用“卡号”对应联户卡。",
@@ -95,8 +111,10 @@ def _guide(wb, styles: dict) -> None:
         "4. 日期写成 2010-9-6 或 2010年9月6日；金额只写数字（可带“元”）；是否类写“是”或“否”。",
         "5. 不要改动表头，不要合并数据行；可以在最后加“合计”行，汇总时自动跳过。",
     ]
+    ws.set_row(0, 28)
     for i, line in enumerate(intro, start=2):
         ws.merge_range(i, 0, i, 4, line, styles["note"])
+        ws.set_row(i, LINE_POINTS * lines_needed(line, sum(GUIDE_WIDTHS)) + 3)
     row = len(intro) + 3
     for model in (CardRow, DiaryRow):
         ws.write(row, 0, f"工作表“{model.SHEET}”", styles["bold"])
@@ -105,15 +123,17 @@ def _guide(wb, styles: dict) -> None:
             ws.write(row, c, head, styles["header"])
         row += 1
         for col in columns_of(model):
-            ws.write_string(row, 0, col.label, styles["wrap"])
-            ws.write_string(row, 1, "是" if col.required else "", styles["wrap"])
-            ws.write_string(row, 2, col.rule, styles["wrap"])
-            ws.write_string(row, 3, col.help, styles["wrap"])
-            ws.write_string(row, 4, col.example, styles["wrap"])
+            cells = (col.label, "是" if col.required else "", col.rule, col.help, col.example)
+            for c, text in enumerate(cells):
+                ws.write_string(row, c, text, styles["wrap"])
+            # XlsxWriter cannot autofit and LibreOffice does not on opening: size rows here
+            lines = max(lines_needed(t, w) for t, w in zip(cells, GUIDE_WIDTHS, strict=True))
+            ws.set_row(row, LINE_POINTS * lines + 3)
             row += 1
         row += 1
     ws.set_paper(9)
     ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 0)
 
 
@@ -126,7 +146,9 @@ def _data_sheet(wb, styles: dict, model: type[StandardRow], roster: Roster | Non
     ws.merge_range(NOTE_ROW, 0, NOTE_ROW, last, NOTES[sheet] + f"（标准第{STANDARD_VERSION}版）",
                    styles["note"])
     ws.set_row(TITLE_ROW, 28)
-    ws.set_row(HEADER_ROW, 36)
+    ws.set_row(NOTE_ROW, 20)
+    header_lines = max(lines_needed(col.label, col.width) for col in cols)
+    ws.set_row(HEADER_ROW, LINE_POINTS * header_lines + 6)
     first, end = HEADER_ROW + 1, HEADER_ROW + DATA_ROWS
     for c, col in enumerate(cols):
         ws.write_string(HEADER_ROW, c, col.label, styles["required" if col.required else "header"])
@@ -143,11 +165,12 @@ def _data_sheet(wb, styles: dict, model: type[StandardRow], roster: Roster | Non
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_footer("&C第 &P 页 / 共 &N 页")
-    ws.print_area(0, 0, end, last)
+    # no fixed print area: Excel, WPS and LibreOffice print the rows filled in, not 500 blank ones
 
 
 def _teams(roster: Roster) -> list[str]:
-    return sorted({t for ts in roster.villages.values() for t in ts})
+    """Every team name once, in the roster's own order (一社, 二社, … as the clerk listed them)."""
+    return list(dict.fromkeys(t for ts in roster.villages.values() for t in ts))
 
 
 def _roster_sheet(wb, styles: dict, roster: Roster) -> None:
@@ -169,7 +192,9 @@ def _note(col: Column) -> str:
 def _cell_format(styles: dict, col: Column):
     if col.kind == "date":
         return styles["date"]
-    if col.kind in ("number", "whole"):
+    if col.kind == "whole":
+        return styles.get("whole", styles["number"])
+    if col.kind == "number":
         return styles["number"]
     if col.kind in ("text", "id", "phone", "many"):
         return styles["text"]
@@ -180,13 +205,16 @@ def _validation(col: Column, roster: Roster | None) -> dict | None:
     """A dropdown for choices, date and number checks; dropdowns stop, the rest warn."""
     message = col.rule[:250]
     common = {"input_title": col.label[:32], "input_message": message}
-    if col.kind in ("choice", "yesno"):
+    if col.kind == "choice":
         return {**common, "validate": "list", "source": list(col.choices), "error_type": "stop",
                 "error_title": "请从下拉列表选择", "error_message": ("可选：" + "、".join(col.choices))[:250]}
+    if col.kind == "yesno":  # √ and × are read too, so typing them only warns
+        return {**common, "validate": "list", "source": list(col.choices), "error_type": "warning",
+                "error_title": "填“是”或“否”", "error_message": "请从下拉列表选“是”或“否”（也可以写 √ 或 ×）。"}
     if roster is not None and col.name in ("village", "team"):
         n = len(roster.villages) if col.name == "village" else len(_teams(roster))
         letter = "A" if col.name == "village" else "B"
-        return {**common, "validate": "list", "source": f"={ROSTER_SHEET}!${letter}$2:${letter}${n + 1}",
+        return {**common, "validate": "list", "source": f"='{ROSTER_SHEET}'!${letter}$2:${letter}${n + 1}",
                 "error_type": "warning", "error_title": "不在名册中",
                 "error_message": f"请按乡镇名册填写{col.label}。"}
     if col.kind == "date":
