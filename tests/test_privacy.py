@@ -88,3 +88,13 @@ def test_the_annotated_copy_keeps_the_cadres_own_data(folder, tmp_path):
     ws = openpyxl.load_workbook(back / "下营村.xlsx")["联户卡"]
     typed = {(ws.cell(r, 11).value, ws.cell(r, 12).value) for r in range(3, 7)}
     assert (GOOD_ID, PHONES[0]) in typed and (BAD_ID, "1391234") in typed
+
+
+def test_merge_never_writes_them(folder, tmp_path):
+    """The merged book a branch submits leaves the personal columns out."""
+    out = tmp_path / "出" / "合并.xlsx"
+    result = CliRunner().invoke(cli, ["merge", str(folder), "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert out.is_file()
+    for name, text in (("terminal", result.output), ("merged book", _xlsx_text(out))):
+        assert not _leaks(text), f"{name} shows {_leaks(text)}"
