@@ -143,7 +143,8 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
         if report is not None:
             click.echo(f"\n问题清单已保存：{report}")
         if annotate is not None:
-            click.echo(f"已标注 {len(annotated)} 个工作簿，保存在：{annotate}")
+            click.echo(f"已标注 {len(annotated)} 个工作簿，保存在：{annotate}" if annotated
+                       else "没有需要标注的工作簿（没有错误和警告，或文件无法打开）。")
     sys.exit(EXIT_OK if rep.valid else EXIT_PROBLEMS)
 
 
