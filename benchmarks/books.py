@@ -32,7 +32,7 @@ from lianhu_xl.standard import (
 )
 from lianhu_xl.values import id_check_char
 
-GENERATOR_VERSION = "1"  # bump when books change, so cached books are rebuilt
+GENERATOR_VERSION = "2"  # bump when books change, so cached books are rebuilt
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱覃武戴孔汤庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍申尤毕聂柴焦向柳邢岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜路詹关苗凌费纪靳盛童欧甄项曲成游阳裴席卫查屈鲍位覃霍翁隋植甘景薄单包司柏宁柯阮桂闵欧解强丛"
 GIVEN = "明进忠国华建军秀英桂兰玉梅海涛志强红霞永福德胜春生文斌小平金凤丽娟兴旺学军振华"
@@ -137,16 +137,17 @@ def make_rows(book_no: int, cards: int, diaries: int, seed: int) -> tuple[list[d
     for j in range(diaries):
         card = card_rows[j % len(card_rows)] if card_rows else None
         no = card["卡号"] if card else f"B{book_no:05d}-001"
-        month = (j // max(len(card_rows), 1)) % 12  # one entry a month for each household
+        step = (j // max(len(card_rows), 1)) % 12  # one entry a month for each household, from linking on
         start = linked_on[j % len(linked_on)] if linked_on else dt.date(2010, 1, 1)
-        day = start + dt.timedelta(days=30 * month + rng.randrange(0, 28))
-        found = rng.random() < 0.4
+        months = start.month - 1 + step
+        day = start if step == 0 else dt.date(start.year + months // 12, months % 12 + 1, rng.randrange(1, 29))
+        found = rng.random() < 0.15  # a problem noted at about one visit in seven
         row = {
             "卡号": no,
             "日期": _messy_date(rng, day),
             "联系人": card["联系人"] if card and rng.random() < 0.5 else None,
             "户主": card["户主"] if card and rng.random() < 0.5 else None,
-            "形式": FORMS[0] if rng.random() < 0.6 else rng.choice(FORMS),
+            "形式": FORMS[0] if rng.random() < 0.93 else rng.choice(FORMS),  # the monthly home interview
             "生产生活情况": rng.choice(SITUATIONS),
             "发现问题": rng.choice(PROBLEMS) if found else None,
             "是否主要问题": rng.choice(("是", "否")) if found else None,

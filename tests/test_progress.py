@@ -1,0 +1,33 @@
+"""Long runs show files done, files per second and time left; --quiet shows nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bookfactory import card, diary, write_book
+from click.testing import CliRunner
+
+from lianhu_xl.cli import cli
+from lianhu_xl.progress import SHOW_FROM
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("books")
+    for i in range(SHOW_FROM + 1):
+        no = f"P{i:02d}-001"
+        write_book(folder / f"村{i:02d}.xlsx", [card(no)], [diary(no)])
+    return folder
+
+
+@pytest.mark.parametrize("command", [["validate"], ["consolidate", "-o", "{out}"]])
+def test_a_long_run_shows_progress_and_quiet_hides_it(many, tmp_path, command):
+    args = [a.replace("{out}", str(tmp_path / "汇总表.xlsx")) for a in command]
+    shown = CliRunner().invoke(cli, [*args, str(many), "-j", "1"])
+    assert shown.exit_code in (0, 1), shown.output
+    # files done of all, [elapsed<time left, files per second]
+    assert re.search(rf"\d+/{SHOW_FROM + 1} \[\d\d:\d\d<[\d:?]+, [\d.?]+个文件/s\]", shown.stderr), shown.stderr
+    quiet = CliRunner().invoke(cli, [*args, str(many), "-j", "1", "-q"])
+    assert quiet.exit_code == shown.exit_code
+    assert quiet.stderr == "" and "个文件" not in quiet.output
