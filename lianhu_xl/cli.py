@@ -129,7 +129,7 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     if annotate is not None:  # first, so that a copy that could not be made is in the report
         from .annotate import annotate_books
 
-        annotated = annotate_books(result, files, annotate)
+        annotated = annotate_books(result, files, annotate, jobs=_jobs(jobs))
     if report is not None:
         from .report_book import write_report
 

@@ -423,3 +423,18 @@ def test_a_book_without_the_standard_sheets_is_told_so_on_its_first_sheet(tmp_pa
     assert colour(wb["Sheet1"]["A1"]) == CELL_COLOURS["error"]
     assert "“联户卡”" in wb["Sheet1"]["A1"].comment.text and "改名" in wb["Sheet1"]["A1"].comment.text
     assert wb["Sheet1"]["A1"].value == "卡号"
+
+
+def test_worker_processes_make_the_same_copies(tmp_path):
+    from bookfactory import card, write_book
+
+    for n in range(3):
+        write_book(tmp_path / "in" / f"{n}.xlsx", [card(f"XY-{n}", 结对日期="去年")], None)
+    files, issues = collect([tmp_path / "in"])
+    result = validate([tmp_path / "in"], files=files, collect_issues=issues)
+    one = annotate_books(result, files, tmp_path / "one")
+    two = annotate_books(result, files, tmp_path / "two", jobs=2)
+    assert [p.name for p in one] == [p.name for p in two] == ["0.xlsx", "1.xlsx", "2.xlsx"]
+    for a, b in zip(one, two, strict=True):
+        x, y = openpyxl.load_workbook(a)["联户卡"], openpyxl.load_workbook(b)["联户卡"]
+        assert x["N3"].comment.text == y["N3"].comment.text and colour(y["N3"]) == CELL_COLOURS["error"]
