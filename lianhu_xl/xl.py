@@ -171,7 +171,8 @@ def _consolidate(plan: Plan, console: Path | None) -> Outcome:
              f"入户访谈 {t.interviews} 次，解决主要问题 {t.solved} 个。"]
     if not c.complete:
         lines += _first_problems(c.report)
-        lines.append(f"有错误的行没有计入，逐条见本工作簿的“{PROBLEMS_SHEET}”表。")
+        lines.append(f"有错误的行没有计入，逐条见本工作簿的“{PROBLEMS_SHEET}”表；"
+                     "“未计入”表在另存的汇总表.xlsx 里。")
     lines.append(f"\n汇总表已写入本工作簿的“{TOTALS_SHEET}”表，并已另存：\n{path}")
     return Outcome("ok" if c.complete else "problems", "\n".join(lines), path,
                    sheets={TOTALS_SHEET: totals, PROBLEMS_SHEET: problem_rows(c.report),

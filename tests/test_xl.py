@@ -260,3 +260,18 @@ def test_command_line_path_reads_the_settings_the_clerk_saved(tmp_path):
 def test_command_line_path_with_a_missing_workbook_is_a_message(tmp_path):
     run = CliRunner().invoke(cli, ["xl", "run", "validate", "--book", str(tmp_path / "无.xlsm")])
     assert run.exit_code == 2 and "找不到汇总台文件" in run.output
+
+
+def test_xlwings_is_imported_only_by_xl_and_only_inside_the_buttons():
+    import subprocess
+
+    import lianhu_xl
+
+    package = Path(lianhu_xl.__file__).parent
+    importers = sorted(p.name for p in package.rglob("*.py")
+                       if "import xlwings" in p.read_text(encoding="utf-8"))
+    assert importers == ["xl.py"]
+    code = ("import sys; sys.modules['xlwings'] = None; "
+            "import lianhu_xl.xl, lianhu_xl.cli, lianhu_xl.console, lianhu_xl.doctor; print('ok')")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stdout.strip() == "ok", run.stderr
