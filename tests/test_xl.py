@@ -10,6 +10,7 @@ workbook, in the output folder and in the message box.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -268,8 +269,8 @@ def test_xlwings_is_imported_only_by_xl_and_only_inside_the_buttons():
     import lianhu_xl
 
     package = Path(lianhu_xl.__file__).parent
-    importers = sorted(p.name for p in package.rglob("*.py")
-                       if "import xlwings" in p.read_text(encoding="utf-8"))
+    statement = re.compile(r"^\s*(import xlwings|from xlwings)\b", re.M)
+    importers = sorted(p.name for p in package.rglob("*.py") if statement.search(p.read_text(encoding="utf-8")))
     assert importers == ["xl.py"]
     code = ("import sys; sys.modules['xlwings'] = None; "
             "import lianhu_xl.xl, lianhu_xl.cli, lianhu_xl.console, lianhu_xl.doctor; print('ok')")
