@@ -156,6 +156,7 @@ def annotate_one(data: bytes, suffix: str, target: Path, issues: list[Issue], di
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         wb = load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm", rich_text=True)
+    _keep_note_sizes(wb, data)
     carried = extensions_by_sheet(data)
     kept = {what for exts in carried.values() for what, _ in exts}
     lost = [x for x in _losses([str(w.message) for w in caught] + _unkept_parts(data)) if x not in kept]
@@ -288,6 +289,46 @@ def carry_extensions(path: Path, carried: dict[str, list[tuple[str, bytes]]]) ->
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, blob in items:
             zf.writestr(info, patched.get(info.filename, blob))
+
+
+_SHAPE_RE = re.compile(rb'<v:shape\b[^>]*?\bstyle="([^"]*)"[^>]*>(.*?)</v:shape>', re.S)
+_SIZE_RE = re.compile(rb'\b(width|height)\s*:\s*([\d.]+)\s*(pt|px)')
+_ROWCOL_RE = re.compile(rb'<x:Row>\s*(\d+)\s*</x:Row>.*?<x:Column>\s*(\d+)\s*</x:Column>', re.S)
+
+
+def _keep_note_sizes(wb: Workbook, data: bytes) -> None:
+    """Give the notes the size they had (openpyxl forgets it and would shrink every note box
+    to 144×79, cutting off the template's longer help texts)."""
+    import posixpath
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            for sheet, member in _sheet_members(zf).items():
+                rels = posixpath.join(posixpath.dirname(member), "_rels", posixpath.basename(member) + ".rels")
+                if sheet not in wb.sheetnames or rels not in names:
+                    continue
+                for rel in ElementTree.fromstring(zf.read(rels)).iter(f"{{{_PKG_NS}}}Relationship"):
+                    if not rel.get("Type", "").endswith("/vmlDrawing"):
+                        continue
+                    vml = posixpath.normpath(posixpath.join(posixpath.dirname(member), rel.get("Target", "")))
+                    if vml in names:
+                        _apply_sizes(wb[sheet], zf.read(vml))
+    except Exception:  # sizes are a comfort, never a reason to fail
+        return
+
+
+def _apply_sizes(ws: Worksheet, vml: bytes) -> None:
+    for style, body in _SHAPE_RE.findall(vml):
+        where = _ROWCOL_RE.search(body)
+        sizes = {k: float(v) * (4 / 3 if unit == b"pt" else 1) for k, v, unit in _SIZE_RE.findall(style)}
+        if not where or b"width" not in sizes or b"height" not in sizes:
+            continue
+        cell = ws._cells.get((int(where.group(1)) + 1, int(where.group(2)) + 1))
+        if cell is not None and cell.comment is not None:
+            cell.comment.width, cell.comment.height = round(sizes[b"width"]), round(sizes[b"height"])
 
 
 def _losses(messages: list[str]) -> list[str]:

@@ -438,3 +438,24 @@ def test_worker_processes_make_the_same_copies(tmp_path):
     for a, b in zip(one, two, strict=True):
         x, y = openpyxl.load_workbook(a)["联户卡"], openpyxl.load_workbook(b)["联户卡"]
         assert x["N3"].comment.text == y["N3"].comment.text and colour(y["N3"]) == CELL_COLOURS["error"]
+
+
+def test_note_boxes_keep_their_size(tmp_path):
+    """openpyxl forgets the size of note boxes; the template's help notes must not shrink."""
+    import xlsxwriter
+    from bookfactory import CARD_LABELS
+
+    src = tmp_path / "in" / "笔记.xlsx"
+    src.parent.mkdir()
+    book = xlsxwriter.Workbook(str(src))
+    ws = book.add_worksheet("联户卡")
+    ws.write_row(0, 0, CARD_LABELS)
+    ws.write_comment(0, 1, "联系人：姓名\n规则：必填\n例：王明", {"x_scale": 2, "y_scale": 1.4})
+    ws.write_row(1, 0, ["XY-001", "王明", "乡干部", "", "", "下营村", "六社", "李进忠", "致富明星户",
+                        "", "", "", "", "去年", "", "缺技术"])
+    book.close()
+    assert run(str(src.parent), "--annotate", str(tmp_path / "out")).exit_code == 1
+    with zipfile.ZipFile(tmp_path / "out" / "笔记.xlsx") as z:
+        vml = b"".join(z.read(n) for n in z.namelist() if n.endswith(".vml"))
+    assert b"width:256px;height:" in vml  # 2 × 96 pt, as written, in openpyxl's pixels
+    assert openpyxl.load_workbook(tmp_path / "out" / "笔记.xlsx")["联户卡"]["B1"].comment.text.startswith("联系人")
