@@ -278,13 +278,18 @@ def _button(action: str, book) -> None:
                       "请在 Excel 里点按钮；WPS 会自动改用 lianhu 命令行。")
         return
     try:
+        if SETTINGS_SHEET not in [s.name for s in book.sheets]:
+            raise LianhuError(f"本工作簿里没有“{SETTINGS_SHEET}”表。请用 lianhu xl console -o 文件夹 重新生成汇总台。")
         settings = read_settings(book.sheets[SETTINGS_SHEET].range("A1:C40").value)
         console = Path(book.fullname)
         outcome = run_action(action, resolve(settings, console.parent), console)
         for name, rows in outcome.sheets.items():
             write_table(book, name, rows, outcome.notes.get(name, ""))
         if outcome.result is not None:
-            _set_last_result(book, str(outcome.result))
+            try:
+                _set_last_result(book, str(outcome.result))
+            except Exception:
+                pass  # only 打开结果 needs it; the message below names the file anyway
     except LianhuError as exc:
         outcome = Outcome("error", f"无法完成：{exc}")
     except Exception as exc:

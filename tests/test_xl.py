@@ -276,3 +276,21 @@ def test_xlwings_is_imported_only_by_xl_and_only_inside_the_buttons():
             "import lianhu_xl.xl, lianhu_xl.cli, lianhu_xl.console, lianhu_xl.doctor; print('ok')")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.stdout.strip() == "ok", run.stderr
+
+
+def test_a_renamed_settings_sheet_is_named_in_the_message(fake, tmp_path):
+    book = console_book(tmp_path)
+    book.sheets[SETTINGS_SHEET].name = "Sheet1"
+    xl.consolidate()
+    [box] = book.app.alerts
+    assert "没有“设置”表" in box["prompt"] and "lianhu xl console" in box["prompt"]
+
+
+def test_results_still_land_when_the_hidden_sheet_was_deleted(fake, tmp_path):
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("XY-001")], [diary("XY-001")])
+    book = console_book(tmp_path)
+    book.sheets._list.remove(book.sheets[INTERNAL_SHEET])
+    xl.consolidate()
+    [box] = book.app.alerts
+    assert box["mode"] == "info" and "全部计入" in box["prompt"]
+    assert table(book, "汇总")[-1][0] == "合计"
