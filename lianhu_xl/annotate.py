@@ -6,7 +6,13 @@ yellow for warnings) and carrying a note that says what is wrong and what to
 type, plus a first sheet ``校验结果`` listing the problems with links to their
 cells. The copy is made with openpyxl, which edits a workbook in place and so
 keeps values, number formats, dates, merged cells, column widths, data
-validations, other sheets and (with ``keep_vba``) macros.
+validations, conditional formats, pictures and charts (with Pillow), other
+sheets and (with ``keep_vba``) macros. What openpyxl drops is handled here:
+the x14 extensions holding dropdowns that list another sheet (as Excel saves
+them) and sparklines are carried over verbatim, note boxes get their size
+back; what is still lost (shapes and text boxes, threaded replies, form
+controls, x14 conditional formats such as data bars) is said on ``校验结果``
+and reported as ``annotate-incomplete``.
 
 The marks are recorded in a very hidden sheet together with what each marked
 cell looked like before (its fill and its note), so that annotating an
