@@ -231,15 +231,23 @@ def _vba_project(skeleton: Path) -> bytes:
 # ---------------------------------------------------------------- the workbook
 
 
+def _on_windows() -> bool:
+    return os.name == "nt"
+
+
 def default_interpreter() -> tuple[str, str]:
     """(Interpreter_Win, Interpreter_Mac) for the xlwings.conf sheet: this machine's Python."""
-    exe = Path(sys.executable)
-    if os.name == "nt":
-        if exe.name.lower() == "pythonw.exe" and exe.with_name("python.exe").exists():
-            exe = exe.with_name("python.exe")
-        return str(exe), ""
+    exe = sys.executable
+    if _on_windows():
+        import ntpath
+
+        if ntpath.basename(exe).lower() == "pythonw.exe":
+            beside = ntpath.join(ntpath.dirname(exe), "python.exe")
+            if os.path.exists(beside):
+                exe = beside  # python.exe: its errors reach the log xlwings shows
+        return exe, ""
     if sys.platform == "darwin":
-        return DEFAULT_INTERPRETER_WIN, str(exe)
+        return DEFAULT_INTERPRETER_WIN, exe
     return DEFAULT_INTERPRETER_WIN, ""
 
 

@@ -220,3 +220,19 @@ def test_libreoffice_opens_the_console_and_lists_each_buttons_macro(made):
     module = seen["modules"]["VBAProject.LianhuButtons"]
     assert "lianhu_xl.xl.consolidate()" in module
     assert "VBAProject.xlwings" in seen["modules"]
+
+
+def test_generated_off_windows_the_console_points_at_the_offline_installs_python(tmp_path, monkeypatch):
+    monkeypatch.setattr(console_mod, "_on_windows", lambda: False)
+    monkeypatch.setattr(console_mod.sys, "platform", "linux")
+    made = build_console(tmp_path)
+    ws = openpyxl.load_workbook(made)["xlwings.conf"]
+    assert ws["A1"].value == "Interpreter_Win"
+    assert ws["B1"].value == r"%LOCALAPPDATA%\lianhu\venv\Scripts\python.exe"  # where install.ps1 puts it
+
+
+def test_generated_on_windows_the_console_points_at_the_python_that_ran_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(console_mod, "_on_windows", lambda: True)
+    monkeypatch.setattr(console_mod.sys, "executable", r"C:\lianhu\venv\Scripts\pythonw.exe")
+    win, _ = console_mod.default_interpreter()
+    assert win == r"C:\lianhu\venv\Scripts\pythonw.exe"  # python.exe beside it does not exist here
