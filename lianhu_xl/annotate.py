@@ -171,8 +171,8 @@ def annotate_one(data: bytes, suffix: str, target: Path, issues: list[Issue], di
     ordered = sorted(issues, key=Issue.sort_key)
     for issue in ordered:
         _mark(wb, marks, issue)
-    _result_sheet(wb, ordered, lost)
-    marks.save(wb)
+    title = _result_sheet(wb, ordered, lost)
+    marks.save(wb, title)
     if lost and notices is not None:
         notices.append(make_issue("annotate-incomplete", display, detail="、".join(lost)))
 
@@ -367,10 +367,10 @@ class Marks:
             "comment": [comment.text, comment.author, comment.width, comment.height] if comment else None,
         }
 
-    def save(self, wb: Workbook) -> None:
+    def save(self, wb: Workbook, result_title: str) -> None:
         ws = wb.create_sheet(MARKS_SHEET)
         ws.sheet_state = "veryHidden"
-        ws.append(["lianhu_xl 校验标记（请勿修改）", RESULT_SHEET])
+        ws.append(["lianhu_xl 校验标记（请勿修改）", result_title])
         for record in self.before.values():
             ws.append([json.dumps(record, ensure_ascii=False)])
 
@@ -378,8 +378,10 @@ class Marks:
 def clear_marks(wb: Workbook) -> None:
     """Take off the marks of an earlier annotation: fills and notes back as they were."""
     if MARKS_SHEET not in wb.sheetnames:
+        _sweep(wb)
         return
     ws = wb[MARKS_SHEET]
+    result_title = ws["B1"].value if isinstance(ws["B1"].value, str) else RESULT_SHEET
     for (raw,) in ws.iter_rows(min_row=2, max_col=1, values_only=True):
         try:
             record = json.loads(raw) if isinstance(raw, str) else None
@@ -397,8 +399,25 @@ def clear_marks(wb: Workbook) -> None:
         if cell.comment is not None and cell.comment.text.startswith(NOTE_TAG):
             cell.comment = _comment(record.get("comment"))
     wb.remove(ws)
-    if RESULT_SHEET in wb.sheetnames:
-        wb.remove(wb[RESULT_SHEET])
+    if result_title in wb.sheetnames:
+        wb.remove(wb[result_title])
+
+
+def _sweep(wb: Workbook) -> None:
+    """Marks whose record is gone (the hidden sheet lost on the way): notes and fills off."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    cells = [c for ws in wb.worksheets for c in ws._cells.values()]
+    ours = [c for c in cells if c.comment is not None and c.comment.text.startswith(NOTE_TAG)]
+    if not ours:
+        return  # never annotated by us: nothing to take off
+    for cell in ours:
+        own = cell.comment.text.split("\n原批注：", 1)
+        cell.comment = Comment(own[1], "") if len(own) == 2 else None
+    for cell in cells:
+        if _is_ours(cell.fill):
+            cell.fill = PatternFill()
 
 
 def _fill_xml(fill) -> str:
@@ -589,7 +608,7 @@ def _letter(col: int) -> str:
 # --- the result sheet ----------------------------------------------------------
 
 
-def _result_sheet(wb: Workbook, issues: list[Issue], lost: list[str]) -> None:
+def _result_sheet(wb: Workbook, issues: list[Issue], lost: list[str]) -> str:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -659,6 +678,7 @@ def _result_sheet(wb: Workbook, issues: list[Issue], lost: list[str]) -> None:
         other.sheet_view.tabSelected = False
     ws.sheet_view.tabSelected = True
     wb.active = 0
+    return ws.title
 
 
 def _lines(text: str, width: int) -> int:

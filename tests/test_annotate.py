@@ -459,3 +459,19 @@ def test_note_boxes_keep_their_size(tmp_path):
         vml = b"".join(z.read(n) for n in z.namelist() if n.endswith(".vml"))
     assert b"width:256px;height:" in vml  # 2 × 96 pt, as written, in openpyxl's pixels
     assert openpyxl.load_workbook(tmp_path / "out" / "笔记.xlsx")["联户卡"]["B1"].comment.text.startswith("联系人")
+
+
+def test_marks_whose_hidden_record_was_lost_are_still_taken_off(annotated, tmp_path):
+    _, copy = annotated
+    wb = openpyxl.load_workbook(copy)
+    wb.remove(wb[MARKS_SHEET])  # as if a program on the way dropped the very hidden sheet
+    wb.remove(wb[RESULT_SHEET])
+    wb["联户卡"]["N5"] = "2010-3-5"  # fixed
+    wb.save(copy)
+    assert run(str(copy), "--annotate", str(tmp_path / "again")).exit_code == 1
+    again = openpyxl.load_workbook(tmp_path / "again" / "下营村.xlsx")
+    cards = again["联户卡"]
+    assert cards["N5"].comment is None and colour(cards["N5"]) is None, "the fixed cell is clean"
+    assert cards["J5"].comment.text.count(NOTE_TAG) == 1, "marks never pile up"
+    assert cards["J5"].comment.text.endswith("原批注：问过村会计")
+    assert again.sheetnames.count(RESULT_SHEET) == 1
