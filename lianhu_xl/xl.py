@@ -274,8 +274,10 @@ def _button(action: str, book) -> None:
 
             book = xw.Book.caller()
     except Exception as exc:
-        _system_alert(f"无法连接到 Excel 工作簿（{type(exc).__name__}: {exc}）。"
-                      "请在 Excel 里点按钮；WPS 会自动改用 lianhu 命令行。")
+        # Not reached from Excel (WPS, or xlwings could not find the window): say so quietly.
+        # The VBA sees no "done" mark and runs the command line, which shows the message box.
+        _log(f"无法连接到 Excel 工作簿（{type(exc).__name__}: {exc}）。"
+             "按钮会改用 lianhu 命令行；也可以在 Excel 里点按钮。")
         return
     try:
         if SETTINGS_SHEET not in [s.name for s in book.sheets]:
@@ -309,15 +311,19 @@ def _alert(book, outcome: Outcome) -> None:
 
 
 def _system_alert(message: str) -> None:
-    """A message box without Excel (Windows), else stderr (which xlwings shows)."""
+    """A message box without Excel's help (Windows), else stderr."""
     try:
         import ctypes
 
         ctypes.windll.user32.MessageBoxW(0, message, TITLE, 0x30)  # type: ignore[attr-defined]
     except Exception:
-        import sys
+        _log(message)
 
-        print(message, file=sys.stderr)
+
+def _log(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr)
 
 
 def _cell(value: object) -> object:

@@ -87,7 +87,8 @@ Private Function LianhuTryPython(ByVal action As String, ByVal pyCode As String)
     LianhuTryPython = (LianhuGetState("state.run_state") = "done:" & token)
     Exit Function
 Failed:
-    LianhuTryPython = False
+    ' Python may still have finished (and shown its message) before the error.
+    LianhuTryPython = (token <> "") And (LianhuGetState("state.run_state") = "done:" & token)
 End Function
 
 Private Function LianhuCanRunPython() As Boolean
