@@ -162,6 +162,7 @@ class StandardRow(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore", validate_default=True)
     SHEET: ClassVar[str]
+    ROW_RULES: ClassVar[tuple[str, ...]] = ()  # the codes ``row_rules`` can give, for the docs
 
     @classmethod
     def columns(cls) -> list[Column]:
@@ -192,6 +193,8 @@ class CardRow(StandardRow):
     """Sheet 联户卡: one row per linked household."""
 
     SHEET: ClassVar[str] = CARD_SHEET
+    ROW_RULES: ClassVar[tuple[str, ...]] = ("unusual-pairing", "bad-phone", "income-expected",
+                                            "conversion-not-applicable")
 
     card_no: ReqText = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12)
     linker: ReqText = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8)
@@ -245,6 +248,8 @@ class DiaryRow(StandardRow):
     """Sheet 联户日记: one row per contact with the household."""
 
     SHEET: ClassVar[str] = DIARY_SHEET
+    ROW_RULES: ClassVar[tuple[str, ...]] = ("future-date", "result-required", "solution-expected",
+                                            "unknown-service", "review-before-date")
 
     card_no: ReqText = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12)
     date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11)

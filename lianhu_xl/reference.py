@@ -1,0 +1,131 @@
+"""The field reference (docs/fields.md) and the message catalogue (docs/messages.md),
+generated from the models and the catalogue so that the docs can never disagree with
+what the toolkit does. Regenerate with ``.venv/bin/python -m lianhu_xl.reference``;
+a test fails when the files in docs/ are out of date.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .atomic import write_atomic
+from .catalogue import CATALOGUE, SEVERITY_ZH
+from .reader import col_letter
+from .standard import EXPECTED_PAIRING, STANDARD_VERSION, CardRow, DiaryRow, StandardRow, columns_of
+
+COMMAND = ".venv/bin/python -m lianhu_xl.reference"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+GENERATED = f"> 本文件由 `{COMMAND}` 从代码生成，请勿手改；改了模型或消息目录后重新生成。"
+
+KIND_ZH = {"text": "文本", "choice": "单选", "many": "多选", "date": "日期", "whole": "整数",
+           "number": "数字", "yesno": "是/否", "id": "身份证号", "phone": "电话"}
+SCOPE_ZH = {"file": "整个文件", "sheet": "工作表", "row": "一行", "cell": "单元格", "cross": "跨行、跨表、跨文件"}
+SHEET_INTRO = {
+    CardRow: "一行填一户：联系人是谁、联系哪一户、这一户的情况和年末评议。",
+    DiaryRow: "每次联系记一行，用“卡号”对应联户卡。",
+}
+
+# Rules the standard leaves to the toolkit ("choose what a township clerk would expect
+# and write it down"): how this toolkit reads what the standard does not spell out.
+READING_RULES = [
+    "表头：列名前后的 `*`（有人用来标必填）不影响识别；给本来没有单位的列加了单位（`家庭人口（人）`）也能识别；"
+    "但单位与标准不同（`担保贷款（万元）`）按多余的列处理并给出警告，以免把万元当成元。",
+    "合并单元格：数据区里向下合并的单元格（比如几户同一个“村”、几条日记同一个“卡号”）算作每一行都填了这个值；"
+    "只有合并单元格伸进去、别的列都空的行仍是空行。",
+    "合计行：`合 计`、`总 计：` 这样中间有空格的也算合计行。",
+    "日期：除标准列出的写法外，`2010。9。6` 也能识别；单元格丢了日期格式、只剩 Excel 序号（如 40427）时，"
+    "1950 年到 2100 年之间的序号按日期读，其他数字（如单独的 `2010`）是“日期无法识别”。",
+    "数字：金额前的 `¥`/`￥` 可以有；`万元` 同 `万`。全角字母、数字、标点一律按半角读。",
+    "是/否：还认 `✔`、`✗`、`有`/`无`、`对`/`不`、`1`/`0` 和 Excel 的 TRUE/FALSE。",
+    "身份证号：只认 18 位（末位可为 X，大小写均可）；15 位旧号、被 Excel 变成数字的号码都是错误，并说明原因。",
+    "联系电话：手机号中间有空格或“-”、前面带 `+86` 都可以；固定电话须带 0 开头的区号。",
+    "看不见的字符：从微信或网页复制来的零宽字符、BOM 会被去掉。",
+    "一行有错误时，这一行的其他问题（包括同一行各列之间的规则、日记卡号是否存在）照样列出，一次改完；这一行不计入汇总。",
+    "同一卡号的联户卡有一份有错误时，其他各份也都不计入（无法判断哪份对），每一份都会说明其他各份在哪里。",
+]
+
+
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", "<br>")
+
+
+def _table(head: list[str], rows: list[list[object]]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def _sheet_section(model: type[StandardRow]) -> list[str]:
+    cols = columns_of(model)
+    lines = [f"## 工作表“{model.SHEET}”", "", SHEET_INTRO[model], ""]
+    rows = [[col_letter(i), f"**{c.label}**" if c.required else c.label, "是" if c.required else "",
+             KIND_ZH[c.kind], c.rule, c.help, f"`{c.example}`" if c.example else ""]
+            for i, c in enumerate(cols)]
+    lines += _table(["模板列", "列名", "必填", "类型", "规则", "说明", "示例"], rows)
+    lines += ["", "### 同一行各列之间的规则", ""]
+    lines += _table(["代码", "级别", "标题", "消息"],
+                    [[f"`{code}`", SEVERITY_ZH[CATALOGUE[code].severity], CATALOGUE[code].title,
+                      CATALOGUE[code].template] for code in model.ROW_RULES])
+    if model is CardRow:
+        pairs = "；".join(f"{k} → {v}" for k, v in EXPECTED_PAIRING.items())
+        lines += ["", f"预期的对应（“三联”）：{pairs}。其他对应是警告，不是错误。"]
+    return lines + [""]
+
+
+def fields_md() -> str:
+    """docs/fields.md: every column of both sheets, from the models."""
+    lines = [f"# 字段参考（联户带创登记簿，标准第{STANDARD_VERSION}版）", "", GENERATED, "",
+             "列名按下表书写（列的顺序不限，列名中的空格、换行、全角括号不影响识别，带单位的列也可以不写单位）。"
+             "加粗的列必填。模板列是标准模板（`lianhu template`）里这一列的位置。", ""]
+    for model in (CardRow, DiaryRow):
+        lines += _sheet_section(model)
+    cross = [c for c in CATALOGUE.values() if c.scope == "cross"]
+    lines += ["## 跨行、跨表、跨文件的规则", ""]
+    lines += _table(["代码", "级别", "标题", "消息"],
+                    [[f"`{c.code}`", SEVERITY_ZH[c.severity], c.title, c.template] for c in cross])
+    lines += ["", "## 读取约定（标准没有写明、本工具的做法）", ""]
+    lines += [f"- {rule}" for rule in READING_RULES]
+    return "\n".join(lines) + "\n"
+
+
+def messages_md() -> str:
+    """docs/messages.md: every code of the catalogue."""
+    lines = ["# 消息目录", "", GENERATED, "",
+             "每个问题有级别、代码（英文，稳定不变，供程序使用）、文件、工作表、单元格、列名、填写的值和一句中文消息。"
+             "消息 = 位置（如 `联户日记!F17：`）+ 下表的“消息”+“怎样改”。花括号是填入的内容："
+             "`{column}` 列名，`{value}` 填写的值，`{expected}` 应填的内容，`{detail}`、`{sheet}`、`{row}` 见各条。",
+             "", "级别：**错误**（这一行或这个文件不计入汇总，须改正）、**警告**（请核对，不影响汇总）、**提示**（无需处理）。", ""]
+    for scope, title in SCOPE_ZH.items():
+        codes = [c for c in CATALOGUE.values() if c.scope == scope]
+        if not codes:
+            continue
+        lines += [f"## {title}", ""]
+        lines += _table(["代码", "级别", "标题", "消息", "怎样改"],
+                        [[f"`{c.code}`", SEVERITY_ZH[c.severity], c.title, c.template, c.hint] for c in codes])
+        lines.append("")
+    return "\n".join(lines)
+
+
+def outputs(docs: Path = DOCS) -> dict[Path, str]:
+    return {docs / "fields.md": fields_md(), docs / "messages.md": messages_md()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write both files (``--check``: only say whether they are up to date)."""
+    args = sys.argv[1:] if argv is None else argv
+    stale = [p for p, text in outputs().items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
+    if "--check" in args:
+        for p in stale:
+            print(f"{p} is out of date; run {COMMAND}")
+        return 1 if stale else 0
+    for path, text in outputs().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8", newline="\n"))
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
