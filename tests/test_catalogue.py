@@ -122,3 +122,24 @@ def test_a_realistic_wrong_workbook_gets_messages_with_the_cell_the_value_and_a_
     assert "应为 18 位" in by_cell[("联户卡", "K4")]
     assert "入户访谈、电话联系、集中座谈、其他" in by_cell[("联户日记", "E3")]
     assert "“三千”" in by_cell[("联户日记", "M3")]
+
+
+@pytest.mark.parametrize("model_name", ["CardRow", "DiaryRow"])
+def test_every_error_a_row_can_raise_is_a_catalogue_code(model_name):
+    """Feed every column what cadres (and broken files) put in cells: whatever Pydantic or
+    the parsers raise must come out as a catalogue code, never a Pydantic type."""
+    from lianhu_xl import standard
+
+    model = getattr(standard, model_name)
+    odd = [None, "", "  ", "abc", "三千", "2010.13.45", "-5", "1e400", True, False, 0, -1, 31, 1.5,
+           float("nan"), float("inf"), 10**30, dt.datetime(2999, 1, 1), dt.date(1900, 1, 1), "√", "×",
+           "=SUM(A1)", "6207021980010112", 620702198001011231.0, "政策宣传、不知道"]
+    good = {c.name: c.example for c in standard.columns_of(model)}
+    seen: set[str] = set()
+    for col in standard.columns_of(model):
+        for value in odd:
+            row = dict(good, **{col.name: value})
+            for code, _field, _ctx in standard.check_row(model, row).problems:
+                assert code in CATALOGUE, (col.label, value, code)
+                seen.add(code)
+    assert {"required", "bad-date", "bad-number"} <= seen
