@@ -53,6 +53,7 @@ class BookSpec:
     diaries: SheetSpec = field(default_factory=SheetSpec)
     guide: bool = False  # add the template's 填表说明 sheet, as a book filled from the template has
     dropdowns: bool = True  # the template's dropdowns and checks on the data rows
+    properties: dict[str, str] = field(default_factory=dict)  # extra custom document properties
     created: dt.datetime = dt.datetime(2010, 1, 1)
 
 
@@ -95,6 +96,8 @@ def _write(tmp: Path, cards: list[Mapping[str, object]] | None,
     wb.set_properties({"title": "联户带创登记簿", "subject": f"联户带创登记簿 标准第{STANDARD_VERSION}版",
                        "author": "lianhu_xl", "company": "", "created": spec.created})
     wb.set_custom_property("lianhu_standard", STANDARD_VERSION)
+    for name, value in spec.properties.items():
+        wb.set_custom_property(name, value)
     styles = _styles(wb)
     styles["date_text"] = styles["text"]
     styles["total"] = wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "border": 1,

@@ -29,6 +29,7 @@ from .issues import Issue
 from .roster import Roster
 from .validate import Validation, collect, validate
 
+MERGED_PROPERTY = "lianhu_merged"  # marks a book written by merge, so a re-run may replace it
 KEPT_REASONS = (None, "unknown-card")  # a diary whose card is elsewhere is still the cadre's record
 DUPLICATE_CODES = ("duplicate-card", "duplicate-diary")
 CONFLICT_CODES = ("conflicting-card", "conflicting-diary")
@@ -97,10 +98,15 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
         raise MergeUsageError(f"合并结果要存成 .xlsx 文件，例如 {out.with_suffix('.xlsx').name}。")
     files, collect_issues = collect(list(paths))
     target = out.resolve()
-    for path, display in files:
-        if path.resolve() == target:
-            raise MergeUsageError(f"输出文件“{out}”也在要合并的文件中（{display}）。"
-                                  "请把合并结果保存到别处，原有登记簿不会被改动。")
+    named = {Path(p).resolve() for p in paths}
+    for path, display in list(files):
+        if path.resolve() != target:
+            continue
+        if path.resolve() not in named and _merged_before(path):
+            files.remove((path, display))  # the previous merge's output, found in the folder: replaced
+            continue
+        raise MergeUsageError(f"输出文件“{out}”也在要合并的文件中（{display}）。"
+                              "请把合并结果保存到别处，原有登记簿不会被改动。")
     if not files:
         why = "；".join(i.message for i in collect_issues)
         raise MergeUsageError("没有找到任何 .xlsx 登记簿，没有合并。" + (why or "请检查给出的文件或文件夹。"))
@@ -120,12 +126,23 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
     sources = len([f for f in inputs.report.files if f.kind == "book"])
     note = (f"由 {sources} 个登记簿合并（lianhu merge，{(today or dt.date.today()).isoformat()}）；"
             "身份证号、联系电话只保存在各人自己的登记簿中，未写入本簿。")
+    day = today or dt.date.today()
     spec = BookSpec(cards=SheetSpec(title="联户带创登记簿 · 联户卡（合并）", note=note, omit=PERSONAL_FIELDS),
                     diaries=SheetSpec(title="联户带创登记簿 · 联户日记（合并）", note=note),
-                    created=dt.datetime.combine(today or dt.date.today(), dt.time()))
+                    created=dt.datetime.combine(day, dt.time()), properties={MERGED_PROPERTY: day.isoformat()})
     write_book(out, [r.model for r in result.cards], [r.model for r in result.diaries], spec)
     result.check = validate([out], roster=roster, files=[(out, out.name)], collect_issues=[])
     return result
+
+
+def _merged_before(path: Path) -> bool:
+    """Whether ``path`` is a book an earlier ``lianhu merge`` wrote (and may replace)."""
+    from .guard import Refused, inspect
+
+    try:
+        return MERGED_PROPERTY in inspect(path).properties
+    except (Refused, OSError):
+        return False
 
 
 def text_summary(result: MergeResult, limit: int = 20) -> str:

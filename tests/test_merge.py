@@ -146,3 +146,15 @@ def test_libreoffice_opens_the_merged_book_and_it_still_validates(tmp_path):
     assert again.report.valid
     assert [r.model for r in again.cards] == [r.model for r in merged.check.cards]
     assert [r.model for r in again.diaries] == [r.model for r in merged.check.diaries]
+
+
+def test_a_rerun_replaces_its_own_earlier_output_in_the_folder(tmp_path):
+    _two_cadres(tmp_path)
+    folder = tmp_path / "收集"
+    out = folder / "合并.xlsx"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["merge", str(folder), "-o", str(out)])
+    second = runner.invoke(cli, ["merge", str(folder), "-o", str(out)])
+    assert first.exit_code == second.exit_code == 0, second.output
+    assert "读取 3 个文件" in second.output  # the earlier merged book is not read as a source
+    assert len(validate([out]).cards) == 2
