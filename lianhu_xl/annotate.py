@@ -190,6 +190,7 @@ _SILENT = (
     ("xl/drawings/drawing", b"<xdr:grpSp", "DrawingML shapes"),
     ("xl/threadedComments/", b"", "threaded comment replies"),
     ("xl/ctrlProps/", b"", "form controls"),
+    ("xl/activeX/", b"", "form controls"),
     ("xl/worksheets/sheet", b"x14:dataValidation", "Data Validation extension"),
     ("xl/worksheets/sheet", b"x14:conditionalFormatting", "Conditional Formatting extension"),
 )
