@@ -138,9 +138,10 @@ def test_the_township_is_the_same_every_time():
     assert a.planted == b.planted
 
 
-def test_demo_command_prints_the_table_and_the_note(tmp_path):
-    folder = tmp_path / "演示"
-    result = CliRunner().invoke(cli, ["demo", str(folder), "-j", "1"])
+def test_demo_command_prints_the_table_and_the_note(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["demo", "-j", "1"])  # the default folder: lianhu-demo
+    folder = tmp_path / "lianhu-demo"
     assert result.exit_code == 0, result.output
     out = result.output
     assert "合计" in out and "3,000" in out and "担保贷款" in out
