@@ -113,9 +113,13 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
     added: list[Issue] = []
     if jobs > 1 and len(plan) > 2:
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(plan))) as pool:
-            outcomes = list(pool.map(_annotate_task, plan, chunksize=4))
+        try:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(plan))) as pool:
+                outcomes = list(pool.map(_annotate_task, plan, chunksize=4))
+        except (BrokenProcessPool, OSError):  # a worker died: do them one by one, here
+            outcomes = [_annotate_task(task) for task in plan]
     else:
         outcomes = [_annotate_task(task) for task in plan]
     for made, notices in outcomes:
