@@ -87,6 +87,9 @@ def cadre_book(path: Path, fixed: bool = False) -> Path:
     picture = io.BytesIO()
     Image.new("RGB", (30, 20), "blue").save(picture, "PNG")
     own.add_image(openpyxl.drawing.image.Image(picture), "F2")
+    chart = openpyxl.chart.BarChart()
+    chart.add_data(openpyxl.chart.Reference(own, min_col=2, min_row=3, max_row=3))
+    own.add_chart(chart, "F10")
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -156,10 +159,10 @@ def test_round_trip_keeps_everything_the_cadre_typed_cell_by_cell(annotated):
         cfs = lambda ws: sorted((str(k.sqref), [r.type for r in v])  # noqa: E731
                                 for k, v in ws.conditional_formatting._cf_rules.items())
         assert cfs(wb_) == cfs(wa)
-        assert len(wb_._images) == len(wa._images)
+        assert len(wb_._images) == len(wa._images) and len(wb_._charts) == len(wa._charts)
         assert wb_.freeze_panes == wa.freeze_panes and wb_.print_title_rows == wa.print_title_rows
     assert len(a["联户卡"].data_validations.dataValidation) >= 5, "the template's dropdowns were there"
-    assert len(b["我的统计"]._images) == 1
+    assert len(b["我的统计"]._images) == 1 and len(b["我的统计"]._charts) == 1
     assert b["我的统计"]["B4"].value == "=SUM(B3:B3)"
     assert b["联户卡"]["N4"].value == dt.datetime(2010, 3, 1)
     assert b.custom_doc_props["lianhu_standard"].value == "1"
