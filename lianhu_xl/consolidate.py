@@ -276,6 +276,26 @@ class LinkerLine:
 
 
 @dataclass(slots=True)
+class EntryLine:
+    """One counted diary row and what it counted toward: the 计入明细 sheet, so every
+    total can be traced to its rows."""
+
+    file: str
+    sheet: str
+    row: int
+    card_no: str
+    village: str
+    day: date
+    form: str
+    interview: bool
+    service: bool
+    solved: bool
+    deeds: int
+    loans: float
+    plough: int
+
+
+@dataclass(slots=True)
 class MonthRow:
     unit: str
     month: Month
@@ -350,6 +370,7 @@ class Consolidation:
     total: UnitTotals = field(default_factory=lambda: UnitTotals(TOTAL_UNIT))
     cards: list[CardLine] = field(default_factory=list)
     months: list[MonthRow] = field(default_factory=list)
+    entries: list[EntryLine] = field(default_factory=list)
     problems: list[ProblemLine] = field(default_factory=list)
     excluded: list[ExcludedRow] = field(default_factory=list)
     accounts: dict[str, FileAccount] = field(default_factory=dict)
@@ -566,7 +587,10 @@ def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None
         line.plough += d.plough_help or 0
         if d.problem:
             problems[(d.card_no, d.problem)].append((d, r))
+        c.entries.append(EntryLine(r.file, r.sheet, r.row, d.card_no, line.village, d.date, d.form, interview,
+                                   service, solved, d.deeds or 0, d.loans or 0.0, d.plough_help or 0))
     c.cards = sorted(cards.values(), key=lambda x: (x.village, x.team, x.card_no))
+    c.entries.sort(key=lambda e: (e.village, e.card_no, e.day, e.file, e.row))
     c.months = sorted(months.values(), key=lambda x: (x.month, x.unit))
     c.problems = _problems(problems, cards)
     c.units = _units(c.cards, roster)

@@ -6,7 +6,7 @@ naming the township and the period, one row per unit and the ``合计``; when
 anything was left out, the line above the table says so. ``来源`` and
 ``未计入`` trace every figure to its files and rows; 按月, 三个一, 三个一按人,
 问题 and 联户清单 (the merged cards) are what a township works with; 图表 draws households by type
-and interviews by month. Every sheet prints on A4 landscape, one page wide,
+and interviews by month; 计入明细 lists every counted diary row, so each figure can be checked. Every sheet prints on A4 landscape, one page wide,
 titles repeated. Text typed by cadres is written as text, never as a formula;
 ID numbers and phones only masked.
 """
@@ -113,6 +113,8 @@ def _write(c: Consolidation, tmp: Path) -> None:
         _problems(wb, st, c)
         _cards(wb, st, c)
     _charts(wb, c, last_unit_row, month_rows)
+    if c.kind == "books":
+        _entries(wb, st, c)
     wb.close()
 
 
@@ -427,6 +429,33 @@ def _cards(wb, st: _Styles, c: Consolidation) -> None:
           [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 24])
     if c.cards:
         ws.autofilter(header, 0, header + len(c.cards), len(cols) - 1)
+
+
+def _entries(wb, st: _Styles, c: Consolidation) -> None:
+    """Every counted diary row and what it counted toward (filter by 村 to check a figure)."""
+    ws = wb.add_worksheet("计入明细")
+    cols = ["村", "卡号", "日期", "形式", "入户访谈", "提供服务", "解决主要问题", "办实事", "担保贷款(元)",
+            "帮耕帮畜", "文件", "工作表", "行"]
+    _title(ws, st, c, f"{c.heading} · 计入汇总的日记（每行一条）", len(cols) - 1)
+    header = 1
+    for col, label in enumerate(cols):
+        ws.write_string(header, col, label, st.header)
+    for r, e in enumerate(c.entries, start=header + 1):
+        ws.write_string(r, 0, e.village, st.text)
+        ws.write_string(r, 1, e.card_no, st.text)
+        ws.write_datetime(r, 2, _dt(e.day), st.date)
+        ws.write_string(r, 3, e.form, st.text)
+        for col, flag in enumerate((e.interview, e.service, e.solved), start=4):
+            ws.write_number(r, col, int(flag), st.count)
+        ws.write_number(r, 7, e.deeds, st.count)
+        ws.write_number(r, 8, round(e.loans, 2), st.money if float(e.loans).is_integer() else st.money2)
+        ws.write_number(r, 9, e.plough, st.count)
+        ws.write_string(r, 10, e.file, st.text)
+        ws.write_string(r, 11, e.sheet, st.text)
+        ws.write_number(r, 12, e.row, st.center)
+    _page(ws, header, len(cols) - 1, "计入明细", [9, 12, 11, 9, 7, 7, 8, 6, 10, 7, 30, 9, 6])
+    if c.entries:
+        ws.autofilter(header, 0, header + len(c.entries), len(cols) - 1)
 
 
 def _charts(wb, c: Consolidation, last_unit_row: int, month_rows: tuple[int, int] | None) -> None:

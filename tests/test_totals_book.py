@@ -172,3 +172,15 @@ def test_libreoffice_prints_it_on_a4_landscape_with_titles_repeated(tmp_path):
     card_pages = [t for t in texts if "联户卡（合并" in t]
     assert len(card_pages) >= 2  # 89 cards: the card list runs over pages ...
     assert all("卡号" in t and "户主" in t for t in card_pages)  # ... each with the header repeated
+
+
+def test_every_figure_can_be_traced_to_the_rows_it_came_from(tmp_path):
+    path, c = totals(tmp_path, [diary("XY-002", D(2010, 5, 6), **{"帮耕帮畜(次)": 2})])
+    wb = openpyxl.load_workbook(path)
+    rows = [[cell.value for cell in row] for row in wb["计入明细"].iter_rows(min_row=3)]
+    summary = wb["汇总"]
+    col = {label: i + 1 for i, label in enumerate(HEADER)}
+    assert sum(r[4] for r in rows) == summary.cell(row=6, column=col["入户访谈"]).value == 3
+    assert sum(r[9] for r in rows) == summary.cell(row=6, column=col["帮耕帮畜"]).value == 2
+    assert sum(r[8] for r in rows) == summary.cell(row=6, column=col["担保贷款(元)"]).value == 12000
+    assert {(r[10], r[11], r[12]) for r in rows} == {("下营村.xlsx", "联户日记", n) for n in (3, 4, 5)}
