@@ -93,19 +93,28 @@ def child_naive(list_file: str) -> None:
 # --------------------------------------------------------------------------- measuring
 
 
-def run_child(cmd: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, largest process of the tree) of one command."""
+def run_child(cmd: list[str], env: dict[str, str] | None = None,
+              ok: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB, largest process of the tree) and CPU seconds (the tree's
+    user + system time: what the work costs whatever else the machine is doing) of one command."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})})
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+                            env={**os.environ, **(env or {})}, start_new_session=True)
+    try:
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+    except BaseException:  # interrupted: take the child's whole group (its workers) with us
+        try:
+            os.killpg(proc.pid, 9)
+        except OSError:
+            pass
+        raise
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in ok:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')[-2000:]}")
-    return wall, usage.ru_maxrss / 1024  # KiB on Linux
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # ru_maxrss is KiB on Linux
 
 
 def lianhu_cmd() -> list[str]:
@@ -147,7 +156,7 @@ def measure(n: int, paths: list[Path], folder: Path, repeat: int, jobs: int, sam
         quiet = ["-q"] if "--quiet" in help_text else []
         cache_dir = work / "cache"
 
-        def pair() -> tuple[tuple[float, float], tuple[float, float]]:
+        def pair() -> tuple[tuple[float, float, float], tuple[float, float, float]]:
             shutil.rmtree(cache_dir, ignore_errors=True)
             env = {"LIANHU_CACHE_DIR": str(cache_dir)}
             cmd = [*lianhu, "consolidate", str(folder), "-o", str(work / "汇总.xlsx"), "-j", str(jobs),
@@ -158,35 +167,38 @@ def measure(n: int, paths: list[Path], folder: Path, repeat: int, jobs: int, sam
 
     times: dict[str, list[float]] = {k: [] for k in tasks}
     peaks: dict[str, list[float]] = {k: [] for k in tasks}
+    cpus: dict[str, list[float]] = {k: [] for k in tasks}
     if consolidate:
         for k in ("consolidate", "consolidate_cached"):
-            times[k], peaks[k] = [], []
+            times[k], peaks[k], cpus[k] = [], [], []
     rng = random.Random(seed)
     names = list(tasks) + (["consolidate"] if consolidate else [])
     for round_no in range(repeat):
         rng.shuffle(names)
         for name in names:
             if name == "consolidate":
-                (t1, m1), (t2, m2) = pair()
-                times["consolidate"].append(t1)
-                peaks["consolidate"].append(m1)
-                times["consolidate_cached"].append(t2)
-                peaks["consolidate_cached"].append(m2)
+                for key, (t, m, c) in zip(("consolidate", "consolidate_cached"), pair(), strict=True):
+                    times[key].append(t)
+                    peaks[key].append(m)
+                    cpus[key].append(c)
             else:
-                t, m = tasks[name]()  # type: ignore[operator]
+                t, m, c = tasks[name]()  # type: ignore[operator]
                 times[name].append(t)
                 peaks[name].append(m)
+                cpus[name].append(c)
         print(f"  N={n} round {round_no + 1}/{repeat}: " + ", ".join(
             f"{k} {times[k][-1]:.2f}s" for k in times), flush=True)
     help_times = [run_child([*lianhu, "--help"])[0] for _ in range(max(5, repeat))]
     shutil.rmtree(work, ignore_errors=True)
 
-    def ratio(a: str, b: str, scale: float = 1.0) -> float:
-        return statistics.median(x / y * scale for x, y in zip(times[a], times[b], strict=True))
+    def ratio(a: str, b: str, scale: float = 1.0, of: dict[str, list[float]] = times) -> float:
+        return statistics.median(x / y * scale for x, y in zip(of[a], of[b], strict=True))
 
     out: dict = {
         "books": n, "jobs": jobs, "repeat": repeat, "sample": len(sample_paths),
         "median_s": {k: statistics.median(v) for k, v in times.items()},
+        "median_cpu_s": {k: statistics.median(v) for k, v in cpus.items()},
+        "all_s": times,
         "peak_mb": {k: max(v) for k, v in peaks.items()},
         "help_s": statistics.median(help_times),
         "ratios": {
@@ -197,9 +209,15 @@ def measure(n: int, paths: list[Path], folder: Path, repeat: int, jobs: int, sam
             "naive_sample/floor_sample": ratio("naive_sample", "floor_sample"),
         },
     }
+    out["cpu_ratios"] = {
+        "validate_1/floor": ratio("validate_1", "floor", of=cpus),
+        "naive/validate_1": ratio("naive_sample", "validate_1", len(paths) / len(sample_paths), of=cpus),
+    }
     if consolidate:
         out["ratios"]["consolidate/floor"] = ratio("consolidate", "floor")
         out["ratios"]["consolidate_cached/consolidate"] = ratio("consolidate_cached", "consolidate")
+        out["cpu_ratios"]["consolidate/floor"] = ratio("consolidate", "floor", of=cpus)
+        out["cpu_ratios"]["consolidate_cached/consolidate"] = ratio("consolidate_cached", "consolidate", of=cpus)
     out["ms_per_book"] = {k: 1000 * v / (len(sample_paths) if "sample" in k else n)
                           for k, v in out["median_s"].items()}
     return out
@@ -252,16 +270,20 @@ def memory_fit(entries: list[dict]) -> tuple[float, float] | None:
 
 def print_table(entry: dict, memory_trend: tuple[float, float] | None) -> None:
     n = entry["books"]
-    print(f"\nN = {n} books, {entry['repeat']} rounds, {entry['jobs']} cores; naive on {entry['sample']} books")
-    print(f"{'measurement':<22}{'median s':>10}{'ms/book':>10}{'peak MB':>10}")
+    print(f"\nN = {n} books, {entry['repeat']} rounds, {entry['jobs']} cores; naive on {entry['sample']} books"
+          f"; load average before/after {entry.get('load_average')} (other work on the machine slows every figure)")
+    print(f"{'measurement':<22}{'median s':>10}{'ms/book':>10}{'CPU s':>10}{'peak MB':>10}")
     for k, v in entry["median_s"].items():
-        print(f"{k:<22}{v:>10.2f}{entry['ms_per_book'][k]:>10.1f}{entry['peak_mb'][k]:>10.0f}")
+        print(f"{k:<22}{v:>10.2f}{entry['ms_per_book'][k]:>10.1f}{entry['median_cpu_s'][k]:>10.2f}"
+              f"{entry['peak_mb'][k]:>10.0f}")
     print(f"{'lianhu --help':<22}{entry['help_s']:>10.2f}")
     print()
-    print(f"{'target':<44}{'wanted':<18}{'measured':<44}result")
+    print(f"{'target':<44}{'wanted':<22}{'measured':<46}result")
     for name, wanted, measured, passed in targets(entry, memory_trend):
         verdict = "n/a" if passed is None else ("PASS" if passed else "FAIL")
-        print(f"{name:<44}{wanted:<18}{measured:<44}{verdict}")
+        print(f"{name:<44}{wanted:<22}{measured:<46}{verdict}")
+    print("same ratios in CPU time (less sensitive to a busy machine): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in entry["cpu_ratios"].items()))
 
 
 def plot(entries: list[dict], path: Path) -> None:
@@ -348,7 +370,9 @@ def main() -> None:
                 except OSError:
                     shutil.copy2(p, link)
         paths = sorted(folder.glob("*.xlsx"))
+        load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         entry = measure(n, paths, folder, args.repeat, args.jobs, args.sample, args.seed)
+        entry["load_average"] = [load_before, os.getloadavg()[0] if hasattr(os, "getloadavg") else None]
         entry.update(cards=args.cards, diaries=args.diaries, version=getattr(lianhu_xl, "__version__", ""),
                      python=platform.python_version(), cores=os.cpu_count(), when=time.strftime("%Y-%m-%d %H:%M"))
         entries.append(entry)
