@@ -236,3 +236,13 @@ def test_generated_on_windows_the_console_points_at_the_python_that_ran_it(tmp_p
     monkeypatch.setattr(console_mod.sys, "executable", r"C:\lianhu\venv\Scripts\pythonw.exe")
     win, _ = console_mod.default_interpreter()
     assert win == r"C:\lianhu\venv\Scripts\pythonw.exe"  # python.exe beside it does not exist here
+
+
+def test_every_lianhu_procedure_the_vba_calls_is_defined():
+    """No Excel here to compile the VBA: at least every call names a procedure that exists."""
+    code = (Path(console_mod.__file__).parent / "vba" / "LianhuButtons.bas").read_text()
+    body = "\n".join(line.split("'")[0] for line in code.splitlines())  # comments out
+    defined = set(re.findall(r"^(?:Public |Private )?(?:Sub|Function) (Lianhu\w+)\(", body, re.M))
+    used = set(re.findall(r"\b(Lianhu[A-Z]\w*)\b", re.sub(r'"[^"\n]*"', '""', body)))
+    assert used - defined == set()
+    assert set(re.findall(r"^Public Sub (\w+)", body, re.M)) == {macro for macro, _, _, _ in BUTTONS}
