@@ -346,8 +346,9 @@ def _settings_sheet(wb, ws, f: dict) -> None:
     ws.set_column(3, 3, 3)
     ws.set_column(4, 5, 14)
     ws.write_string(0, 0, "联户带创汇总台", f["title"])
-    ws.write_string(1, 0, "1. 在黄色格子里填写设置；2. 点右边的按钮。结果写在“汇总”“问题清单”“来源”三张表里，"
-                    "同时保存到输出文件夹。", f["note"])
+    ws.merge_range(1, 0, 1, 2, "1. 在黄色格子里填写设置；2. 点右边的按钮。结果写在“汇总”“问题清单”“来源”"
+                   "三张表里，同时保存到输出文件夹。", f["note"])
+    ws.set_row(1, 30)
     ws.write_row(FIRST_SETTING_ROW - 1, 0, ["项目", "内容", "说明"], f["head"])
     for i, s in enumerate(SETTINGS):
         r = FIRST_SETTING_ROW + i
@@ -378,7 +379,13 @@ def _settings_sheet(wb, ws, f: dict) -> None:
         "都不行时，可在命令行运行：lianhu xl run consolidate --book 本工作簿的完整路径",
     ]
     for i, line in enumerate(help_lines):
-        ws.write_string(LAST_RESULT_ROW + 2 + i, 0, line, f["note"] if i else f["head"])
+        r = LAST_RESULT_ROW + 2 + i
+        if line:
+            ws.merge_range(r, 0, r, 2, line, f["note"] if i else f["head"])
+        ws.set_row(r, 30 if len(line) > 50 else 18)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     for i, (macro, caption, _, _) in enumerate(BUTTONS):
         ws.insert_button(FIRST_SETTING_ROW + i, 4, {"macro": macro, "caption": caption,
                                                     "width": 150, "height": 40,
