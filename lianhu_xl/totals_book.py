@@ -36,6 +36,7 @@ CARD_LIST_SHEET = "联户清单"  # never 联户卡: the roll-up must not read i
 HEADER_ROW = 3  # 0-based: title, period line, status line, header
 NOTE = ("说明：转化率＝转化户数÷思想保守户数；访谈达标率＝实访谈月数÷应访谈月数；"
         "日记达标率＝实记日记月数÷应记日记月数；分母为 0 时留空。各级合计的比率都由合计的户数、月数重新计算，不取平均。")
+ENTRY_LIMIT = 50_000  # 计入明细 beyond this (a county's books at once) costs more than it helps
 BUCKET_ORDER = {EXCLUDED: 0, DUPLICATE: 1, OUT_OF_PERIOD: 2, TOTALS_ROW: 3}
 
 
@@ -440,7 +441,13 @@ def _entries(wb, st: _Styles, c: Consolidation) -> None:
     header = 1
     for col, label in enumerate(cols):
         ws.write_string(header, col, label, st.header)
-    for r, e in enumerate(c.entries, start=header + 1):
+    entries = c.entries
+    if len(entries) > ENTRY_LIMIT:
+        ws.merge_range(header + 1, 0, header + 1, len(cols) - 1,
+                       f"共 {len(entries)} 条日记计入汇总，超过 {ENTRY_LIMIT} 条，这里不逐条列出；"
+                       "请按村分别汇总后查看各村的计入明细。", st.alert)
+        entries = []
+    for r, e in enumerate(entries, start=header + 1):
         ws.write_string(r, 0, e.village, st.text)
         ws.write_string(r, 1, e.card_no, st.text)
         ws.write_datetime(r, 2, _dt(e.day), st.date)
@@ -454,8 +461,8 @@ def _entries(wb, st: _Styles, c: Consolidation) -> None:
         ws.write_string(r, 11, e.sheet, st.text)
         ws.write_number(r, 12, e.row, st.center)
     _page(ws, header, len(cols) - 1, "计入明细", [9, 12, 11, 9, 7, 7, 8, 6, 10, 7, 30, 9, 6])
-    if c.entries:
-        ws.autofilter(header, 0, header + len(c.entries), len(cols) - 1)
+    if entries:
+        ws.autofilter(header, 0, header + len(entries), len(cols) - 1)
 
 
 def _charts(wb, c: Consolidation, last_unit_row: int, month_rows: tuple[int, int] | None) -> None:
