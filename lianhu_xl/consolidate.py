@@ -489,7 +489,7 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
 
     result = validate(list(paths), roster=roster, jobs=jobs, progress=progress, files=files,
                       collect_issues=collect_issues, cache=cache)  # cache: see cache.py (H6)
-    c = Consolidation(report=result.report, period=period, title=(title or "").strip(),
+    c = Consolidation(report=result.report, period=period, title=(title or guess_title(paths)).strip(),
                       today=today or date.today())
     books = [b for b in result.books if b.summary.kind == "book"]
     totals = [b for b in result.books if b.summary.kind == "totals"]
@@ -503,6 +503,19 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
         return c
     count_books(c, result.books, roster)
     return c
+
+
+PLACE_ENDINGS = ("乡", "镇", "县", "市", "区", "旗", "街道", "州", "盟")
+
+
+def guess_title(paths: list[Path]) -> str:
+    """A single folder named like a place (``倪家营乡/``, ``临泽县``) names the totals;
+    a folder called ``收集`` does not."""
+    if len(paths) != 1:
+        return ""
+    folder = Path(paths[0])
+    name = folder.resolve().name
+    return name if folder.is_dir() and name.endswith(PLACE_ENDINGS) and len(name) <= 12 else ""
 
 
 def _mixed(c: Consolidation, books: list[BookResult], totals: list[BookResult]) -> None:

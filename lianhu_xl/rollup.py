@@ -38,6 +38,7 @@ from .values import parse_number
 HEADER_SCAN_ROWS = 10
 _SPAN_DATES = re.compile(r"(\d{4}-\d{2}-\d{2})\s*至\s*(\d{4}-\d{2}-\d{2})")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+_YEAR = re.compile(r"\d{4}\s*年度?")
 
 
 @dataclass(slots=True)
@@ -139,7 +140,9 @@ def _title_and_period(src: TotalsSource, rows: list[list[object]]) -> None:
         if text.startswith(SPAN_PREFIX) or text.startswith("注意"):
             continue
         name = text.split(TITLE_SUFFIX)[0] if TITLE_SUFFIX in text else _BRACKETS.sub("", text)
-        name = name.replace("汇总表", "").replace("汇总", "").strip(" ·-—:：")
+        for word in ("汇总表", "汇总", "联户带创", "工作"):
+            name = name.replace(word, "")
+        name = _YEAR.sub("", name).strip(" ·-—:：")
         src.name = name
         break
 

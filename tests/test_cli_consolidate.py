@@ -131,3 +131,12 @@ def test_quiet_prints_nothing_and_uses_the_exit_code(tmp_path):
     village(tmp_path / "收集")
     result = invoke(tmp_path / "收集", "-o", tmp_path / "t.xlsx", "-q")
     assert result.exit_code == 0 and result.output == ""
+
+
+def test_a_folder_named_after_the_township_names_the_totals(tmp_path):
+    village(tmp_path / "倪家营乡")
+    result = invoke(tmp_path / "倪家营乡", "-o", tmp_path / "t.xlsx", "--period", "2010")
+    assert result.output.startswith("倪家营乡联户带创汇总表（2010年）")
+    village(tmp_path / "收集")
+    result = invoke(tmp_path / "收集", "-o", tmp_path / "t.xlsx", "--period", "2010")
+    assert result.output.startswith("联户带创汇总表（2010年）")  # 收集 is no place name
