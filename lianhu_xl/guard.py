@@ -30,13 +30,19 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION = "EncryptionInfo".encode("utf-16-le")
 
-# Where a sheet's cells lie. The fast path accepts only tags written the way
-# Excel, WPS, LibreOffice and openpyxl write them (double-quoted attributes, one
-# ``r`` giving the address); any other tag - no ``r``, single quotes, an odd
-# prefix - sends the sheet to the slow path, which walks every tag as calamine
-# does. A file cannot hide a cell from both.
+# Where a sheet's cells lie. The fast path trusts only tags written the way
+# Excel, WPS, LibreOffice, openpyxl and XlsxWriter write them: every <c> and
+# <row> opens with its one double-quoted address (``<c r="B7"``), no namespace
+# prefix. It costs a few C-speed passes over the bytes (about 4 ms for a
+# 650-row diary sheet). Any other sheet - an address missing, single-quoted,
+# repeated, after a tab; a prefix - is walked tag by tag as calamine reads it.
 _PREFIX = rb"(?:[^\s<>/!?:=\"']+:)?"
-_ANY_TAG_RE = re.compile(rb"<" + _PREFIX + rb"(row|c)[\s/>]")
+_TAGS_RE = re.compile(rb"<(?:row|c)[\s/>]")
+_PREFIXED_RE = re.compile(rb"<[^\s<>/!?:=\"']+:(?:c|row)[\s/>]")
+_ODD_ROW_RE = re.compile(rb'<row r="(?!\d{1,7}")')
+_ROW_R_RE = re.compile(rb'<row r="(\d{1,7})"')
+_CELL_R_RE = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_TAG_RE = re.compile(rb"<" + _PREFIX + rb"(row|c)[\s/>]")
 _ATTR = rb"\s+(?!(?:[^\s=:]+:)?r=)[^\s<>/=\"']+=\"[^\"<]*\""
 _CLEAN_ROW_RE = re.compile(rb"<(?:\w+:)?row(?:" + _ATTR + rb")*\s+r=\"(\d{1,7})\"(?:" + _ATTR + rb")*\s*/?>")
 _CLEAN_CELL_RE = re.compile(
@@ -166,15 +172,15 @@ def _inspect_zip(data: bytes) -> Inspection:
                 continue
             name = info.filename
             blob = zf.read(info)
-            markup = name.endswith((".xml", ".rels", ".vml")) or b"sheetData" in blob
-            if not markup:
+            cells = b"sheetData" in blob
+            if not (cells or name.endswith((".xml", ".rels", ".vml"))):
                 continue
             if blob[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in blob[:64]:
                 raise Refused("file-corrupt", f"部件 {name} 使用了不支持的编码")
-            if b"<!DOCTYPE" in blob or b"<!ENTITY" in blob:
+            if b"<!" in blob and (b"<!DOCTYPE" in blob or b"<!ENTITY" in blob):
                 raise Refused("xml-entities", name)
             parts[name] = blob
-            if b"sheetData" in blob:
+            if cells:
                 sheetlike.append(name)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
         raise Refused("file-corrupt", _short(exc)) from None
@@ -201,30 +207,63 @@ def _inspect_zip(data: bytes) -> Inspection:
 
 
 def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
-    """The last row and column a sheet's cells reach; Refused when beyond a register's size.
+    """Bounds on the last row and column a sheet's cells reach; Refused when beyond a register's size.
 
     calamine builds the whole rectangle up to the farthest cell, so a sheet
     holding only A1 and XFD1048576 asks for 17 billion cells and aborts the
-    process. The fast path costs a few regex passes; the slow one runs only for
-    sheets written unusually.
+    process. A bound is never below what calamine will build (tests/test_guard.py).
     """
-    tags = _ANY_TAG_RE.findall(blob)
-    n_rows = tags.count(b"row")
-    rows = _CLEAN_ROW_RE.findall(blob)
-    cells = _CLEAN_CELL_RE.findall(blob)
-    if len(rows) == n_rows and len(cells) == len(tags) - n_rows:
-        max_row = max(map(int, rows), default=0)
-        max_col = 0
-        if cells:
-            letters, digits = zip(*cells, strict=True)
-            max_row = max(max_row, max(map(int, digits)))
-            max_col = max(col_number(x.decode()) for x in set(letters))
-    else:
-        max_row, max_col = _walk_extent(sheet, blob)
-    if max_row > MAX_ROWS or max_col > MAX_COLUMN or max_row * max_col > MAX_CELLS:
+    canonical = _canonical(blob)
+    extent = _bound(blob) if canonical else None
+    if extent is None or not _within(*extent):
+        extent = (_exact(blob) if canonical else None) or _walk_extent(sheet, blob)
+    if not _within(*extent):
+        max_row, max_col = extent
         corner = f"{col_letters(max(max_col, 1))}{max_row}"
         raise Refused("sheet-too-large", f"第 {max_row} 行、第 {max_col} 列（{corner}）",
                       sheet=sheet, cell=corner)
+    return extent
+
+
+def _within(max_row: int, max_col: int) -> bool:
+    return max_row <= MAX_ROWS and max_col <= MAX_COLUMN and max_row * max_col <= MAX_CELLS
+
+
+def _canonical(blob: bytes) -> bool:
+    """Every <c>/<row> tag opens with its one double-quoted address, and none has a prefix."""
+    addressed = blob.count(b'<c r="') + blob.count(b'<row r="')
+    if len(_TAGS_RE.findall(blob)) != addressed:
+        return False
+    if blob.count(b" r=") != addressed or b" r " in blob:  # a second address, or ``r = "…"``
+        return False
+    body = blob[blob.find(b"?>") + 2:] if blob.startswith(b"<?xml") else blob
+    if len(body.translate(None, b"\t\n\r")) != len(body) and any(
+            w + b"r" in body for w in (b"\t", b"\n", b"\r")):  # an address after a tab or line break
+        return False
+    return _PREFIXED_RE.search(blob) is None and _ODD_ROW_RE.search(blob) is None
+
+
+def _bound(blob: bytes) -> tuple[int, int] | None:
+    """Cheap bounds for a canonical sheet of columns A–Z; None when an exact count is needed."""
+    top = max(map(int, _ROW_R_RE.findall(blob)), default=0)
+    digits = len(str(top))
+    odd = re.search(rb'<c r="(?:(?![A-Z]{1,3}\d{1,7}")|[A-Z]{2}|[A-Z]\d{%d})' % (digits + 1), blob)
+    if odd is not None:  # a column past Z, a cell below every row, or an odd address
+        return None
+    return max(top, 10 ** digits - 1), 26
+
+
+def _exact(blob: bytes) -> tuple[int, int] | None:
+    """The last row and column of a canonical sheet, every address read."""
+    cells = _CELL_R_RE.findall(blob)
+    if len(cells) != blob.count(b'<c r="'):
+        return None  # an address that is not letters and digits: let the walk judge it
+    max_row = max(map(int, _ROW_R_RE.findall(blob)), default=0)
+    max_col = 0
+    if cells:
+        letters, digits = zip(*cells, strict=True)
+        max_row = max(max_row, max(map(int, digits)))
+        max_col = max(col_number(x.decode()) for x in set(letters))
     return max_row, max_col
 
 
