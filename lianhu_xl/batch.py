@@ -57,11 +57,16 @@ def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs
 
     queue: deque[Item] = deque(enumerate(files))
     while queue:
+        before = len(results)
         with ProcessPoolExecutor(max_workers=jobs, initializer=_limit_memory) as pool:
             suspects = _drain(pool, queue, roster, done)
             if suspects:
                 _kill_workers(pool)  # a hung worker would keep shutdown waiting
         _isolate(suspects, roster, done)
+        if len(results) == before and queue:  # no worker could even start (fork refused): read here
+            while queue:
+                index, (path, display) = queue.popleft()
+                done(index, _safe_check(path, display, roster))
     return [results[i] for i in range(len(files))]
 
 

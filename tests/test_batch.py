@@ -128,3 +128,19 @@ def test_a_python_panic_in_the_reader_is_an_issue_in_process_too(tmp_path, monke
     results = batch.run_checks([(tmp_path / "坏.xlsx", "坏.xlsx"), (tmp_path / "好.xlsx", "好.xlsx")], jobs=1)
     assert [i.code for i in results[0].issues] == ["reader-crashed"]
     assert len(results[1].cards) == 2
+
+
+def test_a_pool_that_cannot_start_does_not_loop_forever(tmp_path, monkeypatch):
+    """If no worker can be started at all (fork refused), the files are read in this process."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    def refuse(self, *args, **kwargs):
+        raise BrokenProcessPool("cannot fork")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    names = [f"{i}.xlsx" for i in range(5)]
+    for name in names:
+        good_book(tmp_path / name)
+    results = batch.run_checks([(tmp_path / n, n) for n in names], jobs=2)
+    assert [(r.summary.file, len(r.cards)) for r in results] == [(n, 2) for n in names]
