@@ -97,6 +97,8 @@ def _drain(pool: ProcessPoolExecutor, queue: deque[Item], roster: Roster | None,
             except BrokenProcessPool:
                 broken = True
                 continue
+            except Exception:  # the result could not travel back from the worker
+                result = _crashed(running[future][1][1])
             done(running.pop(future)[0], result)
         if broken:
             return list(running.values())
@@ -110,9 +112,8 @@ def _isolate(suspects: list[Item], roster: Roster | None, done: Callable[[int, B
         with ProcessPoolExecutor(max_workers=1, initializer=_limit_memory) as pool:
             while pending:
                 index, (path, display) = pending[0]
-                future = pool.submit(_safe_check, path, display, roster)
                 try:
-                    result = future.result(timeout=FILE_TIMEOUT)
+                    result = pool.submit(_safe_check, path, display, roster).result(timeout=FILE_TIMEOUT)
                 except BrokenProcessPool:
                     pending.popleft()
                     done(index, _crashed(display))
@@ -122,6 +123,8 @@ def _isolate(suspects: list[Item], roster: Roster | None, done: Callable[[int, B
                     _kill_workers(pool)
                     done(index, _crashed(display, f"{FILE_TIMEOUT:.0f} 秒", code="reader-timeout"))
                     break
+                except Exception:  # the result could not travel back from the worker
+                    result = _crashed(display)
                 pending.popleft()
                 done(index, result)
 
