@@ -163,3 +163,16 @@ def test_link_loop_and_gbk_file_name(tmp_path):
     if sys.platform.startswith("linux"):
         assert next(f for f in report["files"] if f["file"] == "下营村.xlsx")["counted"] == 5
     assert (tmp_path / "out" / "问题清单.xlsx").is_file()
+
+
+def test_consolidate_over_the_hostile_folder_counts_the_good_book(corpus, tmp_path):
+    folder, kinds = corpus
+    out = tmp_path / "汇总表.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "--json", "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and out.is_file()
+    data = json.loads(result.stdout)
+    files = {f["file"]: f for f in data["files"]}
+    assert set(files) >= {k.name for k in kinds} | {GOOD_NAME}
+    assert files[GOOD_NAME]["rows"]["counted"] == 5
+    assert (data["total"]["致富明星户"], data["total"]["入户访谈"]) == (2, 2)  # the good book's two cards
