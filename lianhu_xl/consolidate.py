@@ -439,7 +439,9 @@ class Consolidation:
         """One line for the terminal and the top of the 汇总 sheet."""
         files = len(self.report.files)
         if self.complete:
-            return f"共 {files} 个文件，全部计入汇总。"
+            twins = sum(a.duplicate for a in self.accounts.values())
+            unit = "个文件" if self.kind == "totals" else "行"
+            return f"共 {files} 个文件，全部计入汇总" + (f"（重复的 {twins} {unit}只计一次）。" if twins else "。")
         parts = []
         if self.left_out:
             parts.append(f"{self.left_out} 行因有错误未计入")

@@ -185,7 +185,7 @@ def _summary(wb, st: _Styles, c: Consolidation) -> int:
         ws.merge_range(2, 0, 2, last, c.headline(), st.alert)
         ws.set_row(2, 30)
     for col, label in enumerate(HEADER):
-        ws.write_string(HEADER_ROW, col, label, st.s_header)
+        ws.write_string(HEADER_ROW, col, label, st.s_header)  # exact labels: clerks look them up
     ws.set_row(HEADER_ROW, 44)
     r = HEADER_ROW + 1
     for u in c.units:
@@ -227,7 +227,7 @@ def _sources(wb, st: _Styles, c: Consolidation) -> None:
         for col, value in enumerate(values, start=9):
             ws.write_number(r, col, value, st.count)
         _fit(ws, r, [(f.file, 28), (f.why, 36)])
-    _page(ws, header, len(cols) - 1, "来源", [28, 38, 7, 7, 7, 6, 6, 8, 36, 7, 7, 7, 7, 6])
+    _page(ws, header, len(cols) - 1, "来源", [28, 47, 7, 7, 7, 6, 6, 8, 36, 7, 7, 7, 7, 6])
 
 
 def _excluded(wb, st: _Styles, c: Consolidation) -> None:
