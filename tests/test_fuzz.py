@@ -11,6 +11,7 @@ longer hunt.
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import re
 import tempfile
@@ -133,7 +134,8 @@ def worker():
     w.pool.shutdown()
 
 
-@pytest.mark.skipif(os.name != "posix", reason="fork-based worker")
+@pytest.mark.skipif(os.name != "posix" or multiprocessing.get_start_method() != "fork",
+                    reason="the worker runs this module's function, carried over by fork")
 @settings(max_examples=EXAMPLES, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(mutant)
