@@ -179,6 +179,7 @@ class CardLine:
     file: str
     row: int
     requires_solved: bool = True
+    solved_this_year: bool = False  # a main problem solved from 1 January to the period's end
     interviews: int = 0
     entries: int = 0
     services: int = 0
@@ -220,10 +221,10 @@ class CardLine:
 
     @property
     def meets(self) -> bool:
-        """三个一 met: an interview and a diary every month expected, and (over a
-        year) a main problem solved."""
+        """三个一 met: an interview and a diary every month expected, and (when the
+        period is a whole year, or none) a main problem solved this year."""
         return (not self.missing_interviews and not self.missing_diaries
-                and (self.main_solved or not self.requires_solved))
+                and (self.solved_this_year or not self.requires_solved))
 
     @property
     def shortfall(self) -> str:
@@ -233,8 +234,8 @@ class CardLine:
             parts.append(f"访谈缺 {len(self.missing_interviews)} 个月：{_months_text(self.missing_interviews)}")
         if self.missing_diaries:
             parts.append(f"日记缺 {len(self.missing_diaries)} 个月：{_months_text(self.missing_diaries)}")
-        if self.requires_solved and not self.main_solved:
-            parts.append("未解决主要问题")
+        if self.requires_solved and not self.solved_this_year:
+            parts.append("本年未解决主要问题")
         return "；".join(parts)
 
 
@@ -424,7 +425,7 @@ class Consolidation:
             line.interview_met += c.interview_met
             line.diary_expected += c.diary_expected
             line.diary_met += c.diary_met
-            line.cards_solved += c.main_solved
+            line.cards_solved += c.solved_this_year
         return sorted(out.values(), key=lambda x: (x.meets, x.village, x.linker_kind, x.linker))
 
     def month_list(self) -> list[Month]:
@@ -551,6 +552,7 @@ def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None
                 continue
             cards[m.card_no] = _card_line(m, r, period)
     counted_diaries: list[tuple[Record, CardLine]] = []
+    year_window = _year_window(period, books)
     for book in books:
         for r in book.diaries:
             if r.excluded:
@@ -560,6 +562,8 @@ def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None
             if line is None:  # its card was linked after the period
                 out_of_period[id(r)] = f"所属联户卡 {d.card_no} 的结对日期晚于统计期末，本期不计"
                 continue
+            if year_window[0] <= d.date <= year_window[1] and d.solved_main_problem:
+                line.solved_this_year = True  # 三个一 looks at the year so far, whatever the period
             if period is not None and d.date not in period:
                 out_of_period[id(r)] = f"日期 {d.date.isoformat()} 不在统计期（{period.label}）内"
                 continue
@@ -611,6 +615,18 @@ def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None
     c.units = _units(c.cards, roster)
     c.total = UnitTotals.sum(TOTAL_UNIT, c.units)
     _account(c, books, out_of_period)
+
+
+def _year_window(period: Period | None, books: list[BookResult]) -> tuple[date, date]:
+    """The year 三个一 asks a solved main problem in: from 1 January to the period's end
+    (without a period, the year of the latest diary row)."""
+    if period is not None:
+        return date(period.end.year, 1, 1), period.end
+    days = [r.model.date for b in books for r in b.diaries if not r.excluded]  # type: ignore[attr-defined]
+    if not days:
+        return date.max, date.min
+    last = max(days)
+    return date(last.year, 1, 1), last
 
 
 def _card_line(m: CardRow, r: Record, period: Period | None) -> CardLine:

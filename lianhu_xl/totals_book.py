@@ -326,12 +326,12 @@ def _yes(flag: bool) -> str:
 def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("三个一")
     cols = ["村", "联系人", "联系人类别", "职务", "卡号", "户主", "联系户类型", "结对日期",
-            "应访谈月数", "实访谈月数", "应记日记月数", "实记日记月数", "解决主要问题", "达标", "差距"]
+            "应访谈月数", "实访谈月数", "应记日记月数", "实记日记月数", "本年解决主要问题", "达标", "差距"]
     _title(ws, st, c, f"{c.heading} · “三个一”落实情况（按联户卡）", len(cols) - 1)
     short = sum(1 for x in c.cards if not x.meets)
     rule = ("达标：应访谈的每个月都有入户访谈、每个月都有日记"
-            + ("，且统计期内至少解决一个主要问题" if c.period is None or c.period.is_year else
-               "（统计期不满一年，不要求已解决主要问题）"))
+            + ("，且本年至少解决一个主要问题" if c.period is None or c.period.is_year else
+               "（统计期不是整年，“本年解决主要问题”只供参考，不影响达标）"))
     ws.merge_range(1, 0, 1, len(cols) - 1, f"{rule}。共 {len(c.cards)} 户，未达标 {short} 户（标红）。",
                    st.alert if short else st.sub)
     header = 2
@@ -347,7 +347,7 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
         for col, value in enumerate((x.interview_expected, x.interview_met, x.diary_expected, x.diary_met),
                                     start=8):
             ws.write_number(r, col, value, st.count)
-        ws.write_string(r, 12, _yes(x.main_solved), st.center if x.main_solved or not x.requires_solved
+        ws.write_string(r, 12, _yes(x.solved_this_year), st.center if x.solved_this_year or not x.requires_solved
                         else st.short)
         ws.write_string(r, 13, _yes(x.meets), st.center if x.meets else st.short)
         ws.write_string(r, 14, x.shortfall, st.wrap)
@@ -359,7 +359,7 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
 def _three_ones_by_linker(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("三个一按人")
     cols = ["村", "联系人", "联系人类别", "职务", "联系户数", "达标户数", "应访谈月数", "实访谈月数",
-            "应记日记月数", "实记日记月数", "已解决主要问题户数", "达标"]
+            "应记日记月数", "实记日记月数", "本年解决主要问题户数", "达标"]
     _title(ws, st, c, f"{c.heading} · “三个一”落实情况（按联系人，供评议定格参考）", len(cols) - 1)
     header = 1
     for col, label in enumerate(cols):

@@ -261,9 +261,9 @@ def test_three_ones_marks_who_falls_short(township):
     c = run(township)
     by_card = {x.card_no: x for x in c.cards}
     a = by_card["XY-001"]
-    assert (a.interview_expected, a.interview_met, a.main_solved, a.meets) == (10, 2, True, False)
+    assert (a.interview_expected, a.interview_met, a.solved_this_year, a.meets) == (10, 2, True, False)
     assert "访谈缺 8 个月：5–12月" in a.shortfall
-    assert "未解决主要问题" in by_card["XY-002"].shortfall
+    assert "本年未解决主要问题" in by_card["XY-002"].shortfall
     linkers = {x.linker: x for x in c.linkers()}
     assert linkers["王明"].cards == 1 and not linkers["王明"].meets
 
@@ -308,3 +308,14 @@ def test_books_and_totals_together_are_an_error(tmp_path):
     assert c.kind == "mixed" and not c.complete and c.units == []
     assert [i.code for i in c.report.errors] == ["mixed-inputs"]
     assert "倪家营乡.xlsx" in c.report.errors[0].message
+
+
+def test_three_ones_looks_at_the_year_so_far_for_a_solved_main_problem(township):
+    # the fourth quarter: XY-001 solved its main problems in March and April, outside the quarter,
+    # yet it has solved one this year; the quarter's own total of solved problems stays 0
+    c = run(township, "2010Q4")
+    by_card = {x.card_no: x for x in c.cards}
+    assert by_card["XY-001"].solved_this_year and not by_card["XY-001"].main_solved
+    assert not by_card["XY-002"].solved_this_year
+    assert c.total.solved_households == 0
+    assert not by_card["XY-001"].requires_solved  # a quarter does not ask for it
