@@ -33,8 +33,17 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def validated(corpus):
     folder, _ = corpus
-    result = CliRunner(env={"LIANHU_CACHE": "off"}).invoke(cli, ["validate", str(folder), "--json", "-j", "1"])
+    out = folder.parent / "出"
+    result = CliRunner(env={"LIANHU_CACHE": "off"}).invoke(
+        cli, ["validate", str(folder), "--json", "-j", "1", "--report", str(out / "问题清单.xlsx"),
+              "--annotate", str(out / "退回")])
     return result
+
+
+def test_report_and_annotated_copies_are_written_beside_hostile_files(validated, corpus):
+    out = corpus[0].parent / "出"
+    assert (out / "问题清单.xlsx").is_file()
+    assert sorted(p.name for p in (out / "退回").iterdir()) == ["脚本公式.xlsx"]  # the one readable book with errors
 
 
 def test_corpus_has_at_least_twenty_kinds(corpus):
@@ -81,7 +90,7 @@ def test_good_book_beside_them_is_read_in_full(validated):
 def test_path_like_sheet_names_are_only_names(validated, corpus):
     folder, _ = corpus
     report = json.loads(validated.stdout)
-    issue = next(i for i in report["issues"] if i["file"] == "路径表名.xlsx")
+    issue = next(i for i in report["issues"] if i["file"] == "路径表名.xlsx" and i["code"] == "no-standard-sheet")
     assert "../../etc/passwd" in issue["message"] and "C:\\x" in issue["message"]
     assert not (folder.parent / "etc").exists()
 
