@@ -366,7 +366,7 @@ class Consolidation:
     report: Report
     period: Period | None
     title: str = ""
-    kind: str = "books"  # books | totals | mixed | empty
+    kind: str = "books"  # books | totals | mixed
     units: list[UnitTotals] = field(default_factory=list)
     total: UnitTotals = field(default_factory=lambda: UnitTotals(TOTAL_UNIT))
     cards: list[CardLine] = field(default_factory=list)

@@ -176,7 +176,7 @@ def _book(path: Path, prefix: str, spec) -> None:
     write_book(path, cards, diaries)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(a=book_spec, b=book_spec)
 def test_together_equals_each_rolled_up(a, b):
     with tempfile.TemporaryDirectory() as tmp:
