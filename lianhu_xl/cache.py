@@ -259,9 +259,13 @@ def run_cached(files: list[tuple[Path, str]], cache: ResultCache | None,
 
 def _look_up(files: list[tuple[Path, str]], cache: ResultCache, keys: list[str | None], results: list[Any],
              todo: list[int], progress: Callable[[Any], None] | None) -> None:
+    from .guard import MAX_FILE_BYTES
+
     for i, (path, display) in enumerate(files):
-        try:
-            key = cache.key(path.read_bytes(), display)
+        try:  # never more than the guard would read: a 2 GB "workbook" is the guard's to refuse
+            with path.open("rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+            key = cache.key(data, display) if len(data) <= MAX_FILE_BYTES else None
         except OSError:
             key = None
         keys.append(key)

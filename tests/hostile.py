@@ -234,6 +234,13 @@ def forged_small(path: Path) -> None:
     raw_zip(path, members)
 
 
+def huge_file(path: Path) -> None:
+    """A 300 MB file (sparse: nothing written to disk) that must never be read into memory."""
+    with path.open("wb") as fh:
+        fh.write(b"PK\x03\x04")
+        fh.truncate(300 * MB)
+
+
 def huge_range(path: Path) -> None:
     """Only A1 and XFD1048576: a 5 KB file that makes calamine allocate 512 GiB and abort."""
     import openpyxl
@@ -534,6 +541,7 @@ KINDS: list[Hostile] = [
     Hostile("二进制格式.xlsb", xlsb, "not-a-workbook"),
     Hostile("其实是ODS.xlsx", ods_renamed, "not-a-workbook"),
     Hostile("其实是Word.xlsx", docx_renamed, "not-a-workbook"),
+    Hostile("巨大文件.xlsx", huge_file, "file-too-large"),
     Hostile("解压炸弹.xlsx", zip_bomb, "file-too-large"),
     Hostile("谎报大小.xlsx", forged_size, "file-too-large"),
     Hostile("少报大小.xlsx", forged_small, "file-corrupt"),

@@ -95,18 +95,22 @@ def test_path_like_sheet_names_are_only_names(validated, corpus):
     assert not (folder.parent / "etc").exists()
 
 
-def test_whole_folder_in_worker_processes_stays_under_200_mb(corpus, tmp_path):
-    """The CLI with two workers, measured from outside: peak RSS of the largest process."""
+@pytest.mark.parametrize("cache", ["cache-on", "cache-off"])
+def test_whole_folder_in_worker_processes_stays_under_200_mb(corpus, tmp_path, cache):
+    """The CLI as a clerk runs it (result cache on) and without the cache, with two workers,
+    measured from outside: peak RSS of the largest process."""
     folder, kinds = corpus
     probe = (
         "import resource, subprocess, sys\n"
-        "r = subprocess.run([sys.executable, '-m', 'lianhu_xl', 'validate', sys.argv[1], '--json', '-j', '2',"
-        " '--no-cache'], capture_output=True, text=True)\n"
+        "r = subprocess.run([sys.executable, '-m', 'lianhu_xl', 'validate', sys.argv[1], '--json', '-j', '2']"
+        " + sys.argv[2:], capture_output=True, text=True)\n"
         "sys.stdout.write(r.stdout); sys.stderr.write(r.stderr)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode, file=sys.stderr)\n"
     )
-    env = {**os.environ, "LIANHU_CACHE_DIR": str(tmp_path / "cache")}
-    run = subprocess.run([sys.executable, "-c", probe, str(folder)], capture_output=True, text=True, env=env)
+    env = {**os.environ, "LIANHU_CACHE_DIR": str(tmp_path / "cache"), "LIANHU_CACHE": "on"}
+    extra = ["--no-cache"] if cache == "cache-off" else []
+    run = subprocess.run([sys.executable, "-c", probe, str(folder), *extra], capture_output=True, text=True,
+                         env=env)
     *_, last = run.stderr.strip().splitlines()
     peak_kb, code = map(int, last.split())
     assert code == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
