@@ -263,9 +263,11 @@ def _look_up(files: list[tuple[Path, str]], cache: ResultCache, keys: list[str |
 
     for i, (path, display) in enumerate(files):
         try:  # never more than the guard would read: a 2 GB "workbook" is the guard's to refuse
-            with path.open("rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
-            key = cache.key(data, display) if len(data) <= MAX_FILE_BYTES else None
+            key = None
+            if path.stat().st_size <= MAX_FILE_BYTES:
+                with path.open("rb") as fh:
+                    data = fh.read(MAX_FILE_BYTES + 1)
+                key = cache.key(data, display) if len(data) <= MAX_FILE_BYTES else None
         except OSError:
             key = None
         keys.append(key)
