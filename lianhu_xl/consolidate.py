@@ -608,13 +608,34 @@ def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None
             problems[(d.card_no, d.problem)].append((d, r))
         c.entries.append(EntryLine(r.file, r.sheet, r.row, d.card_no, line.village, d.date, d.form, interview,
                                    service, solved, d.deeds or 0, d.loans or 0.0, d.plough_help or 0))
-    c.cards = sorted(cards.values(), key=lambda x: (x.village, x.team, x.card_no))
+    c.cards = sorted(cards.values(), key=lambda x: (x.village, team_order(x.team), x.card_no))
     c.entries.sort(key=lambda e: (e.village, e.card_no, e.day, e.file, e.row))
     c.months = sorted(months.values(), key=lambda x: (x.month, x.unit))
     c.problems = _problems(problems, cards)
     c.units = _units(c.cards, roster)
     c.total = UnitTotals.sum(TOTAL_UNIT, c.units)
     _account(c, books, out_of_period)
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def team_order(team: str) -> tuple[int, str]:
+    """一社 < 二社 < … < 十社 < 十一社 (the order a clerk reads), then anything else by name."""
+    import re
+
+    m = re.match(r"^(\d+)|^([一二三四五六七八九]?十?[一二三四五六七八九]?)", team)
+    if m and m.group(1):
+        return int(m.group(1)), team
+    word = m.group(2) if m else ""
+    if not word:
+        return 10_000, team
+    if "十" in word:
+        tens, _, ones = word.partition("十")
+        value = (_CN_DIGITS.get(tens, 1)) * 10 + _CN_DIGITS.get(ones, 0)
+    else:
+        value = _CN_DIGITS[word]
+    return value, team
 
 
 def _year_window(period: Period | None, books: list[BookResult]) -> tuple[date, date]:

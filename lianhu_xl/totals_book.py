@@ -425,9 +425,9 @@ def _cards(wb, st: _Styles, c: Consolidation) -> None:
         converted = "" if x.converted is None else _yes(x.converted)
         ws.write_string(r, 18, converted, st.center)
         ws.write_string(r, 19, f"{x.file} 第{x.row}行", st.wrap)
-        _fit(ws, r, [(f"{x.file} 第{x.row}行", 24), (x.position, 9)])
+        _fit(ws, r, [(f"{x.file} 第{x.row}行", 36), (x.position, 9)])
     _page(ws, header, len(cols) - 1, CARD_LIST_SHEET,
-          [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 24])
+          [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 36])
     if c.cards:
         ws.autofilter(header, 0, header + len(c.cards), len(cols) - 1)
 

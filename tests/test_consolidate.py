@@ -319,3 +319,10 @@ def test_three_ones_looks_at_the_year_so_far_for_a_solved_main_problem(township)
     assert not by_card["XY-002"].solved_this_year
     assert c.total.solved_households == 0
     assert not by_card["XY-001"].requires_solved  # a quarter does not ask for it
+
+
+def test_the_card_list_reads_in_team_order(tmp_path):
+    teams = ["十社", "二社", "一社", "十一社"]
+    write_book(tmp_path / "b" / "村.xlsx", [card(f"XY-{i}", 社=t) for i, t in enumerate(teams)], [])
+    c = run(tmp_path / "b")
+    assert [x.team for x in c.cards] == ["一社", "二社", "十社", "十一社"]
