@@ -96,7 +96,7 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
         totals = _counts(src, row, positions, r + 1, unit)
         if totals is None:
             return src
-        if normalise_label(unit) == TOTAL_UNIT:
+        if normalise_label(unit) in (TOTAL_UNIT, "总计"):
             src.total, src.total_row = totals, r + 1
             break
         src.units.append(totals)

@@ -191,3 +191,19 @@ def test_together_equals_each_rolled_up(a, b):
         assert county.total.counts() == together.total.counts()
         for rate in ("conversion_rate", "interview_rate", "diary_rate"):
             assert getattr(county.total, rate) == pytest.approx(getattr(together.total, rate))
+
+
+def test_a_hand_made_totals_sheet_rolls_up_too(three_townships):
+    """A county clerk's own 汇总 sheet: full-width brackets, 总计, numbers typed as text."""
+    from lianhu_xl.consolidate import HEADER
+
+    labels = [h.replace("(", "（").replace(")", "）") for h in HEADER]
+    counts = {"致富明星户": 2, "思想保守户": 4, "转化户数": 1, "思想保守户数": 4, "担保贷款(元)": "3,000元"}
+    total = ["总 计"] + [counts.get(h, 0) for h in HEADER[1:]]
+    write_book(three_townships / "沙河乡.xlsx", None, None,
+               extra_sheets={"汇总": [["2010年度沙河乡联户带创工作汇总表"], labels, total]})
+    c = consolidate([three_townships], today=TODAY)
+    assert c.complete, [i.message for i in c.report.errors]
+    by = {u.unit: u for u in c.units}
+    assert by["沙河乡"].star == 2 and by["沙河乡"].loans == 3000
+    assert (c.total.converted, c.total.conservative_households) == (3, 10)
