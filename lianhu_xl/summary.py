@@ -28,6 +28,8 @@ def text_summary(report: Report, show_notices: bool = True) -> str:
         lines.append("")
         tail = f"（错误 {f.errors}，警告 {f.warnings}）" if (f.errors or f.warnings) else ""
         rows = f"，联户卡 {f.card_rows} 行、日记 {f.diary_rows} 行" if f.kind == "book" else ""
+        if f.kind == "book" and f.excluded:
+            rows += f"，其中 {f.excluded} 行不计入汇总（原因见下）"
         lines.append(f"{f.file}  {f.status}{tail}{rows}")
         for issue in issues:
             lines.append(f"  {severity_zh(issue.severity)}  {issue.message}")

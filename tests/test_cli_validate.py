@@ -73,7 +73,8 @@ def test_summary_is_grouped_by_file_with_cells(township):
     heads = [i for i, line in enumerate(lines) if line and not line.startswith(" ") and ".xlsx" in line]
     assert [lines[i].split()[0] for i in heads] == ["下营村/李华.xlsx", "下营村/王明.xlsx", "倪家营村.xlsx"]
     nj = lines[heads[2]:]
-    assert "需改正" in nj[0]
+    assert "需改正" in nj[0] and "联户卡 1 行、日记 2 行，其中 3 行不计入汇总" in nj[0]
+    assert "不计入" not in lines[heads[1]]
     assert any("联户卡!N3" in line and "2010年13月1日" in line for line in nj)
     assert any("联户日记!A4" in line and "NJ-404" in line for line in nj)
     li = lines[heads[0]:heads[1]]
