@@ -326,3 +326,14 @@ def test_the_card_list_reads_in_team_order(tmp_path):
     write_book(tmp_path / "b" / "村.xlsx", [card(f"XY-{i}", 社=t) for i, t in enumerate(teams)], [])
     c = run(tmp_path / "b")
     assert [x.team for x in c.cards] == ["一社", "二社", "十社", "十一社"]
+
+
+def test_a_sheet_that_cannot_be_read_makes_its_file_partly_counted(tmp_path):
+    from bookfactory import DIARY_LABELS
+
+    write_book(tmp_path / "b" / "村.xlsx", [card("XY-001")], [diary("XY-001", D(2010, 3, 6))],
+               diary_labels=[label for label in DIARY_LABELS if label != "形式"])
+    c = run(tmp_path / "b")
+    assert c.total.star == 1 and c.total.interviews == 0 and not c.complete
+    summary = c.report.files[0]
+    assert summary.status == "部分汇总" and "缺少必填列“形式”" in summary.why
