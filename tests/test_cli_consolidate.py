@@ -140,3 +140,47 @@ def test_a_folder_named_after_the_township_names_the_totals(tmp_path):
     village(tmp_path / "收集")
     result = invoke(tmp_path / "收集", "-o", tmp_path / "t.xlsx", "--period", "2010")
     assert result.output.startswith("联户带创汇总表（2010年）")  # 收集 is no place name
+
+
+def test_a_township_as_the_issue_tries_it_every_figure_against_a_hand_count(tmp_path):
+    """Two village books, a cadre's own book duplicating part of one, two mistakes mixed in."""
+    xy_cards = [card("XY-001"),
+                card("XY-002", 联系人="李四", 联系人类别="村干部", 联系户类型="思想保守户", 是否转化="是"),
+                card("XY-003", 联系人="赵五", 联系人类别="党员", 联系户类型="经济落后户",
+                     **{"基期人均纯收入(元)": 2500})]
+    xy_diaries = [diary("XY-001", D(2010, m, 6), 服务类别="政策宣传") for m in (3, 4, 5)]
+    write_book(tmp_path / "收集" / "下营村.xlsx", xy_cards, [
+        *xy_diaries,
+        diary("XY-002", D(2010, 6, 6), 发现问题="不愿调整结构", 是否主要问题="是", 办理结果="当场解决",
+              解决办法="算账对比"),
+        diary("XY-003", D(2010, 7, 6), 形式="电话联系", **{"担保贷款(元)": "5000元"}),
+        diary("XY-003", "2010.9.31"),  # mistake 1: no 31 September
+    ])
+    write_book(tmp_path / "收集" / "倪家营村.xlsx",
+               [card("NJ-001", 村="倪家营村", 联系人="钱六", 联系人类别="社干部", 联系户类型="思想保守户")],
+               [diary("NJ-001", D(2010, 8, 6), **{"办实事(件)": 1}),
+                diary("NJ-009", D(2010, 8, 6))])  # mistake 2: no such card
+    write_book(tmp_path / "收集" / "个人" / "王明.xlsx", xy_cards[:1], xy_diaries)  # a copy of his rows
+    result = invoke(tmp_path / "收集", "-o", tmp_path / "汇总表.xlsx", "--period", "2010", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    t = data["total"]
+    by_hand = {"致富明星户": 1, "思想保守户": 2, "经济落后户": 1,
+               "入户访谈": 3 + 1 + 1,  # XY-001 Mar–May, XY-002 Jun, NJ-001 Aug
+               "提供服务": 3, "解决主要问题": 1, "办实事": 1, "担保贷款(元)": 5000, "帮耕帮畜": 0,
+               "转化户数": 1, "思想保守户数": 2, "转化率": 0.5,
+               "应访谈月数": 4 * 12,  # four cards linked on 2010-01-05
+               "实访谈月数": 3 + 1 + 0 + 1, "应记日记月数": 48,
+               "实记日记月数": 3 + 1 + 1 + 1,  # XY-003's phone call in July is a diary month
+               "主要问题已解决户数": 1}
+    assert {k: t[k] for k in by_hand} == by_hand
+    assert t["访谈达标率"] == 5 / 48 and t["日记达标率"] == 6 / 48
+    units = {u["单位"]: u for u in data["units"]}
+    assert units["下营村"]["入户访谈"] == 4 and units["倪家营村"]["入户访谈"] == 1
+    status = {f["file"]: f["status"] for f in data["files"]}
+    assert status == {"下营村.xlsx": "部分汇总", "倪家营村.xlsx": "部分汇总", "个人/王明.xlsx": "已汇总"}
+    left = sorted((e["file"], e["cell"]) for e in data["excluded"] if e["category"] == "未计入")
+    assert left == [("下营村.xlsx", "B8"), ("倪家营村.xlsx", "A4")]
+    assert sum(1 for e in data["excluded"] if e["category"] == "重复") == 4  # the card and 3 diaries
+    traced = openpyxl.load_workbook(tmp_path / "汇总表.xlsx")["计入明细"]
+    assert sum(1 for row in traced.iter_rows(min_row=3) if row[0].value) == 6
