@@ -43,6 +43,9 @@ def label_index(sheet: str) -> dict[str, str]:
             full = normalise_label(col.label)
             cached[full] = col.name
             cached.setdefault(_BRACKET_UNIT.sub("", full), col.name)
+        for col in columns_of(MODELS[sheet]):  # after every label: a label always wins
+            for alias in col.aliases:
+                cached.setdefault(normalise_label(alias), col.name)
         _LABELS[sheet] = cached
     return cached
 

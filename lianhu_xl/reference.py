@@ -61,9 +61,9 @@ def _sheet_section(model: type[StandardRow]) -> list[str]:
     cols = columns_of(model)
     lines = [f"## 工作表“{model.SHEET}”", "", SHEET_INTRO[model], ""]
     rows = [[col_letter(i), f"**{c.label}**" if c.required else c.label, "是" if c.required else "",
-             KIND_ZH[c.kind], c.rule, c.help, f"`{c.example}`" if c.example else ""]
+             KIND_ZH[c.kind], c.rule, c.help, f"`{c.example}`" if c.example else "", "、".join(c.aliases)]
             for i, c in enumerate(cols)]
-    lines += _table(["模板列", "列名", "必填", "类型", "规则", "说明", "示例"], rows)
+    lines += _table(["模板列", "列名", "必填", "类型", "规则", "说明", "示例", "也认作"], rows)
     lines += ["", "### 同一行各列之间的规则", ""]
     lines += _table(["代码", "级别", "标题", "消息"],
                     [[f"`{code}`", SEVERITY_ZH[CATALOGUE[code].severity], CATALOGUE[code].title,
@@ -77,7 +77,8 @@ def _sheet_section(model: type[StandardRow]) -> list[str]:
 def fields_md() -> str:
     """docs/fields.md: every column of both sheets, from the models."""
     lines = [f"# 字段参考（联户带创登记簿，标准第{STANDARD_VERSION}版）", "", GENERATED, "",
-             "列名按下表书写（列的顺序不限，列名中的空格、换行、全角括号不影响识别，带单位的列也可以不写单位）。"
+             "列名按下表书写（列的顺序不限，列名中的空格、换行、全角括号不影响识别，带单位的列也可以不写单位；"
+             "“也认作”一栏是常见的别名，读取时当作这一列）。"
              "加粗的列必填。模板列是标准模板（`lianhu template`）里这一列的位置。", ""]
     for model in (CardRow, DiaryRow):
         lines += _sheet_section(model)

@@ -66,6 +66,7 @@ class Column:
     ge: float | None = None
     le: float | None = None
     width: int = 12
+    aliases: tuple[str, ...] = ()  # other names clerks give the column, read as this one
 
     @property
     def rule(self) -> str:
@@ -101,10 +102,11 @@ def _range_text(ge: float | None, le: float | None) -> str:
 
 def _col(label: str, kind: Kind, help: str, example: str, *, required: bool = False,
          choices: tuple[str, ...] = (), ge: float | None = None, le: float | None = None,
-         width: int = 12) -> Any:
+         width: int = 12, aliases: tuple[str, ...] = ()) -> Any:
     """A model field carrying the column's metadata."""
     extra = {"label": label, "kind": kind, "required": required, "help": help,
-             "example": example, "choices": list(choices), "ge": ge, "le": le, "width": width}
+             "example": example, "choices": list(choices), "ge": ge, "le": le, "width": width,
+             "aliases": list(aliases)}
     return Field(default=None, title=label, description=help, examples=[example],
                  json_schema_extra=extra)
 
@@ -196,25 +198,25 @@ class CardRow(StandardRow):
     ROW_RULES: ClassVar[tuple[str, ...]] = ("unusual-pairing", "bad-phone", "income-expected",
                                             "conversion-not-applicable")
 
-    card_no: ReqText = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12)
-    linker: ReqText = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8)
+    card_no: ReqText = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12, aliases=("联户卡号", "卡片编号"))
+    linker: ReqText = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8, aliases=("联系人姓名",))
     linker_kind: Annotated[str, _choice(LINKER_KINDS, True)] = _col(
-        "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8)
+        "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8, aliases=("联系人身份",))
     position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=9)
     branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10)
     village: ReqText = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8)
     team: ReqText = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6)
-    head: ReqText = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8)
+    head: ReqText = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名",))
     household_type: Annotated[str, _choice(HOUSEHOLD_TYPES, True)] = _col(
         "联系户类型", "choice", "致富明星户由乡干部联系，思想保守户由村社干部联系，经济落后户由党员联系",
-        "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11)
+        "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11, aliases=("联系户类别",))
     household_size: Annotated[int | None, _number(1, 30, whole=True)] = _col(
-        "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=7)
+        "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=7, aliases=("家庭人口数", "人口数"))
     id_number: Annotated[str | None, _t(v.parse_id_number)] = _col(
-        "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=19)
-    phone: Text = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12)
+        "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=19, aliases=("身份证号码", "户主身份证号", "户主身份证号码"))
+    phone: Text = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12, aliases=("电话", "电话号码", "手机号码"))
     industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9)
-    link_date: ReqDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11)
+    link_date: ReqDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间",))
     base_income: Annotated[float | None, _number(0)] = _col(
         "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9)
     main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=16)
@@ -251,12 +253,12 @@ class DiaryRow(StandardRow):
     ROW_RULES: ClassVar[tuple[str, ...]] = ("future-date", "result-required", "solution-expected",
                                             "unknown-service", "review-before-date")
 
-    card_no: ReqText = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12)
-    date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11)
-    linker: Text = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8)
-    head: Text = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8)
+    card_no: ReqText = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12, aliases=("联户卡号",))
+    date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11, aliases=("联系日期", "记录日期"))
+    linker: Text = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8, aliases=("联系人姓名",))
+    head: Text = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8, aliases=("户主姓名",))
     form: Annotated[str, _choice(FORMS, True)] = _col(
-        "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=9)
+        "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=9, aliases=("联系形式",))
     situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20)
     problem: Text = _col("发现问题", "text", "这次发现的问题", "缺少滴灌设备", width=16)
     is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
@@ -276,7 +278,7 @@ class DiaryRow(StandardRow):
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
         "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7)
     reviewer: Text = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8)
-    review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11)
+    review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11, aliases=("调阅时间",))
     review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=14)
 
     @property
@@ -375,6 +377,7 @@ def columns_of(model: type[StandardRow]) -> list[Column]:
                 required=bool(extra["required"]), help=str(extra["help"]),
                 example=str(extra["example"]), choices=tuple(extra["choices"] or ()),  # type: ignore[arg-type]
                 ge=extra["ge"], le=extra["le"], width=int(extra["width"]),  # type: ignore[arg-type]
+                aliases=tuple(extra.get("aliases") or ()),  # type: ignore[arg-type]
             ))
         _COLUMNS[model] = cached
     return cached

@@ -250,3 +250,16 @@ def test_every_row_read_is_counted_or_listed_with_its_reason(tmp_path):
             assert (place in counted) != (place in reasons), place
     assert rows_read == 13
     assert len(counted) == 1  # XY-003 once (its twin a warning); every diary is out, for its own reason
+
+
+def test_common_other_names_of_columns_are_read_as_the_column(tmp_path):
+    header = ["联户卡号", "联系人姓名", "联系人类别", "村", "社", "户主姓名", "联系户类型", "结对时间", "主要问题",
+              "身份证号码", "家庭人口数"]
+    path = grid_book(tmp_path / "b.xlsx", {
+        "联户卡": [header, GOOD_CARD + ["11010519491231002X", "4人"]],
+        "联户日记": [["卡号", "联系日期", "联系形式"], ["XY-001", "2010-9-6", "入户访谈"]]})
+    result = check(path)
+    assert result.issues == []
+    (c,) = result.cards
+    assert (c.model.head, c.model.id_number, c.model.household_size) == ("李进忠", "11010519491231002X", 4)
+    assert result.diaries[0].model.date == dt.date(2010, 9, 6)
