@@ -229,6 +229,8 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         if not result.complete:
             click.echo("未计入的每一行及原因见汇总表的“未计入”和“来源”工作表；"
                        "用 lianhu validate 可以生成问题清单退回改正。")
+        if not result.title:
+            click.echo("提示：标题里没有乡镇名，可加 --title（如 --title 倪家营乡）；县里汇总时按它给乡镇命名。")
         click.echo(f"汇总表已保存：{out}")
     sys.exit(EXIT_OK if result.complete else EXIT_PROBLEMS)
 
