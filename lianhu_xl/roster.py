@@ -28,7 +28,7 @@ class Roster:
             return []
         if village not in self.villages:
             return [("not-on-roster", "village", {"expected": "、".join(self.villages)})]
-        if team and team not in self.villages[village]:
+        if team and self.villages[village] and team not in self.villages[village]:  # no teams listed: any
             return [("not-on-roster", "team", {"expected": "、".join(self.villages[village])})]
         return []
 

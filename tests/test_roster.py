@@ -59,11 +59,12 @@ def test_a_damaged_xlsx_roster_is_refused_with_a_reason(tmp_path):
 @pytest.mark.parametrize("village, team, expected", [
     ("下营村", "六社", []),
     ("下营村", "九社", [("not-on-roster", "team", "六社、七社")]),
-    ("下菅村", "六社", [("not-on-roster", "village", "下营村、倪家营村")]),
+    ("下菅村", "六社", [("not-on-roster", "village", "下营村、倪家营村、新村")]),
     (None, "六社", []),  # an empty 村 is the "required" error, not also a roster one
     ("下营村", None, []),
+    ("新村", "三社", []),  # a village listed without its teams: any team
 ])
 def test_problems_of_a_card(village, team, expected):
-    roster = Roster({"下营村": ["六社", "七社"], "倪家营村": ["一社"]})
+    roster = Roster({"下营村": ["六社", "七社"], "倪家营村": ["一社"], "新村": []})
     got = [(code, name, ctx["expected"]) for code, name, ctx in roster.problems({"village": village, "team": team})]
     assert got == expected
