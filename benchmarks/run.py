@@ -268,10 +268,16 @@ def memory_fit(entries: list[dict]) -> tuple[float, float] | None:
     return slope, my - slope * mx
 
 
+def load_text(entry: dict) -> str:
+    """The 1-minute load average before → after the measurements."""
+    loads = [x for x in entry.get("load_average") or [] if x is not None]
+    return " → ".join(f"{x:.1f}" for x in loads) or "unknown"
+
+
 def print_table(entry: dict, memory_trend: tuple[float, float] | None) -> None:
     n = entry["books"]
     print(f"\nN = {n} books, {entry['repeat']} rounds, {entry['jobs']} cores; naive on {entry['sample']} books"
-          f"; load average before/after {entry.get('load_average')} (other work on the machine slows every figure)")
+          f"; load average {load_text(entry)} (other work on the machine slows every figure)")
     print(f"{'measurement':<22}{'median s':>10}{'ms/book':>10}{'CPU s':>10}{'peak MB':>10}")
     for k, v in entry["median_s"].items():
         print(f"{k:<22}{v:>10.2f}{entry['ms_per_book'][k]:>10.1f}{entry['median_cpu_s'][k]:>10.2f}"
@@ -284,6 +290,32 @@ def print_table(entry: dict, memory_trend: tuple[float, float] | None) -> None:
         print(f"{name:<44}{wanted:<22}{measured:<46}{verdict}")
     print("same ratios in CPU time (less sensitive to a busy machine): "
           + ", ".join(f"{k} {v:.2f}" for k, v in entry["cpu_ratios"].items()))
+
+
+def print_markdown(runs: list[dict], trend: tuple[float, float] | None) -> None:
+    """The figures as Markdown tables, for docs/performance.md."""
+    keys = list(runs[-1]["median_s"])
+    print("\n| measurement | " + " | ".join(f"N={e['books']:,} wall s (CPU s)" for e in runs) + " |")
+    print("|---|" + "---:|" * len(runs))
+    for k in keys:
+        cells = [f"{e['median_s'][k]:.2f} ({e['median_cpu_s'][k]:.2f})" if k in e["median_s"] else "–" for e in runs]
+        print(f"| {k} | " + " | ".join(cells) + " |")
+    print("| peak MB, largest process (validate / consolidate) | " + " | ".join(
+        f"{max(e['peak_mb'][k] for k in e['peak_mb'] if k.startswith('validate')):.0f} / "
+        f"{max((e['peak_mb'][k] for k in e['peak_mb'] if k.startswith('consolidate')), default=0):.0f}"
+        for e in runs) + " |")
+    for e in runs:
+        print(f"\n**N = {e['books']:,}** (load average {load_text(e)})\n")
+        print("| target | wanted | measured (wall) | CPU-time ratio | result |\n|---|---|---|---|---|")
+        cpu = e.get("cpu_ratios", {})
+        cpu_of = {"validate, 1 process vs floor": "validate_1/floor",
+                  "validate vs naive (openpyxl + Pydantic)": "naive/validate_1",
+                  "consolidate vs floor": "consolidate/floor",
+                  "consolidate again, no file changed": "consolidate_cached/consolidate"}
+        for name, wanted, measured, passed in targets(e, trend):
+            c = cpu.get(cpu_of.get(name, ""), None)
+            verdict = "n/a" if passed is None else ("PASS" if passed else "FAIL")
+            print(f"| {name} | {wanted} | {measured} | {'' if c is None else f'{c:.2f}'} | {verdict} |")
 
 
 def plot(entries: list[dict], path: Path) -> None:
@@ -330,6 +362,25 @@ def plot(entries: list[dict], path: Path) -> None:
     print(f"plot written: {path}")
 
 
+def freeze_code() -> None:
+    """Children import a copy of the package taken now, so that every measurement of the
+    run sees the same code, and the cache's code fingerprint cannot change between the
+    first and the second consolidate because someone saved a module meanwhile."""
+    import atexit
+
+    import lianhu_xl
+
+    source = Path(lianhu_xl.__file__).resolve().parent
+    frozen = Path(tempfile.mkdtemp(prefix="lianhu-bench-code-"))
+    shutil.copytree(source, frozen / "lianhu_xl", ignore=shutil.ignore_patterns("__pycache__"))
+    atexit.register(shutil.rmtree, frozen, True)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(frozen), os.environ.get("PYTHONPATH")]))
+    probe = subprocess.run([sys.executable, "-c", "import lianhu_xl; print(lianhu_xl.__file__)"],
+                           capture_output=True, text=True, cwd=frozen)  # -c puts the cwd first on sys.path
+    if str(frozen) not in probe.stdout:
+        print(f"note: could not freeze the code for the children ({probe.stdout.strip()})")
+
+
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] in ("_floor", "_naive"):
         (child_floor if sys.argv[1] == "_floor" else child_naive)(sys.argv[2])
@@ -345,9 +396,22 @@ def main() -> None:
     ap.add_argument("--plot", type=Path, default=PLOT)
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--from-results", action="store_true",
+                    help="measure nothing: print the tables (and Markdown) and draw the plot from --results")
     args = ap.parse_args()
+    if args.from_results:
+        runs = json.loads(args.results.read_text(encoding="utf-8"))["runs"]
+        trend = memory_fit(runs)
+        for e in runs:
+            print_table(e, trend)
+        print_markdown(runs, trend)
+        if not args.no_plot and len(runs) >= 2:
+            plot(runs, args.plot)
+        return
     sys.path.insert(0, str(HERE))
     from books import ensure_books
+
+    freeze_code()
 
     import lianhu_xl
 
