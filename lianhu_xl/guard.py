@@ -288,7 +288,7 @@ def _walk_extent(sheet: str, blob: bytes) -> tuple[int, int]:
                 col += 1
             max_col = max(max_col, col)
         max_row = max(max_row, row)
-        if max_row > MAX_ROWS or max_col > MAX_COLUMN or max_row * max_col > MAX_CELLS:
+        if max_row > MAX_ROWS or max_col > MAX_COLUMN:
             break  # already too large: no need to walk millions of tags more
     return max_row, max_col
 
