@@ -490,7 +490,8 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
     """
     from .validate import validate
 
-    result = validate(list(paths), roster=roster, jobs=jobs, progress=progress, files=files,
+    paths = [Path(p) for p in paths]
+    result = validate(paths, roster=roster, jobs=jobs, progress=progress, files=files,
                       collect_issues=collect_issues, cache=cache)  # cache: see cache.py (H6)
     c = Consolidation(report=result.report, period=period, title=(title or guess_title(paths)).strip(),
                       today=today or date.today())
