@@ -288,8 +288,8 @@ def _walk_extent(sheet: str, blob: bytes) -> tuple[int, int]:
                 col += 1
             max_col = max(max_col, col)
         max_row = max(max_row, row)
-        if max_row > MAX_ROWS or max_col > MAX_COLUMN:
-            break  # already too large: no need to walk millions of tags more
+        if max_row > MAX_ROWS or max_col > 16384:
+            break  # too large already (past the row limit, or the grid's last column XFD): stop walking
     return max_row, max_col
 
 
