@@ -70,6 +70,8 @@ _CODES = [
          "无需处理；同一个汇总表只提交一次。", "file"),
     Code("totals-conflict", "error", "同一单位两份汇总表", "单位“{value}”在 {detail} 也有一份汇总表，但数字不同，两份都不计入。",
          "核对后只保留正确的一份；若是不同乡镇的汇总表，生成时写明乡镇名（标题）后重新生成。", "file"),
+    Code("totals-nested", "error", "汇总表套汇总表", "“{value}”的汇总表里已经有 {detail} 的数字（它是上一级的汇总表），再和它们一起汇总会重复计数，未计入。",
+         "把上一级的汇总表移出文件夹，只放各单位自己的汇总表。", "file"),
     Code("totals-period-mismatch", "error", "汇总表统计期不同", "这份汇总表的统计期是“{value}”，与本次汇总的“{expected}”不同，未计入。",
          "请各乡镇按同一统计期重新生成汇总表。", "file"),
     Code("other-template-version", "warning", "模板版本不同", "工作簿记录的标准版本是“{value}”，本工具按第 {expected} 版读取。",

@@ -180,6 +180,15 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
                                value=s.period_label or s.period_key, expected=shown)
             c.report.issues.append(issue)
             fates[s.file] = (EXCLUDED, issue.message)
+    # a county's totals among its townships' would count them twice: it is left out
+    names = {s.name for s in good if s.file not in fates}
+    for s in good:
+        inside = sorted({u.unit for u in s.units} & (names - {s.name}))
+        if s.file not in fates and inside:
+            issue = make_issue("totals-nested", s.file, sheet=TOTALS_SHEET, value=s.name,
+                               detail="、".join(inside))
+            c.report.issues.append(issue)
+            fates[s.file] = (EXCLUDED, issue.message)
     # the same township twice
     by_name: dict[str, list[TotalsSource]] = defaultdict(list)
     for s in good:

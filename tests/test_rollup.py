@@ -207,3 +207,13 @@ def test_a_hand_made_totals_sheet_rolls_up_too(three_townships):
     by = {u.unit: u for u in c.units}
     assert by["沙河乡"].star == 2 and by["沙河乡"].loans == 3000
     assert (c.total.converted, c.total.conservative_households) == (3, 10)
+
+
+def test_a_county_total_among_its_townships_is_not_counted_again(three_townships, tmp_path):
+    county = consolidate([three_townships], title="临泽县", today=TODAY)
+    write_totals(county, three_townships / "临泽县汇总表.xlsx")  # last year's habit: saved beside them
+    c = consolidate([three_townships], today=TODAY)
+    assert c.total.counts() == county.total.counts()  # the townships once, not twice
+    assert not c.complete and [i.code for i in c.report.errors] == ["totals-nested"]
+    nested = next(f for f in c.report.files if f.file == "临泽县汇总表.xlsx")
+    assert nested.status == "未汇总" and "重复计数" in nested.why
