@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .catalogue import CATALOGUE, SEVERITY_ZH, render
-from .values import mask_id, mask_phone
+from .values import mask_id, mask_phone, printable
 
 # columns whose values never leave the cadre's own book unmasked
 PERSONAL_COLUMNS = {"身份证号": mask_id, "联系电话": mask_phone}
@@ -55,9 +55,11 @@ def make_issue(
     shown = _shown(value)
     if column in PERSONAL_COLUMNS and shown:
         shown = PERSONAL_COLUMNS[column](shown)
+    if shown:
+        shown = printable(shown)
     body = render(code, column=column, value=shown, sheet=sheet, row=row, **fields)
     place = f"{sheet}!{cell}" if sheet and cell else (sheet or "")
-    message = f"{place}：{body}" if place else body
+    message = printable(f"{place}：{body}" if place else body)
     return Issue(
         code=code,
         severity=CATALOGUE[code].severity,

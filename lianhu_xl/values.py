@@ -20,8 +20,17 @@ from pydantic_core import PydanticCustomError
 _AFTER_NFKC = str.maketrans({"。": ".", "−": "-", "–": "-", "—": "-", "‐": "-",
                              "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
                              "\u2060": None})
+# Control characters are never typed on purpose; shown raw, ESC sequences would drive the
+# clerk's terminal (clear it, retitle it, fake lines with \r). They become � everywhere.
+_CONTROL = {chr(c): "\ufffd" for c in (*range(0, 9), 11, 12, *range(13, 32), 127, *range(0x80, 0xA0))}
 _INVISIBLE = str.maketrans({"\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
-                            "\u2060": None})
+                            "\u2060": None, **_CONTROL})
+_PRINTABLE = str.maketrans(_CONTROL)
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print: control characters (keeping tab and line break) as �."""
+    return text if text.isprintable() else text.translate(_PRINTABLE)
 _EXCEL_EPOCH = date(1899, 12, 30)
 # Excel serials a register can hold when a date cell lost its format: 1950-01-01 .. 2100-12-31
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73415

@@ -88,3 +88,37 @@ def test_consolidate_and_merge_outputs_keep_formula_text_as_text(folder, tmp_pat
     result = runner.invoke(cli, ["merge", str(folder), "-o", str(merged)])
     assert result.exit_code in (0, 1), result.output
     _check(merged, [PAYLOADS["link"], PAYLOADS["dde"], PAYLOADS["at"]])
+
+
+ESCAPES = {"title": "\x1b]0;PWNED\x07", "clear": "\x1b[2J", "back": "\r假消息：全部通过"}
+
+
+def _with_escapes(path: Path, marks: dict[str, str]) -> Path:
+    """Put control characters into cells the way a file can carry them (_x001B_ escapes)."""
+    from hostile import members_of, rezip
+
+    parts = members_of(path.read_bytes())
+    for name, blob in parts.items():
+        for mark, text in marks.items():
+            escaped = "".join(f"_x{ord(ch):04X}_" if ord(ch) < 32 else ch for ch in text)
+            blob = blob.replace(mark.encode(), escaped.encode())
+        parts[name] = blob
+    return rezip(path, parts)
+
+
+def test_control_characters_in_cells_never_reach_the_terminal(tmp_path):
+    """ESC sequences typed into a cell (or planted in a file) would clear or retitle the clerk's
+    terminal, or overwrite a line with \\r; every printed text shows them as �."""
+    books = tmp_path / "收集"
+    book = write_book(books / "下营村.xlsx",
+                      [card("XY-001", 联系人类别="MARKA", 村="MARKB"), card("XY-002", 村="MARKB", 户主="MARKC")],
+                      [diary("XY-001", 形式="MARKC"), diary("XY-002", 发现问题="MARKA", 办理结果="协调解决")])
+    _with_escapes(book, {"MARKA": ESCAPES["title"], "MARKB": ESCAPES["clear"], "MARKC": ESCAPES["back"]})
+    runner = CliRunner()
+    outputs = [runner.invoke(cli, ["validate", str(books)]),
+               runner.invoke(cli, ["consolidate", str(books), "-o", str(tmp_path / "汇总表.xlsx")]),
+               runner.invoke(cli, ["merge", str(books), "-o", str(tmp_path / "合并.xlsx")])]
+    for result in outputs:
+        assert result.exit_code in (0, 1), result.output
+        assert not any(ch in result.output for ch in "\x1b\x07\r"), repr(result.output[:400])
+    assert "�[2J" in outputs[1].output or "�]0;PWNED" in outputs[0].output  # shown, defused
