@@ -21,8 +21,10 @@ _AFTER_NFKC = str.maketrans({"。": ".", "−": "-", "–": "-", "—": "-", "�
                              "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
                              "\u2060": None})
 # Control characters are never typed on purpose; shown raw, ESC sequences would drive the
-# clerk's terminal (clear it, retitle it, fake lines with \r). They become � everywhere.
-_CONTROL = {chr(c): "\ufffd" for c in (*range(0, 9), 11, 12, *range(13, 32), 127, *range(0x80, 0xA0))}
+# clerk's terminal (clear it, retitle it, fake lines with \r). They become � everywhere; a
+# carriage return is dropped (a pasted CRLF line break stays a line break).
+_CONTROL = {chr(c): "\ufffd" for c in (*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0))}
+_CONTROL["\r"] = None
 _INVISIBLE = str.maketrans({"\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
                             "\u2060": None, **_CONTROL})
 _PRINTABLE = str.maketrans(_CONTROL)
