@@ -50,6 +50,8 @@ _CLEAN_CELL_RE = re.compile(
 _TAG_RE = re.compile(rb"<" + _PREFIX + rb"(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTR_RE = re.compile(rb"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_REF_RE = re.compile(rb"([A-Z]{0,3})(\d{1,7})")
+_MERGE_TAG_RE = re.compile(rb"<" + _PREFIX + rb"mergeCell(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_RANGE_RE = re.compile(rb"([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})")
 _FORMULA_NO_VALUE_RE = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
@@ -222,7 +224,26 @@ def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
         corner = f"{col_letters(max(max_col, 1))}{max_row}"
         raise Refused("sheet-too-large", f"第 {max_row} 行、第 {max_col} 列（{corner}）",
                       sheet=sheet, cell=corner)
+    if b"mergeCell" in blob:
+        merged, blocks, bottom = _merged_rows(blob, extent[0])
+        if merged > MAX_CELLS:
+            raise Refused("sheet-too-large", f"第 {bottom} 行（{blocks} 处合并单元格）", sheet=sheet)
     return extent
+
+
+def _merged_rows(blob: bytes, max_row: int) -> tuple[int, int, int]:
+    """Rows the reader fills under merged blocks, each counted down to the sheet's last row
+    only (thousands of blocks merged to row 1048576 would otherwise cost millions); also the
+    number of blocks and the lowest row one reaches."""
+    total = blocks = bottom = 0
+    for m in _MERGE_TAG_RE.finditer(blob):
+        for key, v, w in _ATTR_RE.findall(m.group(1)):
+            found = _RANGE_RE.fullmatch(v or w) if key.rsplit(b":", 1)[-1] == b"ref" else None
+            if found:
+                blocks += 1
+                bottom = max(bottom, int(found.group(4)))
+                total += max(0, min(int(found.group(4)), max_row) - int(found.group(2)))
+    return total, blocks, bottom
 
 
 def _within(max_row: int, max_col: int) -> bool:

@@ -143,14 +143,15 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
     return book
 
 
-def _merged_fill(merged: list, header: int) -> dict[tuple[int, int], tuple[int, int]]:
+def _merged_fill(merged: list, header: int, rows: int) -> dict[tuple[int, int], tuple[int, int]]:
     """Cells hidden under a merged block below the header -> the block's (row, col)
-    whose value they share: a 村 or 卡号 merged down over several rows belongs to each."""
+    whose value they share: a 村 or 卡号 merged down over several rows belongs to each.
+    Only rows the sheet has count: a block merged down to row 1048576 costs its real rows."""
     fill: dict[tuple[int, int], tuple[int, int]] = {}
     for (r0, c0), (r1, _c1) in merged:
         if r0 <= header or r1 <= r0:
             continue
-        for r in range(r0 + 1, r1 + 1):
+        for r in range(r0 + 1, min(r1, rows - 1) + 1):
             fill[(r, c0)] = (r0, c0)
     return fill
 
@@ -203,7 +204,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     if not sheet.usable:
         return sheet
     items = list(positions.items())
-    fill = _merged_fill(merged or [], best_row)
+    fill = _merged_fill(merged or [], best_row, len(grid))
     for r in range(best_row + 1, len(grid)):
         row = grid[r]
         width = len(row)

@@ -30,6 +30,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CARD_XML = "xl/worksheets/sheet1.xml"  # openpyxl's part for the first sheet (联户卡)
 DIARY_XML = "xl/worksheets/sheet2.xml"
 GOOD_NAME = "下营村 王明 联户簿.xlsx"  # Chinese characters and spaces: must be read fine
+MERGED_NAME = "整列合并.xlsx"  # a good book with a column merged to row 1048576: must be read fine
 
 
 # --- zip plumbing ---------------------------------------------------------------
@@ -506,6 +507,26 @@ def utf16_part(path: Path) -> None:
     patched(path, xl_worksheets_sheet1_xml=change)
 
 
+def merge_bomb(path: Path) -> None:
+    """A 40,000-row sheet with 30 blocks merged down to row 1048576: a reader filling merged
+    cells would make 1.2 million of them."""
+    def change(blob: bytes) -> bytes:
+        blob = _extra_rows(b'<row r="40000"><c r="B40000"><v>1</v></c></row>')(blob)
+        at = blob.index(b"</sheetData>") + len(b"</sheetData>")
+        merges = b"".join(b'<mergeCell ref="%s3:%s1048576"/>' % (c, c) for c in
+                          [bytes([65 + i % 26]) for i in range(30)])
+        return blob[:at] + b'<mergeCells count="30">' + merges + b"</mergeCells>" + blob[at:]
+    patched(path, xl_worksheets_sheet1_xml=change)
+
+
+def merged_column(path: Path) -> None:
+    """A good book whose empty column X is merged from row 3 to the grid's end: read as usual."""
+    def change(blob: bytes) -> bytes:
+        at = blob.index(b"</sheetData>") + len(b"</sheetData>")
+        return blob[:at] + b'<mergeCells count="1"><mergeCell ref="X3:X1048576"/></mergeCells>' + blob[at:]
+    patched(path, xl_worksheets_sheet1_xml=change)
+
+
 def big_merge(path: Path) -> None:
     """A merged range over the whole grid."""
     def change(blob: bytes) -> bytes:
@@ -555,6 +576,7 @@ KINDS: list[Hostile] = [
     Hostile("单元格越行.xlsx", cell_below_row, "sheet-too-large", "联户卡!IV70000"),
     Hostile("诱饵属性.xlsx", decoy_attribute, "sheet-too-large", "联户卡!XFD60000"),
     Hostile("字符引用地址.xlsx", charref_address, "file-corrupt"),
+    Hostile("合并炸弹.xlsx", merge_bomb, "sheet-too-large"),
     Hostile("伪装成图片.xlsx", sheet_as_image, "sheet-too-large", "联户卡!XFD1048576"),
     Hostile("重名部件.xlsx", duplicate_part, "file-corrupt"),
     Hostile("UTF16部件.xlsx", utf16_part, "file-corrupt"),
@@ -579,6 +601,7 @@ def build_corpus(folder: Path) -> list[Hostile]:
     for kind in KINDS:
         kind.build(folder / kind.name)
     good_book(folder / GOOD_NAME)
+    merged_column(folder / MERGED_NAME)
     extra = [Hostile("看似文件夹.xlsx", lambda p: p.mkdir(), "not-a-file")]
     (folder / "看似文件夹.xlsx").mkdir()
     outside = folder.parent / f"{folder.name}-外部"

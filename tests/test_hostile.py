@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hostile import GOOD_NAME, KINDS, Hostile, build_corpus, good_book
+from hostile import GOOD_NAME, KINDS, MERGED_NAME, Hostile, build_corpus, good_book
 
 from lianhu_xl.cli import cli
 
@@ -43,7 +43,8 @@ def validated(corpus):
 def test_report_and_annotated_copies_are_written_beside_hostile_files(validated, corpus):
     out = corpus[0].parent / "出"
     assert (out / "问题清单.xlsx").is_file()
-    assert sorted(p.name for p in (out / "退回").iterdir()) == ["脚本公式.xlsx"]  # the one readable book with errors
+    # the readable books with problems: the script's formulas, and the merged book's duplicate cards
+    assert sorted(p.name for p in (out / "退回").iterdir()) == ["整列合并.xlsx", "脚本公式.xlsx"]
 
 
 def test_corpus_has_at_least_twenty_kinds(corpus):
@@ -80,11 +81,14 @@ def test_each_hostile_file_is_one_chinese_error_naming_it(kind, validated, corpu
     assert summary["status"] in ("未读取", "需改正")
 
 
-def test_good_book_beside_them_is_read_in_full(validated):
+@pytest.mark.parametrize("name", [GOOD_NAME, MERGED_NAME])
+def test_good_books_beside_them_are_read_in_full(validated, name):
     report = json.loads(validated.stdout)
-    good = next(f for f in report["files"] if f["file"] == GOOD_NAME)
-    assert (good["status"], good["card_rows"], good["diary_rows"], good["counted"]) == ("通过", 2, 3, 5)
-    assert not [i for i in report["issues"] if i["file"] == GOOD_NAME and i["severity"] == "error"]
+    good = next(f for f in report["files"] if f["file"] == name)
+    assert (good["status"], good["card_rows"], good["diary_rows"]) == ("通过", 2, 3)
+    assert not [i for i in report["issues"] if i["file"] == name and i["severity"] == "error"]
+    if name == GOOD_NAME:  # the other one holds the same cards: its copies are duplicates
+        assert good["counted"] == 5
 
 
 def test_path_like_sheet_names_are_only_names(validated, corpus):
@@ -115,7 +119,7 @@ def test_whole_folder_in_worker_processes_stays_under_200_mb(corpus, tmp_path, c
     peak_kb, code = map(int, last.split())
     assert code == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
     report = json.loads(run.stdout)
-    assert len(report["files"]) == len(kinds) + 1
+    assert len(report["files"]) == len(kinds) + 2
     assert {i["file"] for i in report["issues"] if i["severity"] == "error"} >= {k.name for k in kinds}
     assert peak_kb < 200 * 1024, f"peak RSS {peak_kb // 1024} MB"
 
@@ -186,6 +190,6 @@ def test_consolidate_over_the_hostile_folder_counts_the_good_book(corpus, tmp_pa
     assert "Traceback" not in result.output and out.is_file()
     data = json.loads(result.stdout)
     files = {f["file"]: f for f in data["files"]}
-    assert set(files) >= {k.name for k in kinds} | {GOOD_NAME}
+    assert set(files) >= {k.name for k in kinds} | {GOOD_NAME, MERGED_NAME}
     assert files[GOOD_NAME]["rows"]["counted"] == 5
     assert (data["total"]["致富明星户"], data["total"]["入户访谈"]) == (2, 2)  # the good book's two cards
