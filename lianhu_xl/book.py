@@ -91,6 +91,11 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
         if TOTALS_SHEET in rows.grid:
             summary.kind = "totals"
             result.totals_grid = rows.grid[TOTALS_SHEET]
+            sheet = next((n for n in inspection.sheets if n.strip() == TOTALS_SHEET), TOTALS_SHEET)
+            for ref, formula in inspection.formula_cells.get(sheet, []):  # read as blank: never silently 0
+                result.issues.append(make_issue("formula-no-value", display, sheet=TOTALS_SHEET, cell=ref,
+                                                row=int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+                                                column=f"{ref} 单元格", value="=" + formula))
             return result
         summary.kind = "unreadable"
         result.issues.append(make_issue("no-standard-sheet", display,

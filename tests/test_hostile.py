@@ -193,3 +193,23 @@ def test_consolidate_over_the_hostile_folder_counts_the_good_book(corpus, tmp_pa
     assert set(files) >= {k.name for k in kinds} | {GOOD_NAME, MERGED_NAME}
     assert files[GOOD_NAME]["rows"]["counted"] == 5
     assert (data["total"]["致富明星户"], data["total"]["入户访谈"]) == (2, 2)  # the good book's two cards
+
+
+def test_a_totals_workbook_with_uncalculated_formulas_is_an_error_at_the_cell(tmp_path):
+    """A 汇总 sheet edited by a script (formulas, never opened in Excel) has no numbers to
+    roll up: calamine reads those cells as blank, which must not pass for 0."""
+    import openpyxl
+
+    good_book(tmp_path / "书" / "下营村.xlsx")
+    township = tmp_path / "各乡" / "甲乡.xlsx"
+    assert CliRunner().invoke(cli, ["consolidate", str(tmp_path / "书"), "-o", str(township),
+                                    "--title", "甲乡"]).exit_code == 0
+    wb = openpyxl.load_workbook(township)
+    wb["汇总"]["B6"] = "=1+1"
+    wb.save(township)
+    result = CliRunner().invoke(cli, ["consolidate", str(township.parent), "-o", str(tmp_path / "县.xlsx"),
+                                      "--json"])
+    assert result.exit_code == 1, result.output
+    errors = [(i["sheet"], i["cell"], i["code"]) for i in json.loads(result.stdout)["issues"]
+              if i["severity"] == "error"]
+    assert errors == [("汇总", "B6", "formula-no-value")]
