@@ -92,10 +92,12 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
             summary.kind = "totals"
             result.totals_grid = rows.grid[TOTALS_SHEET]
             sheet = next((n for n in inspection.sheets if n.strip() == TOTALS_SHEET), TOTALS_SHEET)
-            for ref, formula in inspection.formula_cells.get(sheet, []):  # read as blank: never silently 0
-                result.issues.append(make_issue("formula-no-value", display, sheet=TOTALS_SHEET, cell=ref,
+            for ref, text in inspection.formula_cells.get(sheet, []):  # read as blank: never silently 0
+                error = text.startswith("#")  # an error value (#DIV/0!), not a formula's text
+                result.issues.append(make_issue("cell-error" if error else "formula-no-value", display,
+                                                sheet=TOTALS_SHEET, cell=ref,
                                                 row=int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
-                                                column=f"{ref} 单元格", value="=" + formula))
+                                                column=f"{ref} 单元格", value=text if error else "=" + text))
             return result
         summary.kind = "unreadable"
         result.issues.append(make_issue("no-standard-sheet", display,

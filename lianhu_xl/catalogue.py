@@ -59,6 +59,8 @@ _CODES = [
          "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交；仍不行请把文件交给技术人员。", "file"),
     Code("formula-no-value", "error", "公式没有计算结果", "“{column}”是公式“{value}”，但文件里没有它的计算结果。",
          "用 Excel 或 WPS 打开文件、保存一次（会算出结果），或直接填写数值。", "cell"),
+    Code("cell-error", "error", "单元格是错误值", "“{column}”显示的是错误值“{value}”，没有可用的数值。",
+         "改正这个单元格的公式，或直接填写数值。", "cell"),
     Code("no-standard-sheet", "error", "没有登记簿工作表", "工作簿里没有名为“联户卡”或“联户日记”的工作表（现有：{detail}）。",
          "用标准模板填写，或把工作表改名为“联户卡”“联户日记”。", "file"),
     Code("totals-workbook", "notice", "汇总表", "这是一个汇总表（{detail}），按汇总表读取。", "无需处理。", "file"),

@@ -52,6 +52,9 @@ _ATTR_RE = re.compile(rb"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_REF_RE = re.compile(rb"([A-Z]{0,3})(\d{1,7})")
 _MERGE_TAG_RE = re.compile(rb"<" + _PREFIX + rb"mergeCell(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _RANGE_RE = re.compile(rb"([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})")
+_ERROR_TAG_RE = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>')
+_R_ATTR_RE = re.compile(rb'\br="([A-Z]{1,3}\d{1,7})"')
+_V_RE = re.compile(rb'(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v>(#[^<]{1,20})</v>')
 _FORMULA_NO_VALUE_RE = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
@@ -202,10 +205,24 @@ def _inspect_zip(data: bytes) -> Inspection:
             continue
         formulas = [(m.group(1).decode(), (m.group(2) or b"").decode("utf-8", "replace"))
                     for m in _FORMULA_NO_VALUE_RE.finditer(blob)] if b"<f" in blob else []
+        if b't="e"' in blob:  # cells showing #DIV/0!, #N/A…: calamine reads them blank
+            formulas += _error_cells(blob)
         if formulas:
             inspection.formula_cells[sheet] = formulas
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
     return inspection
+
+
+def _error_cells(blob: bytes) -> list[tuple[str, str]]:
+    """(cell, "#DIV/0!") for every cell holding an Excel error value. The text starts with
+    "#", which tells it apart from a formula's text in ``formula_cells``."""
+    out = []
+    for m in _ERROR_TAG_RE.finditer(blob):
+        ref = _R_ATTR_RE.search(m.group(1))
+        if ref:
+            value = _V_RE.match(blob, m.end())
+            out.append((ref.group(1).decode(), value.group(1).decode("utf-8", "replace") if value else "#错误"))
+    return out
 
 
 def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:

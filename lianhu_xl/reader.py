@@ -237,9 +237,11 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             if bad:
                 for f, c in bad:
                     ref = f"{col_letter(c)}{number}"
-                    book.issues.append(make_issue("formula-no-value", book.file, sheet=name,
-                                                  cell=ref, row=number, column=label_of[f],
-                                                  value="=" + formulas[ref]))
+                    text = formulas[ref]
+                    shown_error = text.startswith("#")  # an error value (#DIV/0!), not a formula's text
+                    book.issues.append(make_issue("cell-error" if shown_error else "formula-no-value", book.file,
+                                                  sheet=name, cell=ref, row=number, column=label_of[f],
+                                                  value=text if shown_error else "=" + text))
                 sheet.set_aside += 1
                 continue
         sheet.rows.append((number, values))

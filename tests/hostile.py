@@ -380,6 +380,18 @@ def formulas_without_values(path: Path) -> None:
     write_book(path, [card("XY-001")], [diary("XY-001", **{"担保贷款(元)": "=1000*3"})])
 
 
+def error_value(path: Path) -> None:
+    """A loan cell whose formula shows #DIV/0!: calamine reads it blank, the loan would vanish."""
+    import re
+
+    def change(blob: bytes) -> bytes:
+        return re.sub(rb'<c r="M3"[^>]*>.*?</c>', b'<c r="M3" t="e"><f>L3/0</f><v>#DIV/0!</v></c>', blob, count=1)
+    write_book(path, [card("XY-001")], [diary("XY-001", **{"担保贷款(元)": 3000})])
+    parts = members_of(path.read_bytes())
+    parts[DIARY_XML] = change(parts[DIARY_XML])
+    rezip(path, parts)
+
+
 def xlsb(path: Path) -> None:
     rezip(path, {"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00",
                  "xl/worksheets/sheet1.bin": b"\x81\x01\x00"})
@@ -591,6 +603,7 @@ KINDS: list[Hostile] = [
     Hostile("成员加密.xlsx", zipcrypto_member, "file-encrypted"),
     Hostile("未知压缩.xlsx", unknown_method, "file-corrupt"),
     Hostile("脚本公式.xlsx", formulas_without_values, "formula-no-value", "联户日记!M3"),
+    Hostile("错误值.xlsx", error_value, "cell-error", "联户日记!M3"),
 ]
 
 
