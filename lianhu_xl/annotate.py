@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
 from .catalogue import CATALOGUE
-from .errors import LianhuError
+from .errors import LianhuError, os_error_zh
 from .issues import PERSONAL_COLUMNS, Issue, make_issue, severity_zh
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def _annotate_task(task: tuple[Path, str, Path, str, list[Issue]]) -> tuple[Path
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [make_issue("annotate-failed", display, detail=f"文件无法读取：{exc.strerror}")]
+        return None, [make_issue("annotate-failed", display, detail=f"文件无法读取：{os_error_zh(exc)}")]
     if hashlib.sha256(data).hexdigest() != sha256:
         return None, [make_issue("annotate-failed", display, detail="文件在校验之后被改动过，请重新校验")]
     try:

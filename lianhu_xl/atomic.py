@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import LianhuError, OutputLocked
+from .errors import LianhuError, OutputLocked, os_error_zh
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
@@ -22,7 +22,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise LianhuError(f"无法创建输出文件夹“{path.parent}”（{exc.strerror}）。") from None
+        raise LianhuError(f"无法创建输出文件夹“{path.parent}”（{os_error_zh(exc)}）。") from None
     lock = path.with_name("~$" + path.name)
     if lock.exists():
         raise OutputLocked(f"“{path.name}”正在 Excel 或 WPS 中打开，请先关闭它再运行。")
@@ -37,7 +37,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
         ) from None
     except OSError as exc:
         _discard(tmp)
-        raise LianhuError(f"无法写入“{path}”（{exc.strerror or exc}）。原有文件未改动。") from None
+        raise LianhuError(f"无法写入“{path}”（{os_error_zh(exc)}）。原有文件未改动。") from None
     except BaseException:
         _discard(tmp)
         raise

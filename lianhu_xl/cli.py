@@ -17,8 +17,77 @@ import click
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
 
 
-class LianhuGroup(click.Group):
+_OPT = r"'?(-[^'\s:]+)'?(?: / '(-[^']+)')?"
+_USAGE_ZH = [
+    (r"Missing argument '(.+?)'\.?", r"缺少参数 \1。"),
+    (rf"Missing option {_OPT}\.?", "缺少选项 {0}。"),
+    (rf"No such option:? {_OPT}\.?", "没有这个选项：{0}。"),
+    (r"No such command '(.+?)'\.?", r"没有这个命令“\1”。"),
+    (rf"Option {_OPT} requires an argument\.?", "选项 {0} 后面要写一个值。"),
+    (r"Got unexpected extra arguments? \((.+?)\)", r"多了参数：\1。"),
+    (rf"Invalid value for {_OPT}: ", "{0} 的值不对："),
+    (r"Invalid value for '(.+?)': ", r"\1 的值不对："),
+    (r"Path '(.+?)' does not exist\.?", r"路径“\1”不存在。"),
+    (r"'(.+?)' is not a valid integer( range)?\.?", r"“\1”不是整数。"),
+    (r"(\S+) is not in the range (.+?)\.", r"\1 不在 \2 范围内。"),
+    (rf"Did you mean {_OPT}\?", "是不是要用 {0}？"),
+    (r"\(Possible options: (.+?)\)", r"（可用：\1）"),
+    (r"Directory '(.+?)' is a file\.?", r"“\1”是文件，这里要一个文件夹。"),
+    (r"File '(.+?)' is a directory\.?", r"“\1”是文件夹，这里要一个文件。"),
+]
+
+
+def usage_zh(message: str) -> str:
+    """Click's usage errors in Chinese (click itself only speaks English)."""
+    import re
+
+    for pattern, replacement in _USAGE_ZH:
+        if "{0}" in replacement:
+            def option(m: re.Match, template: str = replacement) -> str:
+                return template.format("/".join(g for g in m.groups() if g))
+
+            message = re.sub(pattern, option, message)
+        else:
+            message = re.sub(pattern, replacement, message)
+    return message
+
+
+class ChineseHelp:
+    """The -h/--help option described in Chinese."""
+
+    def get_help_option(self, ctx: click.Context):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+
+class LianhuCommand(ChineseHelp, click.Command):
+    pass
+
+
+class LianhuGroup(ChineseHelp, click.Group):
     """Turns every unexpected failure into one Chinese line (``--debug`` shows the traceback)."""
+
+    command_class = LianhuCommand
+    group_class = type  # sub-groups (``lianhu xl``) behave the same
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            hint = f"运行“{exc.ctx.command_path} --help”查看用法。" if exc.ctx else ""
+            click.echo(f"用法不对：{usage_zh(exc.format_message())}{hint}", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        except click.ClickException as exc:
+            click.echo(f"无法完成：{usage_zh(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("已中断，输出文件未改动。", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -43,7 +112,7 @@ class LianhuGroup(click.Group):
 
 @click.group(cls=LianhuGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="出错时显示 Python 的详细信息（给技术人员看）。")
-@click.version_option(package_name="lianhu_xl")
+@click.version_option(package_name="lianhu_xl", help="显示版本并退出。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """联户带创登记簿工具：生成模板、校验、汇总。

@@ -1,0 +1,42 @@
+"""The command shell: usage errors speak Chinese and exit 2, help is Chinese."""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from lianhu_xl.cli import cli
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["validate"], "缺少参数"),
+    (["validate", "--bogus", "x"], "没有这个选项：--bogus"),
+    (["validate", "-j", "99", "x"], "-j/--jobs 的值不对"),
+    (["validate", "-j"], "后面要写一个值"),
+    (["consolidate", "x"], "缺少选项 -o/--out"),
+    (["nosuch"], "没有这个命令“nosuch”"),
+    (["validate", "--roster", "/nope.csv", "x"], "找不到名册文件"),
+])
+def test_usage_errors_are_chinese_with_exit_2(args, expected):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "用法不对" in result.output
+    english = re.findall(r"\b(Missing|Invalid|No such|Usage|Error|option|argument)\b", result.output)
+    assert english == [], result.output
+
+
+def test_help_is_chinese():
+    result = CliRunner().invoke(cli, ["validate", "--help"])
+    assert result.exit_code == 0
+    assert "显示本帮助并退出" in result.output
+    assert "Show this message" not in result.output
+
+
+def test_output_folder_that_cannot_exist_is_a_clear_chinese_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(cli, ["template", "-o", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert "无法创建输出文件夹" in result.output
+    assert "Traceback" not in result.output
