@@ -83,6 +83,8 @@ _CODES = [
     Code("annotate-incomplete", "notice", "标注副本有缺失", "标注副本没能保留原文件中的{detail}。",
          "如果这些内容要紧，请在原文件中按“校验结果”逐项改正后提交。", "file"),
     # --- a sheet ---------------------------------------------------------------
+    Code("duplicate-sheet", "error", "工作表重名", "工作表“{sheet}”与“{expected}”名字只差空格，只读取了“{expected}”，这张表的内容没有读取。",
+         "把它的内容移到“{expected}”里，再删除这张表或改名。", "sheet"),
     Code("no-header", "error", "找不到表头", "工作表“{sheet}”前 10 行里找不到表头（应有“{expected}”等列名）。",
          "把列名放在表格顶部一行，列名按填表说明书写。", "sheet"),
     Code("missing-column", "error", "缺少必填列", "工作表“{sheet}”缺少必填列“{column}”。",

@@ -133,6 +133,10 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         actual = find_sheet(names, kind)
         if actual is None:
             continue
+        twins = [n for n in names if n != actual and n.strip() == kind]
+        for twin in twins:  # "联户卡" and "联户卡 ": only one is read, so the other must be said
+            book.issues.append(make_issue("duplicate-sheet", book.file, sheet=twin, cell="A1", row=1,
+                                          expected=actual))
         found = wb.get_sheet_by_name(actual)
         grid = found.to_python(skip_empty_area=False)
         merged = list(getattr(found, "merged_cell_ranges", None) or [])

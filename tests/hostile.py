@@ -392,6 +392,19 @@ def error_value(path: Path) -> None:
     rezip(path, parts)
 
 
+def twin_sheet(path: Path) -> None:
+    """A second "联户卡 " (a trailing space) holding a card: only one sheet can be read."""
+    import openpyxl
+    from bookfactory import CARD_LABELS
+
+    good_book(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("联户卡 ")
+    ws.append(CARD_LABELS)
+    ws.append([card("XY-777").get(label) for label in CARD_LABELS])
+    wb.save(path)
+
+
 def xlsb(path: Path) -> None:
     rezip(path, {"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00",
                  "xl/worksheets/sheet1.bin": b"\x81\x01\x00"})
@@ -604,6 +617,7 @@ KINDS: list[Hostile] = [
     Hostile("未知压缩.xlsx", unknown_method, "file-corrupt"),
     Hostile("脚本公式.xlsx", formulas_without_values, "formula-no-value", "联户日记!M3"),
     Hostile("错误值.xlsx", error_value, "cell-error", "联户日记!M3"),
+    Hostile("重名工作表.xlsx", twin_sheet, "duplicate-sheet", "联户卡 !A1"),
 ]
 
 
