@@ -43,12 +43,18 @@ ENV_DIR = "LIANHU_CACHE_DIR"
 # --------------------------------------------------------------------------- compact pickles
 
 
+_SHARED_SETS: dict[frozenset[str], set[str]] = {}  # one per distinct set of columns
+
+
 def _rebuild_model(cls: type, names: tuple[str, ...], values: tuple, fields_set: frozenset[str]) -> Any:
     """A model exactly as validation left it, without validating again."""
     model = cls.__new__(cls)
     setter = object.__setattr__
     setter(model, "__dict__", dict(zip(names, values, strict=True)))
-    setter(model, "__pydantic_fields_set__", set(fields_set))
+    shared = _SHARED_SETS.get(fields_set)
+    if shared is None:
+        shared = _SHARED_SETS[fields_set] = set(fields_set)
+    setter(model, "__pydantic_fields_set__", shared)  # shared like book.py does: frozen models
     setter(model, "__pydantic_extra__", None)
     setter(model, "__pydantic_private__", None)
     return model
