@@ -173,8 +173,14 @@ def _same(a: Record, b: Record) -> bool:
     return all(getattr(a.model, f) == getattr(b.model, f) for f in shared)
 
 
+PLACES_SHOWN = 3  # a row copied 10,000 times must not make 10,000 messages of 10,000 places each
+
+
 def _places(records: list[Record], but: Record) -> str:
-    return "、".join(r.place for r in records if r is not but)
+    others = [r.place for r in records if r is not but]
+    if len(others) > PLACES_SHOWN:
+        return "、".join(others[:PLACES_SHOWN]) + f" 等 {len(others)} 处"
+    return "、".join(others)
 
 
 def crosscheck(books: list[BookResult]) -> list[Issue]:
