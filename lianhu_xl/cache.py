@@ -302,3 +302,76 @@ def _no_gc() -> Iterator[None]:
 def _crashed(result: Any) -> bool:
     """A worker that died or ran out of memory may succeed next time: never cached."""
     return any(i.code == "reader-crashed" for i in getattr(result, "issues", ()))
+
+
+# --------------------------------------------------------------------------- whole runs
+
+
+def run_key(cache: ResultCache, files: list[tuple[Path, str]], options: object) -> str | None:
+    """The key of a whole run: every file's key (content and name) plus the options.
+
+    Whatever a run computes from the files alone is the same for the same key, so a
+    re-run with nothing changed can reuse it without even the rules across files.
+    None when a file cannot be read here (the run then reports it properly).
+    """
+    digest = hashlib.sha256(f"run|{cache.salt}|{options!r}".encode())
+    for path, display in files:
+        try:
+            digest.update(cache.key(path.read_bytes(), display).encode())
+        except OSError:
+            return None
+    return "run-" + digest.hexdigest()
+
+
+def remember_run(cache: ResultCache | None, files: list[tuple[Path, str]], options: object,
+                 compute: Callable[[], Any]) -> tuple[Any, str | None]:
+    """``compute()``, or what it gave last time for exactly these files and options.
+
+    Only the latest run per set of options is kept (these entries hold every counted line).
+    """
+    key = run_key(cache, files, options) if cache is not None else None
+    if cache is None or key is None:
+        return compute(), key
+    with _no_gc():
+        hit = cache.get(key)
+    if hit is not None:
+        return hit, key
+    result = compute()
+    cache.put(key, result)
+    index = cache.folder / "runs" / (hashlib.sha256(repr(options).encode()).hexdigest()[:32] + ".key")
+    try:
+        previous = index.read_text(encoding="ascii").strip()
+        if previous and previous != key:
+            cache._path(previous).unlink(missing_ok=True)
+    except OSError:
+        pass
+    try:
+        index.parent.mkdir(parents=True, exist_ok=True)
+        index.write_text(key, encoding="ascii")
+    except OSError:
+        pass
+    return result, key
+
+
+def output_unchanged(cache: ResultCache | None, key: str | None, out: Path) -> bool:
+    """True when ``out`` is byte for byte what the run ``key`` wrote last time, so writing it
+    again would change nothing (a clerk who edited or deleted it gets a fresh one)."""
+    if cache is None or key is None:
+        return False
+    try:
+        recorded = (cache.folder / "outputs" / f"{key}.sha256").read_text(encoding="ascii").strip()
+        return recorded == hashlib.sha256(out.read_bytes()).hexdigest()
+    except OSError:
+        return False
+
+
+def note_output(cache: ResultCache | None, key: str | None, out: Path) -> None:
+    """Remember what the run ``key`` wrote to ``out``."""
+    if cache is None or key is None:
+        return
+    try:
+        folder = cache.folder / "outputs"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{key}.sha256").write_text(hashlib.sha256(out.read_bytes()).hexdigest(), encoding="ascii")
+    except OSError:
+        pass

@@ -255,6 +255,7 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     例：lianhu consolidate 收集/ -o 汇总表.xlsx --period 2010 --title 倪家营乡
         lianhu consolidate 各乡汇总/ -o 县汇总表.xlsx --period 2010 --title 临泽县
     """
+    from .cache import note_output, output_unchanged, remember_run
     from .consolidate import consolidate as run_consolidate
     from .progress import progress_bar
     from .totals_book import text_table, write_totals
@@ -274,16 +275,20 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         sys.exit(EXIT_CANNOT_RUN)
     with progress_bar(len(files), quiet or as_json) as tick:
         loaded = _roster(roster)
-        result = run_consolidate(list(paths), period=period, roster=loaded, jobs=_jobs(jobs),
-                                 progress=tick, title=title, files=files, collect_issues=collect_issues,
-                                 cache=_cache(loaded, no_cache))
+        cache = _cache(loaded, no_cache)
+        # nothing changed since the last run with these options: its result, without reading (cache.py)
+        result, run = remember_run(cache, files, (period, (title or "").strip(), collect_issues), lambda: run_consolidate(
+            list(paths), period=period, roster=loaded, jobs=_jobs(jobs), progress=tick, title=title,
+            files=files, collect_issues=collect_issues, cache=cache))
     if result.kind == "mixed":
         mixed = next(i for i in result.report.issues if i.code == "mixed-inputs")
         if as_json:
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         click.echo(f"无法汇总：{mixed.message}没有写出汇总表。", err=True)
         sys.exit(EXIT_CANNOT_RUN)
-    write_totals(result, out)
+    if not output_unchanged(cache, run, out):
+        write_totals(result, out)
+        note_output(cache, run, out)
     if as_json:
         data = result.to_dict()
         data["output"] = str(out)

@@ -161,3 +161,40 @@ def test_old_entries_are_pruned(folder, tmp_path):
     os.utime(old, (0, 0))
     assert store.prune() == 1
     assert not old.exists() and entries[1].exists()
+
+
+def _consolidate(folder, out, *extra):
+    return CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "--json", "-j", "1", *extra])
+
+
+def test_consolidate_again_with_nothing_changed_reuses_the_run_and_keeps_the_file(folder, tmp_path, monkeypatch):
+    import lianhu_xl.consolidate as consolidation
+
+    monkeypatch.setenv("LIANHU_CACHE", "on")
+    monkeypatch.setenv("LIANHU_CACHE_DIR", str(tmp_path / "cache"))
+    runs: list[int] = []
+    real = consolidation.consolidate
+
+    def counting(*args, **kwargs):
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(consolidation, "consolidate", counting)
+    out = tmp_path / "汇总表.xlsx"
+    first = _consolidate(folder, out)
+    written = out.read_bytes()
+    stamp = out.stat().st_mtime_ns
+    second = _consolidate(folder, out)
+    assert len(runs) == 1  # nothing counted again
+    assert out.stat().st_mtime_ns == stamp and out.read_bytes() == written  # nor written again
+    assert second.exit_code == first.exit_code and json.loads(second.output) == json.loads(first.output)
+    out.unlink()  # a clerk deleted (or edited) the 汇总表: it is written again, the same
+    third = _consolidate(folder, out)
+    assert out.exists() and json.loads(third.output) == json.loads(first.output)
+    _consolidate(folder, out, "--title", "倪家营乡")  # other options: counted afresh
+    assert len(runs) == 2
+    write_book(folder / "江淮村.xlsx", [card("JH-001", 村="江淮村", 社="四社")],
+               [diary("JH-001", dt.date(2010, 9, 7))])
+    changed = _consolidate(folder, out, "--title", "倪家营乡")
+    assert len(runs) == 3
+    assert json.loads(changed.output) != json.loads(first.output)
