@@ -455,10 +455,10 @@ def rless_wide_row(path: Path) -> None:
 
 
 def rless_tall(path: Path) -> None:
-    """Row 40,000 claimed, then 5,000 rows without ``r=``: only counting them shows the sheet's size."""
+    """Row 15,000 claimed, then 5,000 rows without ``r=``: only counting them shows the sheet's size."""
     def change(blob: bytes) -> bytes:
         at = blob.index(b"</sheetData>")
-        rows = b'<row r="40000"><c r="A40000"><v>1</v></c></row>' + b"<row><c><v>1</v></c></row>" * 5000
+        rows = b'<row r="15000"><c r="A15000"><v>1</v></c></row>' + b"<row><c><v>1</v></c></row>" * 5000
         return blob[:at] + rows + blob[at:]
     patched(path, xl_worksheets_sheet1_xml=change)
 
@@ -533,14 +533,14 @@ def utf16_part(path: Path) -> None:
 
 
 def merge_bomb(path: Path) -> None:
-    """A 40,000-row sheet with 30 blocks merged down to row 1048576: a reader filling merged
-    cells would make 1.2 million of them."""
+    """A 15,000-row sheet with 40 blocks merged down to row 1048576: a reader filling merged
+    cells would make 600,000 of them."""
     def change(blob: bytes) -> bytes:
-        blob = _extra_rows(b'<row r="40000"><c r="B40000"><v>1</v></c></row>')(blob)
+        blob = _extra_rows(b'<row r="15000"><c r="B15000"><v>1</v></c></row>')(blob)
         at = blob.index(b"</sheetData>") + len(b"</sheetData>")
         merges = b"".join(b'<mergeCell ref="%s3:%s1048576"/>' % (c, c) for c in
-                          [bytes([65 + i % 26]) for i in range(30)])
-        return blob[:at] + b'<mergeCells count="30">' + merges + b"</mergeCells>" + blob[at:]
+                          [bytes([65 + i % 26]) for i in range(40)])
+        return blob[:at] + b'<mergeCells count="40">' + merges + b"</mergeCells>" + blob[at:]
     patched(path, xl_worksheets_sheet1_xml=change)
 
 
@@ -595,7 +595,7 @@ KINDS: list[Hostile] = [
     Hostile("超长共享字符串.xlsx", giant_shared_string, "file-too-large"),
     Hostile("最后一格.xlsx", huge_range, "sheet-too-large", "联户卡!XFD1048576"),
     Hostile("无行号宽行.xlsx", rless_wide_row, "sheet-too-large", "联户卡!XFD5"),
-    Hostile("无行号长表.xlsx", rless_tall, "sheet-too-large", "联户卡!W45000"),
+    Hostile("无行号长表.xlsx", rless_tall, "sheet-too-large", "联户卡!W20000"),
     Hostile("单引号地址.xlsx", single_quoted, "sheet-too-large", "联户卡!XFD60000"),
     Hostile("怪前缀.xlsx", odd_prefix, "sheet-too-large", "联户卡!XFD60000"),
     Hostile("单元格越行.xlsx", cell_below_row, "sheet-too-large", "联户卡!IV70000"),
