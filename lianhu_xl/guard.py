@@ -57,6 +57,8 @@ _RANGE_RE = re.compile(rb"([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})")
 _ERROR_TAG_RE = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>')
 _R_ATTR_RE = re.compile(rb'\br="([A-Z]{1,3}\d{1,7})"')
 _V_RE = re.compile(rb'(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v>(#[^<]{1,20})</v>')
+_NEGATIVE_V_RE = re.compile(rb"<v>(-[^<]{1,40})</v>")
+HUGE_NEGATIVE = -1e11  # python-calamine panics turning a date-formatted cell below this into a date
 _FORMULA_NO_VALUE_RE = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
@@ -200,6 +202,8 @@ def _inspect_zip(data: bytes) -> Inspection:
     sheet_of = {member: sheet for sheet, member in sheet_paths}
     for member in sheetlike:  # every part with cells, named as the clerk sees it
         check_extent(sheet_of.get(member, member), parts[member])
+        if b"<v>-" in parts[member]:
+            _check_negatives(sheet_of.get(member, member), parts[member])
     for sheet, member in sheet_paths:
         inspection.sheets.append(sheet)
         blob = parts.get(member)
@@ -213,6 +217,22 @@ def _inspect_zip(data: bytes) -> Inspection:
             inspection.formula_cells[sheet] = formulas
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
     return inspection
+
+
+def _check_negatives(sheet: str, blob: bytes) -> None:
+    """Refuse absurd negative numbers (no register holds -100,000,000,000): in a date-formatted
+    cell python-calamine panics on them and the whole file would be lost without a word on why."""
+    for m in _NEGATIVE_V_RE.finditer(blob):
+        try:
+            number = float(m.group(1))
+        except ValueError:
+            continue
+        if number < HUGE_NEGATIVE:
+            tag = blob.rfind(b"<c ", 0, m.start())
+            ref = _R_ATTR_RE.search(blob, tag, m.start()) if tag >= 0 else None
+            cell = ref.group(1).decode() if ref else None
+            raise Refused("file-corrupt", f"{cell or '有个'} 单元格的数值 {m.group(1).decode('ascii', 'replace')} "
+                          "不可能出现在登记簿里", sheet=sheet, cell=cell)
 
 
 def _error_cells(blob: bytes) -> list[tuple[str, str]]:
