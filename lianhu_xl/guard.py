@@ -275,7 +275,8 @@ def _merged_rows(blob: bytes, max_row: int) -> tuple[int, int, int]:
     only (thousands of blocks merged to row 1048576 would otherwise cost millions); also the
     number of blocks and the lowest row one reaches."""
     total = blocks = bottom = 0
-    for m in _MERGE_TAG_RE.finditer(blob):
+    start = max(blob.rfind(b"<", 0, blob.find(b"mergeCell")), 0)  # merges come after the cells
+    for m in _MERGE_TAG_RE.finditer(blob, start):
         for key, v, w in _ATTR_RE.findall(m.group(1)):
             found = _RANGE_RE.fullmatch(v or w) if key.rsplit(b":", 1)[-1] == b"ref" else None
             if found:
