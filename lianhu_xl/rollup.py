@@ -59,6 +59,10 @@ class TotalsSource:
         return f"{self.span[0]}..{self.span[1]}" if self.span else self.period_label
 
 
+MAX_COUNT = 100_000_000  # more households or rows than a province has
+MAX_MONEY = 1e13
+
+
 def _label_key(text: str) -> str:
     return re.sub(r"\([^()]*\)$", "", normalise_label(text))
 
@@ -117,9 +121,16 @@ def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], num
             value = parse_number(raw) if raw not in (None, "") else 0.0
         except ValueError:
             value = None
-        if value is None or value < 0:
-            src.issues.append(_bad(src.file, f"的 {col_letter(c)}{number}（{column.label}）不是数字：“{raw}”",
-                                   f"{col_letter(c)}{number}"))
+        cell = f"{col_letter(c)}{number}"
+        if value is None or value < 0 or value != value:
+            src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）不是数字：“{raw}”", cell))
+            return None
+        limit = MAX_MONEY if column.kind == "money" else MAX_COUNT
+        if value > limit:
+            src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {value:g}，大得不可能", cell))
+            return None
+        if column.kind != "money" and not float(value).is_integer():
+            src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {value:g}，应为整数", cell))
             return None
         setattr(out, column.attr, round(value, 2) if column.kind == "money" else int(round(value)))
     return out

@@ -217,3 +217,18 @@ def test_a_county_total_among_its_townships_is_not_counted_again(three_townships
     assert not c.complete and [i.code for i in c.report.errors] == ["totals-nested"]
     nested = next(f for f in c.report.files if f.file == "临泽县汇总表.xlsx")
     assert nested.status == "未汇总" and "重复计数" in nested.why
+
+
+@pytest.mark.parametrize("typed, why", [(2.5, "应为整数"), (1e20, "大得不可能"), ("NaN", "不是数字")])
+def test_an_impossible_count_in_a_hand_made_totals_sheet_is_refused(three_townships, typed, why):
+    """Half a household, 10^20 households or NaN are mistakes at a cell, never rounded or zero."""
+    from lianhu_xl.consolidate import HEADER
+
+    total = ["合计"] + [typed if h == "致富明星户" else 1 for h in HEADER[1:]]
+    write_book(three_townships / "沙河乡.xlsx", None, None,
+               extra_sheets={"汇总": [["沙河乡联户带创汇总表"], list(HEADER), total]})
+    c = consolidate([three_townships], today=TODAY)
+    bad = next(f for f in c.report.files if f.file == "沙河乡.xlsx")
+    assert bad.status == "未汇总" and "B3" in bad.why and why in bad.why
+    assert "沙河乡" not in [u.unit for u in c.units]
+    assert not c.complete
