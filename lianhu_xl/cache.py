@@ -67,7 +67,7 @@ def _rebuild_record(cls: type, values: tuple) -> Any:
 class _Pickler(pickle.Pickler):
     """Row models as (class, field names, values); dataclass records positionally."""
 
-    def __init__(self, file: io.BytesIO) -> None:
+    def __init__(self, file: Any) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._shared: dict[Any, Any] = {}  # one object per distinct names/fields-set, so the memo shares it
 
@@ -192,7 +192,20 @@ class ResultCache:
         return result
 
     def put(self, key: str, result: Any) -> None:
-        self.put_packed(key, pack(result))
+        """Store, pickling straight into the file (no second copy of a large result in memory)."""
+        path = self._path(key)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as stream:
+                _Pickler(stream).dump(result)  # type: ignore[arg-type]
+            os.replace(tmp, path)
+        except Exception:  # an entry that cannot be written or pickled costs speed, never the run
+            tmp.unlink(missing_ok=True)
+            return
+        if not self._pruned:
+            self._pruned = True
+            self.prune()
 
     def put_packed(self, key: str, blob: bytes) -> None:
         """Store; a cache that cannot be written costs speed, never the run."""
