@@ -46,6 +46,9 @@ OPEN_RESULTS = ("正在办理", "未解决")
 
 # the buckets a row read can end in (the 未计入 sheet's 类别)
 COUNTED, DUPLICATE, EXCLUDED, OUT_OF_PERIOD, TOTALS_ROW = "计入", "重复", "未计入", "统计期外", "合计行"
+# 计入明细 lists each counted diary row only up to this many (a county's books at once would
+# cost more memory and paper than it helps); beyond it only the count is kept
+ENTRY_LIMIT = 50_000
 DUPLICATE_CODES = {"duplicate-card", "duplicate-diary"}
 
 
@@ -371,7 +374,8 @@ class Consolidation:
     total: UnitTotals = field(default_factory=lambda: UnitTotals(TOTAL_UNIT))
     cards: list[CardLine] = field(default_factory=list)
     months: list[MonthRow] = field(default_factory=list)
-    entries: list[EntryLine] = field(default_factory=list)
+    entries: list[EntryLine] = field(default_factory=list)  # empty when entry_count > ENTRY_LIMIT
+    entry_count: int = 0  # diary rows counted (all of them, listed in ``entries`` or not)
     problems: list[ProblemLine] = field(default_factory=list)
     excluded: list[ExcludedRow] = field(default_factory=list)
     accounts: dict[str, FileAccount] = field(default_factory=dict)
@@ -607,8 +611,13 @@ def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None
         line.plough += d.plough_help or 0
         if d.problem:
             problems[(d.card_no, d.problem)].append((d, r))
-        c.entries.append(EntryLine(r.file, r.sheet, r.row, d.card_no, line.village, d.date, d.form, interview,
-                                   service, solved, d.deeds or 0, d.loans or 0.0, d.plough_help or 0))
+        c.entry_count += 1
+        if c.entry_count <= ENTRY_LIMIT:
+            c.entries.append(EntryLine(r.file, r.sheet, r.row, d.card_no, line.village, d.date, d.form,
+                                       interview, service, solved, d.deeds or 0, d.loans or 0.0,
+                                       d.plough_help or 0))
+        elif c.entries:  # too many to list: keep the count, not one line per row
+            c.entries = []
     c.cards = sorted(cards.values(), key=lambda x: (x.village, team_order(x.team), x.card_no))
     c.entries.sort(key=lambda e: (e.village, e.card_no, e.day, e.file, e.row))
     c.months = sorted(months.values(), key=lambda x: (x.month, x.unit))

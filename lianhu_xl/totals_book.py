@@ -19,6 +19,7 @@ from pathlib import Path
 from .atomic import write_atomic
 from .consolidate import (
     DUPLICATE,
+    ENTRY_LIMIT,
     EXCLUDED,
     HEADER,
     OUT_OF_PERIOD,
@@ -36,7 +37,6 @@ CARD_LIST_SHEET = "联户清单"  # never 联户卡: the roll-up must not read i
 HEADER_ROW = 3  # 0-based: title, period line, status line, header
 NOTE = ("说明：转化率＝转化户数÷思想保守户数；访谈达标率＝实访谈月数÷应访谈月数；"
         "日记达标率＝实记日记月数÷应记日记月数；分母为 0 时留空。各级合计的比率都由合计的户数、月数重新计算，不取平均。")
-ENTRY_LIMIT = 50_000  # 计入明细 beyond this (a county's books at once) costs more than it helps
 BUCKET_ORDER = {EXCLUDED: 0, DUPLICATE: 1, OUT_OF_PERIOD: 2, TOTALS_ROW: 3}
 
 
@@ -442,9 +442,9 @@ def _entries(wb, st: _Styles, c: Consolidation) -> None:
     for col, label in enumerate(cols):
         ws.write_string(header, col, label, st.header)
     entries = c.entries
-    if len(entries) > ENTRY_LIMIT:
+    if c.entry_count > ENTRY_LIMIT:  # counting kept the count only (consolidate.ENTRY_LIMIT)
         ws.merge_range(header + 1, 0, header + 1, len(cols) - 1,
-                       f"共 {len(entries)} 条日记计入汇总，超过 {ENTRY_LIMIT} 条，这里不逐条列出；"
+                       f"共 {c.entry_count} 条日记计入汇总，超过 {ENTRY_LIMIT} 条，这里不逐条列出；"
                        "请按村分别汇总后查看各村的计入明细。", st.alert)
         entries = []
     for r, e in enumerate(entries, start=header + 1):

@@ -184,3 +184,17 @@ def test_every_figure_can_be_traced_to_the_rows_it_came_from(tmp_path):
     assert sum(r[9] for r in rows) == summary.cell(row=6, column=col["帮耕帮畜"]).value == 2
     assert sum(r[8] for r in rows) == summary.cell(row=6, column=col["担保贷款(元)"]).value == 12000
     assert {(r[10], r[11], r[12]) for r in rows} == {("下营村.xlsx", "联户日记", n) for n in (3, 4, 5)}
+
+
+def test_beyond_the_entry_limit_the_trace_sheet_states_the_count_and_lines_are_not_kept(tmp_path, monkeypatch):
+    import lianhu_xl.consolidate as consolidation
+    import lianhu_xl.totals_book as totals_book
+
+    monkeypatch.setattr(consolidation, "ENTRY_LIMIT", 2)
+    monkeypatch.setattr(totals_book, "ENTRY_LIMIT", 2)
+    path, c = totals(tmp_path, [diary("XY-002", D(2010, 5, 6))])
+    assert c.entry_count == 3 and c.entries == []  # counted, but no line kept per row
+    assert c.total.interviews == 3
+    sheet = openpyxl.load_workbook(path)["计入明细"]
+    assert sheet["A3"].value.startswith("共 3 条日记计入汇总，超过 2 条，这里不逐条列出")
+    assert sheet.max_row == 3
