@@ -25,7 +25,7 @@ def run(*args: str | Path) -> int:
 
 
 def ensure(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py must explain itself on an old Python
         sys.exit(f"需要 Python 3.11 或更新版本（当前 {sys.version.split()[0]}）。")
     if not PY.exists():
         print("创建虚拟环境 .venv …", flush=True)
