@@ -28,7 +28,16 @@ from .standard import (
     StandardRow,
     columns_of,
 )
-from .template import HEADER_ROW, NOTES, TITLES, _cell_format, _guide, _styles, _validation
+from .template import (
+    HEADER_ROW,
+    NOTES,
+    TITLES,
+    _cell_format,
+    _guide,
+    _styles,
+    _validation,
+    print_a4,
+)
 
 Row = StandardRow | Mapping[str, object]
 SPARE_ROWS = 50  # empty, formatted rows below the data, so the book can be added to
@@ -171,12 +180,7 @@ def _sheet(wb, styles: dict, model: type[StandardRow], rows: list[Mapping[str, o
             ws.data_validation(first, c, last_row, c, validation)
     ws.freeze_panes(header + 1, 1)
     ws.autofilter(header, 0, max(header, end - 1), last)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.repeat_rows(header)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页 / 共 &N 页")
+    print_a4(ws, header)
     return ws
 
 

@@ -159,12 +159,7 @@ def _data_sheet(wb, styles: dict, model: type[StandardRow], roster: Roster | Non
             ws.data_validation(first, c, end, c, validation)
     ws.freeze_panes(HEADER_ROW + 1, 1)
     ws.autofilter(HEADER_ROW, 0, HEADER_ROW, last)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.repeat_rows(HEADER_ROW)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页 / 共 &N 页")
+    print_a4(ws, HEADER_ROW)
     # no fixed print area: Excel, WPS and LibreOffice print the rows filled in, not 500 blank ones
 
 
@@ -180,6 +175,16 @@ def _roster_sheet(wb, styles: dict, roster: Roster) -> None:
     ws.write_column(1, 0, list(roster.villages))
     ws.write_column(1, 1, _teams(roster))
     ws.hide()
+
+
+def print_a4(ws, header_row: int) -> None:
+    """The print setup a township uses: A4 landscape, one page wide, header on every page."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.repeat_rows(header_row)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页 / 共 &N 页")
 
 
 def _note(col: Column) -> str:

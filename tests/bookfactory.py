@@ -64,3 +64,14 @@ def write_book(path: Path, cards: list[dict] | None = None, diaries: list[dict] 
 def header_row(title: bool = True) -> int:
     """The sheet row of the header in books written by ``write_book``."""
     return 2 if title else 1
+
+
+def roster_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    """A roster workbook (名册) under a title row, as a township keeps one."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["乡镇名册"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path

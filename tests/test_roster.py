@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
+from bookfactory import roster_xlsx
 
 from lianhu_xl.roster import Roster, RosterError, load_roster
 
 ROSTER = [["村", "社"], ["下营村", "六社"], ["下营村", "七社"], ["倪家营村", "一社"]]
 
 
-def roster_xlsx(path, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["乡镇名册"])
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
 
 
 def test_roster_from_xlsx_csv_and_gbk_csv_read_the_same(tmp_path):

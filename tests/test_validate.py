@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
-from bookfactory import card, diary, write_book
+from bookfactory import card, diary, roster_xlsx, write_book
 
 from lianhu_xl.roster import load_roster
 from lianhu_xl.validate import validate
@@ -173,14 +172,6 @@ def test_names_and_date_compared_with_the_card(tmp_path):
 # --- roster ------------------------------------------------------------------------------
 
 
-def roster_xlsx(path, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["乡镇名册"])
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
 
 
 ROSTER = [["村", "社"], ["下营村", "六社"], ["下营村", "七社"], ["倪家营村", "一社"]]
