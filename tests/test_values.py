@@ -56,7 +56,7 @@ def test_real_excel_dates_and_serials_and_number_20100906(d):
 
 def test_examples_from_the_standard():
     for form in ("2010-9-6", "2010/9/6", "2010.9.6", "2010年9月6日", "20100906", "２０１０年９月６日",
-                 "2010。9。6", "2010 年 9 月 6 日", "2010-9-6\u200b"):
+                 "2010。9。6", "2010 年 9 月 6 日", "2010-9-6\u200b", "2010年9月6号"):
         assert v.parse_date(form) == dt.date(2010, 9, 6), form
 
 
@@ -143,12 +143,12 @@ def test_blank_number_is_none():
 # --- yes / no ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["是", "√", "✓", "✔", "Y", "y", "Ｙ", "yes", " 是 ", True, 1])
+@pytest.mark.parametrize("typed", ["是", "是的", "√", "✓", "✔", "Y", "y", "Ｙ", "yes", " 是 ", True, 1])
 def test_yes_forms(typed):
     assert v.parse_yesno(typed) is True
 
 
-@pytest.mark.parametrize("typed", ["否", "×", "✗", "N", "n", "Ｎ", "no", "否 ", False, 0])
+@pytest.mark.parametrize("typed", ["否", "×", "✗", "N", "n", "Ｎ", "no", "否 ", "不是", False, 0])
 def test_no_forms(typed):
     assert v.parse_yesno(typed) is False
 
