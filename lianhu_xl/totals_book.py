@@ -97,8 +97,11 @@ class _Styles:
 def _write(c: Consolidation, tmp: Path) -> None:
     import xlsxwriter
 
+    # constant_memory: each row goes to a temporary file as soon as the next one starts, so a
+    # county's 汇总表 is not held cell by cell until close(). Every sheet below therefore
+    # writes its rows top to bottom (a cell or set_row above the last row written is dropped).
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+                                        "strings_to_urls": False, "constant_memory": True})
     wb.set_properties({"title": c.heading, "subject": "联户带创汇总表", "author": "lianhu_xl"})
     wb.set_custom_property("lianhu_standard", STANDARD_VERSION)
     wb.set_custom_property("lianhu_totals", c.kind)
@@ -259,9 +262,9 @@ def _excluded(wb, st: _Styles, c: Consolidation) -> None:
     _page(ws, header, len(cols) - 1, "未计入", [10, 28, 9, 6, 9, 80])
 
 
-def _by_month(wb, st: _Styles, c: Consolidation) -> tuple[int, int]:
+def _by_month(wb, st: _Styles, c: Consolidation) -> tuple[int, int, list[str], list[int]]:
     """The whole by month (the chart reads it), then one table per measure:
-    units down, months across."""
+    units down, months across. Returns the chart's rows and what they hold."""
     ws = wb.add_worksheet("按月")
     measures = [("入户访谈", "interviews"), ("日记条数", "entries"), ("提供服务", "services"),
                 ("解决主要问题", "solved")]
@@ -316,7 +319,7 @@ def _by_month(wb, st: _Styles, c: Consolidation) -> tuple[int, int]:
         ws.write_number(r, len(months) + 1, sum(t[measures.index((label, attr))] for t in totals.values()),
                         st.total_count)
     _page(ws, 0, last_col, "按月", [12] + [9] * (last_col), freeze=False)
-    return first, last
+    return first, last, [month_label(m) for m in months], [totals[m][0] for m in months]
 
 
 def _yes(flag: bool) -> str:
@@ -465,7 +468,11 @@ def _entries(wb, st: _Styles, c: Consolidation) -> None:
         ws.autofilter(header, 0, header + len(entries), len(cols) - 1)
 
 
-def _charts(wb, c: Consolidation, last_unit_row: int, month_rows: tuple[int, int] | None) -> None:
+def _charts(wb, c: Consolidation, last_unit_row: int,
+            month_rows: tuple[int, int, list[str], list[int]] | None) -> None:
+    """Two charts. Each series also carries its figures (``*_data``): in constant_memory
+    mode XlsxWriter cannot read them back from the sheet, and a chart without them shows
+    nothing (or numbers for village names) until a program recalculates it."""
     ws = wb.add_worksheet("图表")
     ws.write_string(0, 0, f"{c.heading} · 图表")
     first = HEADER_ROW + 1
@@ -476,6 +483,9 @@ def _charts(wb, c: Consolidation, last_unit_row: int, month_rows: tuple[int, int
                 "name": [SUMMARY_SHEET, HEADER_ROW, col],
                 "categories": [SUMMARY_SHEET, first, 0, last_unit_row, 0],
                 "values": [SUMMARY_SHEET, first, col, last_unit_row, col],
+                "name_data": [HEADER[col]],
+                "categories_data": [u.unit for u in c.units],
+                "values_data": [u.value(TOTALS_COLUMNS[col - 1]) or 0 for u in c.units],
                 "fill": {"color": color},
                 "data_labels": {"value": True},
             })
@@ -490,6 +500,8 @@ def _charts(wb, c: Consolidation, last_unit_row: int, month_rows: tuple[int, int
             "name": "入户访谈",
             "categories": ["按月", month_rows[0], 0, month_rows[1], 0],
             "values": ["按月", month_rows[0], 1, month_rows[1], 1],
+            "categories_data": month_rows[2],
+            "values_data": month_rows[3],
             "fill": {"color": "#2E75B6"},
             "data_labels": {"value": True},
         })

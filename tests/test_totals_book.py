@@ -108,6 +108,12 @@ def test_detail_sheets_and_charts(tmp_path):
     assert "联户卡" not in wb.sheetnames  # the roll-up must never take it for a standard book
     with zipfile.ZipFile(path) as z:
         assert sum(1 for n in z.namelist() if n.startswith("xl/charts/chart")) == 2
+        by_type, by_month = (z.read(f"xl/charts/chart{n}.xml").decode() for n in (1, 2))
+    # a viewer that does not recalculate shows the figures stored with the chart: villages by
+    # name (not 1, 2, 3), each type's count, and the months with their interviews
+    assert "<c:cat><c:strRef><c:f>汇总!$A$5</c:f><c:strCache>" in by_type and "<c:v>下营村</c:v>" in by_type
+    assert "<c:v>致富明星户</c:v>" in by_type and "<c:v>思想保守户</c:v>" in by_type
+    assert "<c:v>2010-03</c:v>" in by_month
     problems = wb["问题"]
     assert problems["A4"].value == "正在办理" and problems["F4"].value == "李四"
 
