@@ -140,6 +140,7 @@ def _t(parser, required: bool = False):
 
 Text = Annotated[str | None, _t(v.parse_text)]
 ReqText = Annotated[str, _t(v.parse_text, True)]
+CardNo = Annotated[str, _t(v.parse_card_no, True)]
 ReqDate = Annotated[date, _t(v.parse_date, True)]
 OptDate = Annotated[date | None, _t(v.parse_date)]
 YesNo = Annotated[bool | None, _t(v.parse_yesno)]
@@ -198,7 +199,7 @@ class CardRow(StandardRow):
     ROW_RULES: ClassVar[tuple[str, ...]] = ("unusual-pairing", "bad-phone", "income-expected",
                                             "conversion-not-applicable")
 
-    card_no: ReqText = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12, aliases=("联户卡号", "卡片编号"))
+    card_no: CardNo = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12, aliases=("联户卡号", "卡片编号"))
     linker: ReqText = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8, aliases=("联系人姓名",))
     linker_kind: Annotated[str, _choice(LINKER_KINDS, True)] = _col(
         "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8, aliases=("联系人身份",))
@@ -253,7 +254,7 @@ class DiaryRow(StandardRow):
     ROW_RULES: ClassVar[tuple[str, ...]] = ("future-date", "result-required", "solution-expected",
                                             "unknown-service", "review-before-date")
 
-    card_no: ReqText = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12, aliases=("联户卡号",))
+    card_no: CardNo = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12, aliases=("联户卡号",))
     date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11, aliases=("联系日期", "记录日期"))
     linker: Text = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8, aliases=("联系人姓名",))
     head: Text = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8, aliases=("户主姓名",))

@@ -83,6 +83,16 @@ def parse_text(value: object) -> str | None:
     return str(value).strip() or None
 
 
+def parse_card_no(value: object) -> str | None:
+    """A card number as an identifier: full-width folded and spaces dropped, so that
+    ``ＸＹ－２０１０－００１`` and ``XY-2010 -001`` name the card ``XY-2010-001``. Case is kept:
+    a lower-case ``l`` typed for ``1`` must stay visible in the message."""
+    text = parse_text(value)
+    if text is None:
+        return None
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 # --- dates -------------------------------------------------------------------
 
 _DATE_RE = re.compile(

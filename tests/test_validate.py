@@ -190,3 +190,12 @@ def test_validate_checks_villages_and_teams_against_the_roster(tmp_path):
     assert "九社" in team.message and "六社、七社" in team.message
     assert counted(result) == [("a.xlsx", "联户卡", 3), ("a.xlsx", "联户卡", 6)]
     assert found(run(book)) == []  # without a roster any name is fine
+
+
+def test_a_card_number_typed_full_width_or_with_spaces_names_the_same_card(tmp_path):
+    """ＸＹ－００１ in the diary and `XY- 001 ` in another book are the card XY-001."""
+    write_book(tmp_path / "cards.xlsx", [card("XY-001")], [])
+    write_book(tmp_path / "diary.xlsx", None, [diary("ＸＹ－００１"), diary("XY- 001 ", dt.date(2010, 4, 6))])
+    result = validate([tmp_path])
+    assert [i.code for i in result.report.issues if i.severity == "error"] == []
+    assert sum(1 for r in result.diaries if not r.excluded) == 2
