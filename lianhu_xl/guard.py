@@ -35,20 +35,24 @@ _ENCRYPTION = "EncryptionInfo".encode("utf-16-le")
 # Where a sheet's cells lie. The fast path trusts only tags written the way
 # Excel, WPS, LibreOffice, openpyxl and XlsxWriter write them: every <c> and
 # <row> opens with its one double-quoted address (``<c r="B7"``), no namespace
-# prefix. It costs a few C-speed passes over the bytes (about 4 ms for a
-# 650-row diary sheet). Any other sheet - an address missing, single-quoted,
-# repeated, after a tab; a prefix - is walked tag by tag as calamine reads it.
+# prefix, columns A-Z. It is one regex pass that looks for any tag written
+# otherwise, plus a few C-speed counts (about 1 ms for a 650-row diary sheet).
+# Any other sheet - an address missing, single-quoted, repeated, after a tab;
+# a prefix; a column past Z - is checked by the full scan below, and walked tag
+# by tag as calamine reads it when even that cannot be sure.
 _PREFIX = rb"(?:[^\s<>/!?:=\"']+:)?"
 _TAGS_RE = re.compile(rb"<(?:row|c)[\s/>]")
 _PREFIXED_RE = re.compile(rb"<[^\s<>/!?:=\"']+:(?:c|row)[\s/>]")
+_PREFIXED_HINT_RE = re.compile(rb":(?:c|row)[\s/>]")  # literal first byte: cheaper than _PREFIXED_RE
+# An ``r`` attribute calamine reads besides `` r="``: ``r = "…"``, ``s="1"r="…"`` (no space after
+# a quote), ``r`` next to a tab or line break. One literal-led regex each: a character class
+# first costs sre 20 times as much.
+_ODD_R_RES = [re.compile(rb" r "), re.compile(rb'"r[=\s]'), re.compile(rb"'r[=\s]")]
+_WS_R = (b"\tr", b"\nr", b"\rr", b"r\t", b"r\n", b"r\r")
+_ODD_TAG_RES: dict[int, re.Pattern[bytes]] = {}
 _ODD_ROW_RE = re.compile(rb'<row r="(?!\d{1,7}")')
 _ROW_R_RE = re.compile(rb'<row r="(\d{1,7})"')
 _CELL_R_RE = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
-_TAG_RE = re.compile(rb"<" + _PREFIX + rb"(row|c)[\s/>]")
-_ATTR = rb"\s+(?!(?:[^\s=:]+:)?r=)[^\s<>/=\"']+=\"[^\"<]*\""
-_CLEAN_ROW_RE = re.compile(rb"<(?:\w+:)?row(?:" + _ATTR + rb")*\s+r=\"(\d{1,7})\"(?:" + _ATTR + rb")*\s*/?>")
-_CLEAN_CELL_RE = re.compile(
-    rb"<(?:\w+:)?c(?:" + _ATTR + rb")*\s+r=\"([A-Z]{1,3})(\d{1,7})\"(?:" + _ATTR + rb")*\s*/?>")
 _TAG_RE = re.compile(rb"<" + _PREFIX + rb"(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTR_RE = re.compile(rb"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_REF_RE = re.compile(rb"([A-Z]{0,3})(\d{1,7})")
@@ -61,6 +65,16 @@ _NEGATIVE_V_RE = re.compile(rb"<v>(-[^<]{1,40})</v>")
 HUGE_NEGATIVE = -1e11  # python-calamine panics turning a date-formatted cell below this into a date
 _FORMULA_NO_VALUE_RE = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+# A cell formula's tag (<f>, <f t="shared" …/>), not a data validation's <formula1>: a filled
+# template holds dozens of those and no formula at all.
+_FORMULA_TAG_RE = re.compile(rb"<f[\s/>]")
+_PREFIXED_FORMULA_HINT_RE = re.compile(rb":f[\s/>]")
+_PREFIXED_FORMULA_TAG_RE = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
+_P = rb"(?:[^\s<>/!?:=\"']+:)?"  # any namespace prefix, or none
+_ANY_FORMULA_NO_VALUE_RE = re.compile(
+    rb"<" + _P + rb'c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<' + _P + rb"f\b[^>]*?(?:/>|>([^<]*)</" + _P
+    + rb"f>)\s*(?:<" + _P + rb"v\s*/>|<" + _P + rb"v>\s*</" + _P + rb"v>)?\s*</" + _P + rb"c>"
 )
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -209,14 +223,24 @@ def _inspect_zip(data: bytes) -> Inspection:
         blob = parts.get(member)
         if blob is None:
             continue
-        formulas = [(m.group(1).decode(), (m.group(2) or b"").decode("utf-8", "replace"))
-                    for m in _FORMULA_NO_VALUE_RE.finditer(blob)] if b"<f" in blob else []
+        formulas = _formulas_without_values(blob)
         if b't="e"' in blob:  # cells showing #DIV/0!, #N/A…: calamine reads them blank
             formulas += _error_cells(blob)
         if formulas:
             inspection.formula_cells[sheet] = formulas
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
     return inspection
+
+
+def _formulas_without_values(blob: bytes) -> list[tuple[str, str]]:
+    """(cell, formula text) for every formula cell with no stored value: calamine reads it blank."""
+    if _PREFIXED_FORMULA_HINT_RE.search(blob) and _PREFIXED_FORMULA_TAG_RE.search(blob):
+        pattern = _ANY_FORMULA_NO_VALUE_RE  # written with a namespace prefix (<x:c><x:f>)
+    elif _FORMULA_TAG_RE.search(blob):
+        pattern = _FORMULA_NO_VALUE_RE
+    else:
+        return []
+    return [(m.group(1).decode(), (m.group(2) or b"").decode("utf-8", "replace")) for m in pattern.finditer(blob)]
 
 
 def _check_negatives(sheet: str, blob: bytes) -> None:
@@ -254,10 +278,12 @@ def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
     holding only A1 and XFD1048576 asks for 17 billion cells and aborts the
     process. A bound is never below what calamine will build (tests/test_guard.py).
     """
-    canonical = _canonical(blob)
-    extent = _bound(blob) if canonical else None
+    extent = _fast_extent(blob)
     if extent is None or not _within(*extent):
-        extent = (_exact(blob) if canonical else None) or _walk_extent(sheet, blob)
+        canonical = _canonical(blob)
+        extent = _bound(blob) if canonical else None
+        if extent is None or not _within(*extent):
+            extent = (_exact(blob) if canonical else None) or _walk_extent(sheet, blob)
     if not _within(*extent):
         max_row, max_col = extent
         corner = f"{col_letters(max(max_col, 1))}{max_row}"
@@ -290,16 +316,50 @@ def _within(max_row: int, max_col: int) -> bool:
     return max_row <= MAX_ROWS and max_col <= MAX_COLUMN and max_row * max_col <= MAX_CELLS
 
 
+def _fast_extent(blob: bytes) -> tuple[int, int] | None:
+    """A bound for a sheet written the common way, from one regex pass; None when not sure.
+
+    The last <row> gives the number of digits D. If every <c> and <row> tag opens with
+    one double-quoted address of at most D digits (and one letter for a cell), no tag has
+    a prefix and no other ``r`` attribute exists, no cell lies below row 10**D - 1 or right
+    of column Z, whatever order the rows come in.
+    """
+    last = blob.rfind(b'<row r="')
+    top = _ROW_R_RE.match(blob, last) if last >= 0 else None
+    if top is None:
+        return None
+    digits = len(top.group(1))
+    odd = _ODD_TAG_RES.get(digits)
+    if odd is None:  # any c/row tag not opening with a short address (at most 7 patterns)
+        odd = _ODD_TAG_RES[digits] = re.compile(
+            rb'<(?:c(?=[\s/>])(?! r="[A-Z]\d{1,%d}")|row(?=[\s/>])(?! r="\d{1,%d}"))' % (digits, digits))
+    if odd.search(blob) is not None:
+        return None
+    if _PREFIXED_HINT_RE.search(blob) is not None and _PREFIXED_RE.search(blob) is not None:
+        return None
+    if not _one_address_per_tag(blob, blob.count(b'<c r="') + blob.count(b'<row r="')):
+        return None
+    return 10 ** digits - 1, 26
+
+
+def _one_address_per_tag(blob: bytes, addressed: int) -> bool:
+    """No ``r`` attribute besides the ``addressed`` ones written `` r="``: calamine takes a
+    tag's LAST ``r``, so ``<c r="A1" r="XFD1048576">`` is a cell at XFD1048576."""
+    if blob.count(b" r=") != addressed or any(odd.search(blob) for odd in _ODD_R_RES):
+        return False
+    declaration = blob.find(b"?>") if blob.startswith(b"<?xml") else -1
+    start = max(blob.find(b"<", declaration), 0) if declaration >= 0 else 0  # skip its line break
+    if blob.find(b"\n", start) < 0 and blob.find(b"\r", start) < 0 and blob.find(b"\t", start) < 0:
+        return True
+    return not any(blob.find(w, start) >= 0 for w in _WS_R)
+
+
 def _canonical(blob: bytes) -> bool:
     """Every <c>/<row> tag opens with its one double-quoted address, and none has a prefix."""
     addressed = blob.count(b'<c r="') + blob.count(b'<row r="')
     if len(_TAGS_RE.findall(blob)) != addressed:
         return False
-    if blob.count(b" r=") != addressed or b" r " in blob:  # a second address, or ``r = "…"``
-        return False
-    body = blob[blob.find(b"?>") + 2:] if blob.startswith(b"<?xml") else blob
-    if len(body.translate(None, b"\t\n\r")) != len(body) and any(
-            w + b"r" in body for w in (b"\t", b"\n", b"\r")):  # an address after a tab or line break
+    if not _one_address_per_tag(blob, addressed):  # a second address, ``r = "…"``, ``"r=``
         return False
     return _PREFIXED_RE.search(blob) is None and _ODD_ROW_RE.search(blob) is None
 

@@ -83,12 +83,21 @@ def test_the_limits_are_where_they_say(rows, cols, refused):
 
 # --- the extent is never underestimated -------------------------------------------------------
 
-STYLES = ["double", "single", "none", "prefixed", "spaced"]
+STYLES = ["double", "double", "single", "none", "prefixed", "spaced", "repeated", "glued", "broken"]
+# Two addresses in one tag: calamine takes the LAST one; the guard may refuse such a file outright.
+TWICE = ("repeated", "glued", "broken")
 
 
 def _attr(style: str, value: str) -> bytes:
+    first = "1" if value.isdigit() else "A1"
     if style == "double":
         return f' r="{value}"'.encode()
+    if style == "repeated":
+        return f' r="{first}" r="{value}"'.encode()
+    if style == "glued":  # no space after a quote
+        return f' r="{first}" s="0"r="{value}"'.encode()
+    if style == "broken":  # a line break between the name and "="
+        return f' r="{first}" r\n="{value}"'.encode()
     if style == "single":
         return f" r='{value}'".encode()
     if style == "spaced":
@@ -127,7 +136,12 @@ def test_the_guard_never_sees_a_smaller_sheet_than_calamine_reads(rows):
     from python_calamine import CalamineWorkbook
 
     xml = _sheet_xml(rows)
-    max_row, max_col = check_extent("联户卡", xml)
+    try:
+        max_row, max_col = check_extent("联户卡", xml)
+    except Refused as refused:  # never read at all: allowed only for a tag with two addresses
+        assert refused.code == "file-corrupt"
+        assert any(style in TWICE for _, rstyle, cells in rows for style in [rstyle, *(c for _, c in cells)])
+        return
     parts = members_of(good_bytes())
     parts["xl/worksheets/sheet1.xml"] = xml
     buf = io.BytesIO()
@@ -138,3 +152,49 @@ def test_the_guard_never_sees_a_smaller_sheet_than_calamine_reads(rows):
         skip_empty_area=False)
     assert max_row >= len(grid)
     assert max_col >= max((len(r) for r in grid), default=0)
+
+
+@pytest.mark.parametrize("tag", [b'<c r="A1" r="Z99">', b'<c r="A1"r="Z99">', b'<c r="A1" s="1"r="Z99">',
+                                 b"<c r=\"A1\" s='1'r=\"Z99\">", b'<c r="A1" r\n="Z99">', b'<c r="A1" r\t="Z99">',
+                                 b'<c r="A1"\nr="Z99">', b'<c r="A1" r ="Z99">'])
+def test_a_cell_with_a_second_address_is_never_read_as_the_first(tag):
+    """calamine places such a cell at its last address (Z99 here, XFD1048576 in an attack)."""
+    xml = SHEET_HEAD + b'<row r="1">' + tag + b"<v>1</v></c></row>" + SHEET_TAIL
+    try:
+        assert check_extent("联户卡", xml) >= (99, 26)
+    except Refused as refused:
+        assert refused.code == "file-corrupt" and "两个地址" in refused.detail
+
+
+def test_a_formula_with_no_value_is_found_with_or_without_a_prefix(tmp_path):
+    """A formula never calculated reads as blank, however its tags are written; a data
+    validation's <formula1> is not a formula cell."""
+    parts = members_of(good_bytes())
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    at = sheet.index(b"</sheetData>")
+    cells = (b'<row r="40"><x:c r="B40"><x:f>SUM(B1:B5)</x:f><x:v></x:v></x:c>'
+             b'<c r="C40"><f>1+1</f></c><c r="D40"><f>2+2</f><v>4</v></c></row>')
+    dropdown = (b'<dataValidations count="1"><dataValidation type="list" sqref="C2:C9">'
+                b'<formula1>"\xe6\x98\xaf,\xe5\x90\xa6"</formula1></dataValidation></dataValidations><pageMargins')
+    parts["xl/worksheets/sheet1.xml"] = sheet[:at].replace(
+        b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ', 1
+    ) + cells + sheet[at:].replace(b"<pageMargins", dropdown, 1)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, blob in parts.items():
+            zf.writestr(name, blob)
+    (tmp_path / "式.xlsx").write_bytes(buf.getvalue())
+    assert b"<formula1>" in parts["xl/worksheets/sheet1.xml"]
+    assert inspect(tmp_path / "式.xlsx").formula_cells == {"联户卡": [("B40", "SUM(B1:B5)"), ("C40", "1+1")]}
+
+
+def test_a_filled_template_has_no_formula_cells(tmp_path):
+    """Its dropdowns hold <formula1>/<formula2>: those are rules, not cells read as blank."""
+    from click.testing import CliRunner
+
+    from lianhu_xl.cli import cli
+
+    assert CliRunner().invoke(cli, ["template", "-o", str(tmp_path)]).exit_code == 0
+    for book in tmp_path.glob("*.xlsx"):
+        assert any(b"<formula1>" in blob for blob in members_of(book.read_bytes()).values())
+        assert inspect(book).formula_cells == {}
