@@ -579,14 +579,19 @@ def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None
     elif counted_diaries:
         c.last_month = month_of(max(r.model.date for r, _ in counted_diaries))  # type: ignore[attr-defined]
     first = period.first_month if period is not None else None
+    # memory: one (year, month) tuple per month, shared by every card and diary row (50 cards ×
+    # 12 months × 3 collections of 1,000 books were 1.8 million tuples, ≈ 115 MB)
+    shared: dict[Month, Month] = {}
     for line in cards.values():
         start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
-        line.months_expected = months_between(start, c.last_month) if c.last_month else []
+        line.months_expected = ([shared.setdefault(m, m) for m in months_between(start, c.last_month)]
+                                if c.last_month else [])
     months: dict[tuple[str, Month], MonthRow] = {}
     problems: dict[tuple[str, str], list[tuple[DiaryRow, Record]]] = defaultdict(list)
     for r, line in counted_diaries:
         d = r.model  # type: ignore[assignment]
         mo = month_of(d.date)
+        mo = shared.setdefault(mo, mo)
         row = months.get((line.village, mo))
         if row is None:
             row = months[(line.village, mo)] = MonthRow(line.village, mo)
