@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-FORMAT = "1"  # bump when the pickled layout changes
+FORMAT = "2"  # bump when the pickled layout changes (2: long lists in pieces, see _dump)
 KEEP_DAYS = 30
 ENV_OFF = "LIANHU_CACHE"
 ENV_DIR = "LIANHU_CACHE_DIR"
@@ -116,6 +116,44 @@ def unpack(blob: bytes) -> Any:
     return pickle.loads(blob)
 
 
+# A result whose lists are long (a remembered consolidation: 50,000 cards and problems at
+# 1,000 books) is stored as several pickles, the pickler's memo cleared between pieces: the
+# memo holds every object pickled so far, which cost 80 MB at the run's peak at 1,000 books.
+_PIECES = "lianhu-pieces"
+PIECE = 2_000  # list items per piece
+
+
+def _dump(stream: Any, result: Any) -> None:
+    pickler = _Pickler(stream)
+    long = {}
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        long = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)
+                if f.init and isinstance(getattr(result, f.name), list) and len(getattr(result, f.name)) > PIECE}
+    if not long:
+        pickler.dump(result)
+        return
+    head = dataclasses.replace(result, **{name: [] for name in long})
+    pickler.dump((_PIECES, head, [(name, -(-len(items) // PIECE)) for name, items in long.items()]))
+    for items in long.values():
+        for start in range(0, len(items), PIECE):
+            pickler.clear_memo()
+            pickler.dump(items[start:start + PIECE])
+
+
+def _load(blob: bytes) -> Any:
+    stream = io.BytesIO(blob)
+    first = pickle.Unpickler(stream).load()
+    if not (isinstance(first, tuple) and len(first) == 3 and first[0] == _PIECES):
+        return first
+    _, result, long = first
+    for name, pieces in long:
+        items: list[Any] = []
+        for _ in range(pieces):  # a fresh unpickler per piece: each piece's memo starts empty
+            items.extend(pickle.Unpickler(stream).load())
+        setattr(result, name, items)
+    return result
+
+
 # --------------------------------------------------------------------------- the cache
 
 
@@ -180,7 +218,7 @@ class ResultCache:
             self.misses += 1
             return None
         try:
-            result = unpack(blob)
+            result = _load(blob)
         except Exception:  # a damaged or foreign entry is a miss, never an error
             self.misses += 1
             return None
@@ -198,7 +236,7 @@ class ResultCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as stream:
-                _Pickler(stream).dump(result)  # type: ignore[arg-type]
+                _dump(stream, result)
             os.replace(tmp, path)
         except Exception:  # an entry that cannot be written or pickled costs speed, never the run
             tmp.unlink(missing_ok=True)

@@ -198,3 +198,20 @@ def test_consolidate_again_with_nothing_changed_reuses_the_run_and_keeps_the_fil
     changed = _consolidate(folder, out, "--title", "倪家营乡")
     assert len(runs) == 3
     assert json.loads(changed.output) != json.loads(first.output)
+
+
+def test_a_remembered_consolidation_stored_in_pieces_comes_back_whole(folder, tmp_path, monkeypatch):
+    import pickle
+
+    from lianhu_xl.consolidate import consolidate
+    from lianhu_xl.period import parse_period
+
+    monkeypatch.setattr(cache_mod, "PIECE", 1)  # every list of two or more is cut into pieces
+    c = consolidate([folder], period=parse_period("2010"), title="倪家营乡", today=dt.date(2011, 3, 1))
+    assert len(c.cards) == 3 and len(c.entries) == 2 and c.excluded
+    store = ResultCache(tmp_path / "cache")
+    store.put("run-x", c)
+    assert pickle.loads(store._path("run-x").read_bytes())[0] == "lianhu-pieces"
+    back = store.get("run-x")
+    assert back == c  # every card, counted row, problem and row left out, in order
+    assert [x.card_no for x in back.cards] == [x.card_no for x in c.cards]
