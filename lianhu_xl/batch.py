@@ -11,11 +11,20 @@ files not yet started go on in a fresh pool. A worker that stops answering
 
 With one job the files are read in this process: no pickling, no start-up, and
 the guard refuses every file known to crash a reader.
+
+Workers never outlive the batch: each one watches the process that started it
+and exits as soon as it is gone (killed, crashed, closed), and a Ctrl-C or
+SIGTERM in the batch kills its workers before the batch ends.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -56,18 +65,63 @@ def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs
             progress(result)
 
     queue: deque[Item] = deque(enumerate(files))
-    while queue:
-        before = len(results)
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_limit_memory) as pool:
-            suspects = _drain(pool, queue, roster, done)
-            if suspects:
-                _kill_workers(pool)  # a hung worker would keep shutdown waiting
-        _isolate(suspects, roster, done)
-        if len(results) == before and queue:  # no worker could even start (fork refused): read here
-            while queue:
-                index, (path, display) = queue.popleft()
-                done(index, _safe_check(path, display, roster))
+    with _terminated_as_interrupt():
+        while queue:
+            before = len(results)
+            with _pool(jobs) as pool:
+                suspects = _drain(pool, queue, roster, done)
+                if suspects:
+                    _kill_workers(pool)  # a hung worker would keep shutdown waiting
+            _isolate(suspects, roster, done)
+            if len(results) == before and queue:  # no worker could even start (fork refused): read here
+                while queue:
+                    index, (path, display) = queue.popleft()
+                    done(index, _safe_check(path, display, roster))
     return [results[i] for i in range(len(files))]
+
+
+class _pool:
+    """A ProcessPoolExecutor whose workers die with this process, and are killed
+    (not waited for) when the batch is interrupted."""
+
+    def __init__(self, jobs: int) -> None:
+        # PR_SET_PDEATHSIG fires when the THREAD that forked a worker ends, so it is used only
+        # when that thread is the main one (workers are forked by the submitting thread).
+        main = threading.current_thread() is threading.main_thread()
+        self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                            initargs=(os.getpid(), main))
+
+    def __enter__(self) -> ProcessPoolExecutor:
+        return self.executor
+
+    def __exit__(self, kind, value, tb) -> None:
+        if kind is not None and not issubclass(kind, Exception):  # Ctrl-C, SIGTERM, SystemExit
+            _kill_workers(self.executor)
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            return
+        self.executor.shutdown(wait=True)
+
+
+class _terminated_as_interrupt:
+    """While the batch runs in the main thread, SIGTERM ends it like Ctrl-C (the workers are
+    killed on the way out) instead of ending the process at once and leaving them behind."""
+
+    def __enter__(self) -> None:
+        self.previous = None
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+            try:
+                if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+                    self.previous = signal.signal(signal.SIGTERM, _interrupt)
+            except (ValueError, OSError):
+                self.previous = None
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _drain(pool: ProcessPoolExecutor, queue: deque[Item], roster: Roster | None,
@@ -109,7 +163,7 @@ def _isolate(suspects: list[Item], roster: Roster | None, done: Callable[[int, B
     """Read each suspect alone: whoever breaks (or hangs) a single worker is guilty."""
     pending = deque(sorted(suspects))
     while pending:
-        with ProcessPoolExecutor(max_workers=1, initializer=_limit_memory) as pool:
+        with _pool(1) as pool:
             while pending:
                 index, (path, display) = pending[0]
                 try:
@@ -151,6 +205,48 @@ def _safe_check(path: Path, display: str, roster: Roster | None) -> BookResult:
 def _crashed(display: str, detail: str = "读取程序意外退出", code: str = "reader-crashed") -> BookResult:
     summary = FileSummary(file=display, kind="unreadable")
     return BookResult(summary=summary, issues=[make_issue(code, display, detail=detail)])
+
+
+PARENT_POLL = 1.0  # seconds between a worker's checks that the batch is still there
+
+
+def _init_worker(parent_pid: int, main_thread: bool) -> None:
+    """Runs first in every worker: cap its memory, and make it exit when the batch is gone."""
+    _limit_memory()
+    started_by = os.getppid()  # the batch (fork), or its fork server (forkserver, spawn)
+    if main_thread and started_by == parent_pid and sys.platform.startswith("linux"):
+        _die_with_parent()
+    if started_by != parent_pid and multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
+        os._exit(1)  # forked, yet the batch is already gone
+    watcher = threading.Thread(target=_watch_parent, args=(started_by, multiprocessing.parent_process()),
+                               name="watch the batch", daemon=True)
+    watcher.start()
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends this worker SIGKILL when the batch ends, however it ends."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        pass
+
+
+def _watch_parent(started_by: int, parent) -> None:
+    """Portable fallback: a worker whose parent died is handed to another process (POSIX)
+    and sees the parent's sentinel close (every start method), whichever comes first."""
+    while True:
+        if os.getppid() != started_by:
+            os._exit(1)
+        try:
+            if parent is not None and multiprocessing.connection.wait([parent.sentinel], timeout=PARENT_POLL):
+                os._exit(1)
+        except (OSError, ValueError, AttributeError):
+            parent = None
+        if parent is None:
+            threading.Event().wait(PARENT_POLL)
 
 
 def _limit_memory() -> None:

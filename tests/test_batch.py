@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import sys
 import time
 
 import pytest
@@ -146,3 +147,82 @@ def test_a_pool_that_cannot_start_does_not_loop_forever(tmp_path, monkeypatch):
         good_book(tmp_path / name)
     results = batch.run_checks([(tmp_path / n, n) for n in names], jobs=2)
     assert [(r.summary.file, len(r.cards)) for r in results] == [(n, 2) for n in names]
+
+
+# --- no worker outlives its batch -------------------------------------------------------------
+
+DRIVER = """
+import sys, time
+import lianhu_xl.batch as batch
+
+def slow(path, display, roster=None):  # a book that takes ten minutes to read
+    time.sleep(600)
+
+batch.check_file = slow
+from lianhu_xl.cli import cli
+
+cli(["validate", sys.argv[1], "-j", "2", "--no-cache", "-q"])
+"""
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.add(int(entry))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+def _poll(condition, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds child processes through /proc")
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT"])
+def test_killing_validate_leaves_no_worker_behind(tmp_path, how):
+    """`lianhu validate -j 2` killed (kill -9), terminated or interrupted (Ctrl-C) in the middle
+    of a folder: its workers end too instead of reading on for minutes."""
+    import signal
+    import subprocess
+
+    for i in range(4):
+        good_book(tmp_path / "书" / f"{i}.xlsx")
+    (tmp_path / "driver.py").write_text(DRIVER, encoding="utf-8")
+    env = {**os.environ, "LIANHU_CACHE": "off"}
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "driver.py"), str(tmp_path / "书")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    workers: set[int] = set()
+    try:
+        assert _poll(lambda: len(workers.update(_children(proc.pid)) or workers) >= 2), "no workers started"
+        proc.send_signal(getattr(signal, how))
+        assert _poll(lambda: proc.poll() is not None), f"validate did not end on {how}"
+        assert _poll(lambda: not any(_alive(w) for w in workers)), "a worker outlived validate"
+        if how != "SIGKILL":  # told why, and nothing written
+            assert proc.returncode == 2
+            assert "已中断" in proc.stderr.read().decode("utf-8")
+    finally:  # whatever happened, nothing of this test keeps running
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        proc.stderr.close()
