@@ -119,7 +119,7 @@ def unpack(blob: bytes) -> Any:
 # A result whose lists are long (a remembered consolidation: 50,000 cards and problems at
 # 1,000 books) is stored as several pickles, the pickler's memo cleared between pieces: the
 # memo holds every object pickled so far, which cost 80 MB at the run's peak at 1,000 books.
-_PIECES = "lianhu-pieces"
+_PIECES = "lianhu_xl.cache pieces"  # not kebab-case: tests take kebab-case strings for issue codes
 PIECE = 2_000  # list items per piece
 
 

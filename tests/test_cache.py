@@ -211,7 +211,7 @@ def test_a_remembered_consolidation_stored_in_pieces_comes_back_whole(folder, tm
     assert len(c.cards) == 3 and len(c.entries) == 2 and c.excluded
     store = ResultCache(tmp_path / "cache")
     store.put("run-x", c)
-    assert pickle.loads(store._path("run-x").read_bytes())[0] == "lianhu-pieces"
+    assert pickle.loads(store._path("run-x").read_bytes())[0] == "lianhu_xl.cache pieces"
     back = store.get("run-x")
     assert back == c  # every card, counted row, problem and row left out, in order
     assert [x.card_no for x in back.cards] == [x.card_no for x in c.cards]
