@@ -314,10 +314,9 @@ def _diaries(books: list[BookResult], counted_card: dict[str, Record],
                 continue
             issues.extend(_against_card(r, card))
             entries[(d.card_no, d.date, d.form, d.problem or "")].append(r)
-    for key in sorted(entries, key=str):
+    # only keys seen twice are sorted (str of every key was a string per diary row at the peak)
+    for key in sorted((k for k, g in entries.items() if len(g) > 1), key=str):
         group = _canonical(entries[key])
-        if len(group) < 2:
-            continue
         if all(_same(group[0], r) for r in group[1:]):
             for r in group[1:]:
                 r.excluded = "duplicate-diary"
