@@ -112,11 +112,12 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
     written: list[Path] = []
     added: list[Issue] = []
     if jobs > 1 and len(plan) > 2:
-        from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        try:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(plan))) as pool:
+        from .batch import terminated_as_interrupt, worker_pool
+
+        try:  # the batch's pool: workers die with this process and are killed on Ctrl-C
+            with terminated_as_interrupt(), worker_pool(min(jobs, len(plan))) as pool:
                 outcomes = list(pool.map(_annotate_task, plan, chunksize=4))
         except (BrokenProcessPool, OSError):  # a worker died: do them one by one, here
             outcomes = [_annotate_task(task) for task in plan]

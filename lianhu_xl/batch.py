@@ -65,10 +65,10 @@ def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs
             progress(result)
 
     queue: deque[Item] = deque(enumerate(files))
-    with _terminated_as_interrupt():
+    with terminated_as_interrupt():
         while queue:
             before = len(results)
-            with _pool(jobs) as pool:
+            with worker_pool(jobs) as pool:
                 suspects = _drain(pool, queue, roster, done)
                 if suspects:
                     _kill_workers(pool)  # a hung worker would keep shutdown waiting
@@ -80,7 +80,7 @@ def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs
     return [results[i] for i in range(len(files))]
 
 
-class _pool:
+class worker_pool:
     """A ProcessPoolExecutor whose workers die with this process, and are killed
     (not waited for) when the batch is interrupted."""
 
@@ -110,7 +110,7 @@ class _pool:
         self.executor.shutdown(wait=True)
 
 
-class _terminated_as_interrupt:
+class terminated_as_interrupt:
     """While the batch runs in the main thread, SIGTERM ends it like Ctrl-C (the workers are
     killed on the way out) instead of ending the process at once and leaving them behind."""
 
@@ -171,7 +171,7 @@ def _isolate(suspects: list[Item], roster: Roster | None, done: Callable[[int, B
     """Read each suspect alone: whoever breaks (or hangs) a single worker is guilty."""
     pending = deque(sorted(suspects))
     while pending:
-        with _pool(1) as pool:
+        with worker_pool(1) as pool:
             while pending:
                 index, (path, display) = pending[0]
                 try:
