@@ -52,8 +52,27 @@ def usage_zh(message: str) -> str:
     return message
 
 
+class ChineseFormatter(click.HelpFormatter):
+    """Help pages with Chinese headings (click writes Usage/Options/Commands)."""
+
+    HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        super().write_usage(prog, args, prefix="用法：")
+
+    def section(self, name: str):
+        return super().section(self.HEADINGS.get(name, name))
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseFormatter
+
+
 class ChineseHelp:
-    """The -h/--help option described in Chinese."""
+    """The -h/--help option described in Chinese, help pages with Chinese headings."""
+
+    context_class = ChineseContext
 
     def get_help_option(self, ctx: click.Context):
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -167,7 +186,7 @@ def template(out: Path, roster: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或文件夹...")
 @roster_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部问题（给其他程序用）。")
 @click.option("--report", type=click.Path(path_type=Path), help="另存一份问题清单工作簿（.xlsx）。")
@@ -234,7 +253,7 @@ class PeriodType(click.ParamType):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或文件夹...")
 @click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path),
               help="汇总表文件名（.xlsx），如 汇总表.xlsx。")
 @click.option("--period", type=PeriodType(), default=None,
@@ -328,7 +347,7 @@ def demo(folder: Path, jobs: int) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或文件夹...")
 @click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path),
               help="合并后的登记簿（.xlsx），如 下营村合并.xlsx。")
 @roster_option

@@ -40,3 +40,11 @@ def test_output_folder_that_cannot_exist_is_a_clear_chinese_error(tmp_path):
     assert result.exit_code == 2
     assert "无法创建输出文件夹" in result.output
     assert "Traceback" not in result.output
+
+
+def test_help_pages_have_chinese_headings():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert result.output.startswith("用法：") and "[选项] 命令 [参数]..." in result.output
+    assert "选项" in result.output and "命令" in result.output
+    assert not re.search(r"\b(Usage|Options|Commands)\b", result.output)
