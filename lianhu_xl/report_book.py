@@ -136,8 +136,10 @@ def write_report(report: Report, path: Path, linkers: dict[str, str] | None = No
 def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution | None) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    # constant_memory: rows are flushed as written (all sheets are written top to bottom),
+    # so a report of a county's thousands of issues stays small in memory
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False, "strings_to_urls": False})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     red = wb.add_format({"bg_color": "#F8CBAD"})
