@@ -108,7 +108,25 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
         src.issues.append(_bad(file, f"没有“单位”为“{TOTAL_UNIT}”的行"))
     else:
         src.total.unit = src.name
+        src.issues.extend(_disagreements(src, positions))
     return src
+
+
+def _disagreements(src: TotalsSource, positions: dict[str, int]) -> list[Issue]:
+    """A hand-made 汇总 whose unit rows do not add up to its 合计 row: a warning per column.
+    The 合计 row is what rolls up (a clerk's sheet may leave out a unit row on purpose)."""
+    if not src.units or src.total is None:
+        return []
+    out = []
+    for column in COUNT_COLUMNS:
+        added = sum(getattr(u, column.attr) for u in src.units)
+        stated = getattr(src.total, column.attr)
+        if abs(added - stated) > 0.005:
+            cell = f"{col_letter(positions[column.label])}{src.total_row}"
+            out.append(make_issue("totals-rows-disagree", src.file, sheet=TOTALS_SHEET, cell=cell,
+                                  row=src.total_row, column=column.label, value=f"{added:g}",
+                                  expected=f"{stated:g}"))
+    return out
 
 
 def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], number: int,

@@ -232,3 +232,20 @@ def test_an_impossible_count_in_a_hand_made_totals_sheet_is_refused(three_townsh
     assert bad.status == "未汇总" and "B3" in bad.why and why in bad.why
     assert "沙河乡" not in [u.unit for u in c.units]
     assert not c.complete
+
+
+def test_unit_rows_that_do_not_add_up_to_the_total_are_a_warning_at_the_total_cell(three_townships):
+    """A county clerk's sheet whose villages sum to 5 stars while 合计 says 6: 合计 rolls up, with a warning."""
+    from lianhu_xl.consolidate import HEADER
+
+    def row(unit, star):
+        return [unit] + [star if h == "致富明星户" else 0 for h in HEADER[1:]]
+
+    write_book(three_townships / "沙河乡.xlsx", None, None,
+               extra_sheets={"汇总": [["沙河乡联户带创汇总表"], list(HEADER), row("甲村", 2), row("乙村", 3),
+                                      row("合计", 6)]})
+    c = consolidate([three_townships], today=TODAY)
+    (warning,) = [i for i in c.report.issues if i.code == "totals-rows-disagree"]
+    assert (warning.file, warning.cell, warning.severity) == ("沙河乡.xlsx", "B5", "warning")
+    assert "5" in warning.message and "6" in warning.message
+    assert {u.unit: u.star for u in c.units}["沙河乡"] == 6
