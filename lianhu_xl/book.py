@@ -108,12 +108,18 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
     return result
 
 
+PERSONAL_FIELDS = ("id_number", "phone")
+
+
 def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) -> None:
     """Check every row; a row with an error becomes a rejected record (never counted),
     after every check that its readable cells allow has run."""
     model = MODELS[sheet.kind]
     shared_sets: dict[frozenset[str], set[str]] = {}
-    labels = {c.name: c.label for c in columns_of(model)}
+    # messages name a column in the sheet's own words (its header as typed), except the
+    # personal columns, whose standard labels are what masks their values in every message
+    labels = {c.name: c.label if c.name in PERSONAL_FIELDS else sheet.typed.get(c.name, c.label)
+              for c in columns_of(model)}
     examples = {c.name: c.example for c in columns_of(model)}
     display = result.summary.file
     is_card = sheet.kind == CARD_SHEET

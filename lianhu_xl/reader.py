@@ -91,6 +91,7 @@ class SheetRows:
     kind: str  # CARD_SHEET or DIARY_SHEET
     header_row: int = 0  # 1-based
     letters: dict[str, str] = field(default_factory=dict)  # field -> column letters
+    typed: dict[str, str] = field(default_factory=dict)  # field -> its header as the sheet writes it
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
     set_aside: int = 0  # rows read but not parsed: totals rows, formulas without values
     usable: bool = True
@@ -198,6 +199,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                                           expected=f"{col_letter(positions[name_])} 列"))
             continue
         positions[name_] = c
+        sheet.typed[name_] = _SPACES.sub("", str(raw)).strip("*＊")
     for col in columns:
         if col.required and col.name not in positions:
             book.issues.append(make_issue("missing-column", book.file, sheet=name,

@@ -199,3 +199,21 @@ def test_a_card_number_typed_full_width_or_with_spaces_names_the_same_card(tmp_p
     result = validate([tmp_path])
     assert [i.code for i in result.report.issues if i.severity == "error"] == []
     assert sum(1 for r in result.diaries if not r.excluded) == 2
+
+
+def test_messages_name_a_column_in_the_sheets_own_words(tmp_path):
+    """A header written 担保贷款 (no unit) and 联系日期 (an alias of 日期) is named so in the message;
+    身份证号 keeps its standard name, so its value is masked whatever the header says."""
+    from bookfactory import DIARY_LABELS
+
+    labels = [{"担保贷款(元)": "担保贷款", "日期": "联系日期"}.get(x, x) for x in DIARY_LABELS]
+    cards = [card("XY-001", 身份证号="620702198001011235")]
+    rows = [{{"担保贷款(元)": "担保贷款", "日期": "联系日期"}.get(k, k): v
+             for k, v in diary("XY-001", "2010.13.1", **{"担保贷款(元)": "三千"}).items()}]
+    write_book(tmp_path / "a.xlsx", cards, rows, diary_labels=labels)
+    result = validate([tmp_path])
+    by_code = {i.code: i for i in result.report.issues}
+    assert by_code["bad-date"].column == "联系日期" and "“联系日期”" in by_code["bad-date"].message
+    assert by_code["bad-number"].column == "担保贷款" and "三千" in by_code["bad-number"].message
+    assert by_code["bad-id-number"].column == "身份证号"
+    assert "620702198001011235" not in by_code["bad-id-number"].message
