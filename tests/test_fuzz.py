@@ -43,29 +43,28 @@ TAGS = [b"<row>", b"</row>", b"<c>", b"<c/>", b'<c r="IV3000"/>', b"<v>1</v>", b
 DATE_CELL = re.compile(rb'(<c r="N\d+" s="\d+" t="n"><v>)([^<]*)(</v>)')
 
 
+# op -> (pattern whose group 1 is replaced, the replacement for ``pick``)
+REPLACE = {
+    "value": (rb"<v>([^<]*)</v>", lambda pick: VALUES[pick % len(VALUES)]),
+    "ref": (rb' r="([^"]*)"', lambda pick: REFS[pick % len(REFS)]),
+    "style": (rb' s="(\d+)"', lambda pick: str(pick % 40).encode()),
+}
+
+
 def _mutate(blob: bytes, op: str, at: int, pick: int) -> bytes:
     n = max(len(blob), 1)
     i = at % n
-    if op == "value":
-        spots = [m.span(1) for m in re.finditer(rb"<v>([^<]*)</v>", blob)]
+    if op in REPLACE:
+        pattern, replacement = REPLACE[op]
+        spots = [m.span(1) for m in re.finditer(pattern, blob)]
         if spots:
             a, b = spots[at % len(spots)]
-            return blob[:a] + VALUES[pick % len(VALUES)] + blob[b:]
+            return blob[:a] + replacement(pick) + blob[b:]
     elif op == "type":
         spots = [m.span() for m in re.finditer(rb'<c r="[A-Z]+\d+"', blob)]
         if spots:
             _, b = spots[at % len(spots)]
             return blob[:b] + b' t="' + TYPES[pick % len(TYPES)] + b'"' + blob[b:]
-    elif op == "ref":
-        spots = [m.span(1) for m in re.finditer(rb' r="([^"]*)"', blob)]
-        if spots:
-            a, b = spots[at % len(spots)]
-            return blob[:a] + REFS[pick % len(REFS)] + blob[b:]
-    elif op == "style":
-        spots = [m.span(1) for m in re.finditer(rb' s="(\d+)"', blob)]
-        if spots:
-            a, b = spots[at % len(spots)]
-            return blob[:a] + str(pick % 40).encode() + blob[b:]
     elif op == "tag":
         lt = blob.find(b"<", i)
         j = lt if lt >= 0 else i
