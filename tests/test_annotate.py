@@ -321,19 +321,25 @@ def test_macros_survive_in_an_xlsm(tmp_path):
         assert b"macroEnabled" in z.read("[Content_Types].xml")
 
 
-def test_what_openpyxl_cannot_keep_is_said_in_the_copy_and_the_report(tmp_path):
+def xlsxwriter_card_book(path: Path, decorate) -> Path:
+    """A one-card book (结对日期 "去年", an error to mark) written by XlsxWriter, which can add
+    what openpyxl cannot keep; ``decorate(ws)`` adds it to the 联户卡 sheet."""
     import xlsxwriter
     from bookfactory import CARD_LABELS
 
-    src = tmp_path / "in" / "带文本框.xlsx"
-    src.parent.mkdir()
-    book = xlsxwriter.Workbook(str(src))
+    path.parent.mkdir(exist_ok=True)
+    book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("联户卡")
     ws.write_row(0, 0, CARD_LABELS)
     ws.write_row(1, 0, ["XY-001", "王明", "乡干部", "", "", "下营村", "六社", "李进忠", "致富明星户",
                         "", "", "", "", "去年", "", "缺技术"])
-    ws.insert_textbox("D5", "村里的说明")
+    decorate(ws)
     book.close()
+    return path
+
+
+def test_what_openpyxl_cannot_keep_is_said_in_the_copy_and_the_report(tmp_path):
+    src = xlsxwriter_card_book(tmp_path / "in" / "带文本框.xlsx", lambda ws: ws.insert_textbox("D5", "村里的说明"))
     result = CliRunner().invoke(cli, ["validate", str(src.parent), "--json", "--annotate",
                                       str(tmp_path / "out")])
     report = json.loads(result.output)
@@ -445,18 +451,8 @@ def test_worker_processes_make_the_same_copies(tmp_path):
 
 def test_note_boxes_keep_their_size(tmp_path):
     """openpyxl forgets the size of note boxes; the template's help notes must not shrink."""
-    import xlsxwriter
-    from bookfactory import CARD_LABELS
-
-    src = tmp_path / "in" / "笔记.xlsx"
-    src.parent.mkdir()
-    book = xlsxwriter.Workbook(str(src))
-    ws = book.add_worksheet("联户卡")
-    ws.write_row(0, 0, CARD_LABELS)
-    ws.write_comment(0, 1, "联系人：姓名\n规则：必填\n例：王明", {"x_scale": 2, "y_scale": 1.4})
-    ws.write_row(1, 0, ["XY-001", "王明", "乡干部", "", "", "下营村", "六社", "李进忠", "致富明星户",
-                        "", "", "", "", "去年", "", "缺技术"])
-    book.close()
+    src = xlsxwriter_card_book(tmp_path / "in" / "笔记.xlsx", lambda ws: ws.write_comment(
+        0, 1, "联系人：姓名\n规则：必填\n例：王明", {"x_scale": 2, "y_scale": 1.4}))
     assert run(str(src.parent), "--annotate", str(tmp_path / "out")).exit_code == 1
     with zipfile.ZipFile(tmp_path / "out" / "笔记.xlsx") as z:
         vml = b"".join(z.read(n) for n in z.namelist() if n.endswith(".vml"))
