@@ -62,16 +62,24 @@ def _write(folder: Path, generated) -> dict[str, dict[str, set[int]]]:
     return typed
 
 
+def _write_and_run(generated, run) -> tuple[dict[str, dict[str, set[int]]], object]:
+    """The books written in a fresh folder and ``run(folder)`` on them: (typed rows, result)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        return _write(folder, generated), run(folder)
+
+
+def _every(sheets: dict[str, set[int]]) -> set[tuple[str, int]]:
+    return {(s, r) for s, rows in sheets.items() for r in rows}
+
+
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
 @given(books)
 def test_validate_counts_or_lists_every_row_typed(generated):
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        typed = _write(folder, generated)
-        result = validate([folder])
+    typed, result = _write_and_run(generated, lambda folder: validate([folder]))
     for name, sheets in typed.items():
         summary = next(f for f in result.report.files if f.file == name)
         book_ = next(b for b in result.books if b.summary.file == name)
@@ -80,7 +88,7 @@ def test_validate_counts_or_lists_every_row_typed(generated):
         listed = {(i.sheet, i.row) for i in result.report.issues
                   if i.file == name and i.row and i.row >= FIRST
                   and (i.severity == "error" or i.code in LEAVE_OUT)}
-        every = {(s, r) for s, rows in sheets.items() for r in rows}
+        every = _every(sheets)
         assert not counted & listed, f"counted and also listed as left out: {counted & listed}"
         assert counted | listed == every, f"lost: {every - counted - listed}, invented: {(counted | listed) - every}"
         assert (summary.counted, summary.excluded) == (len(counted), len(listed))
@@ -89,12 +97,10 @@ def test_validate_counts_or_lists_every_row_typed(generated):
 @SETTINGS
 @given(books)
 def test_consolidate_counts_or_lists_every_row_typed(generated):
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        typed = _write(folder, generated)
-        result = consolidate([folder], period=year_period(2010), today=dt.date(2011, 6, 30))
+    typed, result = _write_and_run(generated, lambda folder: consolidate(
+        [folder], period=year_period(2010), today=dt.date(2011, 6, 30)))
     for name, sheets in typed.items():
-        every = {(s, r) for s, rows in sheets.items() for r in rows}
+        every = _every(sheets)
         account = result.accounts[name]
         left_out = [(e.sheet, e.row) for e in result.excluded if e.file == name]
         assert len(left_out) == len(set(left_out)), "a row listed twice in 未计入"
