@@ -146,10 +146,6 @@ class Report:
             "issues": [i.to_dict() for i in self.issues],
         }
 
-    def flatten(self, keys: list[str]) -> list[list[Any]]:
-        """Compact view for tests: ``[["F17", "bad-date"], ...]``."""
-        return [[getattr(i, k) for k in keys] for i in self.issues]
-
 
 def severity_zh(severity: str) -> str:
     return SEVERITY_ZH.get(severity, severity)

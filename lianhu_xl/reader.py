@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .guard import Inspection
 from .issues import Issue, make_issue
@@ -104,7 +103,6 @@ class BookRows:
     file: str
     sheets: list[SheetRows] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-    other_sheets: list[str] = field(default_factory=list)
     grid: dict[str, list[list[object]]] = field(default_factory=dict)
 
 
@@ -143,8 +141,6 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         merged = list(getattr(found, "merged_cell_ranges", None) or [])
         formulas = dict(inspection.formula_cells.get(actual, []))
         book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged))
-    book.other_sheets = [n for n in names if find_sheet([n], CARD_SHEET) is None
-                         and find_sheet([n], DIARY_SHEET) is None]
     return book
 
 
@@ -253,12 +249,3 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         sheet.rows.append((number, values))
     return sheet
 
-
-def display_name(path: Path, root: Path | None) -> str:
-    """The file as the clerk knows it: relative to the folder they named."""
-    if root is not None:
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            pass
-    return path.name if root is None else path.as_posix()

@@ -168,10 +168,6 @@ class StandardRow(BaseModel):
     ROW_RULES: ClassVar[tuple[str, ...]] = ()  # the codes ``row_rules`` can give, for the docs
 
     @classmethod
-    def columns(cls) -> list[Column]:
-        return columns_of(cls)
-
-    @classmethod
     def row_rules(cls, f: Mapping[str, Any]) -> list[Finding]:
         """Errors and warnings between the fields of one row.
 

@@ -47,10 +47,6 @@ def problem(code: str, **ctx: object) -> PydanticCustomError:
     return PydanticCustomError(code, code, ctx)  # type: ignore[arg-type]
 
 
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 # --- text --------------------------------------------------------------------
 
 _UNSEEN = object()
