@@ -14,7 +14,7 @@ from pathlib import Path
 from .catalogue import CATALOGUE
 from .guard import Refused, inspect
 from .issues import FileSummary, Issue, make_issue
-from .reader import SheetRows, read_rows
+from .reader import SheetRows, find_sheet, formula_issue, read_rows
 from .roster import Roster
 from .standard import CARD_SHEET, MODELS, STANDARD_VERSION, StandardRow, check_row, columns_of
 
@@ -91,13 +91,11 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
         if TOTALS_SHEET in rows.grid:
             summary.kind = "totals"
             result.totals_grid = rows.grid[TOTALS_SHEET]
-            sheet = next((n for n in inspection.sheets if n.strip() == TOTALS_SHEET), TOTALS_SHEET)
-            for ref, text in inspection.formula_cells.get(sheet, []):  # read as blank: never silently 0
-                error = text.startswith("#")  # an error value (#DIV/0!), not a formula's text
-                result.issues.append(make_issue("cell-error" if error else "formula-no-value", display,
-                                                sheet=TOTALS_SHEET, cell=ref,
-                                                row=int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
-                                                column=f"{ref} 单元格", value=text if error else "=" + text))
+            sheet = find_sheet(inspection.sheets, TOTALS_SHEET) or TOTALS_SHEET
+            for ref, text in inspection.formula_cells.get(sheet, []):
+                result.issues.append(formula_issue(display, TOTALS_SHEET, ref,
+                                                   int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+                                                   f"{ref} 单元格", text))
             return result
         summary.kind = "unreadable"
         result.issues.append(make_issue("no-standard-sheet", display,

@@ -144,6 +144,14 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
     return book
 
 
+def formula_issue(file: str, sheet: str, ref: str, row: int, column: str, text: str) -> Issue:
+    """A formula cell without a stored value, read as blank (never silently 0): an error
+    value (``#DIV/0!``) is shown as such, anything else as the formula's text."""
+    error = text.startswith("#")
+    return make_issue("cell-error" if error else "formula-no-value", file, sheet=sheet, cell=ref,
+                      row=row, column=column, value=text if error else "=" + text)
+
+
 def _merged_fill(merged: list, header: int, rows: int) -> dict[tuple[int, int], tuple[int, int]]:
     """Cells hidden under a merged block below the header -> the block's (row, col)
     whose value they share: a 村 or 卡号 merged down over several rows belongs to each.
@@ -239,11 +247,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             if bad:
                 for f, c in bad:
                     ref = f"{col_letter(c)}{number}"
-                    text = formulas[ref]
-                    shown_error = text.startswith("#")  # an error value (#DIV/0!), not a formula's text
-                    book.issues.append(make_issue("cell-error" if shown_error else "formula-no-value", book.file,
-                                                  sheet=name, cell=ref, row=number, column=label_of[f],
-                                                  value=text if shown_error else "=" + text))
+                    book.issues.append(formula_issue(book.file, name, ref, number, label_of[f], formulas[ref]))
                 sheet.set_aside += 1
                 continue
         sheet.rows.append((number, values))
