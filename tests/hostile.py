@@ -444,30 +444,32 @@ def unknown_method(path: Path) -> None:
     raw_zip(path, members)
 
 
-def rless_wide_row(path: Path) -> None:
-    """Cells without ``r=`` run on from the last one: 16,384 of them reach column XFD."""
-    cells = b"<c><v>1</v></c>" * 16_384
-
-    def change(blob: bytes) -> bytes:
-        at = blob.index(b"</sheetData>")
-        return blob[:at] + b"<row>" + cells + b"</row>" + blob[at:]
-    patched(path, xl_worksheets_sheet1_xml=change)
-
-
-def rless_tall(path: Path) -> None:
-    """Row 15,000 claimed, then 5,000 rows without ``r=``: only counting them shows the sheet's size."""
-    def change(blob: bytes) -> bytes:
-        at = blob.index(b"</sheetData>")
-        rows = b'<row r="15000"><c r="A15000"><v>1</v></c></row>' + b"<row><c><v>1</v></c></row>" * 5000
-        return blob[:at] + rows + blob[at:]
-    patched(path, xl_worksheets_sheet1_xml=change)
-
-
 def _extra_rows(rows: bytes) -> Callable[[bytes], bytes]:
+    """A sheet change: ``rows`` added at the end of its sheetData."""
     def change(blob: bytes) -> bytes:
         at = blob.index(b"</sheetData>")
         return blob[:at] + rows + blob[at:]
     return change
+
+
+def _merged(*refs: bytes) -> Callable[[bytes], bytes]:
+    """A sheet change: the ranges ``refs`` merged (a mergeCells element after sheetData)."""
+    def change(blob: bytes) -> bytes:
+        at = blob.index(b"</sheetData>") + len(b"</sheetData>")
+        merges = b"".join(b'<mergeCell ref="%s"/>' % ref for ref in refs)
+        return blob[:at] + b'<mergeCells count="%d">' % len(refs) + merges + b"</mergeCells>" + blob[at:]
+    return change
+
+
+def rless_wide_row(path: Path) -> None:
+    """Cells without ``r=`` run on from the last one: 16,384 of them reach column XFD."""
+    patched(path, xl_worksheets_sheet1_xml=_extra_rows(b"<row>" + b"<c><v>1</v></c>" * 16_384 + b"</row>"))
+
+
+def rless_tall(path: Path) -> None:
+    """Row 15,000 claimed, then 5,000 rows without ``r=``: only counting them shows the sheet's size."""
+    patched(path, xl_worksheets_sheet1_xml=_extra_rows(
+        b'<row r="15000"><c r="A15000"><v>1</v></c></row>' + b"<row><c><v>1</v></c></row>" * 5000))
 
 
 def single_quoted(path: Path) -> None:
@@ -535,29 +537,14 @@ def utf16_part(path: Path) -> None:
 def merge_bomb(path: Path) -> None:
     """A 15,000-row sheet with 40 blocks merged down to row 1048576: a reader filling merged
     cells would make 600,000 of them."""
-    def change(blob: bytes) -> bytes:
-        blob = _extra_rows(b'<row r="15000"><c r="B15000"><v>1</v></c></row>')(blob)
-        at = blob.index(b"</sheetData>") + len(b"</sheetData>")
-        merges = b"".join(b'<mergeCell ref="%s3:%s1048576"/>' % (c, c) for c in
-                          [bytes([65 + i % 26]) for i in range(40)])
-        return blob[:at] + b'<mergeCells count="40">' + merges + b"</mergeCells>" + blob[at:]
-    patched(path, xl_worksheets_sheet1_xml=change)
+    rows = _extra_rows(b'<row r="15000"><c r="B15000"><v>1</v></c></row>')
+    blocks = _merged(*(b"%s3:%s1048576" % (c, c) for c in [bytes([65 + i % 26]) for i in range(40)]))
+    patched(path, xl_worksheets_sheet1_xml=lambda blob: blocks(rows(blob)))
 
 
 def merged_column(path: Path) -> None:
     """A good book whose empty column X is merged from row 3 to the grid's end: read as usual."""
-    def change(blob: bytes) -> bytes:
-        at = blob.index(b"</sheetData>") + len(b"</sheetData>")
-        return blob[:at] + b'<mergeCells count="1"><mergeCell ref="X3:X1048576"/></mergeCells>' + blob[at:]
-    patched(path, xl_worksheets_sheet1_xml=change)
-
-
-def big_merge(path: Path) -> None:
-    """A merged range over the whole grid."""
-    def change(blob: bytes) -> bytes:
-        at = blob.index(b"</sheetData>") + len(b"</sheetData>")
-        return blob[:at] + b'<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>' + blob[at:]
-    patched(path, xl_worksheets_sheet1_xml=change)
+    patched(path, xl_worksheets_sheet1_xml=_merged(b"X3:X1048576"))
 
 
 @dataclass(frozen=True)
