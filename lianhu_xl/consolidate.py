@@ -357,9 +357,16 @@ class FileAccount:
     totals_rows: int = 0
 
     @property
+    def accounted(self) -> int:
+        """Rows that ended in a bucket."""
+        return self.counted + self.duplicate + self.excluded + self.out_of_period + self.totals_rows
+
+    @property
     def balanced(self) -> bool:
-        return self.read == (self.counted + self.duplicate + self.excluded
-                             + self.out_of_period + self.totals_rows)
+        return self.read == self.accounted
+
+    def to_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "file"}
 
 
 @dataclass(slots=True)
@@ -465,18 +472,13 @@ class Consolidation:
             "title": self.title, "period": self.period_label, "kind": self.kind,
             "complete": self.complete,
             "units": [unit(u) for u in self.units], "total": unit(self.total),
-            "files": [{**f.to_dict(), **({"rows": _account_dict(self.accounts[f.file])}
+            "files": [{**f.to_dict(), **({"rows": self.accounts[f.file].to_dict()}
                                          if f.file in self.accounts else {})}
                       for f in self.report.files],
             "excluded": [{"file": e.file, "sheet": e.sheet, "row": e.row, "cell": e.cell,
                           "category": e.bucket, "reason": e.reason} for e in self.excluded],
             "issues": [i.to_dict() for i in self.report.issues],
         }
-
-
-def _account_dict(a: FileAccount) -> dict[str, int]:
-    return {"read": a.read, "counted": a.counted, "duplicate": a.duplicate, "excluded": a.excluded,
-            "out_of_period": a.out_of_period, "totals_rows": a.totals_rows}
 
 
 # --- the entry point ---------------------------------------------------------------
@@ -785,8 +787,7 @@ def _account(c: Consolidation, books: list[BookResult], out_of_period: dict[int,
             reason = "；".join(dict.fromkeys(_without_place(i) for i in issues))
             c.excluded.append(ExcludedRow(name, sheet, row, cells, bucket, reason))
         if not acc.balanced:  # never silently: whatever is unexplained is listed as such
-            missing = acc.read - (acc.counted + acc.duplicate + acc.excluded + acc.out_of_period
-                                  + acc.totals_rows)
+            missing = acc.read - acc.accounted
             c.excluded.append(ExcludedRow(name, "", 0, "", EXCLUDED,
                                           f"另有 {missing} 行未计入，原因见问题清单"))
             acc.excluded += missing
