@@ -124,9 +124,9 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
     if not result.cards and not result.diaries:  # nothing readable: no empty book pretending otherwise
         return result
     sources = len([f for f in inputs.report.files if f.kind == "book"])
-    note = (f"由 {sources} 个登记簿合并（lianhu merge，{(today or dt.date.today()).isoformat()}）；"
-            "身份证号、联系电话只保存在各人自己的登记簿中，未写入本簿。")
     day = today or dt.date.today()
+    note = (f"由 {sources} 个登记簿合并（lianhu merge，{day.isoformat()}）；"
+            "身份证号、联系电话只保存在各人自己的登记簿中，未写入本簿。")
     spec = BookSpec(cards=SheetSpec(title="联户带创登记簿 · 联户卡（合并）", note=note, omit=PERSONAL_FIELDS),
                     diaries=SheetSpec(title="联户带创登记簿 · 联户日记（合并）", note=note),
                     created=dt.datetime.combine(day, dt.time()), properties={MERGED_PROPERTY: day.isoformat()})
