@@ -70,7 +70,8 @@ def _label_key(text: str) -> str:
 def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
     """Read a 汇总 sheet's title, period and 合计 row; problems become issues."""
     src = TotalsSource(file=file)
-    wanted = {_label_key(label): label for label in [UNIT_LABEL] + [c.label for c in COUNT_COLUMNS]}
+    labels = [UNIT_LABEL] + [c.label for c in COUNT_COLUMNS]
+    wanted = {_label_key(label): label for label in labels}
     best, header_at = 0, -1
     for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         hits = len({_label_key(str(x)) for x in row if x not in (None, "")} & wanted.keys())
@@ -84,7 +85,7 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
         key = _label_key(str(raw)) if raw not in (None, "") else ""
         if key in wanted and wanted[key] not in positions:
             positions[wanted[key]] = c
-    missing = [label for label in [UNIT_LABEL] + [c.label for c in COUNT_COLUMNS] if label not in positions]
+    missing = [label for label in labels if label not in positions]
     if missing:
         src.issues.append(_bad(file, f"缺少“{'”“'.join(missing)}”列", f"A{header_at + 1}"))
         return src
