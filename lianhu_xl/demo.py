@@ -923,7 +923,8 @@ def render(result: DemoResult, width: int | None = None) -> str:
     """What the demo prints: the books, the planted mistakes at their cells, the 汇总
     table, the report's figures beside ours, and the note on 转化率."""
     from .issues import severity_zh
-    from .totals_book import text_table
+    from .template import text_width
+    from .totals_book import pad, text_table
 
     c = result.consolidation
     folder = result.folder
@@ -954,11 +955,11 @@ def render(result: DemoResult, width: int | None = None) -> str:
     extra = sum(1 for p in result.town.planted if p.extra)
     lines.append(f"有错误的 {extra} 行是在构成报道数字的行之外多加的，按标准不计入，所以下面的数字正好是报道的数字。")
     lines += ["", text_table(c, width), "", "与报道对照（合计）："]
-    label_w = max(_width(f.label) for f in result.figures) + 2
+    label_w = max(text_width(f.label) for f in result.figures) + 2
     for f in result.figures:
         got = f"{f.got:,.0f}"
         mark = "一致" if f.ok else "不一致！"
-        lines.append(f"  {_pad(f.label, label_w)}报道 {_pad(f.reported, 10, True)}    汇总 {got:>10}   {mark}")
+        lines.append(f"  {pad(f.label, label_w)}报道 {pad(f.reported, 10, True)}    汇总 {got:>10}   {mark}")
     lines += ["", CONVERSION_NOTE, "", f"汇总表已保存：{result.totals}",
               "自己试一试：",
               f"  lianhu validate {folder / BOOKS_FOLDER} --roster {folder / ROSTER_FILE} --report 问题清单.xlsx",
@@ -972,14 +973,3 @@ def _headline(report) -> str:
     counts = report.counts()
     return (f"共 {len(report.files)} 个文件，错误 {counts['error']} 处，警告 {counts['warning']} 处，"
             f"提示 {counts['notice']} 处。")
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - _width(text))
-    return gap + text if right else text + gap
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

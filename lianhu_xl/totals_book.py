@@ -31,6 +31,7 @@ from .consolidate import (
 from .errors import LianhuError
 from .period import month_label
 from .standard import STANDARD_VERSION
+from .template import text_width
 
 SUMMARY_SHEET = "汇总"
 CARD_LIST_SHEET = "联户清单"  # never 联户卡: the roll-up must not read it as a standard book
@@ -142,7 +143,7 @@ def _page(ws, header_row: int, last_col: int, title: str, widths: list[float] | 
 def _fit(ws, row: int, texts: list[tuple[str, float]]) -> None:
     """Give a row the height its wrapped text needs (XlsxWriter cannot measure, and
     LibreOffice and WPS keep the stored height): lines = text width / column width."""
-    lines = max((-(-_display_width(t) // max(int(w * 1.1), 1)) for t, w in texts if t), default=1)
+    lines = max((-(-text_width(t) // max(int(w * 1.1), 1)) for t, w in texts if t), default=1)
     if lines > 1:
         ws.set_row(row, 13.5 * lines + 2)
 
@@ -525,14 +526,9 @@ def _dt(day: date):
 # --- the same table in the terminal ------------------------------------------------
 
 
-def _display_width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * max(0, width - _display_width(text))
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` filled with spaces to ``width`` terminal columns (a Chinese character takes two)."""
+    gap = " " * max(0, width - text_width(text))
     return gap + text if right else text + gap
 
 
@@ -553,7 +549,7 @@ def text_table(c: Consolidation, width: int | None = None) -> str:
     width = width or max(60, shutil.get_terminal_size((100, 24)).columns)
     rows = [*c.units, c.total]
     cells = [[u.unit] + [_shown(u.value(col), col.kind) for col in TOTALS_COLUMNS] for u in rows]
-    widths = [max(_display_width(h), *(_display_width(r[i]) for r in cells)) for i, h in enumerate(HEADER)]
+    widths = [max(text_width(h), *(text_width(r[i]) for r in cells)) for i, h in enumerate(HEADER)]
     blocks: list[list[int]] = []
     current: list[int] = []
     used = widths[0]
@@ -569,10 +565,10 @@ def text_table(c: Consolidation, width: int | None = None) -> str:
     for block in blocks:
         cols = [0, *block]
         lines.append("")
-        lines.append("  ".join(_pad(HEADER[i], widths[i], i > 0) for i in cols))
+        lines.append("  ".join(pad(HEADER[i], widths[i], i > 0) for i in cols))
         lines.append("  ".join("-" * widths[i] for i in cols))
         for r, row in enumerate(cells):
             if r == len(cells) - 1 and len(cells) > 1:
                 lines.append("  ".join("-" * widths[i] for i in cols))
-            lines.append("  ".join(_pad(row[i], widths[i], i > 0) for i in cols))
+            lines.append("  ".join(pad(row[i], widths[i], i > 0) for i in cols))
     return "\n".join(lines)
