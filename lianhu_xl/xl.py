@@ -176,7 +176,7 @@ def _consolidate(plan: Plan, console: Path | None) -> Outcome:
     lines.append(f"\n汇总表已写入本工作簿的“{TOTALS_SHEET}”表，并已另存：\n{path}")
     return Outcome("ok" if c.complete else "problems", "\n".join(lines), path,
                    sheets={TOTALS_SHEET: totals, PROBLEMS_SHEET: problem_rows(c.report),
-                           SOURCES_SHEET: source_rows(c.report, getattr(c, "accounts", None))},
+                           SOURCES_SHEET: source_rows(c.report, c.accounts)},
                    notes={TOTALS_SHEET: f"{c.heading}　{c.span_text}",
                           PROBLEMS_SHEET: f"汇总：{c.headline()}",
                           SOURCES_SHEET: f"汇总：{plan.folder}"})
