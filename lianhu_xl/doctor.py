@@ -122,9 +122,7 @@ def _registry_server(progid: str) -> str | None:
             clsid = winreg.QueryValue(key, None)
         with winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, rf"CLSID\{clsid}\LocalServer32") as key:
             return winreg.QueryValue(key, None)
-    except OSError:
-        return None
-    except ImportError:
+    except (OSError, ImportError):  # not registered, or not Windows
         return None
 
 
