@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
-from .issues import Issue, Report, severity_zh
+from .issues import Report, severity_zh
 from .standard import CARD_SHEET
+from .summary import headline
 
 if TYPE_CHECKING:
     from .book import Record
@@ -154,7 +155,7 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
 
     # --- 按文件: which books are clean, which need fixing ---------------------------
     ws = wb.add_worksheet("按文件")
-    ws.write_string(0, 0, "校验结果：" + _headline(report), title)
+    ws.write_string(0, 0, "校验结果：" + headline(report), title)
     need = {id(f) for f in report.files if f.errors or f.kind == "unreadable"}
     ws.write_string(1, 0, f"需要退回改正的文件 {len(need)} 个，排在前面；"
                           "“联系人”一栏是文件里联户卡和日记所属的人。")
@@ -234,12 +235,6 @@ def _places(places: list[str]) -> str:
     return shown + (f" 等 {len(places)} 处" if len(places) > MAX_PLACES else "")
 
 
-def _headline(report: Report) -> str:
-    from .summary import headline
-
-    return headline(report)
-
-
 def _finish(ws, widths: list[int], header_row: int, last_col: int) -> None:
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -249,8 +244,3 @@ def _finish(ws, widths: list[int], header_row: int, last_col: int) -> None:
     ws.set_landscape()
     ws.repeat_rows(header_row)
     ws.fit_to_pages(1, 0)
-
-
-def issues_of(person: Person, report: Report, who: Attribution) -> list[Issue]:
-    """The issues given to ``person`` (for tests and the console workbook)."""
-    return [i for i in report.issues if i.file == person.file and who.owner.get(id(i)) == person.name]
