@@ -102,12 +102,12 @@ def _range_text(ge: float | None, le: float | None) -> str:
 
 def _col(label: str, kind: Kind, help: str, example: str, *, required: bool = False,
          choices: tuple[str, ...] = (), ge: float | None = None, le: float | None = None,
-         width: int = 12, aliases: tuple[str, ...] = ()) -> Any:
+         width: int = 12, aliases: tuple[str, ...] = (), default: Any = None) -> Any:
     """A model field carrying the column's metadata."""
     extra = {"label": label, "kind": kind, "required": required, "help": help,
              "example": example, "choices": list(choices), "ge": ge, "le": le, "width": width,
              "aliases": list(aliases)}
-    return Field(default=None, title=label, description=help, examples=[example],
+    return Field(default=default, title=label, description=help, examples=[example],
                  json_schema_extra=extra)
 
 
@@ -263,11 +263,9 @@ class DiaryRow(StandardRow):
     solution: Text = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16)
     result: Annotated[str | None, _choice(RESULTS, False)] = _col(
         "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9)
-    services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = Field(
-        default=(), title="服务类别", description="这次提供的服务，可多选，用顿号分开", examples=["政策宣传、实用技术"],
-        json_schema_extra={"label": "服务类别", "kind": "many", "required": False,
-                           "help": "这次提供的服务，可多选，用顿号分开", "example": "政策宣传、实用技术",
-                           "choices": list(SERVICES), "ge": None, "le": None, "width": 16})
+    services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = _col(
+        "服务类别", "many", "这次提供的服务，可多选，用顿号分开", "政策宣传、实用技术", choices=SERVICES, width=16,
+        default=())
     deeds: Annotated[int | None, _number(0, whole=True)] = _col(
         "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9)
     loans: Annotated[float | None, _number(0)] = _col(
