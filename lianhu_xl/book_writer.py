@@ -153,12 +153,10 @@ def _sheet(wb, styles: dict, model: type[StandardRow], rows: list[Mapping[str, o
     last = len(cols) - 1
     ws.merge_range(0, 0, 0, last, spec.title or TITLES[sheet], styles["title"])
     ws.set_row(0, 28)
-    header = HEADER_ROW
+    header = header_row(spec) - 1  # 0-based
     note = NOTES[sheet] + f"（标准第{STANDARD_VERSION}版）" if spec.note is None else spec.note
     if note:
         ws.merge_range(1, 0, 1, last, note, styles["note"])
-    else:
-        header = 1
     ws.set_row(header, 36)
     for c, col in enumerate(cols):
         ws.write_string(header, c, col.label, styles["required" if col.required else "header"])
