@@ -209,9 +209,15 @@ def _unkept_parts(data: bytes) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for name in zf.namelist():
+                blob = None  # each part read once, though two markers may be looked for in it
                 for prefix, marker, what in _SILENT:
-                    if name.startswith(prefix) and what not in found and (not marker or marker in zf.read(name)):
-                        found.append(what)
+                    if not name.startswith(prefix) or what in found:
+                        continue
+                    if marker:
+                        blob = zf.read(name) if blob is None else blob
+                        if marker not in blob:
+                            continue
+                    found.append(what)
     except (zipfile.BadZipFile, OSError, ValueError):
         pass
     return found
@@ -285,12 +291,13 @@ def carry_extensions(path: Path, carried: dict[str, list[tuple[str, bytes]]]) ->
     with zipfile.ZipFile(path) as zf:
         members = _sheet_members(zf)
         items = [(info, zf.read(info)) for info in zf.infolist()]
+    blobs = {info.filename: blob for info, blob in items}
     patched = {}
     for sheet, exts in carried.items():
         member = members.get(sheet)
         if not member:
             continue
-        blob = dict((i.filename, b) for i, b in items)[member]
+        blob = blobs[member]
         body = b"".join(x for _, x in exts)
         if b"<extLst>" in blob:
             blob = blob.replace(b"</extLst>", body + b"</extLst>", 1)
