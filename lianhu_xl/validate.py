@@ -206,7 +206,7 @@ def crosscheck(books: list[BookResult]) -> list[Issue]:
                 for r in everywhere:
                     if r.excluded != "row-error":
                         r.excluded = "conflicting-card"
-                    issues.append(_card_issue("conflicting-card", r, no, _places(everywhere, r)))
+                    issues.append(_card_no_issue("conflicting-card", r, no, detail=_places(everywhere, r)))
             continue
         if len(group) == 1:
             counted_card[no] = group[0]
@@ -215,20 +215,22 @@ def crosscheck(books: list[BookResult]) -> list[Issue]:
             counted_card[no] = group[0]
             for r in group[1:]:
                 r.excluded = "duplicate-card"
-                issues.append(_card_issue("duplicate-card", r, no, _places(group, r)))
+                issues.append(_card_no_issue("duplicate-card", r, no, detail=_places(group, r)))
         else:
             for r in group:
                 r.excluded = "conflicting-card"
-                issues.append(_card_issue("conflicting-card", r, no, _places(group, r)))
+                issues.append(_card_no_issue("conflicting-card", r, no, detail=_places(group, r)))
     issues.extend(_households(list(counted_card.values())))
     issues.extend(_diaries(books, counted_card, cards_by_no, failed))
     issues.extend(_rejected_diaries(books, counted_card, cards_by_no, failed))
     return issues
 
 
-def _card_issue(code: str, r: Record, no: str, detail: str) -> Issue:
+def _card_no_issue(code: str, r: Record, no: str, **ctx: object) -> Issue:
+    """A problem of a card or diary row found through its 卡号, placed at its 卡号 cell."""
+    labels = CARD_LABELS if r.sheet_kind == CARD_SHEET else DIARY_LABELS
     return make_issue(code, r.file, sheet=r.sheet, cell=r.cell("card_no"), row=r.row,
-                      column=CARD_LABELS["card_no"], value=no, detail=detail)
+                      column=labels["card_no"], value=no, **ctx)
 
 
 def _households(cards: list[Record]) -> list[Issue]:
@@ -289,8 +291,7 @@ def _rejected_diaries(books: list[BookResult], counted_card: dict[str, Record],
             if card is not None:
                 issues.extend(_against_card(r, card))
             elif no not in cards_by_no and no not in failed:
-                issues.append(make_issue("unknown-card", r.file, sheet=r.sheet, cell=r.cell("card_no"),
-                                         row=r.row, column=DIARY_LABELS["card_no"], value=no))
+                issues.append(_card_no_issue("unknown-card", r, no))
     return issues
 
 
@@ -303,30 +304,18 @@ def _diaries(books: list[BookResult], counted_card: dict[str, Record],
             d: DiaryRow = r.model  # type: ignore[assignment]
             card = counted_card.get(d.card_no)
             if card is None:
-                if d.card_no in cards_by_no or d.card_no in failed:
-                    r.excluded = "card-excluded"
-                    issues.append(make_issue("card-excluded", r.file, sheet=r.sheet, cell=r.cell("card_no"),
-                                             row=r.row, column=DIARY_LABELS["card_no"], value=d.card_no))
-                else:
-                    r.excluded = "unknown-card"
-                    issues.append(make_issue("unknown-card", r.file, sheet=r.sheet, cell=r.cell("card_no"),
-                                             row=r.row, column=DIARY_LABELS["card_no"], value=d.card_no))
+                known = d.card_no in cards_by_no or d.card_no in failed
+                r.excluded = "card-excluded" if known else "unknown-card"
+                issues.append(_card_no_issue(r.excluded, r, d.card_no))
                 continue
             issues.extend(_against_card(r, card))
             entries[(d.card_no, d.date, d.form, d.problem or "")].append(r)
     # only keys seen twice are sorted (str of every key was a string per diary row at the peak)
     for key in sorted((k for k, g in entries.items() if len(g) > 1), key=str):
         group = _canonical(entries[key])
-        if all(_same(group[0], r) for r in group[1:]):
-            for r in group[1:]:
-                r.excluded = "duplicate-diary"
-                issues.append(make_issue("duplicate-diary", r.file, sheet=r.sheet, cell=r.cell("card_no"),
-                                         row=r.row, column=DIARY_LABELS["card_no"], value=key[0],
-                                         detail=_places(group, r)))
-        else:
-            for r in group:
-                r.excluded = "conflicting-diary"
-                issues.append(make_issue("conflicting-diary", r.file, sheet=r.sheet, cell=r.cell("card_no"),
-                                         row=r.row, column=DIARY_LABELS["card_no"], value=key[0],
-                                         detail=_places(group, r)))
+        copies = all(_same(group[0], r) for r in group[1:])  # the first copy is counted
+        code = "duplicate-diary" if copies else "conflicting-diary"
+        for r in group[1:] if copies else group:
+            r.excluded = code
+            issues.append(_card_no_issue(code, r, key[0], detail=_places(group, r)))
     return issues
