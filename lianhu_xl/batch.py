@@ -32,7 +32,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .book import BookResult, Record, check_file
+from .book import READER_FAILED, BookResult, Record, check_file
 from .issues import FileSummary, make_issue
 from .roster import Roster
 
@@ -207,7 +207,7 @@ def _safe_check(path: Path, display: str, roster: Roster | None) -> BookResult:
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException:  # never let one file stop the batch; pyo3's PanicException is a BaseException
-        return _crashed(display, "文件内部结构不标准，读取程序无法理解")
+        return _crashed(display, READER_FAILED)
 
 
 # --- sending a result back from a worker ------------------------------------------------------

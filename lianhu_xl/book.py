@@ -19,6 +19,7 @@ from .roster import Roster
 from .standard import CARD_SHEET, MODELS, STANDARD_VERSION, StandardRow, check_row, columns_of
 
 TOTALS_SHEET = "汇总"
+READER_FAILED = "文件内部结构不标准，读取程序无法理解"  # why a reader failed, for a cadre: never the exception's text
 
 
 @dataclass(slots=True)
@@ -82,9 +83,9 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
                                         value=summary.template_version, expected=STANDARD_VERSION))
     try:
         rows = read_rows(display, inspection, keep_sheets=(TOTALS_SHEET,))
-    except Exception as exc:  # a native reader error on a file the guard let through
+    except Exception:  # a native reader error on a file the guard let through
         summary.kind = "unreadable"
-        result.issues.append(make_issue("reader-crashed", display, detail=_short(exc)))
+        result.issues.append(make_issue("reader-crashed", display, detail=READER_FAILED))
         return result
     result.issues.extend(rows.issues)
     if not rows.sheets:
@@ -161,9 +162,4 @@ def _share_fields_set(model: object, shared: dict[frozenset[str], set[str]]) -> 
     one = shared.setdefault(frozenset(own), own)
     if one is not own:
         object.__setattr__(model, "__pydantic_fields_set__", one)
-
-
-def _short(exc: BaseException) -> str:
-    """A cadre reads this: no Python exception names, no English."""
-    return "文件内部结构不标准，读取程序无法理解"
 
