@@ -40,7 +40,7 @@ _ENCRYPTION = "EncryptionInfo".encode("utf-16-le")
 # Any other sheet - an address missing, single-quoted, repeated, after a tab;
 # a prefix; a column past Z - is checked by the full scan below, and walked tag
 # by tag as calamine reads it when even that cannot be sure.
-_PREFIX = rb"(?:[^\s<>/!?:=\"']+:)?"
+_PREFIX = rb"(?:[^\s<>/!?:=\"']+:)?"  # any namespace prefix, or none
 _TAGS_RE = re.compile(rb"<(?:row|c)[\s/>]")
 _PREFIXED_RE = re.compile(rb"<[^\s<>/!?:=\"']+:(?:c|row)[\s/>]")
 _PREFIXED_HINT_RE = re.compile(rb":(?:c|row)[\s/>]")  # literal first byte: cheaper than _PREFIXED_RE
@@ -71,10 +71,10 @@ _FORMULA_NO_VALUE_RE = re.compile(
 _FORMULA_TAG_RE = re.compile(rb"<f[\s/>]")
 _PREFIXED_FORMULA_HINT_RE = re.compile(rb":f[\s/>]")
 _PREFIXED_FORMULA_TAG_RE = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
-_P = rb"(?:[^\s<>/!?:=\"']+:)?"  # any namespace prefix, or none
 _ANY_FORMULA_NO_VALUE_RE = re.compile(
-    rb"<" + _P + rb'c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<' + _P + rb"f\b[^>]*?(?:/>|>([^<]*)</" + _P
-    + rb"f>)\s*(?:<" + _P + rb"v\s*/>|<" + _P + rb"v>\s*</" + _P + rb"v>)?\s*</" + _P + rb"c>"
+    rb"<" + _PREFIX + rb'c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<' + _PREFIX + rb"f\b[^>]*?(?:/>|>([^<]*)</"
+    + _PREFIX + rb"f>)\s*(?:<" + _PREFIX + rb"v\s*/>|<" + _PREFIX + rb"v>\s*</" + _PREFIX + rb"v>)?\s*</"
+    + _PREFIX + rb"c>"
 )
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
