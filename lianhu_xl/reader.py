@@ -12,7 +12,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from .guard import Inspection
+from .guard import Inspection, col_letters
 from .issues import Issue, make_issue
 from .standard import CARD_SHEET, DIARY_SHEET, MODELS, columns_of
 
@@ -74,12 +74,7 @@ _LABEL_OF = {kind: {c.name: c.label for c in columns_of(model)} for kind, model 
 
 def col_letter(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A)."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return col_letters(index + 1)
 
 
 @dataclass(slots=True)
@@ -243,10 +238,10 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             sheet.set_aside += 1
             continue
         if formulas:
-            bad = [(f, c) for f, c in items if f"{col_letter(c)}{number}" in formulas]
+            bad = [f for f, _ in items if f"{sheet.letters[f]}{number}" in formulas]
             if bad:
-                for f, c in bad:
-                    ref = f"{col_letter(c)}{number}"
+                for f in bad:
+                    ref = f"{sheet.letters[f]}{number}"
                     book.issues.append(formula_issue(book.file, name, ref, number, label_of[f], formulas[ref]))
                 sheet.set_aside += 1
                 continue
