@@ -60,6 +60,8 @@ def _pip(args: list[str]) -> None:
 def build_bundle(out: Path, python_version: str = "3.11", python_installer: Path | None = None,
                  source: Path | None = None) -> BundleResult:
     """Fill ``out`` with ``wheelhouse/``, the install scripts and the guide; return what is in it."""
+    if python_installer is not None and not python_installer.is_file():  # before minutes of pip, not after
+        raise LianhuError(f"找不到 Python 安装程序“{python_installer}”。请检查 --python-installer 后面的路径。")
     source = source or project_root()
     if source is None:
         raise LianhuError("找不到 lianhu_xl 的源码（pyproject.toml）。请在源码文件夹里运行："
@@ -92,8 +94,6 @@ def build_bundle(out: Path, python_version: str = "3.11", python_installer: Path
         path.write_text(text.replace("\r\n", "\n").replace("\n", "\r\n"), encoding=encoding, newline="")
         result.files.append(path)
     if python_installer is not None:
-        if not python_installer.is_file():
-            raise LianhuError(f"找不到 Python 安装程序“{python_installer}”。")
         result.installer = Path(shutil.copy2(python_installer, out / python_installer.name))
     else:
         result.installer = next(iter(sorted(out.glob("python-3*-amd64.exe"))), None)

@@ -48,3 +48,12 @@ def test_help_pages_have_chinese_headings():
     assert result.output.startswith("用法：") and "[选项] 命令 [参数]..." in result.output
     assert "选项" in result.output and "命令" in result.output
     assert not re.search(r"\b(Usage|Options|Commands)\b", result.output)
+
+
+def test_bundle_with_a_missing_python_installer_stops_before_any_download(tmp_path):
+    out = tmp_path / "安装包"
+    result = CliRunner().invoke(cli, ["xl", "bundle", "-o", str(out), "--python-installer",
+                                      str(tmp_path / "python-3.11.9-amd64.exe")])
+    assert result.exit_code == 2
+    assert "找不到 Python 安装程序" in result.output and "--python-installer" in result.output
+    assert not out.exists()  # no wheelhouse: pip never ran
