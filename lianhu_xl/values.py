@@ -15,18 +15,16 @@ from datetime import date, datetime, timedelta
 
 from pydantic_core import PydanticCustomError
 
-# after NFKC: the Chinese full stop and dashes people use in dates; invisible characters
-# that arrive with text pasted from WeChat or a web page
-_AFTER_NFKC = str.maketrans({"。": ".", "−": "-", "–": "-", "—": "-", "‐": "-",
-                             "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
-                             "\u2060": None})
+# invisible characters that arrive with text pasted from WeChat or a web page
+_ZERO_WIDTH = dict.fromkeys(("\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"))
+# after NFKC: the Chinese full stop and dashes people use in dates, and the invisible characters
+_AFTER_NFKC = str.maketrans({"。": ".", "−": "-", "–": "-", "—": "-", "‐": "-", **_ZERO_WIDTH})
 # Control characters are never typed on purpose; shown raw, ESC sequences would drive the
 # clerk's terminal (clear it, retitle it, fake lines with \r). They become � everywhere; a
 # carriage return is dropped (a pasted CRLF line break stays a line break).
 _CONTROL = {chr(c): "\ufffd" for c in (*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0))}
 _CONTROL["\r"] = None
-_INVISIBLE = str.maketrans({"\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
-                            "\u2060": None, **_CONTROL})
+_INVISIBLE = str.maketrans({**_ZERO_WIDTH, **_CONTROL})
 _PRINTABLE = str.maketrans(_CONTROL)
 
 
@@ -63,11 +61,10 @@ def parse_text(value: object) -> str | None:
         if text is _UNSEEN:
             if len(_TEXT_SEEN) >= _TEXT_SEEN_MAX:
                 _TEXT_SEEN.clear()
-            text = _TEXT_SEEN[value] = value.translate(_INVISIBLE).replace("\u3000", " ").strip() or None
+            text = _TEXT_SEEN[value] = _clean(value)
         return text  # type: ignore[return-value]
     if isinstance(value, str):
-        text = value.translate(_INVISIBLE).replace("\u3000", " ").strip()
-        return text or None
+        return _clean(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
@@ -77,6 +74,11 @@ def parse_text(value: object) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip() or None
+
+
+def _clean(text: str) -> str | None:
+    """Text without invisible and control characters, trimmed (a full-width space too)."""
+    return text.translate(_INVISIBLE).replace("\u3000", " ").strip() or None
 
 
 def parse_card_no(value: object) -> str | None:
