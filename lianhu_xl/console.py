@@ -150,7 +150,9 @@ def read_settings_file(book: Path) -> Settings:
         wb = CalamineWorkbook.from_path(str(book))
         rows = wb.get_sheet_by_name(SETTINGS_SHEET).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own types for a missing sheet or a bad file
-        raise LianhuError(f"无法读取汇总台“{book.name}”的“{SETTINGS_SHEET}”表（{exc}）。") from None
+        raise LianhuError(f"无法读取汇总台“{book.name}”的“{SETTINGS_SHEET}”表（{exc}）。"
+                          f"请在 Excel 里打开它，确认有“{SETTINGS_SHEET}”表后保存；"
+                          "或重新生成汇总台：lianhu xl console -o 文件夹。") from None
     return read_settings(rows)
 
 

@@ -246,3 +246,14 @@ def test_every_lianhu_procedure_the_vba_calls_is_defined():
     used = set(re.findall(r"\b(Lianhu[A-Z]\w*)\b", re.sub(r'"[^"\n]*"', '""', body)))
     assert used - defined == set()
     assert set(re.findall(r"^Public Sub (\w+)", body, re.M)) == {macro for macro, _, _, _ in BUTTONS}
+
+
+def test_a_console_without_its_settings_sheet_says_what_to_do(tmp_path):
+    from lianhu_xl.console import read_settings_file
+    from lianhu_xl.errors import LianhuError
+
+    book = tmp_path / "汇总台.xlsm"
+    openpyxl.Workbook().save(book)
+    with pytest.raises(LianhuError) as caught:
+        read_settings_file(book)
+    assert "设置" in str(caught.value) and "lianhu xl console -o" in str(caught.value)
