@@ -29,9 +29,7 @@ class Issue:
 
     @property
     def where(self) -> str:
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
-        return self.sheet or ""
+        return _place(self.sheet, self.cell)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,7 +56,7 @@ def make_issue(
     if shown:
         shown = printable(shown)
     body = render(code, column=column, value=shown, sheet=sheet, row=row, **fields)
-    place = f"{sheet}!{cell}" if sheet and cell else (sheet or "")
+    place = _place(sheet, cell)
     message = printable(f"{place}：{body}" if place else body)
     return Issue(
         code=code,
@@ -71,6 +69,11 @@ def make_issue(
         message=message,
         row=row,
     )
+
+
+def _place(sheet: str | None, cell: str | None) -> str:
+    """``联户日记!F17``, or the sheet alone, or nothing for a problem of the whole file."""
+    return f"{sheet}!{cell}" if sheet and cell else (sheet or "")
 
 
 def _shown(value: object) -> str | None:
