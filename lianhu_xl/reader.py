@@ -179,7 +179,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     sheet.header_row = best_row + 1
     header = grid[best_row]
     positions: dict[str, int] = {}
-    label_of = {c.name: c.label for c in columns}
+    label_of = _LABEL_OF[kind]
     for c, raw in enumerate(header):
         norm = normalise_label(raw)
         if not norm:
