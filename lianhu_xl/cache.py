@@ -105,17 +105,6 @@ def _kind_of(cls: type) -> str:
     return "model" if isinstance(cls, type) and issubclass(cls, BaseModel) else ""
 
 
-def pack(result: Any) -> bytes:
-    """A BookResult (or anything holding row models) as compact bytes."""
-    buffer = io.BytesIO()
-    _Pickler(buffer).dump(result)
-    return buffer.getvalue()
-
-
-def unpack(blob: bytes) -> Any:
-    return pickle.loads(blob)
-
-
 # A result whose lists are long (a remembered consolidation: 50,000 cards and problems at
 # 1,000 books) is stored as several pickles, the pickler's memo cleared between pieces: the
 # memo holds every object pickled so far, which cost 80 MB at the run's peak at 1,000 books.
@@ -152,6 +141,17 @@ def _load(blob: bytes) -> Any:
             items.extend(pickle.Unpickler(stream).load())
         setattr(result, name, items)
     return result
+
+
+def pack(result: Any) -> bytes:
+    """A BookResult (or anything holding row models) as compact bytes, as the cache stores it."""
+    buffer = io.BytesIO()
+    _dump(buffer, result)
+    return buffer.getvalue()
+
+
+def unpack(blob: bytes) -> Any:
+    return _load(blob)
 
 
 # --------------------------------------------------------------------------- the cache
@@ -240,20 +240,6 @@ class ResultCache:
             os.replace(tmp, path)
         except Exception:  # an entry that cannot be written or pickled costs speed, never the run
             tmp.unlink(missing_ok=True)
-            return
-        if not self._pruned:
-            self._pruned = True
-            self.prune()
-
-    def put_packed(self, key: str, blob: bytes) -> None:
-        """Store; a cache that cannot be written costs speed, never the run."""
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(blob)
-            os.replace(tmp, path)
-        except OSError:
             return
         if not self._pruned:
             self._pruned = True
