@@ -480,11 +480,14 @@ def _what_is_it(data: bytes) -> str:
 
 
 def _os_detail(exc: OSError) -> str:
+    """Why the system would not give the file, in Chinese: its own text (strerror) is English."""
     if isinstance(exc, PermissionError):
         return "没有读取权限，或文件正被其他程序占用"
     if isinstance(exc, IsADirectoryError):
         return "这是一个文件夹"
-    return exc.strerror or type(exc).__name__
+    if isinstance(exc, FileNotFoundError):
+        return "文件已不在原处，可能刚被移走、改名或删除"
+    return f"系统读取出错，错误号 {exc.errno}" if exc.errno else "系统读取出错"
 
 
 def _short(exc: BaseException) -> str:

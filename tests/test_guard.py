@@ -198,3 +198,18 @@ def test_a_filled_template_has_no_formula_cells(tmp_path):
     for book in tmp_path.glob("*.xlsx"):
         assert any(b"<formula1>" in blob for blob in members_of(book.read_bytes()).values())
         assert inspect(book).formula_cells == {}
+
+
+def test_a_file_the_system_cannot_give_is_explained_in_chinese(tmp_path):
+    """The system's own reason (strerror) is English; the clerk reads Chinese."""
+    import errno
+
+    from lianhu_xl.guard import _os_detail
+
+    with pytest.raises(Refused) as gone:
+        inspect(tmp_path / "不在了.xlsx")
+    assert gone.value.code == "file-unreadable" and "不在原处" in gone.value.detail
+    for exc in (FileNotFoundError(errno.ENOENT, "No such file or directory"),
+                OSError(errno.EIO, "Input/output error"), OSError("no errno")):
+        detail = _os_detail(exc)
+        assert detail and not any("a" <= ch.lower() <= "z" for ch in detail), detail
