@@ -131,7 +131,7 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
         result.report.issues.extend(added)
         from .validate import finish
 
-        finish(result.report, result.books)
+        finish(result.report, result.books, result.store)
     return written
 
 

@@ -32,11 +32,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .book import READER_FAILED, BookResult, Record, check_file
+from .book import READER_FAILED, BookResult, check_file
 from .issues import FileSummary, make_issue
 from .roster import Roster
 
 Progress = Callable[[BookResult], None]
+Keep = Callable[[int, BookResult], BookResult]  # what to keep of a result as it arrives
 WORKER_MEMORY_LIMIT = 2 * 1024**3
 FILE_TIMEOUT = 120.0  # seconds with no file finished before a worker counts as hung; a book takes ~0.05 s
 Item = tuple[int, tuple[Path, str]]
@@ -47,22 +48,23 @@ def default_jobs() -> int:
 
 
 def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs: int = 1,
-               progress: Progress | None = None) -> list[BookResult]:
-    """check_file over every file; results in the order of ``files``, one progress call each."""
-    if jobs <= 1 or len(files) < 4:
-        out = []
-        for path, display in files:
-            result = _safe_check(path, display, roster)
-            if progress:
-                progress(result)
-            out.append(result)
-        return out
+               progress: Progress | None = None, keep: Keep | None = None) -> list[BookResult]:
+    """check_file over every file; results in the order of ``files``, one progress call each.
+
+    ``keep(index, result)`` sees each result as it arrives and returns what to hold on to
+    (a run moves the rows into its store there, so they are never all in memory at once).
+    """
     results: dict[int, BookResult] = {}
 
     def done(index: int, result: BookResult) -> None:
-        results[index] = result
+        results[index] = keep(index, result) if keep else result
         if progress:
             progress(result)
+
+    if jobs <= 1 or len(files) < 4:
+        for index, (path, display) in enumerate(files):
+            done(index, _safe_check(path, display, roster))
+        return [results[i] for i in range(len(files))]
 
     queue: deque[Item] = deque(enumerate(files))
     with terminated_as_interrupt():
@@ -155,7 +157,7 @@ def _drain(pool: ProcessPoolExecutor, queue: deque[Item], roster: Roster | None,
         broken = False
         for future in finished:
             try:
-                result = _unpack(future.result())
+                result = future.result()
             except BrokenProcessPool:
                 broken = True
                 continue
@@ -175,7 +177,7 @@ def _isolate(suspects: list[Item], roster: Roster | None, done: Callable[[int, B
             while pending:
                 index, (path, display) = pending[0]
                 try:
-                    result = _unpack(pool.submit(_check_for_parent, path, display, roster).result(timeout=FILE_TIMEOUT))
+                    result = pool.submit(_check_for_parent, path, display, roster).result(timeout=FILE_TIMEOUT)
                 except BrokenProcessPool:
                     pending.popleft()
                     done(index, _crashed(display))
@@ -210,99 +212,10 @@ def _safe_check(path: Path, display: str, roster: Roster | None) -> BookResult:
         return _crashed(display, READER_FAILED)
 
 
-# --- sending a result back from a worker ------------------------------------------------------
-# Pickling 650 Pydantic rows one by one (each its own __getstate__ and state dict) cost ~3 ms per
-# book in the worker and ~2.5 ms in the batch. A worker instead sends each record as (row,
-# its model's values, excluded) and the shared parts (file, sheet, letters, model class, field
-# names, fields-set) once per list; the batch builds the very same records again. Anything
-# unusual (a record or model shared, a model with extra or private values) travels as it is.
-
-_RECORD_LISTS = ("cards", "diaries", "rejected")
-_RECORD_FIELDS = ("file", "sheet", "row", "model", "letters", "excluded")
-_PACKABLE = tuple(getattr(Record, "__dataclass_fields__", {})) == _RECORD_FIELDS
-
-
-class _Packed(tuple):
-    """(result without its records, one packed list per name in _RECORD_LISTS)."""
-
-    __slots__ = ()
-
-
-def _check_for_parent(path: Path, display: str, roster: Roster | None) -> BookResult | _Packed:
-    """What a worker runs: check the file, and pack the result for the trip back."""
-    return _pack(_safe_check(path, display, roster))
-
-
-def _pack(result: BookResult) -> BookResult | _Packed:
-    if not _PACKABLE or type(result) is not BookResult:
-        return result
-    seen: set[int] = set()
-    packed = []
-    for name in _RECORD_LISTS:
-        records = getattr(result, name)
-        if type(records) is not list:
-            return result
-        one = _pack_records(records, seen)
-        if one is None:
-            return result
-        packed.append(one)
-    bare = BookResult(summary=result.summary, issues=result.issues, failed_card_nos=result.failed_card_nos,
-                      totals_grid=result.totals_grid)
-    return _Packed((bare, tuple(packed)))
-
-
-def _pack_records(records: list, seen: set[int]) -> tuple | None:
-    """(shared parts, rows) or None when a record is not plain enough to be rebuilt exactly."""
-    shared: list[object] = []  # file, sheet, letters, model class, field names, fields-set
-    index: dict[tuple, int] = {}
-    rows = []
-    for record in records:
-        model = record.model
-        if (type(record) is not Record or id(record) in seen or id(model) in seen
-                or getattr(model, "__pydantic_extra__", 0) is not None
-                or getattr(model, "__pydantic_private__", 0) is not None):
-            return None
-        seen.add(id(record))
-        seen.add(id(model))
-        state = model.__dict__
-        keys = tuple(state)
-        fields_set = model.__pydantic_fields_set__
-        key = (id(record.file), id(record.sheet), id(record.letters), type(model), keys, id(fields_set))
-        at = index.get(key)
-        if at is None:
-            at = index[key] = len(shared)
-            shared.append((record.file, record.sheet, record.letters, type(model), keys, fields_set))
-        rows.append((at, record.row, tuple(state.values()), record.excluded))
-    return tuple(shared), rows
-
-
-def _unpack(value: BookResult | _Packed) -> BookResult:
-    """The worker's result as check_file returned it."""
-    if type(value) is not _Packed:
-        return value
-    bare, packed = value
-    for name, (shared, rows) in zip(_RECORD_LISTS, packed, strict=True):
-        setattr(bare, name, _unpack_records(shared, rows))
-    return bare
-
-
-def _unpack_records(shared: tuple, rows: list) -> list[Record]:
-    setter = object.__setattr__
-    out = []
-    append = out.append
-    last = -1
-    for at, row, values, excluded in rows:
-        if at != last:  # rows of one sheet share everything: look it up once
-            file, sheet, letters, cls, keys, fields_set = shared[at]
-            new = cls.__new__
-            last = at
-        model = new(cls)  # as BaseModel.__setstate__ does after unpickling
-        setter(model, "__dict__", dict(zip(keys, values, strict=True)))
-        setter(model, "__pydantic_fields_set__", fields_set)
-        setter(model, "__pydantic_extra__", None)
-        setter(model, "__pydantic_private__", None)
-        append(Record(file, sheet, row, model, letters, excluded))
-    return out
+def _check_for_parent(path: Path, display: str, roster: Roster | None) -> BookResult:
+    """What a worker runs. Its result is plain data (rows are tuples: see store.py), which
+    pickles in well under a millisecond a book."""
+    return _safe_check(path, display, roster)
 
 
 def _crashed(display: str, detail: str = "读取程序意外退出", code: str = "reader-crashed") -> BookResult:

@@ -1,8 +1,9 @@
 """One workbook, checked on its own: guard, read, parse every row with the models.
 
-``check_file`` is what a worker process runs. Its result holds the parsed
-rows (records) and every issue the file raises by itself; the rules across
-files are applied later, in ``crosscheck``.
+``check_file`` is what a worker process runs. Its result holds every issue the
+file raises by itself and its checked rows, each a plain tuple (see store.py)
+that travels back and into the run's row store cheaply; the rules across files
+are applied later, in ``crosscheck``, over the store.
 """
 
 from __future__ import annotations
@@ -16,9 +17,19 @@ from .guard import Refused, inspect
 from .issues import FileSummary, Issue, make_issue
 from .reader import SheetRows, find_sheet, formula_issue, read_rows
 from .roster import Roster
-from .standard import CARD_SHEET, MODELS, STANDARD_VERSION, StandardRow, check_row, columns_of
+from .standard import (
+    CARD_SHEET,
+    DIARY_SHEET,
+    MODELS,
+    STANDARD_VERSION,
+    StandardRow,
+    check_row,
+    columns_of,
+)
+from .store import Row, decode, encode
 
 TOTALS_SHEET = "汇总"
+ROW_ERROR = "row-error"  # why a row with an error of its own is left out (not an issue code)
 READER_FAILED = "文件内部结构不标准，读取程序无法理解"  # why a reader failed, for a cadre: never the exception's text
 
 
@@ -33,6 +44,7 @@ class Record:
     model: StandardRow
     letters: dict[str, str]
     excluded: str | None = None  # the code of the reason it is left out
+    key: int = 0  # its id in the run's row store (0: not from a store)
 
     @property
     def sheet_kind(self) -> str:
@@ -49,20 +61,59 @@ class Record:
 
 
 @dataclass(slots=True)
+class SheetBlock:
+    """One sheet's checked rows, as compact tuples (store.encode): the rejected ones too."""
+
+    sheet: str
+    kind: str
+    letters: dict[str, str]
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class BookResult:
-    """What one file gave: its summary, its own issues, its parsed rows."""
+    """What one file gave: its summary, its own issues, its checked rows (until a run's
+    store takes them: see ``RowStore.add_book``)."""
 
     summary: FileSummary
     issues: list[Issue] = field(default_factory=list)
-    cards: list[Record] = field(default_factory=list)
-    diaries: list[Record] = field(default_factory=list)
-    failed_card_nos: set[str] = field(default_factory=set)
-    rejected: list[Record] = field(default_factory=list)  # rows with an error: cells that could be read
+    blocks: list[SheetBlock] = field(default_factory=list)
     totals_grid: list[list[object]] | None = None
 
     @property
     def rows_read(self) -> int:
         return self.summary.card_rows + self.summary.diary_rows
+
+    def _records(self, kind: str, rejected: bool) -> list[Record]:
+        out = []
+        for b in self.blocks:
+            if b.kind != kind:
+                continue
+            model = MODELS[kind]
+            for row, bad, *values in b.rows:
+                if bool(bad) == rejected:
+                    out.append(Record(self.summary.file, b.sheet, row,
+                                      model.model_construct(**decode(kind, values)), b.letters,
+                                      ROW_ERROR if bad else None))
+        return out
+
+    @property
+    def cards(self) -> list[Record]:
+        """The card rows without an error, as records (for a look at one book; a run reads its store)."""
+        return self._records(CARD_SHEET, False)
+
+    @property
+    def diaries(self) -> list[Record]:
+        return self._records(DIARY_SHEET, False)
+
+    @property
+    def rejected(self) -> list[Record]:
+        """Rows with an error: the cells that could be read, excluded "row-error"."""
+        return self._records(CARD_SHEET, True) + self._records(DIARY_SHEET, True)
+
+    @property
+    def failed_card_nos(self) -> set[str]:
+        return {r.model.card_no for r in self._records(CARD_SHEET, True) if r.model.card_no}  # type: ignore[attr-defined]
 
 
 def check_file(path: Path, display: str, roster: Roster | None = None) -> BookResult:
@@ -111,10 +162,9 @@ PERSONAL_FIELDS = ("id_number", "phone")
 
 
 def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) -> None:
-    """Check every row; a row with an error becomes a rejected record (never counted),
+    """Check every row; a row with an error is kept as rejected (never counted),
     after every check that its readable cells allow has run."""
     model = MODELS[sheet.kind]
-    shared_sets: dict[frozenset[str], set[str]] = {}
     # messages name a column in the sheet's own words (its header as typed), except the
     # personal columns, whose standard labels are what masks their values in every message
     labels = {c.name: c.label if c.name in PERSONAL_FIELDS else sheet.typed.get(c.name, c.label)
@@ -122,17 +172,20 @@ def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) ->
     examples = {c.name: c.example for c in columns_of(model)}
     display = result.summary.file
     is_card = sheet.kind == CARD_SHEET
-    target = result.cards if is_card else result.diaries
+    block = SheetBlock(sheet.sheet, sheet.kind, sheet.letters)
+    result.blocks.append(block)
     if is_card:
         result.summary.card_rows += len(sheet.rows) + sheet.set_aside
     else:
         result.summary.diary_rows += len(sheet.rows) + sheet.set_aside
+    kind = sheet.kind
+    rows = block.rows
     for number, values in sheet.rows:
         check = check_row(model, values)
         problems = check.problems
         if is_card and roster is not None:
             problems = problems + roster.problems(check.fields)
-        has_error = check.model is None
+        has_error = not check.ok
         for code, name, ctx in problems:
             ctx = dict(ctx)
             value = ctx.pop("value", values.get(name))
@@ -143,23 +196,5 @@ def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) ->
                 code, display, sheet=sheet.sheet,
                 cell=f"{letter}{number}" if letter else f"A{number}", row=number,
                 column=labels.get(name), value=value, **ctx))
-        if not has_error:
-            _share_fields_set(check.model, shared_sets)
-            target.append(Record(display, sheet.sheet, number, check.model, sheet.letters))  # type: ignore[arg-type]
-            continue
-        rejected = Record(display, sheet.sheet, number, model.model_construct(**check.fields),
-                          sheet.letters, excluded="row-error")
-        result.rejected.append(rejected)
-        if is_card and check.fields.get("card_no"):
-            result.failed_card_nos.add(check.fields["card_no"])
-
-
-def _share_fields_set(model: object, shared: dict[frozenset[str], set[str]]) -> None:
-    """Memory: the rows of a sheet have the same columns, so their models can share one
-    fields-set (a set of 17–23 names is 0.7–2.2 KB, half of what a kept row costs).
-    Safe because the models are frozen: nothing adds to a model's fields-set."""
-    own = model.__pydantic_fields_set__  # type: ignore[attr-defined]
-    one = shared.setdefault(frozenset(own), own)
-    if one is not own:
-        object.__setattr__(model, "__pydantic_fields_set__", one)
+        rows.append(encode(kind, number, has_error, check.fields))
 

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-FORMAT = "2"  # bump when the pickled layout changes (2: long lists in pieces, see _dump)
+FORMAT = "3"  # bump when the pickled layout changes (2: long lists in pieces; 3: rows as tuples)
 KEEP_DAYS = 30
 ENV_OFF = "LIANHU_CACHE"
 ENV_DIR = "LIANHU_CACHE_DIR"
@@ -277,31 +277,39 @@ def open_cache(roster: Any = None, enabled: bool = True) -> ResultCache | None:
 
 
 def run_cached(files: list[tuple[Path, str]], cache: ResultCache | None,
-               run: Callable[[list[tuple[Path, str]]], list[Any]],
-               progress: Callable[[Any], None] | None = None) -> list[Any]:
+               run: Callable[[list[tuple[Path, str]], Callable[[int, Any], Any]], list[Any]],
+               progress: Callable[[Any], None] | None = None,
+               keep: Callable[[int, Any], Any] | None = None) -> list[Any]:
     """Results for ``files`` in order: hits from the cache, the rest from ``run``.
 
-    A file that cannot be read here goes to ``run``, which reports it properly.
+    ``run(files, keep)`` must call ``keep(index, result)`` on each result as it arrives; a
+    fresh result is stored in the cache there, before ``keep`` (ours, or the caller's) may
+    take its rows away. A file that cannot be read here goes to ``run``, which reports it.
     """
+    keep = keep or (lambda index, result: result)
     if cache is None:
-        return run(files)
+        return run(files, keep)
     keys: list[str | None] = []
     results: list[Any] = [None] * len(files)
     todo: list[int] = []
     with _no_gc():
-        _look_up(files, cache, keys, results, todo, progress)
+        _look_up(files, cache, keys, results, todo, progress, keep)
     if todo:
-        fresh = run([files[i] for i in todo])
-        for i, result in zip(todo, fresh, strict=True):
-            results[i] = result
+        def store_then_keep(j: int, result: Any) -> Any:
+            i = todo[j]
             key = keys[i]
             if key and not _crashed(result):
                 cache.put(key, result)
+            return keep(i, result)
+
+        fresh = run([files[i] for i in todo], store_then_keep)
+        for i, result in zip(todo, fresh, strict=True):
+            results[i] = result
     return results
 
 
 def _look_up(files: list[tuple[Path, str]], cache: ResultCache, keys: list[str | None], results: list[Any],
-             todo: list[int], progress: Callable[[Any], None] | None) -> None:
+             todo: list[int], progress: Callable[[Any], None] | None, keep: Callable[[int, Any], Any]) -> None:
     from .guard import MAX_FILE_BYTES
 
     for i, (path, display) in enumerate(files):
@@ -318,7 +326,7 @@ def _look_up(files: list[tuple[Path, str]], cache: ResultCache, keys: list[str |
         if hit is None:
             todo.append(i)
         else:
-            results[i] = hit
+            results[i] = keep(i, hit)
             if progress:
                 progress(hit)
 

@@ -438,12 +438,14 @@ def doctor(book: Path | None) -> None:
 
 
 def linkers_by_file(result) -> dict[str, str]:
-    out: dict[str, list[str]] = {}
-    for book in result.books:
-        names = out.setdefault(book.summary.file, [])
-        for r in book.cards:
-            if r.model.linker not in names:
-                names.append(r.model.linker)
+    """File -> its cards' 联系人, in row order."""
+    out: dict[str, list[str]] = {b.summary.file: [] for b in result.books}
+    for file, linker in result.store.query(
+            "SELECT s.file, t.linker FROM card t JOIN sheet s ON s.id = t.sheet WHERE t.rejected = 0 "
+            "ORDER BY s.id, t.row"):
+        names = out.setdefault(file, [])
+        if linker not in names:
+            names.append(linker)
     return {f: "、".join(n) for f, n in out.items()}
 
 

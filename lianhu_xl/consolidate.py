@@ -30,12 +30,14 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
-from .book import BookResult, Record
+from .book import ROW_ERROR, BookResult, Record
 from .catalogue import CATALOGUE
 from .issues import Issue, Report, make_issue
 from .period import Month, Period, month_label, month_of, months_between
 from .roster import Roster
-from .standard import RESULTS, CardRow, DiaryRow
+from .standard import CARD_SHEET, RESULTS, SOLVED, CardRow
+from .store import RowStore
+from .validate import counted
 from .values import mask_id, mask_phone
 
 TITLE_SUFFIX = "联户带创汇总表"
@@ -511,7 +513,7 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
 
         roll_up(c, totals)
         return c
-    count_books(c, result.books, roster)
+    count_books(c, result.books, result.store, roster)
     return c
 
 
@@ -542,44 +544,28 @@ def _mixed(c: Consolidation, books: list[BookResult], totals: list[BookResult]) 
 # --- counting standard books -----------------------------------------------------
 
 
-def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None = None) -> None:
-    """Count validated books into ``c`` by the standard's rules."""
+def count_books(c: Consolidation, books: list[BookResult], store: RowStore, roster: Roster | None = None) -> None:
+    """Count validated books into ``c`` by the standard's rules, reading the run's store
+    row by row: what is kept is one line per card, never one object per diary row."""
     c.kind = "books"
     period = c.period
+    store.query("CREATE TEMP TABLE IF NOT EXISTS outside (kind INTEGER, id INTEGER, reason TEXT, "
+                "PRIMARY KEY (kind, id)) WITHOUT ROWID")
+    store.query("DELETE FROM outside")
+    outside: list[tuple[int, int, str]] = []  # (0 card | 1 diary, row id, why it is outside the period)
     cards: dict[str, CardLine] = {}
-    out_of_period: dict[int, str] = {}  # id(record) -> reason
-    for book in books:
-        for r in book.cards:
-            if r.excluded:
-                continue
-            m: CardRow = r.model  # type: ignore[assignment]
-            if period is not None and m.link_date > period.end:
-                out_of_period[id(r)] = (f"结对日期 {m.link_date.isoformat()} 晚于统计期末 "
-                                        f"{period.end.isoformat()}，本期不计")
-                continue
-            cards[m.card_no] = _card_line(m, r, period)
-    counted_diaries: list[Record] = []  # not (record, line) pairs: a tuple per row is 64 bytes
-    year_window = _year_window(period, books)
-    for book in books:
-        for r in book.diaries:
-            if r.excluded:
-                continue
-            d: DiaryRow = r.model  # type: ignore[assignment]
-            line = cards.get(d.card_no)
-            if line is None:  # its card was linked after the period
-                out_of_period[id(r)] = f"所属联户卡 {d.card_no} 的结对日期晚于统计期末，本期不计"
-                continue
-            if year_window[0] <= d.date <= year_window[1] and d.solved_main_problem:
-                line.solved_this_year = True  # 三个一 looks at the year so far, whatever the period
-            if period is not None and d.date not in period:
-                out_of_period[id(r)] = f"日期 {d.date.isoformat()} 不在统计期（{period.label}）内"
-                continue
-            counted_diaries.append(r)
-    # the last month expected
+    for r in store.records(CARD_SHEET, f"{counted('t')}"):
+        m: CardRow = r.model  # type: ignore[assignment]
+        if period is not None and m.link_date > period.end:
+            outside.append((0, r.key, f"结对日期 {m.link_date.isoformat()} 晚于统计期末 "
+                                      f"{period.end.isoformat()}，本期不计"))
+            continue
+        cards[m.card_no] = _card_line(m, r, period)
+    year_window = _year_window(period, store)
     if period is not None:
         c.last_month = min(period.last_month, month_of(c.today))
-    elif counted_diaries:
-        c.last_month = month_of(max(r.model.date for r in counted_diaries))  # type: ignore[attr-defined]
+    elif year_window[1] >= year_window[0]:
+        c.last_month = month_of(year_window[1])
     first = period.first_month if period is not None else None
     # memory: one (year, month) tuple per month, shared by every card and diary row, not one per
     # card and collection (measured: what a consolidation holds went from 0.22 to 0.14 MB a book)
@@ -589,50 +575,76 @@ def count_books(c: Consolidation, books: list[BookResult], roster: Roster | None
         line.months_expected = ([shared.setdefault(m, m) for m in months_between(start, c.last_month)]
                                 if c.last_month else [])
     months: dict[tuple[str, Month], MonthRow] = {}
-    problems: dict[tuple[str, str], list[tuple[DiaryRow, Record]]] = defaultdict(list)
-    for r in counted_diaries:
-        d = r.model  # type: ignore[assignment]
-        line = cards[d.card_no]
-        mo = month_of(d.date)
-        mo = shared.setdefault(mo, mo)
-        row = months.get((line.village, mo))
-        if row is None:
-            row = months[(line.village, mo)] = MonthRow(line.village, mo)
-        interview = d.form == "入户访谈"
-        service = bool(d.services)
-        solved = d.solved_main_problem
+    problems: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    days: dict[int, tuple[date, Month]] = {}
+    lo, hi = year_window
+    rows = store.query(
+        "SELECT t.id, t.card_no, t.date, t.form, t.services, t.is_main_problem, t.result, t.deeds, "
+        "t.loans, t.plough_help, t.problem, t.solution, s.file, s.name, t.row FROM diary t "
+        f"JOIN sheet s ON s.id = t.sheet WHERE {counted('t')} ORDER BY t.id")
+    for (rid, no, ordinal, form, services, is_main, result, deeds, loans, plough, problem, solution,
+         file, sheet, row) in rows:
+        line = cards.get(no)
+        if line is None:  # its card was linked after the period
+            outside.append((1, rid, f"所属联户卡 {no} 的结对日期晚于统计期末，本期不计"))
+            continue
+        got = days.get(ordinal)
+        if got is None:
+            day = date.fromordinal(ordinal)
+            mo = month_of(day)
+            got = days[ordinal] = (day, shared.setdefault(mo, mo))
+        day, mo = got
+        solved = bool(is_main) and result in SOLVED
+        if solved and lo <= day <= hi:
+            line.solved_this_year = True  # 三个一 looks at the year so far, whatever the period
+        if period is not None and day not in period:
+            outside.append((1, rid, f"日期 {day.isoformat()} 不在统计期（{period.label}）内"))
+            continue
+        row_m = months.get((line.village, mo))
+        if row_m is None:
+            row_m = months[(line.village, mo)] = MonthRow(line.village, mo)
+        interview = form == "入户访谈"
+        service = bool(services)
         line.entries += 1
         line.diary_months.add(mo)
-        row.entries += 1
+        row_m.entries += 1
         if interview:
             line.interviews += 1
             line.interview_months.add(mo)
-            row.interviews += 1
+            row_m.interviews += 1
         if service:
             line.services += 1
-            row.services += 1
+            row_m.services += 1
         if solved:
             line.solved += 1
-            row.solved += 1
-        line.deeds += d.deeds or 0
-        line.loans += d.loans or 0.0
-        line.plough += d.plough_help or 0
-        if d.problem:
-            problems[(d.card_no, d.problem)].append((d, r))
+            row_m.solved += 1
+        line.deeds += deeds or 0
+        line.loans += loans or 0.0
+        line.plough += plough or 0
+        if problem:
+            problems[(no, problem)].append((day, file, row, result, solution, bool(is_main), sheet))
         c.entry_count += 1
         if c.entry_count <= ENTRY_LIMIT:
-            c.entries.append(EntryLine(r.file, r.sheet, r.row, d.card_no, line.village, d.date, d.form,
-                                       interview, service, solved, d.deeds or 0, d.loans or 0.0,
-                                       d.plough_help or 0))
+            c.entries.append(EntryLine(file, sheet, row, no, line.village, day, form, interview, service,
+                                       solved, int(deeds or 0), float(loans or 0.0), int(plough or 0)))
         elif c.entries:  # too many to list: keep the count, not one line per row
             c.entries = []
+        if len(outside) >= 10_000:
+            _outside(store, outside)
+    _outside(store, outside)
     c.cards = sorted(cards.values(), key=lambda x: (x.village, team_order(x.team), x.card_no))
     c.entries.sort(key=lambda e: (e.village, e.card_no, e.day, e.file, e.row))
     c.months = sorted(months.values(), key=lambda x: (x.month, x.unit))
     c.problems = _problems(problems, cards)
     c.units = _units(c.cards, roster)
     c.total = UnitTotals.sum(TOTAL_UNIT, c.units)
-    _account(c, books, out_of_period)
+    _account(c, books, store)
+
+
+def _outside(store: RowStore, outside: list[tuple[int, int, str]]) -> None:
+    """Note rows outside the period in the store (a monthly period leaves most rows outside)."""
+    store.db.executemany("INSERT OR REPLACE INTO outside VALUES (?, ?, ?)", outside)
+    outside.clear()
 
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -656,15 +668,15 @@ def team_order(team: str) -> tuple[int, str]:
     return value, team
 
 
-def _year_window(period: Period | None, books: list[BookResult]) -> tuple[date, date]:
+def _year_window(period: Period | None, store: RowStore) -> tuple[date, date]:
     """The year 三个一 asks a solved main problem in: from 1 January to the period's end
     (without a period, the year of the latest diary row)."""
     if period is not None:
         return date(period.end.year, 1, 1), period.end
-    days = [r.model.date for b in books for r in b.diaries if not r.excluded]  # type: ignore[attr-defined]
-    if not days:
+    (latest,) = store.query(f"SELECT max(date) FROM diary WHERE {counted()}").fetchone()
+    if latest is None:
         return date.max, date.min
-    last = max(days)
+    last = date.fromordinal(latest)
     return date(last.year, 1, 1), last
 
 
@@ -713,20 +725,20 @@ def _units(cards: list[CardLine], roster: Roster | None) -> list[UnitTotals]:
     return sorted(by_unit.values(), key=lambda u: (rank.get(u.unit, len(rank)), u.unit))
 
 
-def _problems(groups: dict[tuple[str, str], list[tuple[DiaryRow, Record]]],
-              cards: dict[str, CardLine]) -> list[ProblemLine]:
+def _problems(groups: dict[tuple[str, str], list[tuple]], cards: dict[str, CardLine]) -> list[ProblemLine]:
+    """One line per card and problem text; each row is (date, file, row, result, solution,
+    is main, sheet)."""
     out = []
     for (no, text), rows in groups.items():
-        rows.sort(key=lambda x: (x[0].date, x[1].file, x[1].row))
-        latest = rows[-1][0]
+        rows.sort(key=lambda x: (x[0], x[1], x[2]))
+        latest = rows[-1]
         card = cards[no]
-        result = latest.result or ""
-        solution = next((d.solution for d, _ in reversed(rows) if d.solution), "") or ""
+        solution = next((x[4] for x in reversed(rows) if x[4]), "") or ""
         out.append(ProblemLine(
             card_no=no, village=card.village, team=card.team, head=card.head, linker=card.linker,
-            position=card.position, problem=text, is_main=any(d.is_main_problem for d, _ in rows),
-            first_date=rows[0][0].date, last_date=latest.date, result=result, solution=solution,
-            places=[r.place for _, r in rows]))
+            position=card.position, problem=text, is_main=any(x[5] for x in rows),
+            first_date=rows[0][0], last_date=latest[0], result=latest[3] or "", solution=solution,
+            places=[f"{x[1]} {x[6]}!第{x[2]}行" for x in rows]))
     rank = {r: i for i, r in enumerate(OPEN_RESULTS + tuple(x for x in RESULTS if x not in OPEN_RESULTS))}
     out.sort(key=lambda p: (not p.open, rank.get(p.result, 9), p.village, p.first_date, p.card_no))
     return out
@@ -735,39 +747,49 @@ def _problems(groups: dict[tuple[str, str], list[tuple[DiaryRow, Record]]],
 # --- where every row went ---------------------------------------------------------
 
 
-def _account(c: Consolidation, books: list[BookResult], out_of_period: dict[int, str]) -> None:
+def _account(c: Consolidation, books: list[BookResult], store: RowStore) -> None:
     """Fill ``c.excluded`` and ``c.accounts`` and set each file's 状态."""
     report = c.report
     at: dict[tuple[str, str, int], list[Issue]] = defaultdict(list)
     for issue in report.issues:
         if issue.row is not None and issue.sheet:
             at[(issue.file, issue.sheet, issue.row)].append(issue)
+    sheets: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for sid, file, kind in store.query("SELECT id, file, kind FROM sheet ORDER BY id"):
+        sheets[file].append((sid, kind))
     for book in books:
         name = book.summary.file
         acc = c.accounts[name] = FileAccount(name, read=book.rows_read)
         places: set[tuple[str, int]] = set()
-        for r in (*book.cards, *book.diaries, *getattr(book, "rejected", ())):
-            places.add((r.sheet, r.row))
-            if r.excluded:
-                bucket = DUPLICATE if r.excluded in DUPLICATE_CODES else EXCLUDED
-                here = at.get((name, r.sheet, r.row), [])
-                why = ([i for i in here if i.code == r.excluded]
-                       or [i for i in here if i.severity == "error"])
-                reason = ("；".join(dict.fromkeys(_without_place(i) for i in why)) if why
-                          else CATALOGUE[r.excluded].title if r.excluded in CATALOGUE else "有错误")
-                cells = "、".join(dict.fromkeys(i.cell for i in why if i.cell)) or r.cell("card_no")
-                c.excluded.append(ExcludedRow(name, r.sheet, r.row, cells, bucket, reason))
-                if bucket == DUPLICATE:
-                    acc.duplicate += 1
+        for sid, kind in sheets.get(name, ()):
+            _, sheet, letters = store.sheet(sid)
+            table, k = ("card", 0) if kind == CARD_SHEET else ("diary", 1)
+            for row, rejected, excluded, why_outside in store.query(
+                    f"SELECT t.row, t.rejected, t.excluded, o.reason FROM {table} t LEFT JOIN outside o "
+                    f"ON o.kind = {k} AND o.id = t.id WHERE t.sheet = ? ORDER BY t.row", (sid,)):
+                places.add((sheet, row))
+                left_out = ROW_ERROR if rejected else excluded
+                if left_out:
+                    bucket = DUPLICATE if left_out in DUPLICATE_CODES else EXCLUDED
+                    here = at.get((name, sheet, row), [])
+                    why = ([i for i in here if i.code == left_out]
+                           or [i for i in here if i.severity == "error"])
+                    reason = ("；".join(dict.fromkeys(_without_place(i) for i in why)) if why
+                              else CATALOGUE[left_out].title if left_out in CATALOGUE else "有错误")
+                    cells = ("、".join(dict.fromkeys(i.cell for i in why if i.cell))
+                             or f"{letters.get('card_no', 'A')}{row}")
+                    c.excluded.append(ExcludedRow(name, sheet, row, cells, bucket, reason))
+                    if bucket == DUPLICATE:
+                        acc.duplicate += 1
+                    else:
+                        acc.excluded += 1
+                elif why_outside is not None:
+                    letter = letters.get("link_date" if kind == CARD_SHEET else "date", "A")
+                    c.excluded.append(ExcludedRow(name, sheet, row, f"{letter}{row}", OUT_OF_PERIOD, why_outside))
+                    acc.out_of_period += 1
                 else:
-                    acc.excluded += 1
-            elif id(r) in out_of_period:
-                cell = r.cell("link_date" if isinstance(r.model, CardRow) else "date")
-                c.excluded.append(ExcludedRow(name, r.sheet, r.row, cell, OUT_OF_PERIOD, out_of_period[id(r)]))
-                acc.out_of_period += 1
-            else:
-                acc.counted += 1
-        # rows that never became records: errors in their cells, or a clerk's 合计 row
+                    acc.counted += 1
+        # rows that never became records: a clerk's 合计 row, or one the reader set aside
         unparsed: dict[tuple[str, int], list[Issue]] = defaultdict(list)
         for issue in book.issues:
             if (issue.row is None or not issue.sheet or (issue.sheet, issue.row) in places

@@ -20,11 +20,10 @@ from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
 from .issues import Report, severity_zh
-from .standard import CARD_SHEET
+from .standard import CARD_SHEET, DIARY_SHEET
 from .summary import headline
 
 if TYPE_CHECKING:
-    from .book import Record
     from .validate import Validation
 
 NO_NAME = "（联系人未填）"
@@ -70,44 +69,46 @@ class Attribution:
 
 
 def attribute(validation: Validation) -> Attribution:
-    """Give every issue of the validation to the person whose row it is on."""
+    """Give every issue of the validation to the person whose row it is on (read from the
+    run's store one sheet at a time: only the rows with an issue are remembered)."""
     out = Attribution()
-    records: dict[tuple[str, str, int], Record] = {}
-    card_linker: dict[str, str] = {}
-    card_village: dict[str, str] = {}
+    store = validation.store
+    store.query("CREATE TEMP TABLE IF NOT EXISTS owner (card_no TEXT PRIMARY KEY, linker TEXT, village TEXT)")
+    store.query("DELETE FROM owner")
+    store.query("INSERT OR IGNORE INTO owner SELECT t.card_no, t.linker, coalesce(t.village, '') FROM card t "
+                "JOIN sheet s ON s.id = t.sheet WHERE t.card_no IS NOT NULL AND t.card_no <> '' "
+                "AND t.linker IS NOT NULL AND t.linker <> '' ORDER BY t.rejected, s.file, s.name, t.row")
+    wanted = {(i.file, i.sheet, i.row) for i in validation.report.issues if i.row is not None and i.sheet}
+    owner_at: dict[tuple[str, str, int], str] = {}
+    sheets: dict[str, list[tuple[int, str, str]]] = {}
+    for sid, file, name, kind in store.query("SELECT id, file, name, kind FROM sheet ORDER BY id"):
+        sheets.setdefault(file, []).append((sid, name, kind))
+    queries = {
+        CARD_SHEET: ("SELECT t.row, coalesce(nullif(t.linker, ''), ?), coalesce(t.village, '') FROM card t "
+                     "WHERE t.sheet = ? ORDER BY t.row", NO_NAME),
+        DIARY_SHEET: ("SELECT t.row, coalesce(o.linker, nullif(t.linker, ''), ?), coalesce(o.village, '') "
+                      "FROM diary t LEFT JOIN owner o ON o.card_no = t.card_no WHERE t.sheet = ? ORDER BY t.row",
+                      NO_CARD),
+    }
     for book in validation.books:
-        for r in [*book.cards, *book.rejected, *book.diaries]:
-            records[(r.file, r.sheet, r.row)] = r
-            if r.sheet_kind == CARD_SHEET:
-                no, linker = _get(r, "card_no"), _get(r, "linker")
-                if no and linker:
-                    card_linker.setdefault(no, linker)
-                    card_village.setdefault(no, _get(r, "village"))
-
-    def owner_of(r: Record) -> tuple[str, str]:
-        if r.sheet_kind == CARD_SHEET:
-            return _get(r, "linker") or NO_NAME, _get(r, "village")
-        no = _get(r, "card_no")
-        if no in card_linker:
-            return card_linker[no], card_village.get(no, "")
-        return _get(r, "linker") or NO_CARD, ""
-
-    for book in validation.books:
-        for r in [*book.cards, *book.rejected, *book.diaries]:
-            name, village = owner_of(r)
-            p = out.person(name, r.file)
-            p.village = p.village or village
-            if r.sheet_kind == CARD_SHEET:
-                p.cards += 1
-            else:
-                p.diaries += 1
+        file = book.summary.file
+        ordered = sorted(sheets.get(file, ()), key=lambda x: x[2] != CARD_SHEET)  # cards first
+        for sid, sheet, kind in ordered:
+            sql, missing = queries[kind]
+            for row, name, village in store.query(sql, (missing, sid)):
+                p = out.person(name, file)
+                p.village = p.village or village
+                if kind == CARD_SHEET:
+                    p.cards += 1
+                else:
+                    p.diaries += 1
+                if (file, sheet, row) in wanted:
+                    owner_at[(file, sheet, row)] = name
     for issue in validation.report.issues:
         if issue.severity not in ("error", "warning"):
             continue
-        r = records.get((issue.file, issue.sheet or "", issue.row or 0))
-        if r is not None:
-            name = owner_of(r)[0]
-        else:
+        name = owner_at.get((issue.file, issue.sheet or "", issue.row or 0))
+        if name is None:
             names = [n for n in out.by_file.get(issue.file, []) if n not in (NO_NAME, NO_CARD)]
             name = names[0] if len(names) == 1 else WHOLE_FILE
         out.owner[id(issue)] = name
@@ -119,11 +120,6 @@ def attribute(validation: Validation) -> Attribution:
         else:
             p.warnings += 1
     return out
-
-
-def _get(r: Record, name: str) -> str:
-    value = getattr(r.model, name, None)
-    return value if isinstance(value, str) else ""
 
 
 def write_report(report: Report, path: Path, linkers: dict[str, str] | None = None, *,

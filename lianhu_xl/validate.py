@@ -19,6 +19,7 @@ from .cache import ResultCache, run_cached
 from .issues import FileSummary, Issue, Report, make_issue
 from .roster import Roster
 from .standard import CARD_SHEET, DIARY_SHEET, CardRow, DiaryRow, columns_of
+from .store import RowStore
 
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 REFUSED_SUFFIXES = (".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
@@ -29,16 +30,26 @@ DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
 
 @dataclass(slots=True)
 class Validation:
+    """The report, each file's own result (its rows moved to ``store``), and the store."""
+
     report: Report
     books: list[BookResult] = field(default_factory=list)
+    store: RowStore = field(default_factory=RowStore)
 
     @property
     def cards(self) -> list[Record]:
-        return [r for b in self.books for r in b.cards]
+        """Card rows without an error, with ``excluded`` set by the rules across files."""
+        return list(self.store.records(CARD_SHEET, "t.rejected = 0"))
 
     @property
     def diaries(self) -> list[Record]:
-        return [r for b in self.books for r in b.diaries]
+        return list(self.store.records(DIARY_SHEET, "t.rejected = 0"))
+
+    @property
+    def rejected(self) -> list[Record]:
+        """Rows with an error of their own (excluded "row-error")."""
+        return [*self.store.records(CARD_SHEET, "t.rejected = 1"),
+                *self.store.records(DIARY_SHEET, "t.rejected = 1")]
 
 
 def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
@@ -121,11 +132,14 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
     """Validate every workbook under ``paths`` and the rules across them.
 
     With a ``cache`` (see cache.py), files unchanged since an earlier run are not read again.
+    Each file's rows go into the run's store as soon as the file is read (see store.py).
     """
     if files is None:
         files, collect_issues = collect(paths)
-    books = run_cached(files, cache, lambda todo: run_checks(todo, roster=roster, jobs=jobs, progress=progress),
-                       progress)
+    store = RowStore()
+    books = run_cached(files, cache, lambda todo, keep: run_checks(todo, roster=roster, jobs=jobs,
+                                                                   progress=progress, keep=keep),
+                       progress, keep=lambda index, book: store.add_book(book))
     report = Report()
     for issue in collect_issues or []:
         report.issues.append(issue)
@@ -133,21 +147,25 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
     for book in books:
         report.issues.extend(book.issues)
         report.files.append(book.summary)
-    report.issues.extend(crosscheck(books))
-    finish(report, books)
-    return Validation(report=report, books=books)
+    report.issues.extend(crosscheck(store))
+    finish(report, books, store)
+    return Validation(report=report, books=books, store=store)
 
 
-def finish(report: Report, books: list[BookResult]) -> None:
-    """Fill each file's counts from the issues and records, then sort."""
+def finish(report: Report, books: list[BookResult], store: RowStore) -> None:
+    """Fill each file's counts from the issues and the store, then sort."""
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in report.issues:
         by_file[issue.file].append(issue)
+    counted: dict[str, int] = defaultdict(int)
+    for table in ("card", "diary"):
+        for file, n in store.query(f"SELECT s.file, count(*) FROM {table} t JOIN sheet s ON s.id = t.sheet "
+                                   "WHERE t.rejected = 0 AND t.excluded IS NULL GROUP BY s.file"):
+            counted[file] += n
     for book in books:
         s = book.summary
-        counted = sum(1 for r in book.cards if not r.excluded) + sum(1 for r in book.diaries if not r.excluded)
-        s.counted = counted
-        s.excluded = book.rows_read - counted
+        s.counted = counted.get(s.file, 0)
+        s.excluded = book.rows_read - s.counted
     for s in report.files:
         own = by_file.get(s.file, [])
         s.errors = sum(1 for i in own if i.severity == "error")
@@ -183,46 +201,53 @@ def _places(records: list[Record], but: Record) -> str:
     return "、".join(others)
 
 
-def crosscheck(books: list[BookResult]) -> list[Issue]:
-    """Rules across rows, sheets and files; marks records left out. Order-independent."""
+# SQL over the store (store.py): table aliases t (the row), s (its sheet)
+def counted(alias: str = "") -> str:
+    """SQL: a row not left out (so far)."""
+    a = f"{alias}." if alias else ""
+    return f"{a}rejected = 0 AND {a}excluded IS NULL"
+
+
+def crosscheck(store: RowStore) -> list[Issue]:
+    """Rules across rows, sheets and files; marks the rows left out. Order-independent:
+    queries find the few rows a rule concerns, which are then judged in canonical order."""
+    store.index()
+    issues = _cards(store)
+    issues.extend(_households(list(store.records(
+        CARD_SHEET, f"{counted('t')} AND ((t.village, t.team, t.head) IN (SELECT village, team, head FROM card "
+                    f"WHERE {counted()} GROUP BY 1, 2, 3 HAVING count(*) > 1) OR t.id_number IN "
+                    f"(SELECT id_number FROM card WHERE {counted()} AND id_number IS NOT NULL AND id_number <> '' "
+                    "GROUP BY 1 HAVING count(*) > 1))"))))
+    issues.extend(_diaries(store))
+    return issues
+
+
+def _cards(store: RowStore) -> list[Issue]:
+    """Cards sharing a 卡号 (with each other or with a card that has an error)."""
     issues: list[Issue] = []
-    cards_by_no: dict[str, list[Record]] = defaultdict(list)
-    rejected_by_no: dict[str, list[Record]] = defaultdict(list)
-    failed: set[str] = set()
-    for book in books:
-        failed |= book.failed_card_nos
-        for r in book.cards:
-            cards_by_no[r.model.card_no].append(r)  # type: ignore[attr-defined]
-        for r in book.rejected:
-            no = getattr(r.model, "card_no", None)
-            if r.sheet_kind == CARD_SHEET and no:
-                rejected_by_no[no].append(r)
-    counted_card: dict[str, Record] = {}
-    for no in sorted(cards_by_no.keys() | rejected_by_no.keys()):
-        group = _canonical(cards_by_no.get(no, []))
-        if no in failed:  # a copy has an error: no copy can be trusted, every copy is told
-            everywhere = _canonical(group + rejected_by_no.get(no, []))
-            if len(everywhere) > 1:
-                for r in everywhere:
-                    if r.excluded != "row-error":
-                        r.excluded = "conflicting-card"
-                    issues.append(_card_no_issue("conflicting-card", r, no, detail=_places(everywhere, r)))
-            continue
-        if len(group) == 1:
-            counted_card[no] = group[0]
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for r in store.records(CARD_SHEET, "t.card_no IN (SELECT card_no FROM card WHERE card_no IS NOT NULL "
+                                       "GROUP BY card_no HAVING count(*) > 1)"):
+        groups[r.model.card_no].append(r)  # type: ignore[attr-defined]
+    marks: list[tuple[str, int]] = []
+    for no in sorted(groups):
+        everywhere = groups[no]  # canonical order
+        group = [r for r in everywhere if r.excluded != "row-error"]
+        if len(group) < len(everywhere):  # a copy has an error: no copy can be trusted, every copy is told
+            for r in everywhere:
+                if r.excluded != "row-error":
+                    marks.append(("conflicting-card", r.key))
+                issues.append(_card_no_issue("conflicting-card", r, no, detail=_places(everywhere, r)))
             continue
         if all(_same(group[0], r) for r in group[1:]):
-            counted_card[no] = group[0]
             for r in group[1:]:
-                r.excluded = "duplicate-card"
+                marks.append(("duplicate-card", r.key))
                 issues.append(_card_no_issue("duplicate-card", r, no, detail=_places(group, r)))
         else:
             for r in group:
-                r.excluded = "conflicting-card"
+                marks.append(("conflicting-card", r.key))
                 issues.append(_card_no_issue("conflicting-card", r, no, detail=_places(group, r)))
-    issues.extend(_households(list(counted_card.values())))
-    issues.extend(_diaries(books, counted_card, cards_by_no, failed))
-    issues.extend(_rejected_diaries(books, counted_card, cards_by_no, failed))
+    store.mark(CARD_SHEET, marks)
     return issues
 
 
@@ -278,44 +303,57 @@ def _against_card(r: Record, card: Record) -> list[Issue]:
     return issues
 
 
-def _rejected_diaries(books: list[BookResult], counted_card: dict[str, Record],
-                      cards_by_no: dict[str, list[Record]], failed: set[str]) -> list[Issue]:
-    """Diary rows left out for their own errors still hear about their 卡号 and names."""
+def _diaries(store: RowStore) -> list[Issue]:
+    """Each diary row against its card, then copies of one entry."""
     issues: list[Issue] = []
-    for book in books:
-        for r in book.rejected:
-            no = getattr(r.model, "card_no", None)
-            if r.sheet_kind != DIARY_SHEET or not no:
-                continue
-            card = counted_card.get(no)
-            if card is not None:
-                issues.extend(_against_card(r, card))
-            elif no not in cards_by_no and no not in failed:
+    counted_card = f"SELECT 1 FROM card c WHERE c.card_no = t.card_no AND {counted('c')}"
+    # rows whose card is not counted: left out (or, with an error already, only told)
+    known = {no for (no,) in store.query(
+        f"SELECT DISTINCT t.card_no FROM diary t WHERE t.card_no IS NOT NULL AND NOT EXISTS ({counted_card}) "
+        "AND EXISTS (SELECT 1 FROM card c WHERE c.card_no = t.card_no)")}
+    marks: list[tuple[str, int]] = []
+    for r in store.records(DIARY_SHEET, f"t.card_no IS NOT NULL AND NOT EXISTS ({counted_card})"):
+        no = r.model.card_no  # type: ignore[attr-defined]
+        if r.excluded == "row-error":
+            if no not in known:
                 issues.append(_card_no_issue("unknown-card", r, no))
-    return issues
-
-
-def _diaries(books: list[BookResult], counted_card: dict[str, Record],
-             cards_by_no: dict[str, list[Record]], failed: set[str]) -> list[Issue]:
-    issues: list[Issue] = []
-    entries: dict[tuple, list[Record]] = defaultdict(list)
-    for book in books:
-        for r in book.diaries:
-            d: DiaryRow = r.model  # type: ignore[assignment]
-            card = counted_card.get(d.card_no)
-            if card is None:
-                known = d.card_no in cards_by_no or d.card_no in failed
-                r.excluded = "card-excluded" if known else "unknown-card"
-                issues.append(_card_no_issue(r.excluded, r, d.card_no))
-                continue
-            issues.extend(_against_card(r, card))
-            entries[(d.card_no, d.date, d.form, d.problem or "")].append(r)
-    # only keys seen twice are sorted (str of every key was a string per diary row at the peak)
-    for key in sorted((k for k, g in entries.items() if len(g) > 1), key=str):
-        group = _canonical(entries[key])
-        copies = all(_same(group[0], r) for r in group[1:])  # the first copy is counted
+            continue
+        code = "card-excluded" if no in known else "unknown-card"
+        marks.append((code, r.key))
+        issues.append(_card_no_issue(code, r, no))
+    store.mark(DIARY_SHEET, marks)
+    # names and dates that disagree with the card
+    odd = list(store.records(DIARY_SHEET, (
+        f"EXISTS (SELECT 1 FROM card c WHERE c.card_no = t.card_no AND {counted('c')} "
+        "AND ((t.linker IS NOT NULL AND t.linker <> '' AND t.linker <> c.linker) "
+        "OR (t.head IS NOT NULL AND t.head <> '' AND t.head <> c.head) OR t.date < c.link_date))")))
+    if odd:
+        nos = sorted({r.model.card_no for r in odd})  # type: ignore[attr-defined]
+        cards = {c.model.card_no: c for c in _records_by_no(store, nos)}  # type: ignore[attr-defined]
+        for r in odd:
+            issues.extend(_against_card(r, cards[r.model.card_no]))  # type: ignore[attr-defined]
+    # copies of one entry: the first copy is counted
+    groups: dict[tuple, list[Record]] = defaultdict(list)
+    for r in store.records(DIARY_SHEET, (
+            f"{counted('t')} AND (t.card_no, t.date, t.form, coalesce(t.problem, '')) IN "
+            f"(SELECT card_no, date, form, coalesce(problem, '') FROM diary WHERE {counted()} "
+            "GROUP BY 1, 2, 3, 4 HAVING count(*) > 1)")):
+        d = r.model
+        groups[(d.card_no, d.date, d.form, d.problem or "")].append(r)  # type: ignore[attr-defined]
+    marks = []
+    for key, group in groups.items():
+        copies = all(_same(group[0], r) for r in group[1:])
         code = "duplicate-diary" if copies else "conflicting-diary"
         for r in group[1:] if copies else group:
-            r.excluded = code
+            marks.append((code, r.key))
             issues.append(_card_no_issue(code, r, key[0], detail=_places(group, r)))
+    store.mark(DIARY_SHEET, marks)
     return issues
+
+
+def _records_by_no(store: RowStore, nos: list[str]) -> list[Record]:
+    """The counted cards with these 卡号."""
+    store.query("CREATE TEMP TABLE IF NOT EXISTS wanted (no TEXT PRIMARY KEY)")
+    store.query("DELETE FROM wanted")
+    store.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((n,) for n in nos))
+    return list(store.records(CARD_SHEET, f"{counted('t')} AND t.card_no IN (SELECT no FROM wanted)"))

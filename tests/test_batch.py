@@ -233,29 +233,27 @@ def test_killing_validate_leaves_no_worker_behind(tmp_path, how):
 def _as_seen(result):
     """Everything a later step reads of a result, including the model's fields-set."""
     def rows(records):
-        return [(type(r.model), r.file, r.sheet, r.row, r.model.__dict__, r.model.model_fields_set, r.letters,
-                 r.excluded) for r in records]
+        return [(type(r.model), r.file, r.sheet, r.row, r.model.__dict__, r.letters, r.excluded)
+                for r in records]
     return (result.summary, result.issues, rows(result.cards), rows(result.diaries), rows(result.rejected),
             result.failed_card_nos, result.totals_grid)
 
 
 def test_a_result_from_a_worker_is_the_result_read_here(tmp_path):
-    """Records are sent back packed (values only, shared parts once); the batch must rebuild
-    exactly what check_file returned: rows with errors, blank cells, shared fields-sets."""
-    import pickle
-
+    """What a worker process sends back must be exactly what check_file gives here: rows
+    with errors, blank cells, dates, 是/否 and service lists included."""
     from bookfactory import card, diary, write_book
 
     path = write_book(tmp_path / "混.xlsx", [card("XY-001"), card("XY-002", 户主="李进忠"), card("XY-003", 结对日期="明天")],
-                      [diary("XY-001"), diary("XY-002", "2010-13-45"), diary("XY-003", 形式="电话联系", 发现问题="缺水")])
+                      [diary("XY-001", 服务类别="政策宣传、实用技术", 是否主要问题="是"),
+                       diary("XY-002", "2010-13-45"), diary("XY-003", 形式="电话联系", 发现问题="缺水")])
     here = book.check_file(path, "混.xlsx")
     assert here.cards and here.diaries and here.rejected and here.issues  # every part is exercised
-    packed = batch._pack(here)
-    assert type(packed) is batch._Packed
-    there = batch._unpack(pickle.loads(pickle.dumps(packed)))
+    with batch.worker_pool(1) as pool:
+        there = pool.submit(batch._check_for_parent, path, "混.xlsx", None).result(timeout=60)
     assert _as_seen(there) == _as_seen(here)
-    shared = {id(r.model.__pydantic_fields_set__) for r in there.diaries}
-    assert len(shared) == len({id(r.model.__pydantic_fields_set__) for r in here.diaries})
+    assert here.diaries[0].model.services == ("政策宣传", "实用技术")
+
 
 
 def test_validate_reads_the_same_with_one_job_and_with_two(tmp_path):

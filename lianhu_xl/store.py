@@ -1,0 +1,164 @@
+"""Every row read, kept on disk instead of as Python objects.
+
+A county consolidates thousands of books at once, a province tens of thousands:
+650 rows a book kept as Pydantic objects cost ~1.2 KB each (0.8 GB at 1,000 books,
+8 GB at 10,000). Rows go instead, one book at a time as it arrives from its worker,
+into a private temporary SQLite database (``sqlite3.connect("")``: a file in the
+system's temp folder that SQLite deletes when the connection closes, its page
+cache capped at ``CACHE_KB``). The rules across files and the counting run as
+queries over it; only the few rows a rule picks out (duplicates, mismatches) are
+made into ``Record`` objects again.
+
+A row travels as a plain tuple ``(row number, rejected, value per column)`` in the
+standard's column order, dates as day numbers (``date.toordinal``), 是/否 as 1/0,
+service lists joined by 、, so that what a worker sends back pickles fast and goes
+into the database without a Python object per cell.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from .standard import CARD_SHEET, DIARY_SHEET, MODELS, StandardRow, columns_of
+
+CACHE_KB = 16_384  # SQLite's page cache; the rest stays on disk
+KINDS = (CARD_SHEET, DIARY_SHEET)
+TABLES = {CARD_SHEET: "card", DIARY_SHEET: "diary"}
+FIELDS: dict[str, tuple[str, ...]] = {k: tuple(c.name for c in columns_of(MODELS[k])) for k in KINDS}
+MANY_SEP = "、"
+
+Row = tuple  # (row number, rejected 0/1, value per field in FIELDS order)
+
+
+def _codecs(kind: str) -> tuple[list[int], list[int], list[int], list[int]]:
+    cols = columns_of(MODELS[kind])
+    return ([i for i, c in enumerate(cols) if c.kind == "date"],
+            [i for i, c in enumerate(cols) if c.kind == "many"],
+            [i for i, c in enumerate(cols) if c.kind == "yesno"],
+            [i for i, c in enumerate(cols) if c.kind == "whole"])
+
+
+_CODECS = {k: _codecs(k) for k in KINDS}
+
+
+def encode(kind: str, row: int, rejected: bool, fields: dict[str, Any]) -> Row:
+    """One checked row as the tuple a worker sends and the store keeps."""
+    values = [fields.get(name) for name in FIELDS[kind]]
+    dates, many, _, _ = _CODECS[kind]
+    for i in dates:
+        if values[i] is not None:
+            values[i] = values[i].toordinal()
+    for i in many:
+        values[i] = MANY_SEP.join(values[i]) if values[i] else None
+    return (row, 1 if rejected else 0, *values)
+
+
+def decode(kind: str, values: Iterable[Any]) -> dict[str, Any]:
+    """The fields of a stored row, as the model holds them."""
+    out = list(values)
+    dates, many, yesno, whole = _CODECS[kind]
+    for i in dates:
+        if out[i] is not None:
+            out[i] = date.fromordinal(out[i])
+    for i in many:
+        out[i] = tuple(out[i].split(MANY_SEP)) if out[i] else ()
+    for i in yesno:
+        if out[i] is not None:
+            out[i] = bool(out[i])
+    for i in whole:
+        if out[i] is not None:
+            out[i] = int(out[i])
+    return dict(zip(FIELDS[kind], out, strict=True))
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+class RowStore:
+    """The rows of one run, by sheet kind; ``add`` takes a book, the queries read them."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("", check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute(f"PRAGMA cache_size=-{CACHE_KB}")
+        self.db.execute("CREATE TABLE sheet (id INTEGER PRIMARY KEY, file TEXT, name TEXT, kind TEXT, letters TEXT)")
+        for kind, table in TABLES.items():
+            cols = ", ".join(_q(n) for n in FIELDS[kind])
+            self.db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, sheet INTEGER, row INTEGER, "
+                            f"rejected INTEGER, excluded TEXT, {cols})")
+        self._insert = {
+            kind: f"INSERT INTO {table} (sheet, row, rejected, {', '.join(_q(n) for n in FIELDS[kind])}) "
+                  f"VALUES (?, ?, ?, {', '.join('?' for _ in FIELDS[kind])})"
+            for kind, table in TABLES.items()}
+        self._sheets: dict[int, tuple[str, str, dict[str, str]]] = {}
+        self._indexed = False
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add_sheet(self, file: str, name: str, kind: str, letters: dict[str, str], rows: list[Row]) -> None:
+        """Keep one sheet's checked rows."""
+        cur = self.db.execute("INSERT INTO sheet (file, name, kind, letters) VALUES (?, ?, ?, ?)",
+                              (file, name, kind, json.dumps(letters, ensure_ascii=False)))
+        sid = cur.lastrowid
+        self.db.executemany(self._insert[kind], ((sid, *r) for r in rows))
+        self._indexed = False
+
+    def add_book(self, book: Any) -> Any:
+        """Take a BookResult's rows (the result keeps its summary and issues); returns it."""
+        for b in book.blocks:
+            self.add_sheet(book.summary.file, b.sheet, b.kind, b.letters, b.rows)
+        book.blocks = []
+        return book
+
+    def index(self) -> None:
+        """Indexes for the rules across files, built once every book is in (faster than row by row)."""
+        if self._indexed:
+            return
+        for table in TABLES.values():
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS {table}_card_no ON {table} (card_no)")
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS {table}_sheet ON {table} (sheet)")
+        self.db.execute("ANALYZE")
+        self._indexed = True
+
+    def sheet(self, sid: int) -> tuple[str, str, dict[str, str]]:
+        """(file, sheet name, column letters) of a stored sheet."""
+        got = self._sheets.get(sid)
+        if got is None:
+            file, name, letters = self.db.execute("SELECT file, name, letters FROM sheet WHERE id = ?",
+                                                  (sid,)).fetchone()
+            got = self._sheets[sid] = (file, name, json.loads(letters))
+        return got
+
+    def records(self, kind: str, where: str = "", params: Iterable[Any] = ()) -> Iterator[Any]:
+        """Rows made into ``Record`` objects, in (file, sheet, row) order. ``where`` is SQL on the
+        row's table (alias ``t``) and its sheet (alias ``s``)."""
+        from .book import Record
+
+        model = MODELS[kind]
+        cols = ", ".join(f"t.{_q(n)}" for n in FIELDS[kind])
+        sql = (f"SELECT t.id, t.sheet, t.row, t.rejected, t.excluded, {cols} FROM {TABLES[kind]} t "
+               f"JOIN sheet s ON s.id = t.sheet {('WHERE ' + where) if where else ''} "
+               f"ORDER BY s.file, s.name, t.row, t.id")
+        for rid, sid, row, rejected, excluded, *values in self.db.execute(sql, tuple(params)):
+            file, name, letters = self.sheet(sid)
+            yield Record(file, name, row, _model(model, decode(kind, values)), letters,
+                         excluded or ("row-error" if rejected else None), key=rid)
+
+    def mark(self, kind: str, marks: Iterable[tuple[str | None, int]]) -> None:
+        """Set ``excluded`` (a reason code) on rows by id."""
+        self.db.executemany(f"UPDATE {TABLES[kind]} SET excluded = ? WHERE id = ?", marks)
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        return self.db.execute(sql, tuple(params))
+
+
+def _model(model: type[StandardRow], fields: dict[str, Any]) -> StandardRow:
+    """A model holding what was read, without validating again (it was, in the worker)."""
+    return model.model_construct(**fields)
