@@ -31,6 +31,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -117,16 +118,23 @@ def _dump(stream: Any, result: Any) -> None:
     long = {}
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
         long = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)
-                if f.init and isinstance(getattr(result, f.name), list) and len(getattr(result, f.name)) > PIECE}
+                if f.init and _is_long(getattr(result, f.name))}
     if not long:
         pickler.dump(result)
         return
     head = dataclasses.replace(result, **{name: [] for name in long})
     pickler.dump((_PIECES, head, [(name, -(-len(items) // PIECE)) for name, items in long.items()]))
-    for items in long.values():
-        for start in range(0, len(items), PIECE):
+    for items in long.values():  # a list kept in the run's store is read once, a piece at a time
+        it = iter(items)
+        for _ in range(-(-len(items) // PIECE)):
             pickler.clear_memo()
-            pickler.dump(items[start:start + PIECE])
+            pickler.dump(list(islice(it, PIECE)))
+
+
+def _is_long(value: Any) -> bool:
+    from .store import StoredList
+
+    return isinstance(value, (list, StoredList)) and len(value) > PIECE
 
 
 def _load(blob: bytes) -> Any:
@@ -382,6 +390,8 @@ def remember_run(cache: ResultCache | None, files: list[tuple[Path, str]], optio
     if hit is not None:
         return hit, key
     result = compute()
+    if not getattr(result, "rememberable", True):
+        return result, None  # too long to hold whole again on a re-run (see Consolidation.rememberable)
     cache.put(key, result)
     index = cache.folder / "runs" / (hashlib.sha256(repr(options).encode()).hexdigest()[:32] + ".key")
     try:

@@ -25,9 +25,11 @@ twin is counted), excluded (an error), out of period, or a clerk's 合计 row;
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from .book import ROW_ERROR, BookResult, Record
@@ -36,7 +38,7 @@ from .issues import Issue, Report, make_issue
 from .period import Month, Period, month_label, month_of, months_between
 from .roster import Roster
 from .standard import CARD_SHEET, RESULTS, SOLVED, CardRow
-from .store import RowStore
+from .store import RowStore, StoredList
 from .validate import counted
 from .values import mask_id, mask_phone
 
@@ -52,6 +54,7 @@ COUNTED, DUPLICATE, EXCLUDED, OUT_OF_PERIOD, TOTALS_ROW = "计入", "重复", "�
 # cost more memory and paper than it helps); beyond it only the count is kept
 ENTRY_LIMIT = 50_000
 DUPLICATE_CODES = {"duplicate-card", "duplicate-diary"}
+REMEMBER_LINES = 250_000  # cards + problems + rows left out + entries a remembered run may hold
 
 
 # --- the 汇总 columns ---------------------------------------------------------
@@ -393,6 +396,13 @@ class Consolidation:
     today: date = field(default_factory=date.today)
 
     @property
+    def rememberable(self) -> bool:
+        """Small enough for the whole-run cache: a remembered run comes back as lists in memory,
+        which a province's 500,000 cards would not fit (its re-runs read each file's own
+        result from the cache and count again, from the store)."""
+        return sum(len(x) for x in (self.cards, self.problems, self.excluded, self.entries)) <= REMEMBER_LINES
+
+    @property
     def complete(self) -> bool:
         """Everything offered was counted: no error anywhere (duplicates and rows
         outside the period are accounted for, not lost)."""
@@ -427,6 +437,9 @@ class Consolidation:
         return [f.file for f in self.report.files if f.status == "未汇总"]
 
     def linkers(self) -> list[LinkerLine]:
+        """三个一 per linker, the ones short of it first."""
+        if isinstance(self.cards, StoredList):
+            return list(_linkers_stored(self.cards))
         out: dict[tuple[str, str], LinkerLine] = {}
         for c in self.cards:
             line = out.get((c.linker, c.linker_kind))
@@ -545,106 +558,239 @@ def _mixed(c: Consolidation, books: list[BookResult], totals: list[BookResult]) 
 
 
 def count_books(c: Consolidation, books: list[BookResult], store: RowStore, roster: Roster | None = None) -> None:
-    """Count validated books into ``c`` by the standard's rules, reading the run's store
-    row by row: what is kept is one line per card, never one object per diary row."""
+    """Count validated books into ``c`` by the standard's rules.
+
+    Reads the run's store one card at a time, with its diary rows, and writes each card's
+    line and problems back into the store: what stays in memory is a total per village
+    and month (and the first ENTRY_LIMIT counted rows), whatever the number of books.
+    """
     c.kind = "books"
     period = c.period
-    store.query("CREATE TEMP TABLE IF NOT EXISTS outside (kind INTEGER, id INTEGER, reason TEXT, "
-                "PRIMARY KEY (kind, id)) WITHOUT ROWID")
-    store.query("DELETE FROM outside")
-    outside: list[tuple[int, int, str]] = []  # (0 card | 1 diary, row id, why it is outside the period)
-    cards: dict[str, CardLine] = {}
-    for r in store.records(CARD_SHEET, f"{counted('t')}"):
-        m: CardRow = r.model  # type: ignore[assignment]
-        if period is not None and m.link_date > period.end:
-            outside.append((0, r.key, f"结对日期 {m.link_date.isoformat()} 晚于统计期末 "
-                                      f"{period.end.isoformat()}，本期不计"))
-            continue
-        cards[m.card_no] = _card_line(m, r, period)
+    out = _Tables(store)
     year_window = _year_window(period, store)
     if period is not None:
         c.last_month = min(period.last_month, month_of(c.today))
     elif year_window[1] >= year_window[0]:
         c.last_month = month_of(year_window[1])
     first = period.first_month if period is not None else None
-    # memory: one (year, month) tuple per month, shared by every card and diary row, not one per
-    # card and collection (measured: what a consolidation holds went from 0.22 to 0.14 MB a book)
-    shared: dict[Month, Month] = {}
-    for line in cards.values():
-        start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
-        line.months_expected = ([shared.setdefault(m, m) for m in months_between(start, c.last_month)]
-                                if c.last_month else [])
     months: dict[tuple[str, Month], MonthRow] = {}
-    problems: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     days: dict[int, tuple[date, Month]] = {}
     lo, hi = year_window
-    rows = store.query(
-        "SELECT t.id, t.card_no, t.date, t.form, t.services, t.is_main_problem, t.result, t.deeds, "
-        "t.loans, t.plough_help, t.problem, t.solution, s.file, s.name, t.row FROM diary t "
-        f"JOIN sheet s ON s.id = t.sheet WHERE {counted('t')} ORDER BY t.id")
-    for (rid, no, ordinal, form, services, is_main, result, deeds, loans, plough, problem, solution,
-         file, sheet, row) in rows:
-        line = cards.get(no)
-        if line is None:  # its card was linked after the period
-            outside.append((1, rid, f"所属联户卡 {no} 的结对日期晚于统计期末，本期不计"))
-            continue
-        got = days.get(ordinal)
-        if got is None:
-            day = date.fromordinal(ordinal)
-            mo = month_of(day)
-            got = days[ordinal] = (day, shared.setdefault(mo, mo))
-        day, mo = got
-        solved = bool(is_main) and result in SOLVED
-        if solved and lo <= day <= hi:
-            line.solved_this_year = True  # 三个一 looks at the year so far, whatever the period
-        if period is not None and day not in period:
-            outside.append((1, rid, f"日期 {day.isoformat()} 不在统计期（{period.label}）内"))
-            continue
-        row_m = months.get((line.village, mo))
-        if row_m is None:
-            row_m = months[(line.village, mo)] = MonthRow(line.village, mo)
-        interview = form == "入户访谈"
-        service = bool(services)
-        line.entries += 1
-        line.diary_months.add(mo)
-        row_m.entries += 1
-        if interview:
-            line.interviews += 1
-            line.interview_months.add(mo)
-            row_m.interviews += 1
-        if service:
-            line.services += 1
-            row_m.services += 1
-        if solved:
-            line.solved += 1
-            row_m.solved += 1
-        line.deeds += deeds or 0
-        line.loans += loans or 0.0
-        line.plough += plough or 0
-        if problem:
-            problems[(no, problem)].append((day, file, row, result, solution, bool(is_main), sheet))
-        c.entry_count += 1
-        if c.entry_count <= ENTRY_LIMIT:
-            c.entries.append(EntryLine(file, sheet, row, no, line.village, day, form, interview, service,
-                                       solved, int(deeds or 0), float(loans or 0.0), int(plough or 0)))
-        elif c.entries:  # too many to list: keep the count, not one line per row
-            c.entries = []
-        if len(outside) >= 10_000:
-            _outside(store, outside)
-    _outside(store, outside)
-    c.cards = sorted(cards.values(), key=lambda x: (x.village, team_order(x.team), x.card_no))
+    # every counted card, and its counted diary rows, both in 卡号 order (卡号 is unique among them)
+    cards = store.records(CARD_SHEET, counted("t"), order="t.card_no")
+    diaries = groupby(store.query(
+        "SELECT c.id, d.id, d.date, d.form, d.services, d.is_main_problem, d.result, d.deeds, d.loans, "
+        "d.plough_help, d.problem, d.solution, s.file, s.name, d.row FROM card c "
+        "JOIN diary d ON d.card_no = c.card_no JOIN sheet s ON s.id = d.sheet "
+        f"WHERE {counted('c')} AND {counted('d')} ORDER BY c.card_no, d.id"), key=itemgetter(0))
+    pending = next(diaries, None)
+    for r in cards:
+        rows: Iterable[tuple] = ()
+        matched = pending is not None and pending[0] == r.key
+        if matched:
+            rows = pending[1]  # type: ignore[index]
+        m: CardRow = r.model  # type: ignore[assignment]
+        if period is not None and m.link_date > period.end:
+            out.outside(0, r.key, f"结对日期 {m.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计")
+            for row in rows:
+                out.outside(1, row[1], f"所属联户卡 {m.card_no} 的结对日期晚于统计期末，本期不计")
+        else:
+            line = _card_line(m, r, period)
+            start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
+            line.months_expected = months_between(start, c.last_month) if c.last_month else []
+            problems: dict[str, list[tuple]] = {}
+            for (_, rid, ordinal, form, services, is_main, result, deeds, loans, plough, problem, solution,
+                 file, sheet, row_no) in rows:
+                got = days.get(ordinal)
+                if got is None:
+                    day = date.fromordinal(ordinal)
+                    got = days[ordinal] = (day, month_of(day))
+                day, mo = got
+                solved = bool(is_main) and result in SOLVED
+                if solved and lo <= day <= hi:
+                    line.solved_this_year = True  # 三个一 looks at the year so far, whatever the period
+                if period is not None and day not in period:
+                    out.outside(1, rid, f"日期 {day.isoformat()} 不在统计期（{period.label}）内")
+                    continue
+                month_row = months.get((line.village, mo))
+                if month_row is None:
+                    month_row = months[(line.village, mo)] = MonthRow(line.village, mo)
+                interview = form == "入户访谈"
+                service = bool(services)
+                line.entries += 1
+                line.diary_months.add(mo)
+                month_row.entries += 1
+                if interview:
+                    line.interviews += 1
+                    line.interview_months.add(mo)
+                    month_row.interviews += 1
+                if service:
+                    line.services += 1
+                    month_row.services += 1
+                if solved:
+                    line.solved += 1
+                    month_row.solved += 1
+                line.deeds += deeds or 0
+                line.loans += loans or 0.0
+                line.plough += plough or 0
+                if problem:
+                    problems.setdefault(problem, []).append((day, file, row_no, result, solution, bool(is_main), sheet))
+                c.entry_count += 1
+                if c.entry_count <= ENTRY_LIMIT:
+                    c.entries.append(EntryLine(file, sheet, row_no, line.card_no, line.village, day, form, interview,
+                                               service, solved, int(deeds or 0), float(loans or 0.0), int(plough or 0)))
+                elif c.entries:  # too many to list: keep the count, not one line per row
+                    c.entries = []
+            out.card(line)
+            for text, found in problems.items():
+                out.problem(_problem_line(line, text, found))
+        if matched:  # its rows are consumed: on to the next card's
+            pending = next(diaries, None)
+    out.flush()
+    c.cards = out.cards()
     c.entries.sort(key=lambda e: (e.village, e.card_no, e.day, e.file, e.row))
     c.months = sorted(months.values(), key=lambda x: (x.month, x.unit))
-    c.problems = _problems(problems, cards)
+    c.problems = out.problems()
     c.units = _units(c.cards, roster)
     c.total = UnitTotals.sum(TOTAL_UNIT, c.units)
-    _account(c, books, store)
+    _account(c, books, store, out)
 
 
-def _outside(store: RowStore, outside: list[tuple[int, int, str]]) -> None:
-    """Note rows outside the period in the store (a monthly period leaves most rows outside)."""
-    store.db.executemany("INSERT OR REPLACE INTO outside VALUES (?, ?, ?)", outside)
-    outside.clear()
+def _month_index(m: Month) -> int:
+    return m[0] * 12 + m[1] - 1
+
+
+def _month_at(i: int) -> Month:
+    return (i // 12, i % 12 + 1)
+
+
+def _months_code(months: Iterable[Month]) -> str:
+    """Months as stored in the store: month numbers (year × 12 + month − 1), comma-separated."""
+    return ",".join(str(_month_index(m)) for m in sorted(months))
+
+
+def _months_set(text: str) -> set[Month]:
+    return {_month_at(int(i)) for i in text.split(",")} if text else set()
+
+
+_LINE = ("card_no", "village", "team", "head", "household_type", "linker", "linker_kind", "position",
+         "link_date", "id_masked", "phone_masked", "converted", "file", "row", "requires_solved",
+         "solved_this_year", "interviews", "entries", "services", "solved", "deeds", "loans", "plough")
+_PROBLEM = ("card_no", "village", "team", "head", "linker", "position", "problem", "is_main", "first_date",
+            "last_date", "result", "solution")
+_EXCLUDED = ("file", "sheet", "row", "cell", "bucket", "reason")
+BUCKET_RANK = {EXCLUDED: 0, DUPLICATE: 1, OUT_OF_PERIOD: 2, TOTALS_ROW: 3}  # the 未计入 sheet's order
+
+
+class _Tables:
+    """What counting writes into the store, a batch of lines at a time: each counted card's
+    line, each problem, the rows outside the period and the rows left out."""
+
+    BATCH = 5_000
+
+    def __init__(self, store: RowStore) -> None:
+        self.store = store
+        for sql in (
+            "CREATE TEMP TABLE IF NOT EXISTS outside (kind INTEGER, id INTEGER, reason TEXT, "
+            "PRIMARY KEY (kind, id)) WITHOUT ROWID",
+            f"CREATE TEMP TABLE IF NOT EXISTS line ({', '.join(_LINE)}, team_key, months_expected, "
+            "interview_months, diary_months, meets, interview_expected, interview_met, diary_expected, diary_met)",
+            f"CREATE TEMP TABLE IF NOT EXISTS problem ({', '.join(_PROBLEM)}, places, is_open, rank)",
+            f"CREATE TEMP TABLE IF NOT EXISTS excluded_row ({', '.join(_EXCLUDED)}, bucket_rank)",
+        ):
+            store.query(sql)
+        for table in ("outside", "line", "problem", "excluded_row"):
+            store.query(f"DELETE FROM {table}")
+        self.pending: dict[str, list[tuple]] = {"outside": [], "line": [], "problem": [], "excluded_row": []}
+
+    def _add(self, table: str, row: tuple) -> None:
+        rows = self.pending[table]
+        rows.append(row)
+        if len(rows) >= self.BATCH:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        rows = self.pending[table]
+        if rows:
+            marks = ", ".join("?" for _ in rows[0])
+            self.store.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            rows.clear()
+
+    def flush(self) -> None:
+        for table in self.pending:
+            self._flush(table)
+
+    def outside(self, kind: int, rid: int, reason: str) -> None:
+        self._add("outside", (kind, rid, reason))
+
+    def card(self, x: CardLine) -> None:
+        n, team = team_order(x.team)
+        self._add("line", (
+            *(getattr(x, f) for f in _LINE[:8]), x.link_date.toordinal(), x.id_masked, x.phone_masked, x.converted,
+            *(getattr(x, f) for f in _LINE[12:]), f"{n:06d}{team}", _months_code(x.months_expected),
+            _months_code(x.interview_months), _months_code(x.diary_months), x.meets,
+            x.interview_expected, x.interview_met, x.diary_expected, x.diary_met))
+
+    def problem(self, p: ProblemLine) -> None:
+        self._add("problem", (*(getattr(p, f) for f in _PROBLEM[:8]), p.first_date.toordinal(),
+                              p.last_date.toordinal(), p.result, p.solution, "\n".join(p.places), p.open,
+                              PROBLEM_RANK.get(p.result, 9)))
+
+    def excluded(self, e: ExcludedRow) -> None:
+        self._add("excluded_row", (*(getattr(e, f) for f in _EXCLUDED), BUCKET_RANK.get(e.bucket, 9)))
+
+    def cards(self) -> StoredList:
+        """The counted cards by 村, 社 (一社 < 二社 < 十社) and 卡号."""
+        cols = ", ".join((*_LINE, "months_expected", "interview_months", "diary_months"))
+        return StoredList(self.store, f"SELECT {cols} FROM line ORDER BY village, team_key, card_no",
+                          _line_from_row, "SELECT count(*) FROM line")
+
+    def problems(self) -> StoredList:
+        """Open problems first, then by result, village, first date and 卡号."""
+        cols = ", ".join((*_PROBLEM, "places"))
+        return StoredList(self.store, f"SELECT {cols} FROM problem ORDER BY is_open DESC, rank, village, "
+                                      "first_date, card_no, rowid", _problem_from_row, "SELECT count(*) FROM problem")
+
+    def excluded_rows(self) -> StoredList:
+        return StoredList(self.store, f"SELECT {', '.join(_EXCLUDED)} FROM excluded_row ORDER BY file, sheet, row, "
+                                      "rowid", _excluded_from_row, "SELECT count(*) FROM excluded_row")
+
+
+def _linkers_stored(cards: StoredList) -> Iterator[LinkerLine]:
+    """Consolidation.linkers over the lines in the store: one query, nothing held per card.
+    Position and village are the first card's (in 联户清单 order), as with a list."""
+    for row in cards.store.query(
+            "SELECT linker, linker_kind, position, village, cards, met, ie, im, de, dm, solved FROM ("
+            "SELECT linker, linker_kind, position, village, count(*) AS cards, sum(meets) AS met, "
+            "sum(interview_expected) AS ie, sum(interview_met) AS im, sum(diary_expected) AS de, "
+            "sum(diary_met) AS dm, sum(solved_this_year) AS solved, "
+            "min(village || char(1) || team_key || char(1) || card_no) FROM line GROUP BY linker, linker_kind) "
+            "ORDER BY met = cards, village, linker_kind, linker"):
+        yield LinkerLine(*row)
+
+
+def _line_from_row(row: tuple) -> CardLine:
+    *head, expected, interview, diary = row
+    x = CardLine(*head)
+    x.link_date = date.fromordinal(x.link_date)  # type: ignore[arg-type]
+    x.converted = None if x.converted is None else bool(x.converted)
+    x.requires_solved, x.solved_this_year = bool(x.requires_solved), bool(x.solved_this_year)
+    x.months_expected = [_month_at(int(i)) for i in expected.split(",")] if expected else []
+    x.interview_months, x.diary_months = _months_set(interview), _months_set(diary)
+    return x
+
+
+def _problem_from_row(row: tuple) -> ProblemLine:
+    *head, places = row
+    p = ProblemLine(*head)
+    p.is_main = bool(p.is_main)
+    p.first_date, p.last_date = date.fromordinal(p.first_date), date.fromordinal(p.last_date)  # type: ignore[arg-type]
+    p.places = places.split("\n") if places else []
+    return p
+
+
+def _excluded_from_row(row: tuple) -> ExcludedRow:
+    return ExcludedRow(*row)
 
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -725,30 +871,26 @@ def _units(cards: list[CardLine], roster: Roster | None) -> list[UnitTotals]:
     return sorted(by_unit.values(), key=lambda u: (rank.get(u.unit, len(rank)), u.unit))
 
 
-def _problems(groups: dict[tuple[str, str], list[tuple]], cards: dict[str, CardLine]) -> list[ProblemLine]:
-    """One line per card and problem text; each row is (date, file, row, result, solution,
-    is main, sheet)."""
-    out = []
-    for (no, text), rows in groups.items():
-        rows.sort(key=lambda x: (x[0], x[1], x[2]))
-        latest = rows[-1]
-        card = cards[no]
-        solution = next((x[4] for x in reversed(rows) if x[4]), "") or ""
-        out.append(ProblemLine(
-            card_no=no, village=card.village, team=card.team, head=card.head, linker=card.linker,
-            position=card.position, problem=text, is_main=any(x[5] for x in rows),
-            first_date=rows[0][0], last_date=latest[0], result=latest[3] or "", solution=solution,
-            places=[f"{x[1]} {x[6]}!第{x[2]}行" for x in rows]))
-    rank = {r: i for i, r in enumerate(OPEN_RESULTS + tuple(x for x in RESULTS if x not in OPEN_RESULTS))}
-    out.sort(key=lambda p: (not p.open, rank.get(p.result, 9), p.village, p.first_date, p.card_no))
-    return out
+def _problem_line(card: CardLine, text: str, rows: list[tuple]) -> ProblemLine:
+    """One card's problem over its rows: (date, file, row, result, solution, is main, sheet)."""
+    rows.sort(key=lambda x: (x[0], x[1], x[2]))
+    latest = rows[-1]
+    solution = next((x[4] for x in reversed(rows) if x[4]), "") or ""
+    return ProblemLine(
+        card_no=card.card_no, village=card.village, team=card.team, head=card.head, linker=card.linker,
+        position=card.position, problem=text, is_main=any(x[5] for x in rows),
+        first_date=rows[0][0], last_date=latest[0], result=latest[3] or "", solution=solution,
+        places=[f"{x[1]} {x[6]}!第{x[2]}行" for x in rows])
+
+
+PROBLEM_RANK = {r: i for i, r in enumerate(OPEN_RESULTS + tuple(x for x in RESULTS if x not in OPEN_RESULTS))}
 
 
 # --- where every row went ---------------------------------------------------------
 
 
-def _account(c: Consolidation, books: list[BookResult], store: RowStore) -> None:
-    """Fill ``c.excluded`` and ``c.accounts`` and set each file's 状态."""
+def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _Tables) -> None:
+    """Fill ``c.excluded`` (kept in the store) and ``c.accounts`` and set each file's 状态."""
     report = c.report
     at: dict[tuple[str, str, int], list[Issue]] = defaultdict(list)
     for issue in report.issues:
@@ -778,14 +920,14 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore) -> None
                               else CATALOGUE[left_out].title if left_out in CATALOGUE else "有错误")
                     cells = ("、".join(dict.fromkeys(i.cell for i in why if i.cell))
                              or f"{letters.get('card_no', 'A')}{row}")
-                    c.excluded.append(ExcludedRow(name, sheet, row, cells, bucket, reason))
+                    out.excluded(ExcludedRow(name, sheet, row, cells, bucket, reason))
                     if bucket == DUPLICATE:
                         acc.duplicate += 1
                     else:
                         acc.excluded += 1
                 elif why_outside is not None:
                     letter = letters.get("link_date" if kind == CARD_SHEET else "date", "A")
-                    c.excluded.append(ExcludedRow(name, sheet, row, f"{letter}{row}", OUT_OF_PERIOD, why_outside))
+                    out.excluded(ExcludedRow(name, sheet, row, f"{letter}{row}", OUT_OF_PERIOD, why_outside))
                     acc.out_of_period += 1
                 else:
                     acc.counted += 1
@@ -807,13 +949,14 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore) -> None
                 issues = [i for i in issues if i.code != "totals-row"]
             cells = "、".join(dict.fromkeys(i.cell or "" for i in issues))
             reason = "；".join(dict.fromkeys(_without_place(i) for i in issues))
-            c.excluded.append(ExcludedRow(name, sheet, row, cells, bucket, reason))
+            out.excluded(ExcludedRow(name, sheet, row, cells, bucket, reason))
         if not acc.balanced:  # never silently: whatever is unexplained is listed as such
             missing = acc.read - acc.accounted
-            c.excluded.append(ExcludedRow(name, "", 0, "", EXCLUDED,
+            out.excluded(ExcludedRow(name, "", 0, "", EXCLUDED,
                                           f"另有 {missing} 行未计入，原因见问题清单"))
             acc.excluded += missing
-    c.excluded.sort(key=lambda e: (e.file, e.sheet, e.row))
+    out.flush()
+    c.excluded = out.excluded_rows()
     _statuses(c)
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from .standard import CARD_SHEET, DIARY_SHEET, MODELS, StandardRow, columns_of
@@ -96,7 +97,7 @@ class RowStore:
             kind: f"INSERT INTO {table} (sheet, row, rejected, {', '.join(_q(n) for n in FIELDS[kind])}) "
                   f"VALUES (?, ?, ?, {', '.join('?' for _ in FIELDS[kind])})"
             for kind, table in TABLES.items()}
-        self._sheets: dict[int, tuple[str, str, dict[str, str]]] = {}
+        self._letters: dict[str, dict[str, str]] = {}  # one per distinct layout
         self._indexed = False
 
     def close(self) -> None:
@@ -128,24 +129,26 @@ class RowStore:
         self._indexed = True
 
     def sheet(self, sid: int) -> tuple[str, str, dict[str, str]]:
-        """(file, sheet name, column letters) of a stored sheet."""
-        got = self._sheets.get(sid)
-        if got is None:
-            file, name, letters = self.db.execute("SELECT file, name, letters FROM sheet WHERE id = ?",
-                                                  (sid,)).fetchone()
-            got = self._sheets[sid] = (file, name, json.loads(letters))
-        return got
+        """(file, sheet name, column letters) of a stored sheet. The letters of sheets laid out
+        alike are one shared dict; nothing is kept per sheet (a county has thousands)."""
+        file, name, letters = self.db.execute("SELECT file, name, letters FROM sheet WHERE id = ?",
+                                              (sid,)).fetchone()
+        shared = self._letters.get(letters)
+        if shared is None:
+            shared = self._letters[letters] = json.loads(letters)
+        return file, name, shared
 
-    def records(self, kind: str, where: str = "", params: Iterable[Any] = ()) -> Iterator[Any]:
-        """Rows made into ``Record`` objects, in (file, sheet, row) order. ``where`` is SQL on the
-        row's table (alias ``t``) and its sheet (alias ``s``)."""
+    def records(self, kind: str, where: str = "", params: Iterable[Any] = (),
+                order: str = "s.file, s.name, t.row, t.id") -> Iterator[Any]:
+        """Rows made into ``Record`` objects, in (file, sheet, row) order unless ``order`` says
+        otherwise. ``where`` and ``order`` are SQL on the row's table (alias ``t``) and its sheet (``s``)."""
         from .book import Record
 
         model = MODELS[kind]
         cols = ", ".join(f"t.{_q(n)}" for n in FIELDS[kind])
         sql = (f"SELECT t.id, t.sheet, t.row, t.rejected, t.excluded, {cols} FROM {TABLES[kind]} t "
                f"JOIN sheet s ON s.id = t.sheet {('WHERE ' + where) if where else ''} "
-               f"ORDER BY s.file, s.name, t.row, t.id")
+               f"ORDER BY {order}")
         for rid, sid, row, rejected, excluded, *values in self.db.execute(sql, tuple(params)):
             file, name, letters = self.sheet(sid)
             yield Record(file, name, row, _model(model, decode(kind, values)), letters,
@@ -162,3 +165,49 @@ class RowStore:
 def _model(model: type[StandardRow], fields: dict[str, Any]) -> StandardRow:
     """A model holding what was read, without validating again (it was, in the worker)."""
     return model.model_construct(**fields)
+
+
+class StoredList(Sequence):
+    """A long list kept in the store: read again on every pass, never held (the 联户清单 of a
+    county is 50,000 cards, of a province 500,000). Compares and pickles as a plain list."""
+
+    def __init__(self, store: RowStore, select: str, make: Callable[[tuple], Any], count: str) -> None:
+        self.store, self.select, self.make, self.count_sql = store, select, make, count
+        self._len: int | None = None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.store.query(self.count_sql).fetchone()[0]
+        return self._len
+
+    def __iter__(self) -> Iterator[Any]:
+        make = self.make
+        for row in self.store.query(self.select):
+            yield make(row)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return next(islice(iter(self), index, None))
+
+    def ordered(self, order: str) -> StoredList:
+        """The same lines in another SQL order (``ORDER BY`` replaced)."""
+        head = self.select.rsplit(" ORDER BY ", 1)[0]
+        return StoredList(self.store, f"{head} ORDER BY {order}", self.make, self.count_sql)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, StoredList)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"StoredList({len(self)} lines)"
+
+    def __reduce__(self) -> tuple:
+        return (list, (list(self),))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .consolidate import (
+    BUCKET_RANK,
     DUPLICATE,
     ENTRY_LIMIT,
     EXCLUDED,
@@ -31,6 +32,7 @@ from .consolidate import (
 from .errors import LianhuError
 from .period import month_label
 from .standard import STANDARD_VERSION
+from .store import StoredList
 from .template import text_width
 
 SUMMARY_SHEET = "汇总"
@@ -38,7 +40,6 @@ CARD_LIST_SHEET = "联户清单"  # never 联户卡: the roll-up must not read i
 HEADER_ROW = 3  # 0-based: title, period line, status line, header
 NOTE = ("说明：转化率＝转化户数÷思想保守户数；访谈达标率＝实访谈月数÷应访谈月数；"
         "日记达标率＝实记日记月数÷应记日记月数；分母为 0 时留空。各级合计的比率都由合计的户数、月数重新计算，不取平均。")
-BUCKET_ORDER = {EXCLUDED: 0, DUPLICATE: 1, OUT_OF_PERIOD: 2, TOTALS_ROW: 3}
 
 
 def write_totals(c: Consolidation, path: Path) -> Path:
@@ -238,14 +239,15 @@ def _excluded(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("未计入")
     cols = ["类别", "文件", "工作表", "行", "单元格", "原因"]
     _title(ws, st, c, f"{c.heading} · 未计入的行", len(cols) - 1)
-    counts = {b: sum(1 for e in c.excluded if e.bucket == b) for b in BUCKET_ORDER}
+    counts = {b: sum(1 for e in c.excluded if e.bucket == b) for b in BUCKET_RANK}
     line = (f"有错误未计入 {counts[EXCLUDED]} 行；重复（已计一次）{counts[DUPLICATE]} 行；"
             f"统计期外 {counts[OUT_OF_PERIOD]} 行；合计行 {counts[TOTALS_ROW]} 行。")
     ws.merge_range(1, 0, 1, len(cols) - 1, line, st.alert if counts[EXCLUDED] else st.sub)
     header = 2
     for col, label in enumerate(cols):
         ws.write_string(header, col, label, st.header)
-    rows = sorted(c.excluded, key=lambda e: (BUCKET_ORDER.get(e.bucket, 9), e.file, e.sheet, e.row))
+    rows = (c.excluded.ordered("bucket_rank, file, sheet, row, rowid") if isinstance(c.excluded, StoredList)
+            else sorted(c.excluded, key=lambda e: (BUCKET_RANK.get(e.bucket, 9), e.file, e.sheet, e.row)))
     for r, e in enumerate(rows, start=header + 1):
         fmt = st.short if e.bucket == EXCLUDED else st.text
         ws.write_string(r, 0, e.bucket, fmt)
@@ -342,7 +344,8 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
     for col, label in enumerate(cols):
         ws.write_string(header, col, label, st.header)
     ws.set_row(header, 30)
-    rows = sorted(c.cards, key=lambda x: (x.village, x.linker, x.card_no))
+    rows = (c.cards.ordered("village, linker, card_no") if isinstance(c.cards, StoredList)
+            else sorted(c.cards, key=lambda x: (x.village, x.linker, x.card_no)))
     for r, x in enumerate(rows, start=header + 1):
         for col, value in enumerate((x.village, x.linker, x.linker_kind, x.position, x.card_no, x.head,
                                      x.household_type)):
