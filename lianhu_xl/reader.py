@@ -8,9 +8,12 @@ already checked the file. Values are parsed later, by the models.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .guard import Inspection, col_letters
 from .issues import Issue, make_issue
@@ -166,7 +169,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     index = label_index(kind)
     best, best_row = 0, -1
     for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        hits = len({f for f in (match_label(n, index, kind) for n in map(normalise_label, row)) if f})
+        hits = len(_fields_in(row, kind, index))
         if hits > best:
             best, best_row = hits, r
     columns = columns_of(MODELS[kind])
@@ -208,43 +211,137 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     sheet.letters = {f: col_letter(c) for f, c in positions.items()}
     if not sheet.usable:
         return sheet
+    _read_body(book, sheet, grid, best_row, positions, formulas, _merged_fill(merged or [], best_row, len(grid)))
+    return sheet
+
+
+_HEADER_MEMO: dict[str, dict[object, str | None]] = {}
+_HEADER_MEMO_SIZE = 20_000  # distinct cells remembered per kind; header rows repeat from book to book
+
+
+def _fields_in(row: list[object], kind: str, index: dict[str, str]) -> set[str]:
+    """The fields a row's cells name (a header row names many): each distinct cell is
+    normalised and matched once, then remembered."""
+    memo = _HEADER_MEMO.setdefault(kind, {})
+    found = set()
+    for raw in row:
+        key = raw if raw.__class__ is str else (raw.__class__, raw)  # 1 and 1.0 and True differ as text
+        try:
+            field_ = memo[key]
+        except KeyError:
+            field_ = match_label(normalise_label(raw), index, kind)
+            if len(memo) >= _HEADER_MEMO_SIZE:
+                memo.clear()
+            memo[key] = field_
+        except TypeError:  # unhashable: never from calamine, but say what it names all the same
+            field_ = match_label(normalise_label(raw), index, kind)
+        if field_:
+            found.add(field_)
+    return found
+
+
+# What calamine hands back besides text; str() of each is never blank.
+_PLAIN = frozenset({float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
+
+
+def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], header: int,
+               positions: dict[str, int], formulas: dict[str, str],
+               fill: dict[tuple[int, int], tuple[int, int]]) -> None:
+    """Every row under the header: blank rows skipped, totals rows and rows with formulas
+    that have no value set aside (each said), the rest kept with their values by field.
+
+    This loop is most of the reader's own cost for every book, so a row is taken with one
+    C-level getter and turned into its dict by one generated function (``_row_builder``).
+    """
+    name = sheet.sheet
     items = list(positions.items())
-    fill = _merged_fill(merged or [], best_row, len(grid))
-    for r in range(best_row + 1, len(grid)):
+    fields = tuple(f for f, _ in items)
+    cols = [c for _, c in items]
+    reach = max(cols)
+    take = itemgetter(*cols) if len(cols) > 1 else (lambda row, c=cols[0]: (row[c],))
+    build = _row_builder(fields)
+    letters = [sheet.letters[f] for f in fields]
+    label_of = _LABEL_OF[sheet.kind]
+    text, plain = str, _PLAIN
+    rows = sheet.rows
+    for r in range(header + 1, len(grid)):
         row = grid[r]
-        width = len(row)
-        values: dict[str, object] = {}
-        filled = False
-        for f, c in items:
-            value = row[c] if c < width else None
-            if value == "" or (value.__class__ is str and not value.strip()):
-                value = None
-            else:
-                filled = True
-            values[f] = value
+        values = build(*take(row)) if len(row) > reach else None
+        if values is None:  # blank to the builder, or a short row: the rule spelt out decides
+            values = _values_of(row, items)
+            if values is None:
+                continue  # blank; a merged block reaching into it does not make it a row
         number = r + 1
-        if not filled:
-            continue  # blank; a merged block reaching into it does not make it a row
         if fill:
             for f, c in items:
                 top = fill.get((r, c))
                 if values[f] is None and top is not None and top[0] < len(grid):
                     shared = grid[top[0]][c] if c < len(grid[top[0]]) else None
                     values[f] = None if shared == "" else shared
-        first = next((x for x in row if x != "" and x is not None and str(x).strip()), None)
+        first = row[0] if row else None  # most rows start with text without 计, or a number
+        if first.__class__ is text and "计" not in first and first.strip() or first.__class__ in plain:
+            first = None
+        elif first.__class__ is not text or "计" not in first:  # blank or unusual: the rule spelt out
+            first = _first_filled(row)
         if isinstance(first, str) and "计" in first and any(w in _SPACES.sub("", first) for w in TOTALS_WORDS):
             book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"A{number}",
                                           row=number, value=first.strip()))
             sheet.set_aside += 1
             continue
         if formulas:
-            bad = [f for f, _ in items if f"{sheet.letters[f]}{number}" in formulas]
+            refs = [f"{letter}{number}" for letter in letters]
+            bad = [(f, ref) for f, ref in zip(fields, refs, strict=True) if ref in formulas]
             if bad:
-                for f in bad:
-                    ref = f"{sheet.letters[f]}{number}"
+                for f, ref in bad:
                     book.issues.append(formula_issue(book.file, name, ref, number, label_of[f], formulas[ref]))
                 sheet.set_aside += 1
                 continue
-        sheet.rows.append((number, values))
-    return sheet
+        rows.append((number, values))
 
+
+def _values_of(row: list[object], items: list[tuple[str, int]]) -> dict[str, object] | None:
+    """A row's values by field, text that is empty or only spaces as None; None when every
+    cell is such text. A cell past the row's end, or None, is None but not blank."""
+    width = len(row)
+    values: dict[str, object] = {}
+    filled = False
+    for f, c in items:
+        value = row[c] if c < width else None
+        if value == "" or (value.__class__ is str and not value.strip()):
+            value = None
+        else:
+            filled = True
+        values[f] = value
+    return values if filled else None
+
+
+_BUILDERS: dict[tuple[str, ...], Callable[..., dict[str, object] | None]] = {}
+
+
+def _row_builder(fields: tuple[str, ...]) -> Callable[..., dict[str, object] | None]:
+    """``_values_of`` for a row whose cells are all present, as a function of the cells
+    generated once per column layout. It takes a None cell for blank text: a row it finds
+    blank goes through ``_values_of``, which does not.
+
+    A dict display with constant keys is built in one step and each cell is tested
+    without a loop: twice as fast as a comprehension feeding ``dict(zip(…))``. The field
+    names come from the standard's models, never from a workbook.
+    """
+    build = _BUILDERS.get(fields)
+    if build is None:
+        if not all(f.isidentifier() for f in fields):
+            raise ValueError(f"field names must be identifiers: {fields}")
+        cells = [f"v{i}" for i in range(len(fields))]
+        lines = [f"def build({', '.join(cells)}):"]
+        lines += [f"    if {v}.__class__ is str and not {v}.strip(): {v} = None" for v in cells]
+        lines.append(f"    if {' and '.join(f'{v} is None' for v in cells)}: return None")
+        lines.append("    return {" + ", ".join(f"{f!r}: {v}" for f, v in zip(fields, cells, strict=True)) + "}")
+        namespace: dict[str, Callable[..., dict[str, object] | None]] = {}
+        exec("\n".join(lines), {"str": str}, namespace)  # noqa: S102 - code built above from field names
+        build = _BUILDERS[fields] = namespace["build"]
+    return build
+
+
+def _first_filled(row: list[object]) -> object:
+    """The row's first cell that is not blank, or None."""
+    return next((x for x in row if x != "" and x is not None and str(x).strip()), None)
