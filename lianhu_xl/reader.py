@@ -13,7 +13,6 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from .guard import Inspection, col_letters
 from .issues import Issue, make_issue
@@ -216,7 +215,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
 
 
 _HEADER_MEMO: dict[str, dict[object, str | None]] = {}
-_HEADER_MEMO_SIZE = 20_000  # distinct cells remembered per kind; header rows repeat from book to book
+_HEADER_MEMO_SIZE = 4096  # distinct cells remembered per kind; header rows repeat from book to book
 
 
 def _fields_in(row: list[object], kind: str, index: dict[str, str]) -> set[str]:
@@ -250,23 +249,22 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     """Every row under the header: blank rows skipped, totals rows and rows with formulas
     that have no value set aside (each said), the rest kept with their values by field.
 
-    This loop is most of the reader's own cost for every book, so a row is taken with one
-    C-level getter and turned into its dict by one generated function (``_row_builder``).
+    This loop is most of the reader's own cost for every book, so each row is turned into
+    its dict by one function generated for the sheet's columns (``_row_builder``).
     """
     name = sheet.sheet
     items = list(positions.items())
     fields = tuple(f for f, _ in items)
     cols = [c for _, c in items]
     reach = max(cols)
-    take = itemgetter(*cols) if len(cols) > 1 else (lambda row, c=cols[0]: (row[c],))
-    build = _row_builder(fields)
+    build = _row_builder(fields, tuple(cols))
     letters = [sheet.letters[f] for f in fields]
     label_of = _LABEL_OF[sheet.kind]
     text, plain = str, _PLAIN
     rows = sheet.rows
     for r in range(header + 1, len(grid)):
         row = grid[r]
-        values = build(*take(row)) if len(row) > reach else None
+        values = build(row) if len(row) > reach else None
         if values is None:  # blank to the builder, or a short row: the rule spelt out decides
             values = _values_of(row, items)
             if values is None:
@@ -315,30 +313,36 @@ def _values_of(row: list[object], items: list[tuple[str, int]]) -> dict[str, obj
     return values if filled else None
 
 
-_BUILDERS: dict[tuple[str, ...], Callable[..., dict[str, object] | None]] = {}
+_Builder = Callable[[list[object]], dict[str, object] | None]
+_BUILDERS: dict[tuple[tuple[str, ...], tuple[int, ...]], _Builder] = {}
 
 
-def _row_builder(fields: tuple[str, ...]) -> Callable[..., dict[str, object] | None]:
-    """``_values_of`` for a row whose cells are all present, as a function of the cells
-    generated once per column layout. It takes a None cell for blank text: a row it finds
-    blank goes through ``_values_of``, which does not.
+def _row_builder(fields: tuple[str, ...], cols: tuple[int, ...]) -> _Builder:
+    """``_values_of`` for a row reaching past every column in ``cols``, generated once per
+    column layout. It takes a None cell (calamine gives "" for an empty one) for blank
+    text: a row it finds blank goes through ``_values_of``, which does not.
 
-    A dict display with constant keys is built in one step and each cell is tested
-    without a loop: twice as fast as a comprehension feeding ``dict(zip(…))``. The field
-    names come from the standard's models, never from a workbook.
+    A dict display with constant keys is built in one step and each cell is read and
+    tested without a loop: twice as fast as a comprehension feeding ``dict(zip(…))``.
+    ``__class__ is str``: calamine hands back plain str, float, bool and datetime types.
+    The field names come from the standard's models, never from a workbook.
     """
-    build = _BUILDERS.get(fields)
+    build = _BUILDERS.get((fields, cols))
     if build is None:
         if not all(f.isidentifier() for f in fields):
             raise ValueError(f"field names must be identifiers: {fields}")
         cells = [f"v{i}" for i in range(len(fields))]
-        lines = [f"def build({', '.join(cells)}):"]
-        lines += [f"    if {v}.__class__ is str and not {v}.strip(): {v} = None" for v in cells]
+        lines = ["def build(row):"]
+        for v, c in zip(cells, cols, strict=True):
+            lines.append(f"    {v} = row[{int(c)}]")
+            lines.append(f"    if {v}.__class__ is str and not {v}.strip(): {v} = None")
         lines.append(f"    if {' and '.join(f'{v} is None' for v in cells)}: return None")
         lines.append("    return {" + ", ".join(f"{f!r}: {v}" for f, v in zip(fields, cells, strict=True)) + "}")
-        namespace: dict[str, Callable[..., dict[str, object] | None]] = {}
+        namespace: dict[str, _Builder] = {}
         exec("\n".join(lines), {"str": str}, namespace)  # noqa: S102 - code built above from field names
-        build = _BUILDERS[fields] = namespace["build"]
+        if len(_BUILDERS) >= 256:  # layouts seen; a county's books share a handful
+            _BUILDERS.clear()
+        build = _BUILDERS[fields, cols] = namespace["build"]
     return build
 
 
