@@ -7,10 +7,13 @@ the messages and the field reference are all derived from them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import partial
+from math import copysign
+from operator import itemgetter
+from time import localtime, mktime, time
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -45,6 +48,7 @@ RESULTS = ("当场解决", "协调解决", "正在办理", "未解决")
 SOLVED = ("当场解决", "协调解决")
 SERVICES = ("政策宣传", "实用技术", "市场信息", "帮扶项目", "解决问题", "增收措施")
 YESNO = ("是", "否")
+_SERVICES = frozenset(SERVICES)
 
 Kind = Literal["text", "choice", "many", "date", "whole", "number", "yesno", "id", "phone"]
 
@@ -284,14 +288,15 @@ class DiaryRow(StandardRow):
     def row_rules(cls, f: Mapping[str, Any]) -> list[Finding]:
         out: list[Finding] = []
         day = f.get("date")
-        if day is not None and day > date.today():
+        if day is not None and day > _today():
             out.append(("future-date", "date", {}))
         problem = f.get("problem")
         if problem and "result" in f and not f["result"]:
             out.append(("result-required", "result", {"expected": "、".join(RESULTS)}))
         if problem and "solution" in f and not f["solution"]:
             out.append(("solution-expected", "solution", {}))
-        unknown = [s for s in f.get("services") or () if s not in SERVICES]
+        services = f.get("services")
+        unknown = [s for s in services if s not in SERVICES] if services and not _SERVICES.issuperset(services) else None
         if unknown:
             out.append(("unknown-service", "services",
                         {"value": "、".join(unknown), "expected": "、".join(SERVICES)}))
@@ -301,26 +306,231 @@ class DiaryRow(StandardRow):
         return out
 
 
-@dataclass(slots=True)
-class RowCheck:
-    """One row checked: the model when it has no error, what could be read, every problem."""
+def _today() -> date:
+    """``date.today()``, which costs as much as the rest of a diary row's rules: remembered
+    while the clock stays within the day it was read on."""
+    now = time()
+    if _day_start <= now < _day_end:
+        return _day
+    return _new_day(now)
 
-    model: StandardRow | None
-    fields: dict[str, Any]  # the fields that were read; a field that could not be is absent
-    problems: list[Finding] = field(default_factory=list)  # field problems first, then row rules
+
+def _new_day(now: float) -> date:
+    global _day, _day_start, _day_end
+    day = date.fromtimestamp(now)  # what date.today() is
+    start, end = mktime(day.timetuple()), mktime((day + timedelta(days=1)).timetuple())
+    # remembered only for a plain day: local midnight to midnight at one UTC offset
+    # (a day with a daylight-saving change is read off the clock every time)
+    if (start <= now < end and date.fromtimestamp(start) == day and date.fromtimestamp(end) != day
+            and localtime(start).tm_gmtoff == localtime(end - 1).tm_gmtoff):
+        _day, _day_start, _day_end = day, start, end
+    return day
+
+
+_day, _day_start, _day_end = date.min, 0.0, 0.0
+
+
+class RowCheck:
+    """One row checked: what could be read, every problem, and the model when it has no error.
+
+    ``ok`` says whether the row has no error (no cell failed, no row rule gave an error).
+    ``model`` is that row's model instance, or None; on the fast path it is built when
+    first read, from ``fields`` and the row's columns, so a caller that only needs
+    ``ok`` and ``fields`` never pays for it.
+    """
+
+    __slots__ = ("ok", "fields", "problems", "_model", "_kind", "_values")
+
+    def __init__(self, model: StandardRow | None, fields: dict[str, Any],
+                 problems: list[Finding] | None = None) -> None:
+        self.ok = model is not None
+        self.fields = fields  # the fields that were read; a field that could not be is absent
+        self.problems = [] if problems is None else problems  # field problems first, then row rules
+        self._model = model
+        self._kind: type[StandardRow] | None = None
+        self._values: Mapping[str, object] | None = None
 
     @property
-    def ok(self) -> bool:
-        return self.model is not None
+    def model(self) -> StandardRow | None:
+        if self._model is None and self.ok and self._kind is not None:
+            self._model = _construct(self._kind, self.fields, self._values)  # type: ignore[arg-type]
+            self._values = None
+        return self._model
+
+    def __repr__(self) -> str:
+        return f"RowCheck(ok={self.ok!r}, fields={self.fields!r}, problems={self.problems!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RowCheck):
+            return NotImplemented
+        return (self.ok, self.fields, self.problems, self.model) == (other.ok, other.fields, other.problems, other.model)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
 
 
+def _construct(model: type[StandardRow], fields: dict[str, Any], values: Mapping[str, object]) -> StandardRow:
+    """The instance ``model.model_validate(values)`` gives, from fields already validated:
+    the same ``__dict__`` (field order), fields-set (the columns the row had), no extra, no
+    private attributes. What ``BaseModel.model_construct`` does, without its defaults pass."""
+    names = _NAMES.get(model)
+    if names is None:
+        names = _NAMES[model] = frozenset(model.model_fields)  # model_fields costs ~0.5 µs a read
+    row = model.__new__(model)
+    setattr_ = object.__setattr__
+    setattr_(row, "__dict__", dict(fields))
+    keys = values.keys()  # the columns the row has: a new set for each row, as Pydantic gives
+    setattr_(row, "__pydantic_fields_set__", set(names) if keys >= names else keys & names)
+    setattr_(row, "__pydantic_extra__", None)
+    setattr_(row, "__pydantic_private__", None)
+    return row
+
+
+_NAMES: dict[type, frozenset[str]] = {}
 _FALLBACK = {"date": "bad-date", "whole": "not-whole", "number": "bad-number", "yesno": "bad-yesno",
              "id": "bad-id-number"}
 
 
 def check_row(model: type[StandardRow], values: Mapping[str, object]) -> RowCheck:
     """Parse one row; when a cell is wrong, still run every other check on the cells
-    that were read, so the cadre sees all the row's problems at once."""
+    that were read, so the cadre sees all the row's problems at once.
+
+    Speed: registers repeat their cells (village, team, names, forms, dates, amounts, a
+    card's number on each of its diary rows), so each field remembers what its own
+    validation made of each value it has seen (see ``_compile``); a row whose cells are
+    all good costs a few dictionary look-ups and the row rules. A row with a cell that
+    fails takes the full Pydantic path (``_check_row_reference``), so its problems are
+    exactly the ones Pydantic reports. Same results either way: tests/test_row_speedpath.py.
+    """
+    read = _READERS.get(model)
+    if read is None:
+        read = _compile(model)
+    fields = read(values)
+    if fields is None:
+        return _check_row_reference(model, values)
+    problems = model.row_rules(fields)
+    for code, _name, _ctx in problems:
+        if _IS_ERROR[code]:  # the model's own validator refuses the row: say it as Pydantic does
+            return _check_row_reference(model, values)
+    check = RowCheck.__new__(RowCheck)
+    check.ok = True
+    check.fields = fields
+    check.problems = problems
+    check._model = None
+    check._kind = model
+    check._values = values
+    return check
+
+
+def _compile(model: type[StandardRow]) -> Callable[[Mapping[str, object]], dict[str, Any] | None]:
+    """A function that reads a row's fields the way ``model.model_validate`` does, or
+    returns None when a cell fails.
+
+    Each field is validated by its own TypeAdapter (the one ``_partial`` uses: the field's
+    type, parser and rule) and the result is remembered per field, keyed by the value for
+    text and by (type, value) for numbers, dates and booleans: types whose equality is
+    exact (True == 1 == 1.0, so the type is part of the key). An empty cell and a missing
+    column are validated once, here. Other values (-0.0, a datetime with a time zone,
+    tuples, subclasses, anything unusual) are validated every time, and so are ID numbers
+    and phone numbers (``_UNIQUE_KINDS``). The function is generated with the fields
+    unrolled and the cells taken by one C-level getter: a loop over the fields costs as
+    much again. The field names come from the model, never from a workbook.
+    """
+    names = tuple(model.model_fields)
+    if len(names) < 2 or not all(name.isidentifier() for name in names):
+        raise ValueError(f"fields must be two or more identifiers: {names}")
+    kinds = {name: (info.json_schema_extra or {}).get("kind") for name, info in model.model_fields.items()}  # type: ignore[union-attr]
+    cells = ", ".join(f"x{i}" for i in range(len(names)))
+    stand_ins: list[object] = []  # what a missing column reads as
+    env: dict[str, Any] = {"_UNSEEN": _UNSEEN, "_FAILED": _FAILED, "_ABSENT": _ABSENT, "_learn": _learn,
+                           "_key": _key, "_validated": _validated, "_names": names,
+                           "_take": itemgetter(*names), "str": str, "float": float, "int": int,
+                           "bool": bool, "date": date, "map": map, "dict": dict, "KeyError": KeyError}
+    lines = ["def read(values):",
+             "    try:",
+             "        if values.__class__ is not dict:  # a defaultdict would make up the missing",
+             "            raise KeyError",
+             f"        {cells} = _take(values)",
+             "    except KeyError:  # a column the sheet does not have",
+             f"        {cells} = map(values.get, _names, _stand_ins)"]
+    for i, (name, info) in enumerate(model.model_fields.items()):
+        x, f = f"x{i}", f"f{i}"
+        validate = _adapter(model, name).validator.validate_python
+        env[f"m{i}"] = _MEMO[(model, name)] = {}
+        env[f"v{i}"] = validate
+        empty = _validated(validate, None)
+        absent = _validated(validate, info.get_default())  # Pydantic validates the default
+        env[f"n{i}"], env[f"a{i}"] = empty, absent
+        if absent is empty or (type(absent) is type(empty) and absent == empty):
+            stand_ins.append(None)  # a missing column reads as an empty cell
+            lines.append(f"    if {x} is None:")
+        else:
+            stand_ins.append(_ABSENT)
+            lines += [f"    if {x} is _ABSENT:",
+                      "        return None" if absent is _FAILED else f"        {f} = a{i}",
+                      f"    elif {x} is None:"]
+        lines += ["        return None" if empty is _FAILED else f"        {f} = n{i}", "    else:"]
+        if kinds[name] in _UNIQUE_KINDS:
+            lines += [f"        {f} = _validated(v{i}, {x})"]
+        else:
+            lines += [
+                f"        c = {x}.__class__",
+                "        if c is str:",
+                f"            k = {x}",
+                f"        elif (c is float and {x}) or c is date or c is int or c is bool:",
+                f"            k = (c, {x})",
+                "        else:",
+                f"            k = _key(c, {x})",
+                f"        {f} = m{i}.get(k, _UNSEEN)",
+                f"        if {f} is _UNSEEN:",
+                f"            {f} = _learn(m{i}, k, v{i}, {x})",
+            ]
+        lines += [f"        if {f} is _FAILED:",
+                  "            return None"]
+    env["_stand_ins"] = tuple(stand_ins)
+    lines.append("    return {" + ", ".join(f"{name!r}: f{i}" for i, name in enumerate(names)) + "}")
+    exec(compile("\n".join(lines), f"<check_row {model.__name__}>", "exec"), env)  # noqa: S102
+    _READERS[model] = read = env["read"]
+    return read
+
+
+def _key(cls: type, value: Any) -> object:
+    """The memo key of a value that is not text, a non-zero float, a date, an int or a bool."""
+    if (cls is float and copysign(1.0, value) > 0) or (cls is datetime and value.tzinfo is None):
+        return (cls, value)  # 0.0; a plain datetime (never equal to a date)
+    return _NOKEY  # -0.0 == 0.0, aware datetimes, tuples, subclasses...: validated every time
+
+
+def _validated(validate: Callable[[object], Any], value: object) -> Any:
+    try:
+        return validate(value)
+    except ValidationError:
+        return _FAILED
+
+
+def _learn(memo: dict[object, Any], key: object, validate: Callable[[object], Any], value: object) -> Any:
+    """Validate a value not seen before and remember the result (or that it failed)."""
+    parsed = _validated(validate, value)
+    if key is not _NOKEY:
+        if len(memo) >= _MEMO_MAX:  # bounded: a field of values that rarely repeat starts over
+            memo.clear()
+        memo[key] = parsed
+    return parsed
+
+
+_UNSEEN = object()
+_FAILED = object()
+_ABSENT = object()
+_NOKEY = object()
+# a household's ID number and phone are its own: not worth remembering, and better not kept
+_UNIQUE_KINDS = frozenset({"id", "phone"})
+_MEMO_MAX = 4096  # values remembered per field: ~2 MB at most for a field of long text that never repeats
+_MEMO: dict[tuple[type, str], dict[object, Any]] = {}  # (model, field) -> {key: validated value}
+_READERS: dict[type, Callable[[Mapping[str, object]], dict[str, Any] | None]] = {}
+_IS_ERROR = {code: entry.severity == "error" for code, entry in CATALOGUE.items()}
+
+
+def _check_row_reference(model: type[StandardRow], values: Mapping[str, object]) -> RowCheck:
+    """The full Pydantic path: the definition of what ``check_row`` returns."""
     try:
         parsed = model.model_validate(values)
     except ValidationError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from operator import mul
 
 from pydantic_core import PydanticCustomError
 
@@ -38,6 +39,8 @@ _SERIAL_MIN, _SERIAL_MAX = 18264, 73415
 
 def fold(text: str) -> str:
     """Full-width digits, letters and punctuation to ASCII (NFKC); trims spaces."""
+    if text.isascii():  # speed: NFKC and the table leave ASCII as it is
+        return text.strip()
     return unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).strip()
 
 
@@ -237,11 +240,16 @@ def parse_many(value: object) -> tuple[str, ...]:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_ID_ZERO = ord("0") * sum(_ID_WEIGHTS)
 
 
 def id_check_char(first17: str) -> str:
     """GB 11643 check character for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    if len(first17) == len(_ID_WEIGHTS) and first17.isascii() and first17.isdigit():
+        # speed: the digits' character codes, less 48 ("0") times each weight
+        total = sum(map(mul, first17.encode(), _ID_WEIGHTS)) - _ID_ZERO
+    else:
+        total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))  # raises ValueError
     return _ID_CHECK[total % 11]
 
 
@@ -263,11 +271,12 @@ def parse_id_number(value: object) -> str | None:
 
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_PHONE_SPACES_RE = re.compile(r"[\s()]")
 
 
 def phone_ok(text: str) -> bool:
     """11-digit mobile, or a landline with its area code."""
-    compact = re.sub(r"[\s()]", "", fold(text))
+    compact = _PHONE_SPACES_RE.sub("", fold(text))
     if compact.startswith("+86"):
         compact = compact[3:]
     return bool(_MOBILE_RE.match(compact.replace("-", "")) or _LANDLINE_RE.match(compact))
