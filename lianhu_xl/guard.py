@@ -138,7 +138,9 @@ def inspect(path: Path) -> Inspection:
         raise Refused("file-too-large", f"文件有 {size // 1048576} MB")
     try:
         with path.open("rb") as fh:  # never more than the limit, even if the file grows meanwhile
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = fh.read(size + 1)  # read(limit) would first allocate the whole limit (64 MB)
+            if len(data) > size:
+                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         raise Refused("file-unreadable", _os_detail(exc)) from None
     if len(data) > MAX_FILE_BYTES:
@@ -190,8 +192,8 @@ def _inspect_zip(data: bytes) -> Inspection:
         elif "content.xml" in names:
             detail = "这是 ODS/WPS 开放格式，请另存为 .xlsx"
         raise Refused("not-a-workbook", detail)
-    # Every member is read (zipfile stops at the declared size and checks the CRC),
-    # whatever its name: a worksheet may hide behind an image's name.
+    # Every member is read (up to its declared size, CRC checked), whatever its name: a
+    # worksheet may hide behind an image's name.
     parts: dict[str, bytes] = {}
     sheetlike: list[str] = []
     try:
@@ -199,7 +201,8 @@ def _inspect_zip(data: bytes) -> Inspection:
             if info.is_dir():
                 continue
             name = info.filename
-            blob = zf.read(info)
+            with zf.open(info) as member:  # read() without a size inflates ALL a member holds
+                blob = member.read(info.file_size + 1)  # (1 MB declared can hold 1 GB), then cuts
             cells = b"sheetData" in blob
             if not (cells or name.endswith((".xml", ".rels", ".vml"))):
                 continue
