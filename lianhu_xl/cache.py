@@ -35,7 +35,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-FORMAT = "3"  # bump when the pickled layout changes (2: long lists in pieces; 3: rows as tuples)
+FORMAT = "4"  # bump when the pickled layout changes (2: long lists in pieces; 3: rows as tuples; 4: + month)
 KEEP_DAYS = 30
 ENV_OFF = "LIANHU_CACHE"
 ENV_DIR = "LIANHU_CACHE_DIR"

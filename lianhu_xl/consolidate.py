@@ -25,19 +25,19 @@ twin is counted), excluded (an error), out of period, or a clerk's 合计 row;
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from .book import ROW_ERROR, BookResult, Record
+from .book import ROW_ERROR, BookResult
 from .catalogue import CATALOGUE
 from .issues import Issue, Report, make_issue
 from .period import Month, Period, month_label, month_of, months_between
 from .roster import Roster
-from .standard import CARD_SHEET, RESULTS, SOLVED, CardRow
+from .standard import CARD_SHEET, RESULTS, SOLVED
 from .store import RowStore, StoredList
 from .validate import counted
 from .values import mask_id, mask_phone
@@ -168,6 +168,21 @@ class UnitTotals:
 # --- the detail tables -----------------------------------------------------------
 
 
+def _month_index(m: Month) -> int:
+    """A month as one number, year × 12 + month − 1: how the store keeps months."""
+    return m[0] * 12 + m[1] - 1
+
+
+def _month_at(i: int) -> Month:
+    return (i // 12, i % 12 + 1)
+
+
+def _codes(text: str) -> set[int]:
+    """Month numbers kept comma-separated (SQL group_concat)."""
+    return {int(i) for i in text.split(",")} if text else set()
+
+
+
 @dataclass(slots=True)
 class CardLine:
     """One counted card with its counts for the period: the 联户卡 and 三个一 sheets."""
@@ -195,9 +210,22 @@ class CardLine:
     deeds: int = 0
     loans: float = 0.0
     plough: int = 0
-    months_expected: list[Month] = field(default_factory=list)
-    interview_months: set[Month] = field(default_factory=set)
-    diary_months: set[Month] = field(default_factory=set)
+    first_month: int = 0  # the first month expected, as a month number (year × 12 + month − 1)
+    months_count: int = 0  # months expected from it
+    interview_codes: str = ""  # month numbers with an 入户访谈, comma-separated (as the store gives them)
+    diary_codes: str = ""  # month numbers with any diary row
+
+    @property
+    def months_expected(self) -> list[Month]:
+        return [_month_at(i) for i in range(self.first_month, self.first_month + self.months_count)]
+
+    @property
+    def interview_months(self) -> set[Month]:
+        return {_month_at(i) for i in _codes(self.interview_codes)}
+
+    @property
+    def diary_months(self) -> set[Month]:
+        return {_month_at(i) for i in _codes(self.diary_codes)}
 
     @property
     def main_solved(self) -> bool:
@@ -205,33 +233,41 @@ class CardLine:
 
     @property
     def interview_expected(self) -> int:
-        return len(self.months_expected)
+        return self.months_count
 
     @property
     def interview_met(self) -> int:
-        return len(self.interview_months & set(self.months_expected))
+        return self._met(self.interview_codes)
 
     @property
     def diary_expected(self) -> int:
-        return len(self.months_expected)
+        return self.months_count
 
     @property
     def diary_met(self) -> int:
-        return len(self.diary_months & set(self.months_expected))
+        return self._met(self.diary_codes)
+
+    def _met(self, codes: str) -> int:
+        end = self.first_month + self.months_count
+        return sum(1 for i in _codes(codes) if self.first_month <= i < end)
+
+    def _missing(self, codes: str) -> list[Month]:
+        have = _codes(codes)
+        return [_month_at(i) for i in range(self.first_month, self.first_month + self.months_count) if i not in have]
 
     @property
     def missing_interviews(self) -> list[Month]:
-        return [m for m in self.months_expected if m not in self.interview_months]
+        return self._missing(self.interview_codes)
 
     @property
     def missing_diaries(self) -> list[Month]:
-        return [m for m in self.months_expected if m not in self.diary_months]
+        return self._missing(self.diary_codes)
 
     @property
     def meets(self) -> bool:
         """三个一 met: an interview and a diary every month expected, and (when the
         period is a whole year, or none) a main problem solved this year."""
-        return (not self.missing_interviews and not self.missing_diaries
+        return (self.interview_met == self.months_count and self.diary_met == self.months_count
                 and (self.solved_this_year or not self.requires_solved))
 
     @property
@@ -560,122 +596,100 @@ def _mixed(c: Consolidation, books: list[BookResult], totals: list[BookResult]) 
 def count_books(c: Consolidation, books: list[BookResult], store: RowStore, roster: Roster | None = None) -> None:
     """Count validated books into ``c`` by the standard's rules.
 
-    Reads the run's store one card at a time, with its diary rows, and writes each card's
-    line and problems back into the store: what stays in memory is a total per village
-    and month (and the first ENTRY_LIMIT counted rows), whatever the number of books.
+    The counting runs as queries over the run's store (per card, per village and month),
+    and each card's line and problems are written back into it: what stays in memory is
+    a total per village and month (and at most ENTRY_LIMIT counted rows), whatever the
+    number of books.
     """
     c.kind = "books"
     period = c.period
     out = _Tables(store)
-    year_window = _year_window(period, store)
+    lo, hi = _year_window(period, store)
     if period is not None:
         c.last_month = min(period.last_month, month_of(c.today))
-    elif year_window[1] >= year_window[0]:
-        c.last_month = month_of(year_window[1])
+    elif hi >= lo:
+        c.last_month = month_of(hi)
     first = period.first_month if period is not None else None
-    months: dict[tuple[str, Month], MonthRow] = {}
-    days: dict[int, tuple[date, Month]] = {}
-    lo, hi = year_window
-    # every counted card, and its counted diary rows, both in 卡号 order (卡号 is unique among them)
-    cards = store.records(CARD_SHEET, counted("t"), order="t.card_no")
-    diaries = groupby(store.query(
-        "SELECT c.id, d.id, d.date, d.form, d.services, d.is_main_problem, d.result, d.deeds, d.loans, "
-        "d.plough_help, d.problem, d.solution, s.file, s.name, d.row FROM card c "
-        "JOIN diary d ON d.card_no = c.card_no JOIN sheet s ON s.id = d.sheet "
-        f"WHERE {counted('c')} AND {counted('d')} ORDER BY c.card_no, d.id"), key=itemgetter(0))
-    pending = next(diaries, None)
-    for r in cards:
-        rows: Iterable[tuple] = ()
-        matched = pending is not None and pending[0] == r.key
-        if matched:
-            rows = pending[1]  # type: ignore[index]
-        m: CardRow = r.model  # type: ignore[assignment]
-        if period is not None and m.link_date > period.end:
-            out.outside(0, r.key, f"结对日期 {m.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计")
-            for row in rows:
-                out.outside(1, row[1], f"所属联户卡 {m.card_no} 的结对日期晚于统计期末，本期不计")
-        else:
-            line = _card_line(m, r, period)
-            start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
-            line.months_expected = months_between(start, c.last_month) if c.last_month else []
-            problems: dict[str, list[tuple]] = {}
-            for (_, rid, ordinal, form, services, is_main, result, deeds, loans, plough, problem, solution,
-                 file, sheet, row_no) in rows:
-                got = days.get(ordinal)
-                if got is None:
-                    day = date.fromordinal(ordinal)
-                    got = days[ordinal] = (day, month_of(day))
-                day, mo = got
-                solved = bool(is_main) and result in SOLVED
-                if solved and lo <= day <= hi:
-                    line.solved_this_year = True  # 三个一 looks at the year so far, whatever the period
-                if period is not None and day not in period:
-                    out.outside(1, rid, f"日期 {day.isoformat()} 不在统计期（{period.label}）内")
-                    continue
-                month_row = months.get((line.village, mo))
-                if month_row is None:
-                    month_row = months[(line.village, mo)] = MonthRow(line.village, mo)
-                interview = form == "入户访谈"
-                service = bool(services)
-                line.entries += 1
-                line.diary_months.add(mo)
-                month_row.entries += 1
-                if interview:
-                    line.interviews += 1
-                    line.interview_months.add(mo)
-                    month_row.interviews += 1
-                if service:
-                    line.services += 1
-                    month_row.services += 1
-                if solved:
-                    line.solved += 1
-                    month_row.solved += 1
-                line.deeds += deeds or 0
-                line.loans += loans or 0.0
-                line.plough += plough or 0
-                if problem:
-                    problems.setdefault(problem, []).append((day, file, row_no, result, solution, bool(is_main), sheet))
-                c.entry_count += 1
-                if c.entry_count <= ENTRY_LIMIT:
-                    c.entries.append(EntryLine(file, sheet, row_no, line.card_no, line.village, day, form, interview,
-                                               service, solved, int(deeds or 0), float(loans or 0.0), int(plough or 0)))
-                elif c.entries:  # too many to list: keep the count, not one line per row
-                    c.entries = []
-            out.card(line)
-            for text, found in problems.items():
-                out.problem(_problem_line(line, text, found))
-        if matched:  # its rows are consumed: on to the next card's
-            pending = next(diaries, None)
+    span = {"plo": period.start.toordinal() if period else 1, "phi": period.end.toordinal() if period else
+            date.max.toordinal(), "ylo": lo.toordinal(), "yhi": hi.toordinal(),
+            "label": period.label if period else ""}
+    by_unit: dict[str, UnitTotals] = {}
+    # every counted card, and its diary totals, both in 卡号 order (卡号 is unique among them)
+    totals = store.query(f"{_DIARY_ROWS} SELECT d.card_no, sum(inp), sum(inp AND interview), sum(inp AND service), "
+                         "sum(inp AND solved), total(CASE WHEN inp THEN deeds END), "
+                         "total(CASE WHEN inp THEN loans END), total(CASE WHEN inp THEN plough_help END), "
+                         "group_concat(DISTINCT CASE WHEN inp THEN month END), "
+                         "group_concat(DISTINCT CASE WHEN inp AND interview THEN month END), max(iny AND solved) "
+                         "FROM d GROUP BY d.card_no ORDER BY d.card_no", span)
+    pending = next(totals, None)
+    for card in _counted_cards(store):
+        line = _card_line(card, period)
+        mine = None
+        if pending is not None and pending[0] == line.card_no:
+            mine, pending = pending, next(totals, None)
+        if period is not None and line.link_date > period.end:
+            out.outside(0, card[0], f"结对日期 {line.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计")
+            continue
+        start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
+        line.first_month = _month_index(start)
+        line.months_count = max(0, _month_index(c.last_month) - line.first_month + 1) if c.last_month else 0
+        if mine is not None:
+            (_, line.entries, line.interviews, line.services, line.solved, deeds, line.loans, plough,
+             diary_codes, interview_codes, solved_this_year) = mine
+            line.deeds, line.plough = int(deeds), int(plough)
+            line.diary_codes, line.interview_codes = diary_codes or "", interview_codes or ""
+            line.solved_this_year = bool(solved_this_year)  # 三个一 looks at the year so far, whatever the period
+        out.card(line)
+        _add_to_unit(by_unit, line)
+    out.flush()
+    # rows outside the period: of a card linked after it, or dated outside it
+    store.query(f"{_DIARY_ROWS} INSERT INTO outside SELECT 1, d.id, CASE WHEN d.link_date > :phi "
+                "THEN '所属联户卡 ' || d.card_no || ' 的结对日期晚于统计期末，本期不计' "
+                "ELSE '日期 ' || date(d.date + 1721424.5) || ' 不在统计期（' || :label || '）内' END "
+                "FROM d WHERE NOT inp", span)
+    c.months = [MonthRow(village, _month_at(m), interviews, entries, services, solved)
+                for village, m, interviews, entries, services, solved in store.query(
+                    f"{_DIARY_ROWS} SELECT village, month, sum(interview), count(*), sum(service), sum(solved) "
+                    "FROM d WHERE inp GROUP BY village, month ORDER BY month, village", span)]
+    c.entry_count = sum(m.entries for m in c.months)
+    if c.entry_count <= ENTRY_LIMIT:
+        c.entries = [EntryLine(file, sheet, row, no, village, date.fromordinal(day), form, bool(interview),
+                               bool(service), bool(solved), int(deeds or 0), float(loans or 0.0), int(plough or 0))
+                     for file, sheet, row, no, village, day, form, interview, service, solved, deeds, loans, plough
+                     in store.query(f"{_DIARY_ROWS} SELECT file, sheet, row, card_no, village, date, form, interview, "
+                                    "service, solved, deeds, loans, plough_help FROM d WHERE inp "
+                                    "ORDER BY village, card_no, date, file, row", span)]
+    rows = store.query(f"{_DIARY_ROWS} SELECT card_no, problem, date, file, row, result, solution, is_main_problem, "
+                       "sheet, village, team, head, linker, position FROM d WHERE inp AND problem <> '' "
+                       "ORDER BY card_no, problem, date, file, row", span)
+    for (no, text), found in groupby(rows, key=itemgetter(0, 1)):
+        group = list(found)
+        out.problem(_problem_line(group[0][9:], no, text, group))
     out.flush()
     c.cards = out.cards()
-    c.entries.sort(key=lambda e: (e.village, e.card_no, e.day, e.file, e.row))
-    c.months = sorted(months.values(), key=lambda x: (x.month, x.unit))
     c.problems = out.problems()
-    c.units = _units(c.cards, roster)
+    c.units = _unit_list(by_unit, roster)
     c.total = UnitTotals.sum(TOTAL_UNIT, c.units)
     _account(c, books, store, out)
 
 
-def _month_index(m: Month) -> int:
-    return m[0] * 12 + m[1] - 1
-
-
-def _month_at(i: int) -> Month:
-    return (i // 12, i % 12 + 1)
-
-
-def _months_code(months: Iterable[Month]) -> str:
-    """Months as stored in the store: month numbers (year × 12 + month − 1), comma-separated."""
-    return ",".join(str(_month_index(m)) for m in sorted(months))
-
-
-def _months_set(text: str) -> set[Month]:
-    return {_month_at(int(i)) for i in text.split(",")} if text else set()
+# the counted diary rows of counted cards, with what counting asks of each (SQL, for count_books)
+_DIARY_ROWS = (
+    "WITH d AS (SELECT d.id, d.card_no, d.date, d.form, d.problem, d.solution, d.result, d.is_main_problem, "
+    "d.deeds, d.loans, d.plough_help, d.row, s.file, s.name AS sheet, c.village, c.team, c.head, c.linker, "
+    "c.position, c.link_date, "
+    "d.month, d.form = '入户访谈' AS interview, d.services IS NOT NULL AS service, "
+    f"(coalesce(d.is_main_problem, 0) = 1 AND coalesce(d.result, '') IN ({', '.join(repr(r) for r in SOLVED)})) "
+    "AS solved, "
+    "(c.link_date <= :phi AND d.date BETWEEN :plo AND :phi) AS inp, d.date BETWEEN :ylo AND :yhi AS iny "
+    "FROM diary d JOIN card c ON c.card_no = d.card_no JOIN sheet s ON s.id = d.sheet "
+    f"WHERE {counted('c')} AND {counted('d')})")
 
 
 _LINE = ("card_no", "village", "team", "head", "household_type", "linker", "linker_kind", "position",
          "link_date", "id_masked", "phone_masked", "converted", "file", "row", "requires_solved",
-         "solved_this_year", "interviews", "entries", "services", "solved", "deeds", "loans", "plough")
+         "solved_this_year", "interviews", "entries", "services", "solved", "deeds", "loans", "plough",
+         "first_month", "months_count", "interview_codes", "diary_codes")  # CardLine's fields, in order
 _PROBLEM = ("card_no", "village", "team", "head", "linker", "position", "problem", "is_main", "first_date",
             "last_date", "result", "solution")
 _EXCLUDED = ("file", "sheet", "row", "cell", "bucket", "reason")
@@ -693,8 +707,8 @@ class _Tables:
         for sql in (
             "CREATE TEMP TABLE IF NOT EXISTS outside (kind INTEGER, id INTEGER, reason TEXT, "
             "PRIMARY KEY (kind, id)) WITHOUT ROWID",
-            f"CREATE TEMP TABLE IF NOT EXISTS line ({', '.join(_LINE)}, team_key, months_expected, "
-            "interview_months, diary_months, meets, interview_expected, interview_met, diary_expected, diary_met)",
+            f"CREATE TEMP TABLE IF NOT EXISTS line ({', '.join(_LINE)}, team_key, meets, interview_expected, "
+            "interview_met, diary_expected, diary_met)",
             f"CREATE TEMP TABLE IF NOT EXISTS problem ({', '.join(_PROBLEM)}, places, is_open, rank)",
             f"CREATE TEMP TABLE IF NOT EXISTS excluded_row ({', '.join(_EXCLUDED)}, bucket_rank)",
         ):
@@ -727,8 +741,7 @@ class _Tables:
         n, team = team_order(x.team)
         self._add("line", (
             *(getattr(x, f) for f in _LINE[:8]), x.link_date.toordinal(), x.id_masked, x.phone_masked, x.converted,
-            *(getattr(x, f) for f in _LINE[12:]), f"{n:06d}{team}", _months_code(x.months_expected),
-            _months_code(x.interview_months), _months_code(x.diary_months), x.meets,
+            *(getattr(x, f) for f in _LINE[12:]), f"{n:06d}{team}", x.meets,
             x.interview_expected, x.interview_met, x.diary_expected, x.diary_met))
 
     def problem(self, p: ProblemLine) -> None:
@@ -741,7 +754,7 @@ class _Tables:
 
     def cards(self) -> StoredList:
         """The counted cards by 村, 社 (一社 < 二社 < 十社) and 卡号."""
-        cols = ", ".join((*_LINE, "months_expected", "interview_months", "diary_months"))
+        cols = ", ".join(_LINE)
         return StoredList(self.store, f"SELECT {cols} FROM line ORDER BY village, team_key, card_no",
                           _line_from_row, "SELECT count(*) FROM line")
 
@@ -770,13 +783,10 @@ def _linkers_stored(cards: StoredList) -> Iterator[LinkerLine]:
 
 
 def _line_from_row(row: tuple) -> CardLine:
-    *head, expected, interview, diary = row
-    x = CardLine(*head)
+    x = CardLine(*row)
     x.link_date = date.fromordinal(x.link_date)  # type: ignore[arg-type]
     x.converted = None if x.converted is None else bool(x.converted)
     x.requires_solved, x.solved_this_year = bool(x.requires_solved), bool(x.solved_this_year)
-    x.months_expected = [_month_at(int(i)) for i in expected.split(",")] if expected else []
-    x.interview_months, x.diary_months = _months_set(interview), _months_set(diary)
     return x
 
 
@@ -826,44 +836,60 @@ def _year_window(period: Period | None, store: RowStore) -> tuple[date, date]:
     return date(last.year, 1, 1), last
 
 
-def _card_line(m: CardRow, r: Record, period: Period | None) -> CardLine:
+_CARD_COLUMNS = ("id", "card_no", "village", "team", "head", "household_type", "linker", "linker_kind",
+                 "position", "link_date", "id_number", "phone", "converted")
+
+
+def _counted_cards(store: RowStore) -> Iterator[tuple]:
+    """(row id, the card's columns in _CARD_COLUMNS order, file, row) in 卡号 order."""
+    cols = ", ".join(f"t.{c}" for c in _CARD_COLUMNS)
+    return store.query(f"SELECT {cols}, s.file, t.row FROM card t JOIN sheet s ON s.id = t.sheet "
+                       f"WHERE {counted('t')} ORDER BY t.card_no")
+
+
+def _card_line(row: tuple, period: Period | None) -> CardLine:
+    (_, no, village, team, head, household_type, linker, linker_kind, position, link_date, id_number, phone,
+     converted, file, row_no) = row
     return CardLine(
-        card_no=m.card_no, village=m.village, team=m.team, head=m.head,
-        household_type=m.household_type, linker=m.linker, linker_kind=m.linker_kind,
-        position=m.position or "", link_date=m.link_date, id_masked=mask_id(m.id_number),
-        phone_masked=mask_phone(m.phone), converted=m.converted, file=r.file, row=r.row,
+        card_no=no, village=village, team=team, head=head, household_type=household_type, linker=linker,
+        linker_kind=linker_kind, position=position or "", link_date=date.fromordinal(link_date),
+        id_masked=mask_id(id_number), phone_masked=mask_phone(phone),
+        converted=None if converted is None else bool(converted), file=file, row=row_no,
         requires_solved=period is None or period.is_year,
     )
 
 
-def _units(cards: list[CardLine], roster: Roster | None) -> list[UnitTotals]:
-    by_unit: dict[str, UnitTotals] = {}
-    if roster is not None:  # a village with nothing submitted still shows, with zeros
+def _add_to_unit(by_unit: dict[str, UnitTotals], line: CardLine) -> None:
+    u = by_unit.get(line.village)
+    if u is None:
+        u = by_unit[line.village] = UnitTotals(line.village)
+    if line.household_type == "致富明星户":
+        u.star += 1
+    elif line.household_type == "思想保守户":
+        u.conservative += 1
+        u.conservative_households += 1
+        u.converted += bool(line.converted)
+    elif line.household_type == "经济落后户":
+        u.backward += 1
+    u.interviews += line.interviews
+    u.services += line.services
+    u.solved += line.solved
+    u.deeds += line.deeds
+    u.loans += line.loans
+    u.plough += line.plough
+    u.interview_months_expected += line.interview_expected
+    u.interview_months_met += line.interview_met
+    u.diary_months_expected += line.diary_expected
+    u.diary_months_met += line.diary_met
+    u.solved_households += line.main_solved
+
+
+def _unit_list(by_unit: dict[str, UnitTotals], roster: Roster | None) -> list[UnitTotals]:
+    """The villages in the roster's order (one with nothing submitted still shows, with
+    zeros), then any other by name."""
+    if roster is not None:
         for village in roster.villages:
-            by_unit[village] = UnitTotals(village)
-    for line in cards:
-        u = by_unit.get(line.village)
-        if u is None:
-            u = by_unit[line.village] = UnitTotals(line.village)
-        if line.household_type == "致富明星户":
-            u.star += 1
-        elif line.household_type == "思想保守户":
-            u.conservative += 1
-            u.conservative_households += 1
-            u.converted += bool(line.converted)
-        elif line.household_type == "经济落后户":
-            u.backward += 1
-        u.interviews += line.interviews
-        u.services += line.services
-        u.solved += line.solved
-        u.deeds += line.deeds
-        u.loans += line.loans
-        u.plough += line.plough
-        u.interview_months_expected += line.interview_expected
-        u.interview_months_met += line.interview_met
-        u.diary_months_expected += line.diary_expected
-        u.diary_months_met += line.diary_met
-        u.solved_households += line.main_solved
+            by_unit.setdefault(village, UnitTotals(village))
     for u in by_unit.values():
         u.loans = round(u.loans, 2)
     order = list(roster.villages) if roster is not None else []
@@ -871,16 +897,17 @@ def _units(cards: list[CardLine], roster: Roster | None) -> list[UnitTotals]:
     return sorted(by_unit.values(), key=lambda u: (rank.get(u.unit, len(rank)), u.unit))
 
 
-def _problem_line(card: CardLine, text: str, rows: list[tuple]) -> ProblemLine:
-    """One card's problem over its rows: (date, file, row, result, solution, is main, sheet)."""
-    rows.sort(key=lambda x: (x[0], x[1], x[2]))
+def _problem_line(card: tuple, no: str, text: str, rows: list[tuple]) -> ProblemLine:
+    """One card's problem over its rows (card_no, problem, date, file, row, result, solution,
+    is main, sheet, …) in (date, file, row) order; ``card`` is (village, team, head, linker, position)."""
+    village, team, head, linker, position = card
     latest = rows[-1]
-    solution = next((x[4] for x in reversed(rows) if x[4]), "") or ""
+    solution = next((x[6] for x in reversed(rows) if x[6]), "") or ""
     return ProblemLine(
-        card_no=card.card_no, village=card.village, team=card.team, head=card.head, linker=card.linker,
-        position=card.position, problem=text, is_main=any(x[5] for x in rows),
-        first_date=rows[0][0], last_date=latest[0], result=latest[3] or "", solution=solution,
-        places=[f"{x[1]} {x[6]}!第{x[2]}行" for x in rows])
+        card_no=no, village=village, team=team, head=head, linker=linker, position=position or "",
+        problem=text, is_main=any(x[7] for x in rows), first_date=date.fromordinal(rows[0][2]),
+        last_date=date.fromordinal(latest[2]), result=latest[5] or "", solution=solution,
+        places=[f"{x[3]} {x[8]}!第{x[4]}行" for x in rows])
 
 
 PROBLEM_RANK = {r: i for i, r in enumerate(OPEN_RESULTS + tuple(x for x in RESULTS if x not in OPEN_RESULTS))}

@@ -32,7 +32,8 @@ TABLES = {CARD_SHEET: "card", DIARY_SHEET: "diary"}
 FIELDS: dict[str, tuple[str, ...]] = {k: tuple(c.name for c in columns_of(MODELS[k])) for k in KINDS}
 MANY_SEP = "、"
 
-Row = tuple  # (row number, rejected 0/1, value per field in FIELDS order)
+DERIVED: dict[str, tuple[str, ...]] = {CARD_SHEET: (), DIARY_SHEET: ("month",)}  # columns computed from the fields
+Row = tuple  # (row number, rejected 0/1, value per field in FIELDS order, then DERIVED)
 
 
 def _codecs(kind: str) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -55,12 +56,15 @@ def encode(kind: str, row: int, rejected: bool, fields: dict[str, Any]) -> Row:
             values[i] = values[i].toordinal()
     for i in many:
         values[i] = MANY_SEP.join(values[i]) if values[i] else None
+    if kind == DIARY_SHEET:  # the month number (year × 12 + month − 1) that counting groups by
+        day = fields.get("date")
+        values.append(None if day is None else day.year * 12 + day.month - 1)
     return (row, 1 if rejected else 0, *values)
 
 
 def decode(kind: str, values: Iterable[Any]) -> dict[str, Any]:
-    """The fields of a stored row, as the model holds them."""
-    out = list(values)
+    """The fields of a stored row, as the model holds them (derived columns dropped)."""
+    out = list(values)[:len(FIELDS[kind])]
     dates, many, yesno, whole = _CODECS[kind]
     for i in dates:
         if out[i] is not None:
@@ -90,12 +94,12 @@ class RowStore:
         self.db.execute(f"PRAGMA cache_size=-{CACHE_KB}")
         self.db.execute("CREATE TABLE sheet (id INTEGER PRIMARY KEY, file TEXT, name TEXT, kind TEXT, letters TEXT)")
         for kind, table in TABLES.items():
-            cols = ", ".join(_q(n) for n in FIELDS[kind])
+            cols = ", ".join(_q(n) for n in FIELDS[kind] + DERIVED[kind])
             self.db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, sheet INTEGER, row INTEGER, "
                             f"rejected INTEGER, excluded TEXT, {cols})")
         self._insert = {
-            kind: f"INSERT INTO {table} (sheet, row, rejected, {', '.join(_q(n) for n in FIELDS[kind])}) "
-                  f"VALUES (?, ?, ?, {', '.join('?' for _ in FIELDS[kind])})"
+            kind: f"INSERT INTO {table} (sheet, row, rejected, {', '.join(_q(n) for n in FIELDS[kind] + DERIVED[kind])}) "
+                  f"VALUES (?, ?, ?, {', '.join('?' for _ in FIELDS[kind] + DERIVED[kind])})"
             for kind, table in TABLES.items()}
         self._letters: dict[str, dict[str, str]] = {}  # one per distinct layout
         self._indexed = False
@@ -158,8 +162,8 @@ class RowStore:
         """Set ``excluded`` (a reason code) on rows by id."""
         self.db.executemany(f"UPDATE {TABLES[kind]} SET excluded = ? WHERE id = ?", marks)
 
-    def query(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
-        return self.db.execute(sql, tuple(params))
+    def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.db.execute(sql, params if isinstance(params, dict) else tuple(params))
 
 
 def _model(model: type[StandardRow], fields: dict[str, Any]) -> StandardRow:
