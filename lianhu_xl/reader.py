@@ -339,7 +339,8 @@ def _row_builder(fields: tuple[str, ...], cols: tuple[int, ...]) -> _Builder:
         lines.append(f"    if {' and '.join(f'{v} is None' for v in cells)}: return None")
         lines.append("    return {" + ", ".join(f"{f!r}: {v}" for f, v in zip(fields, cells, strict=True)) + "}")
         namespace: dict[str, _Builder] = {}
-        exec("\n".join(lines), {"str": str}, namespace)  # noqa: S102 - code built above from field names
+        code = compile("\n".join(lines), "<reader row builder>", "exec")  # named so in a profile
+        exec(code, {"str": str}, namespace)  # noqa: S102 - code built above from field names
         if len(_BUILDERS) >= 256:  # layouts seen; a county's books share a handful
             _BUILDERS.clear()
         build = _BUILDERS[fields, cols] = namespace["build"]
