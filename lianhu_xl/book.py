@@ -111,10 +111,6 @@ class BookResult:
         """Rows with an error: the cells that could be read, excluded "row-error"."""
         return self._records(CARD_SHEET, True) + self._records(DIARY_SHEET, True)
 
-    @property
-    def failed_card_nos(self) -> set[str]:
-        return {r.model.card_no for r in self._records(CARD_SHEET, True) if r.model.card_no}  # type: ignore[attr-defined]
-
 
 def check_file(path: Path, display: str, roster: Roster | None = None) -> BookResult:
     """Guard, read and parse one workbook. Never raises for a bad file."""

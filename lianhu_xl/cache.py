@@ -8,8 +8,8 @@ tool's code, the standard's version and today's date (a diary dated tomorrow is
 an error today and fine tomorrow). The key hashes all of these, so a hit can
 never be stale; the rules across files always run afresh.
 
-Entries are compact pickles (``pack``/``unpack``): a row model is stored as a
-tuple of its values, not as a Pydantic object graph, which halves their size.
+Entries are pickles (``pack``/``unpack``) of plain data: a book's rows are the
+tuples the row store takes (see store.py), never Pydantic objects.
 
 Where: ``LIANHU_CACHE_DIR``, else the user's own cache directory, never beside
 the outputs: entries hold the parsed rows, 身份证号 and 联系电话 unmasked, and a
@@ -35,75 +35,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-FORMAT = "4"  # bump when the pickled layout changes (2: long lists in pieces; 3: rows as tuples; 4: + month)
+FORMAT = "5"  # bump when the pickled layout changes (2: long lists in pieces; 3: rows as tuples; 4: + month; 5: plain pickles)
 KEEP_DAYS = 30
 ENV_OFF = "LIANHU_CACHE"
 ENV_DIR = "LIANHU_CACHE_DIR"
 
 
-# --------------------------------------------------------------------------- compact pickles
-
-
-_SHARED_SETS: dict[frozenset[str], set[str]] = {}  # one per distinct set of columns
-
-
-def _rebuild_model(cls: type, names: tuple[str, ...], values: tuple, fields_set: frozenset[str]) -> Any:
-    """A model exactly as validation left it, without validating again."""
-    model = cls.__new__(cls)
-    setter = object.__setattr__
-    setter(model, "__dict__", dict(zip(names, values, strict=True)))
-    shared = _SHARED_SETS.get(fields_set)
-    if shared is None:
-        shared = _SHARED_SETS[fields_set] = set(fields_set)
-    setter(model, "__pydantic_fields_set__", shared)  # shared like book.py does: frozen models
-    setter(model, "__pydantic_extra__", None)
-    setter(model, "__pydantic_private__", None)
-    return model
-
-
-def _rebuild_record(cls: type, values: tuple) -> Any:
-    return cls(*values)
-
-
-class _Pickler(pickle.Pickler):
-    """Row models as (class, field names, values); dataclass records positionally."""
-
-    def __init__(self, file: Any) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._shared: dict[Any, Any] = {}  # one object per distinct names/fields-set, so the memo shares it
-
-    def _one(self, value: Any) -> Any:
-        return self._shared.setdefault(value, value)
-
-    def reducer_override(self, obj: Any) -> Any:
-        cls = obj.__class__
-        kind = _KINDS.get(cls)
-        if kind is None:
-            kind = _KINDS[cls] = _kind_of(cls)
-        if kind == "model" and obj.__pydantic_extra__ is None and obj.__pydantic_private__ is None:
-            data = obj.__dict__
-            return _rebuild_model, (cls, self._one(tuple(data)), tuple(data.values()),
-                                    self._one(frozenset(obj.__pydantic_fields_set__)))
-        if kind == "record":
-            return _rebuild_record, (cls, tuple(getattr(obj, f) for f in _FIELDS[cls]))
-        return NotImplemented
-
-
-_KINDS: dict[type, str] = {}
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _kind_of(cls: type) -> str:
-    from .book import BookResult, Record
-
-    if cls in (Record, BookResult):
-        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
-        if len(_FIELDS[cls]) == len(dataclasses.fields(cls)):
-            return "record"
-        return ""
-    from pydantic import BaseModel
-
-    return "model" if isinstance(cls, type) and issubclass(cls, BaseModel) else ""
+# --------------------------------------------------------------------------- pickles
 
 
 # A result whose lists are long (a remembered consolidation: 50,000 cards and problems at
@@ -114,7 +52,7 @@ PIECE = 2_000  # list items per piece
 
 
 def _dump(stream: Any, result: Any) -> None:
-    pickler = _Pickler(stream)
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
     long = {}
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
         long = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)
