@@ -13,7 +13,6 @@ ID numbers and phones only masked.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -30,6 +29,7 @@ from .consolidate import (
     UnitTotals,
 )
 from .errors import LianhuError
+from .fast_rows import Widths, number_styles, open_rows, write_text
 from .period import month_label
 from .standard import STANDARD_VERSION
 from .store import StoredList
@@ -38,6 +38,7 @@ from .template import text_width
 SUMMARY_SHEET = "汇总"
 CARD_LIST_SHEET = "联户清单"  # never 联户卡: the roll-up must not read it as a standard book
 HEADER_ROW = 3  # 0-based: title, period line, status line, header
+FAST_ROWS = True  # the long sheets' rows as XML text (fast_rows); False: cell by cell through XlsxWriter
 NOTE = ("说明：转化率＝转化户数÷思想保守户数；访谈达标率＝实访谈月数÷应访谈月数；"
         "日记达标率＝实记日记月数÷应记日记月数；分母为 0 时留空。各级合计的比率都由合计的户数、月数重新计算，不取平均。")
 
@@ -94,6 +95,7 @@ class _Styles:
         self.s_total_count = add({**s_total, "num_format": "#,##0"})
         self.s_total_money2 = add({**s_total, "num_format": "#,##0.00"})
         self.s_total_rate = add({**s_total, "num_format": "0.0%"})
+        number_styles(vars(self).values())  # style ids in this order, whichever way rows are written
 
 
 def _write(c: Consolidation, tmp: Path) -> None:
@@ -141,12 +143,22 @@ def _page(ws, header_row: int, last_col: int, title: str, widths: list[float] | 
         ws.freeze_panes(header_row + 1, 0)
 
 
-def _fit(ws, row: int, texts: list[tuple[str, float]]) -> None:
-    """Give a row the height its wrapped text needs (XlsxWriter cannot measure, and
-    LibreOffice and WPS keep the stored height): lines = text width / column width."""
-    lines = max((-(-text_width(t) // max(int(w * 1.1), 1)) for t, w in texts if t), default=1)
-    if lines > 1:
-        ws.set_row(row, 13.5 * lines + 2)
+def _per_line(column_width: float) -> int:
+    """Text width one line of a wrapped cell of this column holds (see ``_height``)."""
+    return max(int(column_width * 1.1), 1)
+
+
+def _height(*cells: tuple[int, int]) -> float | None:
+    """The height a row needs for its wrapped text (XlsxWriter cannot measure, and
+    LibreOffice and WPS keep the stored height): lines = text width / ``_per_line``
+    of its column, for each (text width, ``_per_line``); None for one line."""
+    lines = max(-(-width // per_line) for width, per_line in cells)
+    return 13.5 * lines + 2 if lines > 1 else None
+
+
+def _rows(ws, first_row: int, columns: int):
+    """Where a long sheet's data rows go (fast_rows): add them, write the rows above, finish."""
+    return open_rows(ws, first_row, columns - 1, fast=FAST_ROWS)
 
 
 def _footer_text(text: str) -> str:
@@ -159,7 +171,7 @@ def _title(ws, st: _Styles, c: Consolidation, text: str, last_col: int) -> None:
 
 
 def _unit_row(ws, st: _Styles, r: int, u: UnitTotals, total: bool = False) -> None:
-    ws.write_string(r, 0, u.unit, st.s_total_text if total else st.s_text)
+    write_text(ws, r, 0, u.unit, st.s_total_text if total else st.s_text)
     for col, column in enumerate(TOTALS_COLUMNS, start=1):
         value = u.value(column)
         if column.kind == "rate":
@@ -217,50 +229,50 @@ def _sources(wb, st: _Styles, c: Consolidation) -> None:
     for col, label in enumerate(cols):
         ws.write_string(header, col, label, st.header)
     ws.set_row(header, 30)
-    for r, f in enumerate(c.report.files, start=header + 1):
-        acc = c.accounts.get(f.file)
-        bad = f.status != "已汇总"
-        ws.write_string(r, 0, f.file, st.short_wrap if bad else st.wrap)
-        ws.write_string(r, 1, f.sha256, st.small)
-        ws.write_string(r, 2, f.template_version or ("汇总表" if f.kind == "totals" else ""), st.center)
-        for col, value in ((3, f.card_rows), (4, f.diary_rows), (5, f.errors), (6, f.warnings)):
-            ws.write_number(r, col, value, st.count)
-        ws.write_string(r, 7, f.status, st.short if bad else st.center)
-        ws.write_string(r, 8, f.why, st.wrap)
-        values = ((acc.counted, acc.duplicate, acc.excluded, acc.out_of_period, acc.totals_rows)
-                  if acc else (0, 0, 0, 0, 0))
-        for col, value in enumerate(values, start=9):
-            ws.write_number(r, col, value, st.count)
-        _fit(ws, r, [(f.file, 28), (f.why, 36)])
+    width, file_line, why_line = Widths(), _per_line(28), _per_line(36)
+    with _rows(ws, header + 1, len(cols)) as rows:
+        counts = (st.count,) * 4
+        ok = rows.layout("sssnnnnssnnnnn", (st.wrap, st.small, st.center, *counts, st.center, st.wrap,
+                                             *counts, st.count))
+        bad = rows.layout("sssnnnnssnnnnn", (st.short_wrap, st.small, st.center, *counts, st.short, st.wrap,
+                                              *counts, st.count))
+        for f in c.report.files:
+            acc = c.accounts.get(f.file)
+            values = ((acc.counted, acc.duplicate, acc.excluded, acc.out_of_period, acc.totals_rows)
+                      if acc else (0, 0, 0, 0, 0))
+            rows.add(bad if f.status != "已汇总" else ok,
+                     (f.file, f.sha256, f.template_version or ("汇总表" if f.kind == "totals" else ""),
+                      f.card_rows, f.diary_rows, f.errors, f.warnings, f.status, f.why, *values),
+                     _height((width(f.file), file_line), (width(f.why), why_line)))
+        rows.finish()
     _page(ws, header, len(cols) - 1, "来源", [28, 47, 7, 7, 7, 6, 6, 8, 36, 7, 7, 7, 7, 6])
 
 
 def _excluded(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("未计入")
     cols = ["类别", "文件", "工作表", "行", "单元格", "原因"]
-    _title(ws, st, c, f"{c.heading} · 未计入的行", len(cols) - 1)
-    counts = {b: sum(1 for e in c.excluded if e.bucket == b) for b in BUCKET_RANK}
-    line = (f"有错误未计入 {counts[EXCLUDED]} 行；重复（已计一次）{counts[DUPLICATE]} 行；"
-            f"统计期外 {counts[OUT_OF_PERIOD]} 行；合计行 {counts[TOTALS_ROW]} 行。")
-    ws.merge_range(1, 0, 1, len(cols) - 1, line, st.alert if counts[EXCLUDED] else st.sub)
     header = 2
-    for col, label in enumerate(cols):
-        ws.write_string(header, col, label, st.header)
     rows = (c.excluded.ordered("bucket_rank, file, sheet, row, rowid") if isinstance(c.excluded, StoredList)
             else sorted(c.excluded, key=lambda e: (BUCKET_RANK.get(e.bucket, 9), e.file, e.sheet, e.row)))
-    for r, e in enumerate(rows, start=header + 1):
-        fmt = st.short if e.bucket == EXCLUDED else st.text
-        ws.write_string(r, 0, e.bucket, fmt)
-        ws.write_string(r, 1, e.file, st.wrap)
-        ws.write_string(r, 2, e.sheet, st.text)
-        if e.row:
-            ws.write_number(r, 3, e.row, st.center)
-        else:
-            ws.write_blank(r, 3, None, st.center)
-        ws.write_string(r, 4, e.cell, st.text)
-        ws.write_string(r, 5, e.reason, st.wrap)
-        _fit(ws, r, [(e.file, 28), (e.reason, 80)])
-    if not rows:
+    counts = dict.fromkeys(BUCKET_RANK, 0)
+    width, file_line, reason_line = Widths(), _per_line(28), _per_line(80)
+    with _rows(ws, header + 1, len(cols)) as out:
+        layouts = {(bucket, numbered): out.layout("sss" + ("n" if numbered else "b") + "ss",
+                                                  (fmt, st.wrap, st.text, st.center, st.text, st.wrap))
+                   for bucket, fmt in ((True, st.short), (False, st.text)) for numbered in (True, False)}
+        for e in rows:  # one pass: the counts go in the line above the table
+            if e.bucket in counts:
+                counts[e.bucket] += 1
+            out.add(layouts[(e.bucket == EXCLUDED, bool(e.row))], (e.bucket, e.file, e.sheet, e.row, e.cell, e.reason),
+                    _height((width(e.file), file_line), (width(e.reason), reason_line)))
+        _title(ws, st, c, f"{c.heading} · 未计入的行", len(cols) - 1)
+        line = (f"有错误未计入 {counts[EXCLUDED]} 行；重复（已计一次）{counts[DUPLICATE]} 行；"
+                f"统计期外 {counts[OUT_OF_PERIOD]} 行；合计行 {counts[TOTALS_ROW]} 行。")
+        ws.merge_range(1, 0, 1, len(cols) - 1, line, st.alert if counts[EXCLUDED] else st.sub)
+        for col, label in enumerate(cols):
+            ws.write_string(header, col, label, st.header)
+        written = out.finish()
+    if not written:
         ws.merge_range(header + 1, 0, header + 1, len(cols) - 1, "没有未计入的行。", st.text)
     _page(ws, header, len(cols) - 1, "未计入", [10, 28, 9, 6, 9, 80])
 
@@ -310,7 +322,7 @@ def _by_month(wb, st: _Styles, c: Consolidation) -> tuple[int, int, list[str], l
         ws.write_string(r, len(months) + 1, "合计", st.header)
         for unit in units:
             r += 1
-            ws.write_string(r, 0, unit, st.text)
+            write_text(ws, r, 0, unit, st.text)
             values = [getattr(by_unit[(unit, m)], attr) if (unit, m) in by_unit else 0 for m in months]
             for col, v in enumerate(values, start=1):
                 ws.write_number(r, col, v, st.count)
@@ -333,34 +345,36 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("三个一")
     cols = ["村", "联系人", "联系人类别", "职务", "卡号", "户主", "联系户类型", "结对日期",
             "应访谈月数", "实访谈月数", "应记日记月数", "实记日记月数", "本年解决主要问题", "达标", "差距"]
-    _title(ws, st, c, f"{c.heading} · “三个一”落实情况（按联户卡）", len(cols) - 1)
-    short = sum(1 for x in c.cards if not x.meets)
-    rule = ("达标：应访谈的每个月都有入户访谈、每个月都有日记"
-            + ("，且本年至少解决一个主要问题" if c.period is None or c.period.is_year else
-               "（统计期不是整年，“本年解决主要问题”只供参考，不影响达标）"))
-    ws.merge_range(1, 0, 1, len(cols) - 1, f"{rule}。共 {len(c.cards)} 户，未达标 {short} 户（标红）。",
-                   st.alert if short else st.sub)
     header = 2
-    for col, label in enumerate(cols):
-        ws.write_string(header, col, label, st.header)
-    ws.set_row(header, 30)
     rows = (c.cards.ordered("village, linker, card_no") if isinstance(c.cards, StoredList)
             else sorted(c.cards, key=lambda x: (x.village, x.linker, x.card_no)))
-    for r, x in enumerate(rows, start=header + 1):
-        for col, value in enumerate((x.village, x.linker, x.linker_kind, x.position, x.card_no, x.head,
-                                     x.household_type)):
-            ws.write_string(r, col, value, st.text)
-        ws.write_datetime(r, 7, _dt(x.link_date), st.date)
-        for col, value in enumerate((x.interview_expected, x.interview_met, x.diary_expected, x.diary_met),
-                                    start=8):
-            ws.write_number(r, col, value, st.count)
-        ws.write_string(r, 12, _yes(x.solved_this_year), st.center if x.solved_this_year or not x.requires_solved
-                        else st.short)
-        ws.write_string(r, 13, _yes(x.meets), st.center if x.meets else st.short)
-        ws.write_string(r, 14, x.shortfall, st.wrap)
-        _fit(ws, r, [(x.shortfall, 50), (x.position, 10)])
+    short = 0
+    width, shortfall_line, position_line = Widths(), _per_line(50), _per_line(10)
+    with _rows(ws, header + 1, len(cols)) as out:
+        start = (st.text,) * 7 + (st.date,) + (st.count,) * 4
+        layouts = {(solved, meets): out.layout("sssssssdnnnnsss", (*start, st.center if solved else st.short,
+                                                                   st.center if meets else st.short, st.wrap))
+                   for solved in (True, False) for meets in (True, False)}
+        for x in rows:  # one pass: the count short of 三个一 goes in the line above the table
+            meets, solved, shortfall = x.meets, x.solved_this_year, x.shortfall
+            short += not meets
+            out.add(layouts[(solved or not x.requires_solved, meets)],
+                    (x.village, x.linker, x.linker_kind, x.position, x.card_no, x.head, x.household_type,
+                     x.link_date, x.interview_expected, x.interview_met, x.diary_expected, x.diary_met,
+                     _yes(solved), _yes(meets), shortfall),
+                    _height((width(shortfall), shortfall_line), (width(x.position), position_line)))
+        _title(ws, st, c, f"{c.heading} · “三个一”落实情况（按联户卡）", len(cols) - 1)
+        rule = ("达标：应访谈的每个月都有入户访谈、每个月都有日记"
+                + ("，且本年至少解决一个主要问题" if c.period is None or c.period.is_year else
+                   "（统计期不是整年，“本年解决主要问题”只供参考，不影响达标）"))
+        ws.merge_range(1, 0, 1, len(cols) - 1, f"{rule}。共 {len(c.cards)} 户，未达标 {short} 户（标红）。",
+                       st.alert if short else st.sub)
+        for col, label in enumerate(cols):
+            ws.write_string(header, col, label, st.header)
+        ws.set_row(header, 30)
+        written = out.finish()
     _page(ws, header, len(cols) - 1, "三个一", [9, 8, 8, 10, 12, 8, 10, 11, 7, 7, 7, 7, 7, 5, 50])
-    ws.autofilter(header, 0, header + max(len(rows), 1), len(cols) - 1)
+    ws.autofilter(header, 0, header + max(written, 1), len(cols) - 1)
 
 
 def _three_ones_by_linker(wb, st: _Styles, c: Consolidation) -> None:
@@ -372,13 +386,15 @@ def _three_ones_by_linker(wb, st: _Styles, c: Consolidation) -> None:
     for col, label in enumerate(cols):
         ws.write_string(header, col, label, st.header)
     ws.set_row(header, 30)
-    for r, x in enumerate(c.linkers(), start=header + 1):
-        for col, value in enumerate((x.village, x.linker, x.linker_kind, x.position)):
-            ws.write_string(r, col, value, st.text)
-        for col, value in enumerate((x.cards, x.cards_met, x.interview_expected, x.interview_met,
-                                     x.diary_expected, x.diary_met, x.cards_solved), start=4):
-            ws.write_number(r, col, value, st.count)
-        ws.write_string(r, 11, _yes(x.meets), st.center if x.meets else st.short)
+    with _rows(ws, header + 1, len(cols)) as out:
+        layouts = {meets: out.layout("ssssnnnnnnns", (*(st.text,) * 4, *(st.count,) * 7,
+                                                      st.center if meets else st.short))
+                   for meets in (True, False)}
+        for x in c.linkers():
+            out.add(layouts[x.meets], (x.village, x.linker, x.linker_kind, x.position, x.cards, x.cards_met,
+                                       x.interview_expected, x.interview_met, x.diary_expected, x.diary_met,
+                                       x.cards_solved, _yes(x.meets)))
+        out.finish()
     _page(ws, header, len(cols) - 1, "三个一按人", [10, 10, 10, 12, 8, 8, 8, 8, 8, 8, 10, 6])
 
 
@@ -386,26 +402,29 @@ def _problems(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("问题")
     cols = ["办理结果", "村", "社", "卡号", "户主", "责任人", "职务", "发现问题", "主要问题",
             "解决办法", "首次记录", "最近记录"]
-    _title(ws, st, c, f"{c.heading} · 发现的问题（未办结的在前）", len(cols) - 1)
-    still_open = sum(1 for p in c.problems if p.open)
-    ws.merge_range(1, 0, 1, len(cols) - 1,
-                   f"共 {len(c.problems)} 个问题，其中正在办理或未解决 {still_open} 个（标黄）。", st.sub)
     header = 2
-    for col, label in enumerate(cols):
-        ws.write_string(header, col, label, st.header)
-    for r, p in enumerate(c.problems, start=header + 1):
-        fmt = st.open if p.open else st.text
-        for col, value in enumerate((p.result, p.village, p.team, p.card_no, p.head, p.linker, p.position)):
-            ws.write_string(r, col, value, fmt)
-        ws.write_string(r, 7, p.problem, st.wrap)
-        ws.write_string(r, 8, _yes(p.is_main), st.center)
-        ws.write_string(r, 9, p.solution, st.wrap)
-        ws.write_datetime(r, 10, _dt(p.first_date), st.date)
-        ws.write_datetime(r, 11, _dt(p.last_date), st.date)
-        _fit(ws, r, [(p.problem, 30), (p.solution, 26), (p.position, 10)])
+    still_open = 0
+    width, problem_line, solution_line, position_line = Widths(), _per_line(30), _per_line(26), _per_line(10)
+    with _rows(ws, header + 1, len(cols)) as out:
+        layouts = {is_open: out.layout("ssssssssssdd", (*(st.open if is_open else st.text,) * 7, st.wrap, st.center,
+                                                        st.wrap, st.date, st.date))
+                   for is_open in (True, False)}
+        for p in c.problems:  # one pass: the count still open goes in the line above the table
+            is_open = p.open
+            still_open += is_open
+            out.add(layouts[is_open], (p.result, p.village, p.team, p.card_no, p.head, p.linker, p.position,
+                                       p.problem, _yes(p.is_main), p.solution, p.first_date, p.last_date),
+                    _height((width(p.problem), problem_line), (width(p.solution), solution_line),
+                            (width(p.position), position_line)))
+        _title(ws, st, c, f"{c.heading} · 发现的问题（未办结的在前）", len(cols) - 1)
+        ws.merge_range(1, 0, 1, len(cols) - 1,
+                       f"共 {len(c.problems)} 个问题，其中正在办理或未解决 {still_open} 个（标黄）。", st.sub)
+        for col, label in enumerate(cols):
+            ws.write_string(header, col, label, st.header)
+        written = out.finish()
     _page(ws, header, len(cols) - 1, "问题", [9, 9, 6, 12, 8, 10, 10, 30, 6, 26, 11, 11])
-    if c.problems:
-        ws.autofilter(header, 0, header + len(c.problems), len(cols) - 1)
+    if written:
+        ws.autofilter(header, 0, header + written, len(cols) - 1)
 
 
 def _cards(wb, st: _Styles, c: Consolidation) -> None:
@@ -418,25 +437,26 @@ def _cards(wb, st: _Styles, c: Consolidation) -> None:
     for col, label in enumerate(cols):
         ws.write_string(header, col, label, st.header)
     ws.set_row(header, 30)
-    for r, x in enumerate(c.cards, start=header + 1):
-        for col, value in enumerate((x.village, x.team, x.card_no, x.head, x.household_type, x.linker,
-                                     x.linker_kind, x.position)):
-            ws.write_string(r, col, value, st.text)
-        ws.write_datetime(r, 8, _dt(x.link_date), st.date)
-        ws.write_string(r, 9, x.id_masked, st.text)
-        ws.write_string(r, 10, x.phone_masked, st.text)
-        for col, value in enumerate((x.interviews, x.entries, x.services, x.solved, x.deeds), start=11):
-            ws.write_number(r, col, value, st.count)
-        ws.write_number(r, 16, round(x.loans, 2), st.money if float(x.loans).is_integer() else st.money2)
-        ws.write_number(r, 17, x.plough, st.count)
-        converted = "" if x.converted is None else _yes(x.converted)
-        ws.write_string(r, 18, converted, st.center)
-        ws.write_string(r, 19, f"{x.file} 第{x.row}行", st.wrap)
-        _fit(ws, r, [(f"{x.file} 第{x.row}行", 36), (x.position, 9)])
+    width, where_line, position_line = Widths(), _per_line(36), _per_line(9)
+    with _rows(ws, header + 1, len(cols)) as out:
+        layouts = {whole: out.layout("ssssssssdssnnnnnnnss", (*(st.text,) * 8, st.date, st.text, st.text,
+                                                               *(st.count,) * 5, st.money if whole else st.money2,
+                                                               st.count, st.center, st.wrap))
+                   for whole in (True, False)}
+        for x in c.cards:
+            row = str(x.row)
+            where = width(x.file) + 5 + len(row)  # text_width(f"{file} 第{row}行"), each line unique
+            out.add(layouts[float(x.loans).is_integer()],
+                    (x.village, x.team, x.card_no, x.head, x.household_type, x.linker, x.linker_kind, x.position,
+                     x.link_date, x.id_masked, x.phone_masked, x.interviews, x.entries, x.services, x.solved,
+                     x.deeds, round(x.loans, 2), x.plough, "" if x.converted is None else _yes(x.converted),
+                     f"{x.file} 第{row}行"),
+                    _height((where, where_line), (width(x.position), position_line)))
+        written = out.finish()
     _page(ws, header, len(cols) - 1, CARD_LIST_SHEET,
           [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 36])
-    if c.cards:
-        ws.autofilter(header, 0, header + len(c.cards), len(cols) - 1)
+    if written:
+        ws.autofilter(header, 0, header + written, len(cols) - 1)
 
 
 def _entries(wb, st: _Styles, c: Consolidation) -> None:
@@ -454,22 +474,19 @@ def _entries(wb, st: _Styles, c: Consolidation) -> None:
                        f"共 {c.entry_count} 条日记计入汇总，超过 {ENTRY_LIMIT} 条，这里不逐条列出；"
                        "请按村分别汇总后查看各村的计入明细。", st.alert)
         entries = []
-    for r, e in enumerate(entries, start=header + 1):
-        ws.write_string(r, 0, e.village, st.text)
-        ws.write_string(r, 1, e.card_no, st.text)
-        ws.write_datetime(r, 2, _dt(e.day), st.date)
-        ws.write_string(r, 3, e.form, st.text)
-        for col, flag in enumerate((e.interview, e.service, e.solved), start=4):
-            ws.write_number(r, col, int(flag), st.count)
-        ws.write_number(r, 7, e.deeds, st.count)
-        ws.write_number(r, 8, round(e.loans, 2), st.money if float(e.loans).is_integer() else st.money2)
-        ws.write_number(r, 9, e.plough, st.count)
-        ws.write_string(r, 10, e.file, st.text)
-        ws.write_string(r, 11, e.sheet, st.text)
-        ws.write_number(r, 12, e.row, st.center)
+    with _rows(ws, header + 1, len(cols)) as out:
+        layouts = {whole: out.layout("ssdsnnnnnnssn", (st.text, st.text, st.date, st.text, *(st.count,) * 4,
+                                                       st.money if whole else st.money2, st.count, st.text,
+                                                       st.text, st.center))
+                   for whole in (True, False)}
+        for e in entries:
+            out.add(layouts[float(e.loans).is_integer()],
+                    (e.village, e.card_no, e.day, e.form, int(e.interview), int(e.service), int(e.solved), e.deeds,
+                     round(e.loans, 2), e.plough, e.file, e.sheet, e.row))
+        written = out.finish()
     _page(ws, header, len(cols) - 1, "计入明细", [9, 12, 11, 9, 7, 7, 8, 6, 10, 7, 30, 9, 6])
-    if entries:
-        ws.autofilter(header, 0, header + len(entries), len(cols) - 1)
+    if written:
+        ws.autofilter(header, 0, header + written, len(cols) - 1)
 
 
 def _charts(wb, c: Consolidation, last_unit_row: int,
@@ -518,12 +535,6 @@ def _charts(wb, c: Consolidation, last_unit_row: int,
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
-
-
-def _dt(day: date):
-    from datetime import datetime
-
-    return datetime(day.year, day.month, day.day)
 
 
 # --- the same table in the terminal ------------------------------------------------

@@ -1,0 +1,367 @@
+"""The data rows of the 汇总表's long sheets, written as XML text instead of cell by cell.
+
+A county's 汇总表 (1,000 books) holds millions of cells in its detail sheets (联户清单,
+三个一, 问题, …). XlsxWriter spends several microseconds of Python on each cell (bounds
+checks, a tuple per cell, every attribute escaped, every string searched three times);
+writing took longer than reading and checking all the books. Here each kind of row is
+compiled once into a template (``Layout``: a cell kind and a format per column, the style
+ids filled in), and a row costs one ``str.format`` call plus a conversion per value.
+
+XlsxWriter still writes everything else of the sheet: titles, merged rows, header,
+column widths, print setup, autofilter. The rows are collected in a temporary file while
+the sheet's data is read (so a sheet reads its data once, counting as it goes, and writes
+the counts above the table afterwards), then ``finish`` copies them into XlsxWriter's own
+row file right after the header rows, the place where XlsxWriter would have put them.
+
+This uses XlsxWriter's constant_memory internals, which is why pyproject.toml pins
+``xlsxwriter>=3.3,<3.4`` and ``supported`` checks the version before using them:
+
+- ``Worksheet.row_data_fh``: the temporary file a constant_memory sheet streams its
+  ``<row>`` elements to, copied into ``<sheetData>`` when the workbook closes;
+- ``Worksheet._write_single_row(n)``: writes out the row XlsxWriter still holds and makes
+  ``n`` the next row (``previous_row``);
+- ``Worksheet._check_dimensions(row, col)``: widens the used range (``<dimension ref>``);
+- ``Format._get_xf_index()``: the style id a cell's ``s=""`` names (``number_styles`` assigns
+  them all up front, in a fixed order);
+- ``Worksheet._convert_date_time``: a date as Excel's serial number.
+
+Cells come out as XlsxWriter writes them (``Worksheet._write_string``/``_write_cell``):
+``<c r="A5" s="3" t="inlineStr"><is><t>…</t></is></c>`` for text, ``<v>`` with ``%.16G``
+for numbers and dates, ``<c r="D5" s="3"/>`` for a blank with a format; text truncated to
+32,767 UTF-16 units, control characters as ``_xHHHH_`` (a literal ``_xHHHH_`` as
+``_x005F_xHHHH_``), ``& < >`` escaped, ``xml:space="preserve"`` for leading or trailing
+white space; row heights as ``set_row`` stores them. One difference, on purpose: a text that
+starts with ``<r>`` and ends with ``</r>`` is text here, where XlsxWriter copies it into the
+file unescaped as rich-string XML (see ``write_text``). ``PlainRows`` writes the same rows
+through XlsxWriter's public calls: it is the reference the tests compare with (the same
+bytes), and the fallback when the internals are not there.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from .template import text_width
+
+TESTED = ((3, 3),)  # XlsxWriter major.minor versions whose internals this module was checked against
+STRMAX = 32767  # Excel's limit for a cell's text, in UTF-16 units
+KINDS = "sndb"  # text, number, date, blank (a formatted empty cell; the value is ignored)
+CHUNK = 2000  # rows joined per write to the temporary file
+
+# anything that makes a text need more than being copied as it is (XlsxWriter's rules)
+_SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_LITERAL = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_LEADING, _TRAILING = re.compile(r"^\s"), re.compile(r"\s$")
+
+
+def supported(ws: Any) -> bool:
+    """Whether ``ws`` is a constant_memory sheet of an XlsxWriter this module knows."""
+    import xlsxwriter
+
+    try:
+        version = tuple(int(p) for p in xlsxwriter.__version__.split(".")[:2])
+    except ValueError:
+        return False
+    return (version in TESTED and getattr(ws, "constant_memory", False)
+            and getattr(ws, "row_data_fh", None) is not None
+            and not getattr(ws, "row_data_fh_closed", True)
+            and all(hasattr(ws, name) for name in ("_write_single_row", "_check_dimensions",
+                                                    "_convert_date_time", "previous_row")))
+
+
+def number_styles(formats: Iterable[Any]) -> None:
+    """Give each format its style id now, in this order, instead of at its first cell.
+    Fast rows name style ids before XlsxWriter has written the rows above them; with the
+    ids fixed up front a workbook comes out the same, byte for byte, whichever way its
+    rows are written (a format nothing uses still gets an id: a few bytes of styles.xml)."""
+    for fmt in formats:
+        fmt._get_xf_index()
+
+
+def open_rows(ws: Any, first_row: int, last_col: int, fast: bool = True) -> FastRows | PlainRows:
+    """Rows for ``ws`` from ``first_row`` (0-based) on, columns 0..``last_col``: written as XML
+    when XlsxWriter allows it, else through its public calls."""
+    if fast and supported(ws):
+        return FastRows(ws, first_row, last_col)
+    return PlainRows(ws, first_row, last_col)
+
+
+# --- text, numbers and dates as XlsxWriter writes them -------------------------------------
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _utf16_truncate(text: str, limit: int) -> str:
+    """At most ``limit`` UTF-16 units, never half a character above U+FFFF."""
+    length = 0
+    for index, char in enumerate(text):
+        length += 2 if ord(char) > 0xFFFF else 1
+        if length > limit:
+            return text[:index]
+    return text
+
+
+def inline_text(text: str) -> str:
+    """What follows ``<t`` for ``text``: ``>`` or `` xml:space="preserve">``, then the text escaped."""
+    if len(text) > STRMAX // 2 and _utf16_len(text) > STRMAX:
+        text = _utf16_truncate(text, STRMAX)
+    if not _SPECIAL.search(text):
+        return ">" + text
+    text = _LITERAL.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    head = ' xml:space="preserve">' if _LEADING.search(text) or _TRAILING.search(text) else ">"
+    return head + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_text(ws: Any, row: int, col: int, text: str, fmt: Any = None) -> int:
+    """``ws.write_string`` for text someone typed. XlsxWriter copies a text that starts with
+    ``<r>`` and ends with ``</r>`` into the file unescaped, as rich-string XML: typed text could
+    add cells, formulas included, or break the file. Such a text goes in as two plain runs in
+    the cell's own font instead, so it reads back and shows exactly as typed."""
+    if len(text) > STRMAX // 2 and _utf16_len(text) > STRMAX:
+        text = _utf16_truncate(text, STRMAX)
+    if text.startswith("<r>") and text.endswith("</r>"):
+        run = fmt if fmt is not None else _plain_format()
+        return ws.write_rich_string(row, col, text[:1], run, text[1:], *([fmt] if fmt is not None else []))
+    return ws.write_string(row, col, text, fmt)
+
+
+def _plain_format() -> Any:
+    from xlsxwriter.format import Format
+
+    return Format()
+
+
+def number_text(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise TypeError("NAN/INF not supported in write_number()")
+    return f"{value:.16G}"
+
+
+def row_height_attrs(ws: Any, height: float | None) -> str:
+    """The ``<row>`` attributes ``set_row(row, height)`` gives (points, rounded to pixels)."""
+    if height is None:
+        return ""
+    if height <= 0:
+        raise ValueError("row height must be positive")
+    pixels = int(height * 4.0 / 3.0 + 0.5)
+    if pixels == ws.original_row_height == ws.default_row_height:
+        return ""
+    return f' ht="{pixels * 0.75:.16g}" customHeight="1"'
+
+
+def _col_letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class Widths:
+    """``template.text_width`` remembered per text (a sheet repeats its villages, names and
+    results thousands of times); forgets everything past ``limit`` texts."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.seen: dict[str, int] = {}
+        self.limit = limit
+
+    def __call__(self, text: str) -> int:
+        width = self.seen.get(text)
+        if width is None:
+            width = len(text) if text.isascii() else text_width(text)
+            if len(self.seen) >= self.limit:
+                self.seen.clear()
+            self.seen[text] = width
+        return width
+
+
+# --- the two writers ------------------------------------------------------------------------
+
+
+class Layout:
+    """One kind of row: a cell kind (``KINDS``) and a format per column."""
+
+    def __init__(self, index: int, kinds: str, formats: Sequence[Any]) -> None:
+        if len(kinds) != len(formats) or set(kinds) - set(KINDS):
+            raise ValueError(f"kinds {kinds!r} do not match {len(formats)} formats")
+        self.index, self.kinds, self.formats = index, kinds, tuple(formats)
+        self.texts = tuple(i for i, k in enumerate(kinds) if k == "s")
+        self.dates = tuple(i for i, k in enumerate(kinds) if k == "d")
+        self.numbers = tuple(i for i, k in enumerate(kinds) if k == "n")
+        # FastRows: the row's XML, {0} row number, {1} height attributes, {2}… the values; ``plain``
+        # takes texts as they are, ``general`` takes them through ``inline_text``
+        self.plain = self.general = ""
+
+
+class _Rows:
+    def __init__(self, ws: Any, first_row: int, last_col: int) -> None:
+        self.ws, self.first, self.last_col = ws, first_row, last_col
+        self.count = 0
+        self.layouts: list[Layout] = []
+        self._tmp = tempfile.TemporaryFile()
+
+    def layout(self, kinds: str, formats: Sequence[Any]) -> Layout:
+        """A kind of row; make each once per sheet, before the rows."""
+        if len(kinds) > self.last_col + 1:
+            raise ValueError("more cells than columns")
+        made = Layout(len(self.layouts), kinds, formats)
+        self.layouts.append(made)
+        return made
+
+    @property
+    def next_row(self) -> int:
+        """The 0-based row the next ``add`` writes."""
+        return self.first + self.count
+
+    def close(self) -> None:
+        self._tmp.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# a row's texts joined by NUL need nothing done when this finds nothing (and no text holds a NUL)
+_SPECIAL_ROW = re.compile(r"[\x01-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|(?:^|\x00)\s|\s(?:\x00|$)")
+
+
+class FastRows(_Rows):
+    """Rows as XML text, copied into the sheet by ``finish``."""
+
+    def __init__(self, ws: Any, first_row: int, last_col: int) -> None:
+        super().__init__(ws, first_row, last_col)
+        self._buf: list[str] = []
+        self._dates: dict[date, str] = {}
+        self._heights: dict[float | None, str] = {}
+
+    def layout(self, kinds: str, formats: Sequence[Any]) -> Layout:
+        made = super().layout(kinds, formats)
+        plain, general = ['<row r="{0}"{1}>'], ['<row r="{0}"{1}>']
+        for col, (kind, fmt) in enumerate(zip(kinds, made.formats, strict=True)):
+            ref = f'<c r="{_col_letter(col)}{{0}}"'
+            style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+            slot = "{" + str(col + 2)
+            if kind == "s":
+                plain.append(f'{ref}{style} t="inlineStr"><is><t>{slot}}}</t></is></c>')
+                general.append(f'{ref}{style} t="inlineStr"><is><t{slot}}}</t></is></c>')
+                continue
+            if kind == "n":
+                cell = f"{ref}{style}><v>{slot}:.16G}}</v></c>"  # as XlsxWriter formats a number
+            elif kind == "d":
+                cell = f"{ref}{style}><v>{slot}}}</v></c>"
+            else:
+                cell = f"{ref}{style}/>" if fmt is not None else ""  # a blank is written for its format only
+            plain.append(cell)
+            general.append(cell)
+        made.plain = "".join(plain) + "</row>"
+        made.general = "".join(general) + "</row>"
+        return made
+
+    def _date(self, day: date) -> str:
+        done = self._dates.get(day)
+        if done is None:
+            if not isinstance(day, date):
+                raise TypeError(f"not a date: {day!r}")
+            serial = self.ws._convert_date_time(datetime(day.year, day.month, day.day))
+            done = self._dates[day] = f"{serial:.16G}"
+        return done
+
+    def add(self, layout: Layout, values: Sequence[Any], height: float | None = None) -> None:
+        """The next row: one value per cell of ``layout`` (text as str, numbers as int or float,
+        dates as date; a blank's value is ignored)."""
+        if len(values) != len(layout.kinds):
+            raise ValueError("one value per cell")
+        ht = self._heights.get(height)
+        if ht is None:
+            ht = self._heights[height] = row_height_attrs(self.ws, height)
+        args = list(values)
+        for i in layout.dates:
+            args[i] = self._date(args[i])
+        texts = [args[i] for i in layout.texts]
+        joined = "\x00".join(texts)
+        if (len(joined) <= STRMAX // 2 and joined.count("\x00") == len(texts) - 1
+                and not _SPECIAL_ROW.search(joined)):
+            template = layout.plain  # the common case: every text goes in as it is
+        else:
+            for i in layout.texts:
+                args[i] = inline_text(args[i])
+            template = layout.general
+        self.count += 1
+        xml = template.format(self.first + self.count, ht, *args)
+        if "NAN" in xml or "INF" in xml:  # XlsxWriter refuses them; so do we
+            for i in layout.numbers:
+                number_text(values[i])
+        self._buf.append(xml)
+        if len(self._buf) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buf:
+            self._tmp.write("".join(self._buf).encode("utf-8"))
+            self._buf.clear()
+
+    def finish(self) -> int:
+        """Put the rows into the sheet, after everything XlsxWriter wrote above them.
+        Call it once the rows above are written; write nothing into these rows afterwards."""
+        self._flush()
+        ws = self.ws
+        if self.count:
+            held = ws.previous_row
+            if held > self.first or (held == self.first and (ws.table.get(held) or held in ws.row_info)):
+                raise RuntimeError("XlsxWriter already holds a row where the fast rows begin")
+            ws._write_single_row(self.first)  # out goes the last row XlsxWriter holds (the header)
+            fh = ws.row_data_fh
+            fh.flush()
+            self._tmp.seek(0)
+            shutil.copyfileobj(self._tmp, fh.buffer, 1 << 20)
+            fh.buffer.flush()
+            last = self.first + self.count - 1
+            ws._check_dimensions(self.first, 0)
+            ws._check_dimensions(last, self.last_col)
+            ws._write_single_row(last + 1)  # XlsxWriter's next row is below ours
+        self.close()
+        return self.count
+
+
+class PlainRows(_Rows):
+    """The same rows through XlsxWriter's public calls (kept on disk until ``finish``)."""
+
+    def add(self, layout: Layout, values: Sequence[Any], height: float | None = None) -> None:
+        if len(values) != len(layout.kinds):
+            raise ValueError("one value per cell")
+        pickle.dump((layout.index, tuple(values), height), self._tmp, pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def finish(self) -> int:
+        ws = self.ws
+        self._tmp.seek(0)
+        for r in range(self.first, self.first + self.count):
+            index, values, height = pickle.load(self._tmp)
+            layout = self.layouts[index]
+            for col, (kind, fmt, value) in enumerate(zip(layout.kinds, layout.formats, values, strict=True)):
+                if kind == "s":
+                    write_text(ws, r, col, value, fmt)
+                elif kind == "n":
+                    ws.write_number(r, col, value, fmt)
+                elif kind == "d":
+                    ws.write_datetime(r, col, datetime(value.year, value.month, value.day), fmt)
+                else:
+                    ws.write_blank(r, col, None, fmt)
+            if height is not None:
+                ws.set_row(r, height)
+        self.close()
+        return self.count
