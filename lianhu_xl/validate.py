@@ -306,27 +306,37 @@ def _against_card(r: Record, card: Record) -> list[Issue]:
 def _diaries(store: RowStore) -> list[Issue]:
     """Each diary row against its card, then copies of one entry."""
     issues: list[Issue] = []
-    counted_card = f"SELECT 1 FROM card c WHERE c.card_no = t.card_no AND {counted('c')}"
+    # one pass over the diary rows, against a compact table of the counted cards, picks out the
+    # rows whose card is not counted and those whose names or date disagree with it
+    store.query("DROP TABLE IF EXISTS temp.counted_card")
+    store.query("CREATE TEMP TABLE counted_card (no TEXT PRIMARY KEY, linker, head, link_date) WITHOUT ROWID")
+    store.query(f"INSERT OR IGNORE INTO counted_card SELECT card_no, linker, head, link_date FROM card WHERE {counted()}")
+    store.query("DROP TABLE IF EXISTS temp.picked")
+    store.query("CREATE TEMP TABLE picked (id INTEGER PRIMARY KEY, missing INTEGER)")
+    store.query("INSERT INTO picked SELECT t.id, c.no IS NULL FROM diary t LEFT JOIN counted_card c ON c.no = t.card_no "
+                "WHERE t.card_no IS NOT NULL AND (c.no IS NULL OR (t.linker <> '' AND t.linker <> c.linker) "
+                "OR (t.head <> '' AND t.head <> c.head) OR t.date < c.link_date)")
     # rows whose card is not counted: left out (or, with an error already, only told)
     known = {no for (no,) in store.query(
-        f"SELECT DISTINCT t.card_no FROM diary t WHERE t.card_no IS NOT NULL AND NOT EXISTS ({counted_card}) "
-        "AND EXISTS (SELECT 1 FROM card c WHERE c.card_no = t.card_no)")}
+        "SELECT DISTINCT t.card_no FROM diary t JOIN picked p ON p.id = t.id AND p.missing "
+        "WHERE EXISTS (SELECT 1 FROM card c WHERE c.card_no = t.card_no)")}
+    missing = {rid for (rid,) in store.query("SELECT id FROM picked WHERE missing")}
     marks: list[tuple[str, int]] = []
-    for r in store.records(DIARY_SHEET, f"t.card_no IS NOT NULL AND NOT EXISTS ({counted_card})"):
+    odd: list[Record] = []
+    for r in store.records(DIARY_SHEET, "t.id IN (SELECT id FROM picked)"):
         no = r.model.card_no  # type: ignore[attr-defined]
-        if r.excluded == "row-error":
-            if no not in known:
-                issues.append(_card_no_issue("unknown-card", r, no))
-            continue
-        code = "card-excluded" if no in known else "unknown-card"
-        marks.append((code, r.key))
-        issues.append(_card_no_issue(code, r, no))
+        if r.key in missing:
+            if r.excluded == "row-error":
+                if no not in known:
+                    issues.append(_card_no_issue("unknown-card", r, no))
+                continue
+            code = "card-excluded" if no in known else "unknown-card"
+            marks.append((code, r.key))
+            issues.append(_card_no_issue(code, r, no))
+        else:
+            odd.append(r)
     store.mark(DIARY_SHEET, marks)
     # names and dates that disagree with the card
-    odd = list(store.records(DIARY_SHEET, (
-        f"EXISTS (SELECT 1 FROM card c WHERE c.card_no = t.card_no AND {counted('c')} "
-        "AND ((t.linker IS NOT NULL AND t.linker <> '' AND t.linker <> c.linker) "
-        "OR (t.head IS NOT NULL AND t.head <> '' AND t.head <> c.head) OR t.date < c.link_date))")))
     if odd:
         nos = sorted({r.model.card_no for r in odd})  # type: ignore[attr-defined]
         cards = {c.model.card_no: c for c in _records_by_no(store, nos)}  # type: ignore[attr-defined]
