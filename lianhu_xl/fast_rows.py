@@ -5,7 +5,8 @@ A county's 汇总表 (1,000 books) holds millions of cells in its detail sheets 
 checks, a tuple per cell, every attribute escaped, every string searched three times);
 writing took longer than reading and checking all the books. Here each kind of row is
 compiled once into a template (``Layout``: a cell kind and a format per column, the style
-ids filled in), and a row costs one ``str.format`` call plus a conversion per value.
+ids filled in), and a row costs one ``%`` formatting, one search over its texts joined (to
+escape only the rare row that needs it) and a conversion per date.
 
 XlsxWriter still writes everything else of the sheet: titles, merged rows, header,
 column widths, print setup, autofilter. The rows are collected in a temporary file while
@@ -19,7 +20,7 @@ This uses XlsxWriter's constant_memory internals, which is why pyproject.toml pi
 - ``Worksheet.row_data_fh``: the temporary file a constant_memory sheet streams its
   ``<row>`` elements to, copied into ``<sheetData>`` when the workbook closes;
 - ``Worksheet._write_single_row(n)``: writes out the row XlsxWriter still holds and makes
-  ``n`` the next row (``previous_row``);
+  ``n`` the next row (``previous_row``; ``table`` and ``row_info`` tell what it holds);
 - ``Worksheet._check_dimensions(row, col)``: widens the used range (``<dimension ref>``);
 - ``Format._get_xf_index()``: the style id a cell's ``s=""`` names (``number_styles`` assigns
   them all up front, in a fixed order);
@@ -45,6 +46,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from .template import text_width
@@ -53,6 +55,7 @@ TESTED = ((3, 3),)  # XlsxWriter major.minor versions whose internals this modul
 STRMAX = 32767  # Excel's limit for a cell's text, in UTF-16 units
 KINDS = "sndb"  # text, number, date, blank (a formatted empty cell; the value is ignored)
 CHUNK = 2000  # rows joined per write to the temporary file
+ROW = "\x01"  # the row number's place in a row template: never in a value written (control characters are escaped)
 
 # anything that makes a text need more than being copied as it is (XlsxWriter's rules)
 _SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
@@ -160,6 +163,10 @@ def row_height_attrs(ws: Any, height: float | None) -> str:
     return f' ht="{pixels * 0.75:.16g}" customHeight="1"'
 
 
+def _datetime(day: date) -> datetime:
+    return day if isinstance(day, datetime) else datetime(day.year, day.month, day.day)
+
+
 def _col_letter(col: int) -> str:
     letters = ""
     col += 1
@@ -173,7 +180,7 @@ class Widths:
     """``template.text_width`` remembered per text (a sheet repeats its villages, names and
     results thousands of times); forgets everything past ``limit`` texts."""
 
-    def __init__(self, limit: int = 100_000) -> None:
+    def __init__(self, limit: int = 20_000) -> None:
         self.seen: dict[str, int] = {}
         self.limit = limit
 
@@ -200,8 +207,11 @@ class Layout:
         self.texts = tuple(i for i, k in enumerate(kinds) if k == "s")
         self.dates = tuple(i for i, k in enumerate(kinds) if k == "d")
         self.numbers = tuple(i for i, k in enumerate(kinds) if k == "n")
-        # FastRows: the row's XML, {0} row number, {1} height attributes, {2}… the values; ``plain``
-        # takes texts as they are, ``general`` takes them through ``inline_text``
+        texts = self.texts
+        self.pick = (itemgetter(*texts) if len(texts) > 1 else  # the row's texts, as a tuple
+                     (lambda values: (values[texts[0]],)) if texts else (lambda values: ()))
+        # FastRows: the row's XML for ``%``: the height attributes, then one value per cell; ROW
+        # stands for the row number. ``plain`` takes texts as they are, ``general`` through ``inline_text``
         self.plain = self.general = ""
 
 
@@ -235,8 +245,19 @@ class _Rows:
         self.close()
 
 
-# a row's texts joined by NUL need nothing done when this finds nothing (and no text holds a NUL)
-_SPECIAL_ROW = re.compile(r"[\x01-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|(?:^|\x00)\s|\s(?:\x00|$)")
+# A row's texts joined by NUL go in as they are unless one holds a NUL, a character to escape, a
+# literal _xHHHH_, or starts or ends with white space (XlsxWriter's rules, as in ``inline_text``).
+# Several plain searches: one regex with all the alternatives costs three times as much.
+_ESCAPED = re.compile(r"[\x01-\x08\x0b-\x1f&<>\ufffe\uffff]")
+_SPACE_AFTER, _SPACE_BEFORE = re.compile(r"\x00\s"), re.compile(r"\s\x00")
+
+
+def _as_they_are(joined: str, texts: int) -> bool:
+    """Whether ``texts`` texts joined by NUL need nothing done to go into the XML."""
+    return (len(joined) <= STRMAX // 2 and joined.count("\x00") == texts - 1
+            and not _ESCAPED.search(joined) and not ("_x" in joined and _LITERAL.search(joined))
+            and not joined[:1].isspace() and not joined[-1:].isspace()  # str.isspace is re's \s
+            and not _SPACE_AFTER.search(joined) and not _SPACE_BEFORE.search(joined))
 
 
 class FastRows(_Rows):
@@ -250,21 +271,20 @@ class FastRows(_Rows):
 
     def layout(self, kinds: str, formats: Sequence[Any]) -> Layout:
         made = super().layout(kinds, formats)
-        plain, general = ['<row r="{0}"{1}>'], ['<row r="{0}"{1}>']
+        plain, general = [f'<row r="{ROW}"%s>'], [f'<row r="{ROW}"%s>']
         for col, (kind, fmt) in enumerate(zip(kinds, made.formats, strict=True)):
-            ref = f'<c r="{_col_letter(col)}{{0}}"'
+            ref = f'<c r="{_col_letter(col)}{ROW}"'
             style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
-            slot = "{" + str(col + 2)
             if kind == "s":
-                plain.append(f'{ref}{style} t="inlineStr"><is><t>{slot}}}</t></is></c>')
-                general.append(f'{ref}{style} t="inlineStr"><is><t{slot}}}</t></is></c>')
+                plain.append(f'{ref}{style} t="inlineStr"><is><t>%s</t></is></c>')
+                general.append(f'{ref}{style} t="inlineStr"><is><t%s</t></is></c>')
                 continue
             if kind == "n":
-                cell = f"{ref}{style}><v>{slot}:.16G}}</v></c>"  # as XlsxWriter formats a number
+                cell = f"{ref}{style}><v>%.16G</v></c>"  # as XlsxWriter formats a number
             elif kind == "d":
-                cell = f"{ref}{style}><v>{slot}}}</v></c>"
-            else:
-                cell = f"{ref}{style}/>" if fmt is not None else ""  # a blank is written for its format only
+                cell = f"{ref}{style}><v>%s</v></c>"
+            else:  # a blank is written for its format only; %.0s takes its value and writes nothing
+                cell = (f"{ref}{style}/>" if fmt is not None else "") + "%.0s"
             plain.append(cell)
             general.append(cell)
         made.plain = "".join(plain) + "</row>"
@@ -276,7 +296,7 @@ class FastRows(_Rows):
         if done is None:
             if not isinstance(day, date):
                 raise TypeError(f"not a date: {day!r}")
-            serial = self.ws._convert_date_time(datetime(day.year, day.month, day.day))
+            serial = self.ws._convert_date_time(_datetime(day))
             done = self._dates[day] = f"{serial:.16G}"
         return done
 
@@ -288,24 +308,26 @@ class FastRows(_Rows):
         ht = self._heights.get(height)
         if ht is None:
             ht = self._heights[height] = row_height_attrs(self.ws, height)
-        args = list(values)
-        for i in layout.dates:
-            args[i] = self._date(args[i])
-        texts = [args[i] for i in layout.texts]
-        joined = "\x00".join(texts)
-        if (len(joined) <= STRMAX // 2 and joined.count("\x00") == len(texts) - 1
-                and not _SPECIAL_ROW.search(joined)):
-            template = layout.plain  # the common case: every text goes in as it is
+        args: Sequence[Any] = values
+        if layout.dates:
+            args = list(values)
+            dates = self._dates
+            for i in layout.dates:
+                day = args[i]
+                args[i] = dates.get(day) or self._date(day)
+        texts = layout.pick(values)
+        if _as_they_are("\x00".join(texts), len(texts)):
+            xml = layout.plain % (ht, *args)  # the common case: every text goes in as it is
         else:
+            args = list(args)
             for i in layout.texts:
                 args[i] = inline_text(args[i])
-            template = layout.general
-        self.count += 1
-        xml = template.format(self.first + self.count, ht, *args)
-        if "NAN" in xml or "INF" in xml:  # XlsxWriter refuses them; so do we
+            xml = layout.general % (ht, *args)
+        if layout.numbers and ("NAN" in xml or "INF" in xml):  # XlsxWriter refuses them; so do we
             for i in layout.numbers:
                 number_text(values[i])
-        self._buf.append(xml)
+        self.count += 1
+        self._buf.append(xml.replace(ROW, str(self.first + self.count)))
         if len(self._buf) >= CHUNK:
             self._flush()
 
@@ -358,7 +380,7 @@ class PlainRows(_Rows):
                 elif kind == "n":
                     ws.write_number(r, col, value, fmt)
                 elif kind == "d":
-                    ws.write_datetime(r, col, datetime(value.year, value.month, value.day), fmt)
+                    ws.write_datetime(r, col, _datetime(value), fmt)
                 else:
                     ws.write_blank(r, col, None, fmt)
             if height is not None:

@@ -166,6 +166,28 @@ def test_without_constant_memory_rows_go_through_xlsxwriter(tmp_path):
     assert [c.value for c in ws[2]] == [" 甲 ", 2] and ws.row_dimensions[2].height == 39.75
 
 
+def test_white_space_is_the_same_to_str_isspace_and_to_xlsxwriters_regex():
+    import re
+
+    space = re.compile(r"\s")  # XlsxWriter's "preserve" test; fast rows use str.isspace
+    assert all(chr(c).isspace() == bool(space.match(chr(c))) for c in range(0x110000))
+
+
+@given(st.one_of(st.integers(-10 ** 17, 10 ** 17), st.floats(allow_nan=False, allow_infinity=False)))
+def test_numbers_are_written_as_xlsxwriter_writes_them(number):
+    from io import StringIO
+
+    from xlsxwriter.xmlwriter import XMLwriter
+
+    xlsxwriter_ = XMLwriter()
+    xlsxwriter_._set_filehandle(StringIO())
+    xlsxwriter_._xml_number_element(number, [("r", "A2")])
+    rows = FastRows(None, 1, 0)  # a sheet is needed only for dates and row heights
+    rows.add(rows.layout("n", [None]), [number])
+    assert rows._buf == [f'<row r="2">{xlsxwriter_.fh.getvalue()}</row>']
+    rows.close()
+
+
 @given(st.text())
 def test_remembered_widths_are_text_width(text):
     widths = Widths(limit=2)
