@@ -148,12 +148,16 @@ def _per_line(column_width: float) -> int:
     return max(int(column_width * 1.1), 1)
 
 
-def _height(*cells: tuple[int, int]) -> float | None:
-    """The height a row needs for its wrapped text (XlsxWriter cannot measure, and
-    LibreOffice and WPS keep the stored height): lines = text width / ``_per_line``
-    of its column, for each (text width, ``_per_line``); None for one line."""
-    lines = max(-(-width // per_line) for width, per_line in cells)
-    return 13.5 * lines + 2 if lines > 1 else None
+def _lines(width: int, per_line: int) -> int:
+    """Lines a text of this width takes in a wrapped cell (``_per_line`` of its column)."""
+    return -(-width // per_line)
+
+
+def _height(*lines: int) -> float | None:
+    """The height a row needs for its wrapped text, given each cell's ``_lines`` (XlsxWriter
+    cannot measure, and LibreOffice and WPS keep the stored height); None for one line."""
+    most = max(lines)
+    return 13.5 * most + 2 if most > 1 else None
 
 
 def _rows(ws, first_row: int, columns: int):
@@ -243,7 +247,7 @@ def _sources(wb, st: _Styles, c: Consolidation) -> None:
             rows.add(bad if f.status != "已汇总" else ok,
                      (f.file, f.sha256, f.template_version or ("汇总表" if f.kind == "totals" else ""),
                       f.card_rows, f.diary_rows, f.errors, f.warnings, f.status, f.why, *values),
-                     _height((width(f.file), file_line), (width(f.why), why_line)))
+                     _height(_lines(width(f.file), file_line), _lines(width(f.why), why_line)))
         rows.finish()
     _page(ws, header, len(cols) - 1, "来源", [28, 47, 7, 7, 7, 6, 6, 8, 36, 7, 7, 7, 7, 6])
 
@@ -264,7 +268,7 @@ def _excluded(wb, st: _Styles, c: Consolidation) -> None:
             if e.bucket in counts:
                 counts[e.bucket] += 1
             out.add(layouts[(e.bucket == EXCLUDED, bool(e.row))], (e.bucket, e.file, e.sheet, e.row, e.cell, e.reason),
-                    _height((width(e.file), file_line), (width(e.reason), reason_line)))
+                    _height(_lines(width(e.file), file_line), _lines(width(e.reason), reason_line)))
         _title(ws, st, c, f"{c.heading} · 未计入的行", len(cols) - 1)
         line = (f"有错误未计入 {counts[EXCLUDED]} 行；重复（已计一次）{counts[DUPLICATE]} 行；"
                 f"统计期外 {counts[OUT_OF_PERIOD]} 行；合计行 {counts[TOTALS_ROW]} 行。")
@@ -362,7 +366,7 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
                     (x.village, x.linker, x.linker_kind, x.position, x.card_no, x.head, x.household_type,
                      x.link_date, x.interview_expected, x.interview_met, x.diary_expected, x.diary_met,
                      _yes(solved), _yes(meets), shortfall),
-                    _height((width(shortfall), shortfall_line), (width(x.position), position_line)))
+                    _height(_lines(width(shortfall), shortfall_line), _lines(width(x.position), position_line)))
         _title(ws, st, c, f"{c.heading} · “三个一”落实情况（按联户卡）", len(cols) - 1)
         rule = ("达标：应访谈的每个月都有入户访谈、每个月都有日记"
                 + ("，且本年至少解决一个主要问题" if c.period is None or c.period.is_year else
@@ -414,8 +418,8 @@ def _problems(wb, st: _Styles, c: Consolidation) -> None:
             still_open += is_open
             out.add(layouts[is_open], (p.result, p.village, p.team, p.card_no, p.head, p.linker, p.position,
                                        p.problem, _yes(p.is_main), p.solution, p.first_date, p.last_date),
-                    _height((width(p.problem), problem_line), (width(p.solution), solution_line),
-                            (width(p.position), position_line)))
+                    _height(_lines(width(p.problem), problem_line), _lines(width(p.solution), solution_line),
+                            _lines(width(p.position), position_line)))
         _title(ws, st, c, f"{c.heading} · 发现的问题（未办结的在前）", len(cols) - 1)
         ws.merge_range(1, 0, 1, len(cols) - 1,
                        f"共 {len(c.problems)} 个问题，其中正在办理或未解决 {still_open} 个（标黄）。", st.sub)
@@ -451,7 +455,7 @@ def _cards(wb, st: _Styles, c: Consolidation) -> None:
                      x.link_date, x.id_masked, x.phone_masked, x.interviews, x.entries, x.services, x.solved,
                      x.deeds, round(x.loans, 2), x.plough, "" if x.converted is None else _yes(x.converted),
                      f"{x.file} 第{row}行"),
-                    _height((where, where_line), (width(x.position), position_line)))
+                    _height(_lines(where, where_line), _lines(width(x.position), position_line)))
         written = out.finish()
     _page(ws, header, len(cols) - 1, CARD_LIST_SHEET,
           [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 36])
