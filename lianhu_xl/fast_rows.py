@@ -55,6 +55,7 @@ TESTED = ((3, 3),)  # XlsxWriter major.minor versions whose internals this modul
 STRMAX = 32767  # Excel's limit for a cell's text, in UTF-16 units
 KINDS = "sndb"  # text, number, date, blank (a formatted empty cell; the value is ignored)
 CHUNK = 2000  # rows joined per write to the temporary file
+ROWMAX = 1_048_576  # rows in a sheet; XlsxWriter drops cells below it, and so do both writers here
 ROW = "\x01"  # the row number's place in a row template: never in a value written (control characters are escaped)
 
 # anything that makes a text need more than being copied as it is (XlsxWriter's rules)
@@ -219,6 +220,7 @@ class _Rows:
     def __init__(self, ws: Any, first_row: int, last_col: int) -> None:
         self.ws, self.first, self.last_col = ws, first_row, last_col
         self.count = 0
+        self.dropped = 0  # rows past ROWMAX, not written
         self.layouts: list[Layout] = []
         self._tmp = tempfile.TemporaryFile()
 
@@ -305,6 +307,9 @@ class FastRows(_Rows):
         dates as date; a blank's value is ignored)."""
         if len(values) != len(layout.kinds):
             raise ValueError("one value per cell")
+        if self.first + self.count >= ROWMAX:
+            self.dropped += 1
+            return
         ht = self._heights.get(height)
         if ht is None:
             ht = self._heights[height] = row_height_attrs(self.ws, height)
@@ -365,6 +370,9 @@ class PlainRows(_Rows):
     def add(self, layout: Layout, values: Sequence[Any], height: float | None = None) -> None:
         if len(values) != len(layout.kinds):
             raise ValueError("one value per cell")
+        if self.first + self.count >= ROWMAX:
+            self.dropped += 1
+            return
         pickle.dump((layout.index, tuple(values), height), self._tmp, pickle.HIGHEST_PROTOCOL)
         self.count += 1
 
