@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 from .batch import Progress, run_checks
@@ -181,10 +182,6 @@ def finish(report: Report, books: list[BookResult], store: RowStore) -> None:
     report.sort()
 
 
-def _canonical(records: list[Record]) -> list[Record]:
-    return sorted(records, key=lambda r: (r.file, r.sheet, r.row))
-
-
 def _same(a: Record, b: Record) -> bool:
     """Equal in every column both sheets have."""
     shared = a.letters.keys() & b.letters.keys()
@@ -213,11 +210,7 @@ def crosscheck(store: RowStore) -> list[Issue]:
     queries find the few rows a rule concerns, which are then judged in canonical order."""
     store.index()
     issues = _cards(store)
-    issues.extend(_households(list(store.records(
-        CARD_SHEET, f"{counted('t')} AND ((t.village, t.team, t.head) IN (SELECT village, team, head FROM card "
-                    f"WHERE {counted()} GROUP BY 1, 2, 3 HAVING count(*) > 1) OR t.id_number IN "
-                    f"(SELECT id_number FROM card WHERE {counted()} AND id_number IS NOT NULL AND id_number <> '' "
-                    "GROUP BY 1 HAVING count(*) > 1))"))))
+    issues.extend(_households(store))
     issues.extend(_diaries(store))
     return issues
 
@@ -258,29 +251,29 @@ def _card_no_issue(code: str, r: Record, no: str, **ctx: object) -> Issue:
                       column=labels["card_no"], value=no, **ctx)
 
 
-def _households(cards: list[Record]) -> list[Issue]:
-    """The same household on two cards is a warning, on each card."""
+def _households(store: RowStore) -> list[Issue]:
+    """The same household on two cards is a warning, on each card (once: a card whose 身份证号
+    and whose 村、社、户主 both repeat is told with the cards sharing its 身份证号). Read one group
+    at a time: synthetic or careless books can repeat names thousands of times."""
     issues = []
-    keys: dict[tuple, list[Record]] = defaultdict(list)
-    for r in cards:
-        m: CardRow = r.model  # type: ignore[assignment]
-        keys[("name", m.village, m.team, m.head)].append(r)
-        if m.id_number:
-            keys[("id", m.id_number)].append(r)
     flagged: set[int] = set()
-    for key in sorted(keys, key=str):
-        group = _canonical(keys[key])
-        if len(group) < 2:
-            continue
-        for r in group:
-            if id(r) in flagged:
-                continue
-            flagged.add(id(r))
-            m = r.model
-            issues.append(make_issue("duplicate-household", r.file, sheet=r.sheet, cell=r.cell("head"),
-                                     row=r.row, column=CARD_LABELS["head"],
-                                     value=f"{m.village}{m.team} {m.head}",  # type: ignore[attr-defined]
-                                     detail=_places(group, r)))
+    repeated = f"SELECT {{cols}} FROM card WHERE {counted()} {{extra}} GROUP BY {{cols}} HAVING count(*) > 1"
+    for cols, extra in (("id_number", "AND id_number IS NOT NULL AND id_number <> ''"), ("village, team, head", "")):
+        key_cols = ", ".join(f"t.{c.strip()}" for c in cols.split(","))
+        rows = store.records(CARD_SHEET, f"{counted('t')} AND ({key_cols}) IN ({repeated.format(cols=cols, extra=extra)})",
+                             order=f"{key_cols}, s.file, s.name, t.row, t.id")
+        names = [c.strip() for c in cols.split(",")]
+        for _, same in groupby(rows, key=lambda r: tuple(getattr(r.model, n) for n in names)):
+            group = list(same)
+            for r in group:
+                if r.key in flagged:
+                    continue
+                flagged.add(r.key)
+                m = r.model
+                issues.append(make_issue("duplicate-household", r.file, sheet=r.sheet, cell=r.cell("head"),
+                                         row=r.row, column=CARD_LABELS["head"],
+                                         value=f"{m.village}{m.team} {m.head}",  # type: ignore[attr-defined]
+                                         detail=_places(group, r)))
     return issues
 
 
