@@ -54,7 +54,7 @@ from .template import text_width
 TESTED = ((3, 3),)  # XlsxWriter major.minor versions whose internals this module was checked against
 STRMAX = 32767  # Excel's limit for a cell's text, in UTF-16 units
 KINDS = "sndb"  # text, number, date, blank (a formatted empty cell; the value is ignored)
-CHUNK = 2000  # rows joined per write to the temporary file
+CHUNK = 500  # rows joined per write to the temporary file (~0.5 MB)
 ROWMAX = 1_048_576  # rows in a sheet; XlsxWriter drops cells below it, and so do both writers here
 ROW = "\x01"  # the row number's place in a row template: never in a value written (control characters are escaped)
 
@@ -76,8 +76,9 @@ def supported(ws: Any) -> bool:
     return (version in TESTED and getattr(ws, "constant_memory", False)
             and getattr(ws, "row_data_fh", None) is not None
             and not getattr(ws, "row_data_fh_closed", True)
-            and all(hasattr(ws, name) for name in ("_write_single_row", "_check_dimensions",
-                                                    "_convert_date_time", "previous_row")))
+            and all(hasattr(ws, name) for name in ("_write_single_row", "_check_dimensions", "_convert_date_time",
+                                                    "previous_row", "table", "row_info", "original_row_height",
+                                                    "default_row_height")))
 
 
 def number_styles(formats: Iterable[Any]) -> None:
@@ -181,7 +182,7 @@ class Widths:
     """``template.text_width`` remembered per text (a sheet repeats its villages, names and
     results thousands of times); forgets everything past ``limit`` texts."""
 
-    def __init__(self, limit: int = 20_000) -> None:
+    def __init__(self, limit: int = 10_000) -> None:
         self.seen: dict[str, int] = {}
         self.limit = limit
 
