@@ -91,7 +91,9 @@ def _style(c) -> tuple:
             c.alignment.wrap_text, c.alignment.horizontal, c.alignment.vertical, c.border.left.style)
 
 
-def test_a_detail_sheet_is_the_same_byte_for_byte_either_way(tmp_path):
+@pytest.mark.parametrize("chunk", [500, 4])  # 4: the rows reach the sheet in several pieces
+def test_a_detail_sheet_is_the_same_byte_for_byte_either_way(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(fast_rows, "CHUNK", chunk)
     fast, plain = _detail_book(tmp_path / "fast.xlsx", True), _detail_book(tmp_path / "plain.xlsx", False)
     assert _parts(fast) == _parts(plain)
     a, b = openpyxl.load_workbook(fast)["明细"], openpyxl.load_workbook(plain)["明细"]
