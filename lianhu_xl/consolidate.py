@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -177,9 +178,11 @@ def _month_at(i: int) -> Month:
     return (i // 12, i % 12 + 1)
 
 
-def _codes(text: str) -> set[int]:
-    """Month numbers kept comma-separated (SQL group_concat)."""
-    return {int(i) for i in text.split(",")} if text else set()
+@lru_cache(maxsize=4096)
+def _codes(text: str) -> frozenset[int]:
+    """Month numbers kept comma-separated (SQL group_concat). Cached: most cards of a period
+    share a handful of patterns (every month, every month but one, …)."""
+    return frozenset(int(i) for i in text.split(",")) if text else frozenset()
 
 
 

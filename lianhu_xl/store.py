@@ -104,6 +104,7 @@ class RowStore:
                   f"VALUES (?, ?, ?, {', '.join('?' for _ in FIELDS[kind] + DERIVED[kind])})"
             for kind, table in TABLES.items()}
         self._letters: dict[str, dict[str, str]] = {}  # one per distinct layout
+        self._names: dict[str, str] = {}
         self._indexed = False
 
     def close(self) -> None:
@@ -136,13 +137,14 @@ class RowStore:
 
     def sheet(self, sid: int) -> tuple[str, str, dict[str, str]]:
         """(file, sheet name, column letters) of a stored sheet. The letters of sheets laid out
-        alike are one shared dict; nothing is kept per sheet (a county has thousands)."""
+        alike are one shared dict; per sheet only its names are kept."""
         file, name, letters = self.db.execute("SELECT file, name, letters FROM sheet WHERE id = ?",
                                               (sid,)).fetchone()
         shared = self._letters.get(letters)
         if shared is None:
             shared = self._letters[letters] = json.loads(letters)
-        return file, name, shared
+        names = self._names  # one string per file and sheet name, however many rows and issues name it
+        return names.setdefault(file, file), names.setdefault(name, name), shared
 
     def records(self, kind: str, where: str = "", params: Iterable[Any] = (),
                 order: str = "s.file, s.name, t.row, t.id") -> Iterator[Any]:
