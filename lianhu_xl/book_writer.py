@@ -38,6 +38,7 @@ from .template import (
     _validation,
     print_a4,
 )
+from .xl_text import write_text
 
 Row = StandardRow | Mapping[str, object]
 SPARE_ROWS = 50  # empty, formatted rows below the data, so the book can be added to
@@ -185,7 +186,7 @@ def _sheet(wb, styles: dict, model: type[StandardRow], rows: list[Mapping[str, o
 def _write_cell(ws, r: int, c: int, value: object, kind: str, styles: dict) -> None:
     """Strings stay strings (never formulas), dates are real dates, numbers numbers."""
     if isinstance(value, str):
-        ws.write_string(r, c, value, styles["text"] if kind != "date" else styles["date_text"])
+        write_text(ws, r, c, value, styles["text"] if kind != "date" else styles["date_text"])
     elif isinstance(value, bool):
         ws.write_string(r, c, "是" if value else "否", styles["cell"])
     elif isinstance(value, dt.datetime | dt.date):
@@ -194,7 +195,7 @@ def _write_cell(ws, r: int, c: int, value: object, kind: str, styles: dict) -> N
     elif isinstance(value, int | float):
         ws.write_number(r, c, value, styles["number"] if kind in ("number", "whole") else styles["cell"])
     else:
-        ws.write_string(r, c, str(value), styles["text"])
+        write_text(ws, r, c, str(value), styles["text"])
 
 
 def _totals_row(ws, r: int, cols, rows: list[Mapping[str, object]], first: int, styles: dict) -> None:

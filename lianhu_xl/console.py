@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .errors import LianhuError
+from .xl_text import write_text
 
 CONSOLE_NAME = "联户带创汇总台.xlsm"
 SETTINGS_SHEET = "设置"
@@ -416,7 +417,7 @@ def _conf_sheet(ws, f: dict, interpreter_win: str, interpreter_mac: str) -> None
     ]
     for r, (key, value) in enumerate(rows):
         ws.write_string(r, 0, key)
-        ws.write_string(r, 1, value)
+        write_text(ws, r, 1, value)  # the interpreter path given with --python
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 60)
     ws.write_string(0, 3, "xlwings 的设置（由 lianhu xl console 写入）。Interpreter_Win 是运行按钮的 Python："

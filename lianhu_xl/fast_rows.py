@@ -50,9 +50,9 @@ from operator import itemgetter
 from typing import Any
 
 from .template import text_width
+from .xl_text import STRMAX, _utf16_len, _utf16_truncate, write_text
 
 TESTED = ((3, 3),)  # XlsxWriter major.minor versions whose internals this module was checked against
-STRMAX = 32767  # Excel's limit for a cell's text, in UTF-16 units
 KINDS = "sndb"  # text, number, date, blank (a formatted empty cell; the value is ignored)
 CHUNK = 500  # rows joined per write to the temporary file (~0.5 MB)
 ROWMAX = 1_048_576  # rows in a sheet; XlsxWriter drops cells below it, and so do both writers here
@@ -101,20 +101,6 @@ def open_rows(ws: Any, first_row: int, last_col: int, fast: bool = True) -> Fast
 # --- text, numbers and dates as XlsxWriter writes them -------------------------------------
 
 
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def _utf16_truncate(text: str, limit: int) -> str:
-    """At most ``limit`` UTF-16 units, never half a character above U+FFFF."""
-    length = 0
-    for index, char in enumerate(text):
-        length += 2 if ord(char) > 0xFFFF else 1
-        if length > limit:
-            return text[:index]
-    return text
-
-
 def inline_text(text: str) -> str:
     """What follows ``<t`` for ``text``: ``>`` or `` xml:space="preserve">``, then the text escaped."""
     if len(text) > STRMAX // 2 and _utf16_len(text) > STRMAX:
@@ -126,25 +112,6 @@ def inline_text(text: str) -> str:
     text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
     head = ' xml:space="preserve">' if _LEADING.search(text) or _TRAILING.search(text) else ">"
     return head + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def write_text(ws: Any, row: int, col: int, text: str, fmt: Any = None) -> int:
-    """``ws.write_string`` for text someone typed. XlsxWriter copies a text that starts with
-    ``<r>`` and ends with ``</r>`` into the file unescaped, as rich-string XML: typed text could
-    add cells, formulas included, or break the file. Such a text goes in as two plain runs in
-    the cell's own font instead, so it reads back and shows exactly as typed."""
-    if len(text) > STRMAX // 2 and _utf16_len(text) > STRMAX:
-        text = _utf16_truncate(text, STRMAX)
-    if text.startswith("<r>") and text.endswith("</r>"):
-        run = fmt if fmt is not None else _plain_format()
-        return ws.write_rich_string(row, col, text[:1], run, text[1:], *([fmt] if fmt is not None else []))
-    return ws.write_string(row, col, text, fmt)
-
-
-def _plain_format() -> Any:
-    from xlsxwriter.format import Format
-
-    return Format()
 
 
 def number_text(value: float) -> str:

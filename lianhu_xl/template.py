@@ -26,6 +26,7 @@ from .standard import (
     StandardRow,
     columns_of,
 )
+from .xl_text import write_text
 
 TITLE_ROW = 0  # 0-based rows, as XlsxWriter counts
 NOTE_ROW = 1
@@ -172,8 +173,9 @@ def _roster_sheet(wb, styles: dict, roster: Roster) -> None:
     """The roster's names, hidden, as the source of the 村 and 社 dropdowns."""
     ws = wb.add_worksheet(ROSTER_SHEET)
     ws.write_row(0, 0, ["村", "社"], styles["header"])
-    ws.write_column(1, 0, list(roster.villages))
-    ws.write_column(1, 1, _teams(roster))
+    for col, names in enumerate((list(roster.villages), _teams(roster))):
+        for r, name in enumerate(names, start=1):
+            write_text(ws, r, col, name)  # a clerk's typed names: never XlsxWriter's raw rich-string XML
     ws.hide()
 
 
