@@ -9,6 +9,7 @@ parsers plug straight into the Pydantic models as before-validators.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -114,7 +115,7 @@ def parse_date(value: object) -> date | None:
     if isinstance(value, bool):
         raise problem("bad-date")
     if isinstance(value, int | float):
-        number = float(value)
+        number = _finite(value, "bad-date")
         if number.is_integer() and 19000101 <= number <= 21001231:
             return _from_text(str(int(number)))
         if _SERIAL_MIN <= number <= _SERIAL_MAX:  # an Excel serial shown without a date format
@@ -151,9 +152,7 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, bool):
         raise problem("bad-number")
     if isinstance(value, int | float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise problem("bad-number")
-        return float(value)
+        return _finite(value, "bad-number")
     text = fold(str(value)).replace(",", "").replace(" ", "")
     if not text:
         return None
@@ -168,7 +167,19 @@ def parse_number(value: object) -> float | None:
         text, scale = text[:-1], 10000.0
     if not _NUMBER_RE.match(text):
         raise problem("bad-number")
-    return round(float(text) * scale, 6)
+    return round(_finite(float(text) * scale, "bad-number"), 6)
+
+
+def _finite(value: int | float, code: str) -> float:
+    """``value`` as a finite float: 400 typed digits, 1e400 in a file or a NaN become inf/nan
+    (or overflow), which no total or output cell can hold: a problem at its cell instead."""
+    try:
+        number = float(value)
+    except OverflowError:
+        raise problem(code) from None
+    if not math.isfinite(number):
+        raise problem(code)
+    return number
 
 
 def parse_whole(value: object) -> int | None:
