@@ -248,7 +248,33 @@ def _formulas_without_values(blob: bytes) -> list[tuple[str, str]]:
         pattern = _FORMULA_NO_VALUE_RE
     else:
         return []
-    return [(m.group(1).decode(), (m.group(2) or b"").decode("utf-8", "replace")) for m in pattern.finditer(blob)]
+    return [(m.group(1).decode(), xml_text(m.group(2) or b"")) for m in pattern.finditer(blob)]
+
+
+_ENTITY_RE = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_OOXML_ESCAPE_RE = re.compile(r"_x([0-9a-fA-F]{4})_")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _entity(m: re.Match[str]) -> str:
+    if m.group(1):
+        return _ENTITIES[m.group(1)]
+    code = int(m.group(2)) if m.group(2) else int(m.group(3), 16)
+    return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
+def xml_text(raw: bytes) -> str:
+    """An element's text as typed: XML entities (``&amp;`` ``&lt;`` ``&#x4E2D;``) and then the
+    OOXML escapes (``_x000D_``; ``_x005F_`` before a literal ``_xHHHH_``) undone, left to right."""
+    text = raw.decode("utf-8", "replace")
+    if "&" in text:
+        text = _ENTITY_RE.sub(_entity, text)
+    if "_x" in text:
+        text = _OOXML_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
+        if _SURROGATE_RE.search(text):  # _xD83D__xDE00_: one character; a half alone: \ufffd
+            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text
 
 
 def _found(blob: bytes, pattern: re.Pattern[bytes], rare: bytes, offset: int) -> bool:
