@@ -45,12 +45,12 @@ def _codecs(kind: str) -> tuple[list[int], list[int], list[int], list[int]]:
 
 
 _CODECS = {k: _codecs(k) for k in KINDS}
-
+_AT = {k: tuple([i + 2 for i in idx] for idx in c) for k, c in _CODECS.items()}  # in an encoded row
 
 def encode(kind: str, row: int, rejected: bool, fields: dict[str, Any]) -> Row:
     """One checked row as the tuple a worker sends and the store keeps."""
-    values = [fields.get(name) for name in FIELDS[kind]]
-    dates, many, _, _ = _CODECS[kind]
+    values = [row, 1 if rejected else 0, *map(fields.get, FIELDS[kind])]
+    dates, many, _, _ = _AT[kind]
     for i in dates:
         if values[i] is not None:
             values[i] = values[i].toordinal()
@@ -59,7 +59,7 @@ def encode(kind: str, row: int, rejected: bool, fields: dict[str, Any]) -> Row:
     if kind == DIARY_SHEET:  # the month number (year × 12 + month − 1) that counting groups by
         day = fields.get("date")
         values.append(None if day is None else day.year * 12 + day.month - 1)
-    return (row, 1 if rejected else 0, *values)
+    return tuple(values)
 
 
 def decode(kind: str, values: Iterable[Any]) -> dict[str, Any]:
