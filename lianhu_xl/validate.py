@@ -1,9 +1,12 @@
 """Validation of many workbooks: every row, then the rules across sheets and files.
 
 ``validate(paths)`` returns a ``Validation``: the report (issues and one summary
-per file) and the parsed records with, for each, whether it is counted or why
-it is left out. Consolidation builds on exactly this result, so ``validate`` and
-``consolidate`` can never disagree about a row.
+per file) and the run's row store (store.py), where every row read is kept with,
+for each, whether it is counted or why it is left out. Consolidation builds on
+exactly this result, so ``validate`` and ``consolidate`` can never disagree about
+a row. The rules across files are SQL queries that pick out the few rows they
+concern (repeated 卡号, repeated households, diary rows without a counted card or
+disagreeing with it, repeated entries); those rows are then judged in Python.
 """
 
 from __future__ import annotations
