@@ -179,7 +179,13 @@ def _finite(value: int | float, code: str) -> float:
         raise problem(code) from None
     if not math.isfinite(number):
         raise problem(code)
+    if code == "bad-number" and abs(number) >= NUMBER_LIMIT:  # two such amounts would add up to inf
+        raise problem("out-of-range", expected=NUMBER_LIMIT_TEXT)
     return number
+
+
+NUMBER_LIMIT = 1e15  # Excel keeps 15 significant digits: a larger amount cannot be typed exactly
+NUMBER_LIMIT_TEXT = "15 位数字以内"
 
 
 def parse_whole(value: object) -> int | None:

@@ -40,13 +40,22 @@ def test_any_long_run_of_digits_is_refused_not_inf(digits, unit):
     assert _code(v.parse_number, "8" * digits + unit) == "bad-number"
 
 
+def test_an_amount_past_fifteen_digits_is_out_of_range_so_no_total_can_overflow():
+    """Two amounts of 1e308 are each finite but add up to inf: an amount Excel cannot even hold
+    exactly (16 digits or more) is refused at its cell instead."""
+    assert v.parse_number("9" * 15) == 999_999_999_999_999
+    assert v.parse_whole(10 ** 15 - 1) == 10 ** 15 - 1
+    for value in ("9" * 16, "9" * 308, 1e308, -1e16, 10 ** 20):
+        assert _code(v.parse_number, value) == "out-of-range"
+
+
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_a_number_read_back_is_finite_or_refused(x):
     for parser in (v.parse_number, v.parse_whole):
         try:
             got = parser(x)
         except PydanticCustomError as err:
-            assert err.type in ("bad-number", "not-whole")
+            assert err.type in ("bad-number", "not-whole", "out-of-range")
         else:
             assert math.isfinite(got)
     try:
@@ -87,3 +96,18 @@ def test_consolidate_lists_huge_numbers_at_their_cells_and_writes_the_totals(tmp
     values = [c for ws in totals.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     assert 3000 in values
     assert not any(isinstance(x, float) and not math.isfinite(x) for x in values)
+
+
+def test_two_amounts_that_would_add_up_to_inf_are_listed_not_a_crash(tmp_path):
+    books = tmp_path / "收集"
+    write_book(books / "下营村.xlsx", [card("XY-001")], [
+        diary("XY-001", "2010-3-6", **{"担保贷款(元)": "9" * 308}),
+        diary("XY-001", "2010-3-7", **{"担保贷款(元)": "9" * 308}),
+        diary("XY-001", "2010-3-8", **{"担保贷款(元)": 3000})])
+    out = tmp_path / "汇总表.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(books), "-o", str(out), "--period", "2010"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    totals = openpyxl.load_workbook(out)
+    reasons = [r[5] for r in totals["未计入"].iter_rows(min_row=4, values_only=True)]
+    assert len(reasons) == 2 and all("超出范围" in r for r in reasons), reasons
+    assert 3000 in [c for r in totals["汇总"].iter_rows(values_only=True) for c in r]  # the good row counted
