@@ -922,16 +922,22 @@ PROBLEM_RANK = {r: i for i, r in enumerate(OPEN_RESULTS + tuple(x for x in RESUL
 def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _Tables) -> None:
     """Fill ``c.excluded`` (kept in the store) and ``c.accounts`` and set each file's 状态."""
     report = c.report
-    at: dict[tuple[str, str, int], list[Issue]] = defaultdict(list)
-    for issue in report.issues:
-        if issue.row is not None and issue.sheet:
-            at[(issue.file, issue.sheet, issue.row)].append(issue)
+    report.sort()  # by file first: each file's issues are one slice
+    spans: dict[str, tuple[int, int]] = {}
+    for i, issue in enumerate(report.issues):
+        first, _ = spans.get(issue.file, (i, i))
+        spans[issue.file] = (first, i + 1)
     sheets: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for sid, file, kind in store.query("SELECT id, file, kind FROM sheet ORDER BY id"):
         sheets[file].append((sid, kind))
     for book in books:
         name = book.summary.file
         acc = c.accounts[name] = FileAccount(name, read=book.rows_read)
+        at: dict[tuple[str, int], list[Issue]] = defaultdict(list)  # this file's issues by place
+        first, end = spans.get(name, (0, 0))
+        for issue in report.issues[first:end]:
+            if issue.row is not None and issue.sheet:
+                at[(issue.sheet, issue.row)].append(issue)
         places: set[tuple[str, int]] = set()
         for sid, kind in sheets.get(name, ()):
             _, sheet, letters = store.sheet(sid)
@@ -943,7 +949,7 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
                 left_out = ROW_ERROR if rejected else excluded
                 if left_out:
                     bucket = DUPLICATE if left_out in DUPLICATE_CODES else EXCLUDED
-                    here = at.get((name, sheet, row), [])
+                    here = at.get((sheet, row), [])
                     why = ([i for i in here if i.code == left_out]
                            or [i for i in here if i.severity == "error"])
                     reason = ("；".join(dict.fromkeys(_without_place(i) for i in why)) if why
