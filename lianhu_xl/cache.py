@@ -27,6 +27,7 @@ import hashlib
 import io
 import os
 import pickle
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -72,7 +73,7 @@ def _dump(stream: Any, result: Any) -> None:
 def _is_long(value: Any) -> bool:
     from .store import StoredList
 
-    return isinstance(value, (list, StoredList)) and len(value) > PIECE
+    return (isinstance(value, list) or isinstance(value, StoredList) and not value.saved) and len(value) > PIECE
 
 
 def _load(blob: bytes) -> Any:
@@ -166,6 +167,9 @@ class ResultCache:
         try:
             result = _load(blob)
         except Exception:  # a damaged or foreign entry is a miss, never an error
+            self.misses += 1
+            return None
+        if hasattr(result, "lines_kept") and not result.lines_kept():  # its lines' file is gone
             self.misses += 1
             return None
         self.hits += 1
@@ -328,14 +332,20 @@ def remember_run(cache: ResultCache | None, files: list[tuple[Path, str]], optio
     if hit is not None:
         return hit, key
     result = compute()
-    if not getattr(result, "rememberable", True):
-        return result, None  # too long to hold whole again on a re-run (see Consolidation.rememberable)
+    if hasattr(result, "keep_lines"):  # long lists go to a SQLite file beside the entry, read from there
+        try:
+            path = cache._path(key).with_suffix(".sqlite")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            result.keep_lines(path)
+        except (OSError, sqlite3.Error):
+            return result, None  # cannot keep them: not remembered, never an error
     cache.put(key, result)
     index = cache.folder / "runs" / (hashlib.sha256(repr(options).encode()).hexdigest()[:32] + ".key")
     try:
         previous = index.read_text(encoding="ascii").strip()
         if previous and previous != key:
             cache._path(previous).unlink(missing_ok=True)
+            cache._path(previous).with_suffix(".sqlite").unlink(missing_ok=True)
     except OSError:
         pass
     try:

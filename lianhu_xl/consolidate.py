@@ -55,7 +55,6 @@ COUNTED, DUPLICATE, EXCLUDED, OUT_OF_PERIOD, TOTALS_ROW = "计入", "重复", "�
 # cost more memory and paper than it helps); beyond it only the count is kept
 ENTRY_LIMIT = 50_000
 DUPLICATE_CODES = {"duplicate-card", "duplicate-diary"}
-REMEMBER_LINES = 250_000  # cards + problems + rows left out + entries a remembered run may hold
 
 
 # --- the 汇总 columns ---------------------------------------------------------
@@ -434,12 +433,21 @@ class Consolidation:
     period_label_text: str = ""  # on roll-up, the period the townships' totals state
     today: date = field(default_factory=date.today)
 
-    @property
-    def rememberable(self) -> bool:
-        """Small enough for the whole-run cache: a remembered run comes back as lists in memory,
-        which a province's 500,000 cards would not fit (its re-runs read each file's own
-        result from the cache and count again, from the store)."""
-        return sum(len(x) for x in (self.cards, self.problems, self.excluded, self.entries)) <= REMEMBER_LINES
+    def keep_lines(self, path: Path) -> None:
+        """Before this consolidation is remembered (cache.remember_run): copy the tables behind its
+        long lists (联户清单, 问题, 未计入) into the SQLite file ``path``, and read them from there,
+        so that the remembered run pickles small and comes back without loading them."""
+        lists = [x for x in (self.cards, self.problems, self.excluded) if isinstance(x, StoredList) and not x.saved]
+        if not lists:
+            return
+        saved = lists[0].store.save_tables(path, ("line", "problem", "excluded_row"))  # type: ignore[union-attr]
+        for x in lists:
+            x.save(saved)
+
+    def lines_kept(self) -> bool:
+        """The file ``keep_lines`` wrote is still there (a remembered run without it is a miss)."""
+        return all(x.store.path.is_file() for x in (self.cards, self.problems, self.excluded)  # type: ignore[union-attr]
+                   if isinstance(x, StoredList) and x.saved)
 
     @property
     def complete(self) -> bool:

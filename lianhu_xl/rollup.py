@@ -136,11 +136,14 @@ def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], num
     for column in COUNT_COLUMNS:
         c = positions[column.label]
         raw = row[c] if c < len(row) else None
+        cell = f"{col_letter(c)}{number}"
         try:
             value = parse_number(raw) if raw not in (None, "") else 0.0
-        except ValueError:
+        except ValueError as exc:
+            if getattr(exc, "type", "") == "out-of-range":  # 16 digits or more (values.NUMBER_LIMIT)
+                src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {raw}，大得不可能", cell))
+                return None
             value = None
-        cell = f"{col_letter(c)}{number}"
         if value is None or value < 0 or value != value:
             src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）不是数字：“{raw}”", cell))
             return None

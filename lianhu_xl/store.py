@@ -18,10 +18,12 @@ into the database without a Python object per cell.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from .standard import CARD_SHEET, DIARY_SHEET, MODELS, StandardRow, columns_of
@@ -169,6 +171,37 @@ class RowStore:
     def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params if isinstance(params, dict) else tuple(params))
 
+    def save_tables(self, path: Path, tables: Iterable[str]) -> SavedTables:
+        """Copy these (temporary) tables, rows in their order, into a SQLite file of their own."""
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        self.db.execute("ATTACH DATABASE ? AS saved", (str(tmp),))
+        try:
+            for table in tables:
+                self.db.execute(f"CREATE TABLE saved.{table} AS SELECT * FROM temp.{table} ORDER BY rowid")
+            self.db.commit()
+        finally:
+            self.db.execute("DETACH DATABASE saved")
+        os.replace(tmp, path)
+        return SavedTables(path)
+
+
+class SavedTables:
+    """Tables saved by ``RowStore.save_tables``, read from their file (opened on first use);
+    pickles as its path, so a remembered run's long lists stay on disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+
+    def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        if self._db is None:
+            self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        return self._db.execute(sql, params if isinstance(params, dict) else tuple(params))
+
+    def __reduce__(self) -> tuple:
+        return (SavedTables, (self.path,))
+
 
 def _model(model: type[StandardRow], fields: dict[str, Any]) -> StandardRow:
     """A model holding what was read, without validating again (it was, in the worker). Every
@@ -181,9 +214,11 @@ _ALL_FIELDS: dict[type, set[str]] = {MODELS[k]: set(FIELDS[k]) for k in KINDS}
 
 class StoredList(Sequence):
     """A long list kept in the store: read again on every pass, never held (the 联户清单 of a
-    county is 50,000 cards, of a province 500,000). Compares and pickles as a plain list."""
+    county is 50,000 cards, of a province 500,000). Compares as a plain list; pickles as one,
+    unless its tables were saved to a file of their own (``saved``), then as a reference."""
 
-    def __init__(self, store: RowStore, select: str, make: Callable[[tuple], Any], count: str) -> None:
+    def __init__(self, store: RowStore | SavedTables, select: str, make: Callable[[tuple], Any],
+                 count: str) -> None:
         self.store, self.select, self.make, self.count_sql = store, select, make, count
         self._len: int | None = None
 
@@ -211,6 +246,10 @@ class StoredList(Sequence):
         head = self.select.rsplit(" ORDER BY ", 1)[0]
         return StoredList(self.store, f"{head} ORDER BY {order}", self.make, self.count_sql)
 
+    def save(self, saved: SavedTables) -> None:
+        """Read from now on from ``saved`` (the same tables, copied by ``RowStore.save_tables``)."""
+        self.store = saved
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (list, StoredList)):
             return list(self) == list(other)
@@ -221,5 +260,11 @@ class StoredList(Sequence):
     def __repr__(self) -> str:
         return f"StoredList({len(self)} lines)"
 
+    @property
+    def saved(self) -> bool:
+        return isinstance(self.store, SavedTables)
+
     def __reduce__(self) -> tuple:
+        if self.saved:
+            return (StoredList, (self.store, self.select, self.make, self.count_sql))
         return (list, (list(self),))

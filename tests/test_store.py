@@ -100,24 +100,32 @@ def test_the_store_leaves_no_file_behind(tmp_path, monkeypatch):
     assert os.listdir(spool) == []
 
 
-def test_a_run_too_long_to_remember_is_counted_again_not_held(tmp_path, monkeypatch):
-    """A province's remembered run would come back whole into memory: past REMEMBER_LINES
-    the run is not remembered, and a re-run counts again (from each file's cached result)."""
+def test_a_remembered_run_keeps_its_long_lists_in_a_file_not_in_the_pickle(tmp_path, monkeypatch):
+    """A remembered consolidation comes back without loading 联户清单, 问题 and 未计入 into memory:
+    they are read from a SQLite file beside the entry. Without that file it is counted again."""
     import lianhu_xl.consolidate as consolidation
 
-    write_book(tmp_path / "书" / "a.xlsx", [card("XY-001"), card("XY-002")], [diary("XY-001")])
+    write_book(tmp_path / "书" / "a.xlsx", [card("XY-001", 户主="独一无二的户主"), card("XY-002")],
+               [diary("XY-001", 发现问题="缺水"), diary("XY-009")])
+    cache_dir = tmp_path / "cache"
     monkeypatch.setenv("LIANHU_CACHE", "on")
-    monkeypatch.setenv("LIANHU_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(consolidation, "REMEMBER_LINES", 2)
+    monkeypatch.setenv("LIANHU_CACHE_DIR", str(cache_dir))
     runs: list[int] = []
     real = consolidation.consolidate
     monkeypatch.setattr(consolidation, "consolidate", lambda *a, **k: runs.append(1) or real(*a, **k))
     out = tmp_path / "汇总表.xlsx"
     args = ["consolidate", str(tmp_path / "书"), "-o", str(out), "--json", "-j", "1", "--period", "2010"]
     first = CliRunner().invoke(cli, args)
-    second = CliRunner().invoke(cli, args)
-    assert len(runs) == 2 and json.loads(second.output) == json.loads(first.output) and out.exists()
-    monkeypatch.setattr(consolidation, "REMEMBER_LINES", 250_000)
-    CliRunner().invoke(cli, args)
-    CliRunner().invoke(cli, args)
-    assert len(runs) == 3  # small enough again: the last run came from memory
+    saved = list(cache_dir.rglob("run-*.sqlite"))
+    assert len(saved) == 1 and len(runs) == 1
+    entry = saved[0].with_suffix(".pickle")
+    assert "独一无二的户主".encode() not in entry.read_bytes()  # the card lines are not in the pickle
+    out.unlink()
+    second = CliRunner().invoke(cli, args)  # remembered: not counted again, 汇总表 written anew
+    assert len(runs) == 1 and json.loads(second.output) == json.loads(first.output) and out.exists()
+    from openpyxl import load_workbook
+
+    assert "独一无二的户主" in [c for r in load_workbook(out)["联户清单"].iter_rows(values_only=True) for c in r]
+    saved[0].unlink()  # its lines' file gone: a miss, counted again, never an error
+    third = CliRunner().invoke(cli, args)
+    assert len(runs) == 2 and json.loads(third.output) == json.loads(first.output)
