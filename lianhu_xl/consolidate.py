@@ -25,7 +25,7 @@ twin is counted), excluded (an error), out of period, or a clerk's 合计 row;
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
@@ -483,10 +483,11 @@ class Consolidation:
     def files_not_counted(self) -> list[str]:
         return [f.file for f in self.report.files if f.status == "未汇总"]
 
-    def linkers(self) -> list[LinkerLine]:
-        """三个一 per linker, the ones short of it first."""
+    def linkers(self) -> Iterable[LinkerLine]:
+        """三个一 per linker, the ones short of it first (read from the store one at a time when
+        the cards are there: a province has hundreds of thousands of linkers)."""
         if isinstance(self.cards, StoredList):
-            return list(_linkers_stored(self.cards))
+            return _linkers_stored(self.cards)
         out: dict[tuple[str, str], LinkerLine] = {}
         for c in self.cards:
             line = out.get((c.linker, c.linker_kind))
