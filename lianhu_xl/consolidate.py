@@ -484,23 +484,9 @@ class Consolidation:
         return [f.file for f in self.report.files if f.status == "未汇总"]
 
     def linkers(self) -> Iterable[LinkerLine]:
-        """三个一 per linker, the ones short of it first (read from the store one at a time when
-        the cards are there: a province has hundreds of thousands of linkers)."""
-        if isinstance(self.cards, StoredList):
-            return _linkers_stored(self.cards)
-        out: dict[tuple[str, str], LinkerLine] = {}
-        for c in self.cards:
-            line = out.get((c.linker, c.linker_kind))
-            if line is None:
-                line = out[(c.linker, c.linker_kind)] = LinkerLine(c.linker, c.linker_kind, c.position, c.village)
-            line.cards += 1
-            line.cards_met += c.meets
-            line.interview_expected += c.interview_expected
-            line.interview_met += c.interview_met
-            line.diary_expected += c.diary_expected
-            line.diary_met += c.diary_met
-            line.cards_solved += c.solved_this_year
-        return sorted(out.values(), key=lambda x: (x.meets, x.village, x.linker_kind, x.linker))
+        """三个一 per linker, the ones short of it first, read from the store one at a time (a
+        province has hundreds of thousands of linkers). A roll-up has no cards, so no linkers."""
+        return _linkers_stored(self.cards) if isinstance(self.cards, StoredList) else []
 
     def month_list(self) -> list[Month]:
         """Every month of the period (or from the first to the last diary month)."""
