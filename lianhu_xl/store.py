@@ -109,9 +109,6 @@ class RowStore:
         self._names: dict[str, str] = {}
         self._indexed = False
 
-    def close(self) -> None:
-        self.db.close()
-
     def add_sheet(self, file: str, name: str, kind: str, letters: dict[str, str], rows: list[Row]) -> None:
         """Keep one sheet's checked rows."""
         cur = self.db.execute("INSERT INTO sheet (file, name, kind, letters) VALUES (?, ?, ?, ?)",
