@@ -228,11 +228,27 @@ def measure(n: int, paths: list[Path], folder: Path, repeat: int, jobs: int, sam
     return out
 
 
+def measure_memory(n: int, folder: Path, jobs: int) -> dict:
+    """``--memory-at N``: validate and consolidate once each over N books, for their peak RSS
+    (the target is stated at 10,000 books, where a straight line through small N misleads)."""
+    work = Path(tempfile.mkdtemp(prefix="lianhu-bench-"))
+    lianhu = lianhu_cmd()
+    off = {"LIANHU_CACHE": "off"}
+    v_s, v_mb, _ = run_child([*lianhu, "validate", "-q", "-j", str(jobs), str(folder)], off, ok=(0, 1))
+    c_s, c_mb, _ = run_child([*lianhu, "consolidate", str(folder), "-o", str(work / "汇总.xlsx"), "-j", str(jobs),
+                              "--period", "2010", "-q"], off, ok=(0, 1))
+    shutil.rmtree(work, ignore_errors=True)
+    return {"books": n, "jobs": jobs, "validate_s": v_s, "validate_mb": v_mb, "consolidate_s": c_s,
+            "consolidate_mb": c_mb, "when": time.strftime("%Y-%m-%d %H:%M")}
+
+
 # --------------------------------------------------------------------------- reporting
 
 
-def targets(entry: dict, memory_trend: tuple[float, float] | None) -> list[tuple[str, str, str, bool | None]]:
-    """(target, wanted, measured, passed) rows for one N."""
+def targets(entry: dict, memory_trend: tuple[float, float] | None,
+            memory_at: dict | None = None) -> list[tuple[str, str, str, bool | None]]:
+    """(target, wanted, measured, passed) rows for one N. The memory verdict comes from a
+    measurement at MEMORY_AT books when there is one (``--memory-at``), else from the fit."""
     r = entry["ratios"]
     jobs = entry["jobs"]
     rows: list[tuple[str, str, str, bool | None]] = [
@@ -252,11 +268,17 @@ def targets(entry: dict, memory_trend: tuple[float, float] | None) -> list[tuple
     else:
         rows.append(("consolidate", "≤ 2× floor", "not measured (no `lianhu consolidate` yet)", None))
     peak = max(v for k, v in entry["peak_mb"].items() if k.startswith(("validate", "consolidate")))
-    if memory_trend is not None:
+    if memory_at is not None and memory_at.get("books") == MEMORY_AT:
+        worst = max(memory_at["validate_mb"], memory_at["consolidate_mb"])
+        rows.append((f"peak memory at {MEMORY_AT:,} books (measured)", f"< {MEMORY_LIMIT_MB} MB",
+                     f"validate {memory_at['validate_mb']:,.0f} MB, consolidate {memory_at['consolidate_mb']:,.0f} MB",
+                     worst < MEMORY_LIMIT_MB))
+    elif memory_trend is not None:
         slope, intercept = memory_trend
         at = intercept + slope * MEMORY_AT
-        rows.append((f"peak memory at {MEMORY_AT:,} books (fitted over N)", f"< {MEMORY_LIMIT_MB} MB",
-                     f"{at:,.0f} MB (+{slope * 1000:,.0f} MB per 1,000 books)", at < MEMORY_LIMIT_MB))
+        rows.append((f"peak memory at {MEMORY_AT:,} books (straight line over N)", f"< {MEMORY_LIMIT_MB} MB",
+                     f"{at:,.0f} MB (+{slope * 1000:,.0f} MB per 1,000 books; --memory-at {MEMORY_AT} measures)",
+                     at < MEMORY_LIMIT_MB))
     else:
         rows.append((f"peak memory at N={entry['books']}", f"< {MEMORY_LIMIT_MB} MB at {MEMORY_AT:,}",
                      f"{peak:,.0f} MB (run 2+ sizes to see the trend)", None))
@@ -282,7 +304,7 @@ def load_text(entry: dict) -> str:
     return " → ".join(f"{x:.1f}" for x in loads) or "unknown"
 
 
-def print_table(entry: dict, memory_trend: tuple[float, float] | None) -> None:
+def print_table(entry: dict, memory_trend: tuple[float, float] | None, memory_at: dict | None = None) -> None:
     n = entry["books"]
     print(f"\nN = {n} books, {entry['repeat']} rounds, {entry['jobs']} cores; naive on {entry['sample']} books"
           f"; load average {load_text(entry)} (other work on the machine slows every figure)")
@@ -293,14 +315,14 @@ def print_table(entry: dict, memory_trend: tuple[float, float] | None) -> None:
     print(f"{'lianhu --help':<26}{entry['help_s']:>10.2f}")
     print()
     print(f"{'target':<44}{'wanted':<22}{'measured':<46}result")
-    for name, wanted, measured, passed in targets(entry, memory_trend):
+    for name, wanted, measured, passed in targets(entry, memory_trend, memory_at):
         verdict = "n/a" if passed is None else ("PASS" if passed else "FAIL")
         print(f"{name:<44}{wanted:<22}{measured:<46}{verdict}")
     print("same ratios in CPU time (less sensitive to a busy machine): "
           + ", ".join(f"{k} {v:.2f}" for k, v in entry["cpu_ratios"].items()))
 
 
-def print_markdown(runs: list[dict], trend: tuple[float, float] | None) -> None:
+def print_markdown(runs: list[dict], trend: tuple[float, float] | None, memory_at: dict | None = None) -> None:
     """The figures as Markdown tables, for docs/performance.md."""
     keys = list(runs[-1]["median_s"])
     print("\n| measurement | " + " | ".join(f"N={e['books']:,} wall s (CPU s)" for e in runs) + " |")
@@ -320,7 +342,7 @@ def print_markdown(runs: list[dict], trend: tuple[float, float] | None) -> None:
                   "validate vs naive (openpyxl + Pydantic)": "naive/validate_1",
                   "consolidate vs floor": "consolidate/floor",
                   "consolidate again, no file changed": "consolidate_cached/consolidate"}
-        for name, wanted, measured, passed in targets(e, trend):
+        for name, wanted, measured, passed in targets(e, trend, memory_at):
             c = cpu.get(cpu_of.get(name, ""), None)
             verdict = "n/a" if passed is None else ("PASS" if passed else "FAIL")
             print(f"| {name} | {wanted} | {measured} | {'' if c is None else f'{c:.2f}'} | {verdict} |")
@@ -405,15 +427,19 @@ def main() -> None:
     ap.add_argument("--plot", type=Path, default=PLOT)
     ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--memory-at", type=int, metavar="N",
+                    help=f"also run validate and consolidate once over N books for their peak memory "
+                         f"(the target is at {MEMORY_AT:,}: --memory-at {MEMORY_AT}; generating the books takes a while)")
     ap.add_argument("--from-results", action="store_true",
                     help="measure nothing: print the tables (and Markdown) and draw the plot from --results")
     args = ap.parse_args()
     if args.from_results:
-        runs = json.loads(args.results.read_text(encoding="utf-8"))["runs"]
+        saved = json.loads(args.results.read_text(encoding="utf-8"))
+        runs, memory_at = saved["runs"], saved.get("memory_at")
         trend = memory_fit(runs)
         for e in runs:
-            print_table(e, trend)
-        print_markdown(runs, trend)
+            print_table(e, trend, memory_at)
+        print_markdown(runs, trend, memory_at)
         if not args.no_plot and len(runs) >= 2:
             plot(runs, args.plot)
         return
@@ -450,18 +476,38 @@ def main() -> None:
                      python=platform.python_version(), cores=os.cpu_count(), when=time.strftime("%Y-%m-%d %H:%M"))
         entries.append(entry)
     stored: dict[str, dict] = {}
+    memory_at = None
     if args.results.exists():
         try:
-            stored = {str(e["books"]): e for e in json.loads(args.results.read_text(encoding="utf-8"))["runs"]}
+            saved = json.loads(args.results.read_text(encoding="utf-8"))
+            stored = {str(e["books"]): e for e in saved["runs"]}
+            memory_at = saved.get("memory_at")
         except (ValueError, KeyError):
             stored = {}
+    if args.memory_at:
+        n = args.memory_at
+        print(f"memory: making sure {n} books exist (once; slow the first time) ...", flush=True)
+        pool = ensure_books(folder_all, n, args.cards, args.diaries)
+        folder = CACHE / f"run-{args.cards}x{args.diaries}-{n}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for p in pool:
+            link = folder / p.name
+            if not link.exists():
+                try:
+                    os.link(p, link)
+                except OSError:
+                    shutil.copy2(p, link)
+        memory_at = measure_memory(n, folder, args.jobs)
+        print(f"  N={n}: validate {memory_at['validate_s']:.0f} s, {memory_at['validate_mb']:.0f} MB; "
+              f"consolidate {memory_at['consolidate_s']:.0f} s, {memory_at['consolidate_mb']:.0f} MB", flush=True)
     for e in entries:
         stored[str(e["books"])] = e
     runs = sorted(stored.values(), key=lambda e: e["books"])
-    args.results.write_text(json.dumps({"runs": runs}, ensure_ascii=False, indent=1), encoding="utf-8")
+    args.results.write_text(json.dumps({"runs": runs, **({"memory_at": memory_at} if memory_at else {})},
+                                       ensure_ascii=False, indent=1), encoding="utf-8")
     trend = memory_fit(runs)
     for e in entries:
-        print_table(e, trend)
+        print_table(e, trend, memory_at)
     print(f"\nresults written: {args.results}")
     if not args.no_plot and len(runs) >= 2:
         plot(runs, args.plot)
