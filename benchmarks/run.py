@@ -412,6 +412,22 @@ def freeze_code() -> None:
         print(f"note: could not freeze the code for the children ({probe.stdout.strip()})")
 
 
+def link_books(pool: list[Path], folder: Path) -> Path:
+    """``folder`` holding exactly the books of ``pool``, as hard links (copies where links fail)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {p.name for p in pool}
+    for extra in {p.name for p in folder.glob("*.xlsx")} - wanted:
+        (folder / extra).unlink()
+    for p in pool:
+        link = folder / p.name
+        if not link.exists():
+            try:
+                os.link(p, link)
+            except OSError:
+                shutil.copy2(p, link)
+    return folder
+
+
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] in ("_floor", "_naive"):
         (child_floor if sys.argv[1] == "_floor" else child_naive)(sys.argv[2])
@@ -455,19 +471,7 @@ def main() -> None:
     for n in args.books:
         print(f"books: making sure {n} exist in {folder_all} ...", flush=True)
         pool = ensure_books(folder_all, n, args.cards, args.diaries)
-        folder = CACHE / f"run-{args.cards}x{args.diaries}-{n}"  # exactly N books, as links
-        folder.mkdir(parents=True, exist_ok=True)
-        present = {p.name for p in folder.glob("*.xlsx")}
-        wanted = {p.name for p in pool}
-        for extra in present - wanted:
-            (folder / extra).unlink()
-        for p in pool:
-            link = folder / p.name
-            if not link.exists():
-                try:
-                    os.link(p, link)
-                except OSError:
-                    shutil.copy2(p, link)
+        folder = link_books(pool, CACHE / f"run-{args.cards}x{args.diaries}-{n}")
         paths = sorted(folder.glob("*.xlsx"))
         load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         entry = measure(n, paths, folder, args.repeat, args.jobs, args.sample, args.seed)
@@ -488,16 +492,7 @@ def main() -> None:
         n = args.memory_at
         print(f"memory: making sure {n} books exist (once; slow the first time) ...", flush=True)
         pool = ensure_books(folder_all, n, args.cards, args.diaries)
-        folder = CACHE / f"run-{args.cards}x{args.diaries}-{n}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for p in pool:
-            link = folder / p.name
-            if not link.exists():
-                try:
-                    os.link(p, link)
-                except OSError:
-                    shutil.copy2(p, link)
-        memory_at = measure_memory(n, folder, args.jobs)
+        memory_at = measure_memory(n, link_books(pool, CACHE / f"run-{args.cards}x{args.diaries}-{n}"), args.jobs)
         print(f"  N={n}: validate {memory_at['validate_s']:.0f} s, {memory_at['validate_mb']:.0f} MB; "
               f"consolidate {memory_at['consolidate_s']:.0f} s, {memory_at['consolidate_mb']:.0f} MB", flush=True)
     for e in entries:
