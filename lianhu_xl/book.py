@@ -26,17 +26,16 @@ from .standard import (
     check_row,
     columns_of,
 )
-from .store import Row, decode, encode
+from .store import ROW_ERROR, Row, decode, encode
 
 TOTALS_SHEET = "汇总"
-ROW_ERROR = "row-error"  # why a row with an error of its own is left out (not an issue code)
 READER_FAILED = "文件内部结构不标准，读取程序无法理解"  # why a reader failed, for a cadre: never the exception's text
 
 
 @dataclass(slots=True)
 class Record:
     """A row: where it stands and what it says. Rows with an error are kept (in
-    ``BookResult.rejected``, excluded "row-error") with the cells that could be read."""
+    ``BookResult.rejected``, excluded ROW_ERROR) with the cells that could be read."""
 
     file: str
     sheet: str

@@ -33,13 +33,13 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from .book import ROW_ERROR, BookResult
+from .book import BookResult
 from .catalogue import CATALOGUE
 from .issues import Issue, Report, make_issue
 from .period import Month, Period, month_label, month_of, months_between
 from .roster import Roster
 from .standard import CARD_SHEET, RESULTS, SOLVED
-from .store import RowStore, StoredList
+from .store import ROW_ERROR, RowStore, StoredList
 from .validate import counted
 from .values import mask_id, mask_phone
 

@@ -33,6 +33,7 @@ KINDS = (CARD_SHEET, DIARY_SHEET)
 TABLES = {CARD_SHEET: "card", DIARY_SHEET: "diary"}
 FIELDS: dict[str, tuple[str, ...]] = {k: tuple(c.name for c in columns_of(MODELS[k])) for k in KINDS}
 MANY_SEP = "、"
+ROW_ERROR = "row-error"  # why a row with an error of its own is left out (not an issue code)
 
 DERIVED: dict[str, tuple[str, ...]] = {CARD_SHEET: (), DIARY_SHEET: ("month",)}  # columns computed from the fields
 Row = tuple  # (row number, rejected 0/1, value per field in FIELDS order, then DERIVED)
@@ -159,7 +160,7 @@ class RowStore:
         for rid, sid, row, rejected, excluded, *values in self.db.execute(sql, tuple(params)):
             file, name, letters = self.sheet(sid)
             yield Record(file, name, row, _model(model, decode(kind, values)), letters,
-                         excluded or ("row-error" if rejected else None), key=rid)
+                         excluded or (ROW_ERROR if rejected else None), key=rid)
 
     def mark(self, kind: str, marks: Iterable[tuple[str | None, int]]) -> None:
         """Set ``excluded`` (a reason code) on rows by id."""

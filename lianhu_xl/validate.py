@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import groupby
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .cache import ResultCache, run_cached
 from .issues import FileSummary, Issue, Report, make_issue
 from .roster import Roster
 from .standard import CARD_SHEET, DIARY_SHEET, CardRow, DiaryRow, columns_of
-from .store import RowStore
+from .store import ROW_ERROR, RowStore
 
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 REFUSED_SUFFIXES = (".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
@@ -51,7 +52,7 @@ class Validation:
 
     @property
     def rejected(self) -> list[Record]:
-        """Rows with an error of their own (excluded "row-error")."""
+        """Rows with an error of their own (excluded ROW_ERROR)."""
         return [*self.store.records(CARD_SHEET, "t.rejected = 1"),
                 *self.store.records(DIARY_SHEET, "t.rejected = 1")]
 
@@ -228,10 +229,10 @@ def _cards(store: RowStore) -> list[Issue]:
     marks: list[tuple[str, int]] = []
     for no in sorted(groups):
         everywhere = groups[no]  # canonical order
-        group = [r for r in everywhere if r.excluded != "row-error"]
+        group = [r for r in everywhere if r.excluded != ROW_ERROR]
         if len(group) < len(everywhere):  # a copy has an error: no copy can be trusted, every copy is told
             for r in everywhere:
-                if r.excluded != "row-error":
+                if r.excluded != ROW_ERROR:
                     marks.append(("conflicting-card", r.key))
                 issues.append(_card_no_issue("conflicting-card", r, no, detail=_places(everywhere, r)))
             continue
@@ -260,12 +261,13 @@ def _households(store: RowStore) -> list[Issue]:
     at a time: synthetic or careless books can repeat names thousands of times."""
     issues = []
     flagged: set[int] = set()
-    repeated = f"SELECT {{cols}} FROM card WHERE {counted()} {{extra}} GROUP BY {{cols}} HAVING count(*) > 1"
-    for cols, extra in (("id_number", "AND id_number IS NOT NULL AND id_number <> ''"), ("village, team, head", "")):
-        key_cols = ", ".join(f"t.{c.strip()}" for c in cols.split(","))
-        rows = store.records(CARD_SHEET, f"{counted('t')} AND ({key_cols}) IN ({repeated.format(cols=cols, extra=extra)})",
+    for names, extra in ((("id_number",), "AND id_number IS NOT NULL AND id_number <> ''"),
+                         (("village", "team", "head"), "")):
+        cols = ", ".join(names)
+        key_cols = ", ".join(f"t.{n}" for n in names)
+        rows = store.records(CARD_SHEET, f"{counted('t')} AND ({key_cols}) IN (SELECT {cols} FROM card WHERE "
+                                         f"{counted()} {extra} GROUP BY {cols} HAVING count(*) > 1)",
                              order=f"{key_cols}, s.file, s.name, t.row, t.id")
-        names = [c.strip() for c in cols.split(",")]
         for _, same in groupby(rows, key=lambda r: tuple(getattr(r.model, n) for n in names)):
             group = list(same)
             for r in group:
@@ -280,22 +282,21 @@ def _households(store: RowStore) -> list[Issue]:
     return issues
 
 
-def _against_card(r: Record, card: Record) -> list[Issue]:
-    """A diary row's names and date compared with its card."""
+def _against_card(r: Record, linker: str, head: str, link_date: date) -> list[Issue]:
+    """A diary row's names and date compared with its card's."""
     issues = []
     d: DiaryRow = r.model  # type: ignore[assignment]
-    c: CardRow = card.model  # type: ignore[assignment]
-    for name, expected in (("linker", c.linker), ("head", c.head)):
+    for name, expected in (("linker", linker), ("head", head)):
         typed = getattr(d, name, None)
         if typed and typed != expected:
             issues.append(make_issue("name-mismatch", r.file, sheet=r.sheet, cell=r.cell(name),
                                      row=r.row, column=DIARY_LABELS[name], value=typed,
                                      expected=expected))
     day = getattr(d, "date", None)
-    if day is not None and day < c.link_date:
+    if day is not None and day < link_date:
         issues.append(make_issue("before-link-date", r.file, sheet=r.sheet, cell=r.cell("date"),
                                  row=r.row, column=DIARY_LABELS["date"], value=day,
-                                 expected=c.link_date.isoformat()))
+                                 expected=link_date.isoformat()))
     return issues
 
 
@@ -322,7 +323,7 @@ def _diaries(store: RowStore) -> list[Issue]:
     for r in store.records(DIARY_SHEET, "t.id IN (SELECT id FROM picked)"):
         no = r.model.card_no  # type: ignore[attr-defined]
         if r.key in missing:
-            if r.excluded == "row-error":
+            if r.excluded == ROW_ERROR:
                 if no not in known:
                     issues.append(_card_no_issue("unknown-card", r, no))
                 continue
@@ -332,12 +333,13 @@ def _diaries(store: RowStore) -> list[Issue]:
         else:
             odd.append(r)
     store.mark(DIARY_SHEET, marks)
-    # names and dates that disagree with the card
+    # names and dates that disagree with the card (its 联系人, 户主 and 结对日期 are in counted_card)
     if odd:
-        nos = sorted({r.model.card_no for r in odd})  # type: ignore[attr-defined]
-        cards = {c.model.card_no: c for c in _records_by_no(store, nos)}  # type: ignore[attr-defined]
+        cards = {no: (linker, head, date.fromordinal(day)) for no, linker, head, day in store.query(
+            "SELECT no, linker, head, link_date FROM counted_card WHERE no IN (SELECT t.card_no FROM diary t "
+            "JOIN picked p ON p.id = t.id AND NOT p.missing)")}
         for r in odd:
-            issues.extend(_against_card(r, cards[r.model.card_no]))  # type: ignore[attr-defined]
+            issues.extend(_against_card(r, *cards[r.model.card_no]))  # type: ignore[attr-defined]
     # copies of one entry: the first copy is counted
     groups: dict[tuple, list[Record]] = defaultdict(list)
     for r in store.records(DIARY_SHEET, (
@@ -356,10 +358,3 @@ def _diaries(store: RowStore) -> list[Issue]:
     store.mark(DIARY_SHEET, marks)
     return issues
 
-
-def _records_by_no(store: RowStore, nos: list[str]) -> list[Record]:
-    """The counted cards with these 卡号."""
-    store.query("CREATE TEMP TABLE IF NOT EXISTS wanted (no TEXT PRIMARY KEY)")
-    store.query("DELETE FROM wanted")
-    store.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((n,) for n in nos))
-    return list(store.records(CARD_SHEET, f"{counted('t')} AND t.card_no IN (SELECT no FROM wanted)"))
