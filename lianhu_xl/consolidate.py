@@ -36,7 +36,7 @@ from pathlib import Path
 from .book import BookResult
 from .catalogue import CATALOGUE
 from .issues import Issue, Report, make_issue
-from .period import Month, Period, month_label, month_of, months_between
+from .period import Month, Period, month_at, month_label, month_number, month_of, months_between
 from .roster import Roster
 from .standard import CARD_SHEET, RESULTS, SOLVED
 from .store import ROW_ERROR, RowStore, StoredList
@@ -168,15 +168,6 @@ class UnitTotals:
 # --- the detail tables -----------------------------------------------------------
 
 
-def _month_index(m: Month) -> int:
-    """A month as one number, year × 12 + month − 1: how the store keeps months."""
-    return m[0] * 12 + m[1] - 1
-
-
-def _month_at(i: int) -> Month:
-    return (i // 12, i % 12 + 1)
-
-
 @lru_cache(maxsize=4096)
 def _codes(text: str) -> frozenset[int]:
     """Month numbers kept comma-separated (SQL group_concat). Cached: most cards of a period
@@ -219,15 +210,15 @@ class CardLine:
 
     @property
     def months_expected(self) -> list[Month]:
-        return [_month_at(i) for i in range(self.first_month, self.first_month + self.months_count)]
+        return [month_at(i) for i in range(self.first_month, self.first_month + self.months_count)]
 
     @property
     def interview_months(self) -> set[Month]:
-        return {_month_at(i) for i in _codes(self.interview_codes)}
+        return {month_at(i) for i in _codes(self.interview_codes)}
 
     @property
     def diary_months(self) -> set[Month]:
-        return {_month_at(i) for i in _codes(self.diary_codes)}
+        return {month_at(i) for i in _codes(self.diary_codes)}
 
     @property
     def main_solved(self) -> bool:
@@ -255,7 +246,7 @@ class CardLine:
 
     def _missing(self, codes: str) -> list[Month]:
         have = _codes(codes)
-        return [_month_at(i) for i in range(self.first_month, self.first_month + self.months_count) if i not in have]
+        return [month_at(i) for i in range(self.first_month, self.first_month + self.months_count) if i not in have]
 
     @property
     def missing_interviews(self) -> list[Month]:
@@ -629,8 +620,8 @@ def count_books(c: Consolidation, books: list[BookResult], store: RowStore, rost
             out.outside(0, card[0], f"结对日期 {line.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计")
             continue
         start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
-        line.first_month = _month_index(start)
-        line.months_count = max(0, _month_index(c.last_month) - line.first_month + 1) if c.last_month else 0
+        line.first_month = month_number(start)
+        line.months_count = max(0, month_number(c.last_month) - line.first_month + 1) if c.last_month else 0
         if mine is not None:
             (_, line.entries, line.interviews, line.services, line.solved, deeds, line.loans, plough,
              diary_codes, interview_codes, solved_this_year) = mine
@@ -645,7 +636,7 @@ def count_books(c: Consolidation, books: list[BookResult], store: RowStore, rost
                 "THEN '所属联户卡 ' || d.card_no || ' 的结对日期晚于统计期末，本期不计' "
                 "ELSE '日期 ' || date(d.date + 1721424.5) || ' 不在统计期（' || :label || '）内' END "
                 "FROM d WHERE NOT inp", span)
-    c.months = [MonthRow(village, _month_at(m), interviews, entries, services, solved)
+    c.months = [MonthRow(village, month_at(m), interviews, entries, services, solved)
                 for village, m, interviews, entries, services, solved in store.query(
                     f"{_DIARY_ROWS} SELECT village, month, sum(interview), count(*), sum(service), sum(solved) "
                     "FROM d WHERE inp GROUP BY village, month ORDER BY month, village", span)]

@@ -57,6 +57,15 @@ def month_of(day: date) -> Month:
     return (day.year, day.month)
 
 
+def month_number(m: Month) -> int:
+    """A month as one number, year × 12 + month − 1: how the row store keeps and groups months."""
+    return m[0] * 12 + m[1] - 1
+
+
+def month_at(number: int) -> Month:
+    return (number // 12, number % 12 + 1)
+
+
 def months_between(first: Month, last: Month) -> list[Month]:
     """Every month from ``first`` to ``last``, both included; empty when first > last."""
     out: list[Month] = []

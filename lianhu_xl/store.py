@@ -26,6 +26,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from .period import month_number
 from .standard import CARD_SHEET, DIARY_SHEET, MODELS, StandardRow, columns_of
 
 CACHE_KB = 16_384  # SQLite's page cache; the rest stays on disk
@@ -50,6 +51,7 @@ def _codecs(kind: str) -> tuple[list[int], list[int], list[int], list[int]]:
 _CODECS = {k: _codecs(k) for k in KINDS}
 _AT = {k: tuple([i + 2 for i in idx] for idx in c) for k, c in _CODECS.items()}  # in an encoded row
 
+
 def encode(kind: str, row: int, rejected: bool, fields: dict[str, Any]) -> Row:
     """One checked row as the tuple a worker sends and the store keeps."""
     values = [row, 1 if rejected else 0, *map(fields.get, FIELDS[kind])]
@@ -59,9 +61,9 @@ def encode(kind: str, row: int, rejected: bool, fields: dict[str, Any]) -> Row:
             values[i] = values[i].toordinal()
     for i in many:
         values[i] = MANY_SEP.join(values[i]) if values[i] else None
-    if kind == DIARY_SHEET:  # the month number (year × 12 + month − 1) that counting groups by
+    if kind == DIARY_SHEET:  # the month number that counting groups by
         day = fields.get("date")
-        values.append(None if day is None else day.year * 12 + day.month - 1)
+        values.append(None if day is None else month_number((day.year, day.month)))
     return tuple(values)
 
 
