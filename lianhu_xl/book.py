@@ -26,7 +26,7 @@ from .standard import (
     check_row,
     columns_of,
 )
-from .store import ROW_ERROR, Row, decode, encode
+from .store import ROW_ERROR, Row, encode, rebuild
 
 TOTALS_SHEET = "汇总"
 READER_FAILED = "文件内部结构不标准，读取程序无法理解"  # why a reader failed, for a cadre: never the exception's text
@@ -88,11 +88,9 @@ class BookResult:
         for b in self.blocks:
             if b.kind != kind:
                 continue
-            model = MODELS[kind]
             for row, bad, *values in b.rows:
                 if bool(bad) == rejected:
-                    out.append(Record(self.summary.file, b.sheet, row,
-                                      model.model_construct(**decode(kind, values)), b.letters,
+                    out.append(Record(self.summary.file, b.sheet, row, rebuild(kind, values), b.letters,
                                       ROW_ERROR if bad else None))
         return out
 

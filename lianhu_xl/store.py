@@ -154,14 +154,13 @@ class RowStore:
         otherwise. ``where`` and ``order`` are SQL on the row's table (alias ``t``) and its sheet (``s``)."""
         from .book import Record
 
-        model = MODELS[kind]
         cols = ", ".join(f"t.{_q(n)}" for n in FIELDS[kind])
         sql = (f"SELECT t.id, t.sheet, t.row, t.rejected, t.excluded, {cols} FROM {TABLES[kind]} t "
                f"JOIN sheet s ON s.id = t.sheet {('WHERE ' + where) if where else ''} "
                f"ORDER BY {order}")
         for rid, sid, row, rejected, excluded, *values in self.db.execute(sql, tuple(params)):
             file, name, letters = self.sheet(sid)
-            yield Record(file, name, row, _model(model, decode(kind, values)), letters,
+            yield Record(file, name, row, rebuild(kind, values), letters,
                          excluded or (ROW_ERROR if rejected else None), key=rid)
 
     def mark(self, kind: str, marks: Iterable[tuple[str | None, int]]) -> None:
@@ -203,10 +202,11 @@ class SavedTables:
         return (SavedTables, (self.path,))
 
 
-def _model(model: type[StandardRow], fields: dict[str, Any]) -> StandardRow:
-    """A model holding what was read, without validating again (it was, in the worker). Every
+def rebuild(kind: str, values: Iterable[Any]) -> StandardRow:
+    """The model of a stored row, without validating again (it was, in the worker). Every
     model of a kind shares one fields-set (its own copy of 17–23 names cost ~2 KB a row)."""
-    return model.model_construct(_fields_set=_ALL_FIELDS[model], **fields)
+    model = MODELS[kind]
+    return model.model_construct(_fields_set=_ALL_FIELDS[model], **decode(kind, values))
 
 
 _ALL_FIELDS: dict[type, set[str]] = {MODELS[k]: set(FIELDS[k]) for k in KINDS}
