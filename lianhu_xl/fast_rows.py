@@ -49,6 +49,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
+from .guard import col_letters
 from .template import text_width
 from .xl_text import STRMAX, _utf16_len, _utf16_truncate, write_text
 
@@ -134,15 +135,6 @@ def row_height_attrs(ws: Any, height: float | None) -> str:
 
 def _datetime(day: date) -> datetime:
     return day if isinstance(day, datetime) else datetime(day.year, day.month, day.day)
-
-
-def _col_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 class Widths:
@@ -243,7 +235,7 @@ class FastRows(_Rows):
         made = super().layout(kinds, formats)
         plain, general = [f'<row r="{ROW}"%s>'], [f'<row r="{ROW}"%s>']
         for col, (kind, fmt) in enumerate(zip(kinds, made.formats, strict=True)):
-            ref = f'<c r="{_col_letter(col)}{ROW}"'
+            ref = f'<c r="{col_letters(col + 1)}{ROW}"'
             style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
             if kind == "s":
                 plain.append(f'{ref}{style} t="inlineStr"><is><t>%s</t></is></c>')

@@ -304,7 +304,8 @@ def _check_negatives(sheet: str, blob: bytes) -> None:
             tag = blob.rfind(b"<c ", 0, m.start())
             ref = _R_ATTR_RE.search(blob, tag, m.start()) if tag >= 0 else None
             cell = ref.group(1).decode() if ref else None
-            raise Refused("file-corrupt", f"{cell or '有个'} 单元格的数值 {m.group(1).decode('ascii', 'replace')} "
+            where = f"{cell} 单元格" if cell else "某个单元格"
+            raise Refused("file-corrupt", f"{where}的数值 {m.group(1).decode('ascii', 'replace')} "
                           "不可能出现在登记簿里", sheet=sheet, cell=cell)
 
 

@@ -29,11 +29,12 @@ from .consolidate import (
     UnitTotals,
 )
 from .errors import LianhuError
-from .fast_rows import Widths, number_styles, open_rows, write_text
+from .fast_rows import Widths, number_styles, open_rows
 from .period import month_label
 from .standard import STANDARD_VERSION
 from .store import StoredList
 from .template import text_width
+from .xl_text import write_text
 
 SUMMARY_SHEET = "汇总"
 CARD_LIST_SHEET = "联户清单"  # never 联户卡: the roll-up must not read it as a standard book
