@@ -65,7 +65,6 @@ _ERROR_TAG_RE = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>')
 _R_ATTR_RE = re.compile(rb'\br="([A-Z]{1,3}\d{1,7})"')
 _V_RE = re.compile(rb'(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v>(#[^<]{1,20})</v>')
 _NEGATIVE_V_RE = re.compile(rb"<v>(-[^<]{1,40})</v>")
-_NEGATIVE_HINT_RE = re.compile(rb"<v>-")
 _ERROR_HINT_RE = re.compile(rb'e(?<=t="e)"')  # led by e, rarer than t: ~30 % faster than ``in``
 HUGE_NEGATIVE = -1e11  # python-calamine panics turning a date-formatted cell below this into a date
 _FORMULA_NO_VALUE_RE = re.compile(
@@ -208,7 +207,7 @@ def _inspect_zip(data: bytes) -> Inspection:
                 continue
             if blob[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in blob[:64]:
                 raise Refused("file-corrupt", f"部件 {name} 使用了不支持的编码")
-            if b"!" in blob and b"<!" in blob and (b"<!DOCTYPE" in blob or b"<!ENTITY" in blob):
+            if b"<!" in blob and (b"<!DOCTYPE" in blob or b"<!ENTITY" in blob):
                 raise Refused("xml-entities", name)
             parts[name] = blob
             if cells:
@@ -224,7 +223,7 @@ def _inspect_zip(data: bytes) -> Inspection:
     sheet_of = {member: sheet for sheet, member in sheet_paths}
     for member in sheetlike:  # every part with cells, named as the clerk sees it
         check_extent(sheet_of.get(member, member), parts[member])
-        if _found(parts[member], _NEGATIVE_HINT_RE, b"-", 3):
+        if b"<v>-" in parts[member]:
             _check_negatives(sheet_of.get(member, member), parts[member])
     for sheet, member in sheet_paths:
         inspection.sheets.append(sheet)
