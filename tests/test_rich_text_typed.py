@@ -100,3 +100,11 @@ def test_libreoffice_opens_the_merged_book_with_rich_looking_text(books, tmp_pat
     again = convert(merged, tmp_path / "lo")
     by_openpyxl, _ = _texts(again)
     assert {RAW["formula"], RAW["breakout"], RAW["plain"]} <= by_openpyxl
+
+
+def test_consolidate_keeps_rich_looking_text_as_typed(books, tmp_path):
+    """The 汇总表's 联户清单 and 问题 sheets carry the typed 户主, 发现问题 and 解决办法."""
+    totals = tmp_path / "出" / "汇总表.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(books), "-o", str(totals)])
+    assert totals.exists(), result.output
+    _check(totals, [RAW["formula"], RAW["plain"]])
