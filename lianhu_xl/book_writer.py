@@ -38,7 +38,7 @@ from .template import (
     _validation,
     print_a4,
 )
-from .xl_text import write_text
+from .xl_text import new_workbook
 
 Row = StandardRow | Mapping[str, object]
 SPARE_ROWS = 50  # empty, formatted rows below the data, so the book can be added to
@@ -99,10 +99,7 @@ def _as_cells(row: Row) -> Mapping[str, object]:
 
 def _write(tmp: Path, cards: list[Mapping[str, object]] | None,
            diaries: list[Mapping[str, object]] | None, spec: BookSpec) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    wb = new_workbook(tmp)
     wb.set_properties({"title": "联户带创登记簿", "subject": f"联户带创登记簿 标准第{STANDARD_VERSION}版",
                        "author": "lianhu_xl", "company": "", "created": spec.created})
     wb.set_custom_property("lianhu_standard", STANDARD_VERSION)
@@ -186,7 +183,7 @@ def _sheet(wb, styles: dict, model: type[StandardRow], rows: list[Mapping[str, o
 def _write_cell(ws, r: int, c: int, value: object, kind: str, styles: dict) -> None:
     """Strings stay strings (never formulas), dates are real dates, numbers numbers."""
     if isinstance(value, str):
-        write_text(ws, r, c, value, styles["text"] if kind != "date" else styles["date_text"])
+        ws.write_string(r, c, value, styles["text"] if kind != "date" else styles["date_text"])
     elif isinstance(value, bool):
         ws.write_string(r, c, "是" if value else "否", styles["cell"])
     elif isinstance(value, dt.datetime | dt.date):
@@ -195,7 +192,7 @@ def _write_cell(ws, r: int, c: int, value: object, kind: str, styles: dict) -> N
     elif isinstance(value, int | float):
         ws.write_number(r, c, value, styles["number"] if kind in ("number", "whole") else styles["cell"])
     else:
-        write_text(ws, r, c, str(value), styles["text"])
+        ws.write_string(r, c, str(value), styles["text"])
 
 
 def _totals_row(ws, r: int, cols, rows: list[Mapping[str, object]], first: int, styles: dict) -> None:

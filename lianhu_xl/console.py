@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .errors import LianhuError
-from .xl_text import write_text
+from .xl_text import new_workbook
 
 CONSOLE_NAME = "联户带创汇总台.xlsm"
 SETTINGS_SHEET = "设置"
@@ -281,10 +281,7 @@ def build_console(out: Path, interpreter: str | None = None) -> Path:
 def _write_book(path: Path, interpreter_win: str, interpreter_mac: str, vba: bytes | None) -> None:
     import io
 
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+    wb = new_workbook(path)
     wb.set_properties({"title": "联户带创汇总台", "author": "lianhu_xl", "company": "",
                        "created": FIXED_DATE})
     wb.set_vba_name("ThisWorkbook")
@@ -417,7 +414,7 @@ def _conf_sheet(ws, f: dict, interpreter_win: str, interpreter_mac: str) -> None
     ]
     for r, (key, value) in enumerate(rows):
         ws.write_string(r, 0, key)
-        write_text(ws, r, 1, value)  # the interpreter path given with --python
+        ws.write_string(r, 1, value)  # the interpreter path given with --python
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 60)
     ws.write_string(0, 3, "xlwings 的设置（由 lianhu xl console 写入）。Interpreter_Win 是运行按钮的 Python："

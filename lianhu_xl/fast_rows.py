@@ -33,9 +33,10 @@ for numbers and dates, ``<c r="D5" s="3"/>`` for a blank with a format; text tru
 ``_x005F_xHHHH_``), ``& < >`` escaped, ``xml:space="preserve"`` for leading or trailing
 white space; row heights as ``set_row`` stores them. One difference, on purpose: a text that
 starts with ``<r>`` and ends with ``</r>`` is text here, where XlsxWriter copies it into the
-file unescaped as rich-string XML (see ``write_text``). ``PlainRows`` writes the same rows
-through XlsxWriter's public calls: it is the reference the tests compare with (the same
-bytes), and the fallback when the internals are not there.
+file unescaped as rich-string XML (see ``xl_text``; ``new_workbook``'s sheets write it as
+text too, as two runs). ``PlainRows`` writes the same rows through XlsxWriter's public calls:
+it is the reference the tests compare with (the same bytes), and the fallback when the
+internals are not there.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from typing import Any
 
 from .guard import col_letters
 from .template import text_width
-from .xl_text import STRMAX, _utf16_len, _utf16_truncate, write_text
+from .xl_text import STRMAX, _utf16_len, _utf16_truncate
 
 TESTED = ((3, 3),)  # XlsxWriter major.minor versions whose internals this module was checked against
 KINDS = "sndb"  # text, number, date, blank (a formatted empty cell; the value is ignored)
@@ -344,7 +345,7 @@ class PlainRows(_Rows):
             layout = self.layouts[index]
             for col, (kind, fmt, value) in enumerate(zip(layout.kinds, layout.formats, values, strict=True)):
                 if kind == "s":
-                    write_text(ws, r, col, value, fmt)
+                    ws.write_string(r, col, value, fmt)
                 elif kind == "n":
                     ws.write_number(r, col, value, fmt)
                 elif kind == "d":

@@ -22,7 +22,7 @@ from .atomic import write_atomic
 from .issues import Report, severity_zh
 from .standard import CARD_SHEET, DIARY_SHEET
 from .summary import headline
-from .xl_text import write_text
+from .xl_text import new_workbook
 
 if TYPE_CHECKING:
     from .validate import Validation
@@ -132,12 +132,9 @@ def write_report(report: Report, path: Path, linkers: dict[str, str] | None = No
 
 
 def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution | None) -> None:
-    import xlsxwriter
-
     # constant_memory: rows are flushed as written (all sheets are written top to bottom),
     # so a report of a county's thousands of issues stays small in memory
-    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
-                                        "strings_to_formulas": False, "strings_to_urls": False})
+    wb = new_workbook(tmp, constant_memory=True)
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     red = wb.add_format({"bg_color": "#F8CBAD"})
@@ -162,16 +159,16 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     order = sorted(report.files, key=lambda f: (0 if id(f) in need else 1 if f.warnings else 2, f.file))
     for r, f in enumerate(order, start=4):
         fmt = red if id(f) in need else yellow if f.warnings else green
-        write_text(ws, r, 0, f.file)
+        ws.write_string(r, 0, f.file)
         ws.write_string(r, 1, f.status, fmt)
         ws.write_number(r, 2, f.errors)
         ws.write_number(r, 3, f.warnings)
-        write_text(ws, r, 4, names_in(f.file), wrap)
+        ws.write_string(r, 4, names_in(f.file), wrap)
         ws.write_number(r, 5, f.card_rows)
         ws.write_number(r, 6, f.diary_rows)
         ws.write_number(r, 7, f.counted)
         ws.write_number(r, 8, f.excluded)
-        write_text(ws, r, 9, f.why, wrap)
+        ws.write_string(r, 9, f.why, wrap)
     _finish(ws, [36, 10, 8, 8, 24, 10, 12, 10, 10, 60], 3, len(cols) - 1)
 
     # --- 按联系人: whom to call ---------------------------------------------------------
@@ -181,15 +178,15 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     people = list(who.people.values()) if who is not None else _coarse_people(report, linkers)
     people.sort(key=lambda p: (0 if p.errors else 1 if p.warnings else 2, p.name, p.file))
     for r, p in enumerate(people, start=1):
-        write_text(ws, r, 0, p.name)
-        write_text(ws, r, 1, p.village)
-        write_text(ws, r, 2, p.file)
+        ws.write_string(r, 0, p.name)
+        ws.write_string(r, 1, p.village)
+        ws.write_string(r, 2, p.file)
         ws.write_number(r, 3, p.cards)
         ws.write_number(r, 4, p.diaries)
         ws.write_number(r, 5, p.errors)
         ws.write_number(r, 6, p.warnings)
         ws.write_string(r, 7, p.status, red if p.errors else yellow if p.warnings else green)
-        write_text(ws, r, 8, _places(p.places), wrap)
+        ws.write_string(r, 8, _places(p.places), wrap)
     _finish(ws, [14, 10, 32, 7, 7, 8, 8, 10, 60], 0, len(cols) - 1)
 
     # --- 问题清单: every issue ------------------------------------------------------------
@@ -200,10 +197,10 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
         fmt = red if i.severity == "error" else yellow if i.severity == "warning" else None
         owner = who.owner.get(id(i), "") if who is not None else ""
         for c, value in enumerate([i.file, owner, i.sheet, i.cell, i.column, i.value]):
-            write_text(ws, r, c, value or "")
+            ws.write_string(r, c, value or "")
         ws.write_string(r, 6, severity_zh(i.severity), fmt)
         ws.write_string(r, 7, i.code)
-        write_text(ws, r, 8, i.message, wrap)
+        ws.write_string(r, 8, i.message, wrap)
     _finish(ws, [30, 12, 10, 8, 14, 18, 6, 18, 70], 0, len(cols) - 1)
     wb.close()
 

@@ -26,7 +26,7 @@ from .standard import (
     StandardRow,
     columns_of,
 )
-from .xl_text import write_text
+from .xl_text import new_workbook
 
 TITLE_ROW = 0  # 0-based rows, as XlsxWriter counts
 NOTE_ROW = 1
@@ -60,10 +60,7 @@ def build_template(out: Path, roster: Roster | None = None) -> Path:
 
 
 def _write(tmp: Path, roster: Roster | None) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    wb = new_workbook(tmp)
     wb.set_properties({"title": "联户带创登记簿", "subject": f"联户带创登记簿 标准第{STANDARD_VERSION}版",
                        "author": "lianhu_xl", "company": "", "created": FIXED_DATE})
     wb.set_custom_property("lianhu_standard", STANDARD_VERSION)
@@ -175,7 +172,7 @@ def _roster_sheet(wb, styles: dict, roster: Roster) -> None:
     ws.write_row(0, 0, ["村", "社"], styles["header"])
     for col, names in enumerate((list(roster.villages), _teams(roster))):
         for r, name in enumerate(names, start=1):
-            write_text(ws, r, col, name)  # a clerk's typed names: never XlsxWriter's raw rich-string XML
+            ws.write_string(r, col, name)  # a clerk's typed names, as typed (xl_text.new_workbook)
     ws.hide()
 
 

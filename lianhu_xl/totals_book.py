@@ -34,7 +34,7 @@ from .period import month_label
 from .standard import STANDARD_VERSION
 from .store import StoredList
 from .template import text_width
-from .xl_text import write_text
+from .xl_text import new_workbook
 
 SUMMARY_SHEET = "汇总"
 CARD_LIST_SHEET = "联户清单"  # never 联户卡: the roll-up must not read it as a standard book
@@ -100,13 +100,10 @@ class _Styles:
 
 
 def _write(c: Consolidation, tmp: Path) -> None:
-    import xlsxwriter
-
     # constant_memory: each row goes to a temporary file as soon as the next one starts, so a
     # county's 汇总表 is not held cell by cell until close(). Every sheet below therefore
     # writes its rows top to bottom (a cell or set_row above the last row written is dropped).
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "constant_memory": True})
+    wb = new_workbook(tmp, constant_memory=True)
     wb.set_properties({"title": c.heading, "subject": "联户带创汇总表", "author": "lianhu_xl"})
     wb.set_custom_property("lianhu_standard", STANDARD_VERSION)
     wb.set_custom_property("lianhu_totals", c.kind)
@@ -176,7 +173,7 @@ def _title(ws, st: _Styles, c: Consolidation, text: str, last_col: int) -> None:
 
 
 def _unit_row(ws, st: _Styles, r: int, u: UnitTotals, total: bool = False) -> None:
-    write_text(ws, r, 0, u.unit, st.s_total_text if total else st.s_text)
+    ws.write_string(r, 0, u.unit, st.s_total_text if total else st.s_text)
     for col, column in enumerate(TOTALS_COLUMNS, start=1):
         value = u.value(column)
         if column.kind == "rate":
@@ -327,7 +324,7 @@ def _by_month(wb, st: _Styles, c: Consolidation) -> tuple[int, int, list[str], l
         ws.write_string(r, len(months) + 1, "合计", st.header)
         for unit in units:
             r += 1
-            write_text(ws, r, 0, unit, st.text)
+            ws.write_string(r, 0, unit, st.text)
             values = [getattr(by_unit[(unit, m)], attr) if (unit, m) in by_unit else 0 for m in months]
             for col, v in enumerate(values, start=1):
                 ws.write_number(r, col, v, st.count)

@@ -23,6 +23,7 @@ from lianhu_xl.consolidate import consolidate
 from lianhu_xl.fast_rows import FastRows, PlainRows, Widths, number_styles, open_rows
 from lianhu_xl.period import parse_period
 from lianhu_xl.template import text_width
+from lianhu_xl.xl_text import new_workbook
 
 D = dt.date
 LONG = "长" * 9 + "x" * 40_000  # over Excel's 32,767: cut
@@ -47,8 +48,7 @@ def _as_read(text: str) -> str:
 
 def _detail_book(path: Path, fast: bool, texts: list[str] = NASTY) -> Path:
     """A sheet like the 汇总表's detail sheets: a merged title, a header, rows of every kind."""
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    wb = new_workbook(path, constant_memory=True)
     wb.set_properties({"created": dt.datetime(2010, 1, 1)})
     cell = {"font_name": "宋体", "font_size": 10, "border": 1}
     title = wb.add_format({"bold": True, "font_size": 16})
