@@ -147,13 +147,22 @@ def read_settings_file(book: Path) -> Settings:
 
     if not book.is_file():
         raise LianhuError(f"找不到汇总台文件“{book}”。请先保存汇总台，或检查 --book 给出的路径。")
+    again = "或重新生成汇总台：lianhu xl console -o 文件夹。"
+    # calamine's own exception text is English: the clerk reads which of two things went wrong
     try:
         wb = CalamineWorkbook.from_path(str(book))
+        names = wb.sheet_names
+    except Exception:  # not a zip, not a workbook, or a part of it unreadable
+        raise LianhuError(f"无法读取汇总台“{book}”：文件不是 Excel 工作簿或已损坏。"
+                          f"请在 Excel 里打开它，能打开就另存为 .xlsm 后再试；{again}") from None
+    if SETTINGS_SHEET not in names:
+        raise LianhuError(f"汇总台“{book}”里没有“{SETTINGS_SHEET}”表（可能被删除或改名）。"
+                          f"请在 Excel 里打开它，把表名改回“{SETTINGS_SHEET}”后保存；{again}")
+    try:
         rows = wb.get_sheet_by_name(SETTINGS_SHEET).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own types for a missing sheet or a bad file
-        raise LianhuError(f"无法读取汇总台“{book.name}”的“{SETTINGS_SHEET}”表（{exc}）。"
-                          f"请在 Excel 里打开它，确认有“{SETTINGS_SHEET}”表后保存；"
-                          "或重新生成汇总台：lianhu xl console -o 文件夹。") from None
+    except Exception:
+        raise LianhuError(f"无法读取汇总台“{book}”的“{SETTINGS_SHEET}”表：这张表已损坏。"
+                          f"请在 Excel 里打开它，检查“{SETTINGS_SHEET}”表后保存；{again}") from None
     return read_settings(rows)
 
 

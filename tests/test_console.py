@@ -248,12 +248,42 @@ def test_every_lianhu_procedure_the_vba_calls_is_defined():
     assert set(re.findall(r"^Public Sub (\w+)", body, re.M)) == {macro for macro, _, _, _ in BUTTONS}
 
 
-def test_a_console_without_its_settings_sheet_says_what_to_do(tmp_path):
+def _broken(path: Path) -> None:
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+
+
+def _not_a_workbook(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("readme.txt", "hello")
+
+
+def _renamed_sheet(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "设置表"
+    wb.save(path)
+
+
+@pytest.mark.parametrize(("make", "says"), [(_broken, "文件不是 Excel 工作簿或已损坏"),
+                                            (_not_a_workbook, "文件不是 Excel 工作簿或已损坏"),
+                                            (_renamed_sheet, "里没有“设置”表")])
+def test_an_unreadable_console_is_named_and_described_in_chinese(tmp_path, make, says):
+    from python_calamine import CalamineWorkbook
+
     from lianhu_xl.console import read_settings_file
-    from lianhu_xl.errors import LianhuError
 
     book = tmp_path / "汇总台.xlsm"
-    openpyxl.Workbook().save(book)
+    make(book)
+    try:  # the reader's own words, which must not reach the clerk
+        CalamineWorkbook.from_path(str(book)).get_sheet_by_name(SETTINGS_SHEET)
+    except Exception as exc:
+        english = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", f"{type(exc).__name__} {exc}")}
+    assert english
     with pytest.raises(LianhuError) as caught:
         read_settings_file(book)
-    assert "设置" in str(caught.value) and "lianhu xl console -o" in str(caught.value)
+    run = CliRunner().invoke(cli, ["xl", "run", "validate", "--book", str(book)])
+    assert run.exit_code == 2
+    for message in (str(caught.value), run.output):
+        assert says in message and str(book) in message and "lianhu xl console -o" in message
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", message.replace(str(book), ""))}
+        assert words <= {"excel", "xlsm", "lianhu", "xl", "console"}, words
+        assert not words & english - {"excel"}
