@@ -45,7 +45,7 @@ import pickle
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
@@ -57,7 +57,7 @@ from .xl_text import STRMAX, _utf16_len, _utf16_truncate
 TESTED = ((3, 3),)  # XlsxWriter major.minor versions whose internals this module was checked against
 KINDS = "sndb"  # text, number, date, blank (a formatted empty cell; the value is ignored)
 CHUNK = 500  # rows joined per write to the temporary file (~0.5 MB)
-ROWMAX = 1_048_576  # rows in a sheet; XlsxWriter drops cells below it, and so do both writers here
+ROWMAX = 1_048_576  # rows in a sheet; XlsxWriter drops cells below it: SheetRows goes on to a follow-on sheet
 ROW = "\x01"  # the row number's place in a row template: never in a value written (control characters are escaped)
 
 # anything that makes a text need more than being copied as it is (XlsxWriter's rules)
@@ -181,7 +181,6 @@ class _Rows:
     def __init__(self, ws: Any, first_row: int, last_col: int) -> None:
         self.ws, self.first, self.last_col = ws, first_row, last_col
         self.count = 0
-        self.dropped = 0  # rows past ROWMAX, not written
         self.layouts: list[Layout] = []
         self._tmp = tempfile.TemporaryFile()
 
@@ -197,6 +196,14 @@ class _Rows:
     def next_row(self) -> int:
         """The 0-based row the next ``add`` writes."""
         return self.first + self.count
+
+    @property
+    def full(self) -> bool:
+        """Whether the sheet has no row left (``SheetRows`` then goes on to another sheet)."""
+        return self.first + self.count >= ROWMAX
+
+    def _refuse_past_the_last_row(self) -> None:
+        raise OverflowError(f"sheet full: row {self.first + self.count + 1} is past Excel's {ROWMAX}")
 
     def close(self) -> None:
         self._tmp.close()
@@ -268,9 +275,8 @@ class FastRows(_Rows):
         dates as date; a blank's value is ignored)."""
         if len(values) != len(layout.kinds):
             raise ValueError("one value per cell")
-        if self.first + self.count >= ROWMAX:
-            self.dropped += 1
-            return
+        if self.first + self.count >= ROWMAX:  # never dropped without a word: SheetRows goes on
+            self._refuse_past_the_last_row()
         ht = self._heights.get(height)
         if ht is None:
             ht = self._heights[height] = row_height_attrs(self.ws, height)
@@ -331,9 +337,8 @@ class PlainRows(_Rows):
     def add(self, layout: Layout, values: Sequence[Any], height: float | None = None) -> None:
         if len(values) != len(layout.kinds):
             raise ValueError("one value per cell")
-        if self.first + self.count >= ROWMAX:
-            self.dropped += 1
-            return
+        if self.first + self.count >= ROWMAX:  # never dropped without a word: SheetRows goes on
+            self._refuse_past_the_last_row()
         pickle.dump((layout.index, tuple(values), height), self._tmp, pickle.HIGHEST_PROTOCOL)
         self.count += 1
 
@@ -356,3 +361,60 @@ class PlainRows(_Rows):
                 ws.set_row(r, height)
         self.close()
         return self.count
+
+
+class SheetRows:
+    """One list's rows over as many sheets as it takes, so that no row is left out: a sheet
+    holds ``ROWMAX`` rows, and the rows after it go on follow-on sheets. ``follow_on(n)``
+    adds sheet n (2, 3, …) right when it is needed (so it sits after the sheets before it),
+    writes its title and header, and returns ``(ws, first_row)``."""
+
+    def __init__(self, ws: Any, first_row: int, last_col: int,
+                 follow_on: Callable[[int], tuple[Any, int]], fast: bool = True) -> None:
+        self.last_col, self.follow_on, self.fast = last_col, follow_on, fast
+        self.parts: list[FastRows | PlainRows] = [open_rows(ws, first_row, last_col, fast)]
+        self._kinds: list[tuple[str, Sequence[Any]]] = []
+
+    def layout(self, kinds: str, formats: Sequence[Any]) -> Layout:
+        """A kind of row, for every sheet; make each once, before the rows."""
+        if len(self.parts) > 1 or self.parts[0].count:
+            raise RuntimeError("make the layouts before the rows")
+        self._kinds.append((kinds, formats))
+        return self.parts[0].layout(kinds, formats)
+
+    def add(self, layout: Layout, values: Sequence[Any], height: float | None = None) -> None:
+        part = self.parts[-1]
+        if part.full:
+            ws, first = self.follow_on(len(self.parts) + 1)
+            part = open_rows(ws, first, self.last_col, self.fast)
+            for kinds, formats in self._kinds:  # the same layouts, in the same order: the same indexes
+                part.layout(kinds, formats)
+            self.parts.append(part)
+        part.add(part.layouts[layout.index], values, height)
+
+    @property
+    def count(self) -> int:
+        """Rows added, on all the sheets."""
+        return sum(part.count for part in self.parts)
+
+    @property
+    def sheets(self) -> list[tuple[Any, int, int]]:
+        """``(ws, first_row, rows)`` of each sheet the rows are on, the first sheet first."""
+        return [(part.ws, part.first, part.count) for part in self.parts]
+
+    def finish(self) -> int:
+        """Put the rows into their sheets (see ``FastRows.finish``: once the first sheet's rows
+        above its table are written); return how many there are in all."""
+        for part in self.parts:
+            part.finish()
+        return self.count
+
+    def close(self) -> None:
+        for part in self.parts:
+            part.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

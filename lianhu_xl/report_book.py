@@ -3,7 +3,8 @@
 Three sheets: 按文件 (which books are clean and which need fixing), 按联系人 (whom
 the branch secretary should call, and about which cells), 问题清单 (one row per
 issue, with the person it belongs to). Every value a cadre typed is written as
-text, never as a live formula.
+text, never as a live formula. A list longer than an Excel sheet goes on to
+问题清单(2), …, and 按文件 says where.
 
 A problem belongs to a person precisely: one on a 联户卡 row to that card's
 联系人; one on a 联户日记 row to the 联系人 of the card its 卡号 names (or, when
@@ -14,10 +15,12 @@ several people's cards are in it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import fast_rows
 from .atomic import write_atomic
 from .issues import Report, severity_zh
 from .standard import CARD_SHEET, DIARY_SHEET
@@ -31,6 +34,7 @@ NO_NAME = "（联系人未填）"
 NO_CARD = "（卡号找不到联户卡）"
 WHOLE_FILE = "（整个文件）"
 MAX_PLACES = 12
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -151,57 +155,58 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     ws = wb.add_worksheet("按文件")
     ws.write_string(0, 0, "校验结果：" + headline(report), title)
     need = {id(f) for f in report.files if f.errors or f.kind == "unreadable"}
+    people = list(who.people.values()) if who is not None else _coarse_people(report, linkers)
     ws.write_string(1, 0, f"需要退回改正的文件 {len(need)} 个，排在前面；"
-                          "“联系人”一栏是文件里联户卡和日记所属的人。")
+                          "“联系人”一栏是文件里联户卡和日记所属的人。"
+                          + _continued("按联系人", len(people)) + _continued("问题清单", len(report.issues)))
     cols = ["文件", "状态", "错误数", "警告数", "联系人", "联户卡行数", "联户日记行数", "计入行数",
             "未计入行数", "说明"]
     ws.write_row(3, 0, cols, head)
     order = sorted(report.files, key=lambda f: (0 if id(f) in need else 1 if f.warnings else 2, f.file))
-    for r, f in enumerate(order, start=4):
+    for sheet, r, f in _spread(wb, ws, 4, cols, head, order):
         fmt = red if id(f) in need else yellow if f.warnings else green
-        ws.write_string(r, 0, f.file)
-        ws.write_string(r, 1, f.status, fmt)
-        ws.write_number(r, 2, f.errors)
-        ws.write_number(r, 3, f.warnings)
-        ws.write_string(r, 4, names_in(f.file), wrap)
-        ws.write_number(r, 5, f.card_rows)
-        ws.write_number(r, 6, f.diary_rows)
-        ws.write_number(r, 7, f.counted)
-        ws.write_number(r, 8, f.excluded)
-        ws.write_string(r, 9, f.why, wrap)
-    _finish(ws, [36, 10, 8, 8, 24, 10, 12, 10, 10, 60], 3, len(cols) - 1)
+        sheet.write_string(r, 0, f.file)
+        sheet.write_string(r, 1, f.status, fmt)
+        sheet.write_number(r, 2, f.errors)
+        sheet.write_number(r, 3, f.warnings)
+        sheet.write_string(r, 4, names_in(f.file), wrap)
+        sheet.write_number(r, 5, f.card_rows)
+        sheet.write_number(r, 6, f.diary_rows)
+        sheet.write_number(r, 7, f.counted)
+        sheet.write_number(r, 8, f.excluded)
+        sheet.write_string(r, 9, f.why, wrap)
+    _finish(wb, "按文件", [36, 10, 8, 8, 24, 10, 12, 10, 10, 60], 3, len(cols) - 1)
 
     # --- 按联系人: whom to call ---------------------------------------------------------
     ws = wb.add_worksheet("按联系人")
     cols = ["联系人", "村", "文件", "联户卡", "日记", "错误数", "警告数", "状态", "要改正的单元格"]
     ws.write_row(0, 0, cols, head)
-    people = list(who.people.values()) if who is not None else _coarse_people(report, linkers)
     people.sort(key=lambda p: (0 if p.errors else 1 if p.warnings else 2, p.name, p.file))
-    for r, p in enumerate(people, start=1):
-        ws.write_string(r, 0, p.name)
-        ws.write_string(r, 1, p.village)
-        ws.write_string(r, 2, p.file)
-        ws.write_number(r, 3, p.cards)
-        ws.write_number(r, 4, p.diaries)
-        ws.write_number(r, 5, p.errors)
-        ws.write_number(r, 6, p.warnings)
-        ws.write_string(r, 7, p.status, red if p.errors else yellow if p.warnings else green)
-        ws.write_string(r, 8, _places(p.places), wrap)
-    _finish(ws, [14, 10, 32, 7, 7, 8, 8, 10, 60], 0, len(cols) - 1)
+    for sheet, r, p in _spread(wb, ws, 1, cols, head, people):
+        sheet.write_string(r, 0, p.name)
+        sheet.write_string(r, 1, p.village)
+        sheet.write_string(r, 2, p.file)
+        sheet.write_number(r, 3, p.cards)
+        sheet.write_number(r, 4, p.diaries)
+        sheet.write_number(r, 5, p.errors)
+        sheet.write_number(r, 6, p.warnings)
+        sheet.write_string(r, 7, p.status, red if p.errors else yellow if p.warnings else green)
+        sheet.write_string(r, 8, _places(p.places), wrap)
+    _finish(wb, "按联系人", [14, 10, 32, 7, 7, 8, 8, 10, 60], 0, len(cols) - 1)
 
     # --- 问题清单: every issue ------------------------------------------------------------
     ws = wb.add_worksheet("问题清单")
     cols = ["文件", "联系人", "工作表", "单元格", "列", "填写内容", "级别", "代码", "说明"]
     ws.write_row(0, 0, cols, head)
-    for r, i in enumerate(report.issues, start=1):
+    for sheet, r, i in _spread(wb, ws, 1, cols, head, report.issues):
         fmt = red if i.severity == "error" else yellow if i.severity == "warning" else None
         owner = who.owner.get(id(i), "") if who is not None else ""
         for c, value in enumerate([i.file, owner, i.sheet, i.cell, i.column, i.value]):
-            ws.write_string(r, c, value or "")
-        ws.write_string(r, 6, severity_zh(i.severity), fmt)
-        ws.write_string(r, 7, i.code)
-        ws.write_string(r, 8, i.message, wrap)
-    _finish(ws, [30, 12, 10, 8, 14, 18, 6, 18, 70], 0, len(cols) - 1)
+            sheet.write_string(r, c, value or "")
+        sheet.write_string(r, 6, severity_zh(i.severity), fmt)
+        sheet.write_string(r, 7, i.code)
+        sheet.write_string(r, 8, i.message, wrap)
+    _finish(wb, "问题清单", [30, 12, 10, 8, 14, 18, 6, 18, 70], 0, len(cols) - 1)
     wb.close()
 
 
@@ -229,12 +234,49 @@ def _places(places: list[str]) -> str:
     return shown + (f" 等 {len(places)} 处" if len(places) > MAX_PLACES else "")
 
 
-def _finish(ws, widths: list[int], header_row: int, last_col: int) -> None:
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, w)
-    ws.freeze_panes(header_row + 1, 0)
-    ws.autofilter(header_row, 0, header_row, last_col)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.repeat_rows(header_row)
-    ws.fit_to_pages(1, 0)
+def _part_name(name: str, n: int) -> str:
+    """The n-th sheet of a long list: 问题清单, 问题清单(2), …"""
+    return f"{name}({n})" if n > 1 else name
+
+
+def _spread(wb, ws, first_row: int, cols: list[str], head, items: Iterable[T]) -> Iterator[tuple[Any, int, T]]:
+    """Each item with the sheet and row it goes on. Past Excel's last row (fast_rows.ROWMAX)
+    the list goes on to “名称(2)”, “名称(3)”, … right after it, with the header on row 1:
+    no row is left out."""
+    name, r, n = ws.name, first_row, 1
+    for item in items:
+        if r >= fast_rows.ROWMAX:
+            n += 1
+            ws = wb.add_worksheet(_part_name(name, n))
+            ws.write_row(0, 0, cols, head)
+            r = 1
+        yield ws, r, item
+        r += 1
+
+
+def _continued(name: str, rows: int, first_row: int = 1) -> str:
+    """Words for the 按文件 sheet's line when a list (header on row 1) needs more than one sheet."""
+    fit = fast_rows.ROWMAX - first_row
+    if rows <= fit:
+        return ""
+    more = -(-(rows - fit) // (fast_rows.ROWMAX - 1))
+    names = "、".join(f"“{_part_name(name, n)}”" for n in range(2, more + 2))
+    return (f"“{name}”共 {rows:,} 行，Excel 一张表最多 {fast_rows.ROWMAX:,} 行，"
+            f"前 {fit:,} 行在“{name}”表，其余接在{names}表。")
+
+
+def _finish(wb, name: str, widths: list[int], header_row: int, last_col: int) -> None:
+    """Columns, filter and print setup of every sheet of the list ``name`` (a follow-on
+    sheet's header is on row 1)."""
+    n = 1
+    while (ws := wb.get_worksheet_by_name(_part_name(name, n))) is not None:
+        header_row = header_row if n == 1 else 0
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        ws.freeze_panes(header_row + 1, 0)
+        ws.autofilter(header_row, 0, header_row, last_col)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.repeat_rows(header_row)
+        ws.fit_to_pages(1, 0)
+        n += 1

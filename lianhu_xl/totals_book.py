@@ -8,13 +8,15 @@ anything was left out, the line above the table says so. ``来源`` and
 问题 and 联户清单 (the merged cards) are what a township works with; 图表 draws households by type
 and interviews by month; 计入明细 lists every counted diary row, so each figure can be checked. Every sheet prints on A4 landscape, one page wide,
 titles repeated. Text typed by cadres is written as text, never as a formula;
-ID numbers and phones only masked.
+ID numbers and phones only masked. A list longer than an Excel sheet holds (1,048,576 rows)
+goes on to follow-on sheets right after it (未计入(2), …), and its first sheet says where.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from . import fast_rows
 from .atomic import write_atomic
 from .consolidate import (
     BUCKET_RANK,
@@ -29,7 +31,7 @@ from .consolidate import (
     UnitTotals,
 )
 from .errors import LianhuError
-from .fast_rows import Widths, number_styles, open_rows
+from .fast_rows import SheetRows, Widths, number_styles
 from .period import month_label
 from .standard import STANDARD_VERSION
 from .store import StoredList
@@ -158,9 +160,48 @@ def _height(*lines: int) -> float | None:
     return 13.5 * most + 2 if most > 1 else None
 
 
-def _rows(ws, first_row: int, columns: int):
-    """Where a long sheet's data rows go (fast_rows): add them, write the rows above, finish."""
-    return open_rows(ws, first_row, columns - 1, fast=FAST_ROWS)
+def _rows(wb, st: _Styles, c: Consolidation, ws, first_row: int, cols: list[str], what: str) -> SheetRows:
+    """Where a long sheet's data rows go (fast_rows): add them, write the rows above, finish.
+    Rows past Excel's last row go on follow-on sheets “名称(2)”, “名称(3)”, … (``_part_name``),
+    each with the title, a line saying which list it continues, and the header."""
+    name, last = ws.name, len(cols) - 1
+
+    def follow_on(n: int):
+        more = wb.add_worksheet(_part_name(name, n))
+        _title(more, st, c, f"{what}（续{n}）", last)
+        more.merge_range(1, 0, 1, last, f"接“{_part_name(name, n - 1)}”表：“{name}”一张表放不下"
+                         f"（Excel 一张表最多 {fast_rows.ROWMAX:,} 行），这是第 {n} 张。", st.sub)
+        for col, label in enumerate(cols):
+            more.write_string(2, col, label, st.header)
+        more.set_row(2, 30)
+        return more, 3
+
+    return SheetRows(ws, first_row, last, follow_on, fast=FAST_ROWS)
+
+
+def _part_name(name: str, n: int) -> str:
+    """The n-th sheet of a long list: 未计入, 未计入(2), … (a sheet name holds 31 characters)."""
+    suffix = f"({n})" if n > 1 else ""
+    return name[:31 - len(suffix)] + suffix
+
+
+def _continued(out: SheetRows) -> str:
+    """The words for the first sheet when its list goes on to follow-on sheets ("" when not)."""
+    sheets = out.sheets
+    if len(sheets) == 1:
+        return ""
+    here = sheets[0][2]
+    names = "、".join(f"“{ws.name}”" for ws, _, _ in sheets[1:])
+    return (f"Excel 一张表最多 {fast_rows.ROWMAX:,} 行：这张表列出前 {here:,} 行，"
+            f"其余 {out.count - here:,} 行接在{names}表。")
+
+
+def _follow_on_pages(out: SheetRows, cols: list[str], widths: list[float], autofilter: bool = True) -> None:
+    """Page setup (and the filter) of the follow-on sheets, as on the first."""
+    for ws, first, rows in out.sheets[1:]:
+        _page(ws, first - 1, len(cols) - 1, ws.name, widths)
+        if autofilter:
+            ws.autofilter(first - 1, 0, first - 1 + rows, len(cols) - 1)
 
 
 def _footer_text(text: str) -> str:
@@ -223,16 +264,10 @@ def _sources(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("来源")
     cols = ["文件", "SHA-256", "模板版本", "联户卡行数", "联户日记行数", "错误数", "警告数", "状态", "说明",
             "计入行数", "重复行数", "未计入行数", "统计期外行数", "合计行"]
-    _title(ws, st, c, f"{c.heading} · 来源文件", len(cols) - 1)
-    ws.merge_range(1, 0, 1, len(cols) - 1,
-                   "每个文件读了多少行、计入多少行；读入行数＝计入＋重复（已计一次）＋未计入＋统计期外＋合计行。",
-                   st.sub)
+    what = f"{c.heading} · 来源文件"
     header = 2
-    for col, label in enumerate(cols):
-        ws.write_string(header, col, label, st.header)
-    ws.set_row(header, 30)
     width, file_line, why_line = Widths(), _per_line(28), _per_line(36)
-    with _rows(ws, header + 1, len(cols)) as rows:
+    with _rows(wb, st, c, ws, header + 1, cols, what) as rows:
         counts = (st.count,) * 4
         ok = rows.layout("sssnnnnssnnnnn", (st.wrap, st.small, st.center, *counts, st.center, st.wrap,
                                              *counts, st.count))
@@ -246,8 +281,17 @@ def _sources(wb, st: _Styles, c: Consolidation) -> None:
                      (f.file, f.sha256, f.template_version or ("汇总表" if f.kind == "totals" else ""),
                       f.card_rows, f.diary_rows, f.errors, f.warnings, f.status, f.why, *values),
                      _height(_lines(width(f.file), file_line), _lines(width(f.why), why_line)))
+        _title(ws, st, c, what, len(cols) - 1)
+        ws.merge_range(1, 0, 1, len(cols) - 1,
+                       "每个文件读了多少行、计入多少行；读入行数＝计入＋重复（已计一次）＋未计入＋统计期外＋合计行。"
+                       + _continued(rows), st.sub)
+        for col, label in enumerate(cols):
+            ws.write_string(header, col, label, st.header)
+        ws.set_row(header, 30)
         rows.finish()
-    _page(ws, header, len(cols) - 1, "来源", [28, 47, 7, 7, 7, 6, 6, 8, 36, 7, 7, 7, 7, 6])
+    widths = [28, 47, 7, 7, 7, 6, 6, 8, 36, 7, 7, 7, 7, 6]
+    _page(ws, header, len(cols) - 1, "来源", widths)
+    _follow_on_pages(rows, cols, widths, autofilter=False)
 
 
 def _excluded(wb, st: _Styles, c: Consolidation) -> None:
@@ -258,7 +302,8 @@ def _excluded(wb, st: _Styles, c: Consolidation) -> None:
             else sorted(c.excluded, key=lambda e: (BUCKET_RANK.get(e.bucket, 9), e.file, e.sheet, e.row)))
     counts = dict.fromkeys(BUCKET_RANK, 0)
     width, file_line, reason_line = Widths(), _per_line(28), _per_line(80)
-    with _rows(ws, header + 1, len(cols)) as out:
+    what = f"{c.heading} · 未计入的行"
+    with _rows(wb, st, c, ws, header + 1, cols, what) as out:
         layouts = {(bucket, numbered): out.layout("sss" + ("n" if numbered else "b") + "ss",
                                                   (fmt, st.wrap, st.text, st.center, st.text, st.wrap))
                    for bucket, fmt in ((True, st.short), (False, st.text)) for numbered in (True, False)}
@@ -267,16 +312,18 @@ def _excluded(wb, st: _Styles, c: Consolidation) -> None:
                 counts[e.bucket] += 1
             out.add(layouts[(e.bucket == EXCLUDED, bool(e.row))], (e.bucket, e.file, e.sheet, e.row, e.cell, e.reason),
                     _height(_lines(width(e.file), file_line), _lines(width(e.reason), reason_line)))
-        _title(ws, st, c, f"{c.heading} · 未计入的行", len(cols) - 1)
+        _title(ws, st, c, what, len(cols) - 1)
         line = (f"有错误未计入 {counts[EXCLUDED]} 行；重复（已计一次）{counts[DUPLICATE]} 行；"
-                f"统计期外 {counts[OUT_OF_PERIOD]} 行；合计行 {counts[TOTALS_ROW]} 行。")
+                f"统计期外 {counts[OUT_OF_PERIOD]} 行；合计行 {counts[TOTALS_ROW]} 行。" + _continued(out))
         ws.merge_range(1, 0, 1, len(cols) - 1, line, st.alert if counts[EXCLUDED] else st.sub)
         for col, label in enumerate(cols):
             ws.write_string(header, col, label, st.header)
         written = out.finish()
     if not written:
         ws.merge_range(header + 1, 0, header + 1, len(cols) - 1, "没有未计入的行。", st.text)
-    _page(ws, header, len(cols) - 1, "未计入", [10, 28, 9, 6, 9, 80])
+    widths = [10, 28, 9, 6, 9, 80]
+    _page(ws, header, len(cols) - 1, "未计入", widths)
+    _follow_on_pages(out, cols, widths, autofilter=False)
 
 
 def _by_month(wb, st: _Styles, c: Consolidation) -> tuple[int, int, list[str], list[int]]:
@@ -352,7 +399,8 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
             else sorted(c.cards, key=lambda x: (x.village, x.linker, x.card_no)))
     short = 0
     width, shortfall_line, position_line = Widths(), _per_line(50), _per_line(10)
-    with _rows(ws, header + 1, len(cols)) as out:
+    what = f"{c.heading} · “三个一”落实情况（按联户卡）"
+    with _rows(wb, st, c, ws, header + 1, cols, what) as out:
         start = (st.text,) * 7 + (st.date,) + (st.count,) * 4
         layouts = {(solved, meets): out.layout("sssssssdnnnnsss", (*start, st.center if solved else st.short,
                                                                    st.center if meets else st.short, st.wrap))
@@ -365,30 +413,30 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
                      x.link_date, x.interview_expected, x.interview_met, x.diary_expected, x.diary_met,
                      _yes(solved), _yes(meets), shortfall),
                     _height(_lines(width(shortfall), shortfall_line), _lines(width(x.position), position_line)))
-        _title(ws, st, c, f"{c.heading} · “三个一”落实情况（按联户卡）", len(cols) - 1)
+        _title(ws, st, c, what, len(cols) - 1)
         rule = ("达标：应访谈的每个月都有入户访谈、每个月都有日记"
                 + ("，且本年至少解决一个主要问题" if c.period is None or c.period.is_year else
                    "（统计期不是整年，“本年解决主要问题”只供参考，不影响达标）"))
-        ws.merge_range(1, 0, 1, len(cols) - 1, f"{rule}。共 {len(c.cards)} 户，未达标 {short} 户（标红）。",
+        ws.merge_range(1, 0, 1, len(cols) - 1,
+                       f"{rule}。共 {len(c.cards)} 户，未达标 {short} 户（标红）。" + _continued(out),
                        st.alert if short else st.sub)
         for col, label in enumerate(cols):
             ws.write_string(header, col, label, st.header)
         ws.set_row(header, 30)
-        written = out.finish()
-    _page(ws, header, len(cols) - 1, "三个一", [9, 8, 8, 10, 12, 8, 10, 11, 7, 7, 7, 7, 7, 5, 50])
-    ws.autofilter(header, 0, header + max(written, 1), len(cols) - 1)
+        out.finish()
+    widths = [9, 8, 8, 10, 12, 8, 10, 11, 7, 7, 7, 7, 7, 5, 50]
+    _page(ws, header, len(cols) - 1, "三个一", widths)
+    ws.autofilter(header, 0, header + max(out.sheets[0][2], 1), len(cols) - 1)
+    _follow_on_pages(out, cols, widths)
 
 
 def _three_ones_by_linker(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("三个一按人")
     cols = ["村", "联系人", "联系人类别", "职务", "联系户数", "达标户数", "应访谈月数", "实访谈月数",
             "应记日记月数", "实记日记月数", "本年解决主要问题户数", "达标"]
-    _title(ws, st, c, f"{c.heading} · “三个一”落实情况（按联系人，供评议定格参考）", len(cols) - 1)
+    what = f"{c.heading} · “三个一”落实情况（按联系人，供评议定格参考）"
     header = 1
-    for col, label in enumerate(cols):
-        ws.write_string(header, col, label, st.header)
-    ws.set_row(header, 30)
-    with _rows(ws, header + 1, len(cols)) as out:
+    with _rows(wb, st, c, ws, header + 1, cols, what) as out:
         layouts = {meets: out.layout("ssssnnnnnnns", (*(st.text,) * 4, *(st.count,) * 7,
                                                       st.center if meets else st.short))
                    for meets in (True, False)}
@@ -396,8 +444,14 @@ def _three_ones_by_linker(wb, st: _Styles, c: Consolidation) -> None:
             out.add(layouts[x.meets], (x.village, x.linker, x.linker_kind, x.position, x.cards, x.cards_met,
                                        x.interview_expected, x.interview_met, x.diary_expected, x.diary_met,
                                        x.cards_solved, _yes(x.meets)))
+        _title(ws, st, c, what + _continued(out), len(cols) - 1)
+        for col, label in enumerate(cols):
+            ws.write_string(header, col, label, st.header)
+        ws.set_row(header, 30)
         out.finish()
-    _page(ws, header, len(cols) - 1, "三个一按人", [10, 10, 10, 12, 8, 8, 8, 8, 8, 8, 10, 6])
+    widths = [10, 10, 10, 12, 8, 8, 8, 8, 8, 8, 10, 6]
+    _page(ws, header, len(cols) - 1, "三个一按人", widths)
+    _follow_on_pages(out, cols, widths, autofilter=False)
 
 
 def _problems(wb, st: _Styles, c: Consolidation) -> None:
@@ -407,7 +461,8 @@ def _problems(wb, st: _Styles, c: Consolidation) -> None:
     header = 2
     still_open = 0
     width, problem_line, solution_line, position_line = Widths(), _per_line(30), _per_line(26), _per_line(10)
-    with _rows(ws, header + 1, len(cols)) as out:
+    what = f"{c.heading} · 发现的问题（未办结的在前）"
+    with _rows(wb, st, c, ws, header + 1, cols, what) as out:
         layouts = {is_open: out.layout("ssssssssssdd", (*(st.open if is_open else st.text,) * 7, st.wrap, st.center,
                                                         st.wrap, st.date, st.date))
                    for is_open in (True, False)}
@@ -418,15 +473,18 @@ def _problems(wb, st: _Styles, c: Consolidation) -> None:
                                        p.problem, _yes(p.is_main), p.solution, p.first_date, p.last_date),
                     _height(_lines(width(p.problem), problem_line), _lines(width(p.solution), solution_line),
                             _lines(width(p.position), position_line)))
-        _title(ws, st, c, f"{c.heading} · 发现的问题（未办结的在前）", len(cols) - 1)
+        _title(ws, st, c, what, len(cols) - 1)
         ws.merge_range(1, 0, 1, len(cols) - 1,
-                       f"共 {len(c.problems)} 个问题，其中正在办理或未解决 {still_open} 个（标黄）。", st.sub)
+                       f"共 {len(c.problems)} 个问题，其中正在办理或未解决 {still_open} 个（标黄）。" + _continued(out),
+                       st.sub)
         for col, label in enumerate(cols):
             ws.write_string(header, col, label, st.header)
-        written = out.finish()
-    _page(ws, header, len(cols) - 1, "问题", [9, 9, 6, 12, 8, 10, 10, 30, 6, 26, 11, 11])
-    if written:
-        ws.autofilter(header, 0, header + written, len(cols) - 1)
+        out.finish()
+    widths = [9, 9, 6, 12, 8, 10, 10, 30, 6, 26, 11, 11]
+    _page(ws, header, len(cols) - 1, "问题", widths)
+    if out.count:
+        ws.autofilter(header, 0, header + out.sheets[0][2], len(cols) - 1)
+    _follow_on_pages(out, cols, widths)
 
 
 def _cards(wb, st: _Styles, c: Consolidation) -> None:
@@ -434,13 +492,10 @@ def _cards(wb, st: _Styles, c: Consolidation) -> None:
     cols = ["村", "社", "卡号", "户主", "联系户类型", "联系人", "联系人类别", "职务", "结对日期", "身份证号",
             "联系电话", "入户访谈", "日记条数", "提供服务", "解决主要问题", "办实事", "担保贷款(元)",
             "帮耕帮畜", "是否转化", "出处"]
-    _title(ws, st, c, f"{c.heading} · 联户卡（合并，身份证号和电话已遮盖）", len(cols) - 1)
+    what = f"{c.heading} · 联户卡（合并，身份证号和电话已遮盖）"
     header = 1
-    for col, label in enumerate(cols):
-        ws.write_string(header, col, label, st.header)
-    ws.set_row(header, 30)
     width, where_line, position_line = Widths(), _per_line(36), _per_line(9)
-    with _rows(ws, header + 1, len(cols)) as out:
+    with _rows(wb, st, c, ws, header + 1, cols, what) as out:
         layouts = {whole: out.layout("ssssssssdssnnnnnnnss", (*(st.text,) * 8, st.date, st.text, st.text,
                                                                *(st.count,) * 5, st.money if whole else st.money2,
                                                                st.count, st.center, st.wrap))
@@ -454,11 +509,16 @@ def _cards(wb, st: _Styles, c: Consolidation) -> None:
                      x.deeds, round(x.loans, 2), x.plough, "" if x.converted is None else _yes(x.converted),
                      f"{x.file} 第{row}行"),
                     _height(_lines(where, where_line), _lines(width(x.position), position_line)))
-        written = out.finish()
-    _page(ws, header, len(cols) - 1, CARD_LIST_SHEET,
-          [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 36])
-    if written:
-        ws.autofilter(header, 0, header + written, len(cols) - 1)
+        _title(ws, st, c, what + _continued(out), len(cols) - 1)
+        for col, label in enumerate(cols):
+            ws.write_string(header, col, label, st.header)
+        ws.set_row(header, 30)
+        out.finish()
+    widths = [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 36]
+    _page(ws, header, len(cols) - 1, CARD_LIST_SHEET, widths)
+    if out.count:
+        ws.autofilter(header, 0, header + out.sheets[0][2], len(cols) - 1)
+    _follow_on_pages(out, cols, widths)
 
 
 def _entries(wb, st: _Styles, c: Consolidation) -> None:
@@ -466,17 +526,12 @@ def _entries(wb, st: _Styles, c: Consolidation) -> None:
     ws = wb.add_worksheet("计入明细")
     cols = ["村", "卡号", "日期", "形式", "入户访谈", "提供服务", "解决主要问题", "办实事", "担保贷款(元)",
             "帮耕帮畜", "文件", "工作表", "行"]
-    _title(ws, st, c, f"{c.heading} · 计入汇总的日记（每行一条）", len(cols) - 1)
+    what = f"{c.heading} · 计入汇总的日记（每行一条）"
     header = 1
-    for col, label in enumerate(cols):
-        ws.write_string(header, col, label, st.header)
     entries = c.entries
     if c.entry_count > ENTRY_LIMIT:  # counting kept the count only (consolidate.ENTRY_LIMIT)
-        ws.merge_range(header + 1, 0, header + 1, len(cols) - 1,
-                       f"共 {c.entry_count} 条日记计入汇总，超过 {ENTRY_LIMIT} 条，这里不逐条列出；"
-                       "请按村分别汇总后查看各村的计入明细。", st.alert)
         entries = []
-    with _rows(ws, header + 1, len(cols)) as out:
+    with _rows(wb, st, c, ws, header + 1, cols, what) as out:
         layouts = {whole: out.layout("ssdsnnnnnnssn", (st.text, st.text, st.date, st.text, *(st.count,) * 4,
                                                        st.money if whole else st.money2, st.count, st.text,
                                                        st.text, st.center))
@@ -485,10 +540,19 @@ def _entries(wb, st: _Styles, c: Consolidation) -> None:
             out.add(layouts[float(e.loans).is_integer()],
                     (e.village, e.card_no, e.day, e.form, int(e.interview), int(e.service), int(e.solved), e.deeds,
                      round(e.loans, 2), e.plough, e.file, e.sheet, e.row))
-        written = out.finish()
-    _page(ws, header, len(cols) - 1, "计入明细", [9, 12, 11, 9, 7, 7, 8, 6, 10, 7, 30, 9, 6])
-    if written:
-        ws.autofilter(header, 0, header + written, len(cols) - 1)
+        _title(ws, st, c, what + _continued(out), len(cols) - 1)
+        for col, label in enumerate(cols):
+            ws.write_string(header, col, label, st.header)
+        if c.entry_count > ENTRY_LIMIT:
+            ws.merge_range(header + 1, 0, header + 1, len(cols) - 1,
+                           f"共 {c.entry_count} 条日记计入汇总，超过 {ENTRY_LIMIT} 条，这里不逐条列出；"
+                           "请按村分别汇总后查看各村的计入明细。", st.alert)
+        out.finish()
+    widths = [9, 12, 11, 9, 7, 7, 8, 6, 10, 7, 30, 9, 6]
+    _page(ws, header, len(cols) - 1, "计入明细", widths)
+    if out.count:
+        ws.autofilter(header, 0, header + out.sheets[0][2], len(cols) - 1)
+    _follow_on_pages(out, cols, widths)
 
 
 def _charts(wb, c: Consolidation, last_unit_row: int,

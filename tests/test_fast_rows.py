@@ -20,7 +20,7 @@ from python_calamine import CalamineWorkbook
 import lianhu_xl.totals_book as totals_book
 from lianhu_xl import fast_rows
 from lianhu_xl.consolidate import consolidate
-from lianhu_xl.fast_rows import FastRows, PlainRows, Widths, number_styles, open_rows
+from lianhu_xl.fast_rows import FastRows, PlainRows, SheetRows, Widths, number_styles, open_rows
 from lianhu_xl.period import parse_period
 from lianhu_xl.template import text_width
 from lianhu_xl.xl_text import new_workbook
@@ -74,7 +74,7 @@ def _detail_book(path: Path, fast: bool, texts: list[str] = NASTY) -> Path:
         for col, label in enumerate(cols):
             ws.write_string(2, col, label, header)
         ws.set_row(2, 30)
-        assert rows.finish() == len(texts) - rows.dropped
+        assert rows.finish() == len(texts)
     ws.autofilter(2, 0, 2 + rows.count, len(cols) - 1)
     ws.set_column(0, 1, 30)
     wb.close()
@@ -141,12 +141,75 @@ def test_text_that_looks_like_rich_text_xml_stays_text(tmp_path):
         assert [ws.cell(row=r, column=1).value for r in (4, 5, 6)] == texts
 
 
-def test_rows_past_the_sheets_last_row_are_left_out_either_way(tmp_path, monkeypatch):
-    monkeypatch.setattr(fast_rows, "ROWMAX", 10)  # a sheet holds 1,048,576 rows; XlsxWriter drops the rest
-    fast, plain = _detail_book(tmp_path / "fast.xlsx", True), _detail_book(tmp_path / "plain.xlsx", False)
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_sheet_refuses_a_row_past_its_last_instead_of_dropping_it(tmp_path, monkeypatch, fast):
+    monkeypatch.setattr(fast_rows, "ROWMAX", 3)  # a sheet holds 1,048,576 rows
+    wb = new_workbook(tmp_path / "t.xlsx", constant_memory=True)
+    ws = wb.add_worksheet()
+    ws.write_string(0, 0, "表头")
+    with open_rows(ws, 1, 0, fast=fast) as rows:
+        layout = rows.layout("s", [None])
+        rows.add(layout, ["一"])
+        rows.add(layout, ["二"])
+        assert rows.full
+        with pytest.raises(OverflowError):
+            rows.add(layout, ["三"])
+    wb.close()
+
+
+def _long_book(path: Path, fast: bool, count: int) -> tuple[Path, SheetRows]:
+    """A list of ``count`` rows on 明细, going on to 明细(2), … as it needs."""
+    wb = new_workbook(path, constant_memory=True)
+    wb.set_properties({"created": dt.datetime(2010, 1, 1)})
+    header, text, day = wb.add_format({"bold": True}), wb.add_format({"border": 1}), wb.add_format({"num_format": "yyyy-mm-dd"})
+    number_styles([header, text, day])
+    cols = ["序号", "文字", "日期"]
+
+    def follow_on(n: int):
+        more = wb.add_worksheet(f"明细({n})")
+        more.write_string(0, 0, f"续{n}")
+        more.write_row(1, 0, cols, header)
+        return more, 2
+
+    ws = wb.add_worksheet("明细")
+    wb.add_worksheet("后面的表")  # a follow-on sheet goes where it is added
+    with SheetRows(ws, 2, len(cols) - 1, follow_on, fast=fast) as rows:
+        plain, dated = rows.layout("nsb", (text, text, None)), rows.layout("nsd", (text, text, day))
+        for i in range(count):
+            rows.add(dated if i % 2 else plain, (i + 1, f"第{i + 1}行 <r>x</r>", D(2010, 1, 1) + dt.timedelta(days=i)),
+                     None if i % 3 else 30)
+        ws.write_string(0, 0, f"共 {rows.count} 行，分 {len(rows.sheets)} 张表")
+        ws.write_row(1, 0, cols, header)
+        assert rows.finish() == count
+    wb.close()
+    return path, rows
+
+
+def test_rows_past_the_sheets_last_row_go_on_follow_on_sheets_either_way(tmp_path, monkeypatch):
+    monkeypatch.setattr(fast_rows, "ROWMAX", 10)  # a sheet holds 1,048,576 rows: 8 rows fit below 2 header rows
+    (fast, rows), (plain, _) = _long_book(tmp_path / "fast.xlsx", True, 25), _long_book(tmp_path / "plain.xlsx", False, 25)
     assert _parts(fast) == _parts(plain)
-    rows = CalamineWorkbook.from_path(str(fast)).get_sheet_by_name("明细").to_python()
-    assert len(rows) == 10 and rows[0][0] == "共 7 行" and rows[-1][0] == NASTY[6]
+    assert [(ws.name, first, n) for ws, first, n in rows.sheets] == [("明细", 2, 8), ("明细(2)", 2, 8), ("明细(3)", 2, 8),
+                                                                     ("明细(4)", 2, 1)]
+    book = CalamineWorkbook.from_path(str(fast))
+    assert book.sheet_names == ["明细", "后面的表", "明细(2)", "明细(3)", "明细(4)"]
+    numbers = []
+    for name in ("明细", "明细(2)", "明细(3)", "明细(4)"):
+        sheet = book.get_sheet_by_name(name).to_python()
+        assert sheet[1] == ["序号", "文字", "日期"]
+        assert all(r[1] == f"第{int(r[0])}行 <r>x</r>" for r in sheet[2:])
+        numbers += [int(r[0]) for r in sheet[2:]]
+    assert numbers == list(range(1, 26))  # every row once, in order
+    assert book.get_sheet_by_name("明细").to_python()[0][0] == "共 25 行，分 4 张表"
+    ws = openpyxl.load_workbook(fast)["明细(4)"]
+    assert ws.dimensions == "A1:C3" and ws["A3"].value == 25 and ws.row_dimensions[3].height == 30
+    assert openpyxl.load_workbook(fast)["明细(3)"]["C4"].value == dt.datetime(2010, 1, 18)  # row 18, dated
+
+
+def test_a_list_that_fits_stays_on_one_sheet(tmp_path):
+    path, rows = _long_book(tmp_path / "t.xlsx", True, 25)
+    assert len(rows.sheets) == 1
+    assert CalamineWorkbook.from_path(str(path)).sheet_names == ["明细", "后面的表"]
 
 
 def test_numbers_excel_cannot_hold_are_refused_either_way(tmp_path):

@@ -204,3 +204,58 @@ def test_beyond_the_entry_limit_the_trace_sheet_states_the_count_and_lines_are_n
     sheet = openpyxl.load_workbook(path)["计入明细"]
     assert sheet["A3"].value.startswith("共 3 条日记计入汇总，超过 2 条，这里不逐条列出")
     assert sheet.max_row == 3
+
+
+def test_a_list_longer_than_a_sheet_goes_on_to_follow_on_sheets_and_the_first_says_where(tmp_path, monkeypatch):
+    import lianhu_xl.totals_book as totals_book
+    from lianhu_xl import fast_rows
+
+    monkeypatch.setattr(fast_rows, "ROWMAX", 8)  # a sheet holds 1,048,576 rows; never written in a test
+    cards = [card(f"XY-{i:03d}", 户主=f"户{i}") for i in range(1, 13)]
+    late = [diary(f"XY-{i:03d}", D(2009, 12, i)) for i in range(1, 13)]  # out of the period: 12 rows of 未计入
+    write_book(tmp_path / "in" / "下营村.xlsx", cards, [diary("XY-001", D(2010, 3, 6)), *late])
+    c = consolidate([tmp_path / "in"], period=parse_period("2010"), title="倪家营乡", today=TODAY)
+    path = write_totals(c, tmp_path / "out" / "汇总表.xlsx")
+
+    wb = openpyxl.load_workbook(path)
+    names = wb.sheetnames
+    # each follow-on sheet right after its list's first sheet
+    assert names[names.index("未计入"):names.index("未计入") + 4] == ["未计入", "未计入(2)", "未计入(3)", "按月"]
+    assert names[names.index(CARD_LIST_SHEET) + 1:names.index(CARD_LIST_SHEET) + 3] == [
+        f"{CARD_LIST_SHEET}(2)", f"{CARD_LIST_SHEET}(3)"]
+
+    def listed(name: str, header: int) -> list[list]:
+        ws = wb[name]
+        assert [cell.value for cell in ws[header]][:2] == (["类别", "文件"] if name.startswith("未计入") else
+                                                           ["村", "社"])
+        assert ws.print_title_rows == f"$1:${header}"  # the header repeated on every printed page
+        return [[cell.value for cell in row] for row in ws.iter_rows(min_row=header + 1)]
+
+    first, second, third = listed("未计入", 3), listed("未计入(2)", 3), listed("未计入(3)", 3)
+    assert (len(first), len(second), len(third)) == (5, 5, 2)  # rows 4..8 of each sheet; the last holds the rest
+    assert [r[3] for r in first + second + third] == list(range(4, 16))  # every 未计入 row once, in order
+    assert "其余 7 行接在“未计入(2)”、“未计入(3)”表" in wb["未计入"]["A2"].value
+    assert "统计期外 12 行" in wb["未计入"]["A2"].value  # the count is of the whole list
+    assert "接“未计入”表" in wb["未计入(2)"]["A2"].value and "接“未计入(2)”表" in wb["未计入(3)"]["A2"].value
+    assert wb["未计入(2)"]["A1"].value.endswith("未计入的行（续2）")
+
+    cards_listed = [listed(n, h) for n, h in ((CARD_LIST_SHEET, 2), (f"{CARD_LIST_SHEET}(2)", 3),
+                                              (f"{CARD_LIST_SHEET}(3)", 3))]
+    assert [len(part) for part in cards_listed] == [6, 5, 1]
+    assert [r[3] for part in cards_listed for r in part] == [f"户{i}" for i in range(1, 13)]
+    assert "其余 6 行接在“联户清单(2)”、“联户清单(3)”表" in wb[CARD_LIST_SHEET]["A1"].value
+    assert wb[f"{CARD_LIST_SHEET}(3)"].auto_filter.ref == "A3:T4"
+
+    monkeypatch.setattr(totals_book, "FAST_ROWS", False)  # cell by cell: the same workbook
+    plain = write_totals(c, tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(path) as a, zipfile.ZipFile(plain) as b:
+        assert {n: a.read(n) for n in a.namelist() if n != "docProps/core.xml"} == {
+            n: b.read(n) for n in b.namelist() if n != "docProps/core.xml"}
+
+
+def test_a_follow_on_sheet_name_stays_within_excels_31_characters():
+    from lianhu_xl.totals_book import _part_name
+
+    assert _part_name("未计入", 1) == "未计入" and _part_name("未计入", 2) == "未计入(2)"
+    long = "三" * 31
+    assert len(_part_name(long, 12)) == 31 and _part_name(long, 12).endswith("(12)")
