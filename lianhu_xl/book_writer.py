@@ -20,7 +20,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fast_rows
 from .atomic import write_atomic
+from .errors import LianhuError
 from .standard import (
     STANDARD_VERSION,
     CardRow,
@@ -160,6 +162,10 @@ def _sheet(wb, styles: dict, model: type[StandardRow], rows: list[Mapping[str, o
         ws.write_string(header, c, col.label, styles["required" if col.required else "header"])
         ws.set_column(c, c, col.width, _cell_format(styles, col))
     first = header + 1
+    needed = first + len(rows) + (1 if spec.totals_row and rows else 0)
+    if needed > fast_rows.ROWMAX:  # XlsxWriter would leave the rest out without a word
+        raise LianhuError(f"“{sheet}”有 {len(rows):,} 行，一张 Excel 表放不下（最多 {fast_rows.ROWMAX:,} 行），"
+                          "没有写出这个文件。请分村或分几次合并，每次少一些文件。")
     for r, row in enumerate(rows, start=first):
         for c, col in enumerate(cols):
             value = row.get(col.name)
@@ -169,7 +175,7 @@ def _sheet(wb, styles: dict, model: type[StandardRow], rows: list[Mapping[str, o
     if spec.totals_row and rows:
         _totals_row(ws, end, cols, rows, first, styles)
         end += 1
-    last_row = end + SPARE_ROWS
+    last_row = min(end + SPARE_ROWS, fast_rows.ROWMAX - 1)
     for c, col in enumerate(cols):
         validation = _validation(col, None) if dropdowns else None
         if validation and validation.get("validate") != "any":
