@@ -88,6 +88,9 @@ _CODES = [
     # --- a sheet ---------------------------------------------------------------
     Code("duplicate-sheet", "error", "工作表重名", "工作表“{sheet}”与“{expected}”名字只差空格，只读取了“{expected}”，这张表的内容没有读取。",
          "把它的内容移到“{expected}”里，再删除这张表或改名。", "sheet"),
+    Code("lookalike-sheet", "error", "工作表名不对",
+         "工作表“{sheet}”第 {row} 行是“{expected}”的表头，但工作表不叫“{expected}”，这张表的内容没有读取。",
+         "把工作表改名为“{expected}”；本簿已有“{expected}”时，把内容移进去后删除这张表。", "sheet"),
     Code("no-header", "error", "找不到表头", "工作表“{sheet}”前 10 行里找不到表头（应有“{expected}”等列名）。",
          "把列名放在表格顶部一行，列名按填表说明书写。", "sheet"),
     Code("missing-column", "error", "缺少必填列", "工作表“{sheet}”缺少必填列“{column}”。",

@@ -13,10 +13,14 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .guard import Inspection, col_letters
 from .issues import Issue, make_issue
-from .standard import CARD_SHEET, DIARY_SHEET, MODELS, columns_of
+from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 HEADER_SCAN_ROWS = 10
 TOTALS_WORDS = ("合计", "小计", "总计")  # each contains 计: _read_sheet tests that first (speed)
@@ -138,7 +142,33 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         merged = list(getattr(found, "merged_cell_ranges", None) or [])
         formulas = dict(inspection.formula_cells.get(actual, []))
         book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged))
+    if book.sheets:
+        _say_lookalikes(book, wb, names)
     return book
+
+
+def _say_lookalikes(book: BookRows, wb: CalamineWorkbook, names: list[str]) -> None:
+    """A sheet with another name whose header holds every required label of 联户卡 or 联户日记
+    is a register sheet renamed (联户日记表, 联户卡 (2), the diary left in Sheet1). The standard
+    ignores other sheets, so its rows are not read; said as an error, never left out silently.
+    The template's own 填表说明 is no register sheet, whatever its tables show."""
+    for name in names:
+        if name.strip() in (CARD_SHEET, DIARY_SHEET, GUIDE_SHEET):
+            continue
+        try:
+            top = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
+        except Exception:  # a chart sheet or an odd part: nothing a register could hold
+            continue
+        for kind in (CARD_SHEET, DIARY_SHEET):
+            index = label_index(kind)
+            row = next((r for r, cells in enumerate(top) if _REQUIRED[kind] <= _fields_in(cells, kind, index)), None)
+            if row is not None:
+                book.issues.append(make_issue("lookalike-sheet", book.file, sheet=name, cell=f"A{row + 1}",
+                                              row=row + 1, expected=kind))
+                break
+
+
+_REQUIRED = {kind: frozenset(c.name for c in columns_of(model) if c.required) for kind, model in MODELS.items()}
 
 
 def formula_issue(file: str, sheet: str, ref: str, row: int, column: str, text: str) -> Issue:

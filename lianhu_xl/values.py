@@ -17,8 +17,9 @@ from operator import mul
 
 from pydantic_core import PydanticCustomError
 
-# invisible characters that arrive with text pasted from WeChat or a web page
-_ZERO_WIDTH = dict.fromkeys(("\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"))
+# invisible characters that arrive with text pasted from WeChat or a web page; a phone's
+# keyboard sends ✔ as ✔️ (U+2714 and the emoji variation selector U+FE0F)
+_ZERO_WIDTH = dict.fromkeys(("\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\ufe0f", "\ufe0e"))
 # after NFKC: the Chinese full stop and dashes people use in dates, and the invisible characters
 _AFTER_NFKC = str.maketrans({"。": ".", "−": "-", "–": "-", "—": "-", "‐": "-", **_ZERO_WIDTH})
 # Control characters are never typed on purpose; shown raw, ESC sequences would drive the

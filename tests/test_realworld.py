@@ -1,0 +1,222 @@
+"""Workbooks typed the way a township's clerks type them, consolidated, and compared with a
+count made by hand (tests/realworld_books.py). What a clerk would notice: a total that is off,
+a row neither counted nor listed, a message without its sheet!cell and fix, a changed source."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import openpyxl
+import pytest
+from bookfactory import DIARY_LABELS, card, diary, write_book
+from click.testing import CliRunner
+from conftest import needs_libreoffice
+from realworld_books import (
+    VILLAGE_EXCLUDED,
+    consolidate,
+    counts_of,
+    digest,
+    formula_book,
+    hand,
+    libreoffice_save,
+    sheet_rows,
+    totals_rows,
+    village_book,
+)
+
+from lianhu_xl.cli import cli
+
+D = dt.date
+WHERE = re.compile(r"^[^!：]+![A-Z]{1,3}\d+：")  # 联户日记!B11：…
+
+
+def validate_json(*paths) -> dict:
+    result = CliRunner().invoke(cli, ["validate", *map(str, paths), "--json", "-q"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
+
+
+def test_a_village_book_typed_by_hand_gives_the_hand_counted_totals(tmp_path):
+    want = village_book(tmp_path / "收集" / "下营村.xlsx")
+    before = digest(tmp_path / "收集")
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(tmp_path / "收集", out, "--period", "2010", "--title", "倪家营乡")
+    assert result.exit_code == 1, result.output  # two diary rows are wrong: said, and exit 1
+    assert "Traceback" not in result.output and "Error" not in result.output
+    rows = totals_rows(out)
+    assert list(rows) == ["下营村", "合计"]
+    assert counts_of(rows["下营村"]) == want
+    assert counts_of(rows["合计"]) == want
+    assert rows["合计"]["转化率"] == pytest.approx(4 / 6)
+    assert rows["合计"]["访谈达标率"] == pytest.approx(6 / 100)
+    assert digest(tmp_path / "收集") == before  # the clerk's file is never touched
+    # every row not counted is listed, with where and why
+    listed = {(r[0], r[2], r[3]) for r in sheet_rows(out, "未计入")[3:] if r[0]}
+    assert listed == VILLAGE_EXCLUDED
+    source = sheet_rows(out, "来源")
+    header = source[2]
+    line = dict(zip(header, source[3], strict=False))
+    assert (line["联户卡行数"], line["联户日记行数"]) == (11, 11)  # the blank rows are not rows
+    assert line["计入行数"] + line["重复行数"] + line["未计入行数"] + line["统计期外行数"] + line["合计行"] == 22
+    assert line["状态"] == "部分汇总"
+
+
+def test_the_village_book_errors_say_where_what_was_typed_and_what_to_type(tmp_path):
+    village_book(tmp_path / "下营村.xlsx")
+    report = validate_json(tmp_path / "下营村.xlsx")
+    errors = {i["cell"]: i for i in report["issues"] if i["severity"] == "error"}
+    assert set(errors) == {"A4", "B11"}  # only the two rows a clerk must fix
+    assert errors["B11"]["sheet"] == "联户日记 " and "5月6日" in errors["B11"]["message"]
+    assert "2010年9月6日" in errors["B11"]["message"]  # what to type instead
+    assert "xy003" in errors["A4"]["message"]
+    for issue in report["issues"]:
+        assert WHERE.match(issue["message"]), issue["message"]
+        assert re.search(r"[\u4e00-\u9fff]", issue["message"]), issue["message"]
+    # the extra 民族 column is a warning at its header cell, never an error
+    extra = [i for i in report["issues"] if i["code"] == "unknown-column"]
+    assert [(i["severity"], i["cell"], i["value"]) for i in extra] == [("warning", "P3", "民族")]
+
+
+def test_a_book_written_by_other_software_with_formulas_counts_their_cached_results(tmp_path):
+    want = formula_book(tmp_path / "收集" / "倪家营村.xlsx")
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(tmp_path / "收集", out, "--period", "2010")
+    assert result.exit_code == 0, result.output
+    assert counts_of(totals_rows(out)["倪家营村"]) == want
+
+
+@needs_libreoffice
+def test_the_same_books_saved_again_by_libreoffice_give_the_same_totals(tmp_path):
+    """A clerk opens the books in WPS/LibreOffice and saves them: dates, formulas, hidden rows,
+    merged titles and full-width text are rewritten by that program, the totals must not move;
+    a book saved as .xlsm (macro-enabled) is read as well."""
+    src = tmp_path / "src"
+    want_village = village_book(src / "下营村.xlsx")
+    want_formulas = formula_book(src / "倪家营村.xlsx")
+    libreoffice_save([src / "下营村.xlsx", src / "倪家营村.xlsx"], tmp_path / "收集")
+    libreoffice_save([src / "倪家营村.xlsx"], tmp_path / "xlsm", "xlsm:Calc MS Excel 2007 VBA XML")
+    saved = tmp_path / "收集" / "下营村.xlsx"
+    assert saved.exists() and saved.read_bytes() != (src / "下营村.xlsx").read_bytes()
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(tmp_path / "收集", out, "--period", "2010")
+    assert result.exit_code == 1, result.output  # the village's two wrong diary rows, as before
+    rows = totals_rows(out)
+    assert counts_of(rows["下营村"]) == want_village
+    assert counts_of(rows["倪家营村"]) == want_formulas
+    assert {(r[0], r[2], r[3]) for r in sheet_rows(out, "未计入")[3:] if r[0]} == VILLAGE_EXCLUDED
+    xlsm = tmp_path / "xlsm" / "倪家营村.xlsm"
+    assert xlsm.exists()
+    result = consolidate(tmp_path / "xlsm", tmp_path / "xlsm汇总.xlsx", "--period", "2010")
+    assert result.exit_code == 0, result.output
+    assert counts_of(totals_rows(tmp_path / "xlsm汇总.xlsx")["倪家营村"]) == want_formulas
+
+
+def test_a_cadres_own_book_and_the_village_book_repeat_rows_typed_differently_counted_once(tmp_path):
+    """The cadre types real dates and plain numbers; the village clerk retypes the same cards
+    and diaries as text (2010.3.5, 5人, 2500元, 2010年4月6日, 3000元, a trailing space, ，): the
+    same content, so each is counted once with a warning, in whatever order the files come."""
+    folder = tmp_path / "收集"
+    c1 = card("D1", 家庭人口=5, 结对日期=D(2010, 3, 5), **{"基期人均纯收入(元)": 2500})
+    c2 = card("D2", 联系人类别="党员", 联系户类型="经济落后户", **{"基期人均纯收入(元)": 1800})
+    write_book(folder / "王明个人.xlsx", [c1, c2],
+               [diary("D1", D(2010, 4, 6), **{"担保贷款(元)": 3000, "服务类别": "政策宣传、实用技术"}),
+                diary("D2", D(2010, 4, 7))])
+    v1 = dict(c1, 家庭人口="5人", 结对日期="2010.3.5", **{"基期人均纯收入(元)": "2500元"})
+    v2 = dict(c2, 卡号="D2 ", 户主=c2["户主"] + " ", **{"基期人均纯收入(元)": "1,800"})
+    write_book(folder / "下营村.XLSX", [v1, v2, card("D3")],
+               [diary("D1", "2010年4月6日", **{"担保贷款(元)": "3000元", "服务类别": "政策宣传，实用技术"}),
+                diary("D2", "2010-4-7"), diary("D3", "2010/5/1")])
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(folder, out, "--period", "2010")
+    assert result.exit_code == 0, result.output  # repeats are not "left out"
+    # D1 (Mar–Dec), D2 and D3 (Jan–Dec): 10 + 12 + 12 months; interviews D1 Apr, D2 Apr, D3 May.
+    want = hand(致富明星户=2, 经济落后户=1, 入户访谈=3, 提供服务=1, 担保贷款=3000,
+                应访谈月数=34, 实访谈月数=3, 应记日记月数=34, 实记日记月数=3)
+    assert counts_of(totals_rows(out)["合计"]) == want
+    report = validate_json(folder)
+    repeats = sorted(i["code"] for i in report["issues"])
+    assert repeats == ["duplicate-card", "duplicate-card", "duplicate-diary", "duplicate-diary"]
+
+
+@pytest.mark.parametrize("period, want", [
+    ("2010", dict(致富明星户=3, 入户访谈=6, 应访谈月数=16, 实访谈月数=5)),
+    ("2010Q2", dict(致富明星户=2, 入户访谈=4, 应访谈月数=3, 实访谈月数=3)),
+    ("2010-06", dict(致富明星户=2, 入户访谈=2, 应访谈月数=2, 实访谈月数=2)),
+    ("2010-05-15..2010-06-30", dict(致富明星户=2, 入户访谈=3, 应访谈月数=3, 实访谈月数=3)),
+    (None, dict(致富明星户=4, 入户访谈=8, 应访谈月数=20, 实访谈月数=6)),
+])
+def test_months_and_rows_outside_the_period_are_counted_as_the_standard_says(tmp_path, period, want):
+    """Link dates and diary dates typed with times and as text, on the period's edges; a diary
+    row before its card's link month counts as an interview but not as a month met."""
+    cards = [card("P1", 结对日期=D(2010, 5, 20)), card("P2", 结对日期="2010年12月31日"),
+             card("P3", 结对日期=D(2011, 1, 1)), card("P4", 结对日期=dt.datetime(2010, 6, 30, 23, 59))]
+    diaries = [diary("P1", D(2010, 4, 6)), diary("P1", dt.datetime(2010, 5, 31, 18, 0)),
+               diary("P1", "2010-06-30 23:59:59"), diary("P1", D(2010, 7, 1)), diary("P2", D(2010, 12, 31)),
+               diary("P3", D(2011, 1, 2)), diary("P3", D(2010, 12, 1)), diary("P4", D(2010, 6, 30))]
+    write_book(tmp_path / "收集" / "b.xlsx", cards, diaries)
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(tmp_path / "收集", out, *(["--period", period] if period else []))
+    assert result.exit_code == 0, result.output
+    total = totals_rows(out)["合计"]
+    want = dict(want, 应记日记月数=want["应访谈月数"], 实记日记月数=want["实访谈月数"])
+    assert {k: total[k] for k in want} == want
+
+
+def test_a_renamed_diary_sheet_is_never_dropped_without_a_word(tmp_path):
+    """联户日记 renamed 联户日记表, and the next month's diary left in Sheet1: the standard reads
+    only sheets named 联户卡/联户日记, so their rows are not counted — but the clerk is told
+    which sheet, where its header is, and to rename it; the file is not 'all counted'."""
+    rows = [["R1", D(2010, 4, 1), None, None, "入户访谈"]]
+    write_book(tmp_path / "收集" / "renamed.xlsx", [card("R1")], None,
+               extra_sheets={"联户日记表": [DIARY_LABELS, *rows],
+                             "Sheet1": [["五月份日记"], DIARY_LABELS, ["R1", D(2010, 5, 1), None, None, "入户访谈"]],
+                             "填表说明": [["卡号", "日期", "形式"]]})
+    report = validate_json(tmp_path / "收集")
+    said = {(i["sheet"], i["cell"]): i for i in report["issues"] if i["code"] == "lookalike-sheet"}
+    assert set(said) == {("联户日记表", "A1"), ("Sheet1", "A2")}
+    for issue in said.values():
+        assert issue["severity"] == "error"
+        assert "改名为“联户日记”" in issue["message"] and WHERE.match(issue["message"])
+    result = consolidate(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert result.exit_code == 1, result.output
+    assert "联户日记表" in result.output or "未计入" in result.output
+
+
+def test_a_generated_template_filled_in_raises_no_renamed_sheet_error(tmp_path):
+    """The template's own 填表说明 lists every label, one per row: not a register sheet."""
+    result = CliRunner().invoke(cli, ["template", "-o", str(tmp_path / "模板")])
+    assert result.exit_code == 0, result.output
+    book = next((tmp_path / "模板").glob("*.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    assert "填表说明" in wb.sheetnames
+    report = validate_json(book)
+    assert not [i for i in report["issues"] if i["code"] == "lookalike-sheet"]
+
+
+def test_a_tick_typed_on_a_phone_keyboard_is_yes(tmp_path):
+    """WeChat/phone keyboards send ✔ as ✔️ (with an invisible emoji selector): still 是."""
+    write_book(tmp_path / "b.xlsx",
+               [card("T1", 联系人类别="村干部", 联系户类型="思想保守户", 是否转化="✔️"),
+                card("T2", 联系人类别="村干部", 联系户类型="思想保守户", 是否转化="✔︎")],
+               [diary("T1", 是否主要问题="✔️", 发现问题="缺水", 办理结果="当场解决", 解决办法="修渠")])
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(tmp_path / "b.xlsx", out, "--period", "2010")
+    assert result.exit_code == 0, result.output
+    total = totals_rows(out)["合计"]
+    assert (total["转化户数"], total["思想保守户数"], total["解决主要问题"]) == (2, 2, 1)
+
+
+def test_id_numbers_and_phones_typed_as_numbers(tmp_path):
+    """An ID typed into a number cell (Excel kept 15 digits) is an error at its cell that says so,
+    masked; a lower-case x and a phone typed as a number or with dashes are fine."""
+    write_book(tmp_path / "b.xlsx",
+               [card("I1", 身份证号=620702198001011231, 联系电话=13912345678),
+                card("I2", 户主="李二", 身份证号="62070219800101108x", 联系电话="0936-1234567"),
+                card("I3", 户主="李三", 联系电话="139 1234 5678")], [])
+    report = validate_json(tmp_path / "b.xlsx")
+    problems = [(i["code"], i["cell"], i["severity"]) for i in report["issues"]]
+    assert problems == [("bad-id-number", "K3", "error")], problems
+    message = report["issues"][0]["message"]
+    assert "数字" in message and "文本" in message and "620702198001011231" not in message
