@@ -292,6 +292,13 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     label_of = _LABEL_OF[sheet.kind]
     text, plain = str, _PLAIN
     rows = sheet.rows
+    # 序号 columns at the left (pre-numbered 1, 2, … down the sheet): a 合计 row's first filled
+    # cell is the first after them, as it is for a row with nothing else (a 序号 alone is no row)
+    lead = 0
+    for raw in grid[header]:
+        if normalise_label(raw) not in IGNORED_LABELS:
+            break
+        lead += 1
     for r in range(header + 1, len(grid)):
         row = grid[r]
         values = build(row) if len(row) > reach else None
@@ -307,10 +314,13 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                     shared = grid[top[0]][c] if c < len(grid[top[0]]) else None
                     values[f] = None if shared == "" else shared
         first = row[0] if row else None  # most rows start with text without 计, or a number
+        begin = 0
+        if lead and len(row) > lead and not (first.__class__ is text and "计" in first):
+            first, begin = row[lead], lead  # the 序号 in front (1, 2, …) is not the row's first cell
         if first.__class__ is text and "计" not in first and first.strip() or first.__class__ in plain:
             first = None
         elif first.__class__ is not text or "计" not in first:  # blank or unusual: the rule spelt out
-            first = _first_filled(row)
+            first = _first_filled(row, begin)
         if isinstance(first, str) and "计" in first and any(w in _SPACES.sub("", first) for w in TOTALS_WORDS):
             book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"A{number}",
                                           row=number, value=first.strip()))
@@ -377,6 +387,6 @@ def _row_builder(fields: tuple[str, ...], cols: tuple[int, ...]) -> _Builder:
     return build
 
 
-def _first_filled(row: list[object]) -> object:
-    """The row's first cell that is not blank, or None."""
-    return next((x for x in row if x != "" and x is not None and str(x).strip()), None)
+def _first_filled(row: list[object], begin: int = 0) -> object:
+    """The row's first cell from ``begin`` on that is not blank, or None."""
+    return next((x for x in row[begin:] if x != "" and x is not None and str(x).strip()), None)

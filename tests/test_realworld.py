@@ -220,3 +220,35 @@ def test_id_numbers_and_phones_typed_as_numbers(tmp_path):
     assert problems == [("bad-id-number", "K3", "error")], problems
     message = report["issues"][0]["message"]
     assert "数字" in message and "文本" in message and "620702198001011231" not in message
+
+
+def test_a_totals_row_on_a_pre_numbered_line_is_skipped_not_an_error(tmp_path):
+    """The clerk's own template numbers every line (序号 1, 2, …); the 合计 row sits on one of
+    them. It is a totals row (a notice), not a card with eight empty required cells."""
+    from bookfactory import CARD_LABELS
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "联户卡"
+    ws.append(["序号", *CARD_LABELS])
+    ws.append([1, *[card("S1").get(label) for label in CARD_LABELS]])
+    ws.append([2, *[card("S2", 户主="李二").get(label) for label in CARD_LABELS]])
+    ws.append([3, "合计", None, None, None, None, None, None, "2户"])
+    ws.append([4])  # numbered, never filled: no row
+    d = wb.create_sheet("联户日记")
+    d.append(["序号", *DIARY_LABELS])
+    loan = DIARY_LABELS.index("担保贷款(元)") + 1
+    for n, (no, day) in enumerate([("S1", D(2010, 3, 6)), ("S2", D(2010, 4, 6))], 1):
+        line = [n, no, day, None, None, "入户访谈"] + [None] * (len(DIARY_LABELS) - 5)
+        line[loan] = 3000
+        d.append(line)
+    d.append([3, " 合  计："] + [None] * (loan - 2) + [6000])
+    wb.save(tmp_path / "b.xlsx")
+    report = validate_json(tmp_path / "b.xlsx")
+    assert [(i["code"], i["sheet"], i["cell"]) for i in report["issues"]] == [
+        ("totals-row", "联户卡", "A4"), ("totals-row", "联户日记", "A4")]
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(tmp_path / "b.xlsx", out, "--period", "2010")
+    assert result.exit_code == 0, result.output
+    total = totals_rows(out)["合计"]
+    assert (total["致富明星户"], total["入户访谈"], total["担保贷款(元)"]) == (2, 2, 6000)
