@@ -33,14 +33,17 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .book import READER_FAILED, BookResult, check_file
+from .cache import ResultCache, is_crashed
 from .issues import FileSummary, make_issue
 from .roster import Roster
+from .store import RowStore
 
 Progress = Callable[[BookResult], None]
 Keep = Callable[[int, BookResult], BookResult]  # what to keep of a result as it arrives
 WORKER_MEMORY_LIMIT = 2 * 1024**3
 FILE_TIMEOUT = 120.0  # seconds with no file finished before a worker counts as hung; a book takes ~0.05 s
 Item = tuple[int, tuple[Path, str]]
+Keys = list[str | None]  # each file's cache key, or None: not to be cached
 
 
 def default_jobs() -> int:
@@ -48,51 +51,77 @@ def default_jobs() -> int:
 
 
 def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs: int = 1,
-               progress: Progress | None = None, keep: Keep | None = None) -> list[BookResult]:
+               progress: Progress | None = None, keep: Keep | None = None,
+               cache: ResultCache | None = None, keys: Keys | None = None,
+               parts: Path | None = None) -> list[BookResult]:
     """check_file over every file; results in the order of ``files``, one progress call each.
 
     ``keep(index, result)`` sees each result as it arrives and returns what to hold on to
     (a run moves the rows into its store there, so they are never all in memory at once).
+    Each result is put in ``cache`` under its key where it is made, rows and all. With
+    ``parts`` (``RowStore.parts_folder``), each worker keeps the rows it read in a part
+    there and sends back only where (``BookResult.part``); with one job nothing changes.
     """
     results: dict[int, BookResult] = {}
+    keys = keys or [None] * len(files)
 
     def done(index: int, result: BookResult) -> None:
         results[index] = keep(index, result) if keep else result
         if progress:
             progress(result)
 
+    def here(index: int, path: Path, display: str) -> None:
+        done(index, _cached(_safe_check(path, display, roster), cache, keys[index]))
+
     if jobs <= 1 or len(files) < 4:
         for index, (path, display) in enumerate(files):
-            done(index, _safe_check(path, display, roster))
+            here(index, path, display)
         return [results[i] for i in range(len(files))]
 
     queue: deque[Item] = deque(enumerate(files))
+    setup = _Setup(roster, cache, keys, parts)
     with terminated_as_interrupt():
         while queue:
             before = len(results)
-            with worker_pool(jobs) as pool:
-                suspects = _drain(pool, queue, roster, done)
+            with worker_pool(jobs, setup) as pool:
+                suspects = _drain(pool, queue, setup, done)
                 if suspects:
                     _kill_workers(pool)  # a hung worker would keep shutdown waiting
-            _isolate(suspects, roster, done)
+            _isolate(suspects, setup, done)
             if len(results) == before and queue:  # no worker could even start (fork refused): read here
                 while queue:
                     index, (path, display) = queue.popleft()
-                    done(index, _safe_check(path, display, roster))
+                    here(index, path, display)
     return [results[i] for i in range(len(files))]
+
+
+class _Setup:
+    """What every worker of a batch shares (sent once, when it starts) and each file's key."""
+
+    def __init__(self, roster: Roster | None, cache: ResultCache | None, keys: Keys,
+                 parts: Path | None) -> None:
+        self.roster, self.cache, self.keys, self.parts = roster, cache, keys, parts
+
+
+def _cached(result: BookResult, cache: ResultCache | None, key: str | None) -> BookResult:
+    """Put a fresh result in the cache (never one from a crash: the next run may do better)."""
+    if cache is not None and key and not is_crashed(result):
+        cache.put(key, result)
+    return result
 
 
 class worker_pool:
     """A ProcessPoolExecutor whose workers die with this process, and are killed
     (not waited for) when the batch is interrupted."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, setup: _Setup | None = None) -> None:
         # PR_SET_PDEATHSIG fires when the THREAD that forked a worker ends, so it is used only
         # when that thread is the main one (workers are forked by the submitting thread).
         main = threading.current_thread() is threading.main_thread()
         self.before = set(multiprocessing.active_children())
+        shared = (setup.roster, setup.cache, setup.parts) if setup else (None, None, None)
         self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                            initargs=(os.getpid(), main))
+                                            initargs=(os.getpid(), main, *shared))
 
     def __enter__(self) -> ProcessPoolExecutor:
         return self.executor
@@ -134,7 +163,7 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _drain(pool: ProcessPoolExecutor, queue: deque[Item], roster: Roster | None,
+def _drain(pool: ProcessPoolExecutor, queue: deque[Item], setup: _Setup,
            done: Callable[[int, BookResult], None]) -> list[Item]:
     """Feed ``queue`` through the pool with a bounded window.
 
@@ -147,7 +176,7 @@ def _drain(pool: ProcessPoolExecutor, queue: deque[Item], roster: Roster | None,
         while queue and len(running) < window:
             item = queue.popleft()
             try:
-                running[pool.submit(_check_for_parent, item[1][0], item[1][1], roster)] = item
+                running[pool.submit(_check_for_parent, item[1][0], item[1][1], setup.keys[item[0]])] = item
             except BrokenProcessPool:
                 queue.appendleft(item)
                 return list(running.values())
@@ -169,15 +198,16 @@ def _drain(pool: ProcessPoolExecutor, queue: deque[Item], roster: Roster | None,
     return []
 
 
-def _isolate(suspects: list[Item], roster: Roster | None, done: Callable[[int, BookResult], None]) -> None:
+def _isolate(suspects: list[Item], setup: _Setup, done: Callable[[int, BookResult], None]) -> None:
     """Read each suspect alone: whoever breaks (or hangs) a single worker is guilty."""
     pending = deque(sorted(suspects))
     while pending:
-        with worker_pool(1) as pool:
+        with worker_pool(1, setup) as pool:
             while pending:
                 index, (path, display) = pending[0]
                 try:
-                    result = pool.submit(_check_for_parent, path, display, roster).result(timeout=FILE_TIMEOUT)
+                    result = pool.submit(_check_for_parent, path, display,
+                                         setup.keys[index]).result(timeout=FILE_TIMEOUT)
                 except BrokenProcessPool:
                     pending.popleft()
                     done(index, _crashed(display))
@@ -212,10 +242,23 @@ def _safe_check(path: Path, display: str, roster: Roster | None) -> BookResult:
         return _crashed(display, READER_FAILED)
 
 
-def _check_for_parent(path: Path, display: str, roster: Roster | None) -> BookResult:
-    """What a worker runs. Its result is plain data (rows are tuples: see store.py), which
-    pickles in well under a millisecond a book."""
-    return _safe_check(path, display, roster)
+_WORKER: dict[str, object] = {}  # a worker's roster, cache, parts folder and part (see _init_worker)
+
+
+def _check_for_parent(path: Path, display: str, key: str | None = None) -> BookResult:
+    """What a worker runs: check, cache, and keep the rows in the worker's part when the batch
+    has a parts folder (then only the summary and issues travel back)."""
+    result = _cached(_safe_check(path, display, _WORKER.get("roster")), _WORKER.get("cache"), key)  # type: ignore[arg-type]
+    parts = _WORKER.get("parts")
+    if parts is not None and result.blocks:
+        part = _WORKER.get("part")
+        try:
+            if part is None:
+                part = _WORKER["part"] = RowStore(Path(parts) / f"rows-{os.getpid()}.sqlite")  # type: ignore[arg-type]
+            part.add_book(result)  # type: ignore[union-attr]
+        except Exception:  # a part that cannot be written (disk full): the rows travel back instead
+            pass
+    return result
 
 
 def _crashed(display: str, detail: str = "读取程序意外退出", code: str = "reader-crashed") -> BookResult:
@@ -226,8 +269,10 @@ def _crashed(display: str, detail: str = "读取程序意外退出", code: str =
 PARENT_POLL = 1.0  # seconds between a worker's checks that the batch is still there
 
 
-def _init_worker(parent_pid: int, main_thread: bool) -> None:
+def _init_worker(parent_pid: int, main_thread: bool, roster: Roster | None = None,
+                 cache: ResultCache | None = None, parts: Path | None = None) -> None:
     """Runs first in every worker: cap its memory, and make it exit when the batch is gone."""
+    _WORKER.update(roster=roster, cache=cache, parts=parts, part=None)
     _limit_memory()
     started_by = os.getppid()  # the batch (fork), or its fork server (forkserver, spawn)
     if main_thread and started_by == parent_pid and sys.platform.startswith("linux"):

@@ -72,12 +72,14 @@ class SheetBlock:
 @dataclass(slots=True)
 class BookResult:
     """What one file gave: its summary, its own issues, its checked rows (until a run's
-    store takes them: see ``RowStore.add_book``)."""
+    store takes them: see ``RowStore.add_book``). ``part`` says where a worker stored them
+    instead: (its part file, the sheet ids there)."""
 
     summary: FileSummary
     issues: list[Issue] = field(default_factory=list)
     blocks: list[SheetBlock] = field(default_factory=list)
     totals_grid: list[list[object]] | None = None
+    part: tuple[str, list[int]] | None = None
 
     @property
     def rows_read(self) -> int:

@@ -36,7 +36,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-FORMAT = "5"  # bump when the pickled layout changes (2: long lists in pieces; 3: rows as tuples; 4: + month; 5: plain pickles)
+FORMAT = "6"  # bump when the pickled layout changes (2: long lists in pieces; 3: rows as tuples; 4: + month; 5: plain pickles; 6: + part)
 KEEP_DAYS = 30
 ENV_OFF = "LIANHU_CACHE"
 ENV_DIR = "LIANHU_CACHE_DIR"
@@ -191,6 +191,9 @@ class ResultCache:
         except Exception:  # an entry that cannot be written or pickled costs speed, never the run
             tmp.unlink(missing_ok=True)
             return
+        self.prune_once()
+
+    def prune_once(self) -> None:
         if not self._pruned:
             self._pruned = True
             self.prune()
@@ -226,33 +229,30 @@ def open_cache(roster: Any = None, enabled: bool = True) -> ResultCache | None:
 # --------------------------------------------------------------------------- wiring
 
 
-def run_cached(files: list[tuple[Path, str]], cache: ResultCache | None,
-               run: Callable[[list[tuple[Path, str]], Callable[[int, Any], Any]], list[Any]],
+Run = Callable[[list[tuple[Path, str]], list[str | None], Callable[[int, Any], Any]], list[Any]]
+
+
+def run_cached(files: list[tuple[Path, str]], cache: ResultCache | None, run: Run,
                progress: Callable[[Any], None] | None = None,
                keep: Callable[[int, Any], Any] | None = None) -> list[Any]:
     """Results for ``files`` in order: hits from the cache, the rest from ``run``.
 
-    ``run(files, keep)`` must call ``keep(index, result)`` on each result as it arrives; a
-    fresh result is stored in the cache there, before ``keep`` (ours, or the caller's) may
-    take its rows away. A file that cannot be read here goes to ``run``, which reports it.
+    ``run(files, keys, keep)`` must put each fresh result in the cache under its key (None:
+    do not) where it is made, rows and all (``batch.run_checks`` does, in the worker), then
+    call ``keep(index, result)`` as it arrives. A file that cannot be read here goes to
+    ``run``, which reports it.
     """
     keep = keep or (lambda index, result: result)
     if cache is None:
-        return run(files, keep)
+        return run(files, [None] * len(files), keep)
     keys: list[str | None] = []
     results: list[Any] = [None] * len(files)
     todo: list[int] = []
     with _no_gc():
         _look_up(files, cache, keys, results, todo, progress, keep)
     if todo:
-        def store_then_keep(j: int, result: Any) -> Any:
-            i = todo[j]
-            key = keys[i]
-            if key and not _crashed(result):
-                cache.put(key, result)
-            return keep(i, result)
-
-        fresh = run([files[i] for i in todo], store_then_keep)
+        cache.prune_once()  # here, before workers get a copy of the cache (they never prune)
+        fresh = run([files[i] for i in todo], [keys[i] for i in todo], lambda j, result: keep(todo[j], result))
         for i, result in zip(todo, fresh, strict=True):
             results[i] = result
     return results
@@ -294,7 +294,7 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _crashed(result: Any) -> bool:
+def is_crashed(result: Any) -> bool:
     """A worker that died or ran out of memory may succeed next time: never cached."""
     return any(i.code == "reader-crashed" for i in getattr(result, "issues", ()))
 

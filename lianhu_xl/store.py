@@ -19,7 +19,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
+import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import islice
@@ -90,20 +94,33 @@ def _q(name: str) -> str:
 
 
 class RowStore:
-    """The rows of one run, by sheet kind; ``add`` takes a book, the queries read them."""
+    """The rows of one run, by sheet kind; ``add_book`` takes a book, the queries read them.
 
-    def __init__(self) -> None:
-        self.db = sqlite3.connect("", check_same_thread=False)
-        self.db.execute("PRAGMA page_size=16384")  # measured: inserts 3.5 -> 2.2 us a row (default 4096)
-        self.db.execute("PRAGMA locking_mode=EXCLUSIVE")  # private to this run
-        self.db.execute("PRAGMA journal_mode=OFF")
-        self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute(f"PRAGMA cache_size=-{CACHE_KB}")
-        self.db.execute("CREATE TABLE sheet (id INTEGER PRIMARY KEY, file TEXT, name TEXT, kind TEXT, letters TEXT)")
+    A worker process keeps its own ``RowStore(path)`` (a *part*: a file in the run's private
+    folder, ``parts_folder``). It puts each book's rows there as it reads them and sends back
+    only which sheets it stored, so the run's process never decodes or inserts those rows:
+    with two or more workers that work was the run's serial part (about 4 ms a book). The
+    run takes the parts in, in SQLite, before its first query, and deletes them.
+    """
+
+    def __init__(self, path: str | Path = "") -> None:
+        self.path = str(path)
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._db.execute("PRAGMA page_size=16384")  # measured: inserts 3.5 -> 2.2 us a row (default 4096)
+        if self.path:  # a worker's part, read by the run once the worker is done: WAL survives
+            self._db.execute("PRAGMA journal_mode=WAL")  # a kill mid-book (that book is left out)
+        else:
+            self._db.execute("PRAGMA locking_mode=EXCLUSIVE")  # private to this run
+            self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute(f"PRAGMA cache_size=-{CACHE_KB}")
+        self._db.execute("CREATE TABLE IF NOT EXISTS sheet (id INTEGER PRIMARY KEY, file TEXT, name TEXT, "
+                         "kind TEXT, letters TEXT)")
         for kind, table in TABLES.items():
             cols = ", ".join(_q(n) for n in FIELDS[kind] + DERIVED[kind])
-            self.db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, sheet INTEGER, row INTEGER, "
-                            f"rejected INTEGER, excluded TEXT, {cols})")
+            self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY, sheet INTEGER, "
+                             f"row INTEGER, rejected INTEGER, excluded TEXT, {cols})")
+        self._db.commit()
         self._insert = {
             kind: f"INSERT INTO {table} (sheet, row, rejected, {', '.join(_q(n) for n in FIELDS[kind] + DERIVED[kind])}) "
                   f"VALUES (?, ?, ?, {', '.join('?' for _ in FIELDS[kind] + DERIVED[kind])})"
@@ -111,30 +128,93 @@ class RowStore:
         self._letters: dict[str, dict[str, str]] = {}  # one per distinct layout
         self._names: dict[str, str] = {}
         self._indexed = False
+        self._parts: dict[str, list[int]] = {}  # part file -> the sheets in it that reached the run
+        self._folder: Path | None = None
 
-    def add_sheet(self, file: str, name: str, kind: str, letters: dict[str, str], rows: list[Row]) -> None:
-        """Keep one sheet's checked rows."""
-        cur = self.db.execute("INSERT INTO sheet (file, name, kind, letters) VALUES (?, ?, ?, ?)",
-                              (file, name, kind, json.dumps(letters, ensure_ascii=False)))
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, with every part taken in."""
+        if self._parts:
+            self._take_parts()
+        return self._db
+
+    def add_sheet(self, file: str, name: str, kind: str, letters: dict[str, str], rows: list[Row]) -> int:
+        """Keep one sheet's checked rows; returns the sheet's id."""
+        cur = self._db.execute("INSERT INTO sheet (file, name, kind, letters) VALUES (?, ?, ?, ?)",
+                               (file, name, kind, json.dumps(letters, ensure_ascii=False)))
         sid = cur.lastrowid
-        self.db.executemany(self._insert[kind], ((sid, *r) for r in rows))
+        self._db.executemany(self._insert[kind], ((sid, *r) for r in rows))
         self._indexed = False
+        return sid  # type: ignore[return-value]
 
     def add_book(self, book: Any) -> Any:
-        """Take a BookResult's rows (the result keeps its summary and issues); returns it."""
-        for b in book.blocks:
-            self.add_sheet(book.summary.file, b.sheet, b.kind, b.letters, b.rows)
+        """Take a BookResult's rows (the result keeps its summary and issues); returns it.
+
+        In a part, the rows are committed and the result says where they are (``book.part``);
+        the run's store then takes them from that file instead of from the result.
+        """
+        if book.part is not None:  # stored by a worker: taken in before the first query
+            path, ids = book.part
+            self._parts.setdefault(path, []).extend(ids)
+            book.part = None
+            self._indexed = False
+            return book
+        if not self.path:
+            for b in book.blocks:
+                self.add_sheet(book.summary.file, b.sheet, b.kind, b.letters, b.rows)
+            book.blocks = []
+            return book
+        with self._db:  # all of the book or none of it (a failure leaves the rows in the result)
+            ids = [self.add_sheet(book.summary.file, b.sheet, b.kind, b.letters, b.rows) for b in book.blocks]
         book.blocks = []
+        book.part = (self.path, ids)
         return book
+
+    def parts_folder(self) -> Path:
+        """A private folder (owner only) for the workers' parts; deleted with the store, or at
+        the latest by the next run (``sweep_parts``) when this process was killed."""
+        if self._folder is None:
+            sweep_parts()
+            self._folder = Path(tempfile.mkdtemp(prefix=f"{PARTS_PREFIX}{os.getpid()}-"))
+            weakref.finalize(self, shutil.rmtree, self._folder, True)
+        return self._folder
+
+    def _take_parts(self) -> None:
+        """Copy the sheets each worker reported into this store (new ids), then delete the parts.
+        Only reported sheets: a worker killed after storing a book left that book's rows in
+        its part, and the book was read again elsewhere."""
+        parts, self._parts = self._parts, {}
+        self._db.commit()  # ATTACH needs no open transaction
+        for path, ids in parts.items():
+            self._db.execute("ATTACH DATABASE ? AS part", (path,))
+            try:
+                self._db.execute("CREATE TEMP TABLE taken (id INTEGER PRIMARY KEY)")
+                self._db.executemany("INSERT INTO temp.taken VALUES (?)", ((i,) for i in ids))
+                offset = self._db.execute("SELECT coalesce(max(id), 0) FROM main.sheet").fetchone()[0]
+                self._db.execute("INSERT INTO main.sheet SELECT id + ?, file, name, kind, letters FROM part.sheet "
+                                 "WHERE id IN temp.taken ORDER BY id", (offset,))
+                for kind, table in TABLES.items():
+                    cols = ", ".join(_q(n) for n in FIELDS[kind] + DERIVED[kind])
+                    self._db.execute(f"INSERT INTO main.{table} (sheet, row, rejected, excluded, {cols}) "
+                                     f"SELECT sheet + ?, row, rejected, excluded, {cols} FROM part.{table} "
+                                     "WHERE sheet IN temp.taken ORDER BY id", (offset,))
+                self._db.execute("DROP TABLE temp.taken")
+                self._db.commit()
+            finally:
+                self._db.execute("DETACH DATABASE part")
+            for suffix in ("", "-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
+        self._indexed = False
 
     def index(self) -> None:
         """Indexes for the rules across files, built once every book is in (faster than row by row)."""
+        db = self.db
         if self._indexed:
             return
         for table in TABLES.values():
-            self.db.execute(f"CREATE INDEX IF NOT EXISTS {table}_card_no ON {table} (card_no)")
-            self.db.execute(f"CREATE INDEX IF NOT EXISTS {table}_sheet ON {table} (sheet)")
-        self.db.execute("ANALYZE")
+            db.execute(f"CREATE INDEX IF NOT EXISTS {table}_card_no ON {table} (card_no)")
+            db.execute(f"CREATE INDEX IF NOT EXISTS {table}_sheet ON {table} (sheet)")
+        db.execute("ANALYZE")
         self._indexed = True
 
     def sheet(self, sid: int) -> tuple[str, str, dict[str, str]]:
@@ -183,6 +263,25 @@ class RowStore:
             self.db.execute("DETACH DATABASE saved")
         os.replace(tmp, path)
         return SavedTables(path)
+
+
+PARTS_PREFIX = "lianhu-rows-"
+PARTS_STALE = 6 * 3600  # seconds: no run takes this long, so its folder outlived a killed run
+
+
+def sweep_parts() -> None:
+    """Delete the parts folders of runs killed before they could (their rows are unmasked)."""
+    limit = time.time() - PARTS_STALE
+    try:
+        folders = [p for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(PARTS_PREFIX)]
+    except OSError:
+        return
+    for folder in folders:
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
 
 
 class SavedTables:

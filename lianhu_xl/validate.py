@@ -18,7 +18,7 @@ from datetime import date
 from itertools import groupby
 from pathlib import Path
 
-from .batch import Progress, run_checks
+from .batch import Keep, Progress, run_checks
 from .book import BookResult, Record
 from .cache import ResultCache, run_cached
 from .issues import FileSummary, Issue, Report, make_issue
@@ -142,9 +142,13 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
     if files is None:
         files, collect_issues = collect(paths)
     store = RowStore()
-    books = run_cached(files, cache, lambda todo, keep: run_checks(todo, roster=roster, jobs=jobs,
-                                                                   progress=progress, keep=keep),
-                       progress, keep=lambda index, book: store.add_book(book))
+    parts = store.parts_folder() if jobs > 1 else None  # each worker keeps its rows there
+
+    def run(todo: list[tuple[Path, str]], keys: list[str | None], keep: Keep) -> list[BookResult]:
+        return run_checks(todo, roster=roster, jobs=jobs, progress=progress, keep=keep, cache=cache,
+                          keys=keys, parts=parts)
+
+    books = run_cached(files, cache, run, progress, keep=lambda index, book: store.add_book(book))
     report = Report()
     for issue in collect_issues or []:
         report.issues.append(issue)

@@ -266,3 +266,71 @@ def test_validate_reads_the_same_with_one_job_and_with_two(tmp_path):
     one = batch.run_checks(files, jobs=1)
     two = batch.run_checks(files, jobs=2)
     assert [_as_seen(r) for r in two] == [_as_seen(r) for r in one]
+
+
+def _rows_in(validation) -> list[tuple]:
+    """Every stored row, as (file, sheet, row, rejected, excluded), sorted."""
+    rows = []
+    for table in ("card", "diary"):
+        rows += validation.store.query(f"SELECT s.file, s.name, t.row, t.rejected, t.excluded FROM {table} t "
+                                       "JOIN sheet s ON s.id = t.sheet").fetchall()
+    return sorted(rows)
+
+
+def test_workers_keep_rows_in_parts_and_the_run_counts_each_row_once(tmp_path, monkeypatch):
+    """With two jobs the workers store the rows in their own files; the run's totals, issues and
+    rows are those of one job, and no part file is left once the run has taken them in."""
+    from bookfactory import card, diary, write_book
+
+    from lianhu_xl.validate import validate
+
+    for i in range(6):
+        write_book(tmp_path / "收" / f"{i}.xlsx", [card(f"XY-{i}01"), card(f"XY-{i}02", 结对日期="明天")],
+                   [diary(f"XY-{i}01"), diary(f"XY-{i}02", "2010-13-45"), diary(f"XY-{i}01")])
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    one = validate([tmp_path / "收"], jobs=1)
+    two = validate([tmp_path / "收"], jobs=2)
+    assert [b.part for b in two.books] == [None] * 6 and all(not b.blocks for b in two.books)
+    assert [p.name for p in (tmp_path / "tmp").iterdir() if p.name.startswith("lianhu-rows-")]  # parts were used
+    assert _rows_in(two) == _rows_in(one) and len(_rows_in(one)) == 6 * 5
+    assert [(i.code, i.file, i.cell) for i in two.report.issues] == [(i.code, i.file, i.cell) for i in one.report.issues]
+    assert [(f.file, f.counted, f.excluded) for f in two.report.files] == \
+        [(f.file, f.counted, f.excluded) for f in one.report.files]
+    folder = two.store.parts_folder()
+    assert list(folder.iterdir()) == []  # taken in and deleted: they hold 身份证号 unmasked
+    del two
+    import gc
+    gc.collect()
+    assert not folder.exists()
+
+
+def test_a_worker_killed_after_storing_a_book_does_not_count_it_twice(tmp_path, monkeypatch):
+    """The worker stores 2.xlsx's rows in its part, then dies before answering: the file is read
+    again by another worker, and its rows are counted once (the dead worker's copy is never taken)."""
+    from bookfactory import card, diary, write_book
+
+    from lianhu_xl.validate import validate
+
+    for i in range(6):
+        write_book(tmp_path / "收" / f"{i}.xlsx", [card(f"XY-{i}01")], [diary(f"XY-{i}01"), diary(f"XY-{i}01", "2010-4-2")])
+    flag = tmp_path / "died-once"
+
+    class DiesAfterStoring(batch.RowStore):
+        def add_book(self, book):
+            out = super().add_book(book)
+            if book.summary.file == "2.xlsx" and not flag.exists():
+                assert out.part is not None  # its rows are in the part, committed
+                flag.touch()
+                os._exit(9)
+            return out
+
+    monkeypatch.setattr(batch, "RowStore", DiesAfterStoring)
+    run = validate([tmp_path / "收"], jobs=2)
+    assert flag.exists()
+    assert run.report.issues == []
+    assert run.store.query("SELECT count(*) FROM diary").fetchone()[0] == 12
+    assert run.store.query("SELECT count(*) FROM card").fetchone()[0] == 6
+    assert [f.counted for f in run.report.files] == [3] * 6
