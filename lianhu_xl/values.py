@@ -87,13 +87,16 @@ def _clean(text: str) -> str | None:
 
 
 def parse_card_no(value: object) -> str | None:
-    """A card number as an identifier: full-width folded and spaces dropped, so that
-    ``ＸＹ－２０１０－００１`` and ``XY-2010 -001`` name the card ``XY-2010-001``. Case is kept:
-    a lower-case ``l`` typed for ``1`` must stay visible in the message."""
+    """A card number as an identifier: full-width folded, dashes made one (``—`` from a Chinese
+    input method, ``−`` ``–`` pasted from Word) and spaces dropped, so that ``ＸＹ－２０１０－００１``,
+    ``XY—2010—001`` and ``XY-2010 -001`` name the card ``XY-2010-001``. Case is kept: a
+    lower-case ``l`` typed for ``1`` must stay visible in the message."""
     text = parse_text(value)
     if text is None:
         return None
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    if text.isascii():  # speed: the usual card number
+        return "".join(text.split())
+    return "".join(unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).split())
 
 
 # --- dates -------------------------------------------------------------------

@@ -252,3 +252,16 @@ def test_a_totals_row_on_a_pre_numbered_line_is_skipped_not_an_error(tmp_path):
     assert result.exit_code == 0, result.output
     total = totals_rows(out)["合计"]
     assert (total["致富明星户"], total["入户访谈"], total["担保贷款(元)"]) == (2, 2, 6000)
+
+
+def test_card_numbers_typed_with_other_dashes_and_spaces_name_the_same_card(tmp_path):
+    """The diary's 卡号 retyped with a Chinese input method's dash (—), a full-width one (－), a
+    minus pasted from Word (−), a space or a line break: the same card, every entry counted."""
+    write_book(tmp_path / "b.xlsx", [card("XY-2010-001")],
+               [diary(no, D(2010, m, 6)) for m, no in enumerate(
+                   ["XY—2010—001", "ＸＹ－２０１０－００１", "XY−2010−001", "XY-2010 -001", "XY-2010-\n001"], 3)])
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(tmp_path / "b.xlsx", out, "--period", "2010")
+    assert result.exit_code == 0, result.output
+    total = totals_rows(out)["合计"]
+    assert (total["入户访谈"], total["实访谈月数"], total["应访谈月数"]) == (5, 5, 12)
