@@ -145,7 +145,8 @@ def _from_text(text: str) -> date:
 
 # --- numbers -----------------------------------------------------------------
 
-_UNITS = ("元", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
+# the longer units first: 5口人 (household size), 2500元/人 (per-capita income) as a clerk writes them
+_UNITS = ("口人", "元/人", "元", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 

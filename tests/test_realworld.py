@@ -265,3 +265,16 @@ def test_card_numbers_typed_with_other_dashes_and_spaces_name_the_same_card(tmp_
     assert result.exit_code == 0, result.output
     total = totals_rows(out)["合计"]
     assert (total["入户访谈"], total["实访谈月数"], total["应访谈月数"]) == (5, 5, 12)
+
+
+def test_household_size_and_income_written_with_their_units_are_read(tmp_path):
+    """家庭人口 “5口人” and 人均纯收入 “2500元/人”, as on the paper card: numbers, not errors."""
+    write_book(tmp_path / "b.xlsx",
+               [card("U1", 联系人类别="党员", 联系户类型="经济落后户", 家庭人口="5口人",
+                     **{"基期人均纯收入(元)": "2500元/人", "年末人均纯收入(元)": "３５００元／人"})],
+               [diary("U1", **{"担保贷款(元)": "1.2万元"})])
+    report = validate_json(tmp_path / "b.xlsx")
+    assert report["issues"] == []
+    out = tmp_path / "汇总表.xlsx"
+    assert consolidate(tmp_path / "b.xlsx", out, "--period", "2010").exit_code == 0
+    assert totals_rows(out)["合计"]["担保贷款(元)"] == 12000
