@@ -278,3 +278,51 @@ def test_household_size_and_income_written_with_their_units_are_read(tmp_path):
     out = tmp_path / "汇总表.xlsx"
     assert consolidate(tmp_path / "b.xlsx", out, "--period", "2010").exit_code == 0
     assert totals_rows(out)["合计"]["担保贷款(元)"] == 12000
+
+
+def test_a_townships_collection_folder_as_it_arrives(tmp_path):
+    """What a township clerk's folder holds after a month of USB sticks and WeChat: village books
+    in subfolders, a diary-only July submission, the same book twice (下营村(1).xlsx from WeChat),
+    an upper-case .XLSX, Excel's ~$ lock file, a Word note; and a roster on which one village sent
+    nothing. Each village's totals are counted by hand."""
+    folder = tmp_path / "收集"
+    xy = [card("XY01", 结对日期="2010.1.10"),
+          card("XY02", 联系人="李书记", 联系人类别="村干部", 联系户类型="思想保守户", 结对日期="2010年2月1日",
+               是否转化="是")]
+    xy_diary = [diary("XY01", f"2010-{m}-5") for m in range(1, 7)] + [diary("XY02", "2010/2/9", 形式="电话联系")]
+    write_book(folder / "下营村" / "下营村.xlsx", xy, xy_diary)
+    write_book(folder / "下营村" / "下营村7月日记.xlsx", None, [
+        diary("XY01", "2010.7.8", 服务类别="实用技术", **{"办实事(件)": "1件"}),
+        diary("XY02", "2010年7月9日", 发现问题="不愿种制种玉米", 是否主要问题="√", 办理结果="协调解决",
+              解决办法="请农技站讲解")])
+    (folder / "微信文件").mkdir()
+    (folder / "微信文件" / "下营村(1).xlsx").write_bytes((folder / "下营村" / "下营村.xlsx").read_bytes())
+    write_book(folder / "倪家营村.XLSX",
+               [card("NJ01", 村="倪家营村", 联系人类别="党员", 联系户类型="经济落后户", 结对日期=D(2010, 3, 15),
+                     **{"基期人均纯收入(元)": "2500元"})],
+               [diary("NJ01", D(2010, 3, 20), **{"担保贷款(元)": "2万", "帮耕帮畜(次)": "3次"}),
+                diary("NJ01", D(2010, 4, 20), 形式="集中座谈")])
+    (folder / "~$倪家营村.XLSX").write_bytes(b"\x05lock owner")
+    (folder / "说明.docx").write_bytes(b"PK\x03\x04 not a register")
+    roster = tmp_path / "名册.csv"
+    roster.write_bytes("村,社\n下营村,四社\n下营村,六社\n倪家营村,四社\n倪家营村,六社\n江淮村,一社\n".encode("gbk"))
+    before = digest(folder)
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(folder, out, "--period", "2010", "--roster", str(roster), "--title", "倪家营乡")
+    assert result.exit_code == 0, result.output  # repeats counted once are not "left out"
+    rows = totals_rows(out)
+    assert list(rows) == ["下营村", "倪家营村", "江淮村", "合计"]  # the roster's order, 江淮村 at 0
+    xiaying = hand(致富明星户=1, 思想保守户=1, 入户访谈=8, 提供服务=1, 解决主要问题=1, 办实事=1, 转化户数=1,
+                   思想保守户数=1, 应访谈月数=23, 实访谈月数=8, 应记日记月数=23, 实记日记月数=9,
+                   主要问题已解决户数=1)
+    nijiaying = hand(经济落后户=1, 入户访谈=1, 担保贷款=20000, 帮耕帮畜=3, 应访谈月数=10, 实访谈月数=1,
+                     应记日记月数=10, 实记日记月数=2)
+    assert counts_of(rows["下营村"]) == xiaying
+    assert counts_of(rows["倪家营村"]) == nijiaying
+    assert counts_of(rows["江淮村"]) == hand()
+    assert counts_of(rows["合计"]) == {k: xiaying[k] + nijiaying[k] for k in xiaying}
+    assert rows["江淮村"]["转化率"] is None and rows["江淮村"]["访谈达标率"] is None  # 0/0 left empty
+    source = {r[0]: r for r in sheet_rows(out, "来源")[3:] if r[0]}
+    assert set(source) == {"下营村/下营村.xlsx", "下营村/下营村7月日记.xlsx", "微信文件/下营村(1).xlsx",
+                           "倪家营村.XLSX"}
+    assert digest(folder) == before
