@@ -209,19 +209,32 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         sheet.usable = False
         return sheet
     sheet.header_row = best_row + 1
-    header = grid[best_row]
+    header = list(grid[best_row])
+    label_rows = [sheet.header_row] * len(header)  # the sheet row each column's label stands in
+    last = best_row  # the header's last row: the data start under it
+    below = _labels_below(grid, best_row, kind, index)
+    if below is not None:  # a two-row header: 帮扶成效 merged over 办实事 | 担保贷款 | 帮耕帮畜
+        last += 1
+        for c, raw in enumerate(below):
+            if not normalise_label(raw):
+                continue
+            if c >= len(header):
+                header.extend([""] * (c + 1 - len(header)))
+                label_rows.extend([sheet.header_row] * (c + 1 - len(label_rows)))
+            if match_label(normalise_label(header[c]), index, kind) is None:  # blank, merged or a group
+                header[c], label_rows[c] = raw, last + 1
     positions: dict[str, int] = {}
     label_of = _LABEL_OF[kind]
     for c, raw in enumerate(header):
         norm = normalise_label(raw)
         if not norm:
             continue
-        cell = f"{col_letter(c)}{sheet.header_row}"
+        cell = f"{col_letter(c)}{label_rows[c]}"
         name_ = match_label(norm, index, kind)
         if name_ is None:
             if norm not in IGNORED_LABELS:
                 book.issues.append(make_issue("unknown-column", book.file, sheet=name, cell=cell,
-                                              row=sheet.header_row, column=str(raw).strip(),
+                                              row=label_rows[c], column=str(raw).strip(),
                                               value=str(raw).strip()))
             continue
         if name_ in positions:
@@ -240,8 +253,26 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     sheet.letters = {f: col_letter(c) for f, c in positions.items()}
     if not sheet.usable:
         return sheet
-    _read_body(book, sheet, grid, best_row, positions, formulas, _merged_fill(merged or [], best_row, len(grid)))
+    lead = 0  # 序号 columns at the left
+    for raw in header:
+        if normalise_label(raw) not in IGNORED_LABELS:
+            break
+        lead += 1
+    _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead)
     return sheet
+
+
+def _labels_below(grid: list[list[object]], header: int, kind: str, index: dict[str, str]) -> list[object] | None:
+    """The row under the header when it is the header's second row: only text, and a label of
+    a column the header row does not name (the header row holds a group label merged over them,
+    or nothing, where the columns' own labels stand one row down). None for a data row."""
+    if header + 1 >= min(len(grid), HEADER_SCAN_ROWS + 1):
+        return None
+    below = grid[header + 1]
+    if any(raw.__class__ is not str for raw in below if raw is not None):
+        return None
+    new = _fields_in(below, kind, index) - _fields_in(grid[header], kind, index)
+    return below if new else None
 
 
 _HEADER_MEMO: dict[str, dict[object, str | None]] = {}
@@ -275,8 +306,8 @@ _PLAIN = frozenset({float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelt
 
 def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], header: int,
                positions: dict[str, int], formulas: dict[str, str],
-               fill: dict[tuple[int, int], tuple[int, int]]) -> None:
-    """Every row under the header: blank rows skipped, totals rows and rows with formulas
+               fill: dict[tuple[int, int], tuple[int, int]], lead: int = 0) -> None:
+    """Every row under the header (``header``: its last row; ``lead``: the 序号 columns at the left): blank rows skipped, totals rows and rows with formulas
     that have no value set aside (each said), the rest kept with their values by field.
 
     This loop is most of the reader's own cost for every book, so each row is turned into
@@ -294,11 +325,6 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     rows = sheet.rows
     # 序号 columns at the left (pre-numbered 1, 2, … down the sheet): a 合计 row's first filled
     # cell is the first after them, as it is for a row with nothing else (a 序号 alone is no row)
-    lead = 0
-    for raw in grid[header]:
-        if normalise_label(raw) not in IGNORED_LABELS:
-            break
-        lead += 1
     for r in range(header + 1, len(grid)):
         row = grid[r]
         values = build(row) if len(row) > reach else None

@@ -175,6 +175,47 @@ def formula_book(path: Path) -> dict[str, float]:
                 应访谈月数=23, 实访谈月数=2, 应记日记月数=23, 实记日记月数=3)
 
 
+# --- 汪家墩村: a two-row header, as on the printed forms ------------------------------------
+
+
+def two_row_header_book(path: Path) -> dict[str, float]:
+    """The printed form's layout: group labels (年末评议, 帮扶成效) merged over the columns' own
+    labels one row down, every other label merged down over both rows, a 序号 column, a title.
+    Returns the 2010 hand count."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "联户卡"
+    top = ["序号", "卡号", "联系人", "联系人类别", "村", "社", "户主", "联系户类型", "结对日期", "主要问题",
+           "年末评议", None, None, "是否转化"]
+    ws.append(["汪家墩村联户卡"])
+    ws.append(top)
+    ws.append([None] * 10 + ["经济有发展", "思想有进步", "认识有提高", None])
+    for col in "ABCDEFGHIJN":
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("K2:M2")
+    ws.append([1, "WJ-1", "赵六", "社干部", "汪家墩村", "五社", "王一", "思想保守户", "2010.6.1", "不愿贷款",
+               "是", "是", "√", "是"])
+    ws.append([2, "WJ-2", "赵六", "社干部", "汪家墩村", "五社", "王二", "思想保守户", "2010.6.1", "观念旧",
+               None, None, None, "否"])
+    d = wb.create_sheet("联户日记")
+    d.append(["联户日记（2010年）"])
+    d.merge_cells("A1:H1")
+    d.append(["序号", "卡号", "日期", "形式", "服务类别", "帮扶成效", None, None, "调阅人"])
+    d.append([None, None, None, None, None, "办实事（件）", "担保贷款（元）", "帮耕帮畜（次）", None])
+    for col in "ABCDEI":
+        d.merge_cells(f"{col}2:{col}3")
+    d.merge_cells("F2:H2")
+    d.append([1, "WJ-1", "2010.6.6", "入户访谈", "政策宣传", 1, "3000元", 2, "张书记"])
+    d.append([2, "WJ-1", "2010.7.6", "入户访谈", None, None, 5000, None, None])
+    d.append([3, "WJ-2", "2010.6.16", "电话联系", None, "2件", None, "1次", None])
+    d.append([4, "合计", None, None, None, 3, 8000, 3, None])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    # linked June: 7 months each; interviews June and July for WJ-1, a phone call for WJ-2
+    return hand(思想保守户=2, 入户访谈=2, 提供服务=1, 办实事=3, 担保贷款=8000, 帮耕帮畜=3, 转化户数=1,
+                思想保守户数=2, 应访谈月数=14, 实访谈月数=2, 应记日记月数=14, 实记日记月数=3)
+
+
 # --- running the toolkit and reading its 汇总表 back ----------------------------------------
 
 

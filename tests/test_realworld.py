@@ -23,6 +23,7 @@ from realworld_books import (
     libreoffice_save,
     sheet_rows,
     totals_rows,
+    two_row_header_book,
     village_book,
 )
 
@@ -95,7 +96,8 @@ def test_the_same_books_saved_again_by_libreoffice_give_the_same_totals(tmp_path
     src = tmp_path / "src"
     want_village = village_book(src / "下营村.xlsx")
     want_formulas = formula_book(src / "倪家营村.xlsx")
-    libreoffice_save([src / "下营村.xlsx", src / "倪家营村.xlsx"], tmp_path / "收集")
+    want_two_rows = two_row_header_book(src / "汪家墩村.xlsx")
+    libreoffice_save([src / "下营村.xlsx", src / "倪家营村.xlsx", src / "汪家墩村.xlsx"], tmp_path / "收集")
     libreoffice_save([src / "倪家营村.xlsx"], tmp_path / "xlsm", "xlsm:Calc MS Excel 2007 VBA XML")
     saved = tmp_path / "收集" / "下营村.xlsx"
     assert saved.exists() and saved.read_bytes() != (src / "下营村.xlsx").read_bytes()
@@ -105,7 +107,9 @@ def test_the_same_books_saved_again_by_libreoffice_give_the_same_totals(tmp_path
     rows = totals_rows(out)
     assert counts_of(rows["下营村"]) == want_village
     assert counts_of(rows["倪家营村"]) == want_formulas
-    assert {(r[0], r[2], r[3]) for r in sheet_rows(out, "未计入")[3:] if r[0]} == VILLAGE_EXCLUDED
+    assert counts_of(rows["汪家墩村"]) == want_two_rows
+    listed = {(r[0], r[2], r[3]) for r in sheet_rows(out, "未计入")[3:] if r[0] and r[1] == "下营村.xlsx"}
+    assert listed == VILLAGE_EXCLUDED
     xlsm = tmp_path / "xlsm" / "倪家营村.xlsm"
     assert xlsm.exists()
     result = consolidate(tmp_path / "xlsm", tmp_path / "xlsm汇总.xlsx", "--period", "2010")
@@ -326,3 +330,19 @@ def test_a_townships_collection_folder_as_it_arrives(tmp_path):
     assert set(source) == {"下营村/下营村.xlsx", "下营村/下营村7月日记.xlsx", "微信文件/下营村(1).xlsx",
                            "倪家营村.XLSX"}
     assert digest(folder) == before
+
+
+def test_a_two_row_header_reads_the_labels_under_the_group_labels(tmp_path):
+    """办实事 | 担保贷款 | 帮耕帮畜 under a merged 帮扶成效, the appraisal under 年末评议: the sums and
+    the year-end appraisal are read (they were lost, with only a warning about 帮扶成效)."""
+    want = two_row_header_book(tmp_path / "收集" / "汪家墩村.xlsx")
+    report = validate_json(tmp_path / "收集")
+    assert [(i["code"], i["cell"]) for i in report["issues"]] == [("totals-row", "A7")]
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(tmp_path / "收集", out, "--period", "2010")
+    assert result.exit_code == 0, result.output
+    assert counts_of(totals_rows(out)["汪家墩村"]) == want
+    listing = sheet_rows(out, "联户清单")
+    at = next(i for i, r in enumerate(listing) if r and "卡号" in r)
+    cards = {line["卡号"]: line for line in (dict(zip(listing[at], r, strict=False)) for r in listing[at + 1:])}
+    assert (cards["WJ-1"]["是否转化"], cards["WJ-2"]["是否转化"]) == ("是", "否")  # N, merged over both rows
