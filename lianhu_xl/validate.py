@@ -166,14 +166,16 @@ def finish(report: Report, books: list[BookResult], store: RowStore) -> None:
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in report.issues:
         by_file[issue.file].append(issue)
-    counted: dict[str, int] = defaultdict(int)
+    kept: dict[str, int] = defaultdict(int)  # the rows stored, less the few left out
+    for file, n in store.query("SELECT file, sum(rows) FROM sheet GROUP BY file"):
+        kept[file] += n
     for table in ("card", "diary"):
-        for file, n in store.query(f"SELECT s.file, count(*) FROM {table} t JOIN sheet s ON s.id = t.sheet "
-                                   "WHERE t.rejected = 0 AND t.excluded IS NULL GROUP BY s.file"):
-            counted[file] += n
+        for file, n in store.query(f"SELECT s.file, o.n FROM (SELECT t.sheet, count(*) AS n FROM {table} t "
+                                   f"WHERE NOT ({counted('t')}) GROUP BY t.sheet) o JOIN sheet s ON s.id = o.sheet"):
+            kept[file] -= n
     for book in books:
         s = book.summary
-        s.counted = counted.get(s.file, 0)
+        s.counted = kept.get(s.file, 0)
         s.excluded = book.rows_read - s.counted
     for s in report.files:
         own = by_file.get(s.file, [])
@@ -318,9 +320,9 @@ def _diaries(store: RowStore) -> list[Issue]:
                 "WHERE t.card_no IS NOT NULL AND (c.no IS NULL OR (t.linker <> '' AND t.linker <> c.linker) "
                 "OR (t.head <> '' AND t.head <> c.head) OR t.date < c.link_date)")
     # rows whose card is not counted: left out (or, with an error already, only told)
-    known = {no for (no,) in store.query(
-        "SELECT DISTINCT t.card_no FROM diary t JOIN picked p ON p.id = t.id AND p.missing "
-        "WHERE EXISTS (SELECT 1 FROM card c WHERE c.card_no = t.card_no)")}
+    known = {no for (no,) in store.query(  # picked first: a few rows, each found by its id
+        "SELECT DISTINCT t.card_no FROM picked p CROSS JOIN diary t ON t.id = p.id WHERE p.missing "
+        "AND EXISTS (SELECT 1 FROM card c WHERE c.card_no = t.card_no)")}
     missing = {rid for (rid,) in store.query("SELECT id FROM picked WHERE missing")}
     marks: list[tuple[str, int]] = []
     odd: list[Record] = []
@@ -344,16 +346,19 @@ def _diaries(store: RowStore) -> list[Issue]:
             "JOIN picked p ON p.id = t.id AND NOT p.missing)")}
         for r in odd:
             issues.extend(_against_card(r, *cards[r.model.card_no]))  # type: ignore[attr-defined]
-    # copies of one entry: the first copy is counted
+    # copies of one entry: the first copy is counted. SQL finds the visits to one household on
+    # one day in one form (read in order off the diary_entry index, no sort), Python tells
+    # them apart by the problem written down
     groups: dict[tuple, list[Record]] = defaultdict(list)
     for r in store.records(DIARY_SHEET, (
-            f"{counted('t')} AND (t.card_no, t.date, t.form, coalesce(t.problem, '')) IN "
-            f"(SELECT card_no, date, form, coalesce(problem, '') FROM diary WHERE {counted()} "
-            "GROUP BY 1, 2, 3, 4 HAVING count(*) > 1)")):
+            f"{counted('t')} AND (t.card_no, t.date, t.form) IN (SELECT card_no, date, form FROM diary "
+            f"WHERE {counted()} GROUP BY 1, 2, 3 HAVING count(*) > 1)")):
         d = r.model
         groups[(d.card_no, d.date, d.form, d.problem or "")].append(r)  # type: ignore[attr-defined]
     marks = []
     for key, group in groups.items():
+        if len(group) < 2:
+            continue
         copies = all(_same(group[0], r) for r in group[1:])
         code = "duplicate-diary" if copies else "conflicting-diary"
         for r in group[1:] if copies else group:
