@@ -346,3 +346,14 @@ def test_a_two_row_header_reads_the_labels_under_the_group_labels(tmp_path):
     at = next(i for i, r in enumerate(listing) if r and "卡号" in r)
     cards = {line["卡号"]: line for line in (dict(zip(listing[at], r, strict=False)) for r in listing[at + 1:])}
     assert (cards["WJ-1"]["是否转化"], cards["WJ-2"]["是否转化"]) == ("是", "否")  # N, merged over both rows
+
+
+def test_an_extra_column_in_the_diary_is_not_sent_to_a_column_the_diary_lacks(tmp_path):
+    """A village clerk adds 村 to the diary: the warning's advice names a column the diary has."""
+    labels = [*DIARY_LABELS, "村"]
+    write_book(tmp_path / "b.xlsx", [card("X1")], [dict(diary("X1"), 村="下营村")], diary_labels=labels)
+    report = validate_json(tmp_path / "b.xlsx")
+    (extra,) = [i for i in report["issues"] if i["code"] == "unknown-column"]
+    assert extra["sheet"] == "联户日记" and extra["severity"] == "warning"
+    advised = re.findall(r"日记写在“([^”]+)”列", extra["message"])
+    assert advised and all(label in DIARY_LABELS for label in advised), extra["message"]
