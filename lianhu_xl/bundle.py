@@ -105,8 +105,6 @@ rem lianhu_xl offline install for Windows x64. This file is ASCII on purpose;
 rem the steps (with Chinese messages) are in install.ps1 next to it.
 powershell.exe -NoProfile -ExecutionPolicy Bypass -File "%~dp0install.ps1" %*
 if errorlevel 1 (
-  echo.
-  echo Install failed. See the messages above.
   pause
   exit /b 1
 )
@@ -126,6 +124,8 @@ INSTALL_PS1 = r"""# 联户带创 lianhu_xl 离线安装（Windows 64 位）。�
 # 运行 lianhu doctor → 在桌面“联户带创”文件夹生成汇总台。
 param([string]$Target = (Join-Path $env:LOCALAPPDATA "lianhu"))
 $ErrorActionPreference = "Stop"
+# an error no step below catches still ends with a line in Chinese (install.bat stays ASCII)
+trap { Write-Host "安装没有完成：$($_.Exception.Message)。请把这个窗口拍照发给技术人员。" -ForegroundColor Red; exit 1 }
 $here = Split-Path -Parent $MyInvocation.MyCommand.Path
 $wheels = Join-Path $here "wheelhouse"
 

@@ -70,6 +70,10 @@ def test_bundle_downloads_windows_wheels_and_writes_install_scripts(pip, tmp_pat
     assert "--no-index --find-links $wheels" in text and "[xl]" in text and "pywin32" in text
     assert "Unblock-File" in text and "lianhu_xl doctor" in text and "xl console" in text
     assert "Python311" in text and "sys.version_info[:2] == (3, 11)" in text  # the wheels' Python only
+    # a clerk reads no English: the .bat (ASCII for cmd.exe) prints nothing of its own, and an error
+    # no step catches still ends the PowerShell part with a Chinese line
+    assert [ln for ln in bat.splitlines() if ln.strip().lower().startswith(b"echo") and ln.strip() != b"@echo off"] == []
+    assert "trap {" in text and "安装没有完成" in text
     assert "install.bat" in (out / "说明.txt").read_text(encoding="utf-8-sig")
     assert "没有 Python 安装程序" in result.output  # none was given: say so
 
