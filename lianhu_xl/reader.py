@@ -258,8 +258,17 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         if normalise_label(raw) not in IGNORED_LABELS:
             break
         lead += 1
-    _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead)
+    repeats = frozenset({header[positions["card_no"]]})  # the 卡号 label as typed: a repeated header's
+    _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
+               repeats)
     return sheet
+
+
+def _only_labels(values: dict[str, object], kind: str) -> bool:
+    """Every filled cell of the row is a column label of the sheet: the header row again."""
+    index = label_index(kind)
+    return all(v is None or (v.__class__ is str and match_label(normalise_label(v), index, kind) is not None)
+               for v in values.values())
 
 
 def _labels_below(grid: list[list[object]], header: int, kind: str, index: dict[str, str]) -> list[object] | None:
@@ -306,9 +315,12 @@ _PLAIN = frozenset({float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelt
 
 def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], header: int,
                positions: dict[str, int], formulas: dict[str, str],
-               fill: dict[tuple[int, int], tuple[int, int]], lead: int = 0) -> None:
-    """Every row under the header (``header``: its last row; ``lead``: the 序号 columns at the left): blank rows skipped, totals rows and rows with formulas
-    that have no value set aside (each said), the rest kept with their values by field.
+               fill: dict[tuple[int, int], tuple[int, int]], lead: int = 0,
+               repeats: frozenset[object] = frozenset()) -> None:
+    """Every row under the header (``header``: its last row; ``lead``: the 序号 columns at the
+    left): blank rows and the header repeated (a second page pasted under the first: its 卡号
+    cell in ``repeats``, every cell a label) skipped, totals rows and rows with formulas that
+    have no value set aside (each said), the rest kept with their values by field.
 
     This loop is most of the reader's own cost for every book, so each row is turned into
     its dict by one function generated for the sheet's columns (``_row_builder``).
@@ -339,6 +351,8 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                 if values[f] is None and top is not None and top[0] < len(grid):
                     shared = grid[top[0]][c] if c < len(grid[top[0]]) else None
                     values[f] = None if shared == "" else shared
+        if values["card_no"] in repeats and _only_labels(values, sheet.kind):
+            continue  # the header again: no row, like a blank one
         first = row[0] if row else None  # most rows start with text without 计, or a number
         begin = 0
         if lead and len(row) > lead and not (first.__class__ is text and "计" in first):

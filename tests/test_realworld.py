@@ -357,3 +357,30 @@ def test_an_extra_column_in_the_diary_is_not_sent_to_a_column_the_diary_lacks(tm
     assert extra["sheet"] == "联户日记" and extra["severity"] == "warning"
     advised = re.findall(r"日记写在“([^”]+)”列", extra["message"])
     assert advised and all(label in DIARY_LABELS for label in advised), extra["message"]
+
+
+def test_a_header_repeated_down_the_sheet_is_no_row(tmp_path):
+    """Two printed pages pasted one under the other: the second page's header row (typed just
+    like the first, * and all) is not a card with nine wrong cells; the cards under it count."""
+    from bookfactory import CARD_LABELS
+
+    labels = ["*" + label if label in ("卡号", "户主") else label for label in CARD_LABELS]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "联户卡"
+    ws.append(labels)
+    ws.append([card("P1").get(label) for label in CARD_LABELS])
+    ws.append(labels)  # page 2
+    ws.append([card("P2").get(label) for label in CARD_LABELS])
+    d = wb.create_sheet("联户日记")
+    d.append(DIARY_LABELS)
+    d.append(["P1", D(2010, 3, 6), None, None, "入户访谈"])
+    d.append(DIARY_LABELS)
+    d.append(["P2", D(2010, 3, 6), None, None, "入户访谈"])
+    wb.save(tmp_path / "b.xlsx")
+    report = validate_json(tmp_path / "b.xlsx")
+    assert report["issues"] == []
+    assert (report["files"][0]["card_rows"], report["files"][0]["diary_rows"]) == (2, 2)
+    out = tmp_path / "汇总表.xlsx"
+    assert consolidate(tmp_path / "b.xlsx", out, "--period", "2010").exit_code == 0
+    assert totals_rows(out)["合计"]["入户访谈"] == 2
