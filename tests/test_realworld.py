@@ -384,3 +384,14 @@ def test_a_header_repeated_down_the_sheet_is_no_row(tmp_path):
     out = tmp_path / "汇总表.xlsx"
     assert consolidate(tmp_path / "b.xlsx", out, "--period", "2010").exit_code == 0
     assert totals_rows(out)["合计"]["入户访谈"] == 2
+
+
+def test_card_numbers_typed_as_numbers_in_one_sheet_and_text_in_the_other_match(tmp_path):
+    """Plain numeric 卡号: a number cell on the card (Excel's 常规), text on the diary, and a
+    number that went through a formula (1001.0): one card."""
+    write_book(tmp_path / "b.xlsx", [card(1001), card(1002.0, 户主="李二")],
+               [diary("1001"), diary(" 1002 "), diary(1001, D(2010, 4, 6)), diary("１００２", D(2010, 4, 6))])
+    out = tmp_path / "汇总表.xlsx"
+    result = consolidate(tmp_path / "b.xlsx", out, "--period", "2010")
+    assert result.exit_code == 0, result.output
+    assert totals_rows(out)["合计"]["实访谈月数"] == 4
