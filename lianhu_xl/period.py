@@ -108,7 +108,10 @@ def _zh_date(day: date) -> str:
 
 _YEAR = re.compile(r"^(\d{4})年?$")
 _MONTH = re.compile(r"^(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?$")
-_QUARTER = re.compile(r"^(\d{4})\s*(?:年|-)?\s*(?:Q|第)\s*([1-4一二三四])\s*(?:季度|季)?$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(\d{4})\s*(?:年|-)?\s*(?:(?:Q|第)\s*([1-4一二三四])\s*(?:季度|季)?|([1-4一二三四])\s*(?:季度|季))$",
+                      re.IGNORECASE)
+_HALF = re.compile(r"^(\d{4})年?([上下])半年$")
+_MONTHS = re.compile(r"^(\d{4})年?(\d{1,2})月?(?:-|～|~|至|到)(\d{1,2})月$")  # 2010年1-6月, 2010年1月至6月
 _RANGE = re.compile(r"^(.+?)\s*(?:\.\.|～|~|至|到)\s*(.+)$")
 _ZH_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4}
 _SANE_YEARS = range(1949, 2101)
@@ -127,15 +130,28 @@ def parse_period(text: str) -> Period:
         if m := _YEAR.match(text):
             return year_period(_year(m.group(1)))
         if m := _QUARTER.match(text):
-            q = m.group(2)
+            q = m.group(2) or m.group(3)
             return quarter_period(_year(m.group(1)), _ZH_DIGIT.get(q) or int(q))
+        if m := _HALF.match(text):
+            year = _year(m.group(1))
+            return range_period(*((date(year, 1, 1), date(year, 6, 30)) if m.group(2) == "上"
+                                  else (date(year, 7, 1), date(year, 12, 31))))
+        if m := _MONTHS.match(text):
+            year = _year(m.group(1))
+            return range_period(_first_day(year, int(m.group(2))), _last_day(year, int(m.group(3))))
         if m := _MONTH.match(text):
             month = int(m.group(2))
             if not 1 <= month <= 12:
                 raise ValueError(f"月份 {month} 不存在")
             return month_period(_year(m.group(1)), month)
         if m := _RANGE.match(text):
-            return range_period(_day(m.group(1)), _day(m.group(2)))
+            return range_period(_day(m.group(1)), _day(m.group(2), end=True))
+        for at in (i for i, ch in enumerate(text) if ch == "-"):  # 2010.1.1-2010.6.30, 2010/1/1—2010/6/30
+            try:
+                start, end = _day(text[:at]), _day(text[at + 1:], end=True)
+            except ValueError:
+                continue
+            return range_period(start, end)
     except ValueError as exc:
         if "统计期" in str(exc):
             raise
@@ -150,13 +166,28 @@ def _year(text: str) -> int:
     return year
 
 
-def _day(text: str) -> date:
+def _first_day(year: int, month: int) -> date:
+    if not 1 <= month <= 12:
+        raise ValueError(f"月份 {month} 不存在")
+    return date(year, month, 1)
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, _first_day(year, month).month)[1])
+
+
+def _day(text: str, end: bool = False) -> date:
+    """A range's end point: a date, or a month (2010-01) meaning its first day or, at the
+    range's end, its last."""
     from .values import parse_date
 
     try:
         day = parse_date(text)
     except Exception:
         day = None
+    if day is None and (m := _MONTH.match(text)):
+        year = _year(m.group(1))
+        day = _last_day(year, int(m.group(2))) if end else _first_day(year, int(m.group(2)))
     if day is None:
         raise ValueError(f"“{text}”不是日期")
     _year(str(day.year))
