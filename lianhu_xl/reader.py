@@ -28,7 +28,7 @@ IGNORED_LABELS = {"序号", "编号", "NO", "NO."}
 _SPACES = re.compile(r"\s+")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
 _LABEL_FOLD = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "［": "(", "］": ")", "\u3000": " ",
-                             "*": "", "＊": "", "\ufeff": "", "\u200b": ""})
+                             "*": "", "＊": "", "\ufeff": "", "\u200b": "", "／": "/"})
 
 
 def normalise_label(text: object) -> str:
@@ -62,17 +62,27 @@ def match_label(norm: str, index: dict[str, str], sheet: str) -> str | None:
     """The field a normalised header label names, or None.
 
     ``担保贷款`` matches ``担保贷款(元)``; a unit added to a column the standard
-    gives none (``家庭人口(人)``) matches too. Another unit than the standard's
-    (``担保贷款(万元)``) does not: its numbers would be read 10 000 times too small.
+    gives none (``家庭人口(人)``) matches too, and so does the standard's unit written
+    the way forms write it (``担保贷款(单位：元)``, ``办实事(件数)``). Another unit than
+    the standard's (``担保贷款(万元)``) does not: its numbers would be read 10 000 times too small.
     """
     name = index.get(norm)
     if name is not None:
         return name
     bare = _BRACKET_UNIT.sub("", norm)
     name = index.get(bare) if bare != norm else None
-    if name is not None and normalise_label(_LABEL_OF[sheet][name]) == bare:
+    if name is None:
+        return None
+    standard = normalise_label(_LABEL_OF[sheet][name])
+    if standard == bare:
         return name
-    return None
+    # (单位：元) -> (元), (件数) -> (件), (元/人) -> (元): per head or household is the row's own
+    unit = _COUNT_WORD.sub(")", _UNIT_WORD.sub("(", norm[len(bare):]))
+    return name if standard == bare + unit else None
+
+
+_UNIT_WORD = re.compile(r"^\(单位[:：]?")
+_COUNT_WORD = re.compile(r"(?:数|/人|/户)\)$")
 
 
 _LABEL_OF = {kind: {c.name: c.label for c in columns_of(model)} for kind, model in MODELS.items()}

@@ -399,3 +399,24 @@ def test_card_numbers_typed_as_numbers_in_one_sheet_and_text_in_the_other_match(
     result = consolidate(tmp_path / "b.xlsx", out, "--period", "2010")
     assert result.exit_code == 0, result.output
     assert totals_rows(out)["合计"]["实访谈月数"] == 4
+
+
+def test_headers_that_write_the_standards_unit_the_forms_way_are_read(tmp_path):
+    """担保贷款（单位：元）, 办实事（件数）, 帮耕帮畜（次数）, 基期人均纯收入（元/人）: the standard's own
+    units as printed forms write them, read (their sums were lost as “extra columns”); 万元 is
+    still another unit, an extra column with a warning."""
+    from bookfactory import CARD_LABELS
+
+    card_labels = [{"基期人均纯收入(元)": "基期人均纯收入（元／人）"}.get(label, label) for label in CARD_LABELS]
+    rename = {"担保贷款(元)": "担保贷款（单位：元）", "办实事(件)": "办实事（件数）", "帮耕帮畜(次)": "帮耕帮畜（次数）"}
+    diary_labels = [rename.get(label, label) for label in DIARY_LABELS] + ["担保贷款（万元）"]
+    c = card("W1", 联系人类别="党员", 联系户类型="经济落后户")
+    c["基期人均纯收入（元／人）"] = 2500
+    d = diary("W1", **{"担保贷款（单位：元）": 3000, "办实事（件数）": 1, "帮耕帮畜（次数）": 2, "担保贷款（万元）": 0.3})
+    write_book(tmp_path / "b.xlsx", [c], [d], card_labels=card_labels, diary_labels=diary_labels)
+    report = validate_json(tmp_path / "b.xlsx")
+    assert [(i["code"], i["value"]) for i in report["issues"]] == [("unknown-column", "担保贷款（万元）")]
+    out = tmp_path / "汇总表.xlsx"
+    assert consolidate(tmp_path / "b.xlsx", out, "--period", "2010").exit_code == 0
+    total = totals_rows(out)["合计"]
+    assert (total["担保贷款(元)"], total["办实事"], total["帮耕帮畜"]) == (3000, 1, 2)
