@@ -819,3 +819,46 @@ def test_with_the_cache_on_the_figures_follow_each_edit_and_each_period(tmp_path
     month = figures(思想保守户=1, 转化户数=1, 入户访谈=1, 应访谈月数=1, 实访谈月数=1, 应记日记月数=1,
                     实记日记月数=1)
     check(Run(book.parent, out, "--period", "2010-08", cache=cache), {"下营村": month, "合计": month})
+
+
+def test_townships_that_wrote_the_same_quarter_differently_roll_up_together(tmp_path):
+    write_book(tmp_path / "倪家营乡" / "下营村.xlsx", [card("A")], [diary("A", D(2010, 7, 1))])
+    write_book(tmp_path / "沙河镇" / "西关村.xlsx", [card("B", 村="西关村"), card("C", 村="西关村")],
+               [diary("B", D(2010, 8, 1))])
+    county = tmp_path / "临泽县"
+    Run(tmp_path / "倪家营乡", county / "倪家营乡.xlsx", "--period", "2010Q3", "--title", "倪家营乡")
+    Run(tmp_path / "沙河镇", county / "沙河镇.xlsx", "--period", "2010年7-9月", "--title", "沙河镇")
+    # 2010Q3 and 2010年7-9月 are the same days (2010-07-01 to 2010-09-30): one period, both counted.
+    # 倪家营乡: 1 card, 3 months, July met. 沙河镇: 2 cards, 6 months, August met.
+    nj = figures(致富明星户=1, 入户访谈=1, 应访谈月数=3, 实访谈月数=1, 应记日记月数=3, 实记日记月数=1)
+    sh = figures(致富明星户=2, 入户访谈=1, 应访谈月数=6, 实访谈月数=1, 应记日记月数=6, 实记日记月数=1)
+    total = figures(致富明星户=3, 入户访谈=2, 应访谈月数=9, 实访谈月数=2, 应记日记月数=9, 实记日记月数=2)
+    for extra in ((), ("--period", "2010Q3"), ("--period", "2010-07-01..2010-09-30")):
+        run = Run(county, tmp_path / "县汇总表.xlsx", *extra, "--title", "临泽县")
+        assert run.exit_code == 0, extra
+        check(run, {"倪家营乡": nj, "沙河镇": sh, "合计": total})
+
+
+def test_card_numbers_typed_as_numbers_find_their_diary_rows(tmp_path):
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card(1001), card("1002")], [
+        diary("1001", D(2010, 3, 6)), diary(1001, D(2010, 4, 6)), diary(1002, D(2010, 4, 6)),
+        diary(1002.0, D(2010, 5, 6), 形式="电话联系"),
+    ])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    # a 卡号 is the same card whether Excel holds it as a number or as text: every row counted.
+    # 入户访谈 3; months met 1001: March, April; 1002: April (interview), April and May (diary).
+    assert run.exit_code == 0
+    row = figures(致富明星户=2, 入户访谈=3, 应访谈月数=24, 实访谈月数=3, 应记日记月数=24, 实记日记月数=4)
+    check(run, {"下营村": row, "合计": row})
+    accounted(run, {"下营村.xlsx": 6}, {"下营村.xlsx": {"counted": 6}})
+
+
+def test_without_a_period_and_without_any_diary_no_month_is_expected(tmp_path):
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("A"), conservative("B", 是否转化="否")], [])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx")
+    assert run.exit_code == 0
+    # months expected run "up to the month of the latest diary date": there is none, so none are
+    # expected and both 达标率 are "left empty" (denominator 0); 转化 0 of 1 = 0.
+    row = figures(致富明星户=1, 思想保守户=1)
+    assert (row["访谈达标率"], row["日记达标率"], row["转化率"]) == (None, None, 0)
+    check(run, {"下营村": row, "合计": row})
