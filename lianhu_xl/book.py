@@ -23,10 +23,10 @@ from .standard import (
     MODELS,
     STANDARD_VERSION,
     StandardRow,
-    check_row,
+    check_fields,
     columns_of,
 )
-from .store import ROW_ERROR, Row, encode, rebuild
+from .store import ROW_ERROR, Row, rebuild, row_encoder
 
 TOTALS_SHEET = "汇总"
 READER_FAILED = "文件内部结构不标准，读取程序无法理解"  # why a reader failed, for a cadre: never the exception's text
@@ -173,14 +173,16 @@ def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) ->
         result.summary.card_rows += len(sheet.rows) + sheet.set_aside
     else:
         result.summary.diary_rows += len(sheet.rows) + sheet.set_aside
-    kind = sheet.kind
     rows = block.rows
+    encode = row_encoder(sheet.kind)
     for number, values in sheet.rows:
-        check = check_row(model, values)
-        problems = check.problems
+        ok, fields, problems = check_fields(model, values)
+        if not problems and (roster is None or not is_card):  # most rows: nothing to say
+            rows.append(encode(number, not ok, fields))
+            continue
         if is_card and roster is not None:
-            problems = problems + roster.problems(check.fields)
-        has_error = not check.ok
+            problems = problems + roster.problems(fields)
+        has_error = not ok
         for code, name, ctx in problems:
             ctx = dict(ctx)
             value = ctx.pop("value", values.get(name))
@@ -191,5 +193,5 @@ def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) ->
                 code, display, sheet=sheet.sheet,
                 cell=f"{letter}{number}" if letter else f"A{number}", row=number,
                 column=labels.get(name), value=value, **ctx))
-        rows.append(encode(kind, number, has_error, check.fields))
+        rows.append(encode(number, has_error, fields))
 

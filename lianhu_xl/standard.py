@@ -421,6 +421,26 @@ def check_row(model: type[StandardRow], values: Mapping[str, object]) -> RowChec
     return check
 
 
+def check_fields(model: type[StandardRow], values: Mapping[str, object]) -> tuple[bool, dict[str, Any], list[Finding]]:
+    """``check_row`` as (ok, fields, problems), without a RowCheck: what a book's loop over
+    its rows needs (the model of a row is made later, from the store, when a rule asks)."""
+    read = _READERS.get(model)
+    if read is None:
+        read = _compile(model)
+    fields = read(values)
+    if fields is not None:
+        problems = model.row_rules(fields)
+        if not problems:
+            return True, fields, problems
+        for code, _name, _ctx in problems:
+            if _IS_ERROR[code]:
+                break
+        else:
+            return True, fields, problems
+    check = _check_row_reference(model, values)
+    return check.ok, check.fields, check.problems
+
+
 def _compile(model: type[StandardRow]) -> Callable[[Mapping[str, object]], dict[str, Any] | None]:
     """A function that reads a row's fields the way ``model.model_validate`` does, or
     returns None when a cell fails.

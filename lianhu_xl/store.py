@@ -58,17 +58,40 @@ _AT = {k: tuple([i + 2 for i in idx] for idx in c) for k, c in _CODECS.items()} 
 
 def encode(kind: str, row: int, rejected: bool, fields: dict[str, Any]) -> Row:
     """One checked row as the tuple a worker sends and the store keeps."""
-    values = [row, 1 if rejected else 0, *map(fields.get, FIELDS[kind])]
-    dates, many, _, _ = _AT[kind]
-    for i in dates:
-        if values[i] is not None:
-            values[i] = values[i].toordinal()
-    for i in many:
-        values[i] = MANY_SEP.join(values[i]) if values[i] else None
+    return _ENCODERS[kind](row, rejected, fields)
+
+
+def row_encoder(kind: str) -> Callable[[int, bool, dict[str, Any]], Row]:
+    """``encode`` for one kind, for a loop over a sheet's rows."""
+    return _ENCODERS[kind]
+
+
+def _make_encoder(kind: str) -> Callable[[int, bool, dict[str, Any]], Row]:
+    """``encode`` generated with the fields unrolled: one tuple display instead of a list, a
+    map and three loops (a third of the cost of a row's checks). The names are the standard's."""
+    dates, many, _, _ = _CODECS[kind]
+    items = []
+    for i, name in enumerate(FIELDS[kind]):
+        if not name.isidentifier():
+            raise ValueError(f"field names must be identifiers: {name!r}")
+        get = f"g({name!r})"
+        if i in dates:
+            items.append(f"(None if (x{i} := {get}) is None else x{i}.toordinal())")
+        elif i in many:
+            items.append(f"(_SEP.join(x{i}) if (x{i} := {get}) else None)")
+        else:
+            items.append(get)
     if kind == DIARY_SHEET:  # the month number that counting groups by
-        day = fields.get("date")
-        values.append(None if day is None else month_number((day.year, day.month)))
-    return tuple(values)
+        items.append("(None if (d := g('date')) is None else _month((d.year, d.month)))")
+    lines = ["def encode(row, rejected, fields):",
+             "    g = fields.get",
+             f"    return (row, 1 if rejected else 0, {', '.join(items)})"]
+    env: dict[str, Any] = {"_SEP": MANY_SEP, "_month": month_number}
+    exec(compile("\n".join(lines), f"<encode {TABLES[kind]}>", "exec"), env)  # noqa: S102
+    return env["encode"]
+
+
+_ENCODERS = {k: _make_encoder(k) for k in KINDS}
 
 
 def decode(kind: str, values: Iterable[Any]) -> dict[str, Any]:
