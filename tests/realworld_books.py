@@ -180,8 +180,8 @@ def formula_book(path: Path) -> dict[str, float]:
 
 def two_row_header_book(path: Path) -> dict[str, float]:
     """The printed form's layout: group labels (年末评议, 帮扶成效) merged over the columns' own
-    labels one row down, every other label merged down over both rows, a 序号 column, a title.
-    Returns the 2010 hand count."""
+    labels one row down, every other label merged down over both rows, a 序号 column, a title;
+    联系人 and 村 merged down over the two cards. Returns the 2010 hand count."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "联户卡"
@@ -195,8 +195,10 @@ def two_row_header_book(path: Path) -> dict[str, float]:
     ws.merge_cells("K2:M2")
     ws.append([1, "WJ-1", "赵六", "社干部", "汪家墩村", "五社", "王一", "思想保守户", "2010.6.1", "不愿贷款",
                "是", "是", "√", "是"])
-    ws.append([2, "WJ-2", "赵六", "社干部", "汪家墩村", "五社", "王二", "思想保守户", "2010.6.1", "观念旧",
+    ws.append([2, "WJ-2", None, "社干部", None, "五社", "王二", "思想保守户", "2010.6.1", "观念旧",
                None, None, None, "否"])
+    ws.merge_cells("C4:C5")  # one linker, one village for both households: merged down
+    ws.merge_cells("E4:E5")
     d = wb.create_sheet("联户日记")
     d.append(["联户日记（2010年）"])
     d.merge_cells("A1:H1")
