@@ -482,10 +482,15 @@ def test_services_deeds_loans_and_ploughing_are_counted_as_typed(tmp_path):
 def test_a_village_on_the_roster_with_nothing_submitted_shows_zeros(tmp_path):
     roster = roster_xlsx(tmp_path / "名册.xlsx", [["村", "社"], ["下营村", "六社"], ["倪家营村", "四社"],
                                                  ["江淮村", "一社"]])
-    write_book(tmp_path / "收集" / "两村.xlsx", [card("A"), card("J", 村="江淮村", 社="一社")],
-               [diary("A", D(2010, 9, 6))])
+    write_book(tmp_path / "收集" / "两村.xlsx", [
+        card("A"), card("J", 村="江淮村", 社="一社"),
+        card("X", 村="东街村", 社="一社"),    # a village not on the roster: an error, left out
+        card("Y", 社="九社"),                 # a team not on the roster: an error, left out
+    ], [diary("A", D(2010, 9, 6)), diary("X", D(2010, 9, 6)), diary("Y", D(2010, 9, 6))])
     run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010Q3", "--roster", str(roster))
-    assert run.exit_code == 0
+    assert run.exit_code == 1
+    # 村 and 社 "must be on the roster when one is given": X and Y (and their diary rows) are left
+    # out, in no village's row and not in 合计.
     # 倪家营村 submitted nothing: every count 0 and every rate empty. 江淮村 has a card and no diary:
     # 3 months expected, 0 met, rate 0 (not empty). Villages in the roster's order.
     want = {
@@ -496,6 +501,7 @@ def test_a_village_on_the_roster_with_nothing_submitted_shows_zeros(tmp_path):
     }
     check(run, want)
     assert run.table()["江淮村"]["访谈达标率"] == 0
+    accounted(run, {"两村.xlsx": 7}, {"两村.xlsx": {"counted": 3, "excluded": 4}})
 
 
 def test_rows_with_errors_are_left_out_and_every_row_is_accounted_for(tmp_path):
@@ -862,3 +868,17 @@ def test_without_a_period_and_without_any_diary_no_month_is_expected(tmp_path):
     row = figures(致富明星户=1, 思想保守户=1)
     assert (row["访谈达标率"], row["日记达标率"], row["转化率"]) == (None, None, 0)
     check(run, {"下营村": row, "合计": row})
+
+
+def test_a_card_copy_with_an_error_leaves_out_every_copy_of_that_card(tmp_path):
+    write_book(tmp_path / "收集" / "王明.xlsx", [card("A", 家庭人口="很多")], [diary("A", D(2010, 3, 6))])
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("A", 家庭人口=5), card("B")], [diary("B", D(2010, 3, 6))])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    # The two copies of card A differ (家庭人口 很多 / 5): "The same 卡号 with different content is an
+    # error ..., and every copy is left out, so that totals never depend on the order files are
+    # read in"; A's diary row goes with it. Counted: B and its March interview.
+    assert run.exit_code == 1
+    row = figures(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+    check(run, {"下营村": row, "合计": row})
+    accounted(run, {"王明.xlsx": 2, "下营村.xlsx": 3},
+              {"王明.xlsx": {"excluded": 2}, "下营村.xlsx": {"counted": 2, "excluded": 1}})
