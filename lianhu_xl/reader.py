@@ -222,6 +222,10 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     header = list(grid[best_row])
     label_rows = [sheet.header_row] * len(header)  # the sheet row each column's label stands in
     last = best_row  # the header's last row: the data start under it
+    if best_row > 0:  # the header's second row won: labels merged down from the row above it
+        for c, raw in enumerate(grid[best_row - 1][:len(header)]):
+            if not normalise_label(header[c]) and match_label(normalise_label(raw), index, kind) is not None:
+                header[c], label_rows[c] = raw, best_row
     below = _labels_below(grid, best_row, kind, index)
     if below is not None:  # a two-row header: 帮扶成效 merged over 办实事 | 担保贷款 | 帮耕帮畜
         last += 1

@@ -420,3 +420,28 @@ def test_headers_that_write_the_standards_unit_the_forms_way_are_read(tmp_path):
     assert consolidate(tmp_path / "b.xlsx", out, "--period", "2010").exit_code == 0
     total = totals_rows(out)["合计"]
     assert (total["担保贷款(元)"], total["办实事"], total["帮耕帮畜"]) == (3000, 1, 2)
+
+
+def test_a_two_row_header_whose_second_row_holds_most_labels(tmp_path):
+    """The mirror layout: group labels (联系人情况, 联系户情况) on top with 卡号, 结对日期 and 主要问题
+    merged down over both rows, most labels in the second row. 卡号 is not “missing”."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "联户卡"
+    ws.append(["卡号", "联系人情况", None, "联系户情况", None, None, None, None, "结对日期", "主要问题"])
+    ws.append([None, "联系人", "联系人类别", "村", "社", "户主", "联系户类型", "家庭人口", None, None])
+    for block in ("A1:A2", "B1:C1", "D1:H1", "I1:I2", "J1:J2"):
+        ws.merge_cells(block)
+    ws.append(["M1", "王明", "党员", "下营村", "六社", "李一", "经济落后户", "5口人", "2010.1.5", "缺资金"])
+    ws.append(["M2", "王明", "党员", "下营村", "六社", "李二", "经济落后户", 3, "2010.2.5", "缺技术"])
+    d = wb.create_sheet("联户日记")
+    d.append(DIARY_LABELS)
+    d.append(["M1", D(2010, 3, 6), None, None, "入户访谈"])
+    d.append(["M2", D(2010, 3, 6), None, None, "入户访谈"])
+    wb.save(tmp_path / "b.xlsx")
+    report = validate_json(tmp_path / "b.xlsx")
+    assert [i["code"] for i in report["issues"] if i["severity"] == "error"] == []
+    out = tmp_path / "汇总表.xlsx"
+    assert consolidate(tmp_path / "b.xlsx", out, "--period", "2010").exit_code == 0
+    total = totals_rows(out)["合计"]
+    assert (total["经济落后户"], total["入户访谈"], total["应访谈月数"]) == (2, 2, 23)
