@@ -272,7 +272,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         if normalise_label(raw) not in IGNORED_LABELS:
             break
         lead += 1
-    repeats = frozenset({header[positions["card_no"]]})  # the 卡号 label as typed: a repeated header's
+    repeats = frozenset({header[positions["card_no"]]})  # 卡号's label as typed: how a repeated header begins
     _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
                repeats)
     return sheet
@@ -349,8 +349,6 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     label_of = _LABEL_OF[sheet.kind]
     text, plain = str, _PLAIN
     rows = sheet.rows
-    # 序号 columns at the left (pre-numbered 1, 2, … down the sheet): a 合计 row's first filled
-    # cell is the first after them, as it is for a row with nothing else (a 序号 alone is no row)
     for r in range(header + 1, len(grid)):
         row = grid[r]
         values = build(row) if len(row) > reach else None
@@ -370,7 +368,9 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         first = row[0] if row else None  # most rows start with text without 计, or a number
         begin = 0
         if lead and len(row) > lead and not (first.__class__ is text and "计" in first):
-            first, begin = row[lead], lead  # the 序号 in front (1, 2, …) is not the row's first cell
+            # a 序号 (pre-numbered 1, 2, … down the sheet, 合计 rows too) is not the row's first
+            # filled cell, as a 序号 alone makes no row
+            first, begin = row[lead], lead
         if first.__class__ is text and "计" not in first and first.strip() or first.__class__ in plain:
             first = None
         elif first.__class__ is not text or "计" not in first:  # blank or unusual: the rule spelt out
