@@ -572,6 +572,9 @@ def test_two_townships_roll_up_into_a_county_with_rates_recomputed_not_averaged(
     again = Run(county, tmp_path / "县汇总表2.xlsx", "--period", "2010", "--title", "临泽县")
     assert again.exit_code == 0
     check(again, {"倪家营乡": nj, "沙河镇": sh, "合计": county_total})
+    files = [f["rows"] for f in again.json["files"]]
+    assert [sum(f[k] for f in files) for k in ("read", "counted", "duplicate", "excluded")] == [3, 2, 1, 0]
+    assert [e[0] for e in again.excluded()] == ["重复"]
     # and a county's own 汇总表 rolls up into a city's the same way, the figures unchanged
     city = tmp_path / "张掖市"
     city.mkdir()
@@ -882,3 +885,31 @@ def test_a_card_copy_with_an_error_leaves_out_every_copy_of_that_card(tmp_path):
     check(run, {"下营村": row, "合计": row})
     accounted(run, {"王明.xlsx": 2, "下营村.xlsx": 3},
               {"王明.xlsx": {"excluded": 2}, "下营村.xlsx": {"counted": 2, "excluded": 1}})
+
+
+def test_a_merged_branch_book_arriving_beside_the_cadres_own_books_counts_each_row_once(tmp_path):
+    cadres = tmp_path / "干部"
+    write_book(cadres / "王明.xlsx", [card("A", 结对日期="2010年1月5日")], [
+        diary("A", "2010.3.6", 服务类别="政策宣传，实用技术", **{"担保贷款(元)": "3000元", "办实事(件)": "2件"}),
+        diary("A", D(2010, 4, 6), 是否主要问题="√", 发现问题="缺少制种技术", 解决办法="请技术员", 办理结果="当场解决"),
+    ])
+    write_book(cadres / "宋海.xlsx", [conservative("B", 是否转化="Y", 家庭人口="5人")], [
+        diary("B", "20100506", **{"帮耕帮畜(次)": "３"}),
+    ])
+    merged = tmp_path / "收集" / "下营村合并.xlsx"
+    result = CliRunner().invoke(cli, ["merge", str(cadres), "-o", str(merged), "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    shutil.copy(cadres / "王明.xlsx", tmp_path / "收集" / "王明.xlsx")   # and 王明 sent his own book too
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    # The merged book holds what the cadres typed, as they meant it; 王明's own rows are the same
+    # card and entries ("counted once, with a warning"): exit 0, 3 rows 重复.
+    assert run.exit_code == 0
+    # A: 致富明星户; B: 思想保守户, converted (Y). 入户访谈 A 3-6, A 4-6, B 5-6 = 3; 提供服务 1 (A 3-6);
+    # 解决主要问题 1 (A 4-6, √ = 是, 当场解决), households 1; 办实事 2; 担保贷款 3000; 帮耕帮畜 3.
+    # Months: 12 + 12 expected; met A March, April; B May = 3.
+    row = figures(致富明星户=1, 思想保守户=1, 转化户数=1, 入户访谈=3, 提供服务=1, 解决主要问题=1, 主要问题已解决户数=1,
+                  办实事=2, 担保贷款=3000, 帮耕帮畜=3, 应访谈月数=24, 实访谈月数=3, 应记日记月数=24, 实记日记月数=3)
+    check(run, {"下营村": row, "合计": row})
+    files = [f["rows"] for f in run.json["files"]]
+    assert sum(f["read"] for f in files) == 8   # merged: 2 cards + 3 rows; 王明: 1 card + 2 rows
+    assert (sum(f["counted"] for f in files), sum(f["duplicate"] for f in files)) == (5, 3)
