@@ -666,6 +666,7 @@ def test_a_subtotal_row_under_another_column_and_a_village_typed_with_a_space(tm
         card("A"),
         card("B", 村=" 下营村 ", 联系户类型="致富明星户 "),   # spaces around: the same village and type
         {"联系人": "小计", "家庭人口": 8},                    # first filled cell 小计: a totals row
+        {"卡号": "合　计", "家庭人口": 13},                # 合计 spaced out with a full-width space
     ], [
         diary("A", D(2010, 3, 6)),
         {"日期": "总计", "办实事(件)": 9},
@@ -676,7 +677,7 @@ def test_a_subtotal_row_under_another_column_and_a_village_typed_with_a_space(tm
     # A row "whose first filled cell contains 合计, 小计 or 总计" is "never counted".
     row = figures(致富明星户=2, 入户访谈=1, 应访谈月数=24, 实访谈月数=1, 应记日记月数=24, 实记日记月数=1)
     check(run, {"下营村": row, "合计": row})
-    accounted(run, {"下营村.xlsx": 5}, {"下营村.xlsx": {"counted": 3, "totals_rows": 2}})
+    accounted(run, {"下营村.xlsx": 6}, {"下营村.xlsx": {"counted": 3, "totals_rows": 3}})
 
 
 def test_the_sources_sheet_counts_rows_and_says_which_files_were_counted(tmp_path):
