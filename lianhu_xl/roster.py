@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .catalogue import render
 from .standard import Finding
 from .values import parse_text
 
@@ -37,49 +38,96 @@ class Roster:
         return [(v, t) for v, teams in self.villages.items() for t in teams]
 
 
+# Workbook formats a clerk may save a roster in; the guard names each one that is not
+# .xlsx and says how to resave it (old .xls, WPS .et, ODS …).
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
+_RESAVE = "请在 Excel 或 WPS 里打开名册，另存为 Excel 工作簿（*.xlsx）后再用。"
+
+
 def load_roster(path: Path) -> Roster:
-    """Read an .xlsx or .csv with the columns 村 and 社, one row per team."""
+    """Read an .xlsx or .csv with the columns 村 and 社, one row per team.
+
+    A 村 is written once over its teams as often as on each row: merged down over
+    them, or simply left blank below, so a blank 村 belongs to the 村 above it.
+    Every failure is a RosterError whose text tells the clerk what to do.
+    """
+    name = path.name
+    if path.is_dir():
+        raise RosterError(f"“{path}”是文件夹，不是名册文件。请写名册文件本身，例如 名册.xlsx。")
     if not path.is_file():
-        raise RosterError(f"找不到名册文件“{path}”。")
+        raise RosterError(f"找不到名册文件“{path}”。请检查文件名和所在文件夹是否写对。")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gbk"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise RosterError(f"名册“{path.name}”的编码无法识别，请另存为 UTF-8 的 CSV 或 .xlsx。")
-        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text))]
-    elif suffix in (".xlsx", ".xlsm"):
-        from .guard import Refused, inspect
-
-        try:
-            inspection = inspect(path)
-        except Refused as exc:
-            raise RosterError(f"名册“{path.name}”无法读取（{exc.code}）。") from None
-        from python_calamine import CalamineWorkbook
-
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(inspection.data))
-        rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheets = [_csv_rows(path)]
+    elif suffix in _WORKBOOK_SUFFIXES:
+        sheets = _workbook_rows(path)
     else:
-        raise RosterError(f"名册“{path.name}”应为 .xlsx 或 .csv 文件。")
-    header_at = next((i for i, r in enumerate(rows[:10])
-                      if {"村", "社"} <= {parse_text(c) for c in r}), None)
-    if header_at is None:
-        raise RosterError(f"名册“{path.name}”前 10 行里找不到“村”和“社”两列的表头。")
+        raise RosterError(f"名册“{name}”应为 .xlsx 或 .csv 文件。{_RESAVE}")
+    found = next(((rows, i) for rows in sheets for i, r in enumerate(rows[:10])
+                  if {"村", "社"} <= {parse_text(c) for c in r}), None)
+    if found is None:
+        raise RosterError(f"名册“{name}”前 10 行里找不到“村”和“社”两列的表头。"
+                          "请在表格顶部一行写上“村”“社”两个列名，每个社一行。")
+    rows, header_at = found
     header = [parse_text(c) for c in rows[header_at]]
     vi, ti = header.index("村"), header.index("社")
     roster = Roster()
+    village: str | None = None
     for r in rows[header_at + 1:]:
-        village = parse_text(r[vi]) if vi < len(r) else None
+        typed = parse_text(r[vi]) if vi < len(r) else None
         team = parse_text(r[ti]) if ti < len(r) else None
+        if typed:
+            village = typed
+        elif not team:
+            continue  # a blank row: the 村 above still holds for the teams below it
         if village:
             teams = roster.villages.setdefault(village, [])
             if team and team not in teams:
                 teams.append(team)
     if not roster.villages:
-        raise RosterError(f"名册“{path.name}”里没有任何村。")
+        raise RosterError(f"名册“{name}”的“村”列下面没有任何村。请在“村”“社”两列下逐行填写各村和它的社。")
     return roster
+
+
+def _csv_rows(path: Path) -> list[list[object]]:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise RosterError(f"名册“{path.name}”打不开：没有读取权限，或正被其他程序占用。"
+                          "请关闭打开它的程序，或把它复制到本机后再试。") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本"
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterError(f"名册“{path.name}”的编码无法识别。{_RESAVE}")
+    head = "\n".join(text.splitlines()[:10])
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","  # tab-separated "Unicode 文本"
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error:
+        raise RosterError(f"名册“{path.name}”不是正常的 CSV 文件。{_RESAVE}") from None
+
+
+def _workbook_rows(path: Path) -> list[list[list[object]]]:
+    """Each sheet's cells; the guard first refuses, in the catalogue's Chinese, what must not be read."""
+    from .guard import Refused, inspect
+
+    try:
+        inspection = inspect(path)
+    except Refused as exc:
+        why = render(exc.code, detail=exc.detail, sheet=exc.sheet or "")
+        raise RosterError(f"名册“{path.name}”无法读取：{why}") from None
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(inspection.data))
+        return [wb.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(wb.sheet_names))]
+    except Exception:  # the reader's own messages are English
+        raise RosterError(f"名册“{path.name}”读取时出错，文件可能已损坏。{_RESAVE}") from None

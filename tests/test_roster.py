@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bookfactory import roster_xlsx
 
@@ -60,3 +62,120 @@ def test_problems_of_a_card(village, team, expected):
     roster = Roster({"下营村": ["六社", "七社"], "倪家营村": ["一社"], "新村": []})
     got = [(code, name, ctx["expected"]) for code, name, ctx in roster.problems({"village": village, "team": team})]
     assert got == expected
+
+
+# --- a 村 written once over its teams (real rosters) ----------------------------------------
+
+
+def _merged_roster(path, merge: bool):
+    """下营村 once over 四社…六社 (merged, or left blank below as typed), then 倪家营村 over two."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["倪家营乡村社名册"])
+    ws.append(["序号", "村", "社"])
+    for i, (village, team) in enumerate([("下营村", "四社"), (None, "五社"), (None, "六社"),
+                                         ("倪家营村", "一社"), (None, "二社")], start=1):
+        ws.append([i, village, team])
+    if merge:
+        ws.merge_cells("B3:B5")
+        ws.merge_cells("B6:B7")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("merge", [True, False], ids=["merged", "left-blank"])
+def test_a_village_written_once_holds_for_every_team_below_it(tmp_path, merge):
+    roster = load_roster(_merged_roster(tmp_path / "名册.xlsx", merge))
+    assert roster.villages == {"下营村": ["四社", "五社", "六社"], "倪家营村": ["一社", "二社"]}
+    assert roster.problems({"village": "下营村", "team": "六社"}) == []
+
+
+def test_a_csv_typed_with_each_village_once_and_a_blank_line_between(tmp_path):
+    (tmp_path / "r.csv").write_text("村,社\n下营村,四社\n,五社\n\n,六社\n倪家营村,一社\n", encoding="utf-8")
+    assert load_roster(tmp_path / "r.csv").villages == {"下营村": ["四社", "五社", "六社"], "倪家营村": ["一社"]}
+
+
+def test_cards_in_every_team_of_a_merged_village_are_counted(tmp_path):
+    """The clerk's view: no not-on-roster error, the 六社 card in the totals, exit 0."""
+    import json
+
+    from bookfactory import card, diary, write_book
+    from click.testing import CliRunner
+
+    from lianhu_xl.cli import cli
+
+    roster = _merged_roster(tmp_path / "名册.xlsx", merge=True)
+    write_book(tmp_path / "in" / "下营村.xlsx", [card("A1", 社="四社"), card("A2", 社="六社")],
+               [diary("A1"), diary("A2")])
+    res = CliRunner().invoke(cli, ["consolidate", str(tmp_path / "in"), "--roster", str(roster), "-o",
+                                   str(tmp_path / "out.xlsx"), "--period", "2010", "--json", "-q"])
+    data = json.loads(res.output)
+    assert [i["message"] for i in data["issues"] if i["code"] == "not-on-roster"] == []
+    assert data["total"]["致富明星户"] == 2
+    assert res.exit_code == 0
+
+
+# --- every roster that cannot be used is explained in Chinese, with what to do --------------
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+LATIN = re.compile(r"[A-Za-z]{2,}")
+KNOWN = {"Excel", "WPS", "QQ", "xlsx", "xls", "et", "csv", "CSV", "ODS", "xlsb"}
+
+
+@pytest.mark.parametrize("name, content, said", [
+    ("旧名册.xlsx", OLE, "97-2003"),  # an old .xls renamed
+    ("旧名册.xls", OLE, "另存为"),
+    ("名册.et", OLE, "WPS"),
+    ("坏.xlsx", b"PK\x03\x04 cut off", "损坏"),
+    ("网页.xls", b"<html><body>table</body></html>", "网页"),
+    ("空.xlsx", b"", "空"),
+    ("名册.docx", b"PK\x03\x04", "另存为"),
+    ("名册.csv", "乡,组\n下营村,六社\n".encode(), "“村”“社”"),
+    ("名册.csv", "村,社\n,\n".encode(), "逐行填写"),
+    ("名册.csv", b"\x81\x30", "编码"),
+])
+def test_an_unusable_roster_is_explained_in_chinese_with_what_to_do(tmp_path, name, content, said):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(RosterError) as err:
+        load_roster(tmp_path / name)
+    text = str(err.value)
+    assert name in text and said in text
+    assert set(LATIN.findall(text.replace(name, ""))) <= KNOWN, text  # no error code, no reader's English
+    assert any(w in text for w in ("另存", "请", "改", "写")), text
+
+
+def test_a_folder_or_missing_file_given_as_roster_says_so(tmp_path):
+    with pytest.raises(RosterError, match="是文件夹"):
+        load_roster(tmp_path)
+    with pytest.raises(RosterError, match="找不到名册文件.*请检查"):
+        load_roster(tmp_path / "没有.csv")
+
+
+def test_the_cli_shows_the_old_xls_roster_in_chinese(tmp_path):
+    from bookfactory import card, diary, write_book
+    from click.testing import CliRunner
+
+    from lianhu_xl.cli import cli
+
+    write_book(tmp_path / "in" / "a.xlsx", [card()], [diary()])
+    (tmp_path / "旧名册.xlsx").write_bytes(OLE)
+    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "in"), "--roster", str(tmp_path / "旧名册.xlsx")])
+    assert res.exit_code == 2
+    assert "旧名册.xlsx" in res.output and "旧版 Excel 97-2003" in res.output and "另存为" in res.output
+    assert "old-xls" not in res.output
+
+
+def test_a_roster_on_a_later_sheet_and_a_tab_separated_unicode_text_are_read(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["填表说明：每个社一行"])
+    wb.create_sheet("名册").append(["村", "社"])
+    wb["名册"].append(["下营村", "六社"])
+    wb.save(tmp_path / "r.xlsx")
+    assert load_roster(tmp_path / "r.xlsx").villages == {"下营村": ["六社"]}
+    (tmp_path / "u.csv").write_bytes("村\t社\r\n下营村\t六社\r\n".encode("utf-16"))
+    assert load_roster(tmp_path / "u.csv").villages == {"下营村": ["六社"]}
