@@ -135,6 +135,9 @@ _CODES = [
          "可选：{expected}；多个用顿号“、”分开。"),
     Code("review-before-date", "warning", "调阅日期早于日记日期", "“{column}”是 {value}，早于日记日期 {expected}。",
          "核对调阅日期。"),
+    Code("merged-number", "warning", "合并单元格的数只计一次",
+         "“{column}”的合并单元格 {detail} 里的 {value} 只计一次（计在第 {row} 行），下面各行按空白算。",
+         "如果每一行都有这个数，请取消合并，逐行填写。"),
     # --- across rows, sheets and files ----------------------------------------
     Code("unknown-card", "error", "卡号找不到联户卡", "卡号“{value}”在本次提交的联户卡中找不到。",
          "核对卡号；或把这张联户卡一起提交。", "cross"),

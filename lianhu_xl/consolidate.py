@@ -622,26 +622,28 @@ def count_books(c: Consolidation, books: list[BookResult], store: RowStore, rost
         mine = None
         if pending is not None and pending[0] == line.card_no:
             mine, pending = pending, next(totals, None)
-        if period is not None and line.link_date > period.end:
-            out.outside(0, card[0], f"结对日期 {line.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计")
-            continue
-        start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
-        line.first_month = month_number(start)
-        line.months_count = max(0, month_number(c.last_month) - line.first_month + 1) if c.last_month else 0
         if mine is not None:
             (_, line.entries, line.interviews, line.services, line.solved, deeds, line.loans, plough,
              diary_codes, interview_codes, solved_this_year) = mine
             line.deeds, line.plough = int(deeds), int(plough)
             line.diary_codes, line.interview_codes = diary_codes or "", interview_codes or ""
             line.solved_this_year = bool(solved_this_year)  # 三个一 looks at the year so far, whatever the period
+        if period is not None and line.link_date > period.end:
+            # the household is not counted this period; its diary rows dated inside it are ("the
+            # diary rows counted are those dated inside it"; dated before 结对日期 is a warning, and
+            # a warning never leaves anything out)
+            out.outside(0, card[0], f"结对日期 {line.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计")
+            _add_visits(_unit(by_unit, line.village), line)
+            continue
+        start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
+        line.first_month = month_number(start)
+        line.months_count = max(0, month_number(c.last_month) - line.first_month + 1) if c.last_month else 0
         out.card(line)
         _add_to_unit(by_unit, line)
     out.flush()
-    # rows outside the period: of a card linked after it, or dated outside it
-    store.query(f"{_DIARY_ROWS} INSERT INTO outside SELECT 1, d.id, CASE WHEN d.link_date > :phi "
-                "THEN '所属联户卡 ' || d.card_no || ' 的结对日期晚于统计期末，本期不计' "
-                "ELSE '日期 ' || date(d.date + 1721424.5) || ' 不在统计期（' || :label || '）内' END "
-                "FROM d WHERE NOT inp", span)
+    # diary rows dated outside the period
+    store.query(f"{_DIARY_ROWS} INSERT INTO outside SELECT 1, d.id, "
+                "'日期 ' || date(d.date + 1721424.5) || ' 不在统计期（' || :label || '）内' FROM d WHERE NOT inp", span)
     c.months = [MonthRow(village, month_at(m), interviews, entries, services, solved)
                 for village, m, interviews, entries, services, solved in store.query(
                     f"{_DIARY_ROWS} SELECT village, month, sum(interview), count(*), sum(service), sum(solved) "
@@ -676,7 +678,7 @@ _DIARY_ROWS = (
     "d.month, d.form = '入户访谈' AS interview, d.services IS NOT NULL AS service, "
     f"(coalesce(d.is_main_problem, 0) = 1 AND coalesce(d.result, '') IN ({', '.join(repr(r) for r in SOLVED)})) "
     "AS solved, "
-    "(c.link_date <= :phi AND d.date BETWEEN :plo AND :phi) AS inp, d.date BETWEEN :ylo AND :yhi AS iny "
+    "d.date BETWEEN :plo AND :phi AS inp, d.date BETWEEN :ylo AND :yhi AS iny "
     "FROM diary d JOIN card c ON c.card_no = d.card_no JOIN sheet s ON s.id = d.sheet "
     f"WHERE {counted('c')} AND {counted('d')})")
 
@@ -854,10 +856,25 @@ def _card_line(row: tuple, period: Period | None) -> CardLine:
     )
 
 
-def _add_to_unit(by_unit: dict[str, UnitTotals], line: CardLine) -> None:
-    u = by_unit.get(line.village)
+def _unit(by_unit: dict[str, UnitTotals], village: str) -> UnitTotals:
+    u = by_unit.get(village)
     if u is None:
-        u = by_unit[line.village] = UnitTotals(line.village)
+        u = by_unit[village] = UnitTotals(village)
+    return u
+
+
+def _add_visits(u: UnitTotals, line: CardLine) -> None:
+    """What a card's diary rows in the period add to its village."""
+    u.interviews += line.interviews
+    u.services += line.services
+    u.solved += line.solved
+    u.deeds += line.deeds
+    u.loans += line.loans
+    u.plough += line.plough
+
+
+def _add_to_unit(by_unit: dict[str, UnitTotals], line: CardLine) -> None:
+    u = _unit(by_unit, line.village)
     if line.household_type == "致富明星户":
         u.star += 1
     elif line.household_type == "思想保守户":
@@ -866,12 +883,7 @@ def _add_to_unit(by_unit: dict[str, UnitTotals], line: CardLine) -> None:
         u.converted += bool(line.converted)
     elif line.household_type == "经济落后户":
         u.backward += 1
-    u.interviews += line.interviews
-    u.services += line.services
-    u.solved += line.solved
-    u.deeds += line.deeds
-    u.loans += line.loans
-    u.plough += line.plough
+    _add_visits(u, line)
     u.interview_months_expected += line.interview_expected
     u.interview_months_met += line.interview_met
     u.diary_months_expected += line.diary_expected

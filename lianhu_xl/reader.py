@@ -189,17 +189,28 @@ def formula_issue(file: str, sheet: str, ref: str, row: int, column: str, text: 
                       row=row, column=column, value=text if error else "=" + text)
 
 
-def _merged_fill(merged: list, header: int, rows: int) -> dict[tuple[int, int], tuple[int, int]]:
-    """Cells hidden under a merged block below the header -> the block's (row, col)
-    whose value they share: a 村 or 卡号 merged down over several rows belongs to each.
+_Block = tuple[int, int, int, int]  # a merged block: first row, first col, last row, last col (0-based)
+
+
+def _merged_fill(merged: list, header: int, rows: int) -> dict[tuple[int, int], _Block]:
+    """Cells hidden under a merged block below the header -> the block, whose top-left value
+    they share: a 村 or 卡号 merged down over several rows belongs to each.
     Only rows the sheet has count: a block merged down to row 1048576 costs its real rows."""
-    fill: dict[tuple[int, int], tuple[int, int]] = {}
-    for (r0, c0), (r1, _c1) in merged:
+    fill: dict[tuple[int, int], _Block] = {}
+    for (r0, c0), (r1, c1) in merged:
         if r0 <= header or r1 <= r0:
             continue
+        block = (r0, c0, r1, c1)
         for r in range(r0 + 1, min(r1, rows - 1) + 1):
-            fill[(r, c0)] = (r0, c0)
+            fill[(r, c0)] = block
     return fill
+
+
+# Columns whose numbers the totals add (办实事, 担保贷款, 帮耕帮畜) or that describe one household
+# (家庭人口, 人均纯收入 on its card): a number merged down over several rows is one deed, loan or
+# household, so it counts on the block's first row only (a label such as 村 or 卡号 belongs to each).
+_ONCE = {kind: frozenset(c.name for c in columns_of(model) if c.kind in ("number", "whole"))
+         for kind, model in MODELS.items()}
 
 
 def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
@@ -329,12 +340,14 @@ _PLAIN = frozenset({float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelt
 
 def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], header: int,
                positions: dict[str, int], formulas: dict[str, str],
-               fill: dict[tuple[int, int], tuple[int, int]], lead: int = 0,
+               fill: dict[tuple[int, int], _Block], lead: int = 0,
                repeats: frozenset[object] = frozenset()) -> None:
     """Every row under the header (``header``: its last row; ``lead``: the 序号 columns at the
     left): blank rows and the header repeated (a second page pasted under the first: its 卡号
     cell in ``repeats``, every cell a label) skipped, totals rows and rows with formulas that
-    have no value set aside (each said), the rest kept with their values by field.
+    have no value set aside (each said), the rest kept with their values by field. A merged
+    block's value fills the rows under it, except in a number column (``_ONCE``): there it is
+    counted on its first row only, and said once.
 
     This loop is most of the reader's own cost for every book, so each row is turned into
     its dict by one function generated for the sheet's columns (``_row_builder``).
@@ -349,6 +362,8 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     label_of = _LABEL_OF[sheet.kind]
     text, plain = str, _PLAIN
     rows = sheet.rows
+    once = _ONCE[sheet.kind]
+    said: set[_Block] = set()  # merged numbers already said
     for r in range(header + 1, len(grid)):
         row = grid[r]
         values = build(row) if len(row) > reach else None
@@ -357,12 +372,19 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             if values is None:
                 continue  # blank; a merged block reaching into it does not make it a row
         number = r + 1
+        counted_above: list[tuple[str, _Block, object]] | tuple[()] = ()
         if fill:
             for f, c in items:
                 top = fill.get((r, c))
                 if values[f] is None and top is not None and top[0] < len(grid):
                     shared = grid[top[0]][c] if c < len(grid[top[0]]) else None
-                    values[f] = None if shared == "" else shared
+                    if shared == "":
+                        shared = None
+                    if f in once:  # counted on the block's first row; blank here
+                        if shared is not None and str(shared).strip() and top not in said:
+                            counted_above = [*counted_above, (f, top, shared)]
+                        continue
+                    values[f] = shared
         if values["card_no"] in repeats and _only_labels(values, sheet.kind):
             continue  # the header again: no row, like a blank one
         first = row[0] if row else None  # most rows start with text without 计, or a number
@@ -388,6 +410,11 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                     book.issues.append(formula_issue(book.file, name, ref, number, label_of[f], formulas[ref]))
                 sheet.set_aside += 1
                 continue
+        for f, (r0, c0, r1, c1), shared in counted_above:
+            said.add((r0, c0, r1, c1))
+            book.issues.append(make_issue("merged-number", book.file, sheet=name, cell=f"{col_letter(c0)}{r0 + 1}",
+                                          row=r0 + 1, column=label_of[f], value=shared,
+                                          detail=f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}"))
         rows.append((number, values))
 
 

@@ -61,7 +61,8 @@ DIARIES = [
           解决办法="修路"),
     # 8 interview with 3 ploughing helps
     diary("XY-004", D(2010, 6, 10), **{"帮耕帮畜(次)": 3}),
-    # 9 the card linked after the period: outside, though the date is inside
+    # 9 the card linked after the period (not counted), the row dated inside it: counted ("the diary
+    # rows counted are those dated inside it"; before 结对日期 is only a warning)
     diary("XY-005", D(2010, 12, 20)),
     # 10 after the period
     diary("XY-001", D(2011, 1, 15)),
@@ -78,7 +79,7 @@ def test_every_counting_rule_on_a_hand_counted_book(township):
     c = run(township)
     t = c.total
     assert (t.star, t.conservative, t.backward) == (1, 2, 1)  # XY-005 linked after 2010
-    assert t.interviews == 5  # rows 1, 3, 5, 6, 8
+    assert t.interviews == 6  # rows 1, 3, 5, 6, 8, 9
     assert t.services == 2  # rows 1, 2
     assert t.solved == 2  # rows 1, 3 (row 6 is 正在办理, row 7 not a main problem)
     assert t.deeds == 3 and t.loans == 15000 and t.plough == 5
@@ -97,7 +98,7 @@ def test_each_village_is_a_unit_and_the_total_is_their_sum(township):
     assert [u.unit for u in c.units] == sorted(["下营村", "倪家营村"])
     xy, njy = unit(c, "下营村"), unit(c, "倪家营村")
     assert (xy.star, xy.conservative, xy.backward, njy.conservative, njy.backward) == (1, 1, 0, 1, 1)
-    assert (xy.interviews, njy.interviews) == (4, 1)
+    assert (xy.interviews, njy.interviews) == (5, 1)  # 下营村: rows 1, 3, 5, 6 and XY-005's row 9
     assert (xy.conversion_rate, njy.conversion_rate) == (1.0, 0.0)
     assert (xy.interview_months_expected, njy.interview_months_expected) == (22, 14)
     for column in ("interviews", "services", "solved", "deeds", "loans", "plough",
@@ -109,14 +110,14 @@ def test_every_row_read_is_counted_or_listed_with_its_reason(township):
     c = run(township)
     acc = c.accounts["乡.xlsx"]
     assert acc.read == 15 and acc.balanced
-    assert (acc.counted, acc.out_of_period, acc.excluded, acc.duplicate) == (4 + 7, 1 + 3, 0, 0)
+    assert (acc.counted, acc.out_of_period, acc.excluded, acc.duplicate) == (4 + 8, 1 + 2, 0, 0)
     outside = {(e.sheet, e.row): e.reason for e in c.excluded if e.bucket == "统计期外"}
-    # header on row 2 (title above): card XY-005 on row 7, diary rows 4, 9 and 10 on rows 6, 11, 12
-    assert set(outside) == {("联户卡", 7), ("联户日记", 6), ("联户日记", 11), ("联户日记", 12)}
+    # header on row 2 (title above): card XY-005 on row 7, diary rows 4 and 10 on rows 6 and 12
+    assert set(outside) == {("联户卡", 7), ("联户日记", 6), ("联户日记", 12)}
     assert "2009-12-31" in outside[("联户日记", 6)]
     assert "晚于统计期末" in outside[("联户卡", 7)]
     summary = c.report.files[0]
-    assert summary.status == "已汇总" and "4 行在统计期外" in summary.why
+    assert summary.status == "已汇总" and "3 行在统计期外" in summary.why
 
 
 def test_a_quarter_expects_only_its_months_and_counts_only_its_rows(township):
@@ -124,7 +125,7 @@ def test_a_quarter_expects_only_its_months_and_counts_only_its_rows(township):
     t = c.total
     # cards linked by 2010-12-31: 001, 002, 003, 004; months: Oct–Dec for all but 003 (Nov, Dec)
     assert t.interview_months_expected == 3 + 3 + 2 + 3
-    assert t.interviews == 1  # row 6 (2010-12-31)
+    assert t.interviews == 2  # rows 6 (2010-12-31) and 9 (XY-005, linked in 2011)
     assert t.diary_months_met == 2  # 002 in Dec, 003 in Dec
     assert t.solved == 0 and t.solved_households == 0
 
