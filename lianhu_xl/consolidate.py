@@ -768,13 +768,14 @@ class _Tables:
 
 def _linkers_stored(cards: StoredList) -> Iterator[LinkerLine]:
     """Consolidation.linkers over the lines in the store: one query, nothing held per card.
-    Position and village are the first card's (in 联户清单 order), as with a list."""
+    A linker is a name and 类别 in a village: two 党员 called 王明 in two villages are two people
+    (a cadre linked in two villages has a line in each). Position is the first card's."""
     for row in cards.store.query(
             "SELECT linker, linker_kind, position, village, cards, met, ie, im, de, dm, solved FROM ("
             "SELECT linker, linker_kind, position, village, count(*) AS cards, sum(meets) AS met, "
             "sum(interview_expected) AS ie, sum(interview_met) AS im, sum(diary_expected) AS de, "
             "sum(diary_met) AS dm, sum(solved_this_year) AS solved, "
-            "min(village || char(1) || team_key || char(1) || card_no) FROM line GROUP BY linker, linker_kind) "
+            "min(village || char(1) || team_key || char(1) || card_no) FROM line GROUP BY village, linker, linker_kind) "
             "ORDER BY met = cards, village, linker_kind, linker"):
         yield LinkerLine(*row)
 

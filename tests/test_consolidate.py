@@ -269,6 +269,19 @@ def test_three_ones_marks_who_falls_short(township):
     assert linkers["王明"].cards == 1 and not linkers["王明"].meets
 
 
+def test_two_party_members_with_one_name_in_two_villages_are_two_people(tmp_path):
+    """三个一按人: 王明 of 下营村 and 王明 of 倪家营村 (both 党员) are two lines, each with his own
+    household; one of them meeting 三个一 must not hide that the other does not."""
+    diaries = [diary("XY-001", D(2010, m, 6)) for m in range(1, 13)]
+    diaries[0].update({"发现问题": "缺技术", "是否主要问题": "是", "办理结果": "当场解决", "解决办法": "指导"})
+    write_book(tmp_path / "b" / "村.xlsx", [
+        card("XY-001", 村="下营村", 联系人="王明", 联系人类别="党员", 结对日期=D(2010, 1, 1)),
+        card("XY-002", 村="倪家营村", 联系人="王明", 联系人类别="党员", 结对日期=D(2010, 1, 1)),
+    ], diaries)
+    lines = sorted((x.village, x.linker, x.cards, x.meets) for x in run(tmp_path / "b").linkers())
+    assert lines == [("下营村", "王明", 1, True), ("倪家营村", "王明", 1, False)]
+
+
 def test_a_card_meeting_three_ones(tmp_path):
     diaries = [diary("XY-001", D(2010, m, 6)) for m in range(3, 13)]
     diaries[0].update({"发现问题": "缺技术", "是否主要问题": "√", "办理结果": "当场解决", "解决办法": "指导"})
