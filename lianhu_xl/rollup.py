@@ -91,7 +91,7 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
         return src
     _title_and_period(src, grid[:header_at])
     if not src.name:
-        src.name = PurePath(file).stem
+        src.name = _name_from_path(file)
     unit_col = positions[UNIT_LABEL]
     for r in range(header_at + 1, len(grid)):
         row = grid[r]
@@ -156,6 +156,18 @@ def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], num
             return None
         setattr(out, column.attr, round(value, 2) if column.kind == "money" else int(round(value)))
     return out
+
+
+# the words every 汇总表's file name may hold: what is left names the township
+_GENERIC_NAME_RE = re.compile(r"联户带创|汇总表|汇总|\d{4}\s*年?|[Qq]\d|第?[一二三四1-4]季度|[上下]半年|\d{1,2}\s*月|[-_—–.()（）\s]")
+
+
+def _name_from_path(file: str) -> str:
+    """A unit's name when its 汇总表 has no title: its file name less the words every such file
+    name has (倪家营乡2010汇总表 → 倪家营乡), else its folder's (倪家营乡/汇总表.xlsx → 倪家营乡), so
+    that two townships' 汇总表.xlsx are two units, not one offered twice."""
+    path = PurePath(file)
+    return _GENERIC_NAME_RE.sub("", path.stem) or path.parent.name or path.stem
 
 
 def _title_and_period(src: TotalsSource, rows: list[list[object]]) -> None:

@@ -51,6 +51,20 @@ def three_townships(tmp_path):
     return county
 
 
+def test_untitled_totals_named_alike_in_two_folders_are_two_townships(tmp_path):
+    """Two townships consolidated without a title (folder 收集), each sending 汇总表.xlsx in its own
+    folder: the county gets two units named after the folders, both counted, not one offered twice."""
+    for town, no in (("倪家营乡", "N-1"), ("蓼泉镇", "L-1")):
+        write_book(tmp_path / town / "收集" / "村.xlsx", [card(no)], [diary(no, D(2010, 3, 6))])
+        totals_of(tmp_path / town / "收集", tmp_path / "县" / town / "汇总表.xlsx", None)
+    write_book(tmp_path / "平川镇" / "收集" / "村.xlsx", [card("P-1"), card("P-2")], [])
+    totals_of(tmp_path / "平川镇" / "收集", tmp_path / "县" / "平川镇2010年汇总表.xlsx", None)
+    c = consolidate([tmp_path / "县"], title="临泽县", today=TODAY)
+    assert c.kind == "totals" and c.complete
+    assert sorted((u.unit, u.star, u.interviews) for u in c.units) == [
+        ("倪家营乡", 1, 1), ("平川镇", 2, 0), ("蓼泉镇", 1, 1)]
+
+
 def test_three_townships_roll_up_one_unit_each_rates_recomputed(three_townships):
     c = consolidate([three_townships], title="临泽县", today=TODAY)
     assert c.kind == "totals" and c.complete
