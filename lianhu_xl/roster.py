@@ -96,7 +96,7 @@ def _csv_rows(path: Path) -> list[list[object]]:
         raise RosterError(f"名册“{path.name}”打不开：没有读取权限，或正被其他程序占用。"
                           "请关闭打开它的程序，或把它复制到本机后再试。") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本"
-        encodings: tuple[str, ...] = ("utf-16",)
+        encodings: tuple[str, ...] = ("utf_16",)
     else:
         encodings = ("utf-8-sig", "gb18030")
     for encoding in encodings:

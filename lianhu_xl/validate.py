@@ -25,6 +25,7 @@ from .issues import FileSummary, Issue, Report, make_issue
 from .roster import Roster
 from .standard import CARD_SHEET, DIARY_SHEET, CardRow, DiaryRow, columns_of
 from .store import ROW_ERROR, RowStore
+from .strays import STRAY_SUFFIXES, stray_issues
 
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 REFUSED_SUFFIXES = (".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
@@ -61,15 +62,17 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
     """Files to read (with the name shown to the clerk) and issues for what cannot be."""
     found: list[tuple[Path, str]] = []
     issues: list[Issue] = []
+    strays: list[tuple[Path, str]] = []  # archives and CSV: not read, but may hold a village's books
     for given in paths:
         if not given.exists() and not given.is_symlink():
             issues.append(make_issue("file-not-found", shown_name(str(given)), value=shown_name(str(given))))
         elif given.is_dir():
-            _walk(given, found, issues)
+            _walk(given, found, issues, strays)
         elif given.is_file():
-            found.append((given, shown_name(given.name)))
+            (strays if given.name.lower().endswith(STRAY_SUFFIXES) else found).append((given, shown_name(given.name)))
         else:
             issues.append(make_issue("not-a-file", shown_name(str(given)), value=shown_name(str(given))))
+    issues.extend(stray_issues(strays, found, named=frozenset(p for p in paths if p.is_file())))
     names = [d for _, d in found]
     clashes = {d for d in names if names.count(d) > 1}
     if clashes:
@@ -96,7 +99,7 @@ def shown_name(name: str) -> str:
     return "".join("\ufffd" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in name)
 
 
-def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue]) -> None:
+def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue], strays: list[tuple[Path, str]]) -> None:
     real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(dirpath)
@@ -114,8 +117,9 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue]) -> Non
             path = here / name
             rel = shown_name(path.relative_to(root).as_posix())
             lower = name.lower()
-            if not lower.endswith(BOOK_SUFFIXES + REFUSED_SUFFIXES):
-                continue
+            stray = lower.endswith(STRAY_SUFFIXES)
+            if not (stray or lower.endswith(BOOK_SUFFIXES + REFUSED_SUFFIXES)):
+                continue  # Word files, pictures, desktop.ini, Thumbs.db: not submissions
             if path.is_symlink():
                 try:
                     target = path.resolve(strict=True)
@@ -128,7 +132,7 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue]) -> Non
             if not path.is_file():
                 issues.append(make_issue("not-a-file", rel, value=rel))
                 continue
-            found.append((path, rel))
+            (strays if stray else found).append((path, rel))
 
 
 def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
