@@ -143,6 +143,7 @@ def _t(parser, required: bool = False):
 
 
 Text = Annotated[str | None, _t(v.parse_text)]
+Note = Annotated[str | None, _t(v.parse_note)]  # optional text where “无”, “没有”, “—” mean blank
 ReqText = Annotated[str, _t(v.parse_text, True)]
 CardNo = Annotated[str, _t(v.parse_card_no, True)]
 ReqDate = Annotated[date, _t(v.parse_date, True)]
@@ -261,10 +262,10 @@ class DiaryRow(StandardRow):
     form: Annotated[str, _choice(FORMS, True)] = _col(
         "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=9, aliases=("联系形式",))
     situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20)
-    problem: Text = _col("发现问题", "text", "这次发现的问题", "缺少滴灌设备", width=16)
+    problem: Note = _col("发现问题", "text", "这次发现的问题；没有就空着（写“无”也按空白算）", "缺少滴灌设备", width=16)
     is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
                                   choices=YESNO, width=7)
-    solution: Text = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16)
+    solution: Note = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16)
     result: Annotated[str | None, _choice(RESULTS, False)] = _col(
         "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9)
     services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = _col(

@@ -146,6 +146,21 @@ def _from_text(text: str) -> date:
 # --- numbers -----------------------------------------------------------------
 
 # the longer units first: 5口人 (household size), 2500元/人 (per-capita income) as a clerk writes them
+# What clerks type for "nothing here" where a blank cell means none: read as a blank cell.
+# (Compared after ``fold``, so 一 dashes and full-width slashes are one.)
+NOTHING = frozenset({"无", "没有", "暂无", "无问题", "没有问题", "无服务", "-", "--", "/", "\\", "空", "空白"})
+
+
+def is_nothing(text: str) -> bool:
+    return fold(text).replace(" ", "") in NOTHING
+
+
+def parse_note(value: object) -> str | None:
+    """Optional text where 无/没有/— mean blank (发现问题: “无” is no problem found)."""
+    text = parse_text(value)
+    return None if text is not None and is_nothing(text) else text
+
+
 _UNITS = ("口人", "元/人", "元", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
@@ -159,7 +174,7 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, int | float):
         return _finite(value, "bad-number")
     text = fold(str(value)).replace(",", "").replace(" ", "")
-    if not text:
+    if not text or text in NOTHING:
         return None
     if text[0] == "¥":
         text = text[1:]
@@ -218,7 +233,7 @@ def parse_yesno(value: object) -> bool | None:
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     text = fold(str(value)).upper()
-    if not text:
+    if not text or (text in NOTHING and text not in _NO):
         return None
     if text in _YES:
         return True
@@ -239,6 +254,8 @@ def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
         return None
     if text in choices:  # speed: the usual case, picked from the dropdown
         return text
+    if is_nothing(text):  # 办理结果 “无” when nothing was found: blank
+        return None
     squeezed = _SPACES_RE.sub("", text)
     if squeezed in choices:
         return squeezed
@@ -253,7 +270,7 @@ def parse_many(value: object) -> tuple[str, ...]:
     if isinstance(value, tuple | list):
         return tuple(value)
     text = parse_text(value)
-    if text is None:
+    if text is None or is_nothing(text):
         return ()
     return tuple(p for p in _SPLIT_RE.split(text) if p)
 

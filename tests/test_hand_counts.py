@@ -914,3 +914,23 @@ def test_a_merged_branch_book_arriving_beside_the_cadres_own_books_counts_each_r
     files = [f["rows"] for f in run.json["files"]]
     assert sum(f["read"] for f in files) == 8   # merged: 2 cards + 3 rows; 王明: 1 card + 2 rows
     assert (sum(f["counted"] for f in files), sum(f["duplicate"] for f in files)) == (5, 3)
+
+
+def test_nothing_typed_as_wu_or_a_dash_is_a_blank_cell_and_the_visit_counts(tmp_path):
+    """Clerks write 无 or — where there is nothing: 办实事 “无”, 服务类别 “无”, 发现问题 “无”, 办理结果
+    “—”. Read as a person meant them, each is a blank cell: the visit is an 入户访谈 like any other,
+    no service, no deed, no problem (nothing on the 问题 sheet, no 解决办法 warning)."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("A")], [
+        diary("A", D(2010, 3, 6), 服务类别="无", 发现问题="无", 办理结果="—",
+              **{"办实事(件)": "无", "担保贷款(元)": "/", "帮耕帮畜(次)": "－"}),
+        diary("A", D(2010, 4, 6), 服务类别="政策宣传", **{"办实事(件)": 1}),
+    ])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 0
+    # A linked 2010-01-05 (bookfactory's default): 12 months expected, March and April met
+    row = figures(致富明星户=1, 入户访谈=2, 提供服务=1, 办实事=1, 应访谈月数=12, 实访谈月数=2,
+                  应记日记月数=12, 实记日记月数=2)
+    check(run, {"下营村": row, "合计": row})
+    assert [i for i in run.json["issues"] if i["severity"] != "notice"] == []
+    problems = openpyxl.load_workbook(run.out, read_only=True)["问题"]
+    assert not any("无" == c for r in problems.iter_rows(values_only=True) for c in r)

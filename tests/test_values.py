@@ -264,3 +264,20 @@ def test_short_values_are_masked_whole():
     assert v.mask_id("1234") == "****"
     assert v.mask_phone("12345") == "*****"
     assert v.mask_id(None) == "" and v.mask_phone("") == ""
+
+
+@pytest.mark.parametrize("typed", ["无", "没有", "暂无", "—", "－", "-", "--", "/", "／", " 无 "])
+def test_nothing_typed_in_a_column_where_blank_means_none_reads_as_blank(typed):
+    """办实事 “无” is no deed, not an unreadable number that would leave the visit out."""
+    assert v.parse_number(typed) is None and v.parse_whole(typed) is None
+    assert v.parse_many(typed) == ()
+    assert v.parse_note(typed) is None
+    assert v.parse_choice(typed, ("当场解决", "协调解决")) is None
+
+
+def test_nothing_words_do_not_swallow_real_values():
+    assert v.parse_number("-5") == -5 and v.parse_number("0") == 0
+    assert code_of(v.parse_number, "无1") == "bad-number"
+    assert v.parse_note("无人看管的老人") == "无人看管的老人"  # a problem that starts with 无 is a problem
+    assert v.parse_many("政策宣传、无") == ("政策宣传", "无")  # one name off the list: the usual warning
+    assert v.parse_yesno("无") is False and v.parse_yesno("/") is None
