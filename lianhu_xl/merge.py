@@ -30,7 +30,8 @@ from .roster import Roster
 from .validate import Validation, collect, validate
 
 MERGED_PROPERTY = "lianhu_merged"  # marks a book written by merge, so a re-run may replace it
-KEPT_REASONS = (None, "unknown-card")  # a diary whose card is elsewhere is still the cadre's record
+KEPT_REASONS = (None, "unknown-card",  # a diary whose card is elsewhere is still the cadre's record,
+                "card-sheet-unread")  # as is one whose card sheet could not be read
 DUPLICATE_CODES = ("duplicate-card", "duplicate-diary")
 CONFLICT_CODES = ("conflicting-card", "conflicting-diary")
 

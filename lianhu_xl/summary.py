@@ -6,6 +6,10 @@ from collections import defaultdict
 
 from .issues import Report, severity_zh
 
+# a row told with one of these is a repeat of a row counted (one issue a row): it is in the
+# totals, once; consolidate's 来源 and 未计入 sheets call it 重复（已计一次）
+REPEAT_CODES = ("duplicate-card", "duplicate-diary")
+
 
 def headline(report: Report) -> str:
     c = report.counts()
@@ -19,6 +23,10 @@ def headline(report: Report) -> str:
 
 def text_summary(report: Report, show_notices: bool = True) -> str:
     lines = [headline(report)]
+    repeats: dict[str, int] = defaultdict(int)  # rows not counted because another copy is
+    for issue in report.issues:
+        if issue.code in REPEAT_CODES:
+            repeats[issue.file] += 1
     by_file = defaultdict(list)
     for issue in report.issues:
         if show_notices or issue.severity != "notice":
@@ -29,7 +37,7 @@ def text_summary(report: Report, show_notices: bool = True) -> str:
         tail = f"（错误 {f.errors}，警告 {f.warnings}）" if (f.errors or f.warnings) else ""
         rows = f"，联户卡 {f.card_rows} 行、日记 {f.diary_rows} 行" if f.kind == "book" else ""
         if f.kind == "book" and f.excluded:
-            rows += f"，其中 {f.excluded} 行不计入汇总（原因见下）"
+            rows += _left_out(f.excluded, repeats.get(f.file, 0))
         lines.append(f"{f.file}  {f.status}{tail}{rows}")
         for issue in issues:
             lines.append(f"  {severity_zh(issue.severity)}  {issue.message}")
@@ -37,3 +45,14 @@ def text_summary(report: Report, show_notices: bool = True) -> str:
         lines.append("")
         lines.append("改正标出的错误后重新校验；警告请核对，不影响汇总。")
     return "\n".join(lines)
+
+
+def _left_out(excluded: int, repeats: int) -> str:
+    """The rows of a book not counted on their own: repeats (counted once, with their first
+    copy) apart from the rows truly left out, so a clerk never looks for rows that are in."""
+    parts = [f"{repeats} 行重复（已计一次）"] if repeats else []
+    if excluded > repeats:
+        parts.append(f"{excluded - repeats} 行不计入汇总（原因见下）")
+    else:
+        parts[-1] += "，见下"
+    return f"，其中 {'，'.join(parts)}"

@@ -11,6 +11,7 @@ disagreeing with it, repeated entries); those rows are then judged in Python.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,10 +22,10 @@ from pathlib import Path
 from .batch import Keep, Progress, run_checks
 from .book import BookResult, Record
 from .cache import ResultCache, run_cached
-from .issues import FileSummary, Issue, Report, make_issue
+from .issues import PERSONAL_COLUMNS, FileSummary, Issue, Report, make_issue
 from .roster import Roster
 from .standard import CARD_SHEET, DIARY_SHEET, CardRow, DiaryRow, columns_of
-from .store import ROW_ERROR, RowStore
+from .store import FIELDS, ROW_ERROR, RowStore
 from .strays import STRAY_SUFFIXES, stray_issues
 
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -32,6 +33,7 @@ REFUSED_SUFFIXES = (".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
 
 CARD_LABELS = {c.name: c.label for c in columns_of(CardRow)}
 DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
+CARD_REQUIRED = tuple(c.name for c in columns_of(CardRow) if c.required)
 
 
 @dataclass(slots=True)
@@ -198,8 +200,21 @@ def finish(report: Report, books: list[BookResult], store: RowStore) -> None:
 
 def _same(a: Record, b: Record) -> bool:
     """Equal in every column both sheets have."""
+    return not _differing(a, b, first=True)
+
+
+def _differing(a: Record, b: Record, first: bool = False) -> list[str]:
+    """The fields, in the standard's order, where ``a`` and ``b`` differ, among the columns both
+    sheets have (a book without an optional column says nothing against one with it); with
+    ``first``, stop at the first."""
     shared = a.letters.keys() & b.letters.keys()
-    return all(getattr(a.model, f) == getattr(b.model, f) for f in shared)
+    out = []
+    for name in FIELDS[a.sheet_kind]:
+        if name in shared and getattr(a.model, name) != getattr(b.model, name):
+            out.append(name)
+            if first:
+                break
+    return out
 
 
 PLACES_SHOWN = 3  # a row copied 10,000 times must not make 10,000 messages of 10,000 places each
@@ -210,6 +225,76 @@ def _places(records: list[Record], but: Record) -> str:
     if len(others) > PLACES_SHOWN:
         return "、".join(others[:PLACES_SHOWN]) + f" 等 {len(others)} 处"
     return "、".join(others)
+
+
+DIFFS_SHOWN = 2  # columns named in a conflict's message (a cell note stays short)
+VALUE_SHOWN = 20  # characters of a value quoted there
+
+
+def _diff(r: Record, copies: list[Record]) -> str:
+    """What differs between ``r`` and the first copy (canonical order) that says something else:
+    the columns as the standard names them, both values (身份证号 and 联系电话 masked)."""
+    other = next((o for o in copies if o is not r and _differing(r, o, first=True)), None)
+    if other is None:
+        return ""
+    names = _differing(r, other)
+    labels = CARD_LABELS if r.sheet_kind == CARD_SHEET else DIARY_LABELS
+    parts = []
+    for name in names[:DIFFS_SHOWN]:
+        here, there = _says(r, name, labels[name]), _says(other, name, labels[name])
+        spelt = "（写法不同）" if here == there else ""  # 139-1234-5678 and 13912345678, both masked
+        parts.append(f"{labels[name]}：这里{here}，{other.place} {there}{spelt}")
+    more = f"；另有 {len(names) - DIFFS_SHOWN} 列不同" if len(names) > DIFFS_SHOWN else ""
+    return "（" + "；".join(parts) + more + "）"
+
+
+def _says(r: Record, name: str, label: str) -> str:
+    """A cell of a stored row, for a message: ``是“李四”``, or that it is blank. A row with an
+    error keeps no value for the cells that failed, so a blank there may be a wrong entry."""
+    value = getattr(r.model, name)
+    if value is None or value == "" or value == ():
+        return "空着（或填错）" if r.excluded == ROW_ERROR else "空着"
+    if isinstance(value, bool):
+        text = "是" if value else "否"
+    elif isinstance(value, tuple):
+        text = "、".join(value)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    if label in PERSONAL_COLUMNS:
+        text = PERSONAL_COLUMNS[label](text)
+    if len(text) > VALUE_SHOWN:
+        text = text[:VALUE_SHOWN] + "…"
+    return f"是“{text}”"
+
+
+# the codes of copies of one card or one diary entry: identical, differing, alike but with an error
+COPY_CODES = {CARD_SHEET: ("duplicate-card", "conflicting-card", "duplicate-card-error"),
+              DIARY_SHEET: ("duplicate-diary", "conflicting-diary", "duplicate-diary-error")}
+
+
+def _copies(copies: list[Record], no: str, marks: list[tuple[str, int]]) -> list[Issue]:
+    """Copies of one card or one diary entry, in canonical order, rows with an error among them.
+    Identical: the first is counted, the others are repeats. Differing, or any copy with an
+    error: no copy can be trusted, every copy is left out and told (so totals never depend on
+    which copy is read first, nor on which copy has the error). Copies that differ only where
+    they have an error are told to fix it: then they count once."""
+    duplicate, conflicting, with_error = COPY_CODES[copies[0].sheet_kind]
+    alike = all(_same(copies[0], r) for r in copies[1:])
+    if alike and not any(r.excluded == ROW_ERROR for r in copies):
+        told, code = copies[1:], duplicate
+    else:
+        told, code = copies, with_error if alike else conflicting
+    issues = []
+    for r in told:
+        if r.excluded != ROW_ERROR:  # a row with an error is left out already
+            marks.append((code, r.key))
+        issues.append(_card_no_issue(code, r, no, detail=_places(copies, r),
+                                     diff=_diff(r, copies) if code == conflicting else ""))
+    return issues
 
 
 # SQL over the store (store.py): table aliases t (the row), s (its sheet)
@@ -230,30 +315,16 @@ def crosscheck(store: RowStore) -> list[Issue]:
 
 
 def _cards(store: RowStore) -> list[Issue]:
-    """Cards sharing a 卡号 (with each other or with a card that has an error)."""
-    issues: list[Issue] = []
+    """Cards sharing a 卡号 (with each other or with a card that has an error; a card whose
+    卡号 itself is wrong cannot be matched)."""
     groups: dict[str, list[Record]] = defaultdict(list)
     for r in store.records(CARD_SHEET, "t.card_no IN (SELECT card_no FROM card WHERE card_no IS NOT NULL "
                                        "GROUP BY card_no HAVING count(*) > 1)"):
         groups[r.model.card_no].append(r)  # type: ignore[attr-defined]
+    issues: list[Issue] = []
     marks: list[tuple[str, int]] = []
     for no in sorted(groups):
-        everywhere = groups[no]  # canonical order
-        group = [r for r in everywhere if r.excluded != ROW_ERROR]
-        if len(group) < len(everywhere):  # a copy has an error: no copy can be trusted, every copy is told
-            for r in everywhere:
-                if r.excluded != ROW_ERROR:
-                    marks.append(("conflicting-card", r.key))
-                issues.append(_card_no_issue("conflicting-card", r, no, detail=_places(everywhere, r)))
-            continue
-        if all(_same(group[0], r) for r in group[1:]):
-            for r in group[1:]:
-                marks.append(("duplicate-card", r.key))
-                issues.append(_card_no_issue("duplicate-card", r, no, detail=_places(group, r)))
-        else:
-            for r in group:
-                marks.append(("conflicting-card", r.key))
-                issues.append(_card_no_issue("conflicting-card", r, no, detail=_places(group, r)))
+        issues.extend(_copies(groups[no], no, marks))
     store.mark(CARD_SHEET, marks)
     return issues
 
@@ -330,16 +401,22 @@ def _diaries(store: RowStore) -> list[Issue]:
     missing = {rid for (rid,) in store.query("SELECT id FROM picked WHERE missing")}
     marks: list[tuple[str, int]] = []
     odd: list[Record] = []
+    unread: dict[str, str] | None = None  # file -> its 联户卡 sheet that could not be read
     for r in store.records(DIARY_SHEET, "t.id IN (SELECT id FROM picked)"):
         no = r.model.card_no  # type: ignore[attr-defined]
         if r.key in missing:
-            if r.excluded == ROW_ERROR:
-                if no not in known:
-                    issues.append(_card_no_issue("unknown-card", r, no))
+            code, detail = "card-excluded" if no in known else "unknown-card", ""
+            if code == "unknown-card":
+                if unread is None:
+                    unread = _unread_card_sheets(store)
+                if r.file in unread:  # its card may well be there: say why it cannot be found
+                    code, detail = "card-sheet-unread", unread[r.file]
+            if r.excluded == ROW_ERROR:  # left out already; only what is news is told
+                if code != "card-excluded":
+                    issues.append(_card_no_issue(code, r, no, detail=detail))
                 continue
-            code = "card-excluded" if no in known else "unknown-card"
             marks.append((code, r.key))
-            issues.append(_card_no_issue(code, r, no))
+            issues.append(_card_no_issue(code, r, no, detail=detail))
         else:
             odd.append(r)
     store.mark(DIARY_SHEET, marks)
@@ -350,24 +427,36 @@ def _diaries(store: RowStore) -> list[Issue]:
             "JOIN picked p ON p.id = t.id AND NOT p.missing)")}
         for r in odd:
             issues.extend(_against_card(r, *cards[r.model.card_no]))  # type: ignore[attr-defined]
-    # copies of one entry: the first copy is counted. SQL finds the visits to one household on
-    # one day in one form (read in order off the diary_entry index, no sort), Python tells
-    # them apart by the problem written down
+    # copies of one entry (_copies: identical ones count once; differing ones, or any copy with
+    # an error, leave every copy out). Rows with an error take part when their 卡号, 日期 and 形式
+    # could be read (a cell that failed is blank in the store: such a row cannot be matched);
+    # rows whose card is not counted are left out already. SQL finds the visits to one
+    # household on one day in one form (read in order off the diary_entry index, no sort),
+    # Python tells them apart by the problem written down
     groups: dict[tuple, list[Record]] = defaultdict(list)
     for r in store.records(DIARY_SHEET, (
-            f"{counted('t')} AND (t.card_no, t.date, t.form) IN (SELECT card_no, date, form FROM diary "
-            f"WHERE {counted()} GROUP BY 1, 2, 3 HAVING count(*) > 1)")):
+            "t.excluded IS NULL AND t.card_no IN (SELECT no FROM temp.counted_card) "
+            "AND (t.card_no, t.date, t.form) IN (SELECT card_no, date, form FROM diary "
+            "WHERE excluded IS NULL GROUP BY 1, 2, 3 HAVING count(*) > 1)")):
         d = r.model
         groups[(d.card_no, d.date, d.form, d.problem or "")].append(r)  # type: ignore[attr-defined]
     marks = []
     for key, group in groups.items():
-        if len(group) < 2:
-            continue
-        copies = all(_same(group[0], r) for r in group[1:])
-        code = "duplicate-diary" if copies else "conflicting-diary"
-        for r in group[1:] if copies else group:
-            marks.append((code, r.key))
-            issues.append(_card_no_issue(code, r, key[0], detail=_places(group, r)))
+        if len(group) > 1:
+            issues.extend(_copies(group, key[0], marks))
     store.mark(DIARY_SHEET, marks)
     return issues
 
+
+
+def _unread_card_sheets(store: RowStore) -> dict[str, str]:
+    """Files whose 联户卡 sheet could not be read -> that sheet's name. reader.py stops at a
+    sheet without a header or without a required column (its own error says which), and
+    stores no row of it: its letters lack a required column."""
+    out: dict[str, str] = {}
+    for file, name, letters in store.query("SELECT file, name, letters FROM sheet WHERE kind = ? AND rows = 0 "
+                                           "ORDER BY file, name", (CARD_SHEET,)):
+        found = json.loads(letters)
+        if any(n not in found for n in CARD_REQUIRED):
+            out.setdefault(file, name)
+    return out

@@ -1,0 +1,36 @@
+"""`lianhu validate`'s text for the terminal: rows repeated (counted once) are never said to be
+left out of the totals; rows truly left out are."""
+
+from __future__ import annotations
+
+from bookfactory import card, diary, write_book
+from click.testing import CliRunner
+
+from lianhu_xl.cli import cli
+
+
+def file_line(output: str, name: str) -> str:
+    return next(line for line in output.splitlines() if line.startswith(f"{name}  "))
+
+
+def test_a_book_sent_twice_is_said_to_be_repeated_and_counted_once_not_left_out(tmp_path):
+    book = write_book(tmp_path / "in" / "下营村.xlsx", [card("A1"), card("A2", 户主="李二")],
+                      [diary("A1"), diary("A2")])
+    (tmp_path / "in" / "下营村(1).xlsx").write_bytes(book.read_bytes())
+    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "in")])
+    assert res.exit_code == 0
+    assert "不计入汇总" not in res.output
+    assert file_line(res.output, "下营村.xlsx").endswith("联户卡 2 行、日记 2 行，其中 4 行重复（已计一次），见下")
+    assert file_line(res.output, "下营村(1).xlsx").endswith("联户卡 2 行、日记 2 行")
+
+
+def test_repeats_and_rows_left_out_are_said_apart(tmp_path):
+    write_book(tmp_path / "in" / "a.xlsx", [card("A1"), card("A2")], [diary("A1")])
+    write_book(tmp_path / "in" / "b.xlsx", [card("A1"), card("A2", 联系人类别="乡长")],
+               [diary("A1"), diary("A2")])
+    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "in")])
+    assert res.exit_code == 1
+    # b: A1 and its diary repeat a.xlsx (counted once); the card A2 differs from a's (every copy
+    # out), and A2's diary goes with it
+    assert file_line(res.output, "b.xlsx").endswith("其中 2 行重复（已计一次），2 行不计入汇总（原因见下）")
+    assert file_line(res.output, "a.xlsx").endswith("其中 1 行不计入汇总（原因见下）")
