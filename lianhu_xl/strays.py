@@ -42,6 +42,8 @@ def stray_issues(strays: list[tuple[Path, str]], found: list[tuple[Path, str]],
     workbooks collected beside them (an archive already unzipped among them is quiet).
     A file the clerk ``named`` on the command line is always reported."""
     issues: list[Issue] = []
+    if not strays:
+        return issues
     crcs = _Crcs(found)
     for path, shown in strays:
         if path.name.lower().endswith(CSV_SUFFIXES):
