@@ -932,9 +932,9 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
     for i, issue in enumerate(report.issues):
         first, _ = spans.get(issue.file, (i, i))
         spans[issue.file] = (first, i + 1)
-    sheets: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for sid, file, kind in store.query("SELECT id, file, kind FROM sheet ORDER BY id"):
-        sheets[file].append((sid, kind))
+    sheets: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    for sid, file, kind, stored in store.query("SELECT id, file, kind, rows FROM sheet ORDER BY id"):
+        sheets[file].append((sid, kind, stored))
     for book in books:
         name = book.summary.file
         acc = c.accounts[name] = FileAccount(name, read=book.rows_read)
@@ -943,14 +943,16 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
         for issue in report.issues[first:end]:
             if issue.row is not None and issue.sheet:
                 at[(issue.sheet, issue.row)].append(issue)
-        places: set[tuple[str, int]] = set()
-        for sid, kind in sheets.get(name, ()):
+        places = _stored_places(store, sheets.get(name, ()), book.issues)
+        for sid, kind, stored in sheets.get(name, ()):
             _, sheet, letters = store.sheet(sid)
             table, k = ("card", 0) if kind == CARD_SHEET else ("diary", 1)
+            acc.counted += stored  # less each row below: the few not counted are read, not every row
             for row, rejected, excluded, why_outside in store.query(
                     f"SELECT t.row, t.rejected, t.excluded, o.reason FROM {table} t LEFT JOIN outside o "
-                    f"ON o.kind = {k} AND o.id = t.id WHERE t.sheet = ? ORDER BY t.row", (sid,)):
-                places.add((sheet, row))
+                    f"ON o.kind = {k} AND o.id = t.id WHERE t.sheet = ? AND (t.rejected <> 0 OR t.excluded "
+                    "IS NOT NULL OR o.reason IS NOT NULL) ORDER BY t.row", (sid,)):
+                acc.counted -= 1
                 left_out = ROW_ERROR if rejected else excluded
                 if left_out:
                     bucket = DUPLICATE if left_out in DUPLICATE_CODES else EXCLUDED
@@ -970,8 +972,6 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
                     letter = letters.get("link_date" if kind == CARD_SHEET else "date", "A")
                     out.excluded(ExcludedRow(name, sheet, row, f"{letter}{row}", OUT_OF_PERIOD, why_outside))
                     acc.out_of_period += 1
-                else:
-                    acc.counted += 1
         # rows that never became records: a clerk's 合计 row, or one the reader set aside
         unparsed: dict[tuple[str, int], list[Issue]] = defaultdict(list)
         for issue in book.issues:
@@ -999,6 +999,25 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
     out.flush()
     c.excluded = out.excluded_rows()
     _statuses(c)
+
+
+def _stored_places(store: RowStore, sheets: Iterable[tuple[int, str, int]], issues: list[Issue]) -> set[tuple[str, int]]:
+    """Which of the places these issues name are rows in the store (the others are rows the
+    reader set aside, or never made into rows): asked for those places only, not every row."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for i in issues:
+        if i.row is not None and i.sheet:
+            wanted[i.sheet].add(i.row)
+    found: set[tuple[str, int]] = set()
+    for sid, kind, _ in sheets:
+        _, sheet, _ = store.sheet(sid)
+        rows = sorted(wanted.get(sheet, ()))
+        table = "card" if kind == CARD_SHEET else "diary"
+        for start in range(0, len(rows), 500):  # SQLite's limit on parameters is 999 in old builds
+            chunk = rows[start:start + 500]
+            found.update((sheet, r) for (r,) in store.query(
+                f"SELECT row FROM {table} WHERE sheet = ? AND row IN ({', '.join('?' * len(chunk))})", (sid, *chunk)))
+    return found
 
 
 def _without_place(issue: Issue) -> str:
