@@ -149,12 +149,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def _roster(path: Path | None):
     if path is None:
         return None
+    from .errors import LianhuError
     from .roster import RosterError, load_roster
 
     try:
         return load_roster(path)
-    except RosterError as exc:
-        raise click.BadParameter(str(exc), param_hint="--roster") from None
+    except RosterError as exc:  # the roster file is at fault, not the command line: no --help hint
+        raise LianhuError(str(exc)) from None
 
 
 roster_option = click.option("--roster", type=click.Path(path_type=Path),

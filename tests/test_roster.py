@@ -166,6 +166,7 @@ def test_the_cli_shows_the_old_xls_roster_in_chinese(tmp_path):
     assert res.exit_code == 2
     assert "旧名册.xlsx" in res.output and "旧版 Excel 97-2003" in res.output and "另存为" in res.output
     assert "old-xls" not in res.output
+    assert "用法不对" not in res.output and "--help" not in res.output  # the file is at fault, not the command
 
 
 def test_a_roster_on_a_later_sheet_and_a_tab_separated_unicode_text_are_read(tmp_path):
