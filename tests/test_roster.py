@@ -180,3 +180,15 @@ def test_a_roster_on_a_later_sheet_and_a_tab_separated_unicode_text_are_read(tmp
     assert load_roster(tmp_path / "r.xlsx").villages == {"下营村": ["六社"]}
     (tmp_path / "u.csv").write_bytes("村\t社\r\n下营村\t六社\r\n".encode("utf-16"))
     assert load_roster(tmp_path / "u.csv").villages == {"下营村": ["六社"]}
+
+
+def test_lines_under_the_list_are_not_villages(tmp_path):
+    """合计 and the 填表人 line a clerk types under the list end it; they are not villages a card
+    could be checked against (a card with 村 “合计” must not pass)."""
+    from bookfactory import roster_xlsx
+
+    path = roster_xlsx(tmp_path / "名册.xlsx", [["村", "社"], ["下营村", "一社"], [None, "二社"],
+                                              ["合 计", "2 个社"], ["填表人：张三", None], ["以下空白", None]])
+    roster = load_roster(path)
+    assert roster.villages == {"下营村": ["一社", "二社"]}
+    assert roster.problems({"village": "合计", "team": "2 个社"})[0][0] == "not-on-roster"
