@@ -74,6 +74,8 @@ _CODES = [
          "把两者分开放：登记簿先汇总成乡镇汇总表，各乡镇的汇总表再单独放一起汇总到县。", "file"),
     Code("bad-totals-sheet", "error", "汇总表格式不对", "汇总表“汇总”工作表{detail}。",
          "使用本工具生成的汇总表，不要删改表头。", "file"),
+    Code("totals-incomplete", "warning", "汇总表注明有行未计入", "这份汇总表首页注明：“{value}”。它的数字不含那些行，本次汇总也就不含。",
+         "请该单位改正未计入的行、重新汇总后再报；或者确认这些行确实不该计入。", "file"),
     Code("totals-duplicate", "warning", "汇总表重复", "单位“{value}”的汇总表在 {detail} 也有一份，数字相同，只计一次。",
          "无需处理；同一个汇总表只提交一次。", "file"),
     Code("totals-conflict", "error", "同一单位两份汇总表", "单位“{value}”在 {detail} 也有一份汇总表，但数字不同，两份都不计入。",

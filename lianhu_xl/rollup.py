@@ -53,6 +53,8 @@ class TotalsSource:
     units: list[UnitTotals] = field(default_factory=list)
     total_row: int = 0  # 1-based sheet row of 合计
     issues: list[Issue] = field(default_factory=list)
+    note: str = ""  # the 注意 line: rows its own consolidation left out
+    note_cell: str | None = None
 
     @property
     def period_key(self) -> str:
@@ -181,6 +183,10 @@ def _title_and_period(src: TotalsSource, rows: list[list[object]]) -> None:
             if m:
                 src.span = (date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2)))
             break
+    for r, row in enumerate(rows):
+        for col, x in enumerate(row):
+            if isinstance(x, str) and x.strip().startswith("注意") and not src.note:
+                src.note, src.note_cell = x.strip(), f"{col_letter(col)}{r + 1}"
     for text in texts:
         if text.startswith(SPAN_PREFIX) or text.startswith("注意"):
             continue
@@ -205,6 +211,9 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
         c.report.issues.extend(src.issues)
         if src.total is not None:
             c.report.issues.append(make_issue("totals-workbook", src.file, detail=src.name))
+            if src.note:  # its own consolidation left rows out: the county should know
+                c.report.issues.append(make_issue("totals-incomplete", src.file, sheet=TOTALS_SHEET,
+                                                  cell=src.note_cell, value=src.note))
         sources.append(src)
     good = [s for s in sources if s.total is not None]
     fates: dict[str, tuple[str, str]] = {}  # file -> (bucket, reason)

@@ -65,6 +65,20 @@ def test_untitled_totals_named_alike_in_two_folders_are_two_townships(tmp_path):
         ("倪家营乡", 1, 1), ("平川镇", 2, 0), ("蓼泉镇", 1, 1)]
 
 
+def test_a_township_whose_own_totals_left_rows_out_is_flagged_to_the_county(tmp_path):
+    """蓼泉镇's 汇总表 says on its first page that a row was left out for an error: the county's
+    run says so, at that cell, and still counts what the township counted."""
+    write_book(tmp_path / "倪家营乡" / "村.xlsx", [card("N-1")], [diary("N-1", D(2010, 3, 6))])
+    write_book(tmp_path / "蓼泉镇" / "村.xlsx", [card("L-1"), card("L-2", 结对日期="明年")], [])
+    for town in ("倪家营乡", "蓼泉镇"):
+        totals_of(tmp_path / town, tmp_path / "县" / f"{town}汇总表.xlsx", town)
+    c = consolidate([tmp_path / "县"], title="临泽县", today=TODAY)
+    flagged = [i for i in c.report.issues if i.code == "totals-incomplete"]
+    assert [(i.file, i.sheet, i.cell, i.severity) for i in flagged] == [("蓼泉镇汇总表.xlsx", "汇总", "A3", "warning")]
+    assert "1 行因有错误未计入" in flagged[0].message and "重新汇总" in flagged[0].message
+    assert sorted((u.unit, u.star) for u in c.units) == [("倪家营乡", 1), ("蓼泉镇", 1)]
+
+
 def test_three_townships_roll_up_one_unit_each_rates_recomputed(three_townships):
     c = consolidate([three_townships], title="临泽县", today=TODAY)
     assert c.kind == "totals" and c.complete
