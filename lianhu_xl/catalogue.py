@@ -108,6 +108,8 @@ _CODES = [
     Code("duplicate-column", "warning", "列重复", "“{column}”列出现了两次，只读取第一列（{expected}）。",
          "删除重复的列。", "sheet"),
     # --- a row -----------------------------------------------------------------
+    Code("footer-row", "notice", "表尾说明行已跳过", "第 {row} 行是表尾的说明（“{value}”），不是登记的一行，已跳过。",
+         "无需处理。", "row"),
     Code("totals-row", "notice", "合计行已跳过", "第 {row} 行是合计行（“{value}”），不计入汇总。",
          "无需处理；汇总由工具自动计算。", "row"),
     Code("card-excluded", "notice", "所属联户卡未计入", "卡号“{value}”的联户卡有错误未计入汇总，这条日记也不计入。",

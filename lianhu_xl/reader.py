@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
 
 HEADER_SCAN_ROWS = 10
+# the footer printed forms carry under the table (填表人：张三 审核人：李四, 以下空白): not a row
+_FOOTER_RE = re.compile(r"(填表人|填报人|制表人|审核人|审批人|统计人|单位负责人|负责人|填表日期|填报日期|制表日期|"
+                        r"报送日期|填报单位|以下空白|以下无|(注|说明|备注)[:：])")
+_FOOTER_START = frozenset(("填", "制", "审", "统", "单", "负", "报", "以", "注", "说", "备"))  # a cheap first look
 TOTALS_WORDS = ("合计", "小计", "总计")  # each contains 计: _read_sheet tests that first (speed)
 IGNORED_LABELS = {"序号", "编号", "NO", "NO."}
 _SPACES = re.compile(r"\s+")
@@ -402,6 +406,13 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                                           row=number, value=first.strip()))
             sheet.set_aside += 1
             continue
+        head = row[begin] if len(row) > begin else None
+        if head == "" or head is None:  # merged across from the right, or under a merged 卡号
+            head = _first_filled(row, begin)
+        if head.__class__ is text and head[:1] in _FOOTER_START and _FOOTER_RE.match(_SPACES.sub("", head)):
+            book.issues.append(make_issue("footer-row", book.file, sheet=name, cell=f"{col_letter(begin)}{number}",
+                                          row=number, value=head.strip()))
+            continue  # 填表人：…, 以下空白: the form's footer, not a row (like a blank one)
         if formulas:
             refs = [f"{letter}{number}" for letter in letters]
             bad = [(f, ref) for f, ref in zip(fields, refs, strict=True) if ref in formulas]
