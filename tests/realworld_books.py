@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
 import subprocess
 import uuid
@@ -239,6 +240,16 @@ def totals_rows(out: Path) -> dict[str, dict[str, object]]:
             break
         out_rows[r[0]] = dict(zip(header, r, strict=False))
     return out_rows
+
+
+def consolidated(folder: Path) -> tuple[int, dict[str, object], list[dict]]:
+    """``lianhu consolidate --period 2010 --json`` as a clerk runs it: exit code, the 汇总表's 合计
+    row, the issues."""
+    out = folder.parent / "汇总表.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "--period", "2010", "--json",
+                                      "-q", "-j", "1"])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, totals_rows(out)["合计"], json.loads(result.stdout)["issues"]
 
 
 def counts_of(row: dict[str, object]) -> dict[str, object]:

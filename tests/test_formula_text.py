@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary
-from click.testing import CliRunner
 from conftest import needs_libreoffice
-from realworld_books import libreoffice_save, totals_rows
+from realworld_books import consolidated, libreoffice_save
 
-from lianhu_xl.cli import cli
 from lianhu_xl.guard import inspect
 
 FORMULA = 'IF(O2="","","已阅")'  # 调阅意见 (Q): blank while nobody has reviewed the diary
@@ -54,15 +51,6 @@ def with_cell(path: Path, cell: str) -> Path:
             z.writestr(n, b)
     path.write_bytes(buf.getvalue())
     return path
-
-
-def consolidated(folder: Path) -> tuple[int, dict[str, object], list[dict]]:
-    """``lianhu consolidate`` as a clerk runs it: exit code, the 汇总表's 合计 row, the issues."""
-    out = folder.parent / "汇总表.xlsx"
-    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "--period", "2010", "--json",
-                                      "-q", "-j", "1"])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, totals_rows(out)["合计"], json.loads(result.stdout)["issues"]
 
 
 EMPTY_TEXT = {

@@ -6,15 +6,11 @@ the block says so. A label merged down (卡号, 形式, 村) still belongs to ev
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import openpyxl
 from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary
-from click.testing import CliRunner
-from realworld_books import totals_rows
-
-from lianhu_xl.cli import cli
+from realworld_books import consolidated
 
 
 def book(path: Path, cards: list[dict], diaries: list[dict], merges: dict[str, list[str]]) -> Path:
@@ -31,15 +27,6 @@ def book(path: Path, cards: list[dict], diaries: list[dict], merges: dict[str, l
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
-
-
-def consolidated(folder: Path) -> tuple[int, dict[str, object], list[dict]]:
-    """``lianhu consolidate`` as a clerk runs it: exit code, the 汇总表's 合计 row, the issues."""
-    out = folder.parent / "汇总表.xlsx"
-    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "--period", "2010", "--json",
-                                      "-q", "-j", "1"])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, totals_rows(out)["合计"], json.loads(result.stdout)["issues"]
 
 
 def sums(total: dict[str, object]) -> tuple[object, ...]:
