@@ -270,7 +270,8 @@ def targets(entry: dict, memory_trend: tuple[float, float] | None,
     peak = max(v for k, v in entry["peak_mb"].items() if k.startswith(("validate", "consolidate")))
     if memory_at is not None and memory_at.get("books") == MEMORY_AT:
         worst = max(memory_at["validate_mb"], memory_at["consolidate_mb"])
-        rows.append((f"peak memory at {MEMORY_AT:,} books (measured)", f"< {MEMORY_LIMIT_MB} MB",
+        when = memory_at.get("when", "")  # from --memory-at in this run, or an earlier one kept in results.json
+        rows.append((f"peak memory at {MEMORY_AT:,} books (measured {when})", f"< {MEMORY_LIMIT_MB} MB",
                      f"validate {memory_at['validate_mb']:,.0f} MB, consolidate {memory_at['consolidate_mb']:,.0f} MB",
                      worst < MEMORY_LIMIT_MB))
     elif memory_trend is not None:
