@@ -89,14 +89,14 @@ def _clean(text: str) -> str | None:
 def parse_card_no(value: object) -> str | None:
     """A card number as an identifier: full-width folded, dashes made one (``—`` from a Chinese
     input method, ``−`` ``–`` pasted from Word) and spaces dropped, so that ``ＸＹ－２０１０－００１``,
-    ``XY—2010—001`` and ``XY-2010 -001`` name the card ``XY-2010-001``. Case is kept: a
-    lower-case ``l`` typed for ``1`` must stay visible in the message."""
+    ``XY—2010—001``, ``XY-2010 -001`` and ``xy-2010-001`` name the card ``XY-2010-001``
+    (letters are upper case: a clerk typing the card's number in lower case means that card)."""
     text = parse_text(value)
     if text is None:
         return None
     if text.isascii():  # speed: the usual card number
-        return "".join(text.split())
-    return "".join(unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).split())
+        return "".join(text.split()).upper()
+    return "".join(unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).split()).upper()
 
 
 # --- dates -------------------------------------------------------------------

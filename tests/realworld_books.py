@@ -53,8 +53,8 @@ def village_book(path: Path) -> dict[str, float]:
     labels with spaces, line breaks, full-width brackets and units, a 序号 and a 民族 column,
     dates in every paper form, 是/否 as √ 有 Y × 无, card numbers with spaces and full-width
     letters, a blank and a hidden row in the middle, a 合计 row under each table, the diary
-    sheet's name with a trailing space. Two diary rows are wrong (a card number in lower case,
-    a date without its year); one is dated in 2011. Returns the 2010 hand count."""
+    sheet's name with a trailing space. A card number typed in lower case is that card's; one
+    diary row is wrong (a date without its year); one is dated in 2011. Returns the 2010 hand count."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "联户卡"
@@ -111,14 +111,15 @@ def village_book(path: Path) -> dict[str, float]:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     # 10 cards linked 2010-3-5: 2 star, 6 conservative (4 converted: √ 有 是 Y), 2 backward.
-    # 2010 diary rows counted: XY001 XY002 XY004 XY005 XY006×2 XY007 (xy003 and 5月6日 are errors,
-    # 2011.1.6 is outside). Interviews: all but XY004's phone call. Months Mar–Dec: 10 × 10 cards.
-    return hand(致富明星户=2, 思想保守户=6, 经济落后户=2, 入户访谈=6, 提供服务=3, 解决主要问题=2, 办实事=2,
-                担保贷款=20000, 帮耕帮畜=3, 转化户数=4, 思想保守户数=6, 应访谈月数=100, 实访谈月数=6,
-                应记日记月数=100, 实记日记月数=7, 主要问题已解决户数=2)
+    # 2010 diary rows counted: XY001 XY002 xy003 (XY003's, typed in lower case) XY004 XY005 XY006×2
+    # XY007 (5月6日 is an error, 2011.1.6 is outside). Interviews: all but XY004's phone call.
+    # Services: xy003's 政策宣传 实用技术 and three others. Months Mar–Dec: 10 × 10 cards.
+    return hand(致富明星户=2, 思想保守户=6, 经济落后户=2, 入户访谈=7, 提供服务=4, 解决主要问题=2, 办实事=2,
+                担保贷款=20000, 帮耕帮畜=3, 转化户数=4, 思想保守户数=6, 应访谈月数=100, 实访谈月数=7,
+                应记日记月数=100, 实记日记月数=8, 主要问题已解决户数=2)
 
 
-VILLAGE_EXCLUDED = {("未计入", "联户日记 ", 4), ("未计入", "联户日记 ", 11), ("统计期外", "联户日记 ", 12),
+VILLAGE_EXCLUDED = {("未计入", "联户日记 ", 11), ("统计期外", "联户日记 ", 12),
                     ("合计行", "联户卡", 15), ("合计行", "联户日记 ", 13)}
 
 

@@ -30,8 +30,9 @@ def test_diary_card_number_that_names_no_card(tmp_path):
     result = run(tmp_path)
     assert found(result) == [("a.xlsx", "联户日记", "A4", "unknown-card")]
     (issue,) = result.report.issues
-    assert (issue.severity, issue.column, issue.value) == ("error", "卡号", "XY-00l")
-    assert issue.message.startswith("联户日记!A4：") and "XY-00l" in issue.message
+    # 卡号 letters are read upper case (xy-001 is XY-001's), so the l typed for a 1 shows as L
+    assert (issue.severity, issue.column, issue.value) == ("error", "卡号", "XY-00L")
+    assert issue.message.startswith("联户日记!A4：") and "XY-00L" in issue.message
     assert counted(result) == [("a.xlsx", "联户卡", 3), ("a.xlsx", "联户日记", 3)]
 
 
