@@ -409,6 +409,11 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         head = row[begin] if len(row) > begin else None
         if head == "" or head is None:  # merged across from the right, or under a merged 卡号
             head = _first_filled(row, begin)
+        if head.__class__ is text and head[:1] == "汇" and _SPACES.sub("", head).rstrip(":：") == "汇总":
+            book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"{col_letter(begin)}{number}",
+                                          row=number, value=head.strip()))
+            sheet.set_aside += 1  # an Excel table's total row (表设计 → 汇总行) says 汇总
+            continue
         if head.__class__ is text and head[:1] in _FOOTER_START and _FOOTER_RE.match(_SPACES.sub("", head)):
             book.issues.append(make_issue("footer-row", book.file, sheet=name, cell=f"{col_letter(begin)}{number}",
                                           row=number, value=head.strip()))

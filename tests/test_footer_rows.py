@@ -48,3 +48,18 @@ def test_a_village_or_problem_that_merely_starts_like_a_footer_word_is_still_a_r
     out = json.loads(result.stdout)
     assert not any(i["code"] == "footer-row" for i in out["issues"])
     assert out["files"][0]["counted"] == 2
+
+
+def test_an_excel_tables_total_row_labelled_huizong_is_a_totals_row(tmp_path):
+    """Excel's 表格 → 汇总行 puts “汇总” in the first column and SUBTOTALs under the numbers: a
+    totals row (skipped with its notice, in the 合计行 bucket), not a diary row full of errors."""
+    book = write_book(tmp_path / "收集" / "下营村.xlsx", [card("A")], [diary("A", dt.date(2010, 3, 6))])
+    _add_footer(book, "联户日记", [["汇总", None, None, None, None, None, None, None, None, None, None, None, 1]])
+    result = CliRunner().invoke(cli, ["consolidate", str(tmp_path / "收集"), "-o", str(tmp_path / "汇总表.xlsx"),
+                                      "--period", "2010", "--json", "--no-cache", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert [(i["code"], i["cell"]) for i in out["issues"] if i["code"] == "totals-row"] == [("totals-row", "A4")]
+    assert [i for i in out["issues"] if i["severity"] != "notice"] == []
+    rows = out["files"][0]["rows"]
+    assert (rows["read"], rows["counted"], rows["totals_rows"]) == (3, 2, 1)
