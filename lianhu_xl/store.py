@@ -211,6 +211,7 @@ class RowStore:
         for path, ids in parts.items():
             self._db.execute("ATTACH DATABASE ? AS part", (path,))
             try:
+                self._db.execute("DROP TABLE IF EXISTS temp.taken")
                 self._db.execute("CREATE TEMP TABLE taken (id INTEGER PRIMARY KEY)")
                 self._db.executemany("INSERT INTO temp.taken VALUES (?)", ((i,) for i in ids))
                 offset = self._db.execute("SELECT coalesce(max(id), 0) FROM main.sheet").fetchone()[0]
