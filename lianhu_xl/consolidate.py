@@ -24,6 +24,7 @@ twin is counted), excluded (an error), out of period, or a clerk's 合计 row;
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -804,11 +805,12 @@ def _excluded_from_row(row: tuple) -> ExcludedRow:
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+_TEAM_NUMBER = re.compile(r"^(\d+)|^([一二三四五六七八九]?十?[一二三四五六七八九]?)")
+
+
 def team_order(team: str) -> tuple[int, str]:
     """一社 < 二社 < … < 十社 < 十一社 (the order a clerk reads), then anything else by name."""
-    import re
-
-    m = re.match(r"^(\d+)|^([一二三四五六七八九]?十?[一二三四五六七八九]?)", team)
+    m = _TEAM_NUMBER.match(team)
     if m and m.group(1):
         return int(m.group(1)), team
     word = m.group(2) if m else ""
@@ -1042,7 +1044,7 @@ def _statuses(c: Consolidation) -> None:
         s.excluded = acc.read - acc.counted
         notes = []
         if acc.duplicate:
-            notes.append(f"{acc.duplicate} 行与其他文件重复，已计一次")
+            notes.append(f"{acc.duplicate} 行重复（已计一次）")
         if acc.out_of_period:
             notes.append(f"{acc.out_of_period} 行在统计期外")
         if acc.totals_rows:

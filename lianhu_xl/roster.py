@@ -45,8 +45,9 @@ _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", 
 _RESAVE = "请在 Excel 或 WPS 里打开名册，另存为 Excel 工作簿（*.xlsx）后再用。"
 
 
-# a line under the list, not a village: 合计/小计/总计, 填表人：…, 审核人, 制表, 以下空白
-_NOT_A_VILLAGE = re.compile(r"^(合计|小计|总计|填表|填报|审核|制表|负责人|以下空白|以下无)|[合总]计[:：]?$")
+# lines in the 村 column that are not villages: sums (合计, 下营村小计) and the footer under the list
+_TOTALS = re.compile(r"合计|小计|总计")
+_FOOTER = re.compile(r"填表|填报|审核|制表|负责人|以下空白|以下无")
 
 
 def load_roster(path: Path) -> Roster:
@@ -81,8 +82,11 @@ def load_roster(path: Path) -> Roster:
     for r in rows[header_at + 1:]:
         typed = parse_text(r[vi]) if vi < len(r) else None
         team = parse_text(r[ti]) if ti < len(r) else None
-        if typed and _NOT_A_VILLAGE.search(typed.replace(" ", "").replace("\u3000", "")):
-            break  # 合计, 填表人：…, 以下空白: the list has ended
+        squeezed = typed.replace(" ", "").replace("\u3000", "") if typed else ""
+        if squeezed and _TOTALS.search(squeezed):
+            continue  # 合计, 下营村小计: a line of sums, not a village
+        if squeezed and _FOOTER.match(squeezed):
+            break  # 填表人：…, 以下空白: the list has ended
         if typed:
             village = typed
         elif not team:

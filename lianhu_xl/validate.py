@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
@@ -75,10 +75,9 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
         else:
             issues.append(make_issue("not-a-file", shown_name(str(given)), value=shown_name(str(given))))
     issues.extend(stray_issues(strays, found, named=frozenset(p for p in paths if p.is_file())))
-    names = [d for _, d in found]
-    clashes = {d for d in names if names.count(d) > 1}
-    if clashes:
-        found = [(p, p.as_posix() if d in clashes else d) for p, d in found]
+    times = Counter(d for _, d in found)
+    if any(n > 1 for n in times.values()):  # two files of one name: each shown with its folder
+        found = [(p, shown_name(p.as_posix()) if times[d] > 1 else d) for p, d in found]
     seen: set[Path] = set()
     unique = []
     for p, d in found:
@@ -113,6 +112,9 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue], strays
                 dirnames.remove(name)
             elif name.startswith("."):
                 dirnames.remove(name)
+            elif (here / name).is_symlink():  # never followed (a loop, or a folder elsewhere): said
+                rel = shown_name((here / name).relative_to(root).as_posix())
+                issues.append(make_issue("link-outside", rel, value=rel))
         for name in sorted(filenames):
             if name.startswith(("~$", ".")):
                 continue  # Excel's lock files and hidden files are not submissions

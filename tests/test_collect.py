@@ -164,3 +164,30 @@ def test_a_zip_with_a_huge_directory_is_reported_without_listing_it(tmp_path):
             z.writestr(f"{i}.xlsx", b"")
     [issue] = issues_by_file(invoke("validate", root, "--json"))["炸弹.zip"]
     assert issue["code"] == "archive-not-read" and "里面有" not in issue["message"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="GBK file names as raw bytes and symlinks: POSIX")
+def test_two_books_of_one_name_in_folders_named_in_gbk_are_both_read(tmp_path):
+    """A Chinese Windows zip unpacked on Linux leaves GBK folder names; two villages' 下营村.xlsx
+    are then told apart by their folders, shown as GBK, and the run does not crash."""
+    for folder in ("一组", "二组"):
+        raw = os.path.join(os.fsencode(tmp_path / "收集"), folder.encode("gbk"))
+        os.makedirs(raw)
+        good = write_book(tmp_path / f"{folder}.xlsx", [card(f"{folder}-1")], [diary(f"{folder}-1")])
+        with open(os.path.join(raw, "下营村.xlsx".encode("gbk")), "wb") as fh:
+            fh.write(good.read_bytes())
+    folders = [os.fsdecode(os.path.join(os.fsencode(tmp_path / "收集"), f.encode("gbk"))) for f in ("一组", "二组")]
+    result = invoke("validate", *folders, "--json")  # each folder's book is “下营村.xlsx”: a clash
+    assert result.exit_code == 0, result.output
+    files = sorted(f["file"] for f in json.loads(result.output)["files"])
+    assert files[0].endswith("一组/下营村.xlsx") and files[1].endswith("二组/下营村.xlsx"), files
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_linked_folder_in_the_collection_is_said_not_skipped(tmp_path):
+    write_book(tmp_path / "别处" / "村A.xlsx", [card("A-1")], [diary("A-1")])
+    write_book(tmp_path / "收集" / "村B.xlsx", [card("B-1")], [diary("B-1")])
+    (tmp_path / "收集" / "村A").symlink_to(tmp_path / "别处")
+    result = invoke("validate", tmp_path / "收集", "--json")
+    linked = issues_by_file(result).get("村A")
+    assert linked and linked[0]["code"] == "link-outside" and result.exit_code == 1

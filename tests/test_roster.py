@@ -188,7 +188,9 @@ def test_lines_under_the_list_are_not_villages(tmp_path):
     from bookfactory import roster_xlsx
 
     path = roster_xlsx(tmp_path / "名册.xlsx", [["村", "社"], ["下营村", "一社"], [None, "二社"],
-                                              ["合 计", "2 个社"], ["填表人：张三", None], ["以下空白", None]])
+                                              ["下营村小计", "2 个社"], ["倪家营村", "一社"], ["小 计", None],
+                                              ["合 计", "3 个社"], ["填表人：张三", None], ["以下空白", None],
+                                              ["说明村", "一社"]])
     roster = load_roster(path)
-    assert roster.villages == {"下营村": ["一社", "二社"]}
+    assert roster.villages == {"下营村": ["一社", "二社"], "倪家营村": ["一社"]}  # a 小计 does not end it
     assert roster.problems({"village": "合计", "team": "2 个社"})[0][0] == "not-on-roster"
