@@ -123,10 +123,24 @@ class LianhuGroup(ChineseHelp, click.Group):
                 raise
             if isinstance(exc, LianhuError):
                 click.echo(f"无法完成：{exc}", err=True)
+            elif _disk_full(exc):
+                import tempfile
+
+                click.echo(f"无法完成：磁盘已满（运行时的临时文件放在 {tempfile.gettempdir()}，输出文件也要有地方写）。"
+                           "请清理出空间后重试；已有的输出文件没有改动。", err=True)
             else:
                 click.echo(f"程序出错（{type(exc).__name__}: {exc}）。加 --debug 可看详细信息，"
                            "请把它和文件一起交给技术人员。", err=True)
             sys.exit(EXIT_CANNOT_RUN)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """SQLite's "database or disk is full" (the run's row store spills to the temp folder), or ENOSPC."""
+    import errno
+    import sqlite3
+
+    return ((isinstance(exc, sqlite3.OperationalError) and "full" in str(exc))
+            or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC))
 
 
 @click.group(cls=LianhuGroup, context_settings={"help_option_names": ["-h", "--help"]})

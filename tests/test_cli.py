@@ -65,3 +65,25 @@ def test_bundle_with_a_missing_python_installer_stops_before_any_download(tmp_pa
     assert result.exit_code == 2
     assert "找不到 Python 安装程序" in result.output and "--python-installer" in result.output
     assert not out.exists()  # no wheelhouse: pip never ran
+
+
+@pytest.mark.parametrize("error", ["sqlite", "oserror"])
+def test_a_full_disk_is_said_in_chinese_with_what_to_do(tmp_path, monkeypatch, error):
+    """A county-sized run spills its row store to the temp folder: a full disk there is a
+    Chinese message saying so, exit 2, never SQLite's English text."""
+    import errno
+    import sqlite3
+
+    import lianhu_xl.validate as validation
+
+    def full(*a, **k):
+        if error == "sqlite":
+            raise sqlite3.OperationalError("database or disk is full")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(validation, "validate", full)
+    (tmp_path / "a.xlsx").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--no-cache"])
+    assert result.exit_code == 2
+    assert "磁盘已满" in result.output and "清理" in result.output
+    assert "database" not in result.output and "No space" not in result.output
