@@ -402,7 +402,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         elif first.__class__ is not text or "计" not in first:  # blank or unusual: the rule spelt out
             first = _first_filled(row, begin)
         if isinstance(first, str) and "计" in first and any(w in _SPACES.sub("", first) for w in TOTALS_WORDS):
-            book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"A{number}",
+            book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"{_column_of(row, first)}{number}",
                                           row=number, value=first.strip()))
             sheet.set_aside += 1
             continue
@@ -410,12 +410,12 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         if head == "" or head is None:  # merged across from the right, or under a merged 卡号
             head = _first_filled(row, begin)
         if head.__class__ is text and head[:1] == "汇" and _SPACES.sub("", head).rstrip(":：") == "汇总":
-            book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"{col_letter(begin)}{number}",
+            book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"{_column_of(row, head)}{number}",
                                           row=number, value=head.strip()))
             sheet.set_aside += 1  # an Excel table's total row (表设计 → 汇总行) says 汇总
             continue
         if head.__class__ is text and head[:1] in _FOOTER_START and _FOOTER_RE.match(_SPACES.sub("", head)):
-            book.issues.append(make_issue("footer-row", book.file, sheet=name, cell=f"{col_letter(begin)}{number}",
+            book.issues.append(make_issue("footer-row", book.file, sheet=name, cell=f"{_column_of(row, head)}{number}",
                                           row=number, value=head.strip()))
             continue  # 填表人：…, 以下空白: the form's footer, not a row (like a blank one)
         if formulas:
@@ -482,6 +482,11 @@ def _row_builder(fields: tuple[str, ...], cols: tuple[int, ...]) -> _Builder:
             _BUILDERS.clear()
         build = _BUILDERS[fields, cols] = namespace["build"]
     return build
+
+
+def _column_of(row: list[object], cell: object) -> str:
+    """The letter of the column holding ``cell`` (the very object, found in a row being set aside)."""
+    return col_letter(next((i for i, x in enumerate(row) if x is cell), 0))
 
 
 def _first_filled(row: list[object], begin: int = 0) -> object:

@@ -63,3 +63,18 @@ def test_an_excel_tables_total_row_labelled_huizong_is_a_totals_row(tmp_path):
     assert [i for i in out["issues"] if i["severity"] != "notice"] == []
     rows = out["files"][0]["rows"]
     assert (rows["read"], rows["counted"], rows["totals_rows"]) == (3, 2, 1)
+
+
+def test_a_totals_row_is_said_at_the_cell_that_says_so(tmp_path):
+    """合计 typed under the 形式 column (the first columns left blank): the notice points there."""
+    book = write_book(tmp_path / "收集" / "下营村.xlsx", [card("A")], [diary("A", dt.date(2010, 3, 6))])
+    wb = openpyxl.load_workbook(book)
+    ws = wb["联户日记"]
+    header = [c.value for c in ws[2]] if ws.cell(2, 1).value else [c.value for c in ws[1]]
+    form = next(i for i, v in enumerate(header) if v and "形式" in str(v))
+    ws.append([None] * form + ["合计", None, None, 1])
+    wb.save(book)
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "收集"), "--json", "--no-cache", "-j", "1"])
+    out = json.loads(result.stdout)
+    (notice,) = [i for i in out["issues"] if i["code"] == "totals-row"]
+    assert notice["cell"] == f"{chr(65 + form)}{ws.max_row}"

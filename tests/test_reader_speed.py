@@ -18,7 +18,7 @@ def test_a_totals_row_after_blank_cells_is_still_a_totals_row(tmp_path):
     space-only cells is still found, and a row of spaces next to it is still no row."""
     grid = [["序号"] + REQUIRED_CARD, [1] + GOOD_CARD, ["", "  ", " 合 计 ", "1 户"], ["\u3000", " "]]
     result = check(grid_book(tmp_path / "b.xlsx", {"联户卡": grid}))
-    assert [(i.code, i.cell, i.value) for i in result.issues] == [("totals-row", "A3", "合 计")]
+    assert [(i.code, i.cell, i.value) for i in result.issues] == [("totals-row", "C3", "合 计")]  # at the cell it is typed in
     assert [r.row for r in result.cards] == [2]
 
 

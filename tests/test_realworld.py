@@ -253,7 +253,7 @@ def test_a_totals_row_on_a_pre_numbered_line_is_skipped_not_an_error(tmp_path):
     wb.save(tmp_path / "b.xlsx")
     report = validate_json(tmp_path / "b.xlsx")
     assert [(i["code"], i["sheet"], i["cell"]) for i in report["issues"]] == [
-        ("totals-row", "联户卡", "A4"), ("totals-row", "联户日记", "A4")]
+        ("totals-row", "联户卡", "B4"), ("totals-row", "联户日记", "B4")]  # where 合计 is typed
     out = tmp_path / "汇总表.xlsx"
     result = consolidate(tmp_path / "b.xlsx", out, "--period", "2010")
     assert result.exit_code == 0, result.output
@@ -342,7 +342,7 @@ def test_a_two_row_header_reads_the_labels_under_the_group_labels(tmp_path):
     the year-end appraisal are read (they were lost, with only a warning about 帮扶成效)."""
     want = two_row_header_book(tmp_path / "收集" / "汪家墩村.xlsx")
     report = validate_json(tmp_path / "收集")
-    assert [(i["code"], i["cell"]) for i in report["issues"]] == [("totals-row", "A7")]
+    assert [(i["code"], i["cell"]) for i in report["issues"]] == [("totals-row", "B7")]  # 合计 after the 序号
     out = tmp_path / "汇总表.xlsx"
     result = consolidate(tmp_path / "收集", out, "--period", "2010")
     assert result.exit_code == 0, result.output
