@@ -265,9 +265,12 @@ def _look_up(files: list[tuple[Path, str]], cache: ResultCache, keys: list[str |
     for i, (path, display) in enumerate(files):
         try:  # never more than the guard would read: a 2 GB "workbook" is the guard's to refuse
             key = None
-            if path.stat().st_size <= MAX_FILE_BYTES:
-                with path.open("rb") as fh:
-                    data = fh.read(MAX_FILE_BYTES + 1)
+            size = path.stat().st_size
+            if size <= MAX_FILE_BYTES:
+                with path.open("rb") as fh:  # read(limit) would allocate the whole 64 MB limit first
+                    data = fh.read(size + 1)
+                    if len(data) > size:  # grew since: read on, to the limit
+                        data += fh.read(MAX_FILE_BYTES + 1 - len(data))
                 key = cache.key(data, display) if len(data) <= MAX_FILE_BYTES else None
         except OSError:
             key = None

@@ -27,6 +27,9 @@ class Code:
     scope: Literal["file", "sheet", "row", "cell", "cross"] = "cell"
 
 
+# a copy counted once (not an error): validate marks them, consolidate and merge put them apart
+REPEAT_CODES = frozenset({"duplicate-card", "duplicate-diary"})
+
 _CODES = [
     # --- the file as a whole -------------------------------------------------
     Code("file-not-found", "error", "文件不存在", "找不到文件“{value}”。", "检查文件名和所在文件夹是否写对。", "file"),

@@ -35,7 +35,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from .book import BookResult
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, REPEAT_CODES
 from .issues import Issue, Report, make_issue
 from .period import Month, Period, month_at, month_label, month_number, month_of, months_between
 from .roster import Roster
@@ -55,7 +55,6 @@ COUNTED, DUPLICATE, EXCLUDED, OUT_OF_PERIOD, TOTALS_ROW = "计入", "重复", "�
 # 计入明细 lists each counted diary row only up to this many (a county's books at once would
 # cost more memory and paper than it helps); beyond it only the count is kept
 ENTRY_LIMIT = 50_000
-DUPLICATE_CODES = {"duplicate-card", "duplicate-diary"}
 
 
 # --- the 汇总 columns ---------------------------------------------------------
@@ -957,7 +956,7 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
                 acc.counted -= 1
                 left_out = ROW_ERROR if rejected else excluded
                 if left_out:
-                    bucket = DUPLICATE if left_out in DUPLICATE_CODES else EXCLUDED
+                    bucket = DUPLICATE if left_out in REPEAT_CODES else EXCLUDED
                     here = at.get((sheet, row), [])
                     why = ([i for i in here if i.code == left_out]
                            or [i for i in here if i.severity == "error"])

@@ -204,7 +204,7 @@ def _inspect_zip(data: bytes) -> Inspection:
                 continue
             name = info.filename
             with zf.open(info) as member:  # read() without a size inflates ALL a member holds
-                blob = member.read(info.file_size + 1)  # (1 MB declared can hold 1 GB), then cuts
+                blob = member.read(info.file_size + 1)  # (1 MB declared can hold 1 GB): never past the claim
             cells = b"sheetData" in blob
             if not (cells or name.endswith((".xml", ".rels", ".vml"))):
                 continue

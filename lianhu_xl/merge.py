@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .book import Record
 from .book_writer import PERSONAL_FIELDS, BookSpec, SheetSpec, write_book
+from .catalogue import REPEAT_CODES
 from .errors import LianhuError
 from .issues import Issue
 from .roster import Roster
@@ -32,7 +33,6 @@ from .validate import Validation, collect, validate
 MERGED_PROPERTY = "lianhu_merged"  # marks a book written by merge, so a re-run may replace it
 KEPT_REASONS = (None, "unknown-card",  # a diary whose card is elsewhere is still the cadre's record,
                 "card-sheet-unread")  # as is one whose card sheet could not be read
-DUPLICATE_CODES = ("duplicate-card", "duplicate-diary")
 CONFLICT_CODES = ("conflicting-card", "conflicting-diary")
 
 
@@ -56,7 +56,7 @@ class MergeResult:
     @property
     def duplicates(self) -> list[Issue]:
         """Copies dropped because another, identical copy is kept."""
-        return self._issues(DUPLICATE_CODES)
+        return self._issues(REPEAT_CODES)
 
     @property
     def conflicts(self) -> list[Issue]:

@@ -268,7 +268,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             continue
         if name_ in positions:
             book.issues.append(make_issue("duplicate-column", book.file, sheet=name, cell=cell,
-                                          row=sheet.header_row, column=label_of[name_],
+                                          row=label_rows[c], column=label_of[name_],
                                           expected=f"{col_letter(positions[name_])} 列"))
             continue
         positions[name_] = c

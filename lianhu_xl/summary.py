@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .catalogue import REPEAT_CODES
 from .issues import Report, severity_zh
 
 # a row told with one of these is a repeat of a row counted (one issue a row): it is in the
 # totals, once; consolidate's 来源 and 未计入 sheets call it 重复（已计一次）
-REPEAT_CODES = ("duplicate-card", "duplicate-diary")
 
 
 def headline(report: Report) -> str:

@@ -282,8 +282,9 @@ def _copies(copies: list[Record], no: str, marks: list[tuple[str, int]]) -> list
     """Copies of one card or one diary entry, in canonical order, rows with an error among them.
     Identical: the first is counted, the others are repeats. Differing, or any copy with an
     error: no copy can be trusted, every copy is left out and told (so totals never depend on
-    which copy is read first, nor on which copy has the error). Copies that differ only where
-    they have an error are told to fix it: then they count once."""
+    which copy is read first, nor on which copy has the error). Copies alike but for where they
+    have an error are told so (``duplicate-*-error``: fix it, then they count once); copies that
+    differ anywhere else are ``conflicting-*``."""
     duplicate, conflicting, with_error = COPY_CODES[copies[0].sheet_kind]
     alike = all(_same(copies[0], r) for r in copies[1:])
     if alike and not any(r.excluded == ROW_ERROR for r in copies):
