@@ -18,16 +18,13 @@ from typing import TYPE_CHECKING
 from .guard import Inspection, col_letters
 from .issues import Issue, make_issue
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
+from .values import is_footer_text, is_totals_text
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
 
 HEADER_SCAN_ROWS = 10
-# the footer printed forms carry under the table (填表人：张三 审核人：李四, 以下空白): not a row
-_FOOTER_RE = re.compile(r"(填表人|填报人|制表人|审核人|审批人|统计人|单位负责人|负责人|填表日期|填报日期|制表日期|"
-                        r"报送日期|填报单位|以下空白|以下无|(注|说明|备注)[:：])")
 _FOOTER_START = frozenset(("填", "制", "审", "统", "单", "负", "报", "以", "注", "说", "备"))  # a cheap first look
-TOTALS_WORDS = ("合计", "小计", "总计")  # each contains 计: _read_sheet tests that first (speed)
 IGNORED_LABELS = {"序号", "编号", "NO", "NO."}
 _SPACES = re.compile(r"\s+")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
@@ -401,7 +398,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             first = None
         elif first.__class__ is not text or "计" not in first:  # blank or unusual: the rule spelt out
             first = _first_filled(row, begin)
-        if isinstance(first, str) and "计" in first and any(w in _SPACES.sub("", first) for w in TOTALS_WORDS):
+        if isinstance(first, str) and "计" in first and is_totals_text(first):
             book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"{_column_of(row, first)}{number}",
                                           row=number, value=first.strip()))
             sheet.set_aside += 1
@@ -414,7 +411,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                                           row=number, value=head.strip()))
             sheet.set_aside += 1  # an Excel table's total row (表设计 → 汇总行) says 汇总
             continue
-        if head.__class__ is text and head[:1] in _FOOTER_START and _FOOTER_RE.match(_SPACES.sub("", head)):
+        if head.__class__ is text and head[:1] in _FOOTER_START and is_footer_text(head):
             book.issues.append(make_issue("footer-row", book.file, sheet=name, cell=f"{_column_of(row, head)}{number}",
                                           row=number, value=head.strip()))
             continue  # 填表人：…, 以下空白: the form's footer, not a row (like a blank one)

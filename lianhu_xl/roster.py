@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 from .catalogue import render
 from .standard import Finding
-from .values import parse_text
+from .values import is_footer_text, is_totals_text, parse_text
 
 
 class RosterError(Exception):
@@ -43,11 +42,6 @@ class Roster:
 # .xlsx and says how to resave it (old .xls, WPS .et, ODS …).
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
 _RESAVE = "请在 Excel 或 WPS 里打开名册，另存为 Excel 工作簿（*.xlsx）后再用。"
-
-
-# lines in the 村 column that are not villages: sums (合计, 下营村小计) and the footer under the list
-_TOTALS = re.compile(r"合计|小计|总计")
-_FOOTER = re.compile(r"填表|填报|审核|制表|负责人|以下空白|以下无")
 
 
 def load_roster(path: Path) -> Roster:
@@ -82,10 +76,9 @@ def load_roster(path: Path) -> Roster:
     for r in rows[header_at + 1:]:
         typed = parse_text(r[vi]) if vi < len(r) else None
         team = parse_text(r[ti]) if ti < len(r) else None
-        squeezed = typed.replace(" ", "").replace("\u3000", "") if typed else ""
-        if squeezed and _TOTALS.search(squeezed):
+        if typed and is_totals_text(typed):
             continue  # 合计, 下营村小计: a line of sums, not a village
-        if squeezed and _FOOTER.match(squeezed):
+        if typed and is_footer_text(typed):
             break  # 填表人：…, 以下空白: the list has ended
         if typed:
             village = typed

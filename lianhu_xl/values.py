@@ -146,6 +146,24 @@ def _from_text(text: str) -> date:
 # --- numbers -----------------------------------------------------------------
 
 # the longer units first: 5口人 (household size), 2500元/人 (per-capita income) as a clerk writes them
+# Lines a clerk adds to a table that are not entries: sums, and the footer printed forms carry
+TOTALS_WORDS = ("合计", "小计", "总计")  # each contains 计 (the reader tests that first, for speed)
+_FOOTER_RE = re.compile(r"(填表人|填报人|制表人|审核人|审批人|统计人|单位负责人|负责人|填表日期|填报日期|制表日期|"
+                        r"报送日期|填报单位|以下空白|以下无|(注|说明|备注)[:：])")
+_BLANKS_RE = re.compile(r"\s+")
+
+
+def is_totals_text(text: str) -> bool:
+    """合计, 本页合计, 合 计：, 下营村小计: a line of sums."""
+    squeezed = _BLANKS_RE.sub("", text)
+    return any(w in squeezed for w in TOTALS_WORDS)
+
+
+def is_footer_text(text: str) -> bool:
+    """填表人：张三, 审核人, 填表日期：…, 以下空白, 注：…: the footer under a table."""
+    return _FOOTER_RE.match(_BLANKS_RE.sub("", text)) is not None
+
+
 # What clerks type for "nothing here" where a blank cell means none: read as a blank cell.
 # (Compared after ``fold``, so 一 dashes and full-width slashes are one.)
 NOTHING = frozenset({"无", "没有", "暂无", "无问题", "没有问题", "无服务", "-", "--", "/", "\\", "空", "空白"})
