@@ -28,6 +28,11 @@ MAX_COLUMN = 256  # IV
 # costs ~0.37 KB per cell at worst (every row with errors), so ~150 MB for the largest book.
 MAX_CELLS = 400_000
 
+# what a register may be saved as: read (BOOK), or said why not and how to resave (REFUSED)
+BOOK_SUFFIXES = (".xlsx", ".xlsm")
+REFUSED_SUFFIXES = (".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
+WORKBOOK_SUFFIXES = BOOK_SUFFIXES + REFUSED_SUFFIXES
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION = "EncryptionInfo".encode("utf-16-le")

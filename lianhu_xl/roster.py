@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import render
+from .guard import WORKBOOK_SUFFIXES
 from .standard import Finding
 from .values import is_footer_text, is_totals_text, parse_text
 
@@ -40,7 +41,6 @@ class Roster:
 
 # Workbook formats a clerk may save a roster in; the guard names each one that is not
 # .xlsx and says how to resave it (old .xls, WPS .et, ODS …).
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
 _RESAVE = "请在 Excel 或 WPS 里打开名册，另存为 Excel 工作簿（*.xlsx）后再用。"
 
 
@@ -59,7 +59,7 @@ def load_roster(path: Path) -> Roster:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         sheets = [_csv_rows(path)]
-    elif suffix in _WORKBOOK_SUFFIXES:
+    elif suffix in WORKBOOK_SUFFIXES:
         sheets = _workbook_rows(path)
     else:
         raise RosterError(f"名册“{name}”应为 .xlsx 或 .csv 文件。{_RESAVE}")

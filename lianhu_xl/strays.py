@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .guard import WORKBOOK_SUFFIXES
 from .issues import Issue, make_issue
 from .standard import CardRow, DiaryRow, columns_of
 
@@ -22,7 +23,7 @@ ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz")
 CSV_SUFFIXES = (".csv",)
 STRAY_SUFFIXES = ARCHIVE_SUFFIXES + CSV_SUFFIXES
 # what a submission inside an archive may be saved as
-_INNER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlsb", ".ods", ".wps") + STRAY_SUFFIXES
+_INNER_SUFFIXES = WORKBOOK_SUFFIXES + STRAY_SUFFIXES
 _MAX_LISTED = 1000  # a zip listing more entries is not opened (its directory alone could fill memory)
 _SHOWN = 3  # names listed in a message
 # labels a register's header has and a roster (村, 社, 序号, 备注) does not

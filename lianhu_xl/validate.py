@@ -22,14 +22,12 @@ from pathlib import Path
 from .batch import Keep, Progress, run_checks
 from .book import BookResult, Record
 from .cache import ResultCache, run_cached
+from .guard import BOOK_SUFFIXES, WORKBOOK_SUFFIXES
 from .issues import PERSONAL_COLUMNS, FileSummary, Issue, Report, make_issue
 from .roster import Roster
 from .standard import CARD_SHEET, DIARY_SHEET, CardRow, DiaryRow, columns_of
 from .store import FIELDS, ROW_ERROR, RowStore
 from .strays import STRAY_SUFFIXES, stray_issues
-
-BOOK_SUFFIXES = (".xlsx", ".xlsm")
-REFUSED_SUFFIXES = (".xls", ".et", ".ett", ".xlsb", ".ods", ".wps")
 
 CARD_LABELS = {c.name: c.label for c in columns_of(CardRow)}
 DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
@@ -122,7 +120,7 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue], strays
             rel = shown_name(path.relative_to(root).as_posix())
             lower = name.lower()
             stray = lower.endswith(STRAY_SUFFIXES)
-            if not (stray or lower.endswith(BOOK_SUFFIXES + REFUSED_SUFFIXES)):
+            if not (stray or lower.endswith(WORKBOOK_SUFFIXES)):
                 continue  # Word files, pictures, desktop.ini, Thumbs.db: not submissions
             if path.is_symlink():
                 try:
