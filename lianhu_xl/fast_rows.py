@@ -52,7 +52,7 @@ from typing import Any
 
 from .guard import col_letters
 from .template import text_width
-from .xl_text import STRMAX, _utf16_len, _utf16_truncate
+from .xl_text import STRMAX, utf16_len, utf16_truncate
 
 TESTED = ((3, 3),)  # XlsxWriter major.minor versions whose internals this module was checked against
 KINDS = "sndb"  # text, number, date, blank (a formatted empty cell; the value is ignored)
@@ -105,8 +105,8 @@ def open_rows(ws: Any, first_row: int, last_col: int, fast: bool = True) -> Fast
 
 def inline_text(text: str) -> str:
     """What follows ``<t`` for ``text``: ``>`` or `` xml:space="preserve">``, then the text escaped."""
-    if len(text) > STRMAX // 2 and _utf16_len(text) > STRMAX:
-        text = _utf16_truncate(text, STRMAX)
+    if len(text) > STRMAX // 2 and utf16_len(text) > STRMAX:
+        text = utf16_truncate(text, STRMAX)
     if not _SPECIAL.search(text):
         return ">" + text
     text = _LITERAL.sub(r"_x005F\1", text)

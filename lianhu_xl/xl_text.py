@@ -21,11 +21,11 @@ STRMAX = 32767  # Excel's limit for a cell's text, in UTF-16 units
 TEXT_ONLY = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
-def _utf16_len(text: str) -> int:
+def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def _utf16_truncate(text: str, limit: int) -> str:
+def utf16_truncate(text: str, limit: int) -> str:
     """At most ``limit`` UTF-16 units, never half a character above U+FFFF."""
     length = 0
     for index, char in enumerate(text):
@@ -57,8 +57,8 @@ def _workbook_class() -> type:
 
         def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
             if isinstance(string, str) and looks_rich(string):
-                if len(string) > STRMAX // 2 and _utf16_len(string) > STRMAX:
-                    string = _utf16_truncate(string, STRMAX)  # as write_string cuts it (a rich string is refused)
+                if len(string) > STRMAX // 2 and utf16_len(string) > STRMAX:
+                    string = utf16_truncate(string, STRMAX)  # as write_string cuts it (a rich string is refused)
                 run = cell_format if cell_format is not None else Format()
                 tail = (cell_format,) if cell_format is not None else ()
                 return self._write_rich_string(row, col, string[:1], run, string[1:], *tail)
