@@ -234,10 +234,11 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     header = list(grid[best_row])
     label_rows = [sheet.header_row] * len(header)  # the sheet row each column's label stands in
     last = best_row  # the header's last row: the data start under it
+    top = best_row  # and its first
     if best_row > 0:  # the header's second row won: labels merged down from the row above it
         for c, raw in enumerate(grid[best_row - 1][:len(header)]):
             if not normalise_label(header[c]) and match_label(normalise_label(raw), index, kind) is not None:
-                header[c], label_rows[c] = raw, best_row
+                header[c], label_rows[c], top = raw, best_row, best_row - 1
     below = _labels_below(grid, best_row, kind, index)
     if below is not None:  # a two-row header: 帮扶成效 merged over 办实事 | 担保贷款 | 帮耕帮畜
         last += 1
@@ -284,17 +285,33 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         if normalise_label(raw) not in IGNORED_LABELS:
             break
         lead += 1
-    repeats = frozenset({header[positions["card_no"]]})  # 卡号's label as typed: how a repeated header begins
+    repeats = frozenset({header[positions["card_no"]], None})  # how a repeated header begins (卡号 merged)
+    words: dict[int, set[str]] = {}  # each column's header text, group labels (帮扶成效) included
+    for r in range(top, last + 1):
+        for c, raw in enumerate(grid[r]):
+            norm = normalise_label(raw)
+            if norm:
+                words.setdefault(c, set()).add(norm)
     _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
-               repeats)
+               repeats, words)
     return sheet
 
 
-def _only_labels(values: dict[str, object], kind: str) -> bool:
-    """Every filled cell of the row is a column label of the sheet: the header row again."""
+def _header_again(values: dict[str, object], items: list[tuple[str, int]], words: dict[int, set[str]],
+                  kind: str) -> bool:
+    """Every filled cell of the row is its column's header text (either row of a two-row header,
+    a group label such as 帮扶成效 too) or a label of the sheet: the header again, not a row."""
     index = label_index(kind)
-    return all(v is None or (v.__class__ is str and match_label(normalise_label(v), index, kind) is not None)
-               for v in values.values())
+    for f, c in items:
+        v = values[f]
+        if v is None:
+            continue
+        if v.__class__ is not str:
+            return False
+        norm = normalise_label(v)
+        if norm not in words.get(c, ()) and match_label(norm, index, kind) is None:
+            return False
+    return True
 
 
 def _labels_below(grid: list[list[object]], header: int, kind: str, index: dict[str, str]) -> list[object] | None:
@@ -342,7 +359,7 @@ _PLAIN = frozenset({float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelt
 def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], header: int,
                positions: dict[str, int], formulas: dict[str, str],
                fill: dict[tuple[int, int], _Block], lead: int = 0,
-               repeats: frozenset[object] = frozenset()) -> None:
+               repeats: frozenset[object] = frozenset(), words: dict[int, set[str]] | None = None) -> None:
     """Every row under the header (``header``: its last row; ``lead``: the 序号 columns at the
     left): blank rows and the header repeated (a second page pasted under the first: its 卡号
     cell in ``repeats``, every cell a label) skipped, totals rows and rows with formulas that
@@ -386,8 +403,8 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                             counted_above = [*counted_above, (f, top, shared)]
                         continue
                     values[f] = shared
-        if values["card_no"] in repeats and _only_labels(values, sheet.kind):
-            continue  # the header again: no row, like a blank one
+        if values["card_no"] in repeats and _header_again(values, items, words or {}, sheet.kind):
+            continue  # the header again (a second page pasted under the first): no row, like a blank one
         first = row[0] if row else None  # most rows start with text without 计, or a number
         begin = 0
         if lead and len(row) > lead and not (first.__class__ is text and "计" in first):

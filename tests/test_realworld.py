@@ -446,3 +446,29 @@ def test_a_two_row_header_whose_second_row_holds_most_labels(tmp_path):
     assert consolidate(tmp_path / "b.xlsx", out, "--period", "2010").exit_code == 0
     total = totals_rows(out)["合计"]
     assert (total["经济落后户"], total["入户访谈"], total["应访谈月数"]) == (2, 2, 23)
+
+
+def test_a_two_row_header_repeated_down_the_sheet_is_no_row(tmp_path):
+    """Two printed pages pasted together, each with the form's two-row header (帮扶成效 merged over
+    办实事 | 担保贷款 | 帮耕帮畜, the other labels merged down): the second page's header is skipped
+    like a blank row, not read as a diary row full of errors."""
+    import openpyxl
+
+    path = tmp_path / "收集" / "汪家墩村.xlsx"
+    want = two_row_header_book(path)
+    wb = openpyxl.load_workbook(path)
+    d = wb["联户日记"]
+    d.delete_rows(7)  # the 合计 row: page 2 goes under the data
+    at = d.max_row + 1
+    d.append(["序号", "卡号", "日期", "形式", "服务类别", "帮扶成效", None, None, "调阅人"])
+    d.append([None, None, None, None, None, "办实事（件）", "担保贷款（元）", "帮耕帮畜（次）", None])
+    for col in "ABCDEI":
+        d.merge_cells(f"{col}{at}:{col}{at + 1}")
+    d.merge_cells(f"F{at}:H{at}")
+    d.append([4, "WJ-2", "2010.8.6", "入户访谈", None, None, None, None, None])
+    wb.save(path)
+    result = consolidate(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert result.exit_code == 0, result.output
+    total = totals_rows(tmp_path / "汇总表.xlsx")["合计"]
+    assert (total["入户访谈"], total["担保贷款(元)"], total["实访谈月数"]) == (
+        want["入户访谈"] + 1, want["担保贷款(元)"], want["实访谈月数"] + 1)
