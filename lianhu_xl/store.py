@@ -229,7 +229,10 @@ class RowStore:
             finally:
                 self._db.execute("DETACH DATABASE part")
             for suffix in ("", "-wal", "-shm"):
-                Path(path + suffix).unlink(missing_ok=True)
+                try:
+                    Path(path + suffix).unlink(missing_ok=True)
+                except OSError:  # held a moment longer (a virus scanner on Windows): the folder goes at exit
+                    pass
         self._indexed = False
 
     def index(self) -> None:
