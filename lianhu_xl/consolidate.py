@@ -933,6 +933,7 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
     for i, issue in enumerate(report.issues):
         first, _ = spans.get(issue.file, (i, i))
         spans[issue.file] = (first, i + 1)
+    store.index_sheets()
     sheets: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
     for sid, file, kind, stored in store.query("SELECT id, file, kind, rows FROM sheet ORDER BY id"):
         sheets[file].append((sid, kind, stored))

@@ -78,6 +78,7 @@ def attribute(validation: Validation) -> Attribution:
     run's store one sheet at a time: only the rows with an issue are remembered)."""
     out = Attribution()
     store = validation.store
+    store.index_sheets()
     store.query("CREATE TEMP TABLE IF NOT EXISTS owner (card_no TEXT PRIMARY KEY, linker TEXT, village TEXT)")
     store.query("DELETE FROM owner")
     store.query("INSERT OR IGNORE INTO owner SELECT t.card_no, t.linker, coalesce(t.village, '') FROM card t "
