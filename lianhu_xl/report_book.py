@@ -84,31 +84,42 @@ def attribute(validation: Validation) -> Attribution:
     store.query("INSERT OR IGNORE INTO owner SELECT t.card_no, t.linker, coalesce(t.village, '') FROM card t "
                 "JOIN sheet s ON s.id = t.sheet WHERE t.card_no IS NOT NULL AND t.card_no <> '' "
                 "AND t.linker IS NOT NULL AND t.linker <> '' ORDER BY t.rejected, s.file, s.name, t.row")
-    wanted = {(i.file, i.sheet, i.row) for i in validation.report.issues if i.row is not None and i.sheet}
+    wanted: dict[tuple[str, str], set[int]] = {}  # the rows with an issue, by file and sheet
+    for i in validation.report.issues:
+        if i.row is not None and i.sheet:
+            wanted.setdefault((i.file, i.sheet), set()).add(i.row)
     owner_at: dict[tuple[str, str, int], str] = {}
     sheets: dict[str, list[tuple[int, str, str]]] = {}
     for sid, file, name, kind in store.query("SELECT id, file, name, kind FROM sheet ORDER BY id"):
         sheets.setdefault(file, []).append((sid, name, kind))
-    queries = {
-        CARD_SHEET: ("SELECT t.row, coalesce(nullif(t.linker, ''), ?), coalesce(t.village, '') FROM card t "
-                     "WHERE t.sheet = ? ORDER BY t.row", NO_NAME),
-        DIARY_SHEET: ("SELECT t.row, coalesce(o.linker, nullif(t.linker, ''), ?), coalesce(o.village, '') "
-                      "FROM diary t LEFT JOIN owner o ON o.card_no = t.card_no WHERE t.sheet = ? ORDER BY t.row",
-                      NO_CARD),
+    # per sheet: each person's row count and first village, in the order they first appear
+    # (GROUP BY in SQLite: a county's report need not walk 650,000 rows in Python)
+    rows_of = {
+        CARD_SHEET: ("SELECT t.row AS row, coalesce(nullif(t.linker, ''), ?) AS who, coalesce(t.village, '') AS v "
+                     "FROM card t WHERE t.sheet = ?", NO_NAME),
+        DIARY_SHEET: ("SELECT t.row AS row, coalesce(o.linker, nullif(t.linker, ''), ?) AS who, "
+                      "coalesce(o.village, '') AS v FROM diary t LEFT JOIN owner o ON o.card_no = t.card_no "
+                      "WHERE t.sheet = ?", NO_CARD),
     }
     for book in validation.books:
         file = book.summary.file
         ordered = sorted(sheets.get(file, ()), key=lambda x: x[2] != CARD_SHEET)  # cards first
         for sid, sheet, kind in ordered:
-            sql, missing = queries[kind]
-            for row, name, village in store.query(sql, (missing, sid)):
+            sql, missing = rows_of[kind]
+            for name, count, village in store.query(
+                    f"SELECT who, count(*), coalesce(substr(min(CASE WHEN v <> '' THEN printf('%010d', row) || v "
+                    f"END), 11), '') FROM ({sql}) GROUP BY who ORDER BY min(row)", (missing, sid)):
                 p = out.person(name, file)
                 p.village = p.village or village
                 if kind == CARD_SHEET:
-                    p.cards += 1
+                    p.cards += count
                 else:
-                    p.diaries += 1
-                if (file, sheet, row) in wanted:
+                    p.diaries += count
+            here = sorted(wanted.get((file, sheet), ()))
+            for start in range(0, len(here), 500):
+                chunk = here[start:start + 500]
+                for row, name in store.query(f"SELECT row, who FROM ({sql}) WHERE row IN "
+                                             f"({', '.join('?' * len(chunk))})", (missing, sid, *chunk)):
                     owner_at[(file, sheet, row)] = name
     for issue in validation.report.issues:
         if issue.severity not in ("error", "warning"):
