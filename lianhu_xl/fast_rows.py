@@ -363,6 +363,12 @@ class PlainRows(_Rows):
         return self.count
 
 
+def part_name(name: str, n: int) -> str:
+    """The n-th sheet of a long list: 未计入, 未计入(2), … (a sheet name holds 31 characters)."""
+    suffix = f"({n})" if n > 1 else ""
+    return name[:31 - len(suffix)] + suffix
+
+
 class SheetRows:
     """One list's rows over as many sheets as it takes, so that no row is left out: a sheet
     holds ``ROWMAX`` rows, and the rows after it go on follow-on sheets. ``follow_on(n)``

@@ -246,11 +246,6 @@ def _places(places: list[str]) -> str:
     return shown + (f" 等 {len(places)} 处" if len(places) > MAX_PLACES else "")
 
 
-def _part_name(name: str, n: int) -> str:
-    """The n-th sheet of a long list: 问题清单, 问题清单(2), …"""
-    return f"{name}({n})" if n > 1 else name
-
-
 def _spread(wb, ws, first_row: int, cols: list[str], head, items: Iterable[T]) -> Iterator[tuple[Any, int, T]]:
     """Each item with the sheet and row it goes on. Past Excel's last row (fast_rows.ROWMAX)
     the list goes on to “名称(2)”, “名称(3)”, … right after it, with the header on row 1:
@@ -259,7 +254,7 @@ def _spread(wb, ws, first_row: int, cols: list[str], head, items: Iterable[T]) -
     for item in items:
         if r >= fast_rows.ROWMAX:
             n += 1
-            ws = wb.add_worksheet(_part_name(name, n))
+            ws = wb.add_worksheet(fast_rows.part_name(name, n))
             ws.write_row(0, 0, cols, head)
             r = 1
         yield ws, r, item
@@ -272,7 +267,7 @@ def _continued(name: str, rows: int, first_row: int = 1) -> str:
     if rows <= fit:
         return ""
     more = -(-(rows - fit) // (fast_rows.ROWMAX - 1))
-    names = "、".join(f"“{_part_name(name, n)}”" for n in range(2, more + 2))
+    names = "、".join(f"“{fast_rows.part_name(name, n)}”" for n in range(2, more + 2))
     return (f"“{name}”共 {rows:,} 行，Excel 一张表最多 {fast_rows.ROWMAX:,} 行，"
             f"前 {fit:,} 行在“{name}”表，其余接在{names}表。")
 
@@ -281,7 +276,7 @@ def _finish(wb, name: str, widths: list[int], header_row: int, last_col: int) ->
     """Columns, filter and print setup of every sheet of the list ``name`` (a follow-on
     sheet's header is on row 1)."""
     n = 1
-    while (ws := wb.get_worksheet_by_name(_part_name(name, n))) is not None:
+    while (ws := wb.get_worksheet_by_name(fast_rows.part_name(name, n))) is not None:
         header_row = header_row if n == 1 else 0
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)

@@ -162,14 +162,14 @@ def _height(*lines: int) -> float | None:
 
 def _rows(wb, st: _Styles, c: Consolidation, ws, first_row: int, cols: list[str], what: str) -> SheetRows:
     """Where a long sheet's data rows go (fast_rows): add them, write the rows above, finish.
-    Rows past Excel's last row go on follow-on sheets “名称(2)”, “名称(3)”, … (``_part_name``),
+    Rows past Excel's last row go on follow-on sheets “名称(2)”, “名称(3)”, … (``fast_rows.part_name``),
     each with the title, a line saying which list it continues, and the header."""
     name, last = ws.name, len(cols) - 1
 
     def follow_on(n: int):
-        more = wb.add_worksheet(_part_name(name, n))
+        more = wb.add_worksheet(fast_rows.part_name(name, n))
         _title(more, st, c, f"{what}（续{n}）", last)
-        more.merge_range(1, 0, 1, last, f"接“{_part_name(name, n - 1)}”表：“{name}”一张表放不下"
+        more.merge_range(1, 0, 1, last, f"接“{fast_rows.part_name(name, n - 1)}”表：“{name}”一张表放不下"
                          f"（Excel 一张表最多 {fast_rows.ROWMAX:,} 行），这是第 {n} 张。", st.sub)
         for col, label in enumerate(cols):
             more.write_string(2, col, label, st.header)
@@ -177,12 +177,6 @@ def _rows(wb, st: _Styles, c: Consolidation, ws, first_row: int, cols: list[str]
         return more, 3
 
     return SheetRows(ws, first_row, last, follow_on, fast=FAST_ROWS)
-
-
-def _part_name(name: str, n: int) -> str:
-    """The n-th sheet of a long list: 未计入, 未计入(2), … (a sheet name holds 31 characters)."""
-    suffix = f"({n})" if n > 1 else ""
-    return name[:31 - len(suffix)] + suffix
 
 
 def _continued(out: SheetRows) -> str:
