@@ -254,7 +254,7 @@ def test_a_list_longer_than_a_sheet_goes_on_to_follow_on_sheets_and_the_first_sa
 
 
 def test_a_follow_on_sheet_name_stays_within_excels_31_characters():
-    from lianhu_xl.totals_book import _part_name
+    from lianhu_xl.fast_rows import part_name as _part_name
 
     assert _part_name("未计入", 1) == "未计入" and _part_name("未计入", 2) == "未计入(2)"
     long = "三" * 31
