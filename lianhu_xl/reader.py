@@ -382,6 +382,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     rows = sheet.rows
     once = _ONCE[sheet.kind]
     said: set[_Block] = set()  # merged numbers already said
+    formula_rows = {int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in formulas}  # rows to look at
     for r in range(header + 1, len(grid)):
         row = grid[r]
         values = build(row) if len(row) > reach else None
@@ -432,7 +433,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             book.issues.append(make_issue("footer-row", book.file, sheet=name, cell=f"{_column_of(row, head)}{number}",
                                           row=number, value=head.strip()))
             continue  # 填表人：…, 以下空白: the form's footer, not a row (like a blank one)
-        if formulas:
+        if number in formula_rows:
             refs = [f"{letter}{number}" for letter in letters]
             bad = [(f, ref) for f, ref in zip(fields, refs, strict=True) if ref in formulas]
             if bad:
