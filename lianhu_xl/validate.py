@@ -110,9 +110,15 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue], strays
                 dirnames.remove(name)
             elif name.startswith("."):
                 dirnames.remove(name)
-            elif (here / name).is_symlink():  # never followed (a loop, or a folder elsewhere): said
-                rel = shown_name((here / name).relative_to(root).as_posix())
-                issues.append(make_issue("link-outside", rel, value=rel))
+            elif (here / name).is_symlink():  # never followed: inside, it is walked where it is;
+                dirnames.remove(name)  # elsewhere (or nowhere), said
+                try:
+                    inside = (here / name).resolve(strict=True).is_relative_to(real_root)
+                except (OSError, RuntimeError):
+                    inside = False
+                if not inside:
+                    rel = shown_name((here / name).relative_to(root).as_posix())
+                    issues.append(make_issue("link-outside", rel, value=rel))
         for name in sorted(filenames):
             if name.startswith(("~$", ".")):
                 continue  # Excel's lock files and hidden files are not submissions

@@ -191,3 +191,13 @@ def test_a_linked_folder_in_the_collection_is_said_not_skipped(tmp_path):
     result = invoke("validate", tmp_path / "收集", "--json")
     linked = issues_by_file(result).get("村A")
     assert linked and linked[0]["code"] == "link-outside" and result.exit_code == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_linked_folder_pointing_inside_the_collection_is_read_once_and_not_called_outside(tmp_path):
+    write_book(tmp_path / "收集" / "村B" / "村B.xlsx", [card("B-1")], [diary("B-1")])
+    (tmp_path / "收集" / "快捷方式").symlink_to(tmp_path / "收集" / "村B")
+    result = invoke("validate", tmp_path / "收集", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [f["file"] for f in data["files"]] == ["村B/村B.xlsx"] and data["issues"] == []
