@@ -1013,12 +1013,9 @@ def _stored_places(store: RowStore, sheets: Iterable[tuple[int, str, int]], issu
     found: set[tuple[str, int]] = set()
     for sid, kind, _ in sheets:
         _, sheet, _ = store.sheet(sid)
-        rows = sorted(wanted.get(sheet, ()))
         table = "card" if kind == CARD_SHEET else "diary"
-        for start in range(0, len(rows), 500):  # SQLite's limit on parameters is 999 in old builds
-            chunk = rows[start:start + 500]
-            found.update((sheet, r) for (r,) in store.query(
-                f"SELECT row FROM {table} WHERE sheet = ? AND row IN ({', '.join('?' * len(chunk))})", (sid, *chunk)))
+        found.update((sheet, r) for (r,) in store.query_in(
+            f"SELECT row FROM {table} WHERE sheet = ? AND row IN ({{}})", (sid,), sorted(wanted.get(sheet, ()))))
     return found
 
 

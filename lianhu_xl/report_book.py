@@ -115,12 +115,9 @@ def attribute(validation: Validation) -> Attribution:
                     p.cards += count
                 else:
                     p.diaries += count
-            here = sorted(wanted.get((file, sheet), ()))
-            for start in range(0, len(here), 500):
-                chunk = here[start:start + 500]
-                for row, name in store.query(f"SELECT row, who FROM ({sql}) WHERE row IN "
-                                             f"({', '.join('?' * len(chunk))})", (missing, sid, *chunk)):
-                    owner_at[(file, sheet, row)] = name
+            for row, name in store.query_in(f"SELECT row, who FROM ({sql}) WHERE row IN ({{}})", (missing, sid),
+                                            sorted(wanted.get((file, sheet), ()))):
+                owner_at[(file, sheet, row)] = name
     for issue in validation.report.issues:
         if issue.severity not in ("error", "warning"):
             continue

@@ -287,6 +287,14 @@ class RowStore:
     def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params if isinstance(params, dict) else tuple(params))
 
+    def query_in(self, sql: str, params: Iterable[Any], values: Iterable[Any]) -> Iterator[tuple]:
+        """``sql`` whose last parameter is a list, ``IN ({})``, for every one of ``values``:
+        asked 500 at a time, as old SQLite builds take at most 999 parameters a statement."""
+        values, params = list(values), tuple(params)
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            yield from self.db.execute(sql.format(", ".join("?" * len(chunk))), (*params, *chunk))
+
     def save_tables(self, path: Path, tables: Iterable[str]) -> SavedTables:
         """Copy these (temporary) tables, rows in their order, into a SQLite file of their own."""
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
