@@ -38,7 +38,6 @@ from .values import parse_number
 HEADER_SCAN_ROWS = 10
 _SPAN_DATES = re.compile(r"(\d{4}-\d{2}-\d{2})\s*至\s*(\d{4}-\d{2}-\d{2})")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
-_YEAR = re.compile(r"\d{4}\s*年度?")
 
 
 @dataclass(slots=True)
@@ -160,8 +159,16 @@ def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], num
     return out
 
 
-# the words every 汇总表's file name may hold: what is left names the township
-_GENERIC_NAME_RE = re.compile(r"联户带创|汇总表|汇总|\d{4}\s*年?|[Qq]\d|第?[一二三四1-4]季度|[上下]半年|\d{1,2}\s*月|[-_—–.()（）\s]")
+# the words any 汇总表's title or file name may hold besides its unit's name: the campaign, the
+# kind of sheet, the year, quarter or month, and separators
+_GENERIC_NAME_RE = re.compile(r"联户带创|工作|汇总表|汇总|\d{4}\s*(?:年度?)?|[Qq]\d|第?[一二三四1-4]季度|[上下]半年"
+                              r"|\d{1,2}\s*月份?|[-_—–.·:：()（）\s]")
+
+
+def _unit_name(text: str) -> str:
+    """What names the unit in a title or file name (2010年第一季度倪家营乡联户带创工作汇总表 →
+    倪家营乡): the same words are left out of both, so one township is one name either way."""
+    return _GENERIC_NAME_RE.sub("", text)
 
 
 def _name_from_path(file: str) -> str:
@@ -169,7 +176,7 @@ def _name_from_path(file: str) -> str:
     name has (倪家营乡2010汇总表 → 倪家营乡), else its folder's (倪家营乡/汇总表.xlsx → 倪家营乡), so
     that two townships' 汇总表.xlsx are two units, not one offered twice."""
     path = PurePath(file)
-    return _GENERIC_NAME_RE.sub("", path.stem) or path.parent.name or path.stem
+    return _unit_name(path.stem) or path.parent.name or path.stem
 
 
 def _title_and_period(src: TotalsSource, rows: list[list[object]]) -> None:
@@ -190,11 +197,7 @@ def _title_and_period(src: TotalsSource, rows: list[list[object]]) -> None:
     for text in texts:
         if text.startswith(SPAN_PREFIX) or text.startswith("注意"):
             continue
-        name = text.split(TITLE_SUFFIX)[0] if TITLE_SUFFIX in text else _BRACKETS.sub("", text)
-        for word in ("汇总表", "汇总", "联户带创", "工作"):
-            name = name.replace(word, "")
-        name = _YEAR.sub("", name).strip(" ·-—:：")
-        src.name = name
+        src.name = _unit_name(text.split(TITLE_SUFFIX)[0] if TITLE_SUFFIX in text else _BRACKETS.sub("", text))
         break
 
 

@@ -277,3 +277,16 @@ def test_unit_rows_that_do_not_add_up_to_the_total_are_a_warning_at_the_total_ce
     assert (warning.file, warning.cell, warning.severity) == ("沙河乡.xlsx", "B5", "warning")
     assert "5" in warning.message and "6" in warning.message
     assert {u.unit: u.star for u in c.units}["沙河乡"] == 6
+
+
+@pytest.mark.parametrize("title", ["倪家营乡2010年第一季度联户带创工作汇总表", "2010年度 倪家营乡 联户带创汇总表",
+                                   "倪家营乡 · 2010年12月份汇总"])
+def test_a_hand_made_title_names_the_township_without_its_year_quarter_or_month(three_townships, title):
+    """A clerk's own title carries the period too: the unit is 倪家营乡 (the name its file would
+    give), not 倪家营乡第一季度, so it meets the same township under that name."""
+    from lianhu_xl.consolidate import HEADER
+
+    total = ["合计"] + [2 if h == "致富明星户" else 0 for h in HEADER[1:]]
+    write_book(three_townships / "新.xlsx", None, None, extra_sheets={"汇总": [[title], HEADER, total]})
+    c = consolidate([three_townships / "新.xlsx"], today=TODAY)
+    assert [u.unit for u in c.units] == ["倪家营乡"]
