@@ -610,7 +610,12 @@ def _shown(value: object, kind: str) -> str:
     if value is None:
         return ""
     if kind == "rate":
-        return f"{value:.1%}"  # type: ignore[str-format]
+        # as the sheet's "0.0%" shows it in Excel, WPS and LibreOffice: the value to 15 digits,
+        # then half up (Python's .1% rounds half to even: 1/16 printed 6.2 %, the sheet 6.3 %)
+        from decimal import ROUND_HALF_UP, Decimal
+
+        shown = (Decimal(format(value, ".15g")) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return f"{shown}%"
     if kind == "money":
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"  # type: ignore[arg-type]
     return f"{value:,}"
