@@ -404,8 +404,13 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                             counted_above = [*counted_above, (f, top, shared)]
                         continue
                     values[f] = shared
-        if values["card_no"] in repeats and _header_again(values, items, words or {}, sheet.kind):
-            continue  # the header again (a second page pasted under the first): no row, like a blank one
+        no = values["card_no"]
+        # the header again (a second page pasted under the first): no row, like a blank one. Its
+        # 卡号 cell as page one typed it, or another way of writing the label (卡号* / 卡 号 /
+        # 联户卡号: every label of that column has 号, which card numbers seldom have)
+        if ((no in repeats or (no.__class__ is text and "号" in no))
+                and _header_again(values, items, words or {}, sheet.kind)):
+            continue
         first = row[0] if row else None  # most rows start with text without 计, or a number
         begin = 0
         if lead and len(row) > lead and not (first.__class__ is text and "计" in first):

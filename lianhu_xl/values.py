@@ -179,7 +179,8 @@ def parse_note(value: object) -> str | None:
     return None if text is not None and is_nothing(text) else text
 
 
-_UNITS = ("口人", "元/人", "元", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
+# 5000元整 as receipts and loan papers write an amount (整: “exactly”); the longer units first
+_UNITS = ("口人", "元/人", "元整", "元", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -238,8 +239,9 @@ def parse_whole(value: object) -> int | None:
 
 # --- yes / no ----------------------------------------------------------------
 
-_YES = {"是", "是的", "√", "✓", "✔", "Y", "YES", "对", "有", "TRUE", "1"}
-_NO = {"否", "不是", "×", "✗", "✘", "X", "N", "NO", "不", "无", "没有", "FALSE", "0"}
+# with the marks a Chinese input method offers for “dui” / “cha” (☑, ✕ ✖ ╳) and WeChat's ✅ ❌
+_YES = {"是", "是的", "√", "✓", "✔", "☑", "✅", "Y", "YES", "对", "有", "TRUE", "1"}
+_NO = {"否", "不是", "×", "✗", "✘", "✕", "✖", "╳", "❌", "X", "N", "NO", "不", "无", "没有", "FALSE", "0"}
 
 
 def parse_yesno(value: object) -> bool | None:
