@@ -128,6 +128,12 @@ class LianhuGroup(ChineseHelp, click.Group):
 
                 click.echo(f"无法完成：磁盘已满（运行时的临时文件放在 {tempfile.gettempdir()}，输出文件也要有地方写）。"
                            "请清理出空间后重试；已有的输出文件没有改动。", err=True)
+            elif isinstance(exc, OSError) and exc.errno:  # a path the system refuses: its text is English
+                from .errors import os_error_zh
+
+                where = f"“{exc.filename}”" if exc.filename else "文件或文件夹"
+                click.echo(f"无法完成：系统无法访问{where}（{os_error_zh(exc)}）。请换一个路径后重试；"
+                           "已有的输出文件没有改动。", err=True)
             else:
                 click.echo(f"程序出错（{type(exc).__name__}: {exc}）。加 --debug 可看详细信息，"
                            "请把它和文件一起交给技术人员。", err=True)
@@ -223,6 +229,10 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     from .validate import validate as run_validate
 
     files, collect_issues = collect(list(paths))
+    if report is not None:  # an earlier report in the folder is not a submission; a submission is never replaced
+        files = _without_output(files, report, paths, "问题清单", _is_report)
+    if annotate is not None:
+        _annotate_outside(annotate, paths)
     loaded = _roster(roster)
     with progress_bar(len(files), quiet or as_json) as tick:
         result = run_validate(list(paths), roster=loaded, jobs=_jobs(jobs), progress=tick,
@@ -299,11 +309,8 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         raise click.BadParameter(f"汇总表要存成 .xlsx 文件，例如 {out.with_suffix('.xlsx').name}。",
                                  param_hint="-o")
     files, collect_issues = collect(list(paths))
-    try:  # an earlier output inside the folder being consolidated is not a submission
-        target = out.resolve()
-        files = [(p, d) for p, d in files if p.resolve() != target]
-    except OSError:
-        pass
+    # an earlier output inside the folder being consolidated is not a submission; a submission is never replaced
+    files = _without_output(files, out, paths, "汇总表", lambda seen: "lianhu_totals" in seen.properties)
     if not files and not collect_issues:
         click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。请检查给出的文件或文件夹。", err=True)
         sys.exit(EXIT_CANNOT_RUN)
@@ -462,6 +469,62 @@ def linkers_by_file(result) -> dict[str, str]:
         if linker not in names:
             names.append(linker)
     return {f: "、".join(n) for f, n in out.items()}
+
+
+def _without_output(files: list[tuple[Path, str]], out: Path, paths: tuple[Path, ...], what: str,
+                    ours) -> list[tuple[Path, str]]:
+    """``files`` without ``out`` when it is an earlier output of this command found in a folder
+    (``ours(inspection)`` recognises one). Anything else at ``out`` is a file to be read: a
+    register, a roster, a damaged submission. Writing would destroy it, so the run stops."""
+    from .errors import LianhuError
+    from .guard import Refused, inspect
+
+    try:
+        target = out.resolve()
+        named = {Path(p).resolve() for p in paths}
+    except (OSError, RuntimeError):
+        return files
+    kept = []
+    for path, display in files:
+        try:
+            same = path.resolve() == target
+        except (OSError, RuntimeError):
+            same = False
+        if not same:
+            kept.append((path, display))
+            continue
+        try:
+            earlier = target not in named and ours(inspect(path))
+        except Refused:
+            earlier = False
+        if not earlier:
+            raise LianhuError(f"输出的{what}“{out}”就是要读取的文件（{display}），写出会覆盖它。"
+                              f"请把{what}保存到别处（换个文件名或文件夹），原文件没有改动。")
+    return kept
+
+
+def _is_report(seen) -> bool:
+    """A 问题清单 written by ``validate --report``: its first sheet is 按文件, it has no register sheet."""
+    from .standard import CARD_SHEET, DIARY_SHEET
+
+    names = [n.strip() for n in seen.sheets]
+    return names[:1] == ["按文件"] and CARD_SHEET not in names and DIARY_SHEET not in names
+
+
+def _annotate_outside(annotate: Path, paths: tuple[Path, ...]) -> None:
+    """The annotated copies must not land inside a folder being checked: the next run would read
+    each copy again, as a second submission of the same cards (conflicts, rows left out)."""
+    from .errors import LianhuError
+
+    try:
+        folder = annotate.resolve()
+        roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    except (OSError, RuntimeError):
+        return
+    for root in roots:
+        if folder != root and folder.is_relative_to(root):
+            raise LianhuError(f"标注副本的文件夹“{annotate}”在要校验的文件夹“{root.name}”里面，下次校验会把副本"
+                              "当成登记簿再读一遍。请给 --annotate 另选收集文件夹以外的文件夹，原文件没有改动。")
 
 
 def _jobs(jobs: int) -> int:

@@ -83,6 +83,8 @@ def _shown(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
+        if not hasattr(value, "year"):  # a time of day (9:30 typed into 日期): time.isoformat has no sep
+            return value.isoformat("seconds" if value.second else "minutes")  # type: ignore[attr-defined]
         return value.isoformat()[:10] if not getattr(value, "hour", 0) else value.isoformat(" ")
     text = str(value)
     return text if len(text) <= 200 else text[:200] + "…"
