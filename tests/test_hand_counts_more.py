@@ -364,3 +364,130 @@ def test_a_book_written_without_the_review_columns_is_the_same_entry_as_a_review
     check(run, {"下营村": row, "合计": row})
     files = [f["rows"] for f in run.json["files"]]
     assert (sum(f["counted"] for f in files), sum(f["duplicate"] for f in files)) == (2, 2)
+
+
+def test_a_villages_book_split_across_two_files_with_visits_typed_in_the_other_file(tmp_path):
+    """下营村 sent its book in two parts (一社 and 二社), and some visits were typed into the other
+    part's diary sheet: "per village (the card's 村)", whichever file a row is in."""
+    write_book(tmp_path / "收集" / "下营村(一社).xlsx", [card("A", 社="一社"), backward("B", 社="一社")],
+               [diary("A", D(2010, 3, 6)), diary("C", D(2010, 3, 6))])
+    write_book(tmp_path / "收集" / "下营村(二社).xlsx", [conservative("C", 社="二社", 是否转化="是")],
+               [diary("B", D(2010, 4, 6)), diary("C", D(2010, 3, 20), 形式="电话联系")])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010Q1")
+    assert run.exit_code == 0
+    # One village row, not one per file. 入户访谈 in the first quarter: A 3-6, C 3-6 = 2 (B's 4-6 is
+    # 统计期外). Months: 3 cards × January–March = 9; interview met A March, C March = 2; diary met
+    # A March, C March (two rows) = 2; C converted: 1 of 1.
+    row = figures(致富明星户=1, 思想保守户=1, 经济落后户=1, 转化户数=1, 入户访谈=2, 应访谈月数=9, 实访谈月数=2,
+                  应记日记月数=9, 实记日记月数=2)
+    check(run, {"下营村": row, "合计": row})
+    accounted(run, {"下营村(一社).xlsx": 4, "下营村(二社).xlsx": 3},
+              {"下营村(一社).xlsx": {"counted": 4}, "下营村(二社).xlsx": {"counted": 2, "out_of_period": 1}})
+
+
+# --- the standard's counting words, restated plainly, on random registers ------------------------
+
+PERIOD_FORMS = ["2010", "2010Q1", "2010Q4", "2010-02", "2010年下半年", "2010年11月至2011年2月",
+                "2010-12-15..2011-01-10", "2011Q2", None]
+TODAY = D(2011, 4, 15)   # "the current month" caps 2011Q2 at April
+
+
+def by_the_standard(cards: list[dict], diaries: list[dict], period: str | None) -> dict[str, dict[str, float]]:
+    """"How totals are counted", sentence by sentence, with none of the toolkit's code."""
+    from lianhu_xl.period import parse_period
+
+    def month(day: dt.date) -> int:
+        return day.year * 12 + day.month - 1
+
+    p = parse_period(period) if period else None
+    latest = max((d["日期"] for d in diaries), default=None)
+    # "to the earlier of its last month and the current month"; without a period "up to the month
+    # of the latest diary date in the consolidation"
+    last = min(month(p.end), month(TODAY)) if p else (month(latest) if latest else None)
+    units: dict[str, dict[str, float]] = {}
+    village = {c["卡号"]: c["村"] for c in cards}
+    for c in cards:
+        u = units.setdefault(c["村"], dict.fromkeys(["致富明星户", "思想保守户", "经济落后户"], 0))
+        if p and c["结对日期"] > p.end:   # "linked by the period's end (结对日期 ≤ its last day)"
+            continue
+        u[c["联系户类型"]] += 1
+        if c["联系户类型"] == "思想保守户":
+            u["思想保守户数"] = u.get("思想保守户数", 0) + 1
+            u["转化户数"] = u.get("转化户数", 0) + (c.get("是否转化") == "是")
+        # "from the later of the period's first month and the 结对日期 month (which counts)"
+        first = max(month(p.start), month(c["结对日期"])) if p else month(c["结对日期"])
+        expected = set(range(first, last + 1)) if last is not None else set()
+        rows = [d for d in diaries if d["卡号"] == c["卡号"] and (p is None or p.start <= d["日期"] <= p.end)]
+        for label in ("应访谈月数", "应记日记月数"):
+            u[label] = u.get(label, 0) + len(expected)
+        u["实访谈月数"] = u.get("实访谈月数", 0) + len(
+            {month(d["日期"]) for d in rows if d["形式"] == "入户访谈"} & expected)
+        u["实记日记月数"] = u.get("实记日记月数", 0) + len({month(d["日期"]) for d in rows} & expected)
+        u["主要问题已解决户数"] = u.get("主要问题已解决户数", 0) + any(solved(d) for d in rows)
+    for d in diaries:   # "the diary rows counted are those dated inside it"
+        if p and not p.start <= d["日期"] <= p.end:
+            continue
+        u = units[village[d["卡号"]]]
+        for label, value in (("入户访谈", d["形式"] == "入户访谈"), ("提供服务", bool(d.get("服务类别"))),
+                             ("解决主要问题", solved(d)), ("办实事", d.get("办实事(件)") or 0),
+                             ("担保贷款(元)", d.get("担保贷款(元)") or 0), ("帮耕帮畜", d.get("帮耕帮畜(次)") or 0)):
+            u[label] = u.get(label, 0) + value
+    return units
+
+
+def solved(d: dict) -> bool:
+    return d.get("是否主要问题") == "是" and d.get("办理结果") in ("当场解决", "协调解决")
+
+
+def random_register(seed: int) -> tuple[list[dict], list[dict]]:
+    """A village register as cadres fill it: cards linked over two years, visits on any day,
+    several a month, some months none, problems found and solved or not, money with fen."""
+    import random
+
+    r = random.Random(seed)
+    kinds = {"致富明星户": "乡干部", "思想保守户": "村干部", "经济落后户": "党员"}
+
+    def day(lo: dt.date, hi: dt.date) -> dt.date:
+        return lo + dt.timedelta(days=r.randrange((hi - lo).days + 1))
+
+    cards = []
+    for i in range(r.randint(1, 8)):
+        kind = r.choice(list(kinds))
+        c = card(f"K{i}", 村=r.choice(["下营村", "汪家墩村"]), 联系人类别=kinds[kind], 联系户类型=kind, 户主=f"户{i}",
+                 结对日期=day(D(2009, 6, 1), D(2011, 3, 31)))
+        if kind == "思想保守户" and r.random() < .6:
+            c["是否转化"] = r.choice(["是", "否"])
+        if kind == "经济落后户":
+            c["基期人均纯收入(元)"] = 2000
+        cards.append(c)
+    diaries = []
+    for n in range(r.randint(0, 25)):
+        d = diary(r.choice(cards)["卡号"], day(D(2009, 10, 1), TODAY),
+                  形式=r.choice(["入户访谈", "入户访谈", "电话联系", "集中座谈"]), 发现问题=f"问题{n}", 解决办法="办",
+                  办理结果=r.choice(["当场解决", "协调解决", "正在办理", "未解决"]))
+        for label, chance, value in (("是否主要问题", .4, "是"), ("服务类别", .4, "政策宣传"),
+                                     ("办实事(件)", .3, r.randint(0, 3)),
+                                     ("担保贷款(元)", .3, r.choice([0.1, 0.2, 1234.56, 3000, 0.05])),
+                                     ("帮耕帮畜(次)", .2, r.randint(0, 2))):
+            if r.random() < chance:
+                d[label] = value
+        diaries.append(d)
+    return cards, diaries
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_registers_counted_by_the_standards_words_for_every_period_form(tmp_path, seed):
+    from lianhu_xl.consolidate import consolidate
+    from lianhu_xl.period import parse_period
+
+    cards, diaries = random_register(seed)
+    write_book(tmp_path / "收集" / "乡.xlsx", cards, diaries)
+    for period in PERIOD_FORMS:
+        c = consolidate([tmp_path / "收集"], period=parse_period(period) if period else None, today=TODAY)
+        assert c.complete, period
+        want = by_the_standard(cards, diaries, period)
+        got = {u.unit: u.counts() for u in c.units}
+        assert sorted(got) == sorted(want), period
+        for unit, figures_ in want.items():
+            for label, value in got[unit].items():
+                assert value == pytest.approx(figures_.get(label, 0), abs=1e-9), (period, unit, label)
