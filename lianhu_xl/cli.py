@@ -9,6 +9,7 @@ imported inside the commands so that ``lianhu --help`` stays instant.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -53,16 +54,60 @@ def usage_zh(message: str) -> str:
 
 
 class ChineseFormatter(click.HelpFormatter):
-    """Help pages with Chinese headings (click writes Usage/Options/Commands)."""
+    """Help pages in Chinese: click writes Usage/Options/Commands, the value kinds (PATH, TEXT)
+    and [default: …] / [required] in English, and lines up columns by counting a Chinese
+    character as one column where the terminal shows two."""
 
     HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+    METAVARS = {"INTEGER RANGE": "整数", "INTEGER": "整数", "DIRECTORY": "文件夹", "FOLDER": "文件夹",
+                "PATH": "路径", "FILE": "文件", "TEXT": "文字"}
+    _METAVAR_RE = re.compile(r"\b(" + "|".join(METAVARS) + r")\b")
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
-        super().write_usage(prog, args, prefix="用法：")
+        super().write_usage(prog, self._METAVAR_RE.sub(lambda m: self.METAVARS[m[1]], args), prefix="用法：")
 
     def section(self, name: str):
         return super().section(self.HEADINGS.get(name, name))
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = [(self._METAVAR_RE.sub(lambda m: self.METAVARS[m[1]], term),
+                 text.replace("[default: ", "[默认：").replace("; default: ", "；默认：")
+                 .replace("; required]", "；必填]").replace("[required]", "[必填]")) for term, text in rows]
+        first = min(max((_shown_width(t) for t, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            self.write(indent + term)
+            pad = first - _shown_width(term)
+            self.write(" " * pad if pad >= col_spacing else "\n" + indent + " " * first)
+            lines = _wrap_shown(text, max(self.width - first - self.current_indent, 20)) or [""]
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(indent + " " * first + line + "\n")
+
+
+def _shown_width(text: str) -> int:
+    """Columns a terminal gives ``text``: two for a Chinese character or full-width punctuation."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap_shown(text: str, width: int) -> list[str]:
+    """``text`` in lines of about ``width`` columns, breaking between Chinese characters or at
+    spaces; a line never starts with closing punctuation nor ends with an opening bracket."""
+    lines, line = [], ""
+    for piece in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
+        if line and _shown_width(line + piece) > width and piece not in "，。；：、）”』」！？":
+            carried = line[-1] if line[-1] in "（“『「" else ""
+            lines.append(line[: len(line) - len(carried)].rstrip())
+            line = carried + piece.lstrip()
+        else:
+            line += piece
+    return lines + [line.rstrip()] if line.strip() else lines
 
 
 class ChineseContext(click.Context):
@@ -151,7 +196,7 @@ def _disk_full(exc: BaseException) -> bool:
 
 @click.group(cls=LianhuGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="出错时显示 Python 的详细信息（给技术人员看）。")
-@click.version_option(package_name="lianhu_xl", help="显示版本并退出。")
+@click.version_option(package_name="lianhu_xl", message="%(prog)s 版本 %(version)s", help="显示版本并退出。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """联户带创登记簿工具：生成模板、校验、汇总。
@@ -448,7 +493,7 @@ def xl_bundle(out: Path, python_version: str, python_installer: Path | None) -> 
     click.echo(result.summary())
 
 
-@cli.command()
+@cli.command(short_help="检查本机安装（Python、xlwings、Excel/WPS 等），并说明怎么修。")
 @click.option("--book", type=click.Path(path_type=Path), help="再检查一个汇总台 .xlsm。")
 def doctor(book: Path | None) -> None:
     """检查本机安装：Python、lianhu、xlwings 及其 VBA、Excel/WPS、LibreOffice，并说明怎么修。"""

@@ -93,6 +93,9 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "p": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
+# Excel's "Strict Open XML" save: the same parts under other namespaces (calamine reads them alike)
+_STRICT_NS = {"m": "http://purl.oclc.org/ooxml/spreadsheetml/main",
+              "r": "http://purl.oclc.org/ooxml/officeDocument/relationships"}
 
 
 class Refused(Exception):
@@ -481,12 +484,8 @@ def _walk_extent(sheet: str, blob: bytes) -> tuple[int, int]:
 
 def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
     """(sheet name, zip member) in workbook order."""
-    try:
-        wb = ElementTree.fromstring(parts["xl/workbook.xml"])
-        rels_blob = parts.get("xl/_rels/workbook.xml.rels")
-        rels = ElementTree.fromstring(rels_blob) if rels_blob else None
-    except ElementTree.ParseError as exc:
-        raise Refused("file-corrupt", f"workbook.xml 无法解析：{exc}") from None
+    wb = _parse_part(parts, "xl/workbook.xml")
+    rels = _parse_part(parts, "xl/_rels/workbook.xml.rels") if parts.get("xl/_rels/workbook.xml.rels") else None
     targets: dict[str, str] = {}
     if rels is not None:
         for rel in rels.iter(f"{{{_NS['p']}}}Relationship"):
@@ -494,10 +493,29 @@ def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
             target = target.lstrip("/") if target.startswith("/") else "xl/" + target
             targets[rel.get("Id", "")] = _normalise(target)
     out = []
-    for sheet in wb.iter(f"{{{_NS['m']}}}sheet"):
-        rid = sheet.get(f"{{{_NS['r']}}}id", "")
-        out.append((sheet.get("name", ""), targets.get(rid, "")))
+    seen: dict[str, str] = {}
+    for ns in (_NS, _STRICT_NS):
+        for sheet in wb.iter(f"{{{ns['m']}}}sheet"):
+            rid = sheet.get(f"{{{ns['r']}}}id", "")
+            name = sheet.get("name", "")
+            # Excel refuses two sheets of one name (case aside); a reader takes the first and the
+            # other's rows would vanish without a word
+            if name.casefold() in seen:
+                first = seen[name.casefold()]
+                raise Refused("file-corrupt", f"有两个工作表都叫“{name}”" if first == name
+                              else f"工作表“{first}”和“{name}”只差大小写，Excel 视为同名")
+            seen[name.casefold()] = name
+            out.append((name, targets.get(rid, "")))
     return out
+
+
+def _parse_part(parts: dict[str, bytes], name: str) -> ElementTree.Element:
+    """A part of the workbook's structure, parsed; Refused (said in Chinese) when it is not XML."""
+    try:
+        return ElementTree.fromstring(parts[name])
+    except ElementTree.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        raise Refused("file-corrupt", f"{name} 内容不完整，第 {line} 行第 {column} 列无法解析") from None
 
 
 def _normalise(member: str) -> str:
@@ -527,9 +545,18 @@ def _custom_properties(blob: bytes | None) -> dict[str, str]:
 
 
 def _what_is_it(data: bytes) -> str:
-    head = data[:512]
-    if head.lstrip().startswith((b"<html", b"<!DOCTYPE html", b"<HTML")):
-        return "内容是网页"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本" save: tab-separated UTF-16
+        return "内容是 Unicode 文本（制表符分隔），可能是另存为文本后改了扩展名"
+    head = data[:512].removeprefix(b"\xef\xbb\xbf")
+    lowered = head.lstrip().lower()
+    if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
+        return "内容是网页（网站或 WPS“导出为 Excel”常生成这种文件）"
+    if lowered.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+        return "内容是“XML 电子表格 2003”格式"
+    if lowered.startswith(b"<?xml") and b"<html" in data[:4096].lower():
+        return "内容是网页（网站或 WPS“导出为 Excel”常生成这种文件）"
+    if lowered.startswith(b"mime-version"):
+        return "内容是单个文件网页（.mht）"
     if head.startswith(b"%PDF"):
         return "内容是 PDF"
     try:

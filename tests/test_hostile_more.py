@@ -18,12 +18,21 @@ from pathlib import Path
 import pytest
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
-from hostile import good_book
+from hostile import (
+    error_value,
+    formulas_without_values,
+    good_book,
+    good_bytes,
+    members_of,
+    patched,
+    rezip,
+)
 
 from lianhu_xl.cli import cli
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-LATIN_WORD = re.compile(r"[A-Za-z]{4,}")  # an English word in a message (sheet names here are Chinese)
+# what a message must never carry: a library's English (ParseError: "unclosed token: line 1, column 5")
+ENGLISH = re.compile(r"Error|Exception|Traceback|errno|token|line \d|column \d|\bfile\b", re.I)
 
 
 def run(*args: object):
@@ -120,3 +129,96 @@ def test_an_output_path_the_system_refuses_is_said_in_chinese(collection, tmp_pa
     assert result.exit_code == 2, result.output
     assert "无法完成" in result.output and "路径太长" in result.output
     assert "Errno" not in result.output and "程序出错" not in result.output and "Traceback" not in result.output
+
+
+# --- files that are something else under a workbook's name -----------------------------------------
+
+SPREADSHEET_2003 = (  # Excel's "XML 电子表格 2003" save (File → Save As → XML Spreadsheet 2003)
+    '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+    '<Worksheet ss:Name="联户卡"><Table><Row><Cell><Data ss:Type="String">卡号</Data></Cell></Row></Table>'
+    '</Worksheet></Workbook>').encode()
+DISGUISED = {
+    "XML2003.xlsx": (SPREADSHEET_2003, "XML 电子表格 2003"),
+    "XML2003改名.xls": (SPREADSHEET_2003, "XML 电子表格 2003"),
+    "单个网页.xls": (b"MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\nContent-Type: multipart/related; "
+                 b"boundary=\"----=_NextPart_01D\"\r\n\r\n", ".mht"),
+    "带BOM的网页.xlsx": (b"\xef\xbb\xbf<html><body><table><tr><td>" + "卡号".encode() + b"</td></tr></table></body></html>",
+                     "网页"),
+    "只有表格的网页.xls": ("<table><tr><td>卡号</td></tr></table>".encode("gbk"), "网页"),
+    "Unicode文本.xlsx": ("卡号\t联系人\nXY-001\t王明\n".encode("utf-16"), "Unicode 文本"),
+}
+
+
+def test_files_saved_as_something_else_say_what_they_are(tmp_path):
+    """Each is refused (not-a-workbook) with what it really is, so the clerk knows how it was
+    saved: an Excel 2003 XML book, a web page with a byte-order mark, Excel's "Unicode 文本"
+    were told "纯文本，可能是 CSV" or "无法识别"."""
+    for name, (data, _) in DISGUISED.items():
+        (tmp_path / name).write_bytes(data)
+    good_book(tmp_path / "好.xlsx")
+    report = validated(tmp_path)
+    for name, (_, says) in DISGUISED.items():
+        (issue,) = issues_of(report, name)
+        assert issue["code"] == "not-a-workbook" and says in issue["message"], issue["message"]
+        assert "CSV" not in issue["message"] and "无法识别" not in issue["message"]
+    assert next(f for f in report["files"] if f["file"] == "好.xlsx")["counted"] == 5
+
+
+def _strict(path: Path) -> Path:
+    """The same book as Excel's "Strict Open XML 电子表格" save writes it: other namespaces."""
+    parts = members_of(path.read_bytes())
+    for name, blob in parts.items():
+        parts[name] = blob.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                   b"http://purl.oclc.org/ooxml/spreadsheetml/main").replace(
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships")
+    return rezip(path, parts)
+
+
+@pytest.mark.parametrize("build,code,value", [(error_value, "cell-error", "#DIV/0!"),
+                                              (formulas_without_values, "formula-no-value", "=1000*3")],
+                         ids=["error-value", "formula-without-value"])
+def test_a_strict_open_xml_book_says_its_cells_without_a_value(tmp_path, build, code, value):
+    """calamine reads Strict books, but the guard looked for sheets under the usual namespaces
+    only, found none, and so never listed the cells read as blank: a loan showing #DIV/0! was
+    counted as no loan, without a word."""
+    build(tmp_path / "严格.xlsx")
+    _strict(tmp_path / "严格.xlsx")
+    report = validated(tmp_path)
+    errors = [(i["code"], i["sheet"], i["cell"], i["value"]) for i in issues_of(report, "严格.xlsx")
+              if i["severity"] == "error"]
+    assert errors == [(code, "联户日记", "M3", value)]
+    summary = report["files"][0]
+    assert (summary["card_rows"], summary["diary_rows"], summary["counted"], summary["excluded"]) == (1, 1, 1, 1)
+
+
+def test_two_sheets_of_one_name_are_refused_not_half_read(tmp_path):
+    """Excel never saves two sheets of one name; a script can. The reader took the first 联户卡
+    and the other one's rows (here the diary) vanished: 通过 with 0 diary rows. The file is now
+    refused whole, saying why; the book beside it is read, with two workers too."""
+    patched(tmp_path / "同名.xlsx", xl_workbook_xml=lambda b: b.replace("联户日记".encode(), "联户卡".encode()))
+    patched(tmp_path / "大小写.xlsx", xl_workbook_xml=lambda b: b.replace("联户日记".encode(), b"Sheet1").replace(
+        "联户卡".encode(), b"SHEET1"))
+    good_book(tmp_path / "好.xlsx")
+    result = run("validate", tmp_path, "--json", "-j", "2", "--no-cache")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    (same,) = issues_of(report, "同名.xlsx")
+    assert same["code"] == "file-corrupt" and "都叫“联户卡”" in same["message"]
+    (case,) = issues_of(report, "大小写.xlsx")
+    assert case["code"] == "file-corrupt" and "只差大小写" in case["message"]
+    assert next(f for f in report["files"] if f["file"] == "好.xlsx")["counted"] == 5
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"])
+def test_a_structure_part_cut_short_is_said_in_chinese_naming_the_part(tmp_path, part):
+    """ElementTree's English (“unclosed token: line 1, column 504”) was the message, and a broken
+    .rels part was called workbook.xml."""
+    parts = members_of(good_bytes())
+    parts[part] = parts[part][:-30]
+    rezip(tmp_path / "截断.xlsx", parts)
+    (issue,) = issues_of(validated(tmp_path), "截断.xlsx")
+    assert issue["code"] == "file-corrupt" and part in issue["message"], issue["message"]
+    assert CJK.search(issue["message"]) and not ENGLISH.search(issue["message"].replace(part, "")), issue["message"]
