@@ -491,3 +491,25 @@ def test_random_registers_counted_by_the_standards_words_for_every_period_form(t
         for unit, figures_ in want.items():
             for label, value in got[unit].items():
                 assert value == pytest.approx(figures_.get(label, 0), abs=1e-9), (period, unit, label)
+
+
+def test_a_converted_household_whose_head_now_links_another_and_one_retyped_as_a_star(tmp_path):
+    """The report's 缪锋: linked as a 思想保守户 by 社长 缪红荣, converted, then elected 社长 and
+    linking a 思想保守户 himself. And a clerk who, once 宋玉林 was converted, retyped his card's
+    联系户类型 as 致富明星户."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [
+        conservative("A", 联系人="缪红荣", 联系人类别="社干部", 户主="缪锋", 社="四社", 是否转化="是"),
+        conservative("B", 联系人="缪锋", 联系人类别="社干部", 户主="缪红", 社="四社", 是否转化="否"),
+        card("C", 联系人="宋海", 联系人类别="村干部", 户主="宋玉林", 是否转化="是"),
+    ], [diary("A", D(2010, 3, 6)), diary("B", D(2010, 3, 8))])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    # "a warning never leaves anything out": exit 0. 转化户数 counts "思想保守户 cards with 是否转化
+    # = 是" = A only; C is a 致富明星户 card now ("是否转化 ... meaningful for 思想保守户 only (warning
+    # otherwise)"), so 转化 1 of 2 思想保守户 = 50 %, not 2 of 3. 致富明星户 1 (C).
+    assert run.exit_code == 0
+    warnings = {i["code"] for i in run.json["issues"] if i["severity"] == "warning"}
+    assert warnings == {"conversion-not-applicable", "unusual-pairing"}, warnings
+    row = figures(致富明星户=1, 思想保守户=2, 转化户数=1, 入户访谈=2, 应访谈月数=36, 实访谈月数=2, 应记日记月数=36,
+                  实记日记月数=2)
+    assert row["转化率"] == 0.5
+    check(run, {"下营村": row, "合计": row})
