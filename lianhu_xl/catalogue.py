@@ -152,7 +152,7 @@ _CODES = [
          "“{column}”的合并单元格 {detail} 里的 {value} 只计一次（计在第 {row} 行），下面各行按空白算。",
          "如果每一行都有这个数，请取消合并，逐行填写。"),
     # --- across rows, sheets and files ----------------------------------------
-    Code("unknown-card", "error", "卡号找不到联户卡", "卡号“{value}”在本次提交的联户卡中找不到。",
+    Code("unknown-card", "error", "卡号找不到联户卡", "卡号“{value}”在本次提交的联户卡中找不到{detail}。",
          "核对卡号；或把这张联户卡一起提交。", "cross"),
     Code("card-sheet-unread", "notice", "所属联户卡表未能读取",
          "卡号“{value}”所属联户卡所在的“{detail}”表未能读取（见该表的问题），本行暂不计入。",

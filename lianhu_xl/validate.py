@@ -418,6 +418,8 @@ def _diaries(store: RowStore) -> list[Issue]:
                     unread = _unread_card_sheets(store)
                 if r.file in unread:  # its card may well be there: say why it cannot be found
                     code, detail = "card-sheet-unread", unread[r.file]
+                elif _turned_into_date(no):
+                    detail = DATE_CARD_NO
             if r.excluded == ROW_ERROR:  # left out already; only what is news is told
                 if code != "card-excluded":
                     issues.append(_card_no_issue(code, r, no, detail=detail))
@@ -454,6 +456,21 @@ def _diaries(store: RowStore) -> list[Issue]:
     store.mark(DIARY_SHEET, marks)
     return issues
 
+
+
+# said when a diary's 卡号 is a date: typed 3-1 (社-户) into a cell that is not text, Excel made it 3月1日
+DATE_CARD_NO = "（它是个日期：Excel 会把 3-1 这样的卡号自动改成日期，请把这一列设为文本后重新输入卡号）"
+
+
+def _turned_into_date(no: str) -> bool:
+    """``2010-03-01``: how a 卡号 cell reads when Excel took the number typed there for a date."""
+    if len(no) != 10 or no[4] != "-" or no[7] != "-":
+        return False
+    try:
+        date.fromisoformat(no)
+    except ValueError:
+        return False
+    return True
 
 
 def _unread_card_sheets(store: RowStore) -> dict[str, str]:

@@ -17,6 +17,8 @@ import openpyxl
 import pytest
 from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary, write_book
 from click.testing import CliRunner
+from conftest import needs_libreoffice
+from libreoffice import convert
 from realworld_books import totals_rows
 
 from lianhu_xl import values as v
@@ -256,3 +258,44 @@ def test_what_cannot_be_read_is_an_error_at_its_cell_quoting_the_typing(tmp_path
     listed = [r for r in openpyxl.load_workbook(tmp_path / "汇总表.xlsx", read_only=True)["未计入"].iter_rows(
         values_only=True)][3:]
     assert len([r for r in listed if r[0]]) == len(UNREADABLE_DIARY) + 2  # every row left out is listed
+
+
+@needs_libreoffice
+def test_the_typed_book_saved_again_by_libreoffice_gives_the_same_totals(tmp_path):
+    """Opened and saved in LibreOffice (as WPS or LibreOffice users do): the Alt+Enter breaks, the
+    hidden row, the filter and the text typed in number and date cells are rewritten that program's
+    way; the totals must not move, and ✕ / 元整 / a page-two header stay readable."""
+    (tmp_path / "src").mkdir()
+    typed_book(tmp_path / "src" / "下营村.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "src" / "下营村.xlsx")
+    d = wb["联户日记"]
+    d.append(["卡 号", "日期", "形式", None, None, None, None, None, None, "担保贷款(元)"])  # page two
+    d.append(["XY-2010-005", "2010.6.6", "入户访谈", None, "缺水", "✕", "当场解决", "修渠", None, "2000元整", None])
+    wb.save(tmp_path / "src" / "下营村.xlsx")
+    saved = convert(tmp_path / "src" / "下营村.xlsx", tmp_path / "收集")
+    assert saved.read_bytes() != (tmp_path / "src" / "下营村.xlsx").read_bytes()
+    code, total, issues = consolidated(saved)
+    assert said(issues) == []
+    assert code == 0
+    assert (total["入户访谈"], total["解决主要问题"], total["担保贷款(元)"], total["实访谈月数"]) == (6, 2, 18000, 6)
+    assert (total["致富明星户"], total["思想保守户"], total["经济落后户"], total["转化户数"]) == (1, 2, 2, 2)
+
+
+# --- a card number Excel turned into a date -------------------------------------------------
+
+
+def test_a_card_number_excel_turned_into_a_date_is_told_so(tmp_path):
+    """Card numbers written 社-户 (“3-1”): the card sheet's 卡号 column is text, the diary's is not,
+    and Excel turns “3-1” typed there into 3月1日. The diary row's card cannot be found; the message
+    quoted “2010-03-01” and said only 核对卡号, while the clerk's cell shows 3月1日. It says that
+    Excel made the number a date and what to do (set the column to text, type it again)."""
+    write_book(tmp_path / "b.xlsx", [card("3-1"), card("3-2", 户主="李二")],
+               [diary(dt.datetime(2010, 3, 1)), diary("3-2"), diary("XY-9", D(2010, 4, 6))])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("unknown-card", "联户日记", "A3"), ("unknown-card", "联户日记", "A5")]
+    assert_readable(issues)
+    dated, plain = issues
+    assert "日期" in dated["message"] and "文本" in dated["message"], dated["message"]
+    assert "日期" not in plain["message"]  # a number merely missing: the usual message
+    assert total["入户访谈"] == 1
