@@ -80,6 +80,8 @@ def _shown(value: object) -> str | None:
     """The value as the person typed it, as text (whole floats without '.0')."""
     if value is None or value == "":
         return None if value is None else ""
+    if value is True or value is False:  # a TRUE/FALSE cell, as Excel and WPS show it (not Python's True)
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):

@@ -299,3 +299,16 @@ def test_a_card_number_excel_turned_into_a_date_is_told_so(tmp_path):
     assert "日期" in dated["message"] and "文本" in dated["message"], dated["message"]
     assert "日期" not in plain["message"]  # a number merely missing: the usual message
     assert total["入户访谈"] == 1
+
+
+def test_a_true_or_false_cell_is_quoted_as_the_sheet_shows_it(tmp_path):
+    """LibreOffice and Excel turn a typed true / false into a TRUE / FALSE cell. Where it cannot be
+    read (形式, 担保贷款) the message quotes the cell as the sheet shows it, not Python's English
+    “True” / “False”."""
+    write_book(tmp_path / "b.xlsx", [card("A1")],
+               [diary("A1", 形式=True), diary("A1", D(2010, 4, 6), **{"担保贷款(元)": False})])
+    code, _, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert [(i["code"], i["value"]) for i in issues] == [("bad-choice", "TRUE"), ("bad-number", "FALSE")]
+    for issue in issues:
+        assert "True" not in issue["message"] and "False" not in issue["message"], issue["message"]
