@@ -312,3 +312,34 @@ def test_a_true_or_false_cell_is_quoted_as_the_sheet_shows_it(tmp_path):
     assert [(i["code"], i["value"]) for i in issues] == [("bad-choice", "TRUE"), ("bad-number", "FALSE")]
     for issue in issues:
         assert "True" not in issue["message"] and "False" not in issue["message"], issue["message"]
+
+
+# --- a book from old Mac Excel ----------------------------------------------------------------
+
+
+def test_dates_in_a_book_using_the_1904_date_system_are_the_dates_shown(tmp_path):
+    """Old Mac Excel saves with the 1904 date system: a date cell holds a serial 1462 days smaller.
+    Cells formatted as dates (yyyy-mm-dd, yyyy"年"m"月"d"日", the 中文 [DBNum1] form) are the dates
+    the clerk sees. (A date whose format was cleared to 常规 is read four years early:
+    /work/notes/realworld-bugs-s4/date1904-serial-four-years-off.py.)"""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.title = "联户卡"
+    ws.append(CARD_LABELS)
+    row = card("M1", 结对日期=dt.datetime(2010, 3, 5))
+    ws.append([row.get(label) for label in CARD_LABELS])
+    d = wb.create_sheet("联户日记")
+    d.append(DIARY_LABELS)
+    formats = ("yyyy-mm-dd", 'yyyy"年"m"月"d"日"', '[DBNum1][$-804]yyyy"年"m"月"d"日"')
+    for month, fmt in zip((4, 5, 6), formats, strict=True):
+        row = diary("M1", dt.datetime(2010, month, 6))
+        d.append([row.get(label) for label in DIARY_LABELS])
+        d.cell(d.max_row, 2).number_format = fmt
+    wb.save(tmp_path / "mac.xlsx")
+    code, total, issues = consolidated(tmp_path / "mac.xlsx")
+    assert said(issues) == []
+    assert code == 0
+    assert (total["入户访谈"], total["实访谈月数"], total["应访谈月数"]) == (3, 3, 10)
