@@ -126,7 +126,7 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue], strays
             rel = shown_name(path.relative_to(root).as_posix())
             lower = name.lower()
             stray = lower.endswith(STRAY_SUFFIXES)
-            if not (stray or lower.endswith(WORKBOOK_SUFFIXES)):
+            if not (stray or lower.endswith(WORKBOOK_SUFFIXES) or (lower.endswith(".xml") and _xml_workbook(path))):
                 continue  # Word files, pictures, desktop.ini, Thumbs.db: not submissions
             if path.is_symlink():
                 try:
@@ -141,6 +141,17 @@ def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue], strays
                 issues.append(make_issue("not-a-file", rel, value=rel))
                 continue
             (strays if stray else found).append((path, rel))
+
+
+def _xml_workbook(path: Path) -> bool:
+    """An Excel "XML 电子表格 2003" save (下营村.xml): a register the guard cannot read, but must
+    name with how to resave it (other .xml files in the folder are not submissions)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return b"urn:schemas-microsoft-com:office:spreadsheet" in head
 
 
 def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,

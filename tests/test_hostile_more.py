@@ -222,3 +222,18 @@ def test_a_structure_part_cut_short_is_said_in_chinese_naming_the_part(tmp_path,
     (issue,) = issues_of(validated(tmp_path), "截断.xlsx")
     assert issue["code"] == "file-corrupt" and part in issue["message"], issue["message"]
     assert CJK.search(issue["message"]) and not ENGLISH.search(issue["message"].replace(part, "")), issue["message"]
+
+
+def test_a_register_saved_as_xml_spreadsheet_2003_in_the_folder_is_named(tmp_path):
+    """下营村.xml saved as “XML 电子表格 2003” was skipped without a word (only workbook suffixes
+    were collected): validate said 通过 and the village was missing from the totals. Other .xml
+    files (a program's settings) stay quiet."""
+    (tmp_path / "下营村.xml").write_bytes(SPREADSHEET_2003)
+    (tmp_path / "设置.xml").write_bytes(b'<?xml version="1.0"?><settings/>')
+    good_book(tmp_path / "江淮村.xlsx")
+    report = validated(tmp_path)
+    assert [(i["file"], i["code"]) for i in report["issues"] if i["severity"] == "error"] == [
+        ("下营村.xml", "not-a-workbook")]
+    assert "XML 电子表格 2003" in issues_of(report, "下营村.xml")[0]["message"]
+    result = run("consolidate", tmp_path, "-o", tmp_path.parent / "汇总表.xlsx")
+    assert result.exit_code == 1 and "下营村.xml" in result.output, result.output
