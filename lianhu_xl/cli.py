@@ -32,6 +32,9 @@ _USAGE_ZH = [
     (r"'(.+?)' is not a valid integer( range)?\.?", r"“\1”不是整数。"),
     (r"(\S+) is not in the range (.+?)\.", r"\1 不在 \2 范围内。"),
     (rf"Did you mean {_OPT}\?", "是不是要用 {0}？"),
+    (r"\(?Did you mean one of: (.+?)\?\)?", r"（是不是要用：\1？）"),
+    (r"Did you mean '(.+?)'\?", r"是不是要用“\1”？"),
+    (r"'([^']*)' is not (?:one of )?('[^.]*')\.", r"“\1”不是可选的值；可选：\2。"),
     (r"\(Possible options: (.+?)\)", r"（可用：\1）"),
     (r"Directory '(.+?)' is a file\.?", r"“\1”是文件，这里要一个文件夹。"),
     (r"File '(.+?)' is a directory\.?", r"“\1”是文件夹，这里要一个文件。"),
@@ -355,7 +358,15 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
                                  param_hint="-o")
     files, collect_issues = collect(list(paths))
     # an earlier output inside the folder being consolidated is not a submission; a submission is never replaced
-    files = _without_output(files, out, paths, "汇总表", lambda seen: "lianhu_totals" in seen.properties)
+    replaced: list[str] = []  # the kind of an earlier 汇总表 found at -o among the inputs
+
+    def earlier(seen) -> bool:
+        kind = seen.properties.get("lianhu_totals")
+        if kind:
+            replaced.append(kind)
+        return kind is not None
+
+    files = _without_output(files, out, paths, "汇总表", earlier)
     if not files and not collect_issues:
         click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。请检查给出的文件或文件夹。", err=True)
         sys.exit(EXIT_CANNOT_RUN)
@@ -372,6 +383,11 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         click.echo(f"无法汇总：{mixed.message}没有写出汇总表。", err=True)
         sys.exit(EXIT_CANNOT_RUN)
+    if replaced == ["books"] and result.kind == "totals":  # a township's 汇总表 among those rolled up
+        from .errors import LianhuError
+
+        raise LianhuError(f"输出的汇总表“{out}”是一份要再汇总的乡镇汇总表，写出会覆盖它，它的数字也没有计入。"
+                          "请把这次的汇总表保存到别处（换个文件名或文件夹），原文件没有改动。")
     if not output_unchanged(cache, run, out):
         write_totals(result, out)
         note_output(cache, run, out)

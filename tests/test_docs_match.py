@@ -340,3 +340,13 @@ def test_every_help_page_is_chinese_and_lined_up(path):
     page = _help(path)
     assert not re.search(r"\b(PATH|TEXT|FILE|DIRECTORY|INTEGER|FOLDER|default|required|Usage|Options)\b", page), page
     assert _columns_line_up(page), page
+
+
+@pytest.mark.parametrize("args", [["validatee"], ["validat"], ["validate", "x", "--jsn"], ["validate", "x", "--jsonn"],
+                                  ["xl", "run", "foo", "--book", "a.xlsm"]], ids=" ".join)
+def test_a_mistyped_command_is_answered_in_chinese_with_what_to_type(args):
+    """A typo is answered like --help: in Chinese, with the names that would work."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert not re.search(r"\b(Did|mean|one of|is not|Invalid|value|No such|Possible)\b", result.output), result.output
+    assert re.search(r"是不是要用|可选：", result.output), result.output
