@@ -46,6 +46,7 @@ from .values import mask_id, mask_phone
 
 TITLE_SUFFIX = "联户带创汇总表"
 SPAN_PREFIX = "统计期："
+HORIZON_PREFIX = "应访谈月数计到 "  # in the 统计期 line, before the month (2010-08)
 ALL_DATES = "全部日期"
 TOTAL_UNIT = "合计"
 OPEN_RESULTS = ("正在办理", "未解决")
@@ -426,7 +427,8 @@ class Consolidation:
     problems: list[ProblemLine] = field(default_factory=list)
     excluded: list[ExcludedRow] = field(default_factory=list)
     accounts: dict[str, FileAccount] = field(default_factory=dict)
-    last_month: Month | None = None  # the last month expected (no period: latest diary month)
+    last_month: Month | None = None  # the last month expected (no period: latest diary month;
+    # a roll-up: the one its sheets share)
     period_label_text: str = ""  # on roll-up, the period the townships' totals state
     today: date = field(default_factory=date.today)
 
@@ -465,10 +467,15 @@ class Consolidation:
 
     @property
     def span_text(self) -> str:
+        """The 统计期 line. It says the month expected visits are counted to whenever that is not
+        the period's last (made before the period ended, or without a period): a county adding
+        this sheet to others must know their rates are not alike (rollup: totals-horizon-differs)."""
         if self.period is not None:
-            return f"{SPAN_PREFIX}{self.period.label}（{self.period.span}）"
-        if self.kind == "books" and self.last_month:
-            return f"{SPAN_PREFIX}{ALL_DATES}（应访谈月数计到 {month_label(self.last_month)}）"
+            cut = (f"；{HORIZON_PREFIX}{month_label(self.last_month)}"
+                   if self.last_month is not None and self.last_month < self.period.last_month else "")
+            return f"{SPAN_PREFIX}{self.period.label}（{self.period.span}{cut}）"
+        if self.last_month:
+            return f"{SPAN_PREFIX}{ALL_DATES}（{HORIZON_PREFIX}{month_label(self.last_month)}）"
         return f"{SPAN_PREFIX}{self.period_label}"
 
     @property

@@ -21,6 +21,7 @@ from .consolidate import (
     COUNT_COLUMNS,
     DUPLICATE,
     EXCLUDED,
+    HORIZON_PREFIX,
     SPAN_PREFIX,
     TITLE_SUFFIX,
     TOTAL_UNIT,
@@ -31,12 +32,13 @@ from .consolidate import (
     UnitTotals,
 )
 from .issues import Issue, make_issue
-from .period import Period
+from .period import Period, month_label
 from .reader import col_letter, normalise_label
 from .values import parse_number
 
 HEADER_SCAN_ROWS = 10
 _SPAN_DATES = re.compile(r"(\d{4}-\d{2}-\d{2})\s*至\s*(\d{4}-\d{2}-\d{2})")
+_HORIZON = re.compile(HORIZON_PREFIX.strip() + r"\s*(\d{4})-(\d{1,2})")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 
 
@@ -54,6 +56,7 @@ class TotalsSource:
     issues: list[Issue] = field(default_factory=list)
     note: str = ""  # the 注意 line: rows its own consolidation left out
     note_cell: str | None = None
+    horizon: tuple[int, int] | None = None  # the month expected visits are counted to, when not the period's last
 
     @property
     def period_key(self) -> str:
@@ -189,6 +192,9 @@ def _title_and_period(src: TotalsSource, rows: list[list[object]]) -> None:
             m = _SPAN_DATES.search(body)
             if m:
                 src.span = (date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2)))
+            m = _HORIZON.search(body)
+            if m:
+                src.horizon = (int(m.group(1)), int(m.group(2)))
             break
     for r, row in enumerate(rows):
         for col, x in enumerate(row):
@@ -269,6 +275,7 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
             fates[s.file] = (DUPLICATE if same else EXCLUDED, issue.message)
         if same:
             counted.append(group[0])
+    _horizons(c, counted)
     spans = {s.span for s in counted}
     if c.period is None and len(spans) == 1 and None not in spans:  # keep the dates for the next level up
         start, end = spans.pop()  # type: ignore[misc]
@@ -291,6 +298,26 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
                                           fates[s.file][1]))
     c.report.sort()
     _statuses(c, {s.file: s for s in sources}, fates)
+
+
+def _horizons(c: Consolidation, counted: list[TotalsSource]) -> None:
+    """Sheets whose expected months stop at different months (one made in August, one after the
+    year ended; without a period, each township's latest diary) add up to rates that compare
+    nothing: a warning on each sheet unlike most, which still counts. When they all stop at one
+    month, the county's sheet says so in turn."""
+    seen = Counter(s.horizon for s in counted)
+    if len(seen) == 1:
+        c.last_month = next(iter(seen))
+        return
+    common = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0] or (9999, 12)))[0][0]
+
+    def shown(h: tuple[int, int] | None) -> str:
+        return month_label(h) if h else "统计期的最后一个月"
+
+    for s in counted:
+        if s.horizon != common:
+            c.report.issues.append(make_issue("totals-horizon-differs", s.file, sheet=TOTALS_SHEET,
+                                              value=shown(s.horizon), expected=shown(common)))
 
 
 def _statuses(c: Consolidation, sources: dict[str, TotalsSource], fates: dict[str, tuple[str, str]]) -> None:

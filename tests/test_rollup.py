@@ -290,3 +290,34 @@ def test_a_hand_made_title_names_the_township_without_its_year_quarter_or_month(
     write_book(three_townships / "新.xlsx", None, None, extra_sheets={"汇总": [[title], HEADER, total]})
     c = consolidate([three_townships / "新.xlsx"], today=TODAY)
     assert [u.unit for u in c.units] == ["倪家营乡"]
+
+
+def test_townships_whose_months_expected_stop_at_different_months_are_told_and_still_counted(tmp_path):
+    """One township made its 2010 汇总表 in August (months expected to 2010-08, and its sheet now
+    says so), another after the year ended: the county adds them, with a warning on the one unlike
+    the rest; townships made at one time say nothing, and the county's sheet carries their month."""
+    for town, made in (("甲乡", D(2010, 8, 20)), ("乙乡", TODAY), ("丙乡", TODAY)):
+        write_book(tmp_path / town / "村.xlsx", [card(f"{town}-1")], [diary(f"{town}-1", D(2010, 3, 6))])
+        c = consolidate([tmp_path / town], period=Y2010, title=town, today=made)
+        write_totals(c, tmp_path / "县" / f"{town}.xlsx")
+    assert "应访谈月数计到 2010-08" in consolidate([tmp_path / "甲乡"], period=Y2010, today=D(2010, 8, 20)).span_text
+    county = consolidate([tmp_path / "县"], period=Y2010, today=TODAY)
+    told = [i for i in county.report.issues if i.code == "totals-horizon-differs"]
+    assert [(i.file, i.severity) for i in told] == [("甲乡.xlsx", "warning")]
+    assert "计到 2010-08" in told[0].message and "统计期的最后一个月" in told[0].message
+    assert county.complete and county.total.interview_months_expected == 8 + 12 + 12
+    (tmp_path / "县" / "甲乡.xlsx").unlink()  # the two made after the year: alike, nothing said
+    county = consolidate([tmp_path / "县"], period=Y2010, today=TODAY)
+    assert not [i for i in county.report.issues if i.code == "totals-horizon-differs"]
+    assert "计到" not in county.span_text
+
+
+def test_townships_consolidated_without_a_period_up_to_different_months_are_told(tmp_path):
+    """Without --period each township counts months expected up to its own latest diary: 甲乡 to
+    2010-03, 乙乡 to 2010-09. Added together the rates compare nothing: the county is told."""
+    for town, last in (("甲乡", 3), ("乙乡", 9)):
+        write_book(tmp_path / town / "村.xlsx", [card(f"{town}-1")], [diary(f"{town}-1", D(2010, last, 6))])
+        write_totals(consolidate([tmp_path / town], title=town, today=TODAY), tmp_path / "县" / f"{town}.xlsx")
+    county = consolidate([tmp_path / "县"], today=TODAY)
+    told = {i.file: i.message for i in county.report.issues if i.code == "totals-horizon-differs"}
+    assert len(told) == 1 and "2010-03" in next(iter(told.values())) and "2010-09" in next(iter(told.values()))
