@@ -284,7 +284,8 @@ class CardLine:
 
 
 def _months_text(months: list[Month]) -> str:
-    """Consecutive months as ranges: ``1–3、5、7–12月`` (years shown when several)."""
+    """Consecutive months as ranges: ``2010年1–3、5、7–12月``; ``2010-11至2011-02`` across years.
+    The year is always said: a period from November to February may miss only 1–2月, of 2011."""
     runs: list[list[Month]] = []
     for m in months:
         if runs and months_between(runs[-1][-1], m)[1:2] == [m]:
@@ -294,7 +295,7 @@ def _months_text(months: list[Month]) -> str:
     one_year = len({y for y, _ in months}) == 1
     if one_year:
         parts = [f"{r[0][1]}" if len(r) == 1 else f"{r[0][1]}–{r[-1][1]}" for r in runs]
-        return "、".join(parts) + "月"
+        return f"{months[0][0]}年" + "、".join(parts) + "月"
     parts = [month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])}至{month_label(r[-1])}" for r in runs]
     return "、".join(parts)
 

@@ -263,7 +263,7 @@ def test_three_ones_marks_who_falls_short(township):
     by_card = {x.card_no: x for x in c.cards}
     a = by_card["XY-001"]
     assert (a.interview_expected, a.interview_met, a.solved_this_year, a.meets) == (10, 2, True, False)
-    assert "访谈缺 8 个月：5–12月" in a.shortfall
+    assert "访谈缺 8 个月：2010年5–12月" in a.shortfall
     assert "本年未解决主要问题" in by_card["XY-002"].shortfall
     linkers = {x.linker: x for x in c.linkers()}
     assert linkers["王明"].cards == 1 and not linkers["王明"].meets
@@ -351,3 +351,13 @@ def test_a_sheet_that_cannot_be_read_makes_its_file_partly_counted(tmp_path):
     assert c.total.star == 1 and c.total.interviews == 0 and not c.complete
     summary = c.report.files[0]
     assert summary.status == "部分汇总" and "缺少必填列“形式”" in summary.why
+
+
+def test_months_missed_inside_one_year_of_a_period_across_new_year_say_that_year(tmp_path):
+    """From November 2010 to February 2011, a household visited in November and December only
+    misses 1–2月 of 2011: the 三个一 sheet says 2011年1–2月, not 1–2月 (read as 2010's)."""
+    write_book(tmp_path / "b" / "村.xlsx", [card("XY-001", 结对日期=D(2010, 1, 5))],
+               [diary("XY-001", D(2010, 11, 6)), diary("XY-001", D(2010, 12, 6))])
+    c = consolidate([tmp_path / "b"], period=parse_period("2010-11-01..2011-02-28"), today=D(2011, 6, 1))
+    (line,) = c.cards
+    assert "访谈缺 2 个月：2011年1–2月" in line.shortfall
