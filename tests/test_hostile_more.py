@@ -237,3 +237,22 @@ def test_a_register_saved_as_xml_spreadsheet_2003_in_the_folder_is_named(tmp_pat
     assert "XML 电子表格 2003" in issues_of(report, "下营村.xml")[0]["message"]
     result = run("consolidate", tmp_path, "-o", tmp_path.parent / "汇总表.xlsx")
     assert result.exit_code == 1 and "下营村.xml" in result.output, result.output
+
+
+def test_a_county_total_named_like_a_township_total_never_replaces_it(tmp_path):
+    """Rolling townships' 汇总表 up into a county's, `-o 各乡/甲乡.xlsx` (or 汇总表.xlsx, the name every
+    township's totals get by default) took 甲乡's totals for an earlier output of this run: left out
+    without a word (共 1 个文件) and overwritten. A county total kept in the folder is still
+    replaced on the next run, and not counted as a township."""
+    towns = tmp_path / "各乡"
+    for town in ("甲乡", "乙乡"):
+        write_book(tmp_path / town / "下营村.xlsx", [card(f"{town}-001")], [diary(f"{town}-001")])
+        assert run("consolidate", tmp_path / town, "-o", towns / f"{town}.xlsx", "--title", town).exit_code == 0
+    before = digest(towns / "甲乡.xlsx")
+    result = run("consolidate", towns, "-o", towns / "甲乡.xlsx", "--title", "临泽县")
+    assert result.exit_code == 2 and "覆盖" in result.output, result.output
+    assert digest(towns / "甲乡.xlsx") == before
+    for _ in range(2):
+        result = run("consolidate", towns, "-o", towns / "县.xlsx", "--title", "临泽县", "--json")
+        assert result.exit_code == 0, result.output
+        assert sorted(f["file"] for f in json.loads(result.stdout)["files"]) == ["乙乡.xlsx", "甲乡.xlsx"]
