@@ -307,6 +307,12 @@ class DiaryRow(StandardRow):
         return out
 
 
+# free-text notes (Note): two copies of one entry that write the same note with another width,
+# spacing or closing mark say the same thing (validate compares them by values.note_key)
+NOTE_FIELDS = frozenset(name for model in (CardRow, DiaryRow) for name, info in model.model_fields.items()
+                        if any(getattr(m, "func", None) is v.parse_note for m in info.metadata))
+
+
 def _today() -> date:
     """``date.today()``, which costs as much as the rest of a diary row's rules: remembered
     while the clock stays within the day it was read on."""

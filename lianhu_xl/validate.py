@@ -25,9 +25,10 @@ from .cache import ResultCache, run_cached
 from .guard import BOOK_SUFFIXES, WORKBOOK_SUFFIXES
 from .issues import PERSONAL_COLUMNS, FileSummary, Issue, Report, make_issue
 from .roster import Roster
-from .standard import CARD_SHEET, DIARY_SHEET, CardRow, DiaryRow, columns_of
+from .standard import CARD_SHEET, DIARY_SHEET, NOTE_FIELDS, CardRow, DiaryRow, columns_of
 from .store import FIELDS, ROW_ERROR, RowStore
 from .strays import STRAY_SUFFIXES, stray_issues
+from .values import note_key
 
 CARD_LABELS = {c.name: c.label for c in columns_of(CardRow)}
 DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
@@ -227,7 +228,10 @@ def _differing(a: Record, b: Record, first: bool = False) -> list[str]:
     shared = a.letters.keys() & b.letters.keys()
     out = []
     for name in FIELDS[a.sheet_kind]:
-        if name in shared and getattr(a.model, name) != getattr(b.model, name):
+        if name not in shared:
+            continue
+        here, there = getattr(a.model, name), getattr(b.model, name)
+        if here != there and (name not in NOTE_FIELDS or note_key(here) != note_key(there)):
             out.append(name)
             if first:
                 break
@@ -459,7 +463,7 @@ def _diaries(store: RowStore) -> list[Issue]:
             "AND (t.card_no, t.date, t.form) IN (SELECT card_no, date, form FROM diary "
             "WHERE excluded IS NULL GROUP BY 1, 2, 3 HAVING count(*) > 1)")):
         d = r.model
-        groups[(d.card_no, d.date, d.form, d.problem or "")].append(r)  # type: ignore[attr-defined]
+        groups[(d.card_no, d.date, d.form, note_key(d.problem))].append(r)  # type: ignore[attr-defined]
     marks = []
     for key, group in groups.items():
         if len(group) > 1:

@@ -173,6 +173,12 @@ def is_nothing(text: str) -> bool:
     return fold(text).replace(" ", "") in NOTHING
 
 
+def note_key(text: str | None) -> str:
+    """What a note says, for telling whether two copies wrote the same thing: width, spaces and
+    a closing mark do not count (缺水，缺肥。 retyped as 缺水,缺肥 is the same problem)."""
+    return "".join(fold(text).split()).rstrip(".,;:!?、") if text else ""
+
+
 def parse_note(value: object) -> str | None:
     """Optional text where 无/没有/— mean blank (发现问题: “无” is no problem found)."""
     text = parse_text(value)

@@ -211,3 +211,25 @@ def test_a_diary_beside_a_readable_card_sheet_still_names_the_missing_card(tmp_p
     write_book(tmp_path / "a.xlsx", [card("A")], None)
     write_book(tmp_path / "b.xlsx", [], [diary("A"), diary("Z")])
     assert found(validate([tmp_path])) == [("b.xlsx", "联户日记", "A4", "unknown-card")]
+
+
+def test_a_visit_retyped_with_other_punctuation_in_its_notes_is_one_visit(tmp_path):
+    """The village clerk retypes a cadre's visit: 缺水，缺肥 as 缺水,缺肥, 缺技术 as 缺技术。, and
+    培训 农机 as 培训农机 in 解决办法. Width, spaces and a closing mark do not make another
+    problem: each visit is counted once (with the repeat told), not twice and not left out."""
+    c = card("D1")
+    april = {"日期": dt.date(2010, 4, 6), "发现问题": "缺水，缺肥", "解决办法": "协调", "办理结果": "协调解决",
+             "担保贷款(元)": 3000}
+    may = {"日期": dt.date(2010, 5, 6), "发现问题": "缺技术", "解决办法": "培训 农机", "办理结果": "当场解决"}
+    write_book(tmp_path / "b" / "王明个人.xlsx", [c], [diary("D1", **april), diary("D1", **may)])
+    write_book(tmp_path / "b" / "下营村.xlsx", [c],
+               [diary("D1", **{**april, "发现问题": "缺水,缺肥 "}),
+                diary("D1", **{**may, "发现问题": "缺技术。", "解决办法": "培训农机"})])
+    code, total, _ = totals(tmp_path / "b", tmp_path / "汇总表.xlsx")
+    assert (code, total["入户访谈"], total["担保贷款(元)"]) == (0, 2, 3000)
+    told = [i["code"] for i in issues(tmp_path / "b")]
+    assert told.count("duplicate-diary") == 2 and "conflicting-diary" not in told
+    # another problem on the same day is another entry: both visits count
+    write_book(tmp_path / "c" / "村.xlsx", [c], [diary("D1", **april), diary("D1", **{**april, "发现问题": "缺肥"})])
+    code, total, _ = totals(tmp_path / "c", tmp_path / "汇总表2.xlsx")
+    assert (code, total["入户访谈"], total["担保贷款(元)"]) == (0, 2, 6000)
