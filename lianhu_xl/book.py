@@ -153,6 +153,24 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
     return result
 
 
+def keep_filled_book(out: Path) -> None:
+    """Raise LianhuError when a template written to ``out`` (a folder or a file) would replace
+    anything but an empty template. Cadres keep the template's name (联户带创登记簿.xlsx), so
+    writing the template again in their folder would empty the book they filled in."""
+    from .errors import LianhuError
+    from .template import WORKBOOK_NAME
+
+    path = out / WORKBOOK_NAME if out.suffix.lower() != ".xlsx" else out
+    if not path.exists():
+        return
+    book = check_file(path, path.name)
+    if book.summary.kind == "book" and not book.rows_read:
+        return
+    what = (f"已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 {book.summary.diary_rows} 行）"
+            if book.rows_read else "一个不是空白模板的文件")
+    raise LianhuError(f"“{path}”是{what}，生成模板会覆盖它。请另选文件夹或文件名，原文件没有改动。")
+
+
 PERSONAL_FIELDS = ("id_number", "phone")
 
 

@@ -248,8 +248,10 @@ def _cache(roster, no_cache: bool):
 @roster_option
 def template(out: Path, roster: Path | None) -> None:
     """生成标准登记簿模板（联户带创登记簿.xlsx）。"""
+    from .book import keep_filled_book
     from .template import build_template
 
+    keep_filled_book(out)
     path = build_template(out, _roster(roster))
     click.echo(f"已生成模板：{path}")
 

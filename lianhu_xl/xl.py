@@ -122,8 +122,10 @@ def _files(plan: Plan, console: Path | None):
 
 
 def _template(plan: Plan) -> Outcome:
+    from .book import keep_filled_book
     from .template import build_template
 
+    keep_filled_book(plan.output)
     path = build_template(plan.output, _roster(plan))
     extra = "（村、社可从名册下拉选择）" if plan.roster else ""
     return Outcome("ok", f"已生成空白登记簿{extra}：\n{path}\n\n请发给各村、各支部填写。", path)

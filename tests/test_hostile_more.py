@@ -256,3 +256,45 @@ def test_a_county_total_named_like_a_township_total_never_replaces_it(tmp_path):
         result = run("consolidate", towns, "-o", towns / "县.xlsx", "--title", "临泽县", "--json")
         assert result.exit_code == 0, result.output
         assert sorted(f["file"] for f in json.loads(result.stdout)["files"]) == ["乙乡.xlsx", "甲乡.xlsx"]
+
+
+def test_the_template_never_replaces_a_filled_in_book(tmp_path):
+    """Cadres keep the template's name (联户带创登记簿.xlsx); `lianhu template` run again in their
+    folder replaced their filled book with an empty one, exit 0. An empty template is still
+    replaced (a second run), and a new name or folder works as before."""
+    assert run("template", "-o", tmp_path).exit_code == 0
+    assert run("template", "-o", tmp_path).exit_code == 0  # an empty template: replaced
+    book = tmp_path / "联户带创登记簿.xlsx"
+    write_book(book, [card("XY-001")], [diary("XY-001"), diary("XY-001", "2010-4-2")])
+    before = digest(book)
+    for out in (tmp_path, book):
+        result = run("template", "-o", out)
+        assert result.exit_code == 2, result.output
+        assert "联户卡 1 行、联户日记 2 行" in result.output and "覆盖" in result.output
+        assert digest(book) == before
+    (tmp_path / "其他.xlsx").write_bytes(b"not a workbook")
+    assert run("template", "-o", tmp_path / "其他.xlsx").exit_code == 2
+    assert run("template", "-o", tmp_path / "新.xlsx").exit_code == 0
+
+
+def test_the_template_button_never_replaces_a_filled_in_book(tmp_path, monkeypatch):
+    """The Excel button (汇总台 → 生成模板) writes to the 输出文件夹 of its 设置 sheet, where the
+    filled books may well lie: the same refusal, in a message box."""
+    import sys
+
+    import fake_xlwings
+    from test_xl import console_book
+
+    from lianhu_xl import xl
+
+    fake_xlwings.reset()
+    monkeypatch.setitem(sys.modules, "xlwings", fake_xlwings)
+    book_path = tmp_path / "发给各村" / "联户带创登记簿.xlsx"
+    write_book(book_path, [card("XY-001")], [diary("XY-001")])
+    before = digest(book_path)
+    book = console_book(tmp_path, 输出文件夹=str(book_path.parent))
+    xl.make_template()
+    [box] = book.app.alerts
+    assert box["mode"] == "critical" and "联户卡 1 行" in box["prompt"] and "Traceback" not in box["prompt"]
+    assert digest(book_path) == before
+    fake_xlwings.reset()
