@@ -12,7 +12,7 @@ from typing import Any
 from .catalogue import render
 from .guard import WORKBOOK_SUFFIXES
 from .standard import Finding
-from .values import is_footer_text, is_totals_text, parse_text
+from .values import is_footer_text, is_totals_text, parse_name, parse_text
 
 
 class RosterError(Exception):
@@ -74,8 +74,8 @@ def load_roster(path: Path) -> Roster:
     roster = Roster()
     village: str | None = None
     for r in rows[header_at + 1:]:
-        typed = parse_text(r[vi]) if vi < len(r) else None
-        team = parse_text(r[ti]) if ti < len(r) else None
+        typed = parse_name(r[vi]) if vi < len(r) else None
+        team = parse_name(r[ti]) if ti < len(r) else None
         if typed and is_totals_text(typed):
             continue  # 合计, 下营村小计: a line of sums, not a village
         if typed and is_footer_text(typed):

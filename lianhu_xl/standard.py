@@ -145,6 +145,8 @@ def _t(parser, required: bool = False):
 Text = Annotated[str | None, _t(v.parse_text)]
 Note = Annotated[str | None, _t(v.parse_note)]  # optional text where “无”, “没有”, “—” mean blank
 ReqText = Annotated[str, _t(v.parse_text, True)]
+Name = Annotated[str | None, _t(v.parse_name)]  # a person or a place: 李　四 is 李四
+ReqName = Annotated[str, _t(v.parse_name, True)]
 CardNo = Annotated[str, _t(v.parse_card_no, True)]
 ReqDate = Annotated[date, _t(v.parse_date, True)]
 OptDate = Annotated[date | None, _t(v.parse_date)]
@@ -201,14 +203,14 @@ class CardRow(StandardRow):
                                             "conversion-not-applicable")
 
     card_no: CardNo = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12, aliases=("联户卡号", "卡片编号"))
-    linker: ReqText = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8, aliases=("联系人姓名",))
+    linker: ReqName = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8, aliases=("联系人姓名",))
     linker_kind: Annotated[str, _choice(LINKER_KINDS, True)] = _col(
         "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8, aliases=("联系人身份",))
     position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=9)
     branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10)
-    village: ReqText = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8)
-    team: ReqText = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6)
-    head: ReqText = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名",))
+    village: ReqName = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8)
+    team: ReqName = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6)
+    head: ReqName = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名",))
     household_type: Annotated[str, _choice(HOUSEHOLD_TYPES, True)] = _col(
         "联系户类型", "choice", "致富明星户由乡干部联系，思想保守户由村社干部联系，经济落后户由党员联系",
         "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11, aliases=("联系户类别",))
@@ -257,8 +259,8 @@ class DiaryRow(StandardRow):
 
     card_no: CardNo = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12, aliases=("联户卡号",))
     date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11, aliases=("联系日期", "记录日期"))
-    linker: Text = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8, aliases=("联系人姓名",))
-    head: Text = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8, aliases=("户主姓名",))
+    linker: Name = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8, aliases=("联系人姓名",))
+    head: Name = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8, aliases=("户主姓名",))
     form: Annotated[str, _choice(FORMS, True)] = _col(
         "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=9, aliases=("联系形式",))
     situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20)
@@ -277,7 +279,7 @@ class DiaryRow(StandardRow):
         "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9)
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
         "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7)
-    reviewer: Text = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8)
+    reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8)
     review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11, aliases=("调阅时间",))
     review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=14)
 

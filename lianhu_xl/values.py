@@ -86,6 +86,19 @@ def _clean(text: str) -> str | None:
     return text.translate(_INVISIBLE).replace("\u3000", " ").strip() or None
 
 
+# spaces between two Chinese characters: typed to line names up (李　四 under 王小明), never part of one
+_SPACE_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def parse_name(value: object) -> str | None:
+    """A person's or a place's name as text, without the spaces typed inside it to line names
+    up (``李　四``, ``下 营村``), so that it is the same name as ``李四`` on another sheet or book."""
+    text = parse_text(value)
+    if text is None or text.isascii() or not _SPACE_IN_NAME.search(text):
+        return text
+    return _SPACE_IN_NAME.sub("", text)
+
+
 def parse_card_no(value: object) -> str | None:
     """A card number as an identifier: full-width folded, dashes made one (``—`` from a Chinese
     input method, ``−`` ``–`` pasted from Word) and spaces dropped, so that ``ＸＹ－２０１０－００１``,

@@ -147,11 +147,29 @@ def test_a_good_copy_beside_a_copy_whose_error_is_in_a_column_it_lacks_is_left_o
 
 def test_a_card_conflict_names_the_column_and_both_values(tmp_path):
     write_book(tmp_path / "a.xlsx", [card("N1", 户主="李四")], [diary("N1")])
-    write_book(tmp_path / "b.xlsx", [card("N1", 户主="李 四")], [])
+    write_book(tmp_path / "b.xlsx", [card("N1", 户主="李思")], [])
     by_file = {i["file"]: i for i in issues(tmp_path) if i["code"] == "conflicting-card"}
     assert by_file["a.xlsx"]["message"].startswith("联户卡!A3：")
-    assert "户主：这里是“李四”，b.xlsx 联户卡!第3行 是“李 四”" in by_file["a.xlsx"]["message"]
-    assert "户主：这里是“李 四”，a.xlsx 联户卡!第3行 是“李四”" in by_file["b.xlsx"]["message"]
+    assert "户主：这里是“李四”，b.xlsx 联户卡!第3行 是“李思”" in by_file["a.xlsx"]["message"]
+    assert "户主：这里是“李思”，a.xlsx 联户卡!第3行 是“李四”" in by_file["b.xlsx"]["message"]
+
+
+def test_names_lined_up_with_spaces_are_the_same_names(tmp_path):
+    """Clerks pad two-character names to line them up (李　四 under 王小明), and some type 下 营村.
+    The padded card in the village book is the cadre's card (one card, counted once), its diary's
+    王　明 is its 联系人, and 下　营村 is 下营村: one village in the 汇总, not two."""
+    write_book(tmp_path / "王明个人.xlsx", [card("N1", 户主="李四", 联系人="王明")], [diary("N1")])
+    write_book(tmp_path / "下营村.xlsx", [card("N1", 户主="李　四", 联系人="王 明", 村="下　营村"),
+                                        card("N2", 户主="赵 五", 联系人="王明")],
+               [diary("N1", dt.date(2010, 5, 6), 联系人="王　明", 户主="李 四"),
+                diary("N2", dt.date(2010, 4, 6), 户主="赵五")])
+    told = [i["code"] for i in issues(tmp_path)]
+    assert "conflicting-card" not in told and "name-mismatch" not in told and "duplicate-card" in told
+    code, total, _ = totals(tmp_path, tmp_path.parent / "汇总表.xlsx")
+    assert (code, total["致富明星户"], total["入户访谈"]) == (0, 2, 3)
+    book = openpyxl.load_workbook(tmp_path.parent / "汇总表.xlsx", read_only=True)
+    units = [r[0] for r in book["汇总"].iter_rows(values_only=True) if r and r[0] in ("下营村", "下　营村", "下 营村")]
+    assert units == ["下营村"]
 
 
 def test_a_conflict_in_personal_numbers_shows_them_masked(tmp_path):

@@ -43,6 +43,12 @@ def test_blank_cells_and_repeated_rows_are_harmless(tmp_path):
     assert load_roster(tmp_path / "r.csv").villages == {"下营村": ["六社"], "倪家营村": []}
 
 
+def test_names_lined_up_with_spaces_in_the_roster_are_the_cards_names(tmp_path):
+    """下　营村 / 六　社, padded to line up in the 名册, are 下营村 and 六社 as the cards write them."""
+    (tmp_path / "r.csv").write_text("村,社\n下　营村,六　社\n下营村,七社\n", encoding="utf-8")
+    assert load_roster(tmp_path / "r.csv").villages == {"下营村": ["六社", "七社"]}
+
+
 def test_a_damaged_xlsx_roster_is_refused_with_a_reason(tmp_path):
     (tmp_path / "r.xlsx").write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(RosterError) as err:

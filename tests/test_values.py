@@ -281,3 +281,10 @@ def test_nothing_words_do_not_swallow_real_values():
     assert v.parse_note("无人看管的老人") == "无人看管的老人"  # a problem that starts with 无 is a problem
     assert v.parse_many("政策宣传、无") == ("政策宣传", "无")  # one name off the list: the usual warning
     assert v.parse_yesno("无") is False and v.parse_yesno("/") is None
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("李　四", "李四"), ("王 明", "王明"), (" 下　营村 ", "下营村"), ("六 社", "六社"), ("李\n四", "李四"),
+    ("阿不都·热合曼", "阿不都·热合曼"), ("王明 (组长)", "王明 (组长)"), ("Li Si", "Li Si"), (None, None)])
+def test_a_name_lined_up_with_spaces_is_the_name_without_them(typed, name):
+    assert v.parse_name(typed) == name
