@@ -184,11 +184,14 @@ def _inspect_zip(data: bytes) -> Inspection:
         total += info.file_size
         if info.file_size > MAX_MEMBER_UNCOMPRESSED or total > MAX_TOTAL_UNCOMPRESSED:
             raise Refused("file-too-large", f"解压后超过 {MAX_TOTAL_UNCOMPRESSED // 1048576} MB")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):  # bzip2, LZMA: zipfile
+            raise Refused("file-corrupt", "使用了不支持的压缩方式")  # inflates them, calamine cannot
         if info.compress_size > info.file_size + 1024 and info.compress_type != zipfile.ZIP_STORED:
             raise Refused("file-too-large", f"部件 {info.filename} 的声明大小与实际不符")
         if info.file_size > 1048576 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise Refused("file-too-large", f"部件 {info.filename} 压缩比异常（{info.file_size // max(info.compress_size, 1)}:1）")
-    names = [i.filename for i in infos]
+    # Old Windows tools write xl\\workbook.xml; calamine reads those as xl/workbook.xml, so must the guard
+    names = [i.filename.replace("\\", "/") for i in infos]
     if len(set(names)) != len(names):  # readers disagree on which copy of a name they read
         raise Refused("file-corrupt", "压缩包内有重名的部件")
     if "xl/workbook.xml" not in names:
@@ -210,7 +213,7 @@ def _inspect_zip(data: bytes) -> Inspection:
         for info in infos:
             if info.is_dir():
                 continue
-            name = info.filename
+            name = info.filename.replace("\\", "/")
             with zf.open(info) as member:  # read() without a size inflates ALL a member holds
                 blob = member.read(info.file_size + 1)  # (1 MB declared can hold 1 GB): never past the claim
             cells = b"sheetData" in blob

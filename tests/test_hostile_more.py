@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -298,3 +299,38 @@ def test_the_template_button_never_replaces_a_filled_in_book(tmp_path, monkeypat
     assert box["mode"] == "critical" and "联户卡 1 行" in box["prompt"] and "Traceback" not in box["prompt"]
     assert digest(book_path) == before
     fake_xlwings.reset()
+
+
+@pytest.mark.parametrize("which", ["every-part", "sheets-only"])
+def test_a_zip_with_backslash_names_is_read_and_its_error_cells_said(tmp_path, which):
+    """Old Windows tools (.NET before 4.6.1) store xl\\workbook.xml. calamine reads such a book;
+    the guard refused it as 不是 .xlsx 工作簿（缺少 xl/workbook.xml）, or, with only the sheets so
+    named, never found their cells: a loan showing #DIV/0! was counted as no loan."""
+    error_value(tmp_path / "源.xlsx")
+    parts = members_of((tmp_path / "源.xlsx").read_bytes())
+    (tmp_path / "源.xlsx").unlink()
+    with zipfile.ZipFile(tmp_path / "反斜杠.xlsx", "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, blob in parts.items():
+            zf.writestr(name.replace("/", "\\") if which == "every-part" or "worksheets" in name else name, blob)
+    report = validated(tmp_path)
+    errors = [(i["code"], i["sheet"], i["cell"]) for i in issues_of(report, "反斜杠.xlsx") if i["severity"] == "error"]
+    assert errors == [("cell-error", "联户日记", "M3")]
+    summary = report["files"][0]
+    assert (summary["card_rows"], summary["diary_rows"], summary["counted"], summary["excluded"]) == (1, 1, 1, 1)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_a_zip_compressed_another_way_is_said_as_such(tmp_path, method):
+    """zipfile (the guard) inflates bzip2 and LZMA members, calamine does not: the file was
+    reader-crashed (“读取程序无法理解”). Now it is refused as compressed in a way Excel never uses;
+    the book beside it is read, with two workers."""
+    with zipfile.ZipFile(tmp_path / "另一种压缩.xlsx", "w", method) as zf:
+        for name, blob in members_of(good_bytes()).items():
+            zf.writestr(name, blob)
+    good_book(tmp_path / "好.xlsx")
+    result = run("validate", tmp_path, "--json", "-j", "2", "--no-cache")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    (issue,) = issues_of(report, "另一种压缩.xlsx")
+    assert issue["code"] == "file-corrupt" and "不支持的压缩方式" in issue["message"]
+    assert next(f for f in report["files"] if f["file"] == "好.xlsx")["counted"] == 5
