@@ -84,7 +84,32 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
         if key not in seen:  # the same file named twice is read once
             seen.add(key)
             unique.append((p, d))
-    return unique, issues
+    return _distinct(unique), issues
+
+
+def _distinct(files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Each file its own shown name. Two names no output can tell apart (下营村.xlsx in UTF-8 and
+    the same in GBK bytes, unzipped beside it; a line break or a tab in a name, both shown as
+    \ufffd) would share one: their rows and counts are kept by that name. The second is shown as
+    下营村（2）.xlsx, the third （3）, in the order found."""
+    times = Counter(d for _, d in files)
+    if all(n == 1 for n in times.values()):
+        return files
+    taken = set(times)
+    seen: Counter[str] = Counter()
+    out = []
+    for p, d in files:
+        if times[d] > 1:
+            seen[d] += 1
+            if seen[d] > 1:
+                stem, dot, suffix = d.rpartition(".")
+                n = seen[d]
+                while (shown := f"{stem}（{n}）.{suffix}" if dot else f"{d}（{n}）") in taken:
+                    n += 1
+                taken.add(shown)
+                d = shown
+        out.append((p, d))
+    return out
 
 
 def shown_name(name: str) -> str:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -334,3 +336,67 @@ def test_a_zip_compressed_another_way_is_said_as_such(tmp_path, method):
     (issue,) = issues_of(report, "另一种压缩.xlsx")
     assert issue["code"] == "file-corrupt" and "不支持的压缩方式" in issue["message"]
     assert next(f for f in report["files"] if f["file"] == "好.xlsx")["counted"] == 5
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="file names as raw bytes: Linux")
+def test_two_files_whose_names_show_alike_are_counted_each_on_its_own(tmp_path):
+    """下营村.xlsx saved here and 下营村.xlsx unzipped from a Chinese Windows zip (its name in GBK
+    bytes) lie side by side and show as one name; so do names differing by a line break or a tab.
+    Their counts were merged under that name: 计入 5 of 2 rows read, 未计入 -3. Each is now its own
+    file (the second shown as 下营村（2）.xlsx), with its own counts."""
+    write_book(tmp_path / "下营村.xlsx", [card("XY-001")], [diary("XY-001")])
+    write_book(tmp_path / os.fsdecode("下营村.xlsx".encode("gbk")), [card("XY-101"), card("XY-102")],
+               [diary("XY-101")])
+    write_book(tmp_path / "江淮\n村.xlsx", [card("JH-001")], [diary("JH-001")])
+    write_book(tmp_path / "江淮\t村.xlsx", [card("JH-002")], [diary("JH-002"), diary("JH-002", "2010-4-2")])
+    report = validated(tmp_path)
+    files = {f["file"]: (f["card_rows"] + f["diary_rows"], f["counted"], f["excluded"]) for f in report["files"]}
+    assert len(files) == 4, files
+    assert sorted(files.values()) == [(2, 2, 0), (2, 2, 0), (3, 3, 0), (3, 3, 0)]
+    assert sorted(f.rpartition("/")[2] for f in files if "下营村" in f) == ["下营村.xlsx", "下营村（2）.xlsx"]
+
+
+def _odd_but_whole(path: Path) -> Path:
+    """A book as clerks leave them: sheets protected with a password and the structure locked,
+    the diary sheet very hidden (only VBA can show it), a 填表说明 in front, a 主要问题 of
+    Excel's maximum 32,767 characters, a 备注 full of control characters Excel escapes."""
+    import openpyxl
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    write_book(path, [card("BH-001", 主要问题="缺" * 32_767, 备注="第一行VT第二行US完"), card("BH-002", 户主="李进忠")],
+               [diary("BH-001"), diary("BH-002", 形式="电话联系")])
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("填表说明", 0)
+    wb["联户卡"].protection.sheet = True
+    wb["联户卡"].protection.password = "1234"
+    wb["联户日记"].sheet_state = "veryHidden"
+    wb.security = WorkbookProtection(workbookPassword="1234", lockStructure=True)
+    wb.save(path)
+    parts = members_of(path.read_bytes())  # openpyxl refuses control characters; Excel writes them so
+    parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet2.xml"].replace(b"VT", b"_x000B_").replace(
+        b"US", b"_x001F_")
+    return rezip(path, parts)
+
+
+def test_protected_hidden_and_full_cells_are_read_whole(tmp_path):
+    """Protection and hiding are no reason to leave a row out, nor is a cell at Excel's limit;
+    a workbook renamed .xls but zipped like .xlsx is read as what it is."""
+    _odd_but_whole(tmp_path / "保护隐藏.xlsx")
+    (tmp_path / "改名成xls.xls").write_bytes(good_bytes())
+    result = run("validate", tmp_path, "--json", "-j", "2", "--no-cache")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {f["file"]: (f["status"], f["counted"]) for f in report["files"]} == {
+        "保护隐藏.xlsx": ("通过", 4), "改名成xls.xls": ("通过", 5)}
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
+def test_the_same_book_saved_by_libreoffice_is_read_whole(tmp_path):
+    """LibreOffice writes protection, very hidden sheets and the escaped control characters its
+    own way (one soffice call: the openpyxl book converted)."""
+    from libreoffice import convert
+
+    src = _odd_but_whole(tmp_path / "src" / "保护隐藏.xlsx")
+    saved = convert(src, tmp_path / "lo")
+    report = validated(saved.parent)
+    assert [(f["file"], f["status"], f["counted"]) for f in report["files"]] == [("保护隐藏.xlsx", "通过", 4)]
