@@ -75,11 +75,13 @@ def match_label(norm: str, index: dict[str, str], sheet: str) -> str | None:
     if name is None:
         return None
     standard = normalise_label(_LABEL_OF[sheet][name])
-    if standard == bare:
+    wanted = standard[len(_BRACKET_UNIT.sub("", standard)):]  # the standard's unit, "(元)", or ""
+    if not wanted:
         return name
-    # (单位：元) -> (元), (件数) -> (件), (元/人) -> (元): per head or household is the row's own
+    # (单位：元) -> (元), (件数) -> (件), (元/人) -> (元): per head or household is the row's own;
+    # the same for another name of the column (担保贷款金额（元）)
     unit = _COUNT_WORD.sub(")", _UNIT_WORD.sub("(", norm[len(bare):]))
-    return name if standard == bare + unit else None
+    return name if unit == wanted else None
 
 
 _UNIT_WORD = re.compile(r"^\(单位[:：]?")
@@ -118,9 +120,19 @@ class BookRows:
     grid: dict[str, list[list[object]]] = field(default_factory=dict)
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def sheet_key(name: str) -> str:
+    """A sheet's name as the clerk sees it on its tab: trimmed, without the invisible characters
+    a name pasted from a web page or a chat brings along (a zero-width space, a byte-order mark),
+    which made 联户卡 another name than 联户卡 ("没有名为联户卡的工作表（现有：联户卡、…）")."""
+    return name.translate(_INVISIBLE).strip()
+
+
 def find_sheet(names: list[str], wanted: str) -> str | None:
     for name in names:
-        if name.strip() == wanted:
+        if sheet_key(name) == wanted:
             return name
     return None
 
@@ -144,7 +156,7 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         actual = find_sheet(names, kind)
         if actual is None:
             continue
-        twins = [n for n in names if n != actual and n.strip() == kind]
+        twins = [n for n in names if n != actual and sheet_key(n) == kind]
         for twin in twins:  # "联户卡" and "联户卡 ": only one is read, so the other must be said
             book.issues.append(make_issue("duplicate-sheet", book.file, sheet=twin, cell="A1", row=1,
                                           expected=actual))
@@ -164,7 +176,7 @@ def _say_lookalikes(book: BookRows, wb: CalamineWorkbook, names: list[str]) -> N
     ignores other sheets, so its rows are not read; said as an error, never left out silently.
     The template's own 填表说明 is no register sheet, whatever its tables show."""
     for name in names:
-        if name.strip() in (CARD_SHEET, DIARY_SHEET, GUIDE_SHEET):
+        if sheet_key(name) in (CARD_SHEET, DIARY_SHEET, GUIDE_SHEET):
             continue
         try:
             top = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)

@@ -266,19 +266,20 @@ class DiaryRow(StandardRow):
     situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20)
     problem: Note = _col("发现问题", "text", "这次发现的问题；没有就空着（写“无”也按空白算）", "缺少滴灌设备", width=16)
     is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
-                                  choices=YESNO, width=7)
+                                  choices=YESNO, width=7, aliases=("是否为主要问题", "是否是主要问题"))
     solution: Note = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16)
     result: Annotated[str | None, _choice(RESULTS, False)] = _col(
         "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9)
     services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = _col(
         "服务类别", "many", "这次提供的服务，可多选，用顿号分开", "政策宣传、实用技术", choices=SERVICES, width=16,
-        default=())
+        default=(), aliases=("服务内容",))
     deeds: Annotated[int | None, _number(0, whole=True)] = _col(
-        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9)
+        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数",))
     loans: Annotated[float | None, _number(0)] = _col(
-        "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9)
+        "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9,
+        aliases=("担保贷款金额", "担保贷款数额"))
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
-        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7)
+        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数",))
     reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8)
     review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11, aliases=("调阅时间",))
     review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=14)

@@ -89,6 +89,9 @@ def test_any_column_order(tmp_path):
     ("户 主", "户主"), ("户主\n", "户主"), (" 户主 ", "户主"), ("户\u3000主", "户主"), ("*户主", "户主"),
     ("担保贷款（元）", "担保贷款(元)"), ("担保贷款", "担保贷款(元)"), ("担保\n贷款\n（元）", "担保贷款(元)"),
     ("家庭人口（人）", "家庭人口"), ("办实事【件】", "办实事(件)"),
+    # what a clerk calls the sum columns (else only an unknown-column warning, and the sum missing)
+    ("担保贷款金额", "担保贷款(元)"), ("担保贷款金额（元）", "担保贷款(元)"), ("办实事件数", "办实事(件)"),
+    ("帮耕帮畜次数", "帮耕帮畜(次)"), ("是否为主要问题", "是否主要问题"), ("服务内容", "服务类别"),
 ])
 def test_label_forms_that_match(typed, field):
     kind = "联户卡" if field in CARD_LABELS else "联户日记"
@@ -106,12 +109,13 @@ def test_labels_in_a_real_book_with_spaces_breaks_brackets_and_no_unit(tmp_path)
     assert (d.model.loans, d.model.plough_help, d.model.deeds) == (3000, 2, 1)
 
 
-def test_another_unit_is_an_unknown_column_not_misread(tmp_path):
-    labels = ["卡号", "日期", "形式", "担保贷款（万元）"]
+@pytest.mark.parametrize("label", ["担保贷款（万元）", "担保贷款金额（万元）"])
+def test_another_unit_is_an_unknown_column_not_misread(tmp_path, label):
+    labels = ["卡号", "日期", "形式", label]
     path = grid_book(tmp_path / "d.xlsx", {"联户卡": [REQUIRED_CARD, GOOD_CARD],
                                            "联户日记": [labels, ["XY-001", "2010-9-6", "入户访谈", "0.3"]]})
     result = check(path)
-    assert [(i.code, i.cell, i.value) for i in result.issues] == [("unknown-column", "D1", "担保贷款（万元）")]
+    assert [(i.code, i.cell, i.value) for i in result.issues] == [("unknown-column", "D1", label)]
     assert result.diaries[0].model.loans is None
 
 
