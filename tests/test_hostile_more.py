@@ -400,3 +400,14 @@ def test_the_same_book_saved_by_libreoffice_is_read_whole(tmp_path):
     saved = convert(src, tmp_path / "lo")
     report = validated(saved.parent)
     assert [(f["file"], f["status"], f["counted"]) for f in report["files"]] == [("保护隐藏.xlsx", "通过", 4)]
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\ufeff"], ids=["zero-width-space", "byte-order-mark"])
+def test_a_sheet_name_with_an_invisible_character_is_read(tmp_path, mark):
+    """A name pasted from a web page or a chat brings a zero-width space or a byte-order mark:
+    the tab shows 联户卡, but the book was 未读取 with “没有名为“联户卡”…的工作表（现有：联户卡、联户日记）”."""
+    patched(tmp_path / "看不见.xlsx", xl_workbook_xml=lambda b: b.replace(
+        'name="联户卡"'.encode(), f'name="联户卡{mark}"'.encode()).replace(
+        'name="联户日记"'.encode(), f'name="{mark}联户日记"'.encode()))
+    report = validated(tmp_path)
+    assert [(f["status"], f["card_rows"], f["diary_rows"], f["counted"]) for f in report["files"]] == [("通过", 2, 3, 5)]
