@@ -114,6 +114,9 @@ _CODES = [
     Code("duplicate-column", "warning", "列重复", "“{column}”列出现了两次，只读取第一列（{expected}）。",
          "删除重复的列。", "sheet"),
     # --- a row -----------------------------------------------------------------
+    Code("placeholder-rows", "notice", "只有预填内容的空行已跳过",
+         "第 {detail} 行没有卡号，只有预先填好的“{value}”之类，按空行跳过，不算登记的行。",
+         "无需处理；以后在这些行登记时填上卡号等内容即可。", "row"),
     Code("footer-row", "notice", "表尾说明行已跳过", "第 {row} 行是表尾的说明（“{value}”），不是登记的一行，已跳过。",
          "无需处理。", "row"),
     Code("totals-row", "notice", "合计行已跳过", "第 {row} 行是合计行（“{value}”），不计入汇总。",

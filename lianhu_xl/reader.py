@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .guard import Inspection, col_letters
 from .issues import Issue, make_issue
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
-from .values import is_footer_text, is_totals_text
+from .values import is_footer_text, is_placeholder, is_totals_text
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -395,6 +395,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     once = _ONCE[sheet.kind]
     said: set[_Block] = set()  # merged numbers already said
     formula_rows = {int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in formulas}  # rows to look at
+    prefilled: list[tuple[int, object]] = []  # (row, a value filled in advance) of rows taken as blank
     for r in range(header + 1, len(grid)):
         row = grid[r]
         values = build(row) if len(row) > reach else None
@@ -402,6 +403,9 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             values = _values_of(row, items)
             if values is None:
                 continue  # blank; a merged block reaching into it does not make it a row
+        if values["card_no"] is None and all(map(is_placeholder, values.values())):
+            prefilled.append((r + 1, next(x for x in values.values() if x is not None)))
+            continue  # 否 and 0 filled down in advance, no 卡号: an empty line of the form
         number = r + 1
         counted_above: list[tuple[str, _Block, object]] | tuple[()] = ()
         if fill:
@@ -464,6 +468,31 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                                           row=r0 + 1, column=label_of[f], value=shared,
                                           detail=f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}"))
         rows.append((number, values))
+    if prefilled:  # said once per sheet: a form filled down 200 rows ahead is one thing to say
+        first, value = prefilled[0]
+        spans = _spans([n for n, _ in prefilled])
+        book.issues.append(make_issue("placeholder-rows", book.file, sheet=name, cell=f"{sheet.letters['card_no']}{first}",
+                                      row=first, value=_shown_value(value), detail=spans))
+
+
+def _spans(numbers: list[int]) -> str:
+    """Row numbers as spans: ``12–40、45``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def _shown_value(value: object) -> str:
+    """A filled-in-advance value as the sheet shows it (FALSE, 0, 否)."""
+    if value is False:
+        return "FALSE"
+    if value.__class__ is float and value == 0:
+        return "0"
+    return str(value).strip()
 
 
 def _values_of(row: list[object], items: list[tuple[str, int]]) -> dict[str, object] | None:

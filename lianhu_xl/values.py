@@ -182,6 +182,20 @@ def is_footer_text(text: str) -> bool:
 NOTHING = frozenset({"无", "没有", "暂无", "无问题", "没有问题", "无服务", "-", "--", "/", "\\", "空", "空白"})
 
 
+# what clerks fill down a column in advance for the rows to come (是否主要问题 否, 办实事 0): a
+# row of only these, with no 卡号, is an empty line of the form
+_PLACEHOLDERS = NOTHING | {"否", "0", "FALSE", "×"}
+
+
+def is_placeholder(value: object) -> bool:
+    """A blank cell, or one holding only what is filled down in advance (否, 0, 无, FALSE)."""
+    if value is None or value is False:
+        return True
+    if value.__class__ is int or value.__class__ is float:
+        return value == 0
+    return value.__class__ is str and fold(value).replace(" ", "").upper() in _PLACEHOLDERS  # type: ignore[union-attr]
+
+
 def is_nothing(text: str) -> bool:
     return fold(text).replace(" ", "") in NOTHING
 

@@ -267,3 +267,21 @@ def test_common_other_names_of_columns_are_read_as_the_column(tmp_path):
     (c,) = result.cards
     assert (c.model.head, c.model.id_number, c.model.household_size) == ("李进忠", "11010519491231002X", 4)
     assert result.diaries[0].model.date == dt.date(2010, 9, 6)
+
+
+def test_lines_filled_down_in_advance_with_no_card_number_are_empty_lines(tmp_path):
+    """A clerk fills 是否主要问题 否 and 办实事 0 down 30 lines ahead: no rows with errors, one
+    notice saying which lines were taken as empty; a line with no 卡号 but a date is still a row."""
+    labels = ["卡号", "日期", "形式", "是否主要问题", "办实事(件)"]
+    ahead = [[None, None, None, "否", 0] for _ in range(30)]
+    path = grid_book(tmp_path / "d.xlsx", {
+        "联户卡": [REQUIRED_CARD, GOOD_CARD, [None] * 7 + [None, "无"]],
+        "联户日记": [labels, ["XY-001", "2010-9-6", "入户访谈", "否", 1], *ahead, [None, "2010-9-8", None, "否", 0]]})
+    result = check(path)
+    said = [(i.sheet, i.cell, i.code, i.message) for i in result.issues if i.severity == "notice"]
+    assert [x[:3] for x in said] == [("联户卡", "A3", "placeholder-rows"), ("联户日记", "A3", "placeholder-rows")]
+    assert "第 3 行没有卡号，只有预先填好的“无”之类" in said[0][3]
+    assert "第 3–32 行没有卡号，只有预先填好的“否”之类，按空行跳过" in said[1][3]
+    errors = [(i.cell, i.code) for i in result.issues if i.severity == "error"]
+    assert errors and all(cell.endswith("33") for cell, _ in errors)  # the dated line: 卡号 and 形式 missing
+    assert (result.summary.card_rows, result.summary.diary_rows, len(result.diaries)) == (1, 2, 1)
