@@ -171,6 +171,20 @@ def keep_filled_book(out: Path) -> None:
     raise LianhuError(f"“{path}”是{what}，生成模板会覆盖它。请另选文件夹或文件名，原文件没有改动。")
 
 
+def keep_register(path: Path, what: str) -> None:
+    """Raise LianhuError when ``path`` holds a register someone filled in: a 汇总表 or 问题清单
+    written there (a slip of the name, a tab completion) would replace it. Anything else at
+    ``path`` (an earlier output, a file that is no register) is replaced as outputs are."""
+    from .errors import LianhuError
+
+    if not path.is_file():
+        return
+    book = check_file(path, path.name)
+    if book.summary.kind == "book" and book.rows_read:
+        raise LianhuError(f"“{path}”是已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 "
+                          f"{book.summary.diary_rows} 行），写出{what}会覆盖它。请换个文件名或文件夹，原文件没有改动。")
+
+
 PERSONAL_FIELDS = ("id_number", "phone")
 
 

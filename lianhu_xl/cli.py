@@ -274,6 +274,7 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     退出码：0 没有错误；1 有错误；2 用法不对或无法运行。
     例：lianhu validate 收集/ --report 问题清单.xlsx --annotate 退回/
     """
+    from .book import keep_register
     from .progress import progress_bar
     from .validate import collect
     from .validate import validate as run_validate
@@ -281,6 +282,7 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     files, collect_issues = collect(list(paths))
     if report is not None:  # an earlier report in the folder is not a submission; a submission is never replaced
         files = _without_output(files, report, paths, "问题清单", _is_report)
+        keep_register(report, "问题清单")
     if annotate is not None:
         _annotate_outside(annotate, paths)
     loaded = _roster(roster)
@@ -349,6 +351,7 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     例：lianhu consolidate 收集/ -o 汇总表.xlsx --period 2010 --title 倪家营乡
         lianhu consolidate 各乡汇总/ -o 县汇总表.xlsx --period 2010 --title 临泽县
     """
+    from .book import keep_register
     from .cache import note_output, output_unchanged, remember_run
     from .consolidate import consolidate as run_consolidate
     from .progress import progress_bar
@@ -369,6 +372,7 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         return kind is not None
 
     files = _without_output(files, out, paths, "汇总表", earlier)
+    keep_register(out, "汇总表")
     if not files and not collect_issues:
         click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。请检查给出的文件或文件夹。", err=True)
         sys.exit(EXIT_CANNOT_RUN)

@@ -411,3 +411,20 @@ def test_a_sheet_name_with_an_invisible_character_is_read(tmp_path, mark):
         'name="联户日记"'.encode(), f'name="{mark}联户日记"'.encode()))
     report = validated(tmp_path)
     assert [(f["status"], f["card_rows"], f["diary_rows"], f["counted"]) for f in report["files"]] == [("通过", 2, 3, 5)]
+
+
+@pytest.mark.parametrize("command", [
+    ["consolidate", "{src}", "-o", "{keep}"],
+    ["validate", "{src}", "--report", "{keep}"],
+], ids=["consolidate", "report"])
+def test_an_output_never_replaces_a_filled_in_register_elsewhere(collection, tmp_path, command):
+    """A slip of the name (`-o 备份/下营村.xlsx`, a tab completion) wrote the 汇总表 or 问题清单 over a
+    register that is not among the inputs; an earlier output there is still replaced."""
+    kept = good_book(tmp_path / "备份" / "下营村.xlsx")
+    before = digest(kept)
+    result = run(*[a.format(src=collection, keep=kept) for a in command])
+    assert result.exit_code == 2, result.output
+    assert "已填写的登记簿（联户卡 2 行、联户日记 3 行）" in result.output and digest(kept) == before
+    kept.unlink()
+    for _ in range(2):
+        assert run(*[a.format(src=collection, keep=kept) for a in command]).exit_code == 0
