@@ -192,17 +192,18 @@ def _inspect_zip(data: bytes) -> Inspection:
             raise Refused("file-too-large", f"部件 {info.filename} 压缩比异常（{info.file_size // max(info.compress_size, 1)}:1）")
     # Old Windows tools write xl\\workbook.xml; calamine reads those as xl/workbook.xml, so must the guard
     names = [i.filename.replace("\\", "/") for i in infos]
-    if len(set(names)) != len(names):  # readers disagree on which copy of a name they read
+    lowered = {n.lower() for n in names}  # part names ignore case (OPC), as calamine's lookups do
+    if len(lowered) != len(names):  # readers disagree on which copy of a name they read
         raise Refused("file-corrupt", "压缩包内有重名的部件")
-    if "xl/workbook.xml" not in names:
-        if "EncryptedPackage" in names:
+    if "xl/workbook.xml" not in lowered:
+        if "encryptedpackage" in lowered:
             raise Refused("file-encrypted")
         detail = "缺少 xl/workbook.xml"
-        if "xl/workbook.bin" in names:
+        if "xl/workbook.bin" in lowered:
             detail = "这是 Excel 二进制工作簿（.xlsb）"
-        elif "word/document.xml" in names:
+        elif "word/document.xml" in lowered:
             detail = "这是 Word 文档"
-        elif "content.xml" in names:
+        elif "content.xml" in lowered:
             detail = "这是 ODS/WPS 开放格式，请另存为 .xlsx"
         raise Refused("not-a-workbook", detail)
     # Every member is read (up to its declared size, CRC checked), whatever its name: a
@@ -231,6 +232,10 @@ def _inspect_zip(data: bytes) -> Inspection:
     except RuntimeError:  # a zip member with a password
         raise Refused("file-encrypted") from None
     inspection = Inspection(data=data)
+    known = {name.lower(): name for name in parts}
+    for canonical in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml"):
+        if canonical not in parts and canonical.lower() in known:  # XL/Workbook.xml is the same part
+            parts[canonical] = parts[known[canonical.lower()]]
     sheet_paths = _sheet_paths(parts)
     if len(sheet_paths) > MAX_SHEETS:
         raise Refused("file-too-large", f"有 {len(sheet_paths)} 个工作表")
@@ -487,6 +492,7 @@ def _walk_extent(sheet: str, blob: bytes) -> tuple[int, int]:
 
 def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
     """(sheet name, zip member) in workbook order."""
+    known = {name.lower(): name for name in parts}
     wb = _parse_part(parts, "xl/workbook.xml")
     rels = _parse_part(parts, "xl/_rels/workbook.xml.rels") if parts.get("xl/_rels/workbook.xml.rels") else None
     targets: dict[str, str] = {}
@@ -494,7 +500,8 @@ def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
         for rel in rels.iter(f"{{{_NS['p']}}}Relationship"):
             target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            targets[rel.get("Id", "")] = _normalise(target)
+            target = _normalise(target)
+            targets[rel.get("Id", "")] = known.get(target.lower(), target)  # Worksheets/Sheet1.xml: the same part
     out = []
     seen: dict[str, str] = {}
     for ns in (_NS, _STRICT_NS):

@@ -428,3 +428,25 @@ def test_an_output_never_replaces_a_filled_in_register_elsewhere(collection, tmp
     kept.unlink()
     for _ in range(2):
         assert run(*[a.format(src=collection, keep=kept) for a in command]).exit_code == 0
+
+
+@pytest.mark.parametrize("which", ["relationship", "every-part"])
+def test_part_names_in_another_case_are_the_same_parts(tmp_path, which):
+    """A package's part names ignore case (OPC), and so do calamine's lookups: a relationship to
+    Worksheets/Sheet2.XML reads xl/worksheets/sheet2.xml. The guard matched names exactly: it
+    refused XL/workbook.xml as 不是 .xlsx 工作簿, and missed the cells of a sheet named in another
+    case, so a loan showing #DIV/0! was counted as no loan."""
+    error_value(tmp_path / "源.xlsx")
+    parts = members_of((tmp_path / "源.xlsx").read_bytes())
+    (tmp_path / "源.xlsx").unlink()
+    rels = "xl/_rels/workbook.xml.rels"
+    if which == "relationship":
+        parts[rels] = parts[rels].replace(b"worksheets/sheet2.xml", b"Worksheets/Sheet2.XML")
+    else:
+        parts = {name.replace("xl/", "XL/"): blob for name, blob in parts.items()}
+    rezip(tmp_path / "大小写.xlsx", parts)
+    report = validated(tmp_path)
+    errors = [(i["code"], i["sheet"], i["cell"]) for i in issues_of(report, "大小写.xlsx") if i["severity"] == "error"]
+    assert errors == [("cell-error", "联户日记", "M3")]
+    summary = report["files"][0]
+    assert (summary["card_rows"], summary["diary_rows"], summary["counted"], summary["excluded"]) == (1, 1, 1, 1)
