@@ -312,6 +312,15 @@ def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
     squeezed = _SPACES_RE.sub("", text)
     if squeezed in choices:
         return squeezed
+    # as the clerk meant it: 入户访谈。 (a closing mark), 其它 for 其他, and a choice shortened to a
+    # part only it has (入户, 电话, 保守户); a part several have (解决, 干部) stays an error
+    key = fold(squeezed).rstrip(".,;:!?、").replace("其它", "其他")
+    if key in choices:
+        return key
+    if len(key) >= 2:
+        found = [c for c in choices if key in c]
+        if len(found) == 1:
+            return found[0]
     raise problem("bad-choice", expected="、".join(choices))
 
 

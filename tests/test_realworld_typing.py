@@ -209,6 +209,17 @@ def test_a_book_typed_the_way_clerks_type_gives_the_hand_counted_totals(tmp_path
     assert {k: total[k] for k in want} == want
 
 
+def test_a_choice_typed_as_the_clerk_meant_it_is_that_choice(tmp_path):
+    """形式 typed 入户访谈。, 入户 or 电话, 其它 for 其他, 联户类型 保守户: each is the one choice it
+    can mean, so the visits count; only 入户访谈 (and 入户访谈。, 入户) are interviews."""
+    forms = ["入户访谈。", "入户", "电话", "其它"]
+    write_book(tmp_path / "b.xlsx", [card("K1", 联系户类型="保守户", 联系人类别="村干")],
+               [diary("K1", D(2010, 3 + n, 6), 形式=f) for n, f in enumerate(forms)])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, said(issues)) == (0, [])
+    assert (total["思想保守户"], total["入户访谈"], total["实记日记月数"]) == (1, 2, 4)
+
+
 # --- what cannot be read is an error at its cell, the row listed, never a guess -----------------
 
 # (column, what a clerk types, the code): the standard lists neither form, so each is an error
@@ -223,10 +234,8 @@ UNREADABLE_DIARY = [
     ("担保贷款(元)", "约3000", "bad-number"),
     ("担保贷款(元)", "3000-5000", "bad-number"),
     ("担保贷款(元)", "50%", "bad-number"),
-    ("形式", "入户访谈。", "bad-choice"),
     ("形式", "入戶訪談", "bad-choice"),  # traditional characters
-    ("形式", "其它", "bad-choice"),
-    ("办理结果", "已解决", "bad-choice"),
+    ("办理结果", "已解决", "bad-choice"),  # 当场解决 or 协调解决? one cannot tell
     ("是否主要问题", "是。", "bad-yesno"),
 ]
 

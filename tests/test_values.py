@@ -288,3 +288,23 @@ def test_nothing_words_do_not_swallow_real_values():
     ("阿不都·热合曼", "阿不都·热合曼"), ("王明 (组长)", "王明 (组长)"), ("Li Si", "Li Si"), (None, None)])
 def test_a_name_lined_up_with_spaces_is_the_name_without_them(typed, name):
     assert v.parse_name(typed) == name
+
+
+@pytest.mark.parametrize(("typed", "choices", "read"), [
+    ("入户访谈。", "FORMS", "入户访谈"), ("其它", "FORMS", "其他"), ("入户", "FORMS", "入户访谈"),
+    ("电话", "FORMS", "电话联系"), ("座谈", "FORMS", "集中座谈"), ("保守户", "HOUSEHOLD_TYPES", "思想保守户"),
+    ("村干", "LINKER_KINDS", "村干部"), ("正在办", "RESULTS", "正在办理")])
+def test_a_choice_typed_as_meant_is_read_as_that_choice(typed, choices, read):
+    from lianhu_xl import standard
+
+    assert v.parse_choice(typed, getattr(standard, choices)) == read
+
+
+@pytest.mark.parametrize(("typed", "choices"), [
+    ("解决", "RESULTS"), ("已解决", "RESULTS"), ("干部", "LINKER_KINDS"), ("户", "HOUSEHOLD_TYPES"),
+    ("入户走访", "FORMS"), ("党员干部", "LINKER_KINDS")])
+def test_a_choice_that_could_be_several_or_none_is_an_error(typed, choices):
+    from lianhu_xl import standard
+
+    with pytest.raises(PydanticCustomError):
+        v.parse_choice(typed, getattr(standard, choices))
