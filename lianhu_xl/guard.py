@@ -252,6 +252,9 @@ def _inspect_zip(data: bytes) -> Inspection:
         formulas = _formulas_without_values(blob)
         if _ERROR_HINT_RE.search(blob):  # cells showing #DIV/0!, #N/A…: calamine reads them blank
             formulas += _error_cells(blob)
+        if _odd_syntax(blob):  # t='e', r='M3', <f><![CDATA[…]]>: the patterns above miss them
+            found = {ref for ref, _ in formulas}
+            formulas += [(ref, text) for ref, text in _odd_cells(blob) if ref not in found]
         if formulas:
             inspection.formula_cells[sheet] = formulas
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
@@ -328,6 +331,47 @@ def _check_negatives(sheet: str, blob: bytes) -> None:
             where = f"{cell} 单元格" if cell else "某个单元格"
             raise Refused("file-corrupt", f"{where}的数值 {m.group(1).decode('ascii', 'replace')} "
                           "不可能出现在登记簿里", sheet=sheet, cell=cell)
+
+
+_CELL_TAG_RE = re.compile(rb"<(" + _PREFIX + rb")c(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>")
+_CDATA_RE = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.S)
+_ANY_ERROR_TYPE_RE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+_ANY_V_RE = re.compile(rb"<" + _PREFIX + rb"v\s*(?:/>|>(.*?)</" + _PREFIX + rb"v>)", re.S)
+_ANY_F_RE = re.compile(rb"<" + _PREFIX + rb"f\b[^>]*?(?:/>|>(.*?)</" + _PREFIX + rb"f>)", re.S)
+
+
+def _odd_syntax(blob: bytes) -> bool:
+    """Whether a sheet writes attributes or text in a way the fast patterns do not follow:
+    single quotes (t='e', r='M3'), CDATA. Excel, WPS, LibreOffice, openpyxl and XlsxWriter never
+    do. Two memchr calls (a byte neither writer puts in a sheet), so the walk below runs only for
+    such a sheet. (Spaces around ``=`` are not looked for: finding them costs a pass per sheet.)"""
+    return blob.find(b"'") >= 0 or blob.find(b"[") >= 0
+
+
+def _odd_cells(blob: bytes) -> list[tuple[str, str]]:
+    """(cell, text) for every formula without a stored value and every error value, each tag
+    read attribute by attribute as calamine reads it (a cell without an address is skipped:
+    the extent walk has judged the sheet already)."""
+    out: list[tuple[str, str]] = []
+    if not (_PREFIXED_FORMULA_TAG_RE.search(blob) or _ANY_ERROR_TYPE_RE.search(blob)):
+        return out  # no formula, no error value: nothing read as blank
+    for m in _CELL_TAG_RE.finditer(blob):
+        attrs = {k.rsplit(b":", 1)[-1]: v or w for k, v, w in _ATTR_RE.findall(m.group(2))}
+        ref = attrs.get(b"r")
+        if not ref or m.group(3):  # no address, or <c …/>: no content
+            continue
+        end = blob.find(b"</" + m.group(1) + b"c>", m.end())
+        content = blob[m.end():end if end >= 0 else len(blob)]
+        value = _ANY_V_RE.search(content)
+        text = _CDATA_RE.sub(rb"\1", value.group(1) or b"").strip() if value else b""
+        if attrs.get(b"t") == b"e":
+            out.append((ref.decode("ascii", "replace"), xml_text(text) if text.startswith(b"#") else "#错误"))
+            continue
+        formula = _ANY_F_RE.search(content)
+        if formula is None or text or (value is not None and attrs.get(b"t") in (b"str", b"inlineStr")):
+            continue
+        out.append((ref.decode("ascii", "replace"), xml_text(_CDATA_RE.sub(rb"\1", formula.group(1) or b""))))
+    return out
 
 
 def _error_cells(blob: bytes) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ import pytest
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
 from hostile import (
+    DIARY_XML,
     error_value,
     formulas_without_values,
     good_book,
@@ -450,3 +451,24 @@ def test_part_names_in_another_case_are_the_same_parts(tmp_path, which):
     assert errors == [("cell-error", "联户日记", "M3")]
     summary = report["files"][0]
     assert (summary["card_rows"], summary["diary_rows"], summary["counted"], summary["excluded"]) == (1, 1, 1, 1)
+
+
+@pytest.mark.parametrize("cell,code", [
+    (b"<c r='M3' t='e'><v>#DIV/0!</v></c>", "cell-error"),
+    (b"<c r='M3'><f>L3*2</f></c>", "formula-no-value"),
+    (b"<c r='M3'><f>L3*2</f><v></v></c>", "formula-no-value"),
+    (b'<c r="M3"><f><![CDATA[L3*2]]></f></c>', "formula-no-value"),
+], ids=["error-single-quoted", "formula-single-quoted", "empty-value-single-quoted", "formula-cdata"])
+def test_a_cell_read_as_blank_is_said_however_its_xml_is_quoted(tmp_path, cell, code):
+    """XML allows t='e' and r='M3' as well as double quotes, and CDATA in a formula; calamine reads
+    such a cell as blank, the guard's patterns looked for double quotes only: the loan vanished
+    from the totals without a word."""
+    book = write_book(tmp_path / "引号.xlsx", [card("XY-001")], [diary("XY-001", **{"担保贷款(元)": 3000})])
+    parts = members_of(book.read_bytes())
+    parts[DIARY_XML] = re.sub(rb'<c r="M3"[^>]*>.*?</c>', cell, parts[DIARY_XML], count=1)
+    rezip(book, parts)
+    report = validated(tmp_path)
+    errors = [(i["code"], i["sheet"], i["cell"]) for i in issues_of(report, "引号.xlsx") if i["severity"] == "error"]
+    assert errors == [(code, "联户日记", "M3")]
+    summary = report["files"][0]
+    assert (summary["counted"], summary["excluded"]) == (1, 1)
