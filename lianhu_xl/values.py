@@ -107,9 +107,16 @@ def parse_card_no(value: object) -> str | None:
     text = parse_text(value)
     if text is None:
         return None
+    if text[0] in _QUOTES:  # 'XY-2010-001 pasted with the apostrophe that once made it text
+        text = text.lstrip(_QUOTES) or None
+        if text is None:
+            return None
     if text.isascii():  # speed: the usual card number
         return "".join(text.split()).upper()
     return "".join(unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).split()).upper()
+
+
+_QUOTES = "'‘’`"
 
 
 # --- dates -------------------------------------------------------------------
@@ -179,7 +186,8 @@ def is_footer_text(text: str) -> bool:
 
 # What clerks type for "nothing here" where a blank cell means none: read as a blank cell.
 # (Compared after ``fold``, so 一 dashes and full-width slashes are one.)
-NOTHING = frozenset({"无", "没有", "暂无", "无问题", "没有问题", "无服务", "-", "--", "/", "\\", "空", "空白"})
+NOTHING = frozenset({"无", "没有", "暂无", "无问题", "没有问题", "无服务", "未提供", "暂未提供", "没有提供",
+                     "未提供服务", "没有提供服务", "-", "--", "/", "\\", "空", "空白"})
 
 
 # what clerks fill down a column in advance for the rows to come (是否主要问题 否, 办实事 0): a
@@ -360,7 +368,7 @@ def parse_id_number(value: object) -> str | None:
         return None
     if isinstance(value, float):
         raise problem("bad-id-number", detail="被 Excel 当成了数字（末几位已丢失），请把单元格设为文本后重新输入")
-    text = fold(str(value)).replace(" ", "").upper()
+    text = fold(str(value)).replace(" ", "").lstrip(_QUOTES).upper()
     if not text:
         return None
     if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
@@ -377,7 +385,7 @@ _PHONE_SPACES_RE = re.compile(r"[\s()]")
 
 def phone_ok(text: str) -> bool:
     """11-digit mobile, or a landline with its area code."""
-    compact = _PHONE_SPACES_RE.sub("", fold(text))
+    compact = _PHONE_SPACES_RE.sub("", fold(text)).lstrip(_QUOTES)
     if compact.startswith("+86"):
         compact = compact[3:]
     return bool(_MOBILE_RE.match(compact.replace("-", "")) or _LANDLINE_RE.match(compact))

@@ -308,3 +308,17 @@ def test_a_choice_that_could_be_several_or_none_is_an_error(typed, choices):
 
     with pytest.raises(PydanticCustomError):
         v.parse_choice(typed, getattr(standard, choices))
+
+
+def test_an_apostrophe_pasted_in_front_of_a_number_is_not_part_of_it():
+    """'XY-2010-001 and '620702198001011231 pasted from an export keep the apostrophe that once
+    made them text: the card and the ID are the ones without it."""
+    assert v.parse_card_no("'xy-2010-001") == v.parse_card_no("‘XY-2010-001") == "XY-2010-001"
+    assert v.parse_card_no("'") is None
+    assert v.parse_id_number("'620702198001011231") == "620702198001011231"
+    assert v.phone_ok("'13912345678")
+
+
+@pytest.mark.parametrize("typed", ["暂未提供", "未提供", "没有提供服务"])
+def test_saying_no_service_was_given_is_no_service(typed):
+    assert v.parse_many(typed) == ()
