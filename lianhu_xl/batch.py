@@ -32,7 +32,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .book import READER_FAILED, BookResult, check_file
+from .book import BookResult, check_file, failure_issue
 from .cache import ResultCache, is_crashed
 from .issues import FileSummary, make_issue
 from .roster import Roster
@@ -238,8 +238,10 @@ def _safe_check(path: Path, display: str, roster: Roster | None) -> BookResult:
         return _crashed(display, "内存不足")
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
-    except BaseException:  # never let one file stop the batch; pyo3's PanicException is a BaseException
-        return _crashed(display, READER_FAILED)
+    except BaseException as exc:  # never let one file stop the batch; pyo3's PanicException is a BaseException
+        result = _crashed(display)
+        result.issues = [failure_issue(display, exc)]
+        return result
 
 
 _WORKER: dict[str, object] = {}  # a worker's roster, cache, parts folder and part (see _init_worker)

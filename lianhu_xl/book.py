@@ -30,6 +30,18 @@ from .store import ROW_ERROR, Row, rebuild, row_encoder
 
 TOTALS_SHEET = "汇总"
 READER_FAILED = "文件内部结构不标准，读取程序无法理解"  # why a reader failed, for a cadre: never the exception's text
+# the modules whose failures are the file's (a native reader, unzipping, decoding); any other is ours
+_READER_MODULES = frozenset({"python_calamine", "pyo3_runtime", "zipfile", "zlib"})
+
+
+def failure_issue(display: str, exc: BaseException) -> Issue:
+    """What a clerk is told when checking a file raised: a reader that could not make sense
+    of it (resave it in Excel), or a fault of this program's own, which resaving will not
+    mend: then the file goes to whoever looks after the tool (the exception's name says where)."""
+    if (not isinstance(exc, Exception)  # a native panic (pyo3's PanicException is a BaseException)
+            or type(exc).__module__.split(".")[0] in _READER_MODULES or isinstance(exc, OSError | EOFError | UnicodeError)):
+        return make_issue("reader-crashed", display, detail=READER_FAILED)
+    return make_issue("tool-failed", display, detail=type(exc).__name__)
 
 
 @dataclass(slots=True)
@@ -129,9 +141,9 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
                                         value=summary.template_version, expected=STANDARD_VERSION))
     try:
         rows = read_rows(display, inspection, keep_sheets=(TOTALS_SHEET,))
-    except Exception:  # a native reader error on a file the guard let through
+    except Exception as exc:  # a native reader error on a file the guard let through (or a fault of ours)
         summary.kind = "unreadable"
-        result.issues.append(make_issue("reader-crashed", display, detail=READER_FAILED))
+        result.issues.append(failure_issue(display, exc))
         return result
     result.issues.extend(rows.issues)
     if not rows.sheets:

@@ -299,7 +299,7 @@ def _no_gc() -> Iterator[None]:
 
 def is_crashed(result: Any) -> bool:
     """A worker that died or ran out of memory may succeed next time: never cached."""
-    return any(i.code == "reader-crashed" for i in getattr(result, "issues", ()))
+    return any(i.code in ("reader-crashed", "tool-failed") for i in getattr(result, "issues", ()))
 
 
 # --------------------------------------------------------------------------- whole runs

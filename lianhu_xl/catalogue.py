@@ -64,6 +64,8 @@ _CODES = [
          "删除表格下方和右侧的多余内容，另存后再提交。", "file"),
     Code("reader-crashed", "error", "读取时出错", "读取这个文件时出错（{detail}）。",
          "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交；仍不行请把文件交给技术人员。", "file"),
+    Code("tool-failed", "error", "程序出错", "检查这个文件时本程序出了错（{detail}），多半不是文件的问题，这个文件暂未读取。",
+         "请把这个文件和这条提示一起交给技术人员；原文件没有改动，其他文件照常检查。", "file"),
     Code("reader-timeout", "error", "读取超时", "读取这个文件超过 {detail}仍未完成，已跳过。",
          "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交；仍不行请把文件交给技术人员。", "file"),
     Code("formula-no-value", "error", "公式没有计算结果", "“{column}”是公式“{value}”，但文件里没有它的计算结果。",

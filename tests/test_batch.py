@@ -334,3 +334,28 @@ def test_a_worker_killed_after_storing_a_book_does_not_count_it_twice(tmp_path, 
     assert run.store.query("SELECT count(*) FROM diary").fetchone()[0] == 12
     assert run.store.query("SELECT count(*) FROM card").fetchone()[0] == 6
     assert [f.counted for f in run.report.files] == [3] * 6
+
+
+def test_a_fault_of_the_program_is_told_as_such_not_as_the_files(tmp_path, monkeypatch):
+    """A bug of ours meeting an odd file (here a KeyError) is not "resave it in Excel", which
+    would not help: the clerk is told the program failed and to pass the file on; the rest go on."""
+    from click.testing import CliRunner
+
+    from lianhu_xl import book
+    from lianhu_xl.cli import cli
+
+    real = book.read_rows
+
+    def read(display, inspection, keep_sheets=()):
+        if display == "坏.xlsx":
+            raise KeyError("card_no")
+        return real(display, inspection, keep_sheets)
+
+    good_book(tmp_path / "b" / "坏.xlsx")
+    good_book(tmp_path / "b" / "好.xlsx")
+    monkeypatch.setattr(book, "read_rows", read)
+    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "b"), "-j", "1", "--no-cache"])
+    assert res.exit_code == 1
+    assert "坏.xlsx" in res.output and "本程序出了错（KeyError），多半不是文件的问题" in res.output
+    assert "交给技术人员" in res.output and "另存为" not in res.output.split("好.xlsx")[0]
+    assert "好.xlsx  通过" in res.output
