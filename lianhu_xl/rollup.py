@@ -306,8 +306,8 @@ def _horizons(c: Consolidation, counted: list[TotalsSource]) -> None:
     nothing: a warning on each sheet unlike most, which still counts. When they all stop at one
     month, the county's sheet says so in turn."""
     seen = Counter(s.horizon for s in counted)
-    if len(seen) == 1:
-        c.last_month = next(iter(seen))
+    if len(seen) <= 1:  # one month, or no sheet counted at all (each had an error)
+        c.last_month = next(iter(seen), None)
         return
     common = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0] or (9999, 12)))[0][0]
 

@@ -472,3 +472,21 @@ def test_a_cell_read_as_blank_is_said_however_its_xml_is_quoted(tmp_path, cell, 
     assert errors == [(code, "联户日记", "M3")]
     summary = report["files"][0]
     assert (summary["counted"], summary["excluded"]) == (1, 1)
+
+
+def test_a_roll_up_where_no_township_sheet_can_be_counted_still_writes_the_county_total(tmp_path):
+    """Every township's 汇总 sheet with an error (a count typed over by hand): the roll-up asked for
+    the month most sheets were counted to among none, IndexError, 程序出错 (exit 2) and no county
+    total. It is a total of nothing with each sheet listed as 未汇总, exit 1."""
+    import openpyxl
+
+    good_book(tmp_path / "甲乡" / "下营村.xlsx")
+    township = tmp_path / "各乡" / "甲乡.xlsx"
+    assert run("consolidate", tmp_path / "甲乡", "-o", township, "--title", "甲乡").exit_code == 0
+    wb = openpyxl.load_workbook(township)
+    wb["汇总"]["B5"] = "很多"
+    wb.save(township)
+    result = run("consolidate", township.parent, "-o", tmp_path / "县.xlsx", "--title", "临泽县")
+    assert result.exit_code == 1, result.output
+    assert "程序出错" not in result.output and "未汇总  甲乡.xlsx：汇总!B5" in result.output
+    assert (tmp_path / "县.xlsx").is_file()
