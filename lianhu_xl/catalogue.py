@@ -119,6 +119,8 @@ _CODES = [
     Code("placeholder-rows", "notice", "只有预填内容的空行已跳过",
          "第 {detail} 行没有卡号，只有预先填好的“{value}”之类，按空行跳过，不算登记的行。",
          "无需处理；以后在这些行登记时填上卡号等内容即可。", "row"),
+    Code("section-row", "notice", "分段小标题已跳过", "第 {row} 行是分段的小标题（“{value}”），不是登记的一行，已跳过。",
+         "无需处理。", "row"),
     Code("footer-row", "notice", "表尾说明行已跳过", "第 {row} 行是表尾的说明（“{value}”），不是登记的一行，已跳过。",
          "无需处理。", "row"),
     Code("totals-row", "notice", "合计行已跳过", "第 {row} 行是合计行（“{value}”），不计入汇总。",

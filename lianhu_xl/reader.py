@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .guard import Inspection, col_letters
 from .issues import Issue, make_issue
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
-from .values import is_footer_text, is_placeholder, is_totals_text
+from .values import is_footer_text, is_placeholder, is_section_text, is_totals_text
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -403,9 +403,16 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             values = _values_of(row, items)
             if values is None:
                 continue  # blank; a merged block reaching into it does not make it a row
-        if values["card_no"] is None and all(map(is_placeholder, values.values())):
+        no = values["card_no"]
+        if no is None and all(map(is_placeholder, values.values())):
             prefilled.append((r + 1, next(x for x in values.values() if x is not None)))
             continue  # 否 and 0 filled down in advance, no 卡号: an empty line of the form
+        if no is None or (no.__class__ is text and ("月" in no or "年" in no or "季" in no)):
+            filled = [x for x in values.values() if x is not None]
+            if len(filled) == 1 and filled[0].__class__ is text and is_section_text(filled[0]):
+                book.issues.append(make_issue("section-row", book.file, sheet=name, row=r + 1, value=filled[0].strip(),
+                                              cell=f"{_column_of(row, filled[0])}{r + 1}"))
+                continue  # 四月份 over April's visits: a heading, not a row (like a blank one)
         number = r + 1
         counted_above: list[tuple[str, _Block, object]] | tuple[()] = ()
         if fill:

@@ -179,6 +179,19 @@ def is_totals_text(text: str) -> bool:
     return any(w in squeezed for w in TOTALS_WORDS)
 
 
+# a sub-heading a clerk types over each month's or quarter's visits: 四月份, 二〇一〇年下半年, 第二季度
+_SECTION_RE = re.compile(
+    r"(?:(?:19|20)\d{2}|二[〇零○][〇零○一二三四五六七八九]{2})?年?度?"
+    r"(?:第?[一二三四1-4]季度|[上下]半年|(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?)?"
+    r"(?:的?(?:记录|日记|情况|联系情况|走访情况))?[:：]?")
+
+
+def is_section_text(text: str) -> bool:
+    """四月份, 2010年第二季度, 二〇一〇年下半年记录: a heading over part of a sheet, not a row."""
+    folded = fold(text).replace(" ", "")
+    return any(w in folded for w in "年月季") and _SECTION_RE.fullmatch(folded) is not None
+
+
 def is_footer_text(text: str) -> bool:
     """填表人：张三, 审核人, 填表日期：…, 以下空白, 注：…: the footer under a table."""
     return _FOOTER_RE.match(_BLANKS_RE.sub("", text)) is not None

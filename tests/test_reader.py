@@ -285,3 +285,27 @@ def test_lines_filled_down_in_advance_with_no_card_number_are_empty_lines(tmp_pa
     errors = [(i.cell, i.code) for i in result.issues if i.severity == "error"]
     assert errors and all(cell.endswith("33") for cell, _ in errors)  # the dated line: 卡号 and 形式 missing
     assert (result.summary.card_rows, result.summary.diary_rows, len(result.diaries)) == (1, 2, 1)
+
+
+@pytest.mark.parametrize("heading", ["四月份", "2010年4月", "二〇一〇年下半年", "第二季度", "5月份记录：", "2010年"])
+def test_a_heading_over_part_of_the_diary_is_skipped_with_a_notice(tmp_path, heading):
+    """A clerk types 四月份 (or 二〇一〇年下半年) over each month's visits, in 卡号's column or
+    merged across the row: a heading, skipped and said, not a row with three errors."""
+    labels = ["卡号", "日期", "形式"]
+    path = grid_book(tmp_path / "d.xlsx", {
+        "联户卡": [REQUIRED_CARD, GOOD_CARD],
+        "联户日记": [labels, [heading, None, None], ["XY-001", "2010-4-6", "入户访谈"], [None, heading, None],
+                     ["XY-001", "2010-5-6", "电话联系"]]}, merges={"联户日记": ["A2:C2"]})
+    result = check(path)
+    assert [(i.cell, i.code) for i in result.issues] == [("A2", "section-row"), ("B4", "section-row")]
+    assert f"第 2 行是分段的小标题（“{heading}”）" in result.issues[0].message
+    assert len(result.diaries) == 2
+
+
+def test_a_lone_date_in_the_card_number_column_is_not_a_heading_when_the_row_has_more(tmp_path):
+    labels = ["卡号", "日期", "形式"]
+    path = grid_book(tmp_path / "d.xlsx", {"联户卡": [REQUIRED_CARD, GOOD_CARD],
+                                           "联户日记": [labels, ["四月份", "2010-4-6", "入户访谈"]]})
+    result = check(path)
+    assert "section-row" not in [i.code for i in result.issues]
+    assert [d.model.card_no for d in result.diaries] == ["四月份"]  # a row (its 卡号 then found wanting)
