@@ -175,7 +175,10 @@ def keep_filled_book(out: Path) -> None:
     path = out / WORKBOOK_NAME if out.suffix.lower() != ".xlsx" else out
     if not path.exists():
         return
-    book = check_file(path, path.name)
+    try:
+        book = check_file(path, path.name)
+    except Exception:  # a file no check can read is no empty template either
+        raise LianhuError(f"“{path}”是一个不是空白模板的文件，生成模板会覆盖它。请另选文件夹或文件名，原文件没有改动。") from None
     if book.summary.kind == "book" and not book.rows_read:
         return
     what = (f"已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 {book.summary.diary_rows} 行）"
@@ -191,7 +194,10 @@ def keep_register(path: Path, what: str) -> None:
 
     if not path.is_file():
         return
-    book = check_file(path, path.name)
+    try:
+        book = check_file(path, path.name)
+    except Exception:  # a file no check can read is replaced, as outputs are
+        return
     if book.summary.kind == "book" and book.rows_read:
         raise LianhuError(f"“{path}”是已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 "
                           f"{book.summary.diary_rows} 行），写出{what}会覆盖它。请换个文件名或文件夹，原文件没有改动。")

@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .book import Record
+from .book import Record, keep_register
 from .book_writer import PERSONAL_FIELDS, BookSpec, SheetSpec, write_book
 from .catalogue import REPEAT_CODES
 from .errors import LianhuError
@@ -108,6 +108,8 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
             continue
         raise MergeUsageError(f"输出文件“{out}”也在要合并的文件中（{display}）。"
                               "请把合并结果保存到别处，原有登记簿不会被改动。")
+    if out.is_file() and not _merged_before(out):  # someone's register elsewhere, by a slip of the name
+        keep_register(out, "合并簿")
     if not files:
         why = "；".join(i.message for i in collect_issues)
         raise MergeUsageError("没有找到任何 .xlsx 登记簿，没有合并。" + (why or "请检查给出的文件或文件夹。"))

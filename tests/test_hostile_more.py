@@ -417,10 +417,11 @@ def test_a_sheet_name_with_an_invisible_character_is_read(tmp_path, mark):
 @pytest.mark.parametrize("command", [
     ["consolidate", "{src}", "-o", "{keep}"],
     ["validate", "{src}", "--report", "{keep}"],
-], ids=["consolidate", "report"])
+    ["merge", "{src}", "-o", "{keep}"],
+], ids=["consolidate", "report", "merge"])
 def test_an_output_never_replaces_a_filled_in_register_elsewhere(collection, tmp_path, command):
-    """A slip of the name (`-o 备份/下营村.xlsx`, a tab completion) wrote the 汇总表 or 问题清单 over a
-    register that is not among the inputs; an earlier output there is still replaced."""
+    """A slip of the name (`-o 备份/下营村.xlsx`, a tab completion) wrote the 汇总表, 问题清单 or
+    合并簿 over a register that is not among the inputs; an earlier output there is still replaced."""
     kept = good_book(tmp_path / "备份" / "下营村.xlsx")
     before = digest(kept)
     result = run(*[a.format(src=collection, keep=kept) for a in command])
