@@ -297,6 +297,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         if normalise_label(raw) not in IGNORED_LABELS:
             break
         lead += 1
+    _unlabelled(book, name, grid, header, last, lead)
     repeats = frozenset({header[positions["card_no"]], None})  # how a repeated header begins (卡号 merged)
     words: dict[int, set[str]] = {}  # each column's header text, group labels (帮扶成效) included
     for r in range(top, last + 1):
@@ -307,6 +308,26 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
                repeats, words)
     return sheet
+
+
+def _unlabelled(book: BookRows, name: str, grid: list[list[object]], header: list[object], last: int,
+                lead: int) -> None:
+    """A warning for each column without a label that has something typed under it (a column the
+    clerk added, or the second half of a label merged over two): what it holds is not read.
+    A footer or totals line reaching into it is not such content."""
+    for c in range(lead, len(header)):
+        if normalise_label(header[c]):
+            continue
+        for r in range(last + 1, len(grid)):
+            row = grid[r]
+            value = row[c] if c < len(row) else None
+            if value is None or value == "" or (value.__class__ is str and (
+                    not value.strip() or is_footer_text(value) or is_totals_text(value))):
+                continue
+            cell = f"{col_letter(c)}{r + 1}"  # its content is not quoted: it may be an ID number or a phone
+            book.issues.append(make_issue("unlabelled-column", book.file, sheet=name, cell=cell, row=r + 1,
+                                          column=f"{col_letter(c)} 列", detail=cell))
+            break
 
 
 def _header_again(values: dict[str, object], items: list[tuple[str, int]], words: dict[int, set[str]],

@@ -309,3 +309,20 @@ def test_a_lone_date_in_the_card_number_column_is_not_a_heading_when_the_row_has
     result = check(path)
     assert "section-row" not in [i.code for i in result.issues]
     assert [d.model.card_no for d in result.diaries] == ["四月份"]  # a row (its 卡号 then found wanting)
+
+
+def test_a_column_without_a_label_that_holds_something_is_said_not_dropped_silently(tmp_path):
+    """A clerk's own column with no label (phone numbers next to 户主), or the right half of a label
+    merged over two columns: its content is not read, and the sheet says so once, at the first
+    filled cell; a footer line reaching into a blank column says nothing."""
+    labels = ["卡号", "日期", "形式", None, None]
+    path = grid_book(tmp_path / "d.xlsx", {
+        "联户卡": [REQUIRED_CARD, GOOD_CARD],
+        "联户日记": [labels, ["XY-001", "2010-4-6", "入户访谈", None, None],
+                     ["XY-001", "2010-5-6", "电话联系", "13912345678", None],
+                     ["XY-001", "2010-6-6", "入户访谈", "又去了一次", None], [None, None, None, None, "填表人：王明"]]})
+    result = check(path)
+    said = [(i.cell, i.message) for i in result.issues if i.code == "unlabelled-column"]
+    assert [cell for cell, _ in said] == ["D3"]
+    assert "D 列没有列名，但下面填了内容（从 D3 起）" in said[0][1] and "139" not in said[0][1]  # never quoted
+    assert len(result.diaries) == 3
