@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import render
-from .guard import WORKBOOK_SUFFIXES
+from .guard import WORKBOOK_SUFFIXES, col_number
 from .standard import Finding
 from .values import is_footer_text, is_totals_text, parse_name, parse_text
 
@@ -74,6 +74,11 @@ def load_roster(path: Path) -> Roster:
     roster = Roster()
     village: str | None = None
     for r in rows[header_at + 1:]:
+        for cell in (r[vi] if vi < len(r) else None, r[ti] if ti < len(r) else None):
+            if isinstance(cell, _Unread):  # the reader gives "": a village would vanish from the list
+                what = f"错误值“{cell.text}”" if cell.text.startswith("#") else f"公式“={cell.text}”，文件里没有它的计算结果"
+                raise RosterError(f"名册“{name}”的 {cell.sheet}!{cell.cell} 是{what}，读不出村或社。"
+                                  "请在 Excel 或 WPS 里改正（或直接填写文字）并保存后再用。")
         typed = parse_name(r[vi]) if vi < len(r) else None
         team = parse_name(r[ti]) if ti < len(r) else None
         if typed and is_totals_text(typed):
@@ -119,8 +124,18 @@ def _csv_rows(path: Path) -> list[list[object]]:
         raise RosterError(f"名册“{path.name}”不是正常的 CSV 文件。{_RESAVE}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class _Unread:
+    """A roster cell the reader gives as blank: an error value (#N/A) or a formula never calculated."""
+
+    sheet: str
+    cell: str
+    text: str
+
+
 def _workbook_rows(path: Path) -> list[list[list[object]]]:
-    """Each sheet's cells; the guard first refuses, in the catalogue's Chinese, what must not be read."""
+    """Each sheet's cells; the guard first refuses, in the catalogue's Chinese, what must not be read.
+    Cells read as blank for want of a value (the guard lists them) are marked ``_Unread``."""
     from .guard import Refused, inspect
 
     try:
@@ -132,6 +147,13 @@ def _workbook_rows(path: Path) -> list[list[list[object]]]:
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(inspection.data))
-        return [wb.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(wb.sheet_names))]
+        sheets = [wb.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(wb.sheet_names))]
     except Exception:  # the reader's own messages are English
         raise RosterError(f"名册“{path.name}”读取时出错，文件可能已损坏。{_RESAVE}") from None
+    for name, grid in zip(wb.sheet_names, sheets, strict=True):
+        for ref, text in inspection.formula_cells.get(name, []):
+            letters = ref.rstrip("0123456789")
+            row, col = int(ref[len(letters):]) - 1, col_number(letters) - 1
+            if row < len(grid) and col < len(grid[row]):
+                grid[row][col] = _Unread(name, ref, text)
+    return sheets

@@ -491,3 +491,29 @@ def test_a_roll_up_where_no_township_sheet_can_be_counted_still_writes_the_count
     assert result.exit_code == 1, result.output
     assert "程序出错" not in result.output and "未汇总  甲乡.xlsx：汇总!B5" in result.output
     assert (tmp_path / "县.xlsx").is_file()
+
+
+@pytest.mark.parametrize("cell,says", [
+    (b'<c r="A2" t="e"><f>VLOOKUP(1,X:Y,2,0)</f><v>#N/A</v></c>', "名册.xlsx”的 Sheet!A2 是错误值“#N/A”"),
+    (b'<c r="B2"><f>C2&amp;"X"</f></c>', '名册.xlsx”的 Sheet!B2 是公式“=C2&"X"”'),
+], ids=["error-value", "formula-without-value"])
+def test_a_roster_cell_read_as_blank_is_said_not_a_village_dropped(collection, tmp_path, cell, says):
+    """A roster whose 村 shows #N/A (a VLOOKUP) or whose 社 is a formula never calculated: the reader
+    gives blank, the village or team vanished from the list, and every card of it was an error
+    “不在乡镇名册中”, left out of the totals. An error beside the list (a 户数 column) still loads."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in (["村", "社", "户数"], ["下营村", "六社", 30], ["江淮村", "六社", 20]):
+        wb.active.append(row)
+    wb.save(tmp_path / "名册.xlsx")
+    parts = members_of((tmp_path / "名册.xlsx").read_bytes())
+    sheet = "xl/worksheets/sheet1.xml"
+    beside = re.sub(rb'<c r="C3"[^>]*>.*?</c>', b'<c r="C3" t="e"><v>#N/A</v></c>', parts[sheet], count=1)
+    rezip(tmp_path / "名册.xlsx", {**parts, sheet: beside})
+    assert run("validate", collection, "--roster", tmp_path / "名册.xlsx").exit_code == 0
+    ref = cell[6:8]
+    rezip(tmp_path / "名册.xlsx", {**parts, sheet: re.sub(rb'<c r="' + ref + rb'"[^>]*>.*?</c>', cell, parts[sheet], count=1)})
+    result = run("validate", collection, "--roster", tmp_path / "名册.xlsx")
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "不在乡镇名册中" not in result.output
