@@ -308,7 +308,9 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
         if report is not None:
             click.echo(f"\n问题清单已保存：{report}")
         if annotate is not None:
+            failed = sum(1 for i in rep.issues if i.code == "annotate-failed")
             click.echo(f"已标注 {len(annotated)} 个工作簿，保存在：{annotate}" if annotated
+                       else f"没有生成标注副本：{failed} 个文件的副本没能写出（原因见上面的提示）。" if failed
                        else "没有需要标注的工作簿（没有错误和警告，或文件无法打开）。")
     sys.exit(EXIT_OK if rep.valid else EXIT_PROBLEMS)
 
