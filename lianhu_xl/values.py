@@ -132,10 +132,11 @@ def parse_date(value: object) -> date | None:
     2010年9月6日 / 20100906."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    if isinstance(value, date):  # a datetime too
+        day = value.date() if isinstance(value, datetime) else value
+        if day.year < 1900:  # Excel's day 0 (1900-01-00, read as 1899-12-30): a 0 or a NaN, never a date typed
+            raise problem("bad-date")
+        return day
     if isinstance(value, bool):
         raise problem("bad-date")
     if isinstance(value, int | float):

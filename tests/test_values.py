@@ -322,3 +322,12 @@ def test_an_apostrophe_pasted_in_front_of_a_number_is_not_part_of_it():
 @pytest.mark.parametrize("typed", ["暂未提供", "未提供", "没有提供服务"])
 def test_saying_no_service_was_given_is_no_service(typed):
     assert v.parse_many(typed) == ()
+
+
+@pytest.mark.parametrize("cell", [dt.datetime(1899, 12, 30), dt.datetime(1899, 12, 31), dt.date(1899, 12, 30)])
+def test_excels_day_zero_in_a_date_cell_is_no_date(cell):
+    """A 0 (or a NaN written by a program) in a date-formatted cell shows 1900-01-00 and reads as
+    1899-12-30: no date anybody typed, so an error at the cell, not a card linked in 1899."""
+    with pytest.raises(PydanticCustomError):
+        v.parse_date(cell)
+    assert v.parse_date(dt.datetime(1900, 1, 1)) == dt.date(1900, 1, 1)
