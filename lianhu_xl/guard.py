@@ -118,6 +118,7 @@ class Inspection:
     sheets: list[str] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)
     formula_cells: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    hidden_rows: dict[str, frozenset[int]] = field(default_factory=dict)  # rows hidden (or filtered out)
 
 
 def col_number(letters: str) -> int:
@@ -257,8 +258,27 @@ def _inspect_zip(data: bytes) -> Inspection:
             formulas += [(ref, text) for ref, text in _odd_cells(blob) if ref not in found]
         if formulas:
             inspection.formula_cells[sheet] = formulas
+        if b"hidden=" in blob:  # one memchr pass; rows hidden by hand or by a filter say so
+            hidden = _hidden_rows(blob)
+            if hidden:
+                inspection.hidden_rows[sheet] = hidden
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
     return inspection
+
+
+_HIDDEN_ROW_RE = re.compile(rb"""<(?:\w+:)?row\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["'][^>]*>""")
+_ROW_NUMBER_RE = re.compile(rb"""\sr\s*=\s*["'](\d{1,7})["']""")
+
+
+def _hidden_rows(blob: bytes) -> frozenset[int]:
+    """The numbers of the rows a sheet hides: calamine reads them like any other, yet the clerk
+    does not see them in Excel (hidden by hand, or left out by a filter)."""
+    out = set()
+    for m in _HIDDEN_ROW_RE.finditer(blob):
+        number = _ROW_NUMBER_RE.search(m.group(0))
+        if number:
+            out.add(int(number.group(1)))
+    return frozenset(out)
 
 
 def _formulas_without_values(blob: bytes) -> list[tuple[str, str]]:

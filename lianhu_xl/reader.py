@@ -164,7 +164,8 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         grid = found.to_python(skip_empty_area=False)
         merged = list(getattr(found, "merged_cell_ranges", None) or [])
         formulas = dict(inspection.formula_cells.get(actual, []))
-        book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged))
+        book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged,
+                                       inspection.hidden_rows.get(actual, frozenset())))
     if book.sheets:
         _say_lookalikes(book, wb, names)
     return book
@@ -227,7 +228,8 @@ _ONCE = {kind: frozenset(c.name for c in columns_of(model) if c.kind in ("number
 
 
 def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
-                formulas: dict[str, str], merged: list | None = None) -> SheetRows:
+                formulas: dict[str, str], merged: list | None = None,
+                hidden: frozenset[int] = frozenset()) -> SheetRows:
     sheet = SheetRows(sheet=name, kind=kind)
     index = label_index(kind)
     best, best_row = 0, -1
@@ -307,6 +309,11 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 words.setdefault(c, set()).add(norm)
     _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
                repeats, words)
+    if hidden:  # read and counted like the others, though Excel does not show them: said once
+        unseen = [n for n, _ in sheet.rows if n in hidden]
+        if unseen:
+            book.issues.append(make_issue("hidden-rows", book.file, sheet=name, row=unseen[0],
+                                          cell=f"{sheet.letters['card_no']}{unseen[0]}", detail=_spans(unseen)))
     return sheet
 
 

@@ -326,3 +326,21 @@ def test_a_column_without_a_label_that_holds_something_is_said_not_dropped_silen
     assert [cell for cell, _ in said] == ["D3"]
     assert "D 列没有列名，但下面填了内容（从 D3 起）" in said[0][1] and "139" not in said[0][1]  # never quoted
     assert len(result.diaries) == 3
+
+
+def test_rows_hidden_in_excel_are_counted_and_said(tmp_path):
+    """Rows a clerk hid (or a filter left out) are read and counted like the others, but the
+    clerk cannot see them: one notice per sheet says which, so a count that looks too high is
+    explained. Hidden columns and a sheet without hidden rows say nothing."""
+    path = write_book(tmp_path / "b.xlsx", [card("XY-001"), card("XY-002")],
+                      [diary("XY-001", dt.date(2010, m, 6)) for m in (3, 4, 5, 6)])
+    book = openpyxl.load_workbook(path)
+    for r in (4, 5, 7):  # the diary's 2nd, 3rd and 5th lines (title and header above); 7 is blank
+        book["联户日记"].row_dimensions[r].hidden = True
+    book["联户卡"].column_dimensions["C"].hidden = True
+    book.save(path)
+    result = check(path)
+    said = [(i.sheet, i.cell, i.code) for i in result.issues]
+    assert said == [("联户日记", "A4", "hidden-rows")]
+    assert "第 4–5 行在表格里是隐藏的" in result.issues[0].message
+    assert len(result.diaries) == 4 and len(result.cards) == 2
