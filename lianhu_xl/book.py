@@ -165,44 +165,6 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
     return result
 
 
-def keep_filled_book(out: Path) -> None:
-    """Raise LianhuError when a template written to ``out`` (a folder or a file) would replace
-    anything but an empty template. Cadres keep the template's name (联户带创登记簿.xlsx), so
-    writing the template again in their folder would empty the book they filled in."""
-    from .errors import LianhuError
-    from .template import WORKBOOK_NAME
-
-    path = out / WORKBOOK_NAME if out.suffix.lower() != ".xlsx" else out
-    if not path.exists():
-        return
-    try:
-        book = check_file(path, path.name)
-    except Exception:  # a file no check can read is no empty template either
-        raise LianhuError(f"“{path}”是一个不是空白模板的文件，生成模板会覆盖它。请另选文件夹或文件名，原文件没有改动。") from None
-    if book.summary.kind == "book" and not book.rows_read:
-        return
-    what = (f"已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 {book.summary.diary_rows} 行）"
-            if book.rows_read else "一个不是空白模板的文件")
-    raise LianhuError(f"“{path}”是{what}，生成模板会覆盖它。请另选文件夹或文件名，原文件没有改动。")
-
-
-def keep_register(path: Path, what: str) -> None:
-    """Raise LianhuError when ``path`` holds a register someone filled in: a 汇总表 or 问题清单
-    written there (a slip of the name, a tab completion) would replace it. Anything else at
-    ``path`` (an earlier output, a file that is no register) is replaced as outputs are."""
-    from .errors import LianhuError
-
-    if not path.is_file():
-        return
-    try:
-        book = check_file(path, path.name)
-    except Exception:  # a file no check can read is replaced, as outputs are
-        return
-    if book.summary.kind == "book" and book.rows_read:
-        raise LianhuError(f"“{path}”是已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 "
-                          f"{book.summary.diary_rows} 行），写出{what}会覆盖它。请换个文件名或文件夹，原文件没有改动。")
-
-
 PERSONAL_FIELDS = ("id_number", "phone")
 
 

@@ -248,7 +248,7 @@ def _cache(roster, no_cache: bool):
 @roster_option
 def template(out: Path, roster: Path | None) -> None:
     """生成标准登记簿模板（联户带创登记簿.xlsx）。"""
-    from .book import keep_filled_book
+    from .outputs import keep_filled_book
     from .template import build_template
 
     keep_filled_book(out)
@@ -274,17 +274,17 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     退出码：0 没有错误；1 有错误；2 用法不对或无法运行。
     例：lianhu validate 收集/ --report 问题清单.xlsx --annotate 退回/
     """
-    from .book import keep_register
+    from .outputs import annotate_outside, is_report, keep_register, without_earlier_output
     from .progress import progress_bar
     from .validate import collect
     from .validate import validate as run_validate
 
     files, collect_issues = collect(list(paths))
     if report is not None:  # an earlier report in the folder is not a submission; a submission is never replaced
-        files = _without_output(files, report, paths, "问题清单", _is_report)
+        files = without_earlier_output(files, report, paths, "问题清单", is_report)
         keep_register(report, "问题清单")
     if annotate is not None:
-        _annotate_outside(annotate, paths)
+        annotate_outside(annotate, paths)
     loaded = _roster(roster)
     with progress_bar(len(files), quiet or as_json) as tick:
         result = run_validate(list(paths), roster=loaded, jobs=_jobs(jobs), progress=tick,
@@ -353,9 +353,9 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     例：lianhu consolidate 收集/ -o 汇总表.xlsx --period 2010 --title 倪家营乡
         lianhu consolidate 各乡汇总/ -o 县汇总表.xlsx --period 2010 --title 临泽县
     """
-    from .book import keep_register
     from .cache import note_output, output_unchanged, remember_run
     from .consolidate import consolidate as run_consolidate
+    from .outputs import keep_register, without_earlier_output
     from .progress import progress_bar
     from .totals_book import text_table, write_totals
     from .validate import collect
@@ -373,7 +373,7 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
             replaced.append(kind)
         return kind is not None
 
-    files = _without_output(files, out, paths, "汇总表", earlier)
+    files = without_earlier_output(files, out, paths, "汇总表", earlier)
     keep_register(out, "汇总表")
     if not files and not collect_issues:
         click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。请检查给出的文件或文件夹。", err=True)
@@ -538,62 +538,6 @@ def linkers_by_file(result) -> dict[str, str]:
         if linker not in names:
             names.append(linker)
     return {f: "、".join(n) for f, n in out.items()}
-
-
-def _without_output(files: list[tuple[Path, str]], out: Path, paths: tuple[Path, ...], what: str,
-                    ours) -> list[tuple[Path, str]]:
-    """``files`` without ``out`` when it is an earlier output of this command found in a folder
-    (``ours(inspection)`` recognises one). Anything else at ``out`` is a file to be read: a
-    register, a roster, a damaged submission. Writing would destroy it, so the run stops."""
-    from .errors import LianhuError
-    from .guard import Refused, inspect
-
-    try:
-        target = out.resolve()
-        named = {Path(p).resolve() for p in paths}
-    except (OSError, RuntimeError):
-        return files
-    kept = []
-    for path, display in files:
-        try:
-            same = path.resolve() == target
-        except (OSError, RuntimeError):
-            same = False
-        if not same:
-            kept.append((path, display))
-            continue
-        try:
-            earlier = target not in named and ours(inspect(path))
-        except Refused:
-            earlier = False
-        if not earlier:
-            raise LianhuError(f"输出的{what}“{out}”就是要读取的文件（{display}），写出会覆盖它。"
-                              f"请把{what}保存到别处（换个文件名或文件夹），原文件没有改动。")
-    return kept
-
-
-def _is_report(seen) -> bool:
-    """A 问题清单 written by ``validate --report``: its first sheet is 按文件, it has no register sheet."""
-    from .standard import CARD_SHEET, DIARY_SHEET
-
-    names = [n.strip() for n in seen.sheets]
-    return names[:1] == ["按文件"] and CARD_SHEET not in names and DIARY_SHEET not in names
-
-
-def _annotate_outside(annotate: Path, paths: tuple[Path, ...]) -> None:
-    """The annotated copies must not land inside a folder being checked: the next run would read
-    each copy again, as a second submission of the same cards (conflicts, rows left out)."""
-    from .errors import LianhuError
-
-    try:
-        folder = annotate.resolve()
-        roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
-    except (OSError, RuntimeError):
-        return
-    for root in roots:
-        if folder != root and folder.is_relative_to(root):
-            raise LianhuError(f"标注副本的文件夹“{annotate}”在要校验的文件夹“{root.name}”里面，下次校验会把副本"
-                              "当成登记簿再读一遍。请给 --annotate 另选收集文件夹以外的文件夹，原文件没有改动。")
 
 
 def _jobs(jobs: int) -> int:

@@ -22,11 +22,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .book import Record, keep_register
+from .book import Record
 from .book_writer import PERSONAL_FIELDS, BookSpec, SheetSpec, write_book
 from .catalogue import REPEAT_CODES
 from .errors import LianhuError
 from .issues import Issue
+from .outputs import keep_register
 from .roster import Roster
 from .validate import Validation, collect, validate
 

@@ -122,7 +122,7 @@ def _files(plan: Plan, console: Path | None):
 
 
 def _template(plan: Plan) -> Outcome:
-    from .book import keep_filled_book
+    from .outputs import keep_filled_book
     from .template import build_template
 
     keep_filled_book(plan.output)

@@ -1,0 +1,103 @@
+"""What an output may replace: never a file someone filled in, nor one being read.
+
+A clerk names outputs by hand (``-o 汇总表.xlsx``), keeps the template's name for the book
+she filled in, and points the tool at the folder everything lives in. Each check here stops
+the run (``LianhuError``: exit 2, the file untouched) before anything is written, or tells an
+earlier output of the same command, found among the inputs, from a submission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .book import check_file
+from .errors import LianhuError
+from .guard import Inspection, Refused, inspect
+from .standard import CARD_SHEET, DIARY_SHEET
+
+
+def keep_filled_book(out: Path) -> None:
+    """Raise LianhuError when a template written to ``out`` (a folder or a file) would replace
+    anything but an empty template. Cadres keep the template's name (联户带创登记簿.xlsx), so
+    writing the template again in their folder would empty the book they filled in."""
+    from .template import WORKBOOK_NAME
+
+    path = out / WORKBOOK_NAME if out.suffix.lower() != ".xlsx" else out
+    if not path.exists():
+        return
+    try:
+        book = check_file(path, path.name)
+    except Exception:  # a file no check can read is no empty template either
+        raise LianhuError(f"“{path}”是一个不是空白模板的文件，生成模板会覆盖它。请另选文件夹或文件名，原文件没有改动。") from None
+    if book.summary.kind == "book" and not book.rows_read:
+        return
+    what = (f"已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 {book.summary.diary_rows} 行）"
+            if book.rows_read else "一个不是空白模板的文件")
+    raise LianhuError(f"“{path}”是{what}，生成模板会覆盖它。请另选文件夹或文件名，原文件没有改动。")
+
+
+def keep_register(path: Path, what: str) -> None:
+    """Raise LianhuError when ``path`` holds a register someone filled in: a 汇总表 or 问题清单
+    written there (a slip of the name, a tab completion) would replace it. Anything else at
+    ``path`` (an earlier output, a file that is no register) is replaced as outputs are."""
+
+    if not path.is_file():
+        return
+    try:
+        book = check_file(path, path.name)
+    except Exception:  # a file no check can read is replaced, as outputs are
+        return
+    if book.summary.kind == "book" and book.rows_read:
+        raise LianhuError(f"“{path}”是已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 "
+                          f"{book.summary.diary_rows} 行），写出{what}会覆盖它。请换个文件名或文件夹，原文件没有改动。")
+
+
+def without_earlier_output(files: list[tuple[Path, str]], out: Path, paths: tuple[Path, ...], what: str,
+                           ours: Callable[[Inspection], bool]) -> list[tuple[Path, str]]:
+    """``files`` without ``out`` when it is an earlier output of this command found in a folder
+    (``ours(inspection)`` recognises one). Anything else at ``out`` is a file to be read: a
+    register, a roster, a damaged submission. Writing would destroy it, so the run stops."""
+    try:
+        target = out.resolve()
+        named = {Path(p).resolve() for p in paths}
+    except (OSError, RuntimeError):
+        return files
+    kept = []
+    for path, display in files:
+        try:
+            same = path.resolve() == target
+        except (OSError, RuntimeError):
+            same = False
+        if not same:
+            kept.append((path, display))
+            continue
+        try:
+            earlier = target not in named and ours(inspect(path))
+        except Refused:
+            earlier = False
+        if not earlier:
+            raise LianhuError(f"输出的{what}“{out}”就是要读取的文件（{display}），写出会覆盖它。"
+                              f"请把{what}保存到别处（换个文件名或文件夹），原文件没有改动。")
+    return kept
+
+
+def is_report(seen: Inspection) -> bool:
+    """A 问题清单 written by ``validate --report``: its first sheet is 按文件, it has no register sheet."""
+    names = [n.strip() for n in seen.sheets]
+    return names[:1] == ["按文件"] and CARD_SHEET not in names and DIARY_SHEET not in names
+
+
+def annotate_outside(annotate: Path, paths: tuple[Path, ...]) -> None:
+    """The annotated copies must not land inside a folder being checked: the next run would read
+    each copy again, as a second submission of the same cards (conflicts, rows left out)."""
+
+    try:
+        folder = annotate.resolve()
+        roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    except (OSError, RuntimeError):
+        return
+    for root in roots:
+        if folder != root and folder.is_relative_to(root):
+            raise LianhuError(f"标注副本的文件夹“{annotate}”在要校验的文件夹“{root.name}”里面，下次校验会把副本"
+                              "当成登记簿再读一遍。请给 --annotate 另选收集文件夹以外的文件夹，原文件没有改动。")
