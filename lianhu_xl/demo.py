@@ -883,6 +883,7 @@ def run_demo(folder: Path, jobs: int = 1, progress=None) -> DemoResult:
     from .totals_book import write_totals
 
     folder = Path(folder)
+    _refuse_a_folder_in_use(folder)
     town = build_township()
     paths = write_township(town, folder)
     root = folder / BOOKS_FOLDER
@@ -901,6 +902,31 @@ def run_demo(folder: Path, jobs: int = 1, progress=None) -> DemoResult:
 
 
 README_FILE = "演示说明.txt"
+README_MARK = "lianhu demo 生成"
+
+
+def _refuse_a_folder_in_use(folder: Path) -> None:
+    """The demo writes 名册.csv, 汇总表.xlsx and village books named after real villages (下营村…):
+    in a clerk's working folder it would replace her roster, her totals and a village's register
+    with invented ones. Only a new or empty folder, or an earlier demo's, is written to."""
+    from .errors import LianhuError
+
+    if folder.exists() and not folder.is_dir():
+        raise LianhuError(f"“{folder}”是一个文件，不是文件夹。请给演示另起一个新的文件夹名，例如 lianhu demo 演示乡。")
+    if not folder.is_dir():
+        return
+    found = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    if not found:
+        return
+    try:
+        earlier = README_MARK in (folder / README_FILE).read_text(encoding="utf-8-sig")[:200]
+    except (OSError, UnicodeDecodeError):
+        earlier = False
+    if not earlier:
+        shown = "、".join(found[:5]) + (" 等" if len(found) > 5 else "")
+        raise LianhuError(f"文件夹“{folder}”里已有文件（{shown}），不是以前生成的演示乡镇。演示会写入虚构的名册.csv、"
+                          "汇总表.xlsx 和各村登记簿，覆盖同名文件。请另起一个新的文件夹名，例如 lianhu demo 演示乡；"
+                          "原有文件没有改动。")
 
 
 def _write_readme(folder: Path, town: Township) -> None:

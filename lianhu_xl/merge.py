@@ -35,6 +35,7 @@ MERGED_PROPERTY = "lianhu_merged"  # marks a book written by merge, so a re-run 
 KEPT_REASONS = (None, "unknown-card",  # a diary whose card is elsewhere is still the cadre's record,
                 "card-sheet-unread")  # as is one whose card sheet could not be read
 CONFLICT_CODES = ("conflicting-card", "conflicting-diary")
+DROPPED_COLUMN_CODES = ("unknown-column", "unlabelled-column")
 
 
 class MergeUsageError(LianhuError):
@@ -70,6 +71,11 @@ class MergeResult:
         return [i for i in self.inputs.report.issues
                 if (i.severity == "error" and i.code not in CONFLICT_CODES and i.code != "unknown-card")
                 or i.code == "card-excluded"]
+
+    @property
+    def dropped_columns(self) -> list[Issue]:
+        """Columns outside the standard (or without a label): their content is not in the merged book."""
+        return self._issues(DROPPED_COLUMN_CODES)
 
     @property
     def unknown_cards(self) -> list[Issue]:
@@ -179,6 +185,9 @@ def text_summary(result: MergeResult, limit: int = 20) -> str:
             result.conflicts, limit)
     listing("有错误，未合并（改正源登记簿后再合并）：", result.errors, limit)
     listing("已合并，但卡号在这些登记簿中找不到联户卡（请一起提交那张联户卡）：", result.unknown_cards, limit)
+    if result.check is not None:
+        listing("这些列不是标准中的列，内容没有写入合并簿（仍在原登记簿中）：",
+                result.dropped_columns, limit)
     lines.append("")
     if result.check is not None:
         lines.append("身份证号、联系电话没有写入合并簿：个人信息只保存在各人自己的登记簿中。")
@@ -190,7 +199,7 @@ def text_summary(result: MergeResult, limit: int = 20) -> str:
             if issue.severity == "error":
                 lines.append(f"  {severity_zh(issue.severity)}  {issue.file}  {issue.message}")
     if result.complete:
-        lines.append("全部合并，可以提交。")
+        lines.append("全部合并（标准以外的列除外，见上），可以提交。" if result.dropped_columns else "全部合并，可以提交。")
     else:
         lines.append("有内容未合并或合并簿有错误（见上）：改正后重新合并。源登记簿没有改动。")
     return "\n".join(lines)

@@ -205,6 +205,13 @@ def _cell_format(styles: dict, col: Column):
     return styles["cell"]
 
 
+def _listed(roster: Roster | None, name: str) -> list[str]:
+    """The roster's names a 村 or 社 dropdown offers (none for any other column)."""
+    if roster is None or name not in ("village", "team"):
+        return []
+    return list(roster.villages) if name == "village" else _teams(roster)
+
+
 def _validation(col: Column, roster: Roster | None) -> dict | None:
     """A dropdown for choices, date and number checks; dropdowns stop, the rest warn."""
     message = col.rule[:250]
@@ -215,8 +222,9 @@ def _validation(col: Column, roster: Roster | None) -> dict | None:
     if col.kind == "yesno":  # √ and × are read too, so typing them only warns
         return {**common, "validate": "list", "source": list(col.choices), "error_type": "warning",
                 "error_title": "填“是”或“否”", "error_message": "请从下拉列表选“是”或“否”（也可以写 √ 或 ×）。"}
-    if roster is not None and col.name in ("village", "team"):
-        n = len(roster.villages) if col.name == "village" else len(_teams(roster))
+    listed = _listed(roster, col.name)
+    if listed:  # a roster of villages alone lists no 社: that column stays free (its list would be the header)
+        n = len(listed)
         letter = "A" if col.name == "village" else "B"
         return {**common, "validate": "list", "source": f"='{ROSTER_SHEET}'!${letter}$2:${letter}${n + 1}",
                 "error_type": "warning", "error_title": "不在名册中",
