@@ -507,7 +507,8 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         first, value = prefilled[0]
         spans = _spans([n for n, _ in prefilled])
         book.issues.append(make_issue("placeholder-rows", book.file, sheet=name, cell=f"{sheet.letters['card_no']}{first}",
-                                      row=first, value=_shown_value(value), detail=spans))
+                                      row=first, value=value.strip() if value.__class__ is text else value,
+                                      detail=spans))  # make_issue shows FALSE and 0 as the sheet does
 
 
 def _spans(numbers: list[int]) -> str:
@@ -519,15 +520,6 @@ def _spans(numbers: list[int]) -> str:
         else:
             runs.append([n])
     return "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
-
-
-def _shown_value(value: object) -> str:
-    """A filled-in-advance value as the sheet shows it (FALSE, 0, 否)."""
-    if value is False:
-        return "FALSE"
-    if value.__class__ is float and value == 0:
-        return "0"
-    return str(value).strip()
 
 
 def _values_of(row: list[object], items: list[tuple[str, int]]) -> dict[str, object] | None:

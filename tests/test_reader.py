@@ -344,3 +344,16 @@ def test_rows_hidden_in_excel_are_counted_and_said(tmp_path):
     assert said == [("联户日记", "A4", "hidden-rows")]
     assert "第 4–5 行在表格里是隐藏的" in result.issues[0].message
     assert len(result.diaries) == 4 and len(result.cards) == 2
+
+
+@pytest.mark.parametrize(("ahead", "shown"), [(False, "“FALSE”"), ("否 ", "“否”"), (0.0, "“0”")])
+def test_a_line_filled_in_advance_is_quoted_as_the_sheet_shows_it(tmp_path, ahead, shown):
+    """A tick-box column filled down FALSE, a 否 typed with a trailing space, a 0: the notice
+    quotes what the clerk sees in the cell, not Python's False or 0.0."""
+    labels = ["卡号", "日期", "形式", "是否主要问题"]
+    path = grid_book(tmp_path / "d.xlsx", {
+        "联户卡": [REQUIRED_CARD, GOOD_CARD],
+        "联户日记": [labels, ["XY-001", "2010-9-6", "入户访谈", "否"], [None, None, None, ahead],
+                     [None, None, None, ahead]]})
+    (said,) = [i for i in check(path).issues if i.code == "placeholder-rows"]
+    assert f"第 3–4 行没有卡号，只有预先填好的{shown}之类" in said.message
