@@ -25,6 +25,7 @@ import datetime as dt
 import gc
 import hashlib
 import io
+import json
 import os
 import pickle
 import sqlite3
@@ -119,7 +120,7 @@ def code_fingerprint() -> str:
     checkout (not only a release) invalidates what it computed before."""
     from importlib import metadata
 
-    from .standard import STANDARD_VERSION
+    from .standard_names import STANDARD_VERSION
 
     try:
         version = metadata.version("lianhu_xl")
@@ -322,12 +323,14 @@ def run_key(cache: ResultCache, files: list[tuple[Path, str]], options: object) 
 
 
 def remember_run(cache: ResultCache | None, files: list[tuple[Path, str]], options: object,
-                 compute: Callable[[], Any]) -> tuple[Any, str | None]:
-    """``compute()``, or what it gave last time for exactly these files and options.
+                 compute: Callable[[], Any], key: str | None = None) -> tuple[Any, str | None]:
+    """``compute()``, or what it gave last time for exactly these files and options (``key``:
+    their ``run_key`` when the caller has it already).
 
     Only the latest run per set of options is kept (these entries hold every counted line).
     """
-    key = run_key(cache, files, options) if cache is not None else None
+    if key is None and cache is not None:
+        key = run_key(cache, files, options)
     if cache is None or key is None:
         return compute(), key
     with _no_gc():
@@ -381,3 +384,37 @@ def note_output(cache: ResultCache | None, key: str | None, out: Path) -> None:
         (folder / f"{key}.sha256").write_text(hashlib.sha256(out.read_bytes()).hexdigest(), encoding="ascii")
     except OSError:
         pass
+
+
+def _said_path(cache: ResultCache, key: str, out: Path, shown: str) -> Path:
+    where = hashlib.sha256(f"{os.path.abspath(out)}|{shown}".encode()).hexdigest()[:16]
+    return cache.folder / "outputs" / f"{key}.{where}.said"
+
+
+def said_before(cache: ResultCache | None, key: str | None, out: Path, shown: str) -> tuple[int, str] | None:
+    """(exit code, printed text) of the run ``key`` when it last wrote ``out`` and printed the same
+    way (``shown``: text, quiet or json), if ``out`` is still what it wrote: a re-run with nothing
+    changed answers from this without importing a reader. None otherwise."""
+    if cache is None or key is None:
+        return None
+    try:
+        code, text = json.loads(_said_path(cache, key, out, shown).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return None
+    if not isinstance(code, int) or not isinstance(text, str) or not output_unchanged(cache, key, out):
+        return None
+    return code, text
+
+
+def note_said(cache: ResultCache | None, key: str | None, out: Path, shown: str, code: int, text: str) -> None:
+    """Remember what the run ``key`` printed after writing ``out`` (see ``said_before``)."""
+    if cache is None or key is None:
+        return
+    path = _said_path(cache, key, out, shown)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps([code, text], ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)

@@ -274,9 +274,9 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     退出码：0 没有错误；1 有错误；2 用法不对或无法运行。
     例：lianhu validate 收集/ --report 问题清单.xlsx --annotate 退回/
     """
+    from .collection import collect
     from .outputs import annotate_outside, is_report, keep_register, without_earlier_output
     from .progress import progress_bar
-    from .validate import collect
     from .validate import validate as run_validate
 
     files, collect_issues = collect(list(paths))
@@ -353,12 +353,10 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     例：lianhu consolidate 收集/ -o 汇总表.xlsx --period 2010 --title 倪家营乡
         lianhu consolidate 各乡汇总/ -o 县汇总表.xlsx --period 2010 --title 临泽县
     """
-    from .cache import note_output, output_unchanged, remember_run
-    from .consolidate import consolidate as run_consolidate
+    # only what a re-run with nothing changed needs, before the readers and the standard (below)
+    from .cache import note_output, note_said, output_unchanged, remember_run, run_key, said_before
+    from .collection import collect
     from .outputs import keep_register, without_earlier_output
-    from .progress import progress_bar
-    from .totals_book import text_table, write_totals
-    from .validate import collect
 
     if out.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"汇总表要存成 .xlsx 文件，例如 {out.with_suffix('.xlsx').name}。",
@@ -374,17 +372,31 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         return kind is not None
 
     files = without_earlier_output(files, out, paths, "汇总表", earlier)
-    keep_register(out, "汇总表")
     if not files and not collect_issues:
         click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。请检查给出的文件或文件夹。", err=True)
         sys.exit(EXIT_CANNOT_RUN)
+    loaded = _roster(roster)
+    cache = _cache(loaded, no_cache)
+    options = (period, (title or "").strip(), collect_issues)
+    run = run_key(cache, files, options) if cache is not None else None
+    shown = "json" if as_json else "quiet" if quiet else "text"
+    said = said_before(cache, run, out, shown)
+    if said is not None:  # the same files, options and output as last time: the same answer, nothing read
+        code, text = said
+        if text:
+            click.echo(text)
+        sys.exit(code)
+    keep_register(out, "汇总表")
+
+    from .consolidate import consolidate as run_consolidate
+    from .progress import progress_bar
+    from .totals_book import text_table, write_totals
+
     with progress_bar(len(files), quiet or as_json) as tick:
-        loaded = _roster(roster)
-        cache = _cache(loaded, no_cache)
         # nothing changed since the last run with these options: its result, without reading (cache.py)
-        result, run = remember_run(cache, files, (period, (title or "").strip(), collect_issues), lambda: run_consolidate(
+        result, run = remember_run(cache, files, options, lambda: run_consolidate(
             list(paths), period=period, roster=loaded, jobs=_jobs(jobs), progress=tick, title=title,
-            files=files, collect_issues=collect_issues, cache=cache))
+            files=files, collect_issues=collect_issues, cache=cache), key=run)
     if result.kind == "mixed":
         mixed = next(i for i in result.report.issues if i.code == "mixed-inputs")
         if as_json:
@@ -399,24 +411,26 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     if not output_unchanged(cache, run, out):
         write_totals(result, out)
         note_output(cache, run, out)
+    lines: list[str] = []
     if as_json:
         data = result.to_dict()
         data["output"] = str(out)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        lines.append(json.dumps(data, ensure_ascii=False, indent=1))
     elif not quiet:
-        click.echo(text_table(result))
-        click.echo("")
-        click.echo(result.headline())
-        for f in result.report.files:
-            if f.status != "已汇总":
-                click.echo(f"  {f.status}  {f.file}：{f.why}")
+        lines += [text_table(result), "", result.headline()]
+        lines += [f"  {f.status}  {f.file}：{f.why}" for f in result.report.files if f.status != "已汇总"]
         if not result.complete:
-            click.echo("未计入的每一行及原因见汇总表的“未计入”和“来源”工作表；"
-                       "用 lianhu validate 可以生成问题清单退回改正。")
+            lines.append("未计入的每一行及原因见汇总表的“未计入”和“来源”工作表；"
+                         "用 lianhu validate 可以生成问题清单退回改正。")
         if not result.title:
-            click.echo("提示：标题里没有乡镇名，可加 --title（如 --title 倪家营乡）；县里汇总时按它给乡镇命名。")
-        click.echo(f"汇总表已保存：{out}")
-    sys.exit(EXIT_OK if result.complete else EXIT_PROBLEMS)
+            lines.append("提示：标题里没有乡镇名，可加 --title（如 --title 倪家营乡）；县里汇总时按它给乡镇命名。")
+        lines.append(f"汇总表已保存：{out}")
+    text = "\n".join(lines)
+    if text:
+        click.echo(text)
+    code = EXIT_OK if result.complete else EXIT_PROBLEMS
+    note_said(cache, run, out, shown, code, text)
+    sys.exit(code)
 
 
 @cli.command()

@@ -11,17 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .book import check_file
 from .errors import LianhuError
 from .guard import Inspection, Refused, inspect
-from .standard import CARD_SHEET, DIARY_SHEET
+from .standard_names import CARD_SHEET, DIARY_SHEET, WORKBOOK_NAME
 
 
 def keep_filled_book(out: Path) -> None:
     """Raise LianhuError when a template written to ``out`` (a folder or a file) would replace
     anything but an empty template. Cadres keep the template's name (联户带创登记簿.xlsx), so
     writing the template again in their folder would empty the book they filled in."""
-    from .template import WORKBOOK_NAME
+    from .book import check_file
 
     path = out / WORKBOOK_NAME if out.suffix.lower() != ".xlsx" else out
     if not path.exists():
@@ -44,6 +43,8 @@ def keep_register(path: Path, what: str) -> None:
 
     if not path.is_file():
         return
+    from .book import check_file  # the readers are imported only when there is a file to check
+
     try:
         book = check_file(path, path.name)
     except Exception:  # a file no check can read is replaced, as outputs are

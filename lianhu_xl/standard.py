@@ -28,12 +28,7 @@ from pydantic import (
 
 from . import values as v
 from .catalogue import CATALOGUE
-
-STANDARD_VERSION = "1"
-CARD_SHEET = "联户卡"
-DIARY_SHEET = "联户日记"
-GUIDE_SHEET = "填表说明"
-WORKBOOK_NAME = "联户带创登记簿.xlsx"
+from .standard_names import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, STANDARD_VERSION, WORKBOOK_NAME  # noqa: F401 - the standard's own
 
 LINKER_KINDS = ("乡干部", "村干部", "社干部", "党员")
 HOUSEHOLD_TYPES = ("致富明星户", "思想保守户", "经济落后户")

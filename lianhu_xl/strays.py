@@ -13,11 +13,11 @@ from __future__ import annotations
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from .guard import WORKBOOK_SUFFIXES
 from .issues import Issue, make_issue
-from .standard import CardRow, DiaryRow, columns_of
 
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz")
 CSV_SUFFIXES = (".csv",)
@@ -26,8 +26,15 @@ STRAY_SUFFIXES = ARCHIVE_SUFFIXES + CSV_SUFFIXES
 _INNER_SUFFIXES = WORKBOOK_SUFFIXES + STRAY_SUFFIXES
 _MAX_LISTED = 1000  # a zip listing more entries is not opened (its directory alone could fill memory)
 _SHOWN = 3  # names listed in a message
-# labels a register's header has and a roster (村, 社, 序号, 备注) does not
-_REGISTER_LABELS = frozenset(c.label for m in (CardRow, DiaryRow) for c in columns_of(m)) - {"村", "社", "备注"}
+
+
+@cache
+def _register_labels() -> frozenset[str]:
+    """Labels a register's header has and a roster (村, 社, 序号, 备注) does not. Asked only when a
+    CSV is found: collecting files stays free of the standard's models (collection.py)."""
+    from .standard import CardRow, DiaryRow, columns_of
+
+    return frozenset(c.label for m in (CardRow, DiaryRow) for c in columns_of(m)) - {"村", "社", "备注"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +141,6 @@ def _looks_like_register(path: Path) -> bool:
         if "卡号" in text or "联户" in text:
             return True
         cells = {c.strip().strip('"').strip() for line in text.splitlines() for c in line.replace("\t", ",").split(",")}
-        if len(cells & _REGISTER_LABELS) >= 2:
+        if len(cells & _register_labels()) >= 2:
             return True
     return False

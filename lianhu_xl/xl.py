@@ -101,18 +101,26 @@ def _period(plan: Plan):
 
 def _files(plan: Plan, console: Path | None):
     """The books in the collection folder, less the console itself and our own outputs."""
-    from .validate import collect
+    from .collection import collect
 
+    if plan.folder.is_file():
+        raise LianhuError(f"{settings_cell('folder')}：“{plan.folder}”是一个文件，不是文件夹。"
+                          f"请填各村登记簿所在的文件夹，例如 {plan.folder.parent}。")
     if not plan.folder.is_dir():
         raise LianhuError(f"{settings_cell('folder')}：找不到收集文件夹“{plan.folder}”。"
                           "请检查路径，或新建这个文件夹并把各村交来的登记簿放进去。")
     files, issues = collect([plan.folder])
     skip = {console.resolve()} if console else set()
     out_dir = plan.output.resolve()
+    # outputs written beside the books (输出文件夹 left empty while the console sits above 收集,
+    # or the collection folder itself): only our own outputs are skipped, never the books
+    beside = plan.folder.resolve().is_relative_to(out_dir)
+    if beside:
+        skip |= {out_dir / REPORT_FILE, out_dir / TOTALS_FILE}
 
     def keep(p: Path) -> bool:
         real = p.resolve()
-        return real not in skip and not real.is_relative_to(out_dir)
+        return real not in skip and (beside or not real.is_relative_to(out_dir))
 
     files = [(p, d) for p, d in files if keep(p)]
     if not files and not issues:

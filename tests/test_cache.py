@@ -78,7 +78,7 @@ def test_roster_standard_version_and_day_are_part_of_the_key(folder, tmp_path, r
     validate([folder], cache=ResultCache(tmp_path / "cache", today=dt.date.today() + dt.timedelta(days=1)))
     assert len(reads) == 2  # a diary dated tomorrow is fine tomorrow
     reads.clear()
-    monkeypatch.setattr("lianhu_xl.standard.STANDARD_VERSION", "999")
+    monkeypatch.setattr("lianhu_xl.standard_names.STANDARD_VERSION", "999")
     validate([folder], cache=ResultCache(tmp_path / "cache"))
     assert len(reads) == 2
 
@@ -215,3 +215,45 @@ def test_a_remembered_consolidation_stored_in_pieces_comes_back_whole(folder, tm
     back = store.get("run-x")
     assert back == c  # every card, counted row, problem and row left out, in order
     assert [x.card_no for x in back.cards] == [x.card_no for x in c.cards]
+
+
+RERUN = """
+import sys
+from lianhu_xl.cli import cli
+try:
+    cli(sys.argv[1:])
+finally:
+    heavy = [m for m in ("lianhu_xl.standard", "lianhu_xl.reader", "lianhu_xl.consolidate", "pydantic") if m in sys.modules]
+    print("IMPORTED:" + ",".join(heavy), file=sys.stderr)
+"""
+
+
+def test_a_rerun_with_nothing_changed_answers_as_before_without_loading_the_readers(folder, tmp_path):
+    """The clerk clicks 汇总 again: the same text and exit code, answered from what the last run
+    said, before Pydantic and the readers are imported (a re-run costs start-up, not a read).
+    An edited 汇总表, another output or a changed book is a run again."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LIANHU_CACHE": "on", "LIANHU_CACHE_DIR": str(tmp_path / "cache")}
+    out = tmp_path / "汇总表.xlsx"
+
+    def run(*extra: str) -> tuple[int, str, str]:
+        done = subprocess.run([sys.executable, "-c", RERUN, "consolidate", str(folder), "-o", str(out),
+                               "--period", "2010", *extra], capture_output=True, text=True, env=env, timeout=120)
+        return done.returncode, done.stdout, done.stderr.rsplit("IMPORTED:", 1)[1].strip()
+
+    first = run()
+    again = run()
+    assert first[0] == again[0] == 1 and first[1] == again[1] and "汇总表已保存" in again[1]
+    assert first[2] and again[2] == ""  # the first run read the books; the second imported none of it
+    as_json = run("--json")
+    assert as_json[2] and json.loads(as_json[1])["output"] == str(out)  # another way of printing: a run
+    assert run("--json")[1] == as_json[1] and run("--json")[2] == ""
+    out.write_bytes(out.read_bytes() + b"\0")  # the 汇总表 edited since: written again, by a run
+    touched = out.read_bytes()
+    edited = run()
+    assert edited[1] == first[1] and edited[2] and out.read_bytes() != touched
+    write_book(folder / "江淮村.xlsx", [card("JH-001", 村="江淮村", 社="四社")], [diary("JH-001", dt.date(2010, 9, 7))])
+    assert run()[2]  # a changed book: read again

@@ -126,7 +126,8 @@ def test_a_remembered_run_keeps_its_long_lists_in_a_file_not_in_the_pickle(tmp_p
     from openpyxl import load_workbook
 
     assert "独一无二的户主" in [c for r in load_workbook(out)["联户清单"].iter_rows(values_only=True) for c in r]
-    saved[0].unlink()  # its lines' file gone: a miss, counted again, never an error
+    saved[0].unlink()  # its lines' file gone: a miss, counted again, never an error (the 汇总表
+    out.unlink()  # gone too, so the lines are needed: with it intact the run answers as it did before)
     third = CliRunner().invoke(cli, args)
     assert len(runs) == 2 and json.loads(third.output) == json.loads(first.output)
 
