@@ -437,7 +437,9 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             continue  # 否 and 0 filled down in advance, no 卡号: an empty line of the form
         if no is None or (no.__class__ is text and ("月" in no or "年" in no or "季" in no)):
             filled = [x for x in values.values() if x is not None]
-            if len(filled) == 1 and filled[0].__class__ is text and is_section_text(filled[0]):
+            # a heading stands alone; a line under a merged 卡号 or 形式 is a visit (its date 2010年5月)
+            if (len(filled) == 1 and filled[0].__class__ is text and is_section_text(filled[0])
+                    and not (fill and any((r, c) in fill for c in cols))):
                 book.issues.append(make_issue("section-row", book.file, sheet=name, row=r + 1, value=filled[0].strip(),
                                               cell=f"{_column_of(row, filled[0])}{r + 1}"))
                 continue  # 四月份 over April's visits: a heading, not a row (like a blank one)

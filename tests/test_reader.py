@@ -357,3 +357,18 @@ def test_a_line_filled_in_advance_is_quoted_as_the_sheet_shows_it(tmp_path, ahea
                      [None, None, None, ahead]]})
     (said,) = [i for i in check(path).issues if i.code == "placeholder-rows"]
     assert f"第 3–4 行没有卡号，只有预先填好的{shown}之类" in said.message
+
+
+def test_a_visit_under_a_merged_card_number_dated_by_its_month_is_a_row_not_a_heading(tmp_path):
+    """卡号 and 形式 merged down over one household's visits, one visit dated 2010年5月 (no day) and
+    nothing else typed on its line: it is a visit whose date must be put right (an error at its
+    cell), not a heading skipped with 无需处理 and the visit gone without a word."""
+    labels = ["卡号", "日期", "形式", "生产生活情况"]
+    path = grid_book(tmp_path / "d.xlsx", {
+        "联户卡": [REQUIRED_CARD, GOOD_CARD],
+        "联户日记": [labels, ["XY-001", "2010-4-6", "入户访谈", "好"], [None, "2010年5月", None, None],
+                     [None, "2010-6-6", None, "好"]]}, merges={"联户日记": ["A2:A4", "C2:C4"]})
+    result = check(path)
+    assert "section-row" not in [i.code for i in result.issues]
+    assert [(i.cell, i.code) for i in result.issues if i.severity == "error"] == [("B3", "bad-date")]
+    assert result.summary.diary_rows == 3 and len(result.diaries) == 2
