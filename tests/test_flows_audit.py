@@ -363,3 +363,38 @@ def test_merge_names_each_books_extra_column(tmp_path):
     assert len(lines) == 2 and any("王明.xlsx" in x for x in lines) and any("李强.xlsx" in x for x in lines)
     check = CliRunner().invoke(cli, ["validate", str(tmp_path / "合并.xlsx"), "--json"])
     assert json.loads(check.output)["issues"] == []
+
+
+def _console_with(tmp_path: Path, **settings: object) -> fake_xlwings.Book:
+    book = _console(tmp_path)
+    sheet = book.sheets["设置"]
+    labels = sheet.range("A1:A20").value
+    for label, value in settings.items():
+        sheet[f"B{labels.index(label) + 1}"].value = value
+    return book
+
+
+@pytest.mark.parametrize("output", [None, "收集"])
+def test_outputs_beside_the_books_leave_the_books_counted(fake, tmp_path, output):
+    """输出文件夹 left empty (the console's own folder, above 收集) or set to the collection folder:
+    every book lay under the output folder, was taken for an output and skipped, and the button
+    said the folder held no books. Only our own 汇总表.xlsx and 问题清单.xlsx are skipped."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("XY-001")], [diary("XY-001")])
+    book = _console_with(tmp_path, 收集文件夹="收集", 输出文件夹=output)
+    xl.consolidate()
+    xl.validate()
+    xl.consolidate()  # the first run's 汇总表.xlsx, now beside the books, is not read as a submission
+    for box in book.app.alerts:
+        assert box["mode"] == "info", box["prompt"]
+    out = tmp_path / (output or "")
+    assert (out / "汇总表.xlsx").is_file() and (out / "问题清单.xlsx").is_file()
+    sources = book.sheets["来源"]["A2"].expand().value
+    assert [r[0] for r in sources[1:]] == ["下营村.xlsx"]
+
+
+def test_a_collection_folder_naming_a_file_is_told_as_such(fake, tmp_path):
+    book_path = write_book(tmp_path / "收集" / "下营村.xlsx", [card("XY-001")], [diary("XY-001")])
+    book = _console_with(tmp_path, 收集文件夹=str(book_path))
+    xl.consolidate()
+    [box] = book.app.alerts
+    assert "设置!B6" in box["prompt"] and "是一个文件，不是文件夹" in box["prompt"]
