@@ -41,3 +41,37 @@ def test_a_member_holding_far_more_than_it_declares_costs_only_its_claim(tmp_pat
     finally:
         tracemalloc.stop()
     assert peak < 40 * MB, f"{peak // MB} MB"
+
+
+def test_the_cell_by_cell_walk_runs_only_for_a_sheet_that_needs_it(tmp_path, monkeypatch):
+    """The walk for single-quoted attributes and CDATA (tens of ms a diary) is for sheets written
+    that way, not for every sheet with a lone ' or [: our own template with a roster (its 村
+    dropdown reads '名册'!$A$2), a structured reference (表1[办实事]), a typed apostrophe."""
+    import re
+
+    from bookfactory import card, diary, write_book
+    from hostile import DIARY_XML, rezip
+
+    from lianhu_xl import guard
+    from lianhu_xl.roster import load_roster
+    from lianhu_xl.template import build_template
+
+    walked: list[int] = []
+    real = guard._odd_cells
+    monkeypatch.setattr(guard, "_odd_cells", lambda blob: walked.append(1) or real(blob))
+    (tmp_path / "名册.csv").write_text("村,社\n下营村,六社\n", encoding="utf-8")
+    template = build_template(tmp_path / "模板", load_roster(tmp_path / "名册.csv"))
+    book = write_book(tmp_path / "b.xlsx", [card("XY-001", 备注="户主's 儿子")],
+                      [diary("XY-001", **{"担保贷款(元)": 3000})])
+    parts = members_of(book.read_bytes())
+    sheet = DIARY_XML
+    formula = '<c r="M3"><f>SUM(表1[办实事])</f><v>3</v></c>'.encode()
+    parts[sheet] = re.sub(rb'<c r="M3"[^>]*>.*?</c>', formula, parts[sheet], count=1)
+    assert formula in parts[sheet] and b"'" in parts[CARD_XML]
+    rezip(book, parts)
+    assert inspect(template).sheets and inspect(book).sheets
+    assert walked == []
+    parts[sheet] = parts[sheet].replace(b'<c r="M3">', b"<c r='M3' t='e'>", 1)
+    rezip(book, parts)
+    inspect(book)
+    assert walked == [1]
