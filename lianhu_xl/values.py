@@ -99,24 +99,25 @@ def parse_name(value: object) -> str | None:
     return _SPACE_IN_NAME.sub("", text)
 
 
+# what a number pasted from an export may start with (the apostrophe that once made it text)
+_QUOTES = "'‘’`"
+# a mark closing what a clerk typed, after ``fold`` (。 is .): 入户访谈。 is 入户访谈
+_CLOSING_MARKS = ".,;:!?、"
+
+
 def parse_card_no(value: object) -> str | None:
     """A card number as an identifier: full-width folded, dashes made one (``—`` from a Chinese
     input method, ``−`` ``–`` pasted from Word) and spaces dropped, so that ``ＸＹ－２０１０－００１``,
     ``XY—2010—001``, ``XY-2010 -001`` and ``xy-2010-001`` name the card ``XY-2010-001``
     (letters are upper case: a clerk typing the card's number in lower case means that card)."""
     text = parse_text(value)
+    if text is not None and text[0] in _QUOTES:  # 'XY-2010-001 pasted with the apostrophe that made it text
+        text = text.lstrip(_QUOTES) or None
     if text is None:
         return None
-    if text[0] in _QUOTES:  # 'XY-2010-001 pasted with the apostrophe that once made it text
-        text = text.lstrip(_QUOTES) or None
-        if text is None:
-            return None
     if text.isascii():  # speed: the usual card number
         return "".join(text.split()).upper()
     return "".join(unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).split()).upper()
-
-
-_QUOTES = "'‘’`"
 
 
 # --- dates -------------------------------------------------------------------
@@ -225,7 +226,7 @@ def is_nothing(text: str) -> bool:
 def note_key(text: str | None) -> str:
     """What a note says, for telling whether two copies wrote the same thing: width, spaces and
     a closing mark do not count (缺水，缺肥。 retyped as 缺水,缺肥 is the same problem)."""
-    return "".join(fold(text).split()).rstrip(".,;:!?、") if text else ""
+    return "".join(fold(text).split()).rstrip(_CLOSING_MARKS) if text else ""
 
 
 def parse_note(value: object) -> str | None:
@@ -336,7 +337,7 @@ def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
         return squeezed
     # as the clerk meant it: 入户访谈。 (a closing mark), 其它 for 其他, and a choice shortened to a
     # part only it has (入户, 电话, 保守户); a part several have (解决, 干部) stays an error
-    key = fold(squeezed).rstrip(".,;:!?、").replace("其它", "其他")
+    key = fold(squeezed).rstrip(_CLOSING_MARKS).replace("其它", "其他")
     if key in choices:
         return key
     if len(key) >= 2:
