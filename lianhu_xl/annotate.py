@@ -92,6 +92,7 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
         by_file[issue.file].append(issue)
     plan: list[tuple[Path, str, Path, str, list[Issue]]] = []
     taken: set[Path] = set()
+    base = _common_folder([path for path, display in files if _absolute(display)])
     for path, display in files:
         book = books.get(display)
         if book is None or not book.summary.sha256 or book.summary.kind == "totals":
@@ -100,7 +101,7 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
             continue
         if not any(i.severity in ("error", "warning") for i in by_file[display]):
             continue
-        target = out_dir / _relative(display, path)
+        target = out_dir / _relative(display, path, base)
         if target.resolve() == path.resolve():
             raise LianhuError(f"标注副本会覆盖原文件“{path}”。请给 --annotate 另选一个文件夹，原文件不会被改动。")
         n = 1
@@ -153,8 +154,31 @@ def _annotate_task(task: tuple[Path, str, Path, str, list[Issue]]) -> tuple[Path
         return None, [make_issue("annotate-failed", display, detail="文件格式超出本工具能处理的范围")]
 
 
-def _relative(display: str, path: Path) -> PurePosixPath:
-    """The copy's name under DIR: the display name, never escaping DIR."""
+def _absolute(display: str) -> bool:
+    """A display name that is a whole path (``/home/…``, ``D:/…``): two files of one name given
+    on the command line are shown with their folders."""
+    return display.startswith("/") or re.match(r"^[A-Za-z]:/", display) is not None
+
+
+def _common_folder(paths: list[Path]) -> Path | None:
+    """The folder holding all of ``paths``: their copies are placed relative to it."""
+    import os
+
+    try:
+        return Path(os.path.commonpath([p.resolve().parent for p in paths])) if paths else None
+    except (ValueError, OSError):  # on two drives: no common folder
+        return None
+
+
+def _relative(display: str, path: Path, base: Path | None = None) -> PurePosixPath:
+    """The copy's name under DIR: the display name, never escaping DIR. A whole path shown
+    (two files of one name given by their paths) keeps only the folders below ``base``: 甲/下营村.xlsx,
+    not the whole path from the drive down."""
+    if base is not None and _absolute(display):
+        try:
+            return PurePosixPath(path.resolve().relative_to(base).as_posix())
+        except (ValueError, OSError):
+            pass
     parts = [p for p in PurePosixPath(display).parts if p not in ("/", "..", ".") and not p.endswith(":")]
     return PurePosixPath(*parts) if parts else PurePosixPath(path.name)
 
