@@ -10,7 +10,6 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 import uuid
 import zipfile
 from pathlib import Path
@@ -305,14 +304,6 @@ def test_libreoffice_shows_the_report_and_the_annotated_copy_as_written(tmp_path
 
 
 # --- the console's buttons ---------------------------------------------------------------
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    fake_xlwings.reset()
-    monkeypatch.setitem(sys.modules, "xlwings", fake_xlwings)
-    yield fake_xlwings
-    fake_xlwings.reset()
 
 
 def _console(tmp_path: Path) -> fake_xlwings.Book:

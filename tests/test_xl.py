@@ -25,14 +25,6 @@ from lianhu_xl.cli import cli
 from lianhu_xl.console import INTERNAL_SHEET, SETTINGS_SHEET, build_console
 
 
-@pytest.fixture
-def fake(monkeypatch):
-    fake_xlwings.reset()
-    monkeypatch.setitem(sys.modules, "xlwings", fake_xlwings)
-    yield fake_xlwings
-    fake_xlwings.reset()
-
-
 def villages(folder: Path) -> None:
     """Two villages; 倪家营村 has a card with its family size typed wrong and a diary row for no card."""
     write_book(folder / "下营村.xlsx",
