@@ -309,7 +309,9 @@ def _horizons(c: Consolidation, counted: list[TotalsSource]) -> None:
     if len(seen) <= 1:  # one month, or no sheet counted at all (each had an error)
         c.last_month = next(iter(seen), None)
         return
-    common = sorted(seen.items(), key=lambda kv: (-kv[1], kv[0] or (9999, 12)))[0][0]
+    # the commonest; between as common, the latest (the period's end latest of all): a sheet made
+    # before the period ended is the one to make again, never the complete one
+    common = max(seen.items(), key=lambda kv: (kv[1], kv[0] or (9999, 12)))[0]
 
     def shown(h: tuple[int, int] | None) -> str:
         return month_label(h) if h else "统计期的最后一个月"

@@ -321,3 +321,28 @@ def test_townships_consolidated_without_a_period_up_to_different_months_are_told
     county = consolidate([tmp_path / "县"], today=TODAY)
     told = {i.file: i.message for i in county.report.issues if i.code == "totals-horizon-differs"}
     assert len(told) == 1 and "2010-03" in next(iter(told.values())) and "2010-09" in next(iter(told.values()))
+
+
+def test_when_as_many_sheets_stop_early_as_at_the_periods_end_the_early_ones_are_told(tmp_path):
+    """Two townships: 甲乡 made its 2010 sheet in August, 乙乡 after the year ended. Neither is
+    the more common, and the one to make again is 甲乡's (its months expected stop at 2010-08):
+    乙乡, whose sheet is complete, was told to make it again after the period ended."""
+    for town, made in (("甲乡", D(2010, 8, 20)), ("乙乡", TODAY)):
+        write_book(tmp_path / town / "村.xlsx", [card(f"{town}-1")], [diary(f"{town}-1", D(2010, 3, 6))])
+        write_totals(consolidate([tmp_path / town], period=Y2010, title=town, today=made),
+                     tmp_path / "县" / f"{town}.xlsx")
+    county = consolidate([tmp_path / "县"], period=Y2010, today=TODAY)
+    told = [i for i in county.report.issues if i.code == "totals-horizon-differs"]
+    assert [i.file for i in told] == ["甲乡.xlsx"]
+    assert "计到 2010-08" in told[0].message and county.total.interview_months_expected == 8 + 12
+
+
+def test_townships_without_a_period_tied_between_two_months_tell_the_one_counted_to_the_earlier(tmp_path):
+    """Without --period, 甲乡 counted to its latest diary, 2010-03, 乙乡 to 2010-09: the one whose
+    months stop sooner is the one told, as the later month holds more of the year."""
+    for town, last in (("甲乡", 3), ("乙乡", 9)):
+        write_book(tmp_path / town / "村.xlsx", [card(f"{town}-1")], [diary(f"{town}-1", D(2010, last, 6))])
+        write_totals(consolidate([tmp_path / town], title=town, today=TODAY), tmp_path / "县" / f"{town}.xlsx")
+    county = consolidate([tmp_path / "县"], today=TODAY)
+    told = [i for i in county.report.issues if i.code == "totals-horizon-differs"]
+    assert [i.file for i in told] == ["甲乡.xlsx"] and "计到 2010-03" in told[0].message
