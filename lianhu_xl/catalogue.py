@@ -46,6 +46,8 @@ _CODES = [
          "用 Excel 或 WPS 打开，点“文件→另存为”，类型选“Excel 工作簿（*.xlsx）”。", "file"),
     Code("wps-et", "error", "WPS 表格格式", "文件是 WPS 表格（.et）格式。",
          "在 WPS 中点“文件→另存为”，类型选“Excel 工作簿（*.xlsx）”。", "file"),
+    Code("console-skipped", "notice", "汇总台未读取", "“{value}”是汇总台（放按钮的工作簿），不是登记簿，没有读取。",
+         "无需处理；汇总台也可以放在收集文件夹外面。", "file"),
     Code("archive-not-read", "error", "压缩包没有读取",
          "“{value}”是压缩包{detail}，里面的登记簿没有读取，汇总里没有它们的数字。",
          "请解压，把里面的 .xlsx 放进收集文件夹，并把压缩包移出，再校验或汇总。", "file"),

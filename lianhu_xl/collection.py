@@ -40,7 +40,28 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
         if key not in seen:  # the same file named twice is read once
             seen.add(key)
             unique.append((p, d))
+    consoles = [(p, d) for p, d in unique if p.suffix.lower() == ".xlsm" and _is_console(p)]
+    if consoles:  # the 汇总台 kept among the books: the buttons' own workbook, not a submission
+        issues.extend(make_issue("console-skipped", d, value=d) for _, d in consoles)
+        unique = [f for f in unique if f not in consoles]
     return _distinct(unique), issues
+
+
+def _is_console(path: Path) -> bool:
+    """The 汇总台 (console.py): an .xlsm whose workbook lists the console's internal sheet.
+    Read from the zip's directory and one small part; anything odd is left to the guard."""
+    import zipfile
+
+    from .console import INTERNAL_SHEET
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            if info.file_size > 1_048_576:
+                return False
+            return INTERNAL_SHEET.encode() in zf.read(info)
+    except Exception:  # not a zip, no workbook part, a bad member: the guard says what it is
+        return False
 
 
 def _distinct(files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:

@@ -110,6 +110,7 @@ def _files(plan: Plan, console: Path | None):
         raise LianhuError(f"{settings_cell('folder')}：找不到收集文件夹“{plan.folder}”。"
                           "请检查路径，或新建这个文件夹并把各村交来的登记簿放进去。")
     files, issues = collect([plan.folder])
+    issues = [i for i in issues if i.code != "console-skipped"]  # the buttons' own workbook: never a source
     skip = {console.resolve()} if console else set()
     out_dir = plan.output.resolve()
     # outputs written beside the books (输出文件夹 left empty while the console sits above 收集,

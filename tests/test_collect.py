@@ -201,3 +201,21 @@ def test_a_linked_folder_pointing_inside_the_collection_is_read_once_and_not_cal
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [f["file"] for f in data["files"]] == ["村B/村B.xlsx"] and data["issues"] == []
+
+
+def test_the_console_kept_among_the_books_is_skipped_not_taken_for_a_totals_workbook(tmp_path):
+    """A clerk keeps 联户带创汇总台.xlsm in the collection folder (the buttons skip it): the command
+    line says it is the console and goes on, instead of stopping on 登记簿和汇总表混在一起."""
+    from lianhu_xl.collection import collect
+    from lianhu_xl.console import build_console
+
+    write_book(tmp_path / "收集" / "村.xlsx", [card("XY-001")], [diary("XY-001")])
+    build_console(tmp_path / "收集")
+    res = CliRunner().invoke(cli, ["consolidate", str(tmp_path / "收集"), "-o", str(tmp_path / "汇总表.xlsx"),
+                                   "--period", "2010", "--json", "-j", "1"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [i["code"] for i in data["issues"]] == ["console-skipped"]
+    assert (tmp_path / "汇总表.xlsx").exists()
+    files, issues = collect([tmp_path / "收集" / "联户带创汇总台.xlsm"])  # named by itself: the same
+    assert files == [] and [i.code for i in issues] == ["console-skipped"]
