@@ -30,7 +30,8 @@ def slow(tmp):
     with open(tmp, "wb") as fh:
         fh.write(b"PK\x03\x04" + b"\0" * 4_000_000)  # half a large workbook
         fh.flush()
-        ready.write_text(str(tmp))
+        ready.with_suffix(".part").write_text(str(tmp))
+        ready.with_suffix(".part").rename(ready)  # whole when seen: the test may look at any moment
         time.sleep(60)  # killed here
         fh.write(b"never")
 
