@@ -10,48 +10,54 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import LianhuError
 from .guard import Inspection, Refused, inspect
 from .standard_names import CARD_SHEET, DIARY_SHEET, WORKBOOK_NAME
+
+if TYPE_CHECKING:
+    from .book import BookResult
 
 
 def keep_filled_book(out: Path) -> None:
     """Raise LianhuError when a template written to ``out`` (a folder or a file) would replace
     anything but an empty template. Cadres keep the template's name (联户带创登记簿.xlsx), so
     writing the template again in their folder would empty the book they filled in."""
-    from .book import check_file
-
     path = out / WORKBOOK_NAME if out.suffix.lower() != ".xlsx" else out
     if not path.exists():
         return
-    try:
-        book = check_file(path, path.name)
-    except Exception:  # a file no check can read is no empty template either
-        raise LianhuError(f"“{path}”是一个不是空白模板的文件，生成模板会覆盖它。请另选文件夹或文件名，原文件没有改动。") from None
-    if book.summary.kind == "book" and not book.rows_read:
+    book = _checked(path)  # a file no check can read is no empty template either
+    if book is not None and book.summary.kind == "book" and not book.rows_read:
         return
-    what = (f"已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 {book.summary.diary_rows} 行）"
-            if book.rows_read else "一个不是空白模板的文件")
+    what = _filled(book) if book is not None and book.rows_read else "一个不是空白模板的文件"
     raise LianhuError(f"“{path}”是{what}，生成模板会覆盖它。请另选文件夹或文件名，原文件没有改动。")
 
 
 def keep_register(path: Path, what: str) -> None:
     """Raise LianhuError when ``path`` holds a register someone filled in: a 汇总表 or 问题清单
     written there (a slip of the name, a tab completion) would replace it. Anything else at
-    ``path`` (an earlier output, a file that is no register) is replaced as outputs are."""
-
+    ``path`` (an earlier output, a file that is no register or that no check can read) is
+    replaced as outputs are."""
     if not path.is_file():
         return
+    book = _checked(path)
+    if book is not None and book.summary.kind == "book" and book.rows_read:
+        raise LianhuError(f"“{path}”是{_filled(book)}，写出{what}会覆盖它。请换个文件名或文件夹，原文件没有改动。")
+
+
+def _checked(path: Path) -> BookResult | None:
+    """The file at ``path`` checked as a submission; None when checking it fails outright."""
     from .book import check_file  # the readers are imported only when there is a file to check
 
     try:
-        book = check_file(path, path.name)
-    except Exception:  # a file no check can read is replaced, as outputs are
-        return
-    if book.summary.kind == "book" and book.rows_read:
-        raise LianhuError(f"“{path}”是已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 "
-                          f"{book.summary.diary_rows} 行），写出{what}会覆盖它。请换个文件名或文件夹，原文件没有改动。")
+        return check_file(path, path.name)
+    except Exception:
+        return None
+
+
+def _filled(book: BookResult) -> str:
+    return f"已填写的登记簿（联户卡 {book.summary.card_rows} 行、联户日记 {book.summary.diary_rows} 行）"
 
 
 def without_earlier_output(files: list[tuple[Path, str]], out: Path, paths: tuple[Path, ...], what: str,

@@ -48,3 +48,14 @@ def test_annotated_copies_may_not_land_inside_the_folder_being_checked(tmp_path)
     with pytest.raises(LianhuError, match="下次校验会把副本"):
         annotate_outside(tmp_path / "收集" / "退回", (tmp_path / "收集",))
     annotate_outside(tmp_path / "退回", (tmp_path / "收集",))
+
+
+def test_a_file_no_check_can_read_is_replaced_by_an_output_but_never_by_the_template(tmp_path):
+    """Garbage at the output's name: an earlier, damaged 汇总表 is replaced as outputs are; the
+    template never replaces anything but an empty template, so it stops."""
+    junk = tmp_path / WORKBOOK_NAME
+    junk.write_bytes(b"PK\x03\x04 not really a workbook")
+    keep_register(junk, "汇总表")
+    with pytest.raises(LianhuError, match="是一个不是空白模板的文件，生成模板会覆盖它"):
+        keep_filled_book(tmp_path)
+    assert junk.read_bytes() == b"PK\x03\x04 not really a workbook"
