@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .book import BookResult
 from .catalogue import CATALOGUE, REPEAT_CODES
-from .issues import Issue, Report, make_issue
+from .issues import Issue, Report, make_issue, runs
 from .period import Month, Period, month_at, month_label, month_number, month_of, months_between
 from .roster import Roster
 from .standard import CARD_SHEET, RESULTS, SOLVED
@@ -286,17 +286,12 @@ class CardLine:
 def _months_text(months: list[Month]) -> str:
     """Consecutive months as ranges: ``2010年1–3、5、7–12月``; ``2010-11至2011-02`` across years.
     The year is always said: a period from November to February may miss only 1–2月, of 2011."""
-    runs: list[list[Month]] = []
-    for m in months:
-        if runs and months_between(runs[-1][-1], m)[1:2] == [m]:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
+    spans = [(month_at(first), month_at(last)) for first, last in runs(map(month_number, months))]
     one_year = len({y for y, _ in months}) == 1
     if one_year:
-        parts = [f"{r[0][1]}" if len(r) == 1 else f"{r[0][1]}–{r[-1][1]}" for r in runs]
+        parts = [f"{a[1]}" if a == b else f"{a[1]}–{b[1]}" for a, b in spans]
         return f"{months[0][0]}年" + "、".join(parts) + "月"
-    parts = [month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])}至{month_label(r[-1])}" for r in runs]
+    parts = [month_label(a) if a == b else f"{month_label(a)}至{month_label(b)}" for a, b in spans]
     return "、".join(parts)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -74,6 +75,18 @@ def make_issue(
 def _place(sheet: str | None, cell: str | None) -> str:
     """``联户日记!F17``, or the sheet alone, or nothing for a problem of the whole file."""
     return f"{sheet}!{cell}" if sheet and cell else (sheet or "")
+
+
+def runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Rising numbers as runs of consecutive ones, (first, last): for saying rows ``12–40、45``
+    or months ``1–3、5月`` (reader, consolidate)."""
+    out: list[list[int]] = []
+    for n in numbers:
+        if out and n == out[-1][1] + 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return [(first, last) for first, last in out]
 
 
 def _shown(value: object) -> str | None:

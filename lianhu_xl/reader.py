@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .guard import Inspection, col_letters
-from .issues import Issue, make_issue
+from .issues import Issue, make_issue, runs
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
 from .values import is_footer_text, is_placeholder, is_section_text, is_totals_text
 
@@ -515,13 +515,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
 
 def _spans(numbers: list[int]) -> str:
     """Row numbers as spans: ``12–40、45``."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+    return "、".join(str(first) if first == last else f"{first}–{last}" for first, last in runs(numbers))
 
 
 def _values_of(row: list[object], items: list[tuple[str, int]]) -> dict[str, object] | None:
