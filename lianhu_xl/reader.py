@@ -250,8 +250,9 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     last = best_row  # the header's last row: the data start under it
     top = best_row  # and its first
     if best_row > 0:  # the header's second row won: labels merged down from the row above it
-        for c, raw in enumerate(grid[best_row - 1][:len(header)]):
-            if not normalise_label(header[c]) and match_label(normalise_label(raw), index, kind) is not None:
+        for c, raw in enumerate(grid[best_row - 1][:len(header)]):  # (序号 too: a column with a label)
+            norm = normalise_label(raw)
+            if not normalise_label(header[c]) and (norm in IGNORED_LABELS or match_label(norm, index, kind) is not None):
                 header[c], label_rows[c], top = raw, best_row, best_row - 1
     below = _labels_below(grid, best_row, kind, index)
     if below is not None:  # a two-row header: 帮扶成效 merged over 办实事 | 担保贷款 | 帮耕帮畜

@@ -372,3 +372,18 @@ def test_a_visit_under_a_merged_card_number_dated_by_its_month_is_a_row_not_a_he
     assert "section-row" not in [i.code for i in result.issues]
     assert [(i.cell, i.code) for i in result.issues if i.severity == "error"] == [("B3", "bad-date")]
     assert result.summary.diary_rows == 3 and len(result.diaries) == 2
+
+
+def test_a_serial_number_column_merged_down_a_two_row_header_has_its_label(tmp_path):
+    """序号 merged over both rows of a header whose second row holds the labels (基本情况 and
+    帮扶成效 grouped above them): a column with its label, not one "没有列名" the clerk is told to
+    name, and its 合计 line is still a totals line."""
+    path = grid_book(tmp_path / "d.xlsx", {
+        "联户卡": [REQUIRED_CARD, GOOD_CARD],
+        "联户日记": [["序号", "基本情况", None, None, "帮扶成效", None],
+                     [None, "卡号", "日期", "形式", "办实事(件)", "担保贷款(元)"],
+                     [1, "XY-001", "2010-4-6", "入户访谈", 1, 0], [2, "XY-001", "2010-5-6", "入户访谈", 0, 0],
+                     ["合计", None, None, None, 1, 0]]}, merges={"联户日记": ["A1:A2", "B1:D1", "E1:F1"]})
+    result = check(path)
+    assert [(i.code, i.cell) for i in result.issues] == [("totals-row", "A5")]
+    assert [(d.row, d.model.deeds) for d in result.diaries] == [(3, 1), (4, 0)]
