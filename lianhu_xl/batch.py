@@ -32,7 +32,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .book import BookResult, check_file, failure_issue
+from .book import OUT_OF_MEMORY, BookResult, check_file, failure_issue
 from .cache import ResultCache, is_crashed
 from .issues import FileSummary, make_issue
 from .roster import Roster
@@ -235,7 +235,7 @@ def _safe_check(path: Path, display: str, roster: Roster | None) -> BookResult:
     try:
         return check_file(path, display, roster)
     except MemoryError:
-        return _crashed(display, "内存不足")
+        return _crashed(display, OUT_OF_MEMORY)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # never let one file stop the batch; pyo3's PanicException is a BaseException

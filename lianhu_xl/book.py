@@ -30,6 +30,7 @@ from .store import ROW_ERROR, Row, rebuild, row_encoder
 
 TOTALS_SHEET = "汇总"
 READER_FAILED = "文件内部结构不标准，读取程序无法理解"  # why a reader failed, for a cadre: never the exception's text
+OUT_OF_MEMORY = "内存不足"  # a book too big for the memory a worker may take: the file's size, not a fault of ours
 # the modules whose failures are the file's (a native reader, unzipping, decoding); any other is ours
 _READER_MODULES = frozenset({"python_calamine", "pyo3_runtime", "zipfile", "zlib"})
 
@@ -37,7 +38,10 @@ _READER_MODULES = frozenset({"python_calamine", "pyo3_runtime", "zipfile", "zlib
 def failure_issue(display: str, exc: BaseException) -> Issue:
     """What a clerk is told when checking a file raised: a reader that could not make sense
     of it (resave it in Excel), or a fault of this program's own, which resaving will not
-    mend: then the file goes to whoever looks after the tool (the exception's name says where)."""
+    mend: then the file goes to whoever looks after the tool (the exception's name says where).
+    Memory running out is the book's size (a worker's memory is capped), said as the batch says it."""
+    if isinstance(exc, MemoryError):
+        return make_issue("reader-crashed", display, detail=OUT_OF_MEMORY)
     if (not isinstance(exc, Exception)  # a native panic (pyo3's PanicException is a BaseException)
             or type(exc).__module__.split(".")[0] in _READER_MODULES or isinstance(exc, OSError | EOFError | UnicodeError)):
         return make_issue("reader-crashed", display, detail=READER_FAILED)

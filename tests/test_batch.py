@@ -359,3 +359,28 @@ def test_a_fault_of_the_program_is_told_as_such_not_as_the_files(tmp_path, monke
     assert "坏.xlsx" in res.output and "本程序出了错（KeyError），多半不是文件的问题" in res.output
     assert "交给技术人员" in res.output and "另存为" not in res.output.split("好.xlsx")[0]
     assert "好.xlsx  通过" in res.output
+
+
+def test_a_book_too_big_for_memory_is_said_as_such_not_as_a_fault_of_the_program(tmp_path, monkeypatch):
+    """Memory running out while a book is read (a worker's memory is capped) is the book's size:
+    读取时出错（内存不足）, as the batch says it, not 本程序出了错（MemoryError）… 多半不是文件的问题."""
+    from click.testing import CliRunner
+
+    from lianhu_xl import book
+    from lianhu_xl.cli import cli
+
+    real = book.read_rows
+
+    def read(display, inspection, keep_sheets=()):
+        if display == "大.xlsx":
+            raise MemoryError
+        return real(display, inspection, keep_sheets)
+
+    good_book(tmp_path / "b" / "大.xlsx")
+    good_book(tmp_path / "b" / "好.xlsx")
+    monkeypatch.setattr(book, "read_rows", read)
+    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "b"), "-j", "1", "--no-cache"])
+    assert res.exit_code == 1
+    assert "读取这个文件时出错（内存不足）" in res.output
+    assert "本程序出了错" not in res.output and "MemoryError" not in res.output
+    assert "好.xlsx  通过" in res.output
