@@ -152,8 +152,12 @@ def test_a_pool_that_cannot_start_does_not_loop_forever(tmp_path, monkeypatch):
 # --- no worker outlives its batch -------------------------------------------------------------
 
 DRIVER = """
-import sys, time
+import signal, sys, time
 import lianhu_xl.batch as batch
+
+# Ctrl-C as a terminal delivers it, whoever started this: a suite run in the background
+# (``pytest &`` from a script) hands its children SIGINT ignored, and the test failed
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def slow(path, display, roster=None):  # a book that takes ten minutes to read
     time.sleep(600)
