@@ -340,9 +340,8 @@ def test_a_worker_killed_after_storing_a_book_does_not_count_it_twice(tmp_path, 
     assert [f.counted for f in run.report.files] == [3] * 6
 
 
-def test_a_fault_of_the_program_is_told_as_such_not_as_the_files(tmp_path, monkeypatch):
-    """A bug of ours meeting an odd file (here a KeyError) is not "resave it in Excel", which
-    would not help: the clerk is told the program failed and to pass the file on; the rest go on."""
+def _validate_with_one_read_raising(tmp_path, monkeypatch, name: str, exc: BaseException):
+    """``lianhu validate`` over two good books, reading ``name`` raising ``exc``."""
     from click.testing import CliRunner
 
     from lianhu_xl import book
@@ -351,14 +350,20 @@ def test_a_fault_of_the_program_is_told_as_such_not_as_the_files(tmp_path, monke
     real = book.read_rows
 
     def read(display, inspection, keep_sheets=()):
-        if display == "坏.xlsx":
-            raise KeyError("card_no")
+        if display == name:
+            raise exc
         return real(display, inspection, keep_sheets)
 
-    good_book(tmp_path / "b" / "坏.xlsx")
+    good_book(tmp_path / "b" / name)
     good_book(tmp_path / "b" / "好.xlsx")
     monkeypatch.setattr(book, "read_rows", read)
-    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "b"), "-j", "1", "--no-cache"])
+    return CliRunner().invoke(cli, ["validate", str(tmp_path / "b"), "-j", "1", "--no-cache"])
+
+
+def test_a_fault_of_the_program_is_told_as_such_not_as_the_files(tmp_path, monkeypatch):
+    """A bug of ours meeting an odd file (here a KeyError) is not "resave it in Excel", which
+    would not help: the clerk is told the program failed and to pass the file on; the rest go on."""
+    res = _validate_with_one_read_raising(tmp_path, monkeypatch, "坏.xlsx", KeyError("card_no"))
     assert res.exit_code == 1
     assert "坏.xlsx" in res.output and "本程序出了错（KeyError），多半不是文件的问题" in res.output
     assert "交给技术人员" in res.output and "另存为" not in res.output.split("好.xlsx")[0]
@@ -368,22 +373,7 @@ def test_a_fault_of_the_program_is_told_as_such_not_as_the_files(tmp_path, monke
 def test_a_book_too_big_for_memory_is_said_as_such_not_as_a_fault_of_the_program(tmp_path, monkeypatch):
     """Memory running out while a book is read (a worker's memory is capped) is the book's size:
     读取时出错（内存不足）, as the batch says it, not 本程序出了错（MemoryError）… 多半不是文件的问题."""
-    from click.testing import CliRunner
-
-    from lianhu_xl import book
-    from lianhu_xl.cli import cli
-
-    real = book.read_rows
-
-    def read(display, inspection, keep_sheets=()):
-        if display == "大.xlsx":
-            raise MemoryError
-        return real(display, inspection, keep_sheets)
-
-    good_book(tmp_path / "b" / "大.xlsx")
-    good_book(tmp_path / "b" / "好.xlsx")
-    monkeypatch.setattr(book, "read_rows", read)
-    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "b"), "-j", "1", "--no-cache"])
+    res = _validate_with_one_read_raising(tmp_path, monkeypatch, "大.xlsx", MemoryError())
     assert res.exit_code == 1
     assert "读取这个文件时出错（内存不足）" in res.output
     assert "本程序出了错" not in res.output and "MemoryError" not in res.output
