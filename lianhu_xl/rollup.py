@@ -148,8 +148,11 @@ def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], num
                 src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {raw}，大得不可能", cell))
                 return None
             value = None
-        if value is None or value < 0 or value != value:
+        if value is None or value != value:
             src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）不是数字：“{raw}”", cell))
+            return None
+        if value < 0:  # a number, only not a possible one
+            src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {value:g}，不能是负数", cell))
             return None
         limit = MAX_MONEY if column.kind == "money" else MAX_COUNT
         if value > limit:

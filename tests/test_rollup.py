@@ -247,7 +247,7 @@ def test_a_county_total_among_its_townships_is_not_counted_again(three_townships
     assert nested.status == "未汇总" and "重复计数" in nested.why
 
 
-@pytest.mark.parametrize("typed, why", [(2.5, "应为整数"), (1e20, "大得不可能"), ("NaN", "不是数字")])
+@pytest.mark.parametrize("typed, why", [(2.5, "应为整数"), (1e20, "大得不可能"), ("NaN", "不是数字"), (-5, "是 -5，不能是负数")])
 def test_an_impossible_count_in_a_hand_made_totals_sheet_is_refused(three_townships, typed, why):
     """Half a household, 10^20 households or NaN are mistakes at a cell, never rounded or zero."""
     from lianhu_xl.consolidate import HEADER
