@@ -30,6 +30,7 @@ from .issues import Issue
 from .outputs import keep_register
 from .roster import Roster
 from .validate import Validation, collect, validate
+from .xl_text import STRMAX, utf16_len
 
 MERGED_PROPERTY = "lianhu_merged"  # marks a book written by merge, so a re-run may replace it
 KEPT_REASONS = (None, "unknown-card",  # a diary whose card is elsewhere is still the cadre's record,
@@ -51,6 +52,17 @@ class MergeResult:
     cards: list[Record] = field(default_factory=list)
     diaries: list[Record] = field(default_factory=list)
     check: Validation | None = None  # the merged book, validated on its own
+
+    @property
+    def cut(self) -> list[str]:
+        """Cells longer than Excel lets a cell be (LibreOffice or a script can save one): the
+        merged book keeps their first 32,767 characters, so each is said (file sheet!cell)."""
+        out = []
+        for r in (*self.cards, *self.diaries):
+            for name, value in r.model.__dict__.items():
+                if isinstance(value, str) and len(value) > STRMAX // 2 and utf16_len(value) > STRMAX:
+                    out.append(f"{r.file} {r.sheet}!{r.cell(name)}（{len(value)} 个字）")
+        return out
 
     def _issues(self, codes: tuple[str, ...]) -> list[Issue]:
         return [i for i in self.inputs.report.issues if i.code in codes]
@@ -90,7 +102,7 @@ class MergeResult:
     @property
     def complete(self) -> bool:
         """Nothing left out and the merged book has no error."""
-        return (not self.conflicts and not self.errors
+        return (not self.conflicts and not self.errors and not self.cut
                 and self.check is not None and self.check.report.valid)
 
     @property
@@ -188,6 +200,10 @@ def text_summary(result: MergeResult, limit: int = 20) -> str:
     if result.check is not None:
         listing("这些列不是标准中的列，内容没有写入合并簿（仍在原登记簿中）：",
                 result.dropped_columns, limit)
+        if result.cut:
+            lines += ["", f"这些单元格超过 Excel 一格最多 {STRMAX} 个字，合并簿里只有前 {STRMAX} 个字"
+                          "（全文仍在原登记簿中；请把内容缩短后再合并）："]
+            lines += [f"  {place}" for place in result.cut[:limit]]
     lines.append("")
     if result.check is not None:
         lines.append("身份证号、联系电话没有写入合并簿：个人信息只保存在各人自己的登记簿中。")

@@ -158,3 +158,19 @@ def test_a_rerun_replaces_its_own_earlier_output_in_the_folder(tmp_path):
     assert first.exit_code == second.exit_code == 0, second.output
     assert "读取 3 个文件" in second.output  # the earlier merged book is not read as a source
     assert len(validate([out]).cards) == 2
+
+
+def test_a_cell_longer_than_excel_allows_is_said_not_cut_without_a_word(tmp_path):
+    """A 主要问题 of 40,000 characters (LibreOffice or a script can save one; Excel cannot hold
+    it): the merged book keeps the first 32,767, and the merge says where, exit 1."""
+    from hostile import CARD_XML, members_of, rezip
+
+    book = write_book(tmp_path / "收集" / "长.xlsx", [card("XY-001", 主要问题="缺水")], [diary("XY-001")])
+    parts = members_of(book.read_bytes())
+    parts[CARD_XML] = parts[CARD_XML].replace("缺水".encode(), "问".encode() * 40000, 1)
+    rezip(book, parts)
+    result = CliRunner().invoke(cli, ["merge", str(tmp_path / "收集"), "-o", str(tmp_path / "合并.xlsx")])
+    assert result.exit_code == 1, result.output
+    assert "超过 Excel 一格最多 32767 个字" in result.output
+    assert "长.xlsx 联户卡!P3（40000 个字）" in result.output  # 主要问题 is column P
+    assert "全部合并" not in result.output
