@@ -10,7 +10,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from .guard import BOOK_SUFFIXES, WORKBOOK_SUFFIXES
+from .guard import BOOK_SUFFIXES, WORKBOOK_SUFFIXES, is_xml_2003
 from .issues import Issue, make_issue
 from .strays import STRAY_SUFFIXES, stray_issues
 
@@ -154,4 +154,4 @@ def _xml_workbook(path: Path) -> bool:
             head = fh.read(4096)
     except OSError:
         return False
-    return b"urn:schemas-microsoft-com:office:spreadsheet" in head
+    return is_xml_2003(head)

@@ -621,6 +621,12 @@ def _custom_properties(blob: bytes | None) -> dict[str, str]:
     return out
 
 
+def is_xml_2003(head: bytes) -> bool:
+    """An Excel "XML 电子表格 2003" save, from the first 4 KB of a file."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(b"<?xml") and \
+        b"urn:schemas-microsoft-com:office:spreadsheet" in head[:4096]
+
+
 def _what_is_it(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本" save: tab-separated UTF-16
         return "内容是 Unicode 文本（制表符分隔），可能是另存为文本后改了扩展名"
@@ -628,7 +634,7 @@ def _what_is_it(data: bytes) -> str:
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
         return "内容是网页（网站或 WPS“导出为 Excel”常生成这种文件）"
-    if lowered.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+    if is_xml_2003(data[:4096]):
         return "内容是“XML 电子表格 2003”格式"
     if lowered.startswith(b"<?xml") and b"<html" in data[:4096].lower():
         return "内容是网页（网站或 WPS“导出为 Excel”常生成这种文件）"
