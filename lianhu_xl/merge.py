@@ -52,17 +52,7 @@ class MergeResult:
     cards: list[Record] = field(default_factory=list)
     diaries: list[Record] = field(default_factory=list)
     check: Validation | None = None  # the merged book, validated on its own
-
-    @property
-    def cut(self) -> list[str]:
-        """Cells longer than Excel lets a cell be (LibreOffice or a script can save one): the
-        merged book keeps their first 32,767 characters, so each is said (file sheet!cell)."""
-        out = []
-        for r in (*self.cards, *self.diaries):
-            for name, value in r.model.__dict__.items():
-                if isinstance(value, str) and len(value) > STRMAX // 2 and utf16_len(value) > STRMAX:
-                    out.append(f"{r.file} {r.sheet}!{r.cell(name)}（{len(value)} 个字）")
-        return out
+    cut: list[str] = field(default_factory=list)  # cells the merged book keeps only part of (_cut)
 
     def _issues(self, codes: tuple[str, ...]) -> list[Issue]:
         return [i for i in self.inputs.report.issues if i.code in codes]
@@ -152,9 +142,21 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
     spec = BookSpec(cards=SheetSpec(title="联户带创登记簿 · 联户卡（合并）", note=note, omit=PERSONAL_FIELDS),
                     diaries=SheetSpec(title="联户带创登记簿 · 联户日记（合并）", note=note),
                     created=dt.datetime.combine(day, dt.time()), properties={MERGED_PROPERTY: day.isoformat()})
+    result.cut = _cut(result.cards + result.diaries)
     write_book(out, [r.model for r in result.cards], [r.model for r in result.diaries], spec)
     result.check = validate([out], roster=roster, files=[(out, out.name)], collect_issues=[])
     return result
+
+
+def _cut(records: list[Record]) -> list[str]:
+    """Cells longer than Excel lets a cell be (LibreOffice or a script can save one): the merged
+    book keeps their first 32,767 characters, so each is said (file sheet!cell)."""
+    out = []
+    for r in records:
+        for name, value in r.model.__dict__.items():
+            if isinstance(value, str) and len(value) > STRMAX // 2 and utf16_len(value) > STRMAX:
+                out.append(f"{r.file} {r.sheet}!{r.cell(name)}（{len(value)} 个字）")
+    return out
 
 
 def _merged_before(path: Path) -> bool:
