@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from .xl_text import text_width
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
 
 
@@ -80,11 +82,11 @@ class ChineseFormatter(click.HelpFormatter):
         rows = [(self._METAVAR_RE.sub(lambda m: self.METAVARS[m[1]], term),
                  text.replace("[default: ", "[默认：").replace("; default: ", "；默认：")
                  .replace("; required]", "；必填]").replace("[required]", "[必填]")) for term, text in rows]
-        first = min(max((_shown_width(t) for t, _ in rows), default=0), col_max) + col_spacing
+        first = min(max((text_width(t) for t, _ in rows), default=0), col_max) + col_spacing
         indent = " " * self.current_indent
         for term, text in rows:
             self.write(indent + term)
-            pad = first - _shown_width(term)
+            pad = first - text_width(term)
             self.write(" " * pad if pad >= col_spacing else "\n" + indent + " " * first)
             lines = _wrap_shown(text, max(self.width - first - self.current_indent, 20)) or [""]
             self.write(lines[0] + "\n")
@@ -92,19 +94,12 @@ class ChineseFormatter(click.HelpFormatter):
                 self.write(indent + " " * first + line + "\n")
 
 
-def _shown_width(text: str) -> int:
-    """Columns a terminal gives ``text``: two for a Chinese character or full-width punctuation."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _wrap_shown(text: str, width: int) -> list[str]:
     """``text`` in lines of about ``width`` columns, breaking between Chinese characters or at
     spaces; a line never starts with closing punctuation nor ends with an opening bracket."""
     lines, line = [], ""
     for piece in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
-        if line and _shown_width(line + piece) > width and piece not in "，。；：、）”』」！？":
+        if line and text_width(line + piece) > width and piece not in "，。；：、）”』」！？":
             carried = line[-1] if line[-1] in "（“『「" else ""
             lines.append(line[: len(line) - len(carried)].rstrip())
             line = carried + piece.lstrip()

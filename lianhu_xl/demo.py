@@ -949,8 +949,8 @@ def render(result: DemoResult, width: int | None = None) -> str:
     """What the demo prints: the books, the planted mistakes at their cells, the 汇总
     table, the report's figures beside ours, and the note on 转化率."""
     from .issues import severity_zh
-    from .template import text_width
     from .totals_book import pad, text_table
+    from .xl_text import text_width
 
     c = result.consolidation
     folder = result.folder

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -26,7 +25,7 @@ from .standard import (
     StandardRow,
     columns_of,
 )
-from .xl_text import new_workbook
+from .xl_text import new_workbook, text_width
 
 TITLE_ROW = 0  # 0-based rows, as XlsxWriter counts
 NOTE_ROW = 1
@@ -40,11 +39,6 @@ NOTES = {
     DIARY_SHEET: "每次联系记一行：每月至少一次入户访谈、一条日记。表头橙色的列必填；填了发现问题就填写办理结果。",
 }
 LINE_POINTS = 14.5  # height of one line of 11-point 宋体, in points
-
-
-def text_width(text: str) -> int:
-    """Width in Excel column units: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def lines_needed(text: str, width: float) -> int:

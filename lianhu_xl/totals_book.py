@@ -35,8 +35,7 @@ from .fast_rows import SheetRows, Widths, number_styles
 from .period import month_label
 from .standard import STANDARD_VERSION
 from .store import StoredList
-from .template import text_width
-from .xl_text import new_workbook
+from .xl_text import new_workbook, text_width
 
 SUMMARY_SHEET = "汇总"
 CARD_LIST_SHEET = "联户清单"  # never 联户卡: the roll-up must not read it as a standard book

@@ -17,6 +17,13 @@ from pathlib import Path
 from typing import Any
 
 STRMAX = 32767  # Excel's limit for a cell's text, in UTF-16 units
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes, in Excel and on a terminal alike: a Chinese character two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 # user-typed text is a string, never a formula, a number or a link (the project's rule)
 TEXT_ONLY = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 

@@ -322,7 +322,7 @@ def test_annotate_md_shows_the_note_a_cadre_sees():
 
 def _columns_line_up(page: str) -> bool:
     """In each 选项/命令 list, every description starts at the same screen column."""
-    from lianhu_xl.cli import _shown_width
+    from lianhu_xl.xl_text import text_width as _shown_width
 
     for block in re.split(r"\n(?=\S)", page):
         if not block.startswith(("选项", "命令")):
