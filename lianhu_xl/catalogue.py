@@ -180,7 +180,7 @@ _CODES = [
     Code("duplicate-card-error", "error", "重复的联户卡有错误",
          "卡号“{value}”的联户卡在 {detail} 也有一份，除填错的格子外内容相同；有错误，各份都暂不计入汇总。",
          "改正错误后只计一次；以后同一张卡只提交一次。", "cross"),
-    Code("duplicate-diary", "warning", "日记重复", "这条日记（卡号、日期、形式、发现问题相同）在 {detail} 也有，内容相同，只计一次。",
+    Code("duplicate-diary", "warning", "日记重复", "这条日记（卡号、日期、形式、发现问题相同）在 {detail} 也有，内容相同，只计一次{fuller}。",
          "无需处理；以后同一条日记只记一次。", "cross"),
     Code("conflicting-diary", "error", "同一日记内容不同", "这条日记（卡号、日期、形式、发现问题相同）在 {detail} 也有，但其他内容不同{diff}，各条都不计入。",
          "核对后只保留正确的一条。", "cross"),

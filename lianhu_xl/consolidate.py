@@ -417,6 +417,9 @@ class Consolidation:
     units: list[UnitTotals] = field(default_factory=list)
     total: UnitTotals = field(default_factory=lambda: UnitTotals(TOTAL_UNIT))
     cards: list[CardLine] = field(default_factory=list)
+    # cards linked after the period's end with diary rows inside it: not counted as households (no
+    # months expected), their visits are; listed in 联户清单 so that it adds up to the 汇总 row
+    late_cards: list[CardLine] = field(default_factory=list)
     months: list[MonthRow] = field(default_factory=list)
     entries: list[EntryLine] = field(default_factory=list)  # empty when entry_count > ENTRY_LIMIT
     entry_count: int = 0  # diary rows counted (all of them, listed in ``entries`` or not)
@@ -637,6 +640,8 @@ def count_books(c: Consolidation, books: list[BookResult], store: RowStore, rost
             # a warning never leaves anything out)
             out.outside(0, card[0], f"结对日期 {line.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计")
             _add_visits(_unit(by_unit, line.village), line)
+            if line.entries:  # few: a warning (before-link-date) each
+                c.late_cards.append(line)
             continue
         start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
         line.first_month = month_number(start)

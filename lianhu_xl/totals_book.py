@@ -14,6 +14,8 @@ goes on to follow-on sheets right after it (未计入(2), …), and its first sh
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import fast_rows
@@ -27,8 +29,10 @@ from .consolidate import (
     OUT_OF_PERIOD,
     TOTALS_COLUMNS,
     TOTALS_ROW,
+    CardLine,
     Consolidation,
     UnitTotals,
+    team_order,
 )
 from .errors import LianhuError
 from .fast_rows import SheetRows, Widths, number_styles
@@ -480,34 +484,58 @@ def _problems(wb, st: _Styles, c: Consolidation) -> None:
     _follow_on_pages(out, cols, widths)
 
 
+def _listed_cards(c: Consolidation) -> Iterator[tuple[CardLine, bool]]:
+    """The counted cards and, among them in the same order (村, 社, 卡号), the cards linked after
+    the period's end whose diary rows inside it are counted (late: True)."""
+    if not c.late_cards:
+        return ((x, False) for x in c.cards)
+    late = sorted(c.late_cards, key=_card_order)
+    return heapq.merge(((x, False) for x in c.cards), ((x, True) for x in late), key=lambda p: _card_order(p[0]))
+
+
+def _card_order(x: CardLine) -> tuple[str, str, str]:
+    """村, 社 (一社 < 二社 < 十社), 卡号: the order of ``Consolidation.cards`` (its SQL team_key)."""
+    n, team = team_order(x.team)
+    return x.village, f"{n:06d}{team}", x.card_no
+
+
 def _cards(wb, st: _Styles, c: Consolidation) -> None:
+    """The merged cards with each one's counts. 户数 and 应访谈月数 say what each card adds to the
+    汇总: a card linked after the period's end adds its visits in the period, not a household
+    (its 备注 says so), so that the columns add up to the 汇总 row."""
     ws = wb.add_worksheet(CARD_LIST_SHEET)
     cols = ["村", "社", "卡号", "户主", "联系户类型", "联系人", "联系人类别", "职务", "结对日期", "身份证号",
-            "联系电话", "入户访谈", "日记条数", "提供服务", "解决主要问题", "办实事", "担保贷款(元)",
-            "帮耕帮畜", "是否转化", "出处"]
+            "联系电话", "户数", "应访谈月数", "入户访谈", "日记条数", "提供服务", "解决主要问题", "办实事",
+            "担保贷款(元)", "帮耕帮畜", "是否转化", "出处", "备注"]
     what = f"{c.heading} · 联户卡（合并，身份证号和电话已遮盖）"
+    if c.late_cards:
+        what += f"；含 {len(c.late_cards)} 张结对日期在统计期之后、期内有日记的卡（户数计 0，见备注）"
+    late_note = (f"结对日期在统计期末（{c.period.end.isoformat()}）之后：户数和应访谈月数不计，期内日记照计"
+                 if c.period is not None else "")
     header = 1
-    width, where_line, position_line = Widths(), _per_line(36), _per_line(9)
+    width, where_line, position_line, note_line = Widths(), _per_line(36), _per_line(9), _per_line(24)
     with _rows(wb, st, c, ws, header + 1, cols, what) as out:
-        layouts = {whole: out.layout("ssssssssdssnnnnnnnss", (*(st.text,) * 8, st.date, st.text, st.text,
-                                                               *(st.count,) * 5, st.money if whole else st.money2,
-                                                               st.count, st.center, st.wrap))
-                   for whole in (True, False)}
-        for x in c.cards:
+        layouts = {(whole, late): out.layout("ssssssssdssnnnnnnnnnsss", (
+            *(st.text,) * 8, st.date, st.text, st.text, *(st.count,) * 7, st.money if whole else st.money2,
+            st.count, st.center, st.wrap, st.short_wrap if late else st.wrap))
+                   for whole in (True, False) for late in (True, False)}
+        for x, late in _listed_cards(c):
             row = str(x.row)
             where = width(x.file) + 5 + len(row)  # text_width(f"{file} 第{row}行"), each line unique
-            out.add(layouts[float(x.loans).is_integer()],
+            note = late_note if late else ""
+            out.add(layouts[(float(x.loans).is_integer(), late)],
                     (x.village, x.team, x.card_no, x.head, x.household_type, x.linker, x.linker_kind, x.position,
-                     x.link_date, x.id_masked, x.phone_masked, x.interviews, x.entries, x.services, x.solved,
-                     x.deeds, round(x.loans, 2), x.plough, "" if x.converted is None else _yes(x.converted),
-                     f"{x.file} 第{row}行"),
-                    _height(_lines(where, where_line), _lines(width(x.position), position_line)))
+                     x.link_date, x.id_masked, x.phone_masked, 0 if late else 1, x.interview_expected,
+                     x.interviews, x.entries, x.services, x.solved, x.deeds, round(x.loans, 2), x.plough,
+                     "" if x.converted is None else _yes(x.converted), f"{x.file} 第{row}行", note),
+                    _height(_lines(where, where_line), _lines(width(x.position), position_line),
+                            _lines(width(note), note_line) if note else 1))
         _title(ws, st, c, what + _continued(out), len(cols) - 1)
         for col, label in enumerate(cols):
             ws.write_string(header, col, label, st.header)
         ws.set_row(header, 30)
         out.finish()
-    widths = [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 7, 7, 7, 7, 6, 10, 7, 6, 36]
+    widths = [9, 6, 12, 8, 10, 8, 8, 9, 11, 19, 13, 5, 7, 7, 7, 7, 7, 6, 10, 7, 6, 36, 24]
     _page(ws, header, len(cols) - 1, CARD_LIST_SHEET, widths)
     if out.count:
         ws.autofilter(header, 0, header + out.sheets[0][2], len(cols) - 1)

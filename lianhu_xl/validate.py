@@ -118,21 +118,68 @@ def finish(report: Report, books: list[BookResult], store: RowStore) -> None:
     report.sort()
 
 
-def _same(a: Record, b: Record) -> bool:
-    """Equal in every column both sheets have."""
-    return not _differing(a, b, first=True)
+# Columns one copy of an entry may leave blank where another has a value and still be the same
+# entry: the review the branch or township adds to its copy (调阅人 · 调阅日期 · 调阅意见) and the
+# names a diary repeats for the reader's comfort (联系人 · 户主). The card has no such column: its
+# 联系人 and 户主 are the card's own data.
+FILLED_LATER: dict[str, tuple[str, ...]] = {
+    CARD_SHEET: (), DIARY_SHEET: ("linker", "head", "reviewer", "review_date", "review_opinion")}
 
 
-def _differing(a: Record, b: Record, first: bool = False) -> list[str]:
+def _blank(value: object) -> bool:
+    return value is None or value == "" or value == ()
+
+
+def _filled(r: Record, name: str) -> bool:
+    """The row has the column, and something in it."""
+    return name in r.letters and not _blank(getattr(r.model, name))
+
+
+def _alike(copies: list[Record]) -> bool:
+    """No two copies say different things in any column: a column a sheet lacks says nothing,
+    nor does a blank in a FILLED_LATER column. Judged a column at a time over every copy, so it
+    does not matter which copy comes first (a row copied 10,000 times is not 10,000² pairs)."""
+    kind = copies[0].sheet_kind
+    later = FILLED_LATER[kind]
+    for name in FIELDS[kind]:
+        said = None
+        for r in copies:
+            if name not in r.letters:
+                continue
+            value = getattr(r.model, name)
+            if name in later and _blank(value):
+                continue
+            key = note_key(value) if name in NOTE_FIELDS else value
+            if said is None:
+                said = (key,)
+            elif said[0] != key:
+                return False
+    return True
+
+
+def _fullest(copies: list[Record]) -> Record:
+    """The copy counted among alike ones: the one with the most FILLED_LATER cells filled (the
+    branch's reviewed copy over the cadre's own), the first in canonical order among equals."""
+    later = FILLED_LATER[copies[0].sheet_kind]
+    if not later:
+        return copies[0]
+    return max(copies, key=lambda r: sum(_filled(r, n) for n in later))  # max keeps the first of equals
+
+
+def _differing(a: Record, b: Record, first: bool = False, later: bool = False) -> list[str]:
     """The fields, in the standard's order, where ``a`` and ``b`` differ, among the columns both
     sheets have (a book without an optional column says nothing against one with it); with
-    ``first``, stop at the first."""
+    ``first``, stop at the first; with ``later``, a blank against a value in a FILLED_LATER
+    column is no difference either."""
     shared = a.letters.keys() & b.letters.keys()
+    loose = FILLED_LATER[a.sheet_kind] if later else ()
     out = []
     for name in FIELDS[a.sheet_kind]:
         if name not in shared:
             continue
         here, there = getattr(a.model, name), getattr(b.model, name)
+        if name in loose and (_blank(here) or _blank(there)):
+            continue
         if here != there and (name not in NOTE_FIELDS or note_key(here) != note_key(there)):
             out.append(name)
             if first:
@@ -157,10 +204,13 @@ VALUE_SHOWN = 20  # characters of a value quoted there
 def _diff(r: Record, copies: list[Record]) -> str:
     """What differs between ``r`` and the first copy (canonical order) that says something else:
     the columns as the standard names them, both values (身份证号 and 联系电话 masked)."""
-    other = next((o for o in copies if o is not r and _differing(r, o, first=True)), None)
+    later = True  # what makes them differ; a blank review or name only when nothing else does
+    other = next((o for o in copies if o is not r and _differing(r, o, first=True, later=True)), None)
+    if other is None:
+        later, other = False, next((o for o in copies if o is not r and _differing(r, o, first=True)), None)
     if other is None:
         return ""
-    names = _differing(r, other)
+    names = _differing(r, other, later=later)
     labels = CARD_LABELS if r.sheet_kind == CARD_SHEET else DIARY_LABELS
     parts = []
     for name in names[:DIFFS_SHOWN]:
@@ -201,15 +251,18 @@ COPY_CODES = {CARD_SHEET: ("duplicate-card", "conflicting-card", "duplicate-card
 
 def _copies(copies: list[Record], no: str, marks: list[tuple[str, int]]) -> list[Issue]:
     """Copies of one card or one diary entry, in canonical order, rows with an error among them.
-    Identical: the first is counted, the others are repeats. Differing, or any copy with an
+    Alike (_alike: the same in every column, but for a diary's review or names left blank in
+    some copies): the fullest is counted (_fullest), the others are repeats. Differing, or any copy with an
     error: no copy can be trusted, every copy is left out and told (so totals never depend on
     which copy is read first, nor on which copy has the error). Copies alike but for where they
     have an error are told so (``duplicate-*-error``: fix it, then they count once); copies that
     differ anywhere else are ``conflicting-*``."""
     duplicate, conflicting, with_error = COPY_CODES[copies[0].sheet_kind]
-    alike = all(_same(copies[0], r) for r in copies[1:])
+    alike = _alike(copies)
+    kept = None
     if alike and not any(r.excluded == ROW_ERROR for r in copies):
-        told, code = copies[1:], duplicate
+        kept = _fullest(copies)
+        told, code = [r for r in copies if r is not kept], duplicate
     else:
         told, code = copies, with_error if alike else conflicting
     issues = []
@@ -217,8 +270,35 @@ def _copies(copies: list[Record], no: str, marks: list[tuple[str, int]]) -> list
         if r.excluded != ROW_ERROR:  # a row with an error is left out already
             marks.append((code, r.key))
         issues.append(_card_no_issue(code, r, no, detail=_places(copies, r),
-                                     diff=_diff(r, copies) if code == conflicting else ""))
+                                     diff=_diff(r, copies) if code == conflicting else "",
+                                     fuller=_fuller(r, kept) if kept is not None else ""))
     return issues
+
+
+def _fuller(r: Record, kept: Record) -> str:
+    """For a repeat whose copy counted has more of the FILLED_LATER columns filled: which copy
+    is counted, and the cells this one left blank (or the columns its sheet lacks); or, when
+    this one has some the counted copy lacks, that they are not counted."""
+    later = FILLED_LATER[r.sheet_kind]
+    labels = CARD_LABELS if r.sheet_kind == CARD_SHEET else DIARY_LABELS
+    lacks = [n for n in later if _filled(kept, n) and not _filled(r, n)]
+    extra = [n for n in later if _filled(r, n) and not _filled(kept, n)]
+    if not lacks and not extra:
+        return ""
+
+    def cells(names: list[str]) -> str:
+        return "、".join(f"{labels[n]}（{r.sheet}!{r.cell(n)}）" for n in names)
+
+    parts = [f"计入的是 {kept.place} 那一份"]
+    if lacks:
+        blank = [n for n in lacks if n in r.letters]
+        absent = [n for n in lacks if n not in r.letters]
+        said = ([f"没填{cells(blank)}"] if blank else []) + (
+            [f"没有{'、'.join(labels[n] for n in absent)}列"] if absent else [])
+        parts.append("这一份只是" + "，".join(said))
+    if extra:
+        parts.append(f"这一份填了{cells(extra)}，那一份没填，以计入的那一份为准")
+    return "（" + "；".join(parts) + "）"
 
 
 # SQL over the store (store.py): table aliases t (the row), s (its sheet)

@@ -303,7 +303,7 @@ def test_the_totals_book_is_the_same_byte_for_byte_either_way(tmp_path, monkeypa
     wb = openpyxl.load_workbook(fast)
     cards = wb[totals_book.CARD_LIST_SHEET]
     origin = [r for r in cards.iter_rows(min_row=3) if r[0].value == "下营村"][0]
-    assert origin[19].value.startswith("下营村联户带创登记簿") and origin[19].value.endswith("行")
+    assert origin[21].value.startswith("下营村联户带创登记簿") and origin[21].value.endswith("行")  # 出处
     assert cards.row_dimensions[origin[0].row].height == 29.25  # 出处 takes 2 lines: 13.5 × 2 + 2 in whole pixels
     problems = wb["问题"]
     assert problems["A4"].value == "正在办理" and problems["J4"].value == "先修渠 & <协调资金> A =1+1"  # _x0041_ in the book is an A

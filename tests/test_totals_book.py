@@ -244,7 +244,7 @@ def test_a_list_longer_than_a_sheet_goes_on_to_follow_on_sheets_and_the_first_sa
     assert [len(part) for part in cards_listed] == [6, 5, 1]
     assert [r[3] for part in cards_listed for r in part] == [f"户{i}" for i in range(1, 13)]
     assert "其余 6 行接在“联户清单(2)”、“联户清单(3)”表" in wb[CARD_LIST_SHEET]["A1"].value
-    assert wb[f"{CARD_LIST_SHEET}(3)"].auto_filter.ref == "A3:T4"
+    assert wb[f"{CARD_LIST_SHEET}(3)"].auto_filter.ref == "A3:W4"  # 23 columns: 户数, 应访谈月数, 备注 added
 
     monkeypatch.setattr(totals_book, "FAST_ROWS", False)  # cell by cell: the same workbook
     plain = write_totals(c, tmp_path / "plain.xlsx")
