@@ -4,10 +4,12 @@ A cadre does not read a terminal or a report: what reaches them is their own
 book, back from the branch, with every problem cell filled (red for errors,
 yellow for warnings) and carrying a note that says what is wrong and what to
 type, plus a first sheet ``校验结果`` listing the problems with links to their
-cells. The copy is made with openpyxl, which edits a workbook in place and so
-keeps values, number formats, dates, merged cells, column widths, data
-validations, conditional formats, pictures and charts (with Pillow), other
-sheets and (with ``keep_vba``) macros. What openpyxl drops is handled here:
+cells. A row or column the cadre hid that holds a coloured cell is shown in the
+copy (and said on ``校验结果``): a mark nobody sees helps no one. The copy is
+made with openpyxl, which edits a workbook in place and so keeps values, number
+formats, dates, merged cells, column widths, data validations, conditional
+formats, pictures and charts (with Pillow), other sheets and (with ``keep_vba``)
+macros. What openpyxl drops is handled here:
 the x14 extensions holding dropdowns that list another sheet (as Excel saves
 them) and sparklines are carried over verbatim, note boxes get their size
 back; what is still lost (shapes and text boxes, threaded replies, form
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING
 from .atomic import write_atomic
 from .catalogue import CATALOGUE
 from .errors import LianhuError, os_error_zh
-from .issues import PERSONAL_COLUMNS, Issue, make_issue, severity_zh
+from .issues import PERSONAL_COLUMNS, Issue, make_issue, runs, severity_zh
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
@@ -200,7 +202,8 @@ def annotate_one(data: bytes, suffix: str, target: Path, issues: list[Issue], di
     ordered = sorted(issues, key=Issue.sort_key)
     for issue in ordered:
         _mark(wb, marks, issue)
-    title = _result_sheet(wb, ordered, lost)
+    shown = _show_marked(wb, marks)
+    title = _result_sheet(wb, ordered, lost, shown)
     marks.save(wb, title)
     if lost and notices is not None:
         notices.append(make_issue("annotate-incomplete", display, detail="、".join(lost)))
@@ -392,6 +395,7 @@ class Marks:
     """Every cell we touched, with its look before, kept in a very hidden sheet."""
 
     before: dict[tuple[str, str], dict] = field(default_factory=dict)
+    shown: list[dict] = field(default_factory=list)  # rows and columns unhidden: {"sheet", "row"|"column"}
 
     def remember(self, ws: Worksheet, coord: str) -> None:
         key = (ws.title, coord)
@@ -408,7 +412,7 @@ class Marks:
         ws = wb.create_sheet(MARKS_SHEET)
         ws.sheet_state = "veryHidden"
         ws.append(["lianhu_xl 校验标记（请勿修改）", result_title])
-        for record in self.before.values():
+        for record in [*self.before.values(), *self.shown]:
             ws.append([json.dumps(record, ensure_ascii=False)])
 
 
@@ -427,6 +431,9 @@ def clear_marks(wb: Workbook) -> None:
         if not record or record.get("sheet") not in wb.sheetnames:
             continue
         sheet = wb[record["sheet"]]
+        if "cell" not in record:  # a row or column we unhid: hidden again, as the cadre had it
+            _hide_again(sheet, record)
+            continue
         try:
             cell = sheet[record["cell"]]
         except (ValueError, KeyError):
@@ -627,6 +634,91 @@ def _cell(ws: Worksheet, coord: str):
     return cell
 
 
+def _show_marked(wb: Workbook, marks: Marks) -> list[str]:
+    """Rows and columns the cadre hid (or a filter left out) that hold a coloured cell are shown
+    in the copy: a red cell nobody sees, and a 位置 link on 校验结果 jumping to a hidden row, tell
+    the cadre nothing. Each is recorded with the marks (annotating this copy again hides it
+    first, so a row whose error is fixed goes back out of sight) and said, one line a sheet."""
+    rows: dict[str, set[int]] = defaultdict(set)
+    cols: dict[str, set[int]] = defaultdict(set)
+    for sheet, coord in marks.before:
+        cell = wb[sheet][coord]
+        if _is_ours(cell.fill):
+            rows[sheet].add(cell.row)
+            cols[sheet].add(cell.column)
+    said: list[str] = []
+    for sheet in wb.sheetnames:  # in the book's order
+        if sheet not in rows:
+            continue
+        ws = wb[sheet]
+        hidden_rows = [r for r in sorted(rows[sheet]) if r in ws.row_dimensions and ws.row_dimensions[r].hidden]
+        hidden_cols = [c for c in sorted(cols[sheet]) if (d := _column_dimension(ws, c)) is not None and d.hidden]
+        for r in hidden_rows:
+            ws.row_dimensions[r].hidden = False
+            marks.shown.append({"sheet": sheet, "row": r})
+        for c in hidden_cols:
+            _own_column(ws, c).hidden = False
+            marks.shown.append({"sheet": sheet, "column": c})
+        parts = []
+        if hidden_rows:
+            parts.append("第 " + "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs(hidden_rows)) + " 行")
+        if hidden_cols:
+            parts.append("、".join(_letter(c) for c in hidden_cols) + " 列")
+        if parts:
+            said.append(f"“{sheet}”表的{'和'.join(parts)}原来是隐藏的（或被筛选掉了），这份副本里已取消隐藏，"
+                        "以便看到标出的问题；原文件没有改动。")
+    return said
+
+
+def _hide_again(ws: Worksheet, record: dict) -> None:
+    """Undo ``_show_marked`` for one row or column of an earlier annotation."""
+    row, col = record.get("row"), record.get("column")
+    if isinstance(row, int) and row > 0:
+        ws.row_dimensions[row].hidden = True
+    elif isinstance(col, int) and col > 0:
+        _own_column(ws, col).hidden = True
+
+
+def _column_dimension(ws: Worksheet, col: int):
+    """The <col> entry covering ``col`` (one entry may cover B:D), or None."""
+    from openpyxl.utils import column_index_from_string
+
+    for dim in ws.column_dimensions.values():
+        lo = dim.min or column_index_from_string(dim.index)
+        if lo <= col <= (dim.max or lo):
+            return dim
+    return None
+
+
+def _own_column(ws: Worksheet, col: int):
+    """The entry of ``col`` alone, split off an entry covering several columns (hidden together),
+    so that changing it changes no other column; made when there is none."""
+    from openpyxl.worksheet.dimensions import ColumnDimension
+
+    dim = _column_dimension(ws, col)
+    if dim is None:
+        dim = ws.column_dimensions[_letter(col)]
+        dim.min = dim.max = col
+        return dim
+    lo = dim.min or col
+    hi = dim.max or lo
+    if lo == hi:
+        return dim
+    for key in [k for k, d in ws.column_dimensions.items() if d is dim]:
+        del ws.column_dimensions[key]
+    own = None
+    for a, b in ((lo, col - 1), (col, col), (col + 1, hi)):
+        if a > b:
+            continue
+        piece = ColumnDimension(ws, index=_letter(a), width=dim.width, bestFit=dim.bestFit, hidden=dim.hidden,
+                                outlineLevel=dim.outlineLevel, collapsed=dim.collapsed, min=a, max=b)
+        piece._style = copy(dim._style)
+        ws.column_dimensions[_letter(a)] = piece
+        if a == col:
+            own = piece
+    return own
+
+
 def _row_width(ws: Worksheet) -> int:
     """How far a row-level mark reaches: the widest of the first rows (title and header)."""
     width = 1
@@ -645,7 +737,7 @@ def _letter(col: int) -> str:
 # --- the result sheet ----------------------------------------------------------
 
 
-def _result_sheet(wb: Workbook, issues: list[Issue], lost: list[str]) -> str:
+def _result_sheet(wb: Workbook, issues: list[Issue], lost: list[str], shown: list[str] | None = None) -> str:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -668,6 +760,9 @@ def _result_sheet(wb: Workbook, issues: list[Issue], lost: list[str]) -> str:
     if lost:
         _text(ws, line, 1, f"注意：这份副本没能保留原文件中的{'、'.join(lost)}；"
                            "如果这些内容要紧，请在原文件中逐项改正。").font = Font(color="FFC00000")
+        line += 1
+    for text in shown or ():  # rows the cadre hid, shown so that their marks are seen
+        _text(ws, line, 1, "注意：" + text).font = Font(color="FFC00000")
         line += 1
     header = ["序号", "级别", "位置", "列", "填写的内容", "问题", "说明和改法"]
     top = line + 1

@@ -38,14 +38,25 @@ _READER_MODULES = frozenset({"python_calamine", "pyo3_runtime", "zipfile", "zlib
 def failure_issue(display: str, exc: BaseException) -> Issue:
     """What a clerk is told when checking a file raised: a reader that could not make sense
     of it (resave it in Excel), or a fault of this program's own, which resaving will not
-    mend: then the file goes to whoever looks after the tool (the exception's name says where).
-    Memory running out is the book's size (a worker's memory is capped), said as the batch says it."""
+    mend: then the file goes to whoever looks after the tool. The message is Chinese; what raised
+    where is the issue's ``technical`` (``--json``), long digit runs masked (a message may quote
+    a cell's 身份证号). Memory running out is the book's size (a worker's memory is capped), said
+    as the batch says it."""
     if isinstance(exc, MemoryError):
         return make_issue("reader-crashed", display, detail=OUT_OF_MEMORY)
     if (not isinstance(exc, Exception)  # a native panic (pyo3's PanicException is a BaseException)
             or type(exc).__module__.split(".")[0] in _READER_MODULES or isinstance(exc, OSError | EOFError | UnicodeError)):
         return make_issue("reader-crashed", display, detail=READER_FAILED)
-    return make_issue("tool-failed", display, detail=type(exc).__name__)
+    import re
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1:]
+    kind = type(exc).__qualname__
+    if type(exc).__module__ != "builtins":
+        kind = f"{type(exc).__module__}.{kind}"
+    where = f" at {Path(frame[0].filename).name}:{frame[0].lineno} in {frame[0].name}" if frame else ""
+    technical = re.sub(r"\d{7,}", lambda m: "*" * len(m.group()), f"{kind}: {exc}"[:300] + where)
+    return make_issue("tool-failed", display, technical=technical)
 
 
 @dataclass(slots=True)

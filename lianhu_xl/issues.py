@@ -27,13 +27,17 @@ class Issue:
     value: str | None
     message: str
     row: int | None = None
+    technical: str | None = None  # for whoever looks after the tool (a fault of ours), never in a message
 
     @property
     def where(self) -> str:
         return _place(self.sheet, self.cell)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if data["technical"] is None:  # only a fault of the tool's own has it: --json says it there
+            del data["technical"]
+        return data
 
     def sort_key(self) -> tuple:
         return (self.file, self.sheet or "", self.row or 0, self.cell or "", self.code)
@@ -48,6 +52,7 @@ def make_issue(
     row: int | None = None,
     column: str | None = None,
     value: object = None,
+    technical: str | None = None,
     **fields: object,
 ) -> Issue:
     """Build an Issue whose message is rendered from the catalogue, place first."""
@@ -69,6 +74,7 @@ def make_issue(
         value=shown,
         message=message,
         row=row,
+        technical=technical,
     )
 
 

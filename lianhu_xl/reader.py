@@ -300,7 +300,9 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         if normalise_label(raw) not in IGNORED_LABELS:
             break
         lead += 1
-    _unlabelled(book, name, grid, header, last, lead)
+    numbering = _unlabelled(book, name, grid, header, last, lead)
+    while lead in numbering:  # a 序号 column nobody titled is a 序号 column: its 合计 line is one too
+        lead += 1
     repeats = frozenset({header[positions["card_no"]], None})  # how a repeated header begins (卡号 merged)
     words: dict[int, set[str]] = {}  # each column's header text, group labels (帮扶成效) included
     for r in range(top, last + 1):
@@ -319,23 +321,45 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
 
 
 def _unlabelled(book: BookRows, name: str, grid: list[list[object]], header: list[object], last: int,
-                lead: int) -> None:
+                lead: int) -> set[int]:
     """A warning for each column without a label that has something typed under it (a column the
     clerk added, or the second half of a label merged over two): what it holds is not read.
-    A footer or totals line reaching into it is not such content."""
+    A footer or totals line reaching into it is not such content, and a column holding only
+    1, 2, 3 … (a 序号 never titled; starting again at 1 on a second page) has nothing to lose:
+    such columns are returned."""
+    numbering: set[int] = set()
     for c in range(lead, len(header)):
         if normalise_label(header[c]):
             continue
+        first, count = None, 0  # the first cell with content; the numbering so far
         for r in range(last + 1, len(grid)):
             row = grid[r]
             value = row[c] if c < len(row) else None
             if value is None or value == "" or (value.__class__ is str and (
                     not value.strip() or is_footer_text(value) or is_totals_text(value))):
                 continue
-            cell = f"{col_letter(c)}{r + 1}"  # its content is not quoted: it may be an ID number or a phone
-            book.issues.append(make_issue("unlabelled-column", book.file, sheet=name, cell=cell, row=r + 1,
+            first = r if first is None else first
+            n = _serial(value)
+            if n is not None and (n == count + 1 or n == 1 < count):
+                count = n
+                continue
+            cell = f"{col_letter(c)}{first + 1}"  # its content is not quoted: it may be an ID number or a phone
+            book.issues.append(make_issue("unlabelled-column", book.file, sheet=name, cell=cell, row=first + 1,
                                           column=f"{col_letter(c)} 列", detail=cell))
             break
+        else:
+            if count:
+                numbering.add(c)
+    return numbering
+
+
+def _serial(value: object) -> int | None:
+    """A whole number as a 序号 holds it (1, 1.0 or the text "1"), else None."""
+    if value.__class__ is float and value.is_integer() or value.__class__ is int:
+        return int(value)
+    if value.__class__ is str and value.strip().isdecimal():
+        return int(value.strip())
+    return None
 
 
 def _header_again(values: dict[str, object], items: list[tuple[str, int]], words: dict[int, set[str]],

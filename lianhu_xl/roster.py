@@ -74,7 +74,11 @@ def load_roster(path: Path) -> Roster:
     roster = Roster()
     village: str | None = None
     for r in rows[header_at + 1:]:
-        for cell in (r[vi] if vi < len(r) else None, r[ti] if ti < len(r) else None):
+        first = r[vi] if vi < len(r) else None
+        lead = next((c for c in r if c is not None and c != ""), None)  # 合计 may stand in a 序号 column
+        if any(isinstance(c, str) and is_totals_text(c) for c in (first, lead)):
+            continue  # 合计, 下营村小计: a line of sums, its counts calculated or not (=COUNTA saved by a script)
+        for cell in (first, r[ti] if ti < len(r) else None):
             if isinstance(cell, _Unread):  # the reader gives "": a village would vanish from the list
                 what = f"错误值“{cell.text}”" if cell.text.startswith("#") else f"公式“={cell.text}”，文件里没有它的计算结果"
                 raise RosterError(f"名册“{name}”的 {cell.sheet}!{cell.cell} 是{what}，读不出村或社。"

@@ -86,6 +86,21 @@ def test_a_copy_from_an_older_form_without_review_columns_gives_way_to_the_revie
     assert "没有调阅人、调阅日期、调阅意见列" in warning["message"]
 
 
+def test_copies_each_filling_different_blanks_count_the_fuller_and_say_what_the_other_adds(tmp_path):
+    """His copy has the names, the branch's the three review cells: the branch's (three filled) is
+    counted, and his warning says his names are not in the copy counted."""
+    folder = tmp_path / "收集"
+    write_book(folder / "一社宋海.xlsx", [card("A")], [diary("A", D(2010, 3, 6), **NAMES)])
+    write_book(folder / "下营村.xlsx", [card("A")], [diary("A", D(2010, 3, 6), **REVIEW)])
+    code, data = consolidate(folder, tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert code == 0 and data["total"]["入户访谈"] == 1
+    (warning,) = told(data, "duplicate-diary")
+    assert warning["file"] == "一社宋海.xlsx"
+    assert "计入的是 下营村.xlsx 联户日记!第3行 那一份" in warning["message"]
+    assert "没填调阅人" in warning["message"] and "这一份填了联系人" in warning["message"]
+    assert "以计入的那一份为准" in warning["message"]
+
+
 @pytest.mark.parametrize("cadre, branch, column", [
     ({"调阅人": "村支部"}, {"调阅人": "乡党委"}, "调阅人"),  # both filled, different
     ({"户主": "李四"}, {"户主": "户主A"}, "户主"),
