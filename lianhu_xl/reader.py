@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .guard import Inspection, col_letters
 from .issues import Issue, make_issue, runs
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
-from .values import is_footer_text, is_placeholder, is_section_text, is_totals_text
+from .values import from_1904, is_footer_text, is_placeholder, is_section_text, is_totals_text
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -166,9 +166,24 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         formulas = dict(inspection.formula_cells.get(actual, []))
         book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged,
                                        inspection.hidden_rows.get(actual, frozenset())))
+    if inspection.date1904:  # old Mac Excel: bare serials count from 1904 (rare; no cost for others)
+        for sheet in book.sheets:
+            _dates_from_1904(sheet)
     if book.sheets:
         _say_lookalikes(book, wb, names)
     return book
+
+
+_DATE_FIELDS = {kind: tuple(c.name for c in columns_of(model) if c.kind == "date") for kind, model in MODELS.items()}
+
+
+def _dates_from_1904(sheet: SheetRows) -> None:
+    """The date columns' bare serials of a 1904-system book turned into their dates
+    (``values.from_1904``): read with the 1900 epoch, July 2010 was 2006-07-05."""
+    fields = [f for f in _DATE_FIELDS[sheet.kind] if f in sheet.letters]
+    for _, values in sheet.rows:
+        for f in fields:
+            values[f] = from_1904(values[f])
 
 
 def _say_lookalikes(book: BookRows, wb: CalamineWorkbook, names: list[str]) -> None:

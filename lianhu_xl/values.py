@@ -35,6 +35,7 @@ def printable(text: str) -> str:
     """``text`` safe to print: control characters (keeping tab and line break) as �."""
     return text if text.isprintable() else text.translate(_PRINTABLE)
 _EXCEL_EPOCH = date(1899, 12, 30)
+_DAYS_1900_TO_1904 = 1462  # a 1904-system serial (old Mac Excel) is the 1900 system's less this
 # Excel serials a register can hold when a date cell lost its format: 1950-01-01 .. 2100-12-31
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73415
 
@@ -151,6 +152,24 @@ def parse_date(value: object) -> date | None:
     if not text:
         return None
     return _from_text(text)
+
+
+def from_1904(value: object) -> object:
+    """A date cell of a book in the 1904 date system, as the 1900 system would hold it: a bare
+    serial (its date format cleared to 常规, or one calamine does not take for a date, such as
+    the weekday) counts days from 1904-01-01, so the 1900 reading is 4 years and a day early.
+    It becomes its date here; anything else is returned as it is (calamine turns cells with a
+    date format into dates itself, with the book's epoch), and so is a serial out of the range
+    ``parse_date`` takes, which says it as typed."""
+    if value.__class__ is not float and value.__class__ is not int:
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number) or (number.is_integer() and 19000101 <= number <= 21001231):
+        return value  # 20100706: a date typed as digits, not a serial
+    shifted = number + _DAYS_1900_TO_1904
+    if _SERIAL_MIN <= shifted <= _SERIAL_MAX:
+        return _EXCEL_EPOCH + timedelta(days=int(shifted))
+    return value
 
 
 def _from_text(text: str) -> date:
