@@ -36,7 +36,7 @@ from .book import OUT_OF_MEMORY, BookResult, check_file, failure_issue
 from .cache import ResultCache, is_crashed
 from .issues import FileSummary, make_issue
 from .roster import Roster
-from .store import RowStore
+from .store import PART, RowStore
 
 Progress = Callable[[BookResult], None]
 Keep = Callable[[int, BookResult], BookResult]  # what to keep of a result as it arrives
@@ -256,7 +256,7 @@ def _check_for_parent(path: Path, display: str, key: str | None = None) -> BookR
         part = _WORKER.get("part")
         try:
             if part is None:
-                part = _WORKER["part"] = RowStore(Path(parts) / f"rows-{os.getpid()}.sqlite")  # type: ignore[arg-type]
+                part = _WORKER["part"] = RowStore(Path(parts) / PART)  # type: ignore[arg-type]
             part.add_book(result)  # type: ignore[union-attr]
         except Exception:  # a part that cannot be written (disk full): the rows travel back instead
             pass
