@@ -172,8 +172,35 @@ def from_1904(value: object) -> object:
     return value
 
 
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
+_CN_DATE_RE = re.compile(r"^([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$")
+
+
+def _cn_number(text: str) -> str:
+    """九 → 9, 十 → 10, 十二 → 12, 二十六 → 26, 三十一 → 31 (a month or a day)."""
+    tens, _, ones = text.rpartition("十") if "十" in text else ("", "", text)
+    if "十" in text:
+        return str(int(_CN_DIGITS.get(tens, "1") if tens else "1") * 10 + (int(_CN_DIGITS[ones]) if ones else 0))
+    return _CN_DIGITS.get(ones, ones)
+
+
+def _as_written(text: str) -> str:
+    """A date as people also write it, made into one the pattern reads; only for text the pattern
+    refused, so a usual date pays nothing: a full stop or comma after it (2010.9.6. / 2010-9-6。),
+    commas between its parts (2010,9,6 from a Chinese keyboard's ，), and the year, month and day
+    in Chinese numerals (二〇一〇年九月六日, as on a printed form)."""
+    text = text.rstrip(".。,，、;； ")
+    cn = _CN_DATE_RE.match(text)
+    if cn:
+        year = "".join(_CN_DIGITS[c] for c in cn.group(1))
+        return f"{year}年{_cn_number(cn.group(2))}月{_cn_number(cn.group(3))}日"
+    if re.fullmatch(r"\d{4}\s*[,，]\s*\d{1,2}\s*[,，]\s*\d{1,2}", text):
+        return re.sub(r"\s*[,，]\s*", "-", text)
+    return text
+
+
 def _from_text(text: str) -> date:
-    m = _DATE_RE.match(text)
+    m = _DATE_RE.match(text) or _DATE_RE.match(_as_written(text))
     if not m:
         raise problem("bad-date")
     year = int(m.group(1))

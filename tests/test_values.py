@@ -60,6 +60,26 @@ def test_examples_from_the_standard():
         assert v.parse_date(form) == dt.date(2010, 9, 6), form
 
 
+@pytest.mark.parametrize("typed", ["2010.9.6.", "2010-9-6。", "2010,9,6", "2010，9，6", "二〇一〇年九月六日",
+                                   "二零一零年九月六号", "2010.09.06 "])
+def test_dates_as_people_also_write_them(typed):
+    """A stop or comma after the date, commas between its parts, Chinese numerals as on a printed
+    form: the day is plain, so it is read (these were 日期无法识别, the visit left out)."""
+    assert v.parse_date(typed) == dt.date(2010, 9, 6)
+
+
+def test_dates_in_chinese_numerals_with_tens():
+    assert v.parse_date("二〇一〇年十二月三十一日") == dt.date(2010, 12, 31)
+    assert v.parse_date("二〇一〇年十月十日") == dt.date(2010, 10, 10)
+    assert v.parse_date("二〇一一年二月二十日") == dt.date(2011, 2, 20)
+
+
+@pytest.mark.parametrize("typed", ["二〇一〇年十三月一日", "二〇一〇年二月三十日", "2010,13,6", "1,2,3",
+                                   "2010年9月6日,7日", "二〇一〇年九月"])
+def test_readings_as_written_still_refuse_what_is_no_day(typed):
+    assert code_of(v.parse_date, typed) == "bad-date"
+
+
 @pytest.mark.parametrize("typed", ["2010-13-1", "2010-2-30", "2010年9月", "9月6日", "明天", "2010",
                                    "201096", "2010-9-6-1", "6/9/2010", "2010/9/31"])
 def test_unreadable_dates_are_bad_date(typed):
