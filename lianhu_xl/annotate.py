@@ -635,15 +635,16 @@ def _cell(ws: Worksheet, coord: str):
 
 
 def _show_marked(wb: Workbook, marks: Marks) -> list[str]:
-    """Rows and columns the cadre hid (or a filter left out) that hold a coloured cell are shown
-    in the copy: a red cell nobody sees, and a 位置 link on 校验结果 jumping to a hidden row, tell
+    """Rows and columns the cadre hid (or a filter left out) that hold a red or yellow cell (not
+    the light tint a row's problem spreads across it) are shown in the copy: a red cell nobody sees, and a 位置 link on 校验结果 jumping to a hidden row, tell
     the cadre nothing. Each is recorded with the marks (annotating this copy again hides it
     first, so a row whose error is fixed goes back out of sight) and said, one line a sheet."""
     rows: dict[str, set[int]] = defaultdict(set)
     cols: dict[str, set[int]] = defaultdict(set)
+    strong = set(CELL_COLOURS.values())  # a row's light tint reaches columns the problem is not in
     for sheet, coord in marks.before:
         cell = wb[sheet][coord]
-        if _is_ours(cell.fill):
+        if _is_ours(cell.fill) and cell.fill.fgColor.rgb.upper() in strong:
             rows[sheet].add(cell.row)
             cols[sheet].add(cell.column)
     said: list[str] = []

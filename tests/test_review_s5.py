@@ -1,0 +1,46 @@
+"""Review of session 5's changes: what a township clerk would notice."""
+
+from __future__ import annotations
+
+import hashlib
+
+import openpyxl
+from bookfactory import card, write_book
+from click.testing import CliRunner
+
+from lianhu_xl.annotate import RESULT_SHEET
+from lianhu_xl.cli import cli
+
+
+def validate(*args: str):
+    return CliRunner().invoke(cli, ["validate", *args])
+
+
+def result_lines(ws) -> list[str]:
+    return [str(v) for (v,) in ws.iter_rows(min_col=1, max_col=1, values_only=True) if v]
+
+
+def column_hidden(ws, col: int) -> bool:
+    return any(d.hidden for d in ws.column_dimensions.values() if (d.min or 0) <= col <= (d.max or 0))
+
+
+def test_a_row_wide_tint_does_not_unhide_the_columns_the_cadre_hid(tmp_path):
+    """The cadre hid 身份证号 and 联系电话 (K:L). A repeated card is a warning at its 卡号 (A) with
+    the row tinted across: the copy shows column A's mark, and K and L stay hidden, unsaid."""
+    folder = tmp_path / "收集"
+    sources = []
+    for name in ("一社.xlsx", "二社.xlsx"):
+        path = write_book(folder / name, [card("XY-001")], None)
+        wb = openpyxl.load_workbook(path)
+        wb["联户卡"].column_dimensions.group("K", "L", hidden=True)
+        wb.save(path)
+        sources.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
+    assert validate(str(folder), "-q", "--annotate", str(tmp_path / "退回")).exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "退回" / "二社.xlsx")
+    ws = wb["联户卡"]
+    assert ws["A3"].comment is not None and "一社.xlsx" in ws["A3"].comment.text
+    assert (ws["K2"].value, ws["L2"].value) == ("身份证号", "联系电话")
+    assert column_hidden(ws, 11) and column_hidden(ws, 12), "no mark of its own there: left as the cadre had it"
+    assert not [line for line in result_lines(wb[RESULT_SHEET]) if "取消隐藏" in line]
+    for path, digest in sources:
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
