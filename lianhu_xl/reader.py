@@ -355,16 +355,16 @@ def _unlabelled(book: BookRows, name: str, grid: list[list[object]], header: lis
                 continue
             first = r if first is None else first
             n = _serial(value)
-            if n is not None and (n == count + 1 or n == 1 < count):
-                count = n
-                continue
+            if n is None or not (n == count + 1 or n == 1 < count):
+                count = 0  # not a numbering
+                break
+            count = n
+        if count > 1:  # 1, 2 at least: a lone 1 is something typed on one row, not a numbering
+            numbering.add(c)
+        elif first is not None:
             cell = f"{col_letter(c)}{first + 1}"  # its content is not quoted: it may be an ID number or a phone
             book.issues.append(make_issue("unlabelled-column", book.file, sheet=name, cell=cell, row=first + 1,
                                           column=f"{col_letter(c)} 列", detail=cell))
-            break
-        else:
-            if count:
-                numbering.add(c)
     return numbering
 
 

@@ -44,3 +44,18 @@ def test_a_row_wide_tint_does_not_unhide_the_columns_the_cadre_hid(tmp_path):
     assert not [line for line in result_lines(wb[RESULT_SHEET]) if "取消隐藏" in line]
     for path, digest in sources:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_a_lone_1_in_a_column_nobody_titled_is_not_taken_for_a_numbering(tmp_path):
+    """A cadre typed 1 on one row, in a column right of the table without a label: nothing of it
+    is read, so the warning must say so (only 1, 2, 3 … is a 序号 nobody titled)."""
+    import json
+
+    from bookfactory import CARD_LABELS
+
+    labels = [*CARD_LABELS, None]
+    cards = [card("XY-001"), {**card("XY-002"), None: 1}, card("XY-003")]
+    write_book(tmp_path / "收集" / "下营村.xlsx", cards, None, card_labels=labels)
+    data = json.loads(validate(str(tmp_path / "收集"), "--json").output)
+    letter = chr(ord("A") + len(CARD_LABELS))
+    assert [i["cell"] for i in data["issues"] if i["code"] == "unlabelled-column"] == [f"{letter}4"]
