@@ -135,10 +135,12 @@ def _filled(r: Record, name: str) -> bool:
     return name in r.letters and not _blank(getattr(r.model, name))
 
 
-def _alike(copies: list[Record]) -> bool:
-    """No two copies say different things in any column: a column a sheet lacks says nothing,
-    nor does a blank in a FILLED_LATER column. Judged a column at a time over every copy, so it
-    does not matter which copy comes first (a row copied 10,000 times is not 10,000² pairs)."""
+def _disagreeing(copies: list[Record]) -> tuple[Record, Record] | None:
+    """Two copies that say different things in a column (the first such column, the first copy
+    saying something there and the first saying otherwise), or None when the copies are alike:
+    a column a sheet lacks says nothing, nor does a blank in a FILLED_LATER column. Judged a
+    column at a time over every copy, so it does not matter which copy comes first (a row
+    copied 10,000 times is not 10,000² pairs)."""
     kind = copies[0].sheet_kind
     later = FILLED_LATER[kind]
     for name in FIELDS[kind]:
@@ -151,10 +153,10 @@ def _alike(copies: list[Record]) -> bool:
                 continue
             key = note_key(value) if name in NOTE_FIELDS else value
             if said is None:
-                said = (key,)
+                said = (key, r)
             elif said[0] != key:
-                return False
-    return True
+                return said[1], r
+    return None
 
 
 def _fullest(copies: list[Record]) -> Record:
@@ -201,24 +203,29 @@ DIFFS_SHOWN = 2  # columns named in a conflict's message (a cell note stays shor
 VALUE_SHOWN = 20  # characters of a value quoted there
 
 
-def _diff(r: Record, copies: list[Record]) -> str:
+def _diff(r: Record, copies: list[Record], pair: tuple[Record, Record]) -> str:
     """What differs between ``r`` and the first copy (canonical order) that says something else:
-    the columns as the standard names them, both values (身份证号 and 联系电话 masked)."""
-    later = True  # what makes them differ; a blank review or name only when nothing else does
+    the columns as the standard names them, both values (身份证号 and 联系电话 masked). A copy
+    that says nothing against any other (its review left blank) is told what ``pair``, two
+    other copies, say differently."""
     other = next((o for o in copies if o is not r and _differing(r, o, first=True, later=True)), None)
-    if other is None:
-        later, other = False, next((o for o in copies if o is not r and _differing(r, o, first=True)), None)
-    if other is None:
-        return ""
-    names = _differing(r, other, later=later)
-    labels = CARD_LABELS if r.sheet_kind == CARD_SHEET else DIARY_LABELS
+    if other is not None:
+        return _shown(r, "这里", other, "")
+    a, b = pair
+    return _shown(a, f"{a.place} ", b, "这一份与各份都不矛盾，是另外两份之间：")
+
+
+def _shown(a: Record, where: str, b: Record, lead: str) -> str:
+    """The columns where ``a`` (called ``where``) and ``b`` differ, both values."""
+    names = _differing(a, b, later=True)
+    labels = CARD_LABELS if a.sheet_kind == CARD_SHEET else DIARY_LABELS
     parts = []
     for name in names[:DIFFS_SHOWN]:
-        here, there = _says(r, name, labels[name]), _says(other, name, labels[name])
+        here, there = _says(a, name, labels[name]), _says(b, name, labels[name])
         spelt = "（写法不同）" if here == there else ""  # 139-1234-5678 and 13912345678, both masked
-        parts.append(f"{labels[name]}：这里{here}，{other.place} {there}{spelt}")
+        parts.append(f"{labels[name]}：{where}{here}，{b.place} {there}{spelt}")
     more = f"；另有 {len(names) - DIFFS_SHOWN} 列不同" if len(names) > DIFFS_SHOWN else ""
-    return "（" + "；".join(parts) + more + "）"
+    return "（" + lead + "；".join(parts) + more + "）"
 
 
 def _says(r: Record, name: str, label: str) -> str:
@@ -251,14 +258,15 @@ COPY_CODES = {CARD_SHEET: ("duplicate-card", "conflicting-card", "duplicate-card
 
 def _copies(copies: list[Record], no: str, marks: list[tuple[str, int]]) -> list[Issue]:
     """Copies of one card or one diary entry, in canonical order, rows with an error among them.
-    Alike (_alike: the same in every column, but for a diary's review or names left blank in
-    some copies): the fullest is counted (_fullest), the others are repeats. Differing, or any copy with an
+    Alike (no two ``_disagreeing``: the same in every column, but for a diary's review or names
+    left blank in some copies): the fullest is counted (_fullest), the others are repeats. Differing, or any copy with an
     error: no copy can be trusted, every copy is left out and told (so totals never depend on
     which copy is read first, nor on which copy has the error). Copies alike but for where they
     have an error are told so (``duplicate-*-error``: fix it, then they count once); copies that
     differ anywhere else are ``conflicting-*``."""
     duplicate, conflicting, with_error = COPY_CODES[copies[0].sheet_kind]
-    alike = _alike(copies)
+    pair = _disagreeing(copies)
+    alike = pair is None
     kept = None
     if alike and not any(r.excluded == ROW_ERROR for r in copies):
         kept = _fullest(copies)
@@ -270,7 +278,7 @@ def _copies(copies: list[Record], no: str, marks: list[tuple[str, int]]) -> list
         if r.excluded != ROW_ERROR:  # a row with an error is left out already
             marks.append((code, r.key))
         issues.append(_card_no_issue(code, r, no, detail=_places(copies, r),
-                                     diff=_diff(r, copies) if code == conflicting else "",
+                                     diff=_diff(r, copies, pair) if pair is not None else "",
                                      fuller=_fuller(r, kept) if kept is not None else ""))
     return issues
 

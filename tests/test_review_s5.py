@@ -59,3 +59,25 @@ def test_a_lone_1_in_a_column_nobody_titled_is_not_taken_for_a_numbering(tmp_pat
     data = json.loads(validate(str(tmp_path / "收集"), "--json").output)
     letter = chr(ord("A") + len(CARD_LABELS))
     assert [i["cell"] for i in data["issues"] if i["code"] == "unlabelled-column"] == [f"{letter}4"]
+
+
+def test_the_blank_copy_among_two_reviewers_who_disagree_is_told_what_they_disagree_on(tmp_path):
+    """The cadre's copy (review blank) says nothing against either reviewed copy: its message names
+    the two reviewed copies and what each says, not its own blank cell as the difference."""
+    import datetime as dt
+    import json
+
+    from bookfactory import diary
+
+    day = dt.date(2010, 3, 6)
+    folder = tmp_path / "收集"
+    write_book(folder / "一社宋海.xlsx", [card("A")], [diary("A", day)])
+    write_book(folder / "下营村.xlsx", [card("A")], [diary("A", day, 调阅人="村支部")])
+    write_book(folder / "乡党委.xlsx", [card("A")], [diary("A", day, 调阅人="乡党委")])
+    data = json.loads(validate(str(folder), "--json").output)
+    told = {i["file"]: i["message"] for i in data["issues"] if i["code"] == "conflicting-diary"}
+    assert len(told) == 3
+    cadre = told["一社宋海.xlsx"]
+    assert "这里空着" not in cadre
+    assert "下营村.xlsx 联户日记!第3行 是“村支部”" in cadre and "乡党委.xlsx 联户日记!第3行 是“乡党委”" in cadre
+    assert "这里是“村支部”" in told["下营村.xlsx"] and "乡党委.xlsx 联户日记!第3行 是“乡党委”" in told["下营村.xlsx"]
