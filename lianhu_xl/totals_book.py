@@ -499,6 +499,12 @@ def _card_order(x: CardLine) -> tuple[str, str, str]:
     return x.village, f"{n:06d}{team}", x.card_no
 
 
+def _converted(x: CardLine) -> str:
+    """是否转化 as the 汇总 counts it: only a 思想保守户's (on another household it is a warning,
+    and blank here, so that the column's 是 add up to 转化户数)."""
+    return "" if x.converted is None or x.household_type != "思想保守户" else _yes(x.converted)
+
+
 def _cards(wb, st: _Styles, c: Consolidation) -> None:
     """The merged cards with each one's counts. 户数 and 应访谈月数 say what each card adds to the
     汇总: a card linked after the period's end adds its visits in the period, not a household
@@ -527,7 +533,7 @@ def _cards(wb, st: _Styles, c: Consolidation) -> None:
                     (x.village, x.team, x.card_no, x.head, x.household_type, x.linker, x.linker_kind, x.position,
                      x.link_date, x.id_masked, x.phone_masked, 0 if late else 1, x.interview_expected,
                      x.interviews, x.entries, x.services, x.solved, x.deeds, round(x.loans, 2), x.plough,
-                     "" if x.converted is None else _yes(x.converted), f"{x.file} 第{row}行", note),
+                     _converted(x), f"{x.file} 第{row}行", note),
                     _height(_lines(where, where_line), _lines(width(x.position), position_line),
                             _lines(width(note), note_line) if note else 1))
         _title(ws, st, c, what + _continued(out), len(cols) - 1)

@@ -81,3 +81,24 @@ def test_the_blank_copy_among_two_reviewers_who_disagree_is_told_what_they_disag
     assert "这里空着" not in cadre
     assert "下营村.xlsx 联户日记!第3行 是“村支部”" in cadre and "乡党委.xlsx 联户日记!第3行 是“乡党委”" in cadre
     assert "这里是“村支部”" in told["下营村.xlsx"] and "乡党委.xlsx 联户日记!第3行 是“乡党委”" in told["下营村.xlsx"]
+
+
+def test_the_card_list_says_converted_only_where_the_summary_counts_it(tmp_path):
+    """是否转化 typed on a 致富明星户 is a warning and is not a 转化户 in the 汇总: the 联户清单
+    leaves it blank there, so that its 是 add up to the 汇总's 转化户数."""
+    import json
+
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx", [card("A", 是否转化="是"),
+                                        card("B", 联系户类型="思想保守户", 联系人类别="村干部", 是否转化="是"),
+                                        card("C", 联系户类型="思想保守户", 联系人类别="村干部", 是否转化="否")], [])
+    out = tmp_path / "汇总表.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "-j", "1", "--no-cache",
+                                      "--period", "2010", "--json"])
+    data = json.loads(result.stdout)
+    assert [i["code"] for i in data["issues"]] == ["conversion-not-applicable"]
+    rows = list(openpyxl.load_workbook(out, data_only=True)["联户清单"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r[0] == "村")
+    listed = {r[2]: dict(zip(rows[at], r, strict=True)) for r in rows[at + 1:] if r[0]}
+    assert {no: x["是否转化"] or "" for no, x in listed.items()} == {"A": "", "B": "是", "C": "否"}
+    assert sum(x["是否转化"] == "是" for x in listed.values()) == data["total"]["转化户数"] == 1
