@@ -102,3 +102,35 @@ def test_the_card_list_says_converted_only_where_the_summary_counts_it(tmp_path)
     listed = {r[2]: dict(zip(rows[at], r, strict=True)) for r in rows[at + 1:] if r[0]}
     assert {no: x["是否转化"] or "" for no, x in listed.items()} == {"A": "", "B": "是", "C": "否"}
     assert sum(x["是否转化"] == "是" for x in listed.values()) == data["total"]["转化户数"] == 1
+
+
+def test_a_worker_killed_while_writing_a_book_into_the_shared_part_costs_nothing(tmp_path, monkeypatch):
+    """The workers share one part (store.PART). One dies half-way through 2.xlsx's rows, holding
+    the write lock: the other still writes, the book is read again, every row counts once."""
+    import os
+
+    from bookfactory import diary
+
+    from lianhu_xl import batch
+    from lianhu_xl.validate import validate
+
+    for i in range(6):
+        write_book(tmp_path / "收" / f"{i}.xlsx", [card(f"XY-{i}01")],
+                   [diary(f"XY-{i}01"), diary(f"XY-{i}01", "2010-4-2")])
+    flag = tmp_path / "died-once"
+
+    class DiesMidBook(batch.RowStore):
+        def add_sheet(self, file, *args):
+            sid = super().add_sheet(file, *args)
+            if file == "2.xlsx" and self.path and not flag.exists():
+                flag.touch()
+                os._exit(9)  # inside BEGIN IMMEDIATE: the lock held, the 联户卡 stored, the diary not
+            return sid
+
+    monkeypatch.setattr(batch, "RowStore", DiesMidBook)
+    run = validate([tmp_path / "收"], jobs=2)
+    assert flag.exists()
+    assert run.report.issues == []
+    assert run.store.query("SELECT count(*) FROM card").fetchone()[0] == 6
+    assert run.store.query("SELECT count(*) FROM diary").fetchone()[0] == 12
+    assert [f.counted for f in run.report.files] == [3] * 6
