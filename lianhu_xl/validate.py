@@ -127,6 +127,7 @@ FILLED_LATER: dict[str, tuple[str, ...]] = {
 
 
 def _blank(value: object) -> bool:
+    """Nothing in the cell, as the store gives it back (None, "", or no 服务类别)."""
     return value is None or value == "" or value == ()
 
 
@@ -232,7 +233,7 @@ def _says(r: Record, name: str, label: str) -> str:
     """A cell of a stored row, for a message: ``是“李四”``, or that it is blank. A row with an
     error keeps no value for the cells that failed, so a blank there may be a wrong entry."""
     value = getattr(r.model, name)
-    if value is None or value == "" or value == ():
+    if _blank(value):
         return "空着（或填错）" if r.excluded == ROW_ERROR else "空着"
     if isinstance(value, bool):
         text = "是" if value else "否"
