@@ -638,7 +638,10 @@ def count_books(c: Consolidation, books: list[BookResult], store: RowStore, rost
             # the household is not counted this period; its diary rows dated inside it are ("the
             # diary rows counted are those dated inside it"; dated before 结对日期 is a warning, and
             # a warning never leaves anything out)
-            out.outside(0, card[0], f"结对日期 {line.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计")
+            why = f"结对日期 {line.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计"
+            if line.entries:  # listed in 联户清单 with them: not "not counted" at all
+                why += f"户数；统计期内的 {line.entries} 条日记照计（见联户清单）"
+            out.outside(0, card[0], why)
             _add_visits(_unit(by_unit, line.village), line)
             if line.entries:  # few: a warning (before-link-date) each
                 c.late_cards.append(line)

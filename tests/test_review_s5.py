@@ -134,3 +134,26 @@ def test_a_worker_killed_while_writing_a_book_into_the_shared_part_costs_nothing
     assert run.store.query("SELECT count(*) FROM card").fetchone()[0] == 6
     assert run.store.query("SELECT count(*) FROM diary").fetchone()[0] == 12
     assert [f.counted for f in run.report.files] == [3] * 6
+
+
+def test_a_card_linked_after_the_period_is_not_said_uncounted_when_its_visits_count(tmp_path):
+    """C (linked 11-1) was visited 9-1, in Q3: 未计入 says its household is not counted this period
+    and that its diary row in the period is; G (linked 12-1, visited in December only) is simply
+    not counted."""
+    import datetime as dt
+    import json
+
+    from bookfactory import diary
+
+    day = dt.date
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx",
+               [card("A"), card("C", 结对日期=day(2010, 11, 1)), card("G", 结对日期=day(2010, 12, 1))],
+               [diary("A", day(2010, 8, 1)), diary("C", day(2010, 9, 1)), diary("G", day(2010, 12, 5))])
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(tmp_path / "汇总表.xlsx"), "-j", "1",
+                                      "--no-cache", "--period", "2010Q3", "--json"])
+    data = json.loads(result.stdout)
+    assert data["total"]["入户访谈"] == 2
+    why = {e["row"]: e["reason"] for e in data["excluded"] if e["sheet"] == "联户卡"}
+    assert why[4] == "结对日期 2010-11-01 晚于统计期末 2010-09-30，本期不计户数；统计期内的 1 条日记照计（见联户清单）"
+    assert why[5] == "结对日期 2010-12-01 晚于统计期末 2010-09-30，本期不计"
