@@ -126,6 +126,22 @@ FILLED_LATER: dict[str, tuple[str, ...]] = {
     CARD_SHEET: (), DIARY_SHEET: ("linker", "head", "reviewer", "review_date", "review_opinion")}
 
 
+# Diary columns whose blank the standard reads as a value: 是否主要问题 "default 否", and the sums
+# (办实事 · 担保贷款 · 帮耕帮畜), where a blank adds nothing. A copy typing 0 or 否 there says the same
+# as one leaving it blank: no total depends on which is counted.
+BLANK_MEANS = {"is_main_problem": False, "deeds": 0, "loans": 0, "plough_help": 0}
+
+
+def _key(name: str, value: object) -> object:
+    """What a cell says, for telling copies apart: problems as note_key reads them, a blank as
+    the value it stands for (BLANK_MEANS)."""
+    if name in NOTE_FIELDS:
+        return note_key(value)
+    if value is None and name in BLANK_MEANS:
+        return BLANK_MEANS[name]
+    return value
+
+
 def _blank(value: object) -> bool:
     """Nothing in the cell, as the store gives it back (None, "", or no 服务类别)."""
     return value is None or value == "" or value == ()
@@ -152,7 +168,7 @@ def _disagreeing(copies: list[Record]) -> tuple[Record, Record] | None:
             value = getattr(r.model, name)
             if name in later and _blank(value):
                 continue
-            key = note_key(value) if name in NOTE_FIELDS else value
+            key = _key(name, value)
             if said is None:
                 said = (key, r)
             elif said[0] != key:
@@ -183,7 +199,7 @@ def _differing(a: Record, b: Record, first: bool = False, later: bool = False) -
         here, there = getattr(a.model, name), getattr(b.model, name)
         if name in loose and (_blank(here) or _blank(there)):
             continue
-        if here != there and (name not in NOTE_FIELDS or note_key(here) != note_key(there)):
+        if here != there and _key(name, here) != _key(name, there):
             out.append(name)
             if first:
                 break

@@ -207,3 +207,26 @@ def test_without_a_late_card_the_list_is_as_before(tmp_path):
     assert (x["户数"], x["应访谈月数"], x["入户访谈"], x["备注"] or "") == (1, 3, 1, "")
     title = openpyxl.load_workbook(out)["联户清单"]["A1"].value
     assert "结对日期在统计期之后" not in title
+
+
+@pytest.mark.parametrize("typed", [{"担保贷款(元)": 0}, {"办实事(件)": 0}, {"帮耕帮畜(次)": 0}, {"是否主要问题": "否"}])
+def test_a_zero_or_no_against_a_blank_is_the_same_entry(tmp_path, typed):
+    """The branch's copy says 0 (or 否) where the cadre left the cell blank: the standard reads the
+    blank as that very value (a sum adds nothing; 是否主要问题 "default 否"), so no total depends on
+    which copy is counted. The visit counts once instead of being left out as a conflict."""
+    folder = tmp_path / "收集"
+    write_book(folder / "一社宋海.xlsx", [card("A")], [diary("A", D(2010, 3, 6))])
+    write_book(folder / "下营村.xlsx", [card("A")], [diary("A", D(2010, 3, 6), **typed)])
+    code, data = consolidate(folder, tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert not told(data, "conflicting-diary")
+    assert len(told(data, "duplicate-diary")) == 1
+    assert (data["total"]["入户访谈"], data["total"]["实访谈月数"]) == (1, 1)
+
+
+def test_a_number_against_a_blank_sum_still_conflicts(tmp_path):
+    folder = tmp_path / "收集"
+    write_book(folder / "一社宋海.xlsx", [card("A")], [diary("A", D(2010, 3, 6))])
+    write_book(folder / "下营村.xlsx", [card("A")], [diary("A", D(2010, 3, 6), **{"担保贷款(元)": 5000})])
+    code, data = consolidate(folder, tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert code == 1 and len(told(data, "conflicting-diary")) == 2
+    assert data["total"]["入户访谈"] == 0
