@@ -652,6 +652,11 @@ def _show_marked(wb: Workbook, marks: Marks) -> list[str]:
         if sheet not in rows:
             continue
         ws = wb[sheet]
+        state = ws.sheet_state  # the whole sheet hidden (右键“隐藏”): shown too, else no mark is seen
+        if state != "visible":
+            ws.sheet_state = "visible"
+            marks.shown.append({"sheet": sheet, "state": state})
+            said.append(f"“{sheet}”表原来是隐藏的，这份副本里已取消隐藏，以便看到标出的问题；原文件没有改动。")
         hidden_rows = [r for r in sorted(rows[sheet]) if r in ws.row_dimensions and ws.row_dimensions[r].hidden]
         hidden_cols = [c for c in sorted(cols[sheet]) if (d := _column_dimension(ws, c)) is not None and d.hidden]
         for r in hidden_rows:
@@ -672,9 +677,11 @@ def _show_marked(wb: Workbook, marks: Marks) -> list[str]:
 
 
 def _hide_again(ws: Worksheet, record: dict) -> None:
-    """Undo ``_show_marked`` for one row or column of an earlier annotation."""
-    row, col = record.get("row"), record.get("column")
-    if isinstance(row, int) and row > 0:
+    """Undo ``_show_marked`` for one sheet, row or column of an earlier annotation."""
+    row, col, state = record.get("row"), record.get("column"), record.get("state")
+    if state in ("hidden", "veryHidden"):
+        ws.sheet_state = state
+    elif isinstance(row, int) and row > 0:
         ws.row_dimensions[row].hidden = True
     elif isinstance(col, int) and col > 0:
         _own_column(ws, col).hidden = True

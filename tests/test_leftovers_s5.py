@@ -73,6 +73,30 @@ def test_a_hidden_column_holding_an_error_is_shown_alone(tmp_path):
     assert any("J 列" in line and "取消隐藏" in line for line in result_lines(wb[RESULT_SHEET]))
 
 
+def test_a_hidden_sheet_holding_an_error_is_shown_in_the_copy_and_hidden_again_once_fixed(tmp_path):
+    """The cadre hid the whole 联户卡 sheet (右键“隐藏”): its red cell is seen in the copy only."""
+    from bookfactory import diary
+
+    src = tmp_path / "收集" / "下营村.xlsx"
+    write_book(src, [card("XY-001"), card("XY-002", 家庭人口="五口")], [diary("XY-001")])
+    wb = openpyxl.load_workbook(src)
+    wb["联户卡"].sheet_state = "hidden"
+    wb.active = wb.sheetnames.index("联户日记")
+    wb.save(src)
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    assert run(str(tmp_path / "收集"), "-q", "--annotate", str(tmp_path / "退回")).exit_code == 1
+    copy = tmp_path / "退回" / "下营村.xlsx"
+    wb = openpyxl.load_workbook(copy)
+    assert wb["联户卡"].sheet_state == "visible" and wb["联户卡"]["J4"].comment is not None
+    assert any("“联户卡”表原来是隐藏的" in line for line in result_lines(wb[RESULT_SHEET]))
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+    wb["联户卡"]["J4"] = 5  # fixed; another problem keeps a copy coming
+    wb["联户日记"]["C3"] = "外星人"
+    wb.save(copy)
+    run(str(copy), "-q", "--annotate", str(tmp_path / "再退回"))
+    assert openpyxl.load_workbook(tmp_path / "再退回" / "下营村.xlsx")["联户卡"].sheet_state == "hidden"
+
+
 def test_annotating_the_copy_again_gives_the_same_and_a_fixed_row_goes_back_out_of_sight(tmp_path):
     hidden_book(tmp_path / "收集" / "下营村.xlsx", rows=(4,))
     run(str(tmp_path / "收集"), "-q", "--annotate", str(tmp_path / "退回"))
