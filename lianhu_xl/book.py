@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import CATALOGUE
-from .guard import Refused, inspect
+from .guard import Refused, explain_failure, inspect
 from .issues import FileSummary, Issue, make_issue
 from .reader import SheetRows, find_sheet, formula_issue, read_rows
 from .roster import Roster
@@ -158,7 +158,11 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
         rows = read_rows(display, inspection, keep_sheets=(TOTALS_SHEET,))
     except Exception as exc:  # a native reader error on a file the guard let through (or a fault of ours)
         summary.kind = "unreadable"
-        result.issues.append(failure_issue(display, exc))
+        issue = failure_issue(display, exc)
+        why = explain_failure(inspection.data) if issue.code == "reader-crashed" else None
+        if why is not None:  # one cell the reader could not take: said at that cell
+            issue = make_issue(why.code, display, sheet=why.sheet, cell=why.cell, value=display, detail=why.detail)
+        result.issues.append(issue)
         return result
     result.issues.extend(rows.issues)
     if not rows.sheets:

@@ -225,6 +225,12 @@ def shared_strings_missing(parts):  # a text cell pointing into a shared-string 
     assert "xl/sharedStrings.xml" not in parts
 
 
+def shared_string_past_the_table(parts):  # index 5 of a table of one (calamine drops the whole book)
+    parts["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                                     b'count="1" uniqueCount="1"><si><t>x</t></si></sst>')
+    append_row(parts, CARD_XML, b'<row r="90"><c r="A90" t="s"><v>5</v></c></row>')
+
+
 def sheet_part_missing(parts):
     parts.pop(DIARY_XML)
 
@@ -242,6 +248,7 @@ def relationship_unknown(parts):
     (bool_two, "联户卡", "A3", "“2”"),
     (bool_two_after_many_bs, "联户卡", "A90", "“yes”"),
     (shared_strings_missing, "联户卡", "A90", "xl/sharedStrings.xml"),
+    (shared_string_past_the_table, "联户卡", "A90", "第 6 条共享文本"),
     (sheet_part_missing, "联户日记", None, "xl/worksheets/sheet2.xml"),
     (relationship_outside, "联户日记", None, "不在文件里"),
     (relationship_unknown, "联户日记", None, "联户日记"),
