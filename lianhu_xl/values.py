@@ -173,7 +173,8 @@ def from_1904(value: object) -> object:
 
 
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
-_CN_DATE_RE = re.compile(r"^([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$")
+_CN_DAY = r"([一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"  # 9, 10, 12, 26, 31 (no 十十)
+_CN_DATE_RE = re.compile(rf"^([〇零○O一二三四五六七八九]{{4}})年{_CN_DAY}月{_CN_DAY}[日号]$")
 
 
 def _cn_number(text: str) -> str:

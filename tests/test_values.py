@@ -75,7 +75,7 @@ def test_dates_in_chinese_numerals_with_tens():
 
 
 @pytest.mark.parametrize("typed", ["二〇一〇年十三月一日", "二〇一〇年二月三十日", "2010,13,6", "1,2,3",
-                                   "2010年9月6日,7日", "二〇一〇年九月"])
+                                   "2010年9月6日,7日", "二〇一〇年九月", "二〇一〇年十十月一日", "二〇一〇年九月四十日"])
 def test_readings_as_written_still_refuse_what_is_no_day(typed):
     assert code_of(v.parse_date, typed) == "bad-date"
 
