@@ -178,8 +178,8 @@ class LianhuGroup(ChineseHelp, click.Group):
                 click.echo(f"无法完成：系统无法访问{where}（{os_error_zh(exc)}）。请换一个路径后重试；"
                            "已有的输出文件没有改动。", err=True)
             else:
-                click.echo(f"程序出错（{type(exc).__name__}: {exc}）。加 --debug 可看详细信息，"
-                           "请把它和文件一起交给技术人员。", err=True)
+                click.echo("程序出错，多半不是文件的问题；已有的输出文件没有改动。请把这段话和文件一起交给技术人员"
+                           f"（加 --debug 可看详细信息）。技术信息：{type(exc).__name__}: {exc}", err=True)
             sys.exit(EXIT_CANNOT_RUN)
 
 

@@ -256,8 +256,8 @@ def write_result_file(path: Path, outcome: Outcome) -> None:
 
 
 def _unexpected(exc: BaseException) -> str:
-    return (f"程序出错（{type(exc).__name__}: {exc}）。请把这段话和收集文件夹一起交给技术人员；"
-            "在命令行运行 lianhu doctor 可以检查安装。")
+    return ("程序出错，多半不是文件的问题。请把这段话和收集文件夹一起交给技术人员；"
+            f"在命令行运行 lianhu doctor 可以检查安装。技术信息：{type(exc).__name__}: {exc}")
 
 
 # ---------------------------------------------------------------- the xlwings buttons

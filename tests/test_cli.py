@@ -87,3 +87,21 @@ def test_a_full_disk_is_said_in_chinese_with_what_to_do(tmp_path, monkeypatch, e
     assert result.exit_code == 2
     assert "磁盘已满" in result.output and "清理" in result.output
     assert "database" not in result.output and "No space" not in result.output
+
+
+def test_a_fault_outside_any_file_is_said_in_chinese_first_with_the_detail_labelled(tmp_path, monkeypatch):
+    """A bug of ours outside the per-file check (here the run itself raising): no traceback, exit 2,
+    the clerk reads in Chinese what happened and what to do; the exception follows, labelled
+    技术信息, for whoever looks after the tool."""
+    import lianhu_xl.validate as validate_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("store went away")
+
+    monkeypatch.setattr(validate_module, "validate", broken)
+    (tmp_path / "收集").mkdir()
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "收集")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    said = result.output.strip()
+    assert said.startswith("程序出错，多半不是文件的问题") and "交给技术人员" in said
+    assert said.endswith("技术信息：RuntimeError: store went away")
