@@ -132,9 +132,14 @@ FILLED_LATER: dict[str, tuple[str, ...]] = {
 BLANK_MEANS = {"is_main_problem": False, "deeds": 0, "loans": 0, "plough_help": 0}
 
 
-def _key(name: str, value: object) -> object:
-    """What a cell says, for telling copies apart: problems as note_key reads them, a blank as
-    the value it stands for (BLANK_MEANS)."""
+SILENT = object()  # what a blank FILLED_LATER cell says against another copy: nothing
+
+
+def _key(name: str, value: object, later: tuple[str, ...]) -> object:
+    """What a cell says, for telling copies apart: SILENT for a blank in a ``later`` column,
+    problems as note_key reads them, a blank as the value it stands for (BLANK_MEANS)."""
+    if name in later and _blank(value):
+        return SILENT
     if name in NOTE_FIELDS:
         return note_key(value)
     if value is None and name in BLANK_MEANS:
@@ -165,10 +170,9 @@ def _disagreeing(copies: list[Record]) -> tuple[Record, Record] | None:
         for r in copies:
             if name not in r.letters:
                 continue
-            value = getattr(r.model, name)
-            if name in later and _blank(value):
+            key = _key(name, getattr(r.model, name), later)
+            if key is SILENT:
                 continue
-            key = _key(name, value)
             if said is None:
                 said = (key, r)
             elif said[0] != key:
@@ -180,26 +184,21 @@ def _fullest(copies: list[Record]) -> Record:
     """The copy counted among alike ones: the one with the most FILLED_LATER cells filled (the
     branch's reviewed copy over the cadre's own), the first in canonical order among equals."""
     later = FILLED_LATER[copies[0].sheet_kind]
-    if not later:
-        return copies[0]
     return max(copies, key=lambda r: sum(_filled(r, n) for n in later))  # max keeps the first of equals
 
 
-def _differing(a: Record, b: Record, first: bool = False, later: bool = False) -> list[str]:
-    """The fields, in the standard's order, where ``a`` and ``b`` differ, among the columns both
-    sheets have (a book without an optional column says nothing against one with it); with
-    ``first``, stop at the first; with ``later``, a blank against a value in a FILLED_LATER
-    column is no difference either."""
+def _differing(a: Record, b: Record, first: bool = False) -> list[str]:
+    """The fields, in the standard's order, where ``a`` and ``b`` say different things (``_key``:
+    a blank FILLED_LATER cell says nothing), among the columns both sheets have (a book without an
+    optional column says nothing against one with it); with ``first``, stop at the first."""
     shared = a.letters.keys() & b.letters.keys()
-    loose = FILLED_LATER[a.sheet_kind] if later else ()
+    later = FILLED_LATER[a.sheet_kind]
     out = []
     for name in FIELDS[a.sheet_kind]:
         if name not in shared:
             continue
-        here, there = getattr(a.model, name), getattr(b.model, name)
-        if name in loose and (_blank(here) or _blank(there)):
-            continue
-        if here != there and _key(name, here) != _key(name, there):
+        here, there = _key(name, getattr(a.model, name), later), _key(name, getattr(b.model, name), later)
+        if here is not SILENT and there is not SILENT and here != there:
             out.append(name)
             if first:
                 break
@@ -225,7 +224,7 @@ def _diff(r: Record, copies: list[Record], pair: tuple[Record, Record]) -> str:
     the columns as the standard names them, both values (身份证号 and 联系电话 masked). A copy
     that says nothing against any other (its review left blank) is told what ``pair``, two
     other copies, say differently."""
-    other = next((o for o in copies if o is not r and _differing(r, o, first=True, later=True)), None)
+    other = next((o for o in copies if o is not r and _differing(r, o, first=True)), None)
     if other is not None:
         return _shown(r, "这里", other, "")
     a, b = pair
@@ -234,7 +233,7 @@ def _diff(r: Record, copies: list[Record], pair: tuple[Record, Record]) -> str:
 
 def _shown(a: Record, where: str, b: Record, lead: str) -> str:
     """The columns where ``a`` (called ``where``) and ``b`` differ, both values."""
-    names = _differing(a, b, later=True)
+    names = _differing(a, b)
     labels = CARD_LABELS if a.sheet_kind == CARD_SHEET else DIARY_LABELS
     parts = []
     for name in names[:DIFFS_SHOWN]:
