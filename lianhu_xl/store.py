@@ -156,7 +156,6 @@ class RowStore:
         self._indexed = False
         self._parts: dict[str, list[int]] = {}  # part file -> the sheets in it that reached the run
         self._folder: Path | None = None
-        self._adopted = ""  # the part this store took over as its database
         self._held = [self._db]  # closed before the folder is removed (Windows keeps open files)
 
     @property
@@ -216,9 +215,7 @@ class RowStore:
         parts, self._parts = self._parts, {}
         self._db.commit()  # ATTACH needs no open transaction
         for path, ids in parts.items():
-            if path == self._adopted:  # written to this very database by a later batch
-                continue
-            if not self._adopted and self._db.execute("SELECT 1 FROM sheet LIMIT 1").fetchone() is None:
+            if self._db.execute("SELECT 1 FROM sheet LIMIT 1").fetchone() is None:  # nothing here yet
                 self._adopt(path, ids)
                 continue
             self._db.execute("ATTACH DATABASE ? AS part", (path,))
@@ -264,7 +261,6 @@ class RowStore:
         self._db.close()
         self._db = db
         self._held.append(db)
-        self._adopted = path
 
     def index(self) -> None:
         """Indexes for the rules across files, built once every book is in (faster than row by row)."""
