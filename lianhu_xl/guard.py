@@ -236,10 +236,7 @@ def _inspect_zip(data: bytes) -> Inspection:
     except RuntimeError:  # a zip member with a password
         raise Refused("file-encrypted") from None
     inspection = Inspection(data=data)
-    known = {name.lower(): name for name in parts}
-    for canonical in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml"):
-        if canonical not in parts and canonical.lower() in known:  # XL/Workbook.xml is the same part
-            parts[canonical] = parts[known[canonical.lower()]]
+    _canonical_names(parts, ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml"))
     sheet_paths = _sheet_paths(parts)
     if len(sheet_paths) > MAX_SHEETS:
         raise Refused("file-too-large", f"有 {len(sheet_paths)} 个工作表")
@@ -279,6 +276,15 @@ def _inspect_zip(data: bytes) -> Inspection:
     return inspection
 
 
+def _canonical_names(parts: dict[str, bytes], names: tuple[str, ...]) -> None:
+    """Each of ``names`` found under another case (XL/Workbook.xml is the same part: part names
+    ignore case, as calamine's lookups do) also put under its usual name."""
+    known = {name.lower(): name for name in parts}
+    for canonical in names:
+        if canonical not in parts and canonical.lower() in known:
+            parts[canonical] = parts[known[canonical.lower()]]
+
+
 _STRING_ITEM_RE = re.compile(rb"<(?:" + _PREFIX + rb")si[\s/>]")
 _NUMBER_V_RE = re.compile(rb"<(?:" + _PREFIX + rb")v>\s*(\d+)\s*</")
 
@@ -293,10 +299,7 @@ def explain_failure(data: bytes) -> Refused | None:
         zf = zipfile.ZipFile(io.BytesIO(data))
         parts = {i.filename.replace("\\", "/"): zf.read(i) for i in zf.infolist()
                  if not i.is_dir() and i.filename.endswith((".xml", ".rels"))}
-        known = {name.lower(): name for name in parts}
-        for canonical in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml"):
-            if canonical not in parts and canonical.lower() in known:
-                parts[canonical] = parts[known[canonical.lower()]]
+        _canonical_names(parts, ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml"))
         strings = parts.get("xl/sharedStrings.xml")
         if strings is None:
             return None
