@@ -9,6 +9,8 @@ are applied later, in ``crosscheck``, over the store.
 from __future__ import annotations
 
 import hashlib
+import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,9 +49,6 @@ def failure_issue(display: str, exc: BaseException) -> Issue:
     if (not isinstance(exc, Exception)  # a native panic (pyo3's PanicException is a BaseException)
             or type(exc).__module__.split(".")[0] in _READER_MODULES or isinstance(exc, OSError | EOFError | UnicodeError)):
         return make_issue("reader-crashed", display, detail=READER_FAILED)
-    import re
-    import traceback
-
     frame = traceback.extract_tb(exc.__traceback__)[-1:]
     kind = type(exc).__qualname__
     if type(exc).__module__ != "builtins":
