@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from .atomic import write_atomic
 from .catalogue import CATALOGUE
 from .errors import LianhuError, os_error_zh
-from .issues import PERSONAL_COLUMNS, Issue, make_issue, runs, severity_zh
+from .issues import PERSONAL_COLUMNS, Issue, make_issue, severity_zh, spans
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
@@ -635,9 +635,9 @@ def _cell(ws: Worksheet, coord: str):
 
 
 def _show_marked(wb: Workbook, marks: Marks) -> list[str]:
-    """Rows and columns the cadre hid (or a filter left out) that hold a red or yellow cell (not
-    the light tint a row's problem spreads across it) are shown in the copy: a red cell nobody sees, and a 位置 link on 校验结果 jumping to a hidden row, tell
-    the cadre nothing. Each is recorded with the marks (annotating this copy again hides it
+    """Sheets, rows and columns the cadre hid (or a filter left out) that hold a red or yellow cell
+    (not the light tint a row's problem spreads across it) are shown in the copy: a red cell nobody
+    sees, and a 位置 link on 校验结果 jumping to a hidden row, tell the cadre nothing. Each is recorded with the marks (annotating this copy again hides it
     first, so a row whose error is fixed goes back out of sight) and said, one line a sheet."""
     rows: dict[str, set[int]] = defaultdict(set)
     cols: dict[str, set[int]] = defaultdict(set)
@@ -667,7 +667,7 @@ def _show_marked(wb: Workbook, marks: Marks) -> list[str]:
             marks.shown.append({"sheet": sheet, "column": c})
         parts = []
         if hidden_rows:
-            parts.append("第 " + "、".join(str(a) if a == b else f"{a}–{b}" for a, b in runs(hidden_rows)) + " 行")
+            parts.append(f"第 {spans(hidden_rows)} 行")
         if hidden_cols:
             parts.append("、".join(_letter(c) for c in hidden_cols) + " 列")
         if parts:

@@ -95,6 +95,11 @@ def runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     return [(first, last) for first, last in out]
 
 
+def spans(numbers: Iterable[int]) -> str:
+    """Rising numbers said as their runs: ``12–40、45`` (rows a notice names)."""
+    return "、".join(str(first) if first == last else f"{first}–{last}" for first, last in runs(numbers))
+
+
 def _shown(value: object) -> str | None:
     """The value as the person typed it, as text (whole floats without '.0')."""
     if value is None or value == "":

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .guard import Inspection, col_letters
-from .issues import Issue, make_issue, runs
+from .issues import Issue, make_issue, spans
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
 from .values import from_1904, is_footer_text, is_placeholder, is_section_text, is_totals_text
 
@@ -331,7 +331,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         unseen = [n for n, _ in sheet.rows if n in hidden]
         if unseen:
             book.issues.append(make_issue("hidden-rows", book.file, sheet=name, row=unseen[0],
-                                          cell=f"{sheet.letters['card_no']}{unseen[0]}", detail=_spans(unseen)))
+                                          cell=f"{sheet.letters['card_no']}{unseen[0]}", detail=spans(unseen)))
     return sheet
 
 
@@ -547,15 +547,10 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         rows.append((number, values))
     if prefilled:  # said once per sheet: a form filled down 200 rows ahead is one thing to say
         first, value = prefilled[0]
-        spans = _spans([n for n, _ in prefilled])
+        where = spans([n for n, _ in prefilled])
         book.issues.append(make_issue("placeholder-rows", book.file, sheet=name, cell=f"{sheet.letters['card_no']}{first}",
                                       row=first, value=value.strip() if value.__class__ is text else value,
-                                      detail=spans))  # make_issue shows FALSE and 0 as the sheet does
-
-
-def _spans(numbers: list[int]) -> str:
-    """Row numbers as spans: ``12–40、45``."""
-    return "、".join(str(first) if first == last else f"{first}–{last}" for first, last in runs(numbers))
+                                      detail=where))  # make_issue shows FALSE and 0 as the sheet does
 
 
 def _values_of(row: list[object], items: list[tuple[str, int]]) -> dict[str, object] | None:
