@@ -137,11 +137,14 @@ SILENT = object()  # what a blank FILLED_LATER cell says against another copy: n
 
 def _key(name: str, value: object, later: tuple[str, ...]) -> object:
     """What a cell says, for telling copies apart: SILENT for a blank in a ``later`` column,
-    problems as note_key reads them, a blank as the value it stands for (BLANK_MEANS)."""
+    problems as note_key reads them, a blank as the value it stands for (BLANK_MEANS), 服务类别 as
+    the set it is ("any of" the six: 实用技术、政策宣传 retyped 政策宣传，实用技术 is the same visit)."""
     if name in later and _blank(value):
         return SILENT
     if name in NOTE_FIELDS:
         return note_key(value)
+    if name == "services" and value:
+        return frozenset(value)  # type: ignore[arg-type]
     if value is None and name in BLANK_MEANS:
         return BLANK_MEANS[name]
     return value

@@ -119,3 +119,72 @@ def test_december_alone_and_no_period_at_all(tmp_path):
                   实记日记月数=11, 主要问题已解决户数=1)
     check(run, {"下营村": row, "合计": row})
     accounted(run, {"下营村.xlsx": 16}, {"下营村.xlsx": {"counted": 15, "duplicate": 1}})
+
+
+def test_a_visit_retyped_with_its_services_in_another_order_is_the_same_visit(tmp_path):
+    """The branch's reviewed copy of 王明's visit lists 政策宣传、实用技术; his own book, typed from his
+    notebook, says 实用技术，政策宣传, 户主 李 进忠 with a space, 3000元, the date as text. 服务类别 is
+    "any of" the six: the same two services in either order. A clerk counts one visit."""
+    folder = tmp_path / "收集"
+    x1 = card("X1", 户主="李进忠")
+    write_book(folder / "下营村.xlsx", [x1, backward("X3")], [
+        diary("X1", D(2010, 3, 6), 户主="李进忠", 服务类别="政策宣传、实用技术", 调阅人="宋书记",
+              调阅日期=D(2010, 3, 31), **{"担保贷款(元)": 3000}),
+        diary("W1", D(2010, 4, 2)),   # a visit typed into the wrong village's book: W1 is 汪家墩村's card
+    ])
+    write_book(folder / "王明.xlsx", [x1], [
+        diary("X1", "2010年3月6日", 户主="李 进忠", 服务类别="实用技术，政策宣传", **{"担保贷款(元)": "3000元"}),
+        diary("X1", "2010.4.6", 形式="电话联系"),   # only in his own book
+    ])
+    write_book(folder / "汪家墩村.xlsx", [backward("W1", 村="汪家墩村", 社="五社")], [])
+    run = Run(folder, tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 0, [i["message"] for i in run.json["issues"] if i["severity"] == "error"]
+    codes = sorted(i["code"] for i in run.json["issues"])
+    assert codes == ["duplicate-card", "duplicate-diary"]
+    # 下营村: X1 (one card, two identical copies) 致富明星户, X3 经济落后户; X1's March visit once:
+    # 入户访谈 1, 提供服务 1, 担保贷款 3000; April phone call. Months 12 + 12; met: X1 March;
+    # diary months X1 March, April.
+    # 汪家墩村: W1, its April visit "per village (the card's 村)" whichever book it is in.
+    xiaying = figures(致富明星户=1, 经济落后户=1, 入户访谈=1, 提供服务=1, 担保贷款=3000, 应访谈月数=24,
+                      实访谈月数=1, 应记日记月数=24, 实记日记月数=2)
+    wangjiadun = figures(经济落后户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+    total = figures(致富明星户=1, 经济落后户=2, 入户访谈=2, 提供服务=1, 担保贷款=3000, 应访谈月数=36,
+                    实访谈月数=2, 应记日记月数=36, 实记日记月数=3)
+    check(run, {"下营村": xiaying, "汪家墩村": wangjiadun, "合计": total})
+    # the reviewed copy is the one counted; 王明's card and March visit are repeats
+    accounted(run, {"下营村.xlsx": 4, "王明.xlsx": 3, "汪家墩村.xlsx": 1},
+              {"下营村.xlsx": {"counted": 4}, "王明.xlsx": {"counted": 1, "duplicate": 2},
+               "汪家墩村.xlsx": {"counted": 1}})
+
+
+def test_a_household_retyped_as_another_type_in_one_book_leaves_out_every_copy(tmp_path):
+    """宋海's own book, written after 缪锋 was converted, types his household 致富明星户; the branch's
+    book still says 思想保守户. "The same 卡号 with different content is an error naming every
+    place, and every copy is left out", and "a diary row whose card was left out goes with it"."""
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx", [conservative("X2", 户主="缪锋", 是否转化="是"), card("X1")], [
+        diary("X2", D(2010, 3, 8), 发现问题="不愿贷款", 是否主要问题="是", 解决办法="讲政策", 办理结果="当场解决"),
+        diary("X1", D(2010, 3, 9)),
+    ])
+    write_book(folder / "宋海.xlsx", [conservative("X2", 户主="缪锋", 是否转化="是", 联系户类型="致富明星户")],
+               [diary("X2", "2010.5.8")])
+    run = Run(folder, tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 1
+    # Only X1 is counted: 致富明星户 1, its March visit, 12 months. No 思想保守户, so 转化率 empty.
+    row = figures(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+    check(run, {"下营村": row, "合计": row})
+    # both X2 cards and both X2 diary rows, one in each book, listed as 未计入
+    accounted(run, {"下营村.xlsx": 4, "宋海.xlsx": 2},
+              {"下营村.xlsx": {"counted": 2, "excluded": 2}, "宋海.xlsx": {"excluded": 2}})
+
+
+def test_copies_listing_different_services_still_conflict(tmp_path):
+    """Order does not matter, but a service one copy adds is a different entry: both left out."""
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx", [card("X1")], [diary("X1", D(2010, 3, 6), 服务类别="政策宣传、实用技术")])
+    write_book(folder / "王明.xlsx", [card("X1")], [diary("X1", "2010.3.6", 服务类别="政策宣传")])
+    run = Run(folder, tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 1
+    assert sorted(i["code"] for i in run.json["issues"]) == ["conflicting-diary", "conflicting-diary", "duplicate-card"]
+    row = figures(致富明星户=1, 应访谈月数=12, 应记日记月数=12)  # the visit left out: no month met
+    check(run, {"下营村": row, "合计": row})
