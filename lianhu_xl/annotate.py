@@ -99,7 +99,7 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
         book = books.get(display)
         if book is None or not book.summary.sha256 or book.summary.kind == "totals":
             continue
-        if any(i.code == "reader-crashed" for i in by_file[display]):
+        if any(i.code in ("reader-crashed", "file-corrupt") for i in by_file[display]):  # not read: no copy
             continue
         if not any(i.severity in ("error", "warning") for i in by_file[display]):
             continue

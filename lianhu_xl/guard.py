@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 1000
@@ -286,34 +287,170 @@ def _canonical_names(parts: dict[str, bytes], names: tuple[str, ...]) -> None:
 
 
 _STRING_ITEM_RE = re.compile(rb"<(?:" + _PREFIX + rb")si[\s/>]")
-_NUMBER_V_RE = re.compile(rb"<(?:" + _PREFIX + rb")v>\s*(\d+)\s*</")
+# What calamine reads before any sheet (any one not XML loses the book), and what a clerk may call it
+_STRUCTURE_PARTS = (("_rels/.rels", "文件总目录"), ("xl/workbook.xml", "工作簿目录"),
+                    ("xl/_rels/workbook.xml.rels", "工作表目录"),
+                    ("xl/sharedStrings.xml", "存放单元格文字的共享文本表"), ("xl/styles.xml", "单元格格式表"))
+_CELL_TYPES = frozenset((b"n", b"s", b"str", b"inlineStr", b"b", b"e", b"d"))  # a cell's t="…", as calamine takes it
+_OLD_ERRORS = frozenset((b"", b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"))
+# Error values only Excel 365 shows (#SPILL!: a dynamic-array formula with no room): calamine knows none of them
+_NEW_ERRORS = frozenset((b"#SPILL!", b"#CALC!", b"#GETTING_DATA", b"#FIELD!", b"#BLOCKED!", b"#UNKNOWN!",
+                         b"#CONNECT!", b"#BUSY!", b"#PYTHON!", b"#EXTERNAL!", b"#TIMEOUT!"))
+# a number in a cell typed t="n", as Rust's f64 parser (calamine) takes it: no spaces, no separators
+_NUMBER_RE = re.compile(rb"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|(?i:inf|infinity|nan))")
+_RANGE_REF_RE = re.compile(rb"[A-Za-z]+[1-9]\d*(?::[A-Za-z]+[1-9]\d*)?")  # what calamine takes as A1:W4
+_DIMENSION_RE = re.compile(rb"<" + _PREFIX + rb"""dimension\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_MERGE_REF_RE = re.compile(rb"<" + _PREFIX + rb"""mergeCell\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_NEAR_CELL_RE = re.compile(rb"<" + _PREFIX + rb"""c\s[^>]*?\br\s*=\s*["']?([A-Z]{1,3}\d{1,7})""")
+_NEAR_ROW_RE = re.compile(rb"<" + _PREFIX + rb"""row\s[^>]*?\br\s*=\s*["']?(\d{1,7})""")
+_ENTITY_AT_RE = re.compile(rb"&[^;\s<>&]{1,20};")
 
 
 def explain_failure(data: bytes) -> Refused | None:
-    """Why the reader failed on a book the guard let through, when it is one cell: a shared-text
-    cell whose index is past the table (calamine then loses the whole book). Looked for only
-    after a failure: counting every index of every sheet would cost each good book ~0.8 ms."""
+    """Why the reader failed on a book the guard let through, said where it is: a part that is
+    not well-formed XML (cut short, a NUL byte, bytes that are not UTF-8, an unknown entity, an
+    unclosed quote: the part, the sheet and the cell near the fault, and the parser's line and
+    column), or one cell the reader cannot take (a shared-text index past the table, a number
+    typed cell holding text, an unknown type or error value), or a range written wrongly. Looked
+    for only after a failure: parsing every part again would cost each good book milliseconds."""
     import io
 
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         parts = {i.filename.replace("\\", "/"): zf.read(i) for i in zf.infolist()
                  if not i.is_dir() and i.filename.endswith((".xml", ".rels"))}
-        _canonical_names(parts, ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml"))
+        _canonical_names(parts, tuple(name for name, _ in _STRUCTURE_PARTS))
+        for name, _label in _STRUCTURE_PARTS:
+            if name in parts and _xml_fault(parts[name]) is not None:
+                return Refused("file-corrupt", _part_fault(name, parts[name]))
+        sheets = [(sheet, member, parts[member]) for sheet, member in _sheet_paths(parts) if member in parts]
+        for sheet, member, blob in sheets:
+            fault = _xml_fault(blob)
+            if fault is not None:
+                return _sheet_fault(sheet, member, blob, fault)
         strings = parts.get("xl/sharedStrings.xml")
-        if strings is None:
-            return None
-        count = len(_STRING_ITEM_RE.findall(strings))
-        for sheet, member in _sheet_paths(parts):
-            blob = parts.get(member, b"")
-            for m in _SHARED_CELL_RE.finditer(blob):
-                close = blob.find(b"</", m.end())
-                v = _NUMBER_V_RE.match(blob, m.end()) or _NUMBER_V_RE.search(blob, m.end(), close + 40)
-                if v is not None and int(v.group(1)) >= count:
-                    return _cell_refused(sheet, m.group(0), f"引用第 {int(v.group(1)) + 1} 条共享文本，"
-                                        f"而文件里只有 {count} 条")
+        count = len(_STRING_ITEM_RE.findall(strings)) if strings is not None else None
+        for sheet, _member, blob in sheets:
+            found = _cell_fault(sheet, blob, count) or _range_fault(sheet, blob)
+            if found is not None:
+                return found
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError, Refused):
         return None
+    return None
+
+
+_CUT = "中断了，后面的内容没有保存下来"
+_EXPAT_WORDS = {expat.errors.codes[message]: words for message, words in (
+    (expat.errors.XML_ERROR_NO_ELEMENTS, _CUT),
+    (expat.errors.XML_ERROR_PARTIAL_CHAR, _CUT),
+    (expat.errors.XML_ERROR_UNCLOSED_TOKEN, "有一处没写完的标记，从这里到结尾都读不出来"),
+    (expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION, "有一处没写完的标记，从这里到结尾都读不出来"),
+    (expat.errors.XML_ERROR_TAG_MISMATCH, "有开头和结尾对不上的标记"),
+    (expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT, "在应当结束的地方之后还有多余的内容"),
+    (expat.errors.XML_ERROR_UNKNOWN_ENCODING, "声明了本工具不认识的文字编码"),
+    (expat.errors.XML_ERROR_INCORRECT_ENCODING, "声明的文字编码与内容不符"),
+    (expat.errors.XML_ERROR_DUPLICATE_ATTRIBUTE, "同一个标记里有写了两遍的属性"),
+    (expat.errors.XML_ERROR_SYNTAX, "不是表格文件应有的内容"),
+)}
+
+
+def _xml_fault(blob: bytes) -> tuple[str, int, int, int] | None:
+    """Why and where a part is not well-formed XML, as expat finds it (the guard has refused any
+    DTD, so no entity is expanded): (words for a clerk, line, column from 1, byte offset); None
+    when it is well-formed. Line 0 for a part that is empty."""
+    if not blob.strip():
+        return "是空的", 0, 0, -1
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(blob, True)
+    except expat.ExpatError as exc:
+        at = parser.ErrorByteIndex
+        return _fault_words(exc.code, blob, at), exc.lineno, exc.offset + 1, at
+    return None
+
+
+def _fault_words(code: int, blob: bytes, at: int) -> str:
+    """What expat's error ``code`` at byte ``at`` means for a clerk (its own text is English)."""
+    references = {expat.errors.codes[expat.errors.XML_ERROR_UNDEFINED_ENTITY]: "有无法识别的转义符",
+                  expat.errors.codes[expat.errors.XML_ERROR_BAD_CHAR_REF]: "有不允许的字符编号"}
+    if code in references:  # &wang; or &#0;, quoted as written
+        entity = _ENTITY_AT_RE.match(blob, at) if at >= 0 else None
+        return references[code] + (f"“{entity.group(0).decode('utf-8', 'replace')}”" if entity else "")
+    if code != expat.errors.codes[expat.errors.XML_ERROR_INVALID_TOKEN]:
+        return _EXPAT_WORDS.get(code, "写法不合规范")
+    byte = blob[at:at + 1] if at >= 0 else b""
+    if byte == b"\x00":
+        return "有空字节，文件可能只写了一半或被别的程序改坏了"
+    if byte and byte[0] < 0x20:
+        return "有不允许出现的控制字符"
+    if byte and byte[0] >= 0x80:
+        return "有无法识别的文字，不是 UTF-8 编码"
+    if b"&" in blob[max(at - 1, 0):at + 1]:  # expat points at the & or just after it
+        return "有单独的“&”符号，应写作 &amp;"
+    return "写法不合规范，如引号没有配对或标记没写完"
+
+
+def _part_fault(name: str, blob: bytes) -> str:
+    """What is wrong with a part of the book's structure that is not XML, and where, for a clerk."""
+    words, line, column, _ = _xml_fault(blob) or ("写法不合规范", 0, 0, -1)
+    label = dict(_STRUCTURE_PARTS).get(name, "部件")
+    return f"{label} {name} {words}；位置在第 {line} 行第 {column} 列" if line else f"{label} {name} {words}"
+
+
+def _sheet_fault(sheet: str, member: str, blob: bytes, fault: tuple[str, int, int, int]) -> Refused:
+    """file-corrupt for a sheet that is not XML, at the cell (or row) where the fault lies."""
+    words, line, column, at = fault
+    if not line:
+        return Refused("file-corrupt", f"工作表“{sheet}”的内容部件 {member} {words}", sheet=sheet)
+    cell = row = None
+    for m in _NEAR_CELL_RE.finditer(blob, 0, at + 1):
+        cell = m.group(1).decode()
+    if cell is None:
+        for m in _NEAR_ROW_RE.finditer(blob, 0, at + 1):
+            row = m.group(1).decode()
+    near = f"在 {cell} 单元格附近" if cell else f"在第 {row} 行附近" if row else ""
+    return Refused("file-corrupt", f"工作表“{sheet}”{near}{words}；位置在 {member} 第 {line} 行第 {column} 列",
+                   sheet=sheet, cell=cell)
+
+
+def _cell_fault(sheet: str, blob: bytes, strings: int | None) -> Refused | None:
+    """The first cell the reader cannot take, walked tag by tag: a shared-text index past the
+    table (``strings`` items), a type it does not know, a number-typed cell holding text, an
+    error value it does not know (the ones only Excel 365 shows said as such)."""
+    for m in _CELL_TAG_RE.finditer(blob):
+        attrs = {k.rsplit(b":", 1)[-1]: v or w for k, v, w in _ATTR_RE.findall(m.group(2))}
+        kind = attrs.get(b"t", b"n")
+        if kind not in _CELL_TYPES:
+            shown = xml_text(kind[:20])
+            return _cell_refused(sheet, m.group(0), f"标的类型“{shown}”不是 Excel 的写法")
+        if m.group(3) or kind not in (b"n", b"s", b"e"):
+            continue
+        end = blob.find(b"</" + m.group(1) + b"c>", m.end())
+        value = _ANY_V_RE.search(blob, m.end(), end if end >= 0 else len(blob))
+        text = (value.group(1) or b"") if value else b""
+        if kind == b"s" and strings is not None and text.strip().isdigit() and int(text) >= strings:
+            return _cell_refused(sheet, m.group(0), f"引用第 {int(text) + 1} 条共享文本，而文件里只有 {strings} 条")
+        if kind == b"n" and text and not _NUMBER_RE.fullmatch(text):
+            shown = xml_text(text[:20]).strip()
+            return _cell_refused(sheet, m.group(0), f"标为数字，却存着“{shown}”")
+        if kind == b"e" and text not in _OLD_ERRORS:
+            ref = _R_ANY_RE.search(m.group(0))
+            if text in _NEW_ERRORS:
+                return Refused("unreadable-error-value", text.decode(), sheet=sheet,
+                               cell=ref.group(1).decode() if ref else None)
+            shown = xml_text(text[:20]).strip()
+            return _cell_refused(sheet, m.group(0), f"存的错误值“{shown}”不是 Excel 的写法")
+    return None
+
+
+def _range_fault(sheet: str, blob: bytes) -> Refused | None:
+    """The sheet's recorded extent (<dimension ref>) or a merged block's range, when not written
+    as cell addresses (A1:W4): the reader fails the whole book on either."""
+    for pattern, what in ((_DIMENSION_RE, "记录的表格范围"), (_MERGE_REF_RE, "的合并单元格范围")):
+        for m in pattern.finditer(blob):
+            if not _RANGE_REF_RE.fullmatch(m.group(1)):
+                shown = xml_text(m.group(1)[:30])
+                return Refused("file-corrupt", f"工作表“{sheet}”{what}“{shown}”不是单元格地址", sheet=sheet)
     return None
 
 
@@ -723,9 +860,8 @@ def _parse_part(parts: dict[str, bytes], name: str) -> ElementTree.Element:
     """A part of the workbook's structure, parsed; Refused (said in Chinese) when it is not XML."""
     try:
         return ElementTree.fromstring(parts[name])
-    except ElementTree.ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        raise Refused("file-corrupt", f"{name} 内容不完整，第 {line} 行第 {column} 列无法解析") from None
+    except ElementTree.ParseError:
+        raise Refused("file-corrupt", _part_fault(name, parts[name])) from None
 
 
 def _normalise(member: str) -> str:
