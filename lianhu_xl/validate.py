@@ -433,6 +433,7 @@ def _diaries(store: RowStore) -> list[Issue]:
     marks: list[tuple[str, int]] = []
     odd: list[Record] = []
     unread: dict[str, str] | None = None  # file -> its 联户卡 sheet that could not be read
+    zeros: dict[str, str] | None = None  # card numbers of digits only, without their leading 0s
     for r in store.records(DIARY_SHEET, "t.id IN (SELECT id FROM picked)"):
         no = r.model.card_no  # type: ignore[attr-defined]
         if r.key in missing:
@@ -444,6 +445,12 @@ def _diaries(store: RowStore) -> list[Issue]:
                     code, detail = "card-sheet-unread", unread[r.file]
                 elif _turned_into_date(no):
                     detail = DATE_CARD_NO
+                elif no.isdigit():
+                    if zeros is None:
+                        zeros = _digit_cards(store)
+                    same = zeros.get(no.lstrip("0"))
+                    if same is not None and same != no:
+                        detail = ZEROS_CARD_NO.format(card=same)
             if r.excluded == ROW_ERROR:  # left out already; only what is news is told
                 if code != "card-excluded":
                     issues.append(_card_no_issue(code, r, no, detail=detail))
@@ -484,6 +491,18 @@ def _diaries(store: RowStore) -> list[Issue]:
 
 # said when a diary's 卡号 is a date: typed 3-1 (社-户) into a cell that is not text, Excel made it 3月1日
 DATE_CARD_NO = "（它是个日期：Excel 会把 3-1 这样的卡号自动改成日期，请把这一列设为文本后重新输入卡号）"
+
+
+# said when a diary's 卡号 is a card's digits but for leading zeros: 001 typed into a cell that is
+# not text is the number 1 (on the diary, or on the card)
+ZEROS_CARD_NO = "（联户卡上是“{card}”：Excel 去掉了数字前面的 0，请把卡号列设为文本后重新输入）"
+
+
+def _digit_cards(store: RowStore) -> dict[str, str]:
+    """Card numbers made of digits only, by their digits without leading zeros (asked once, when
+    a diary row of digits names no card)."""
+    return {no.lstrip("0"): no for (no,) in store.query(
+        "SELECT DISTINCT card_no FROM card WHERE card_no <> '' AND card_no NOT GLOB '*[^0-9]*' ORDER BY card_no")}
 
 
 def _turned_into_date(no: str) -> bool:

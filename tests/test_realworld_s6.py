@@ -167,3 +167,26 @@ def test_a_blank_review_copy_and_a_visit_typed_twice_in_one_diary(tmp_path):
                                      "totals_rows": 0}
     repeats = sorted((r[1], r[2], r[3]) for r in sheet_rows(out, "未计入")[3:] if r[0] == "重复")
     assert repeats == [("一社王明.xlsx", "联户日记", 3), ("一社王明.xlsx", "联户日记", 4), ("下营村.xlsx", "联户卡", 3)]
+
+
+def test_card_numbers_that_lost_their_leading_zeros_are_told_so(tmp_path):
+    """The card sheet's 卡号 column is text (001, 002); the diary's is 常规, where Excel turns 001
+    into 1. "卡号 ... must name a card in the same consolidation": 1 names none, so the visits are
+    left out and listed; the message says which card it looks like and why (it said only 核对卡号,
+    while the clerk's diary shows the very 1 the clerk remembers typing as 001)."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("001"), card("002", 户主="李二"), card("A-010", 户主="李三")],
+               [diary(1, D(2010, 3, 6)), diary("002", D(2010, 3, 7)), diary(2.0, D(2010, 4, 7)),
+                diary(10, D(2010, 4, 8))])
+    out = tmp_path / "汇总表.xlsx"
+    code, data = run_json(tmp_path / "收集", out, "--period", "2010")
+    assert code == 1
+    # counted: three cards (36 months) and 002's March visit typed as text
+    assert counts_of(totals_rows(out)["合计"]) == hand(致富明星户=3, 入户访谈=1, 应访谈月数=36, 实访谈月数=1,
+                                                        应记日记月数=36, 实记日记月数=1)
+    told = {i["cell"]: i["message"] for i in data["issues"] if i["code"] == "unknown-card"}
+    assert set(told) == {"A3", "A5", "A6"}
+    assert "联户卡上是“001”" in told["A3"] and "Excel 去掉了数字前面的 0" in told["A3"]
+    assert "联户卡上是“002”" in told["A5"]
+    assert "Excel" not in told["A6"]  # 10 is not A-010 with its zeros lost: nothing to suggest
+    listed = sorted(r[3] for r in sheet_rows(out, "未计入")[3:] if r[0] == "未计入")
+    assert listed == [3, 5, 6]
