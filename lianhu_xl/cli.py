@@ -137,6 +137,7 @@ class LianhuGroup(ChineseHelp, click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        _tolerant_output()
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
@@ -181,6 +182,22 @@ class LianhuGroup(ChineseHelp, click.Group):
                 click.echo("程序出错，多半不是文件的问题；已有的输出文件没有改动。请把这段话和文件一起交给技术人员"
                            f"（加 --debug 可看详细信息）。技术信息：{type(exc).__name__}: {exc}", err=True)
             sys.exit(EXIT_CANNOT_RUN)
+
+
+def _tolerant_output() -> None:
+    """Print what the terminal's encoding cannot show as ? instead of failing on it.
+
+    On Chinese Windows, output sent to a file or a pipe (``lianhu validate 收集 > 结果.txt``,
+    a .bat the township keeps) is encoded in GBK, and one character outside it, an emoji in
+    a file name or a cell echoed in a message, stopped the whole run. The report files keep
+    every character; only the terminal shows a ?."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream that cannot change: left as it is
+                pass
 
 
 def _disk_full(exc: BaseException) -> bool:
