@@ -89,6 +89,8 @@ _COUNT_WORD = re.compile(r"(?:数|/人|/户)\)$")
 
 
 _LABEL_OF = {kind: {c.name: c.label for c in columns_of(model)} for kind, model in MODELS.items()}
+_ALIASES = {kind: {normalise_label(a): c.name for c in columns_of(model) for a in c.aliases}
+            for kind, model in MODELS.items()}  # another name a form gives a column (记录日期 for 日期)
 
 
 def col_letter(index: int) -> str:
@@ -282,12 +284,18 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 header[c], label_rows[c] = raw, last + 1
     positions: dict[str, int] = {}
     label_of = _LABEL_OF[kind]
+    # a column titled by the standard's own label is that column, even after one titled by an
+    # alias (记录日期 before 日期: the date written up is not the date of the contact)
+    aliases = _ALIASES[kind]
+    titled = {match_label(n, index, kind) for n in map(normalise_label, header) if n and n not in aliases}
     for c, raw in enumerate(header):
         norm = normalise_label(raw)
         if not norm:
             continue
         cell = f"{col_letter(c)}{label_rows[c]}"
         name_ = match_label(norm, index, kind)
+        if name_ is not None and aliases.get(norm) == name_ and name_ in titled:
+            name_ = None  # the form's own extra column: said, kept nowhere
         if name_ is None:
             if norm not in IGNORED_LABELS:
                 book.issues.append(make_issue("unknown-column", book.file, sheet=name, cell=cell,

@@ -190,3 +190,35 @@ def test_card_numbers_that_lost_their_leading_zeros_are_told_so(tmp_path):
     assert "Excel" not in told["A6"]  # 10 is not A-010 with its zeros lost: nothing to suggest
     listed = sorted(r[3] for r in sheet_rows(out, "未计入")[3:] if r[0] == "未计入")
     assert listed == [3, 5, 6]
+
+
+def test_a_diary_with_a_date_recorded_column_before_the_date_column_counts_the_visit_dates(tmp_path):
+    """The branch's diary form has 记录日期 (when the entry was written up, at month end) before
+    日期 (the contact). The standard's 日期 is "date of the contact": the column titled 日期 is it,
+    and 记录日期 is the form's own extra column (a warning, kept nowhere). It was read as 日期
+    because it came first, and the visits moved into the months they were written up in."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "联户卡"
+    from bookfactory import CARD_LABELS
+
+    ws.append(CARD_LABELS)
+    ws.append([card("A", 结对日期=D(2010, 1, 5)).get(label) for label in CARD_LABELS])
+    d = wb.create_sheet("联户日记")
+    d.append(["卡号", "记录日期", "日期", "形式", "担保贷款（元）"])
+    d.append(["A", D(2010, 3, 31), D(2010, 3, 6), "入户访谈", None])
+    d.append(["A", "2010.4.2", "2010.3.28", "入户访谈", "2000元"])
+    d.append(["A", "2010.5.3", "2010.4.29", "电话联系", None])
+    (tmp_path / "收集").mkdir()
+    wb.save(tmp_path / "收集" / "下营村.xlsx")
+    out = tmp_path / "汇总表.xlsx"
+    code, data = run_json(tmp_path / "收集", out, "--period", "2010-03")
+    assert code == 0
+    # March: the visits of 3-6 and 3-28 (2000元); the phone call of 4-29 is April's.
+    assert counts_of(totals_rows(out)["合计"]) == hand(致富明星户=1, 入户访谈=2, 担保贷款=2000, 应访谈月数=1,
+                                                        实访谈月数=1, 应记日记月数=1, 实记日记月数=1)
+    assert [(i["code"], i["cell"]) for i in data["issues"]] == [("unknown-column", "B1")]
+    code, data = run_json(tmp_path / "收集", tmp_path / "全年.xlsx", "--period", "2010")
+    # 2010: 12 months; interviews met in March only; diary rows in March and April
+    assert counts_of(totals_rows(tmp_path / "全年.xlsx")["合计"]) == hand(
+        致富明星户=1, 入户访谈=2, 担保贷款=2000, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=2)
