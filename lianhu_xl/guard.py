@@ -376,6 +376,8 @@ def _fault_words(code: int, blob: bytes, at: int) -> str:
     if code in references:  # &wang; or &#0;, quoted as written
         entity = _ENTITY_AT_RE.match(blob, at) if at >= 0 else None
         return references[code] + (f"“{entity.group(0).decode('utf-8', 'replace')}”" if entity else "")
+    if code == expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN] and blob.find(b">", at) < 0:
+        return _CUT  # a tag begun and never ended: the part stops there
     if code != expat.errors.codes[expat.errors.XML_ERROR_INVALID_TOKEN]:
         return _EXPAT_WORDS.get(code, "写法不合规范")
     byte = blob[at:at + 1] if at >= 0 else b""
