@@ -808,11 +808,12 @@ def _walk_extent(sheet: str, blob: bytes) -> tuple[int, int]:
     row = col = max_row = max_col = 0
     for m in _TAG_RE.finditer(blob):
         refs = [v or w for k, v, w in _ATTR_RE.findall(m.group(2)) if k.rsplit(b":", 1)[-1] == b"r"]
-        if len(refs) > 1:
-            raise Refused("file-corrupt", f"工作表“{sheet}”中有单元格写了两个地址")
         ref = _CELL_REF_RE.fullmatch(refs[0]) if refs else None
-        if refs and (ref is None or (m.group(1) == b"row") != (not ref.group(1))):
-            raise Refused("file-corrupt", f"工作表“{sheet}”中有写法异常的单元格地址")
+        if len(refs) > 1 or (refs and (ref is None or (m.group(1) == b"row") != (not ref.group(1)))):
+            near = row + 1 if m.group(1) == b"row" else row  # said at its row, the address quoted
+            what = "单元格写了两个地址" if len(refs) > 1 else f"写法异常的单元格地址“{xml_text(refs[0][:20])}”"
+            raise Refused("file-corrupt", f"工作表“{sheet}”{f'第 {near} 行附近' if near else ''}有{what}",
+                          sheet=None if "/" in sheet else sheet)  # a part no sheet names: said in the words
         if m.group(1) == b"row":
             row = int(ref.group(2)) if ref else row + 1
             col = 0

@@ -165,6 +165,11 @@ SHAPES = [
           "联户卡", None, ("工作表“联户卡”的内容部件 xl/worksheets/sheet1.xml 是空的",)),
     Shape("工作表是乱码.xlsx", card_sheet(lambda blob: bytes(range(128, 256)) * 20), "file-corrupt",
           "联户卡", None, ("工作表“联户卡”有无法识别的文字", "xl/worksheets/sheet1.xml 第 1 行第 1 列")),
+    # an address the reader cannot follow (the guard's walk): said at its row, quoted
+    Shape("行号是文字.xlsx", card_sheet(replaced(b'<row r="4">', b'<row r="abc">')), "file-corrupt",
+          "联户卡", None, ("工作表“联户卡”第 4 行附近有写法异常的单元格地址“abc”",)),
+    Shape("地址写反.xlsx", card_sheet(replaced(b'<c r="B3"', b'<c r="3B"')), "file-corrupt",
+          "联户卡", None, ("工作表“联户卡”第 3 行附近有写法异常的单元格地址“3B”",)),
     # one cell the reader cannot take, in well-formed XML
     Shape("数字格存文字.xlsx", card_sheet(replaced(b'<c r="N3"', b'<c r="J3" t="n"><v>abc</v></c><c r="N3"')),
           "file-corrupt", "联户卡", "J3", ("这个单元格标为数字，却存着“abc”",)),
