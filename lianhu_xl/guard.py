@@ -324,6 +324,9 @@ def explain_failure(data: bytes) -> Refused | None:
             if name in parts and _xml_fault(parts[name]) is not None:
                 return Refused("file-corrupt", _part_fault(name, parts[name]))
         sheets = [(sheet, member, parts[member]) for sheet, member in _sheet_paths(parts) if member in parts]
+        state = _state_fault(parts["xl/workbook.xml"])
+        if state is not None:
+            return state
         for sheet, member, blob in sheets:
             fault = _xml_fault(blob)
             if fault is not None:
@@ -334,7 +337,8 @@ def explain_failure(data: bytes) -> Refused | None:
             found = _cell_fault(sheet, blob, count) or _range_fault(sheet, blob)
             if found is not None:
                 return found
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError, Refused):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError, KeyError,
+            ElementTree.ParseError, Refused):  # nothing found to say: the generic message stands
         return None
     return None
 
@@ -413,6 +417,23 @@ def _sheet_fault(sheet: str, member: str, blob: bytes, fault: tuple[str, int, in
     near = f"在 {cell} 单元格附近" if cell else f"在第 {row} 行附近" if row else ""
     return Refused("file-corrupt", f"工作表“{sheet}”{near}{words}；位置在 {member} 第 {line} 行第 {column} 列",
                    sheet=sheet, cell=cell)
+
+
+_SHEET_STATES = frozenset(("visible", "hidden", "veryHidden"))  # a sheet's state="…", as calamine takes it
+
+
+def _state_fault(workbook: bytes) -> Refused | None:
+    """A sheet whose shown state (state="…", visible or hidden) is written another way (Hidden,
+    an empty one): the reader refuses the whole book for it."""
+    root = ElementTree.fromstring(workbook)
+    for ns in (_NS, _STRICT_NS):
+        for sheet in root.iter(f"{{{ns['m']}}}sheet"):
+            state = sheet.get("state")
+            if state is not None and state not in _SHEET_STATES:
+                name = sheet.get("name", "")
+                return Refused("file-corrupt", f"工作簿目录 xl/workbook.xml 写的工作表“{name}”显示状态“{state[:20]}”"
+                               "不是 Excel 的写法", sheet=name or None)
+    return None
 
 
 def _cell_fault(sheet: str, blob: bytes, strings: int | None) -> Refused | None:

@@ -199,6 +199,8 @@ SHAPES = [
           None, None, ("工作簿目录 xl/workbook.xml", "第 1 行第")),
     Shape("工作表目录损坏.xlsx", part_changed("xl/_rels/workbook.xml.rels", lambda blob: blob[:len(blob) // 2]),
           "file-corrupt", None, None, ("工作表目录 xl/_rels/workbook.xml.rels", "第 1 行第")),
+    Shape("工作表状态写错.xlsx", part_changed("xl/workbook.xml", replaced(b'state="visible"', b'state="Hidden"')),
+          "file-corrupt", "联户卡", None, ("xl/workbook.xml 写的工作表“联户卡”显示状态“Hidden”不是 Excel 的写法",)),
     Shape("缺工作表部件.xlsx", without_part(DIARY_XML), "file-corrupt",
           "联户日记", None, ("工作表“联户日记”的内容部件 xl/worksheets/sheet2.xml 不在文件里",)),
     # the file as a whole (already said well before this session: kept so)
