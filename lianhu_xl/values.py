@@ -285,6 +285,10 @@ def parse_note(value: object) -> str | None:
 # 5000元整 as receipts and loan papers write an amount (整: “exactly”); the longer units first
 _UNITS = ("口人", "元/人", "元整", "元", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# a thousands separator (3,000 · 12 000): a comma or space before exactly three digits; another
+# between digits is a list (2000 3000, 2000，3000) or a decimal comma (0,5), never one number
+_THOUSANDS_RE = re.compile(r"(?<=\d)[, ](?=\d{3}(?!\d))")
+_LIST_RE = re.compile(r"\d[, ]+\d")
 
 
 def parse_number(value: object) -> float | None:
@@ -295,7 +299,12 @@ def parse_number(value: object) -> float | None:
         raise problem("bad-number")
     if isinstance(value, int | float):
         return _finite(value, "bad-number")
-    text = fold(str(value)).replace(",", "").replace(" ", "")
+    text = fold(str(value))
+    if "," in text or " " in text:
+        text = _THOUSANDS_RE.sub("", text)
+        if _LIST_RE.search(text):
+            raise problem("bad-number")
+        text = text.replace(",", "").replace(" ", "")
     if not text or text in NOTHING:
         return None
     if text[0] == "¥":

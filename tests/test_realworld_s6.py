@@ -222,3 +222,26 @@ def test_a_diary_with_a_date_recorded_column_before_the_date_column_counts_the_v
     # 2010: 12 months; interviews met in March only; diary rows in March and April
     assert counts_of(totals_rows(tmp_path / "全年.xlsx")["合计"]) == hand(
         致富明星户=1, 入户访谈=2, 担保贷款=2000, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=2)
+
+
+def test_two_amounts_typed_in_one_cell_are_an_error_not_twenty_million(tmp_path):
+    """A cadre who arranged two loans on one visit types both in the cell: 2000 3000, or with the
+    Chinese comma 2000，3000. The standard reads thousands separators (3,000) — groups of three
+    digits — not a list: the cell cannot be read, an error at it, the row left out and listed. It
+    was read as 20003000: a township's loans off by twenty million yuan, with no word said."""
+    loans = ["2000 3000", "2000，3000", "0,5万", "3 000", "12,000元", "1,200.50"]
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("A")],
+               [diary("A", D(2010, 3, n + 1), 形式="电话联系", **{"担保贷款(元)": typed}) for n, typed in enumerate(loans)])
+    out = tmp_path / "汇总表.xlsx"
+    code, data = run_json(tmp_path / "收集", out, "--period", "2010")
+    assert code == 1
+    # counted: 3 000 (3000), 12,000元 (12000), 1,200.50 — thousands separators; 16200.5 in all
+    total = totals_rows(out)["合计"]
+    assert total["担保贷款(元)"] == 16200.5
+    assert total["实记日记月数"] == 1
+    bad = [(i["code"], i["cell"], i["value"]) for i in data["issues"]]
+    letter = chr(ord("A") + __import__("bookfactory").DIARY_LABELS.index("担保贷款(元)"))
+    assert bad == [("bad-number", f"{letter}3", "2000 3000"), ("bad-number", f"{letter}4", "2000，3000"),
+                   ("bad-number", f"{letter}5", "0,5万")]
+    listed = sorted(r[3] for r in sheet_rows(out, "未计入")[3:] if r[0] == "未计入")
+    assert listed == [3, 4, 5]
