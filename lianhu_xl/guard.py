@@ -254,7 +254,8 @@ def _inspect_zip(data: bytes) -> Inspection:
         if blob is None:
             if member.lower() not in lowered:  # calamine cannot find the sheet: say which one
                 raise Refused("file-corrupt", f"工作表“{sheet}”的内容部件 {member} 不在文件里" if member
-                              else f"文件里没有工作表“{sheet}”的内容", sheet=sheet)
+                              else f"工作簿目录 xl/workbook.xml 和工作表目录 xl/_rels/workbook.xml.rels "
+                              f"没有写明工作表“{sheet}”的内容在哪里", sheet=sheet)
             continue
         _check_cells(sheet, blob, no_strings)
         pattern = _formula_pattern(blob)
@@ -323,8 +324,13 @@ def explain_failure(data: bytes) -> Refused | None:
         for name, _label in _STRUCTURE_PARTS:
             if name in parts and _xml_fault(parts[name]) is not None:
                 return Refused("file-corrupt", _part_fault(name, parts[name]))
+        if "_rels/.rels" not in parts:
+            return Refused("file-corrupt", "缺少文件总目录 _rels/.rels")
+        if not _names_workbook(parts["_rels/.rels"]):
+            return Refused("file-corrupt", "文件总目录 _rels/.rels 没有写明工作簿在哪里")
         sheets = [(sheet, member, parts[member]) for sheet, member in _sheet_paths(parts) if member in parts]
-        state = _state_fault(parts["xl/workbook.xml"])
+        state = _state_fault(parts["xl/workbook.xml"]) or _sheet_entry_fault(
+            parts["xl/workbook.xml"], parts.get("xl/_rels/workbook.xml.rels", b"<Relationships/>"))
         if state is not None:
             return state
         for sheet, member, blob in sheets:
@@ -417,6 +423,40 @@ def _sheet_fault(sheet: str, member: str, blob: bytes, fault: tuple[str, int, in
     near = f"在 {cell} 单元格附近" if cell else f"在第 {row} 行附近" if row else ""
     return Refused("file-corrupt", f"工作表“{sheet}”{near}{words}；位置在 {member} 第 {line} 行第 {column} 列",
                    sheet=sheet, cell=cell)
+
+
+_TRANSITIONAL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+_SHEET_KINDS = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
+
+
+def _relationships(rels: bytes) -> dict[str, tuple[str, bool]]:
+    """Id -> (Type, whether a Target is given) of every relationship in a .rels part, whatever
+    its namespace (the reader looks at local names only)."""
+    return {element.get("Id", ""): (element.get("Type", ""), "Target" in element.attrib)
+            for element in ElementTree.fromstring(rels).iter() if element.tag.rsplit("}", 1)[-1] == "Relationship"}
+
+
+def _names_workbook(rels: bytes) -> bool:
+    """Whether the package's relationships hold the one to the workbook (its Type spelt exactly,
+    a Target), where the reader starts: without it the whole book is refused."""
+    return any(target and kind in (_TRANSITIONAL + "officeDocument", _STRICT + "officeDocument")
+               for kind, target in _relationships(rels).values())
+
+
+def _sheet_entry_fault(workbook: bytes, rels: bytes) -> Refused | None:
+    """A sheet whose entry in xl/_rels/workbook.xml.rels is missing or lost its Type (or spells
+    it otherwise): the reader cannot find it and refuses the whole book."""
+    entries = _relationships(rels)
+    root = ElementTree.fromstring(workbook)
+    for ns in (_NS, _STRICT_NS):
+        for sheet in root.iter(f"{{{ns['m']}}}sheet"):
+            kind, target = entries.get(sheet.get(f"{{{ns['r']}}}id", ""), ("", False))
+            if not target or kind not in {base + name for base in (_TRANSITIONAL, _STRICT) for name in _SHEET_KINDS}:
+                name = sheet.get("name", "")
+                return Refused("file-corrupt", f"工作表目录 xl/_rels/workbook.xml.rels 里工作表“{name}”的条目缺失或写坏了",
+                               sheet=name or None)
+    return None
 
 
 _SHEET_STATES = frozenset(("visible", "hidden", "veryHidden"))  # a sheet's state="…", as calamine takes it
