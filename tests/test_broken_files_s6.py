@@ -12,7 +12,9 @@ still counted, the source files unchanged.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import random
 import re
 import zipfile
 from collections.abc import Callable
@@ -35,6 +37,7 @@ from hostile import (
     shared_strings,
 )
 
+from lianhu_xl import batch
 from lianhu_xl import book as book_module
 from lianhu_xl.book import check_file
 from lianhu_xl.cli import cli
@@ -351,3 +354,55 @@ def test_a_good_book_never_pays_for_the_explanation(tmp_path, monkeypatch):
     write_book(tmp_path / "有错.xlsx", [card("XY-001", 村="")], [diary("XY-001", "2010-13-40")])
     assert len(check_file(tmp_path / GOOD, GOOD).cards) == 2
     assert {i.code for i in check_file(tmp_path / "有错.xlsx", "有错.xlsx").issues} >= {"required"}
+
+
+# --- many small damages, as a disk, a transfer or another program leaves them ------------------------
+
+DAMAGED_PARTS = [CARD_XML, DIARY_XML, "xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml",
+                 "xl/_rels/workbook.xml.rels", "_rels/.rels"]
+INSERTED = [b"<", b">", b'"', b"'", b"&", b"\x00", b"=", b"/", b"\xff", b"&#0;", b"<!--", b"x"]
+
+
+def damaged(seed: int) -> bytes:
+    """The good book (with a shared-text table) with one part damaged once: a byte changed, a few
+    bytes lost, one of INSERTED put in, or the part cut short, at a place the seed picks."""
+    rng = random.Random(seed)
+    parts = shared_strings(_parts(), SST + b"<si><t>abc</t></si></sst>")
+    name = rng.choice(DAMAGED_PARTS)
+    blob = bytearray(parts[name])
+    at = rng.randrange(len(blob))
+    how = rng.choice(["byte", "lost", "inserted", "cut"])
+    if how == "byte":
+        blob[at] = rng.randrange(256)
+    elif how == "lost":
+        del blob[at:at + rng.randrange(1, 20)]
+    elif how == "inserted":
+        blob[at:at] = rng.choice(INSERTED)
+    else:
+        del blob[at:]
+    parts[name] = bytes(blob)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for part, data in parts.items():
+            zf.writestr(part, data)
+    return out.getvalue()
+
+
+def test_no_damage_to_a_part_ends_as_a_generic_message(tmp_path):
+    """300 damaged copies of a good book, read by two workers as a batch does: each is read, or
+    refused with a message that says what is broken (never 读取时出错 or 程序出错), in Chinese."""
+    files = []
+    for seed in range(300):
+        path = tmp_path / f"损坏{seed:03d}.xlsx"
+        path.write_bytes(damaged(seed))
+        files.append((path, path.name))
+    results = batch.run_checks(files, jobs=2)
+    assert [r.summary.file for r in results] == [name for _, name in files]
+    refused = 0
+    for result in results:
+        for issue in result.issues:
+            assert issue.code not in ("reader-crashed", "tool-failed"), (issue.file, issue.message)
+            assert CJK.search(issue.message)
+            assert not ENGLISH.search(re.sub(r"“[^”]*”", "", issue.message)), issue.message
+        refused += result.summary.kind == "unreadable"
+    assert 100 < refused < 300  # most damage is refused; some lands where the reader reads past it
