@@ -24,7 +24,16 @@ from .cache import ResultCache, run_cached
 from .collection import collect
 from .issues import PERSONAL_COLUMNS, FileSummary, Issue, Report, make_issue
 from .roster import Roster
-from .standard import CARD_SHEET, DIARY_SHEET, NOTE_FIELDS, CardRow, DiaryRow, columns_of
+from .standard import (
+    CARD_SHEET,
+    DIARY_SHEET,
+    NOTE_FIELDS,
+    CardRow,
+    DiaryRow,
+    ReqText,
+    Text,
+    columns_of,
+)
 from .store import FIELDS, ROW_ERROR, RowStore
 from .values import note_key
 
@@ -132,17 +141,25 @@ FILLED_LATER: dict[str, tuple[str, ...]] = {
 BLANK_MEANS = {"is_main_problem": False, "deeds": 0, "loans": 0, "plough_help": 0}
 
 
+# Free text (生产生活情况 · 调阅意见, the card's 主要问题 · 帮扶措施 · 主导产业 · 职务 · 所属支部 · 备注) is
+# compared as the notes are: a copy retyped with another width, spacing, line break or closing
+# mark (玉米长势良好，缺水 / 玉米长势良好,缺水。) says the same thing.
+_FREE_TEXT = {id(Text.__metadata__[0]), id(ReqText.__metadata__[0])}
+TEXT_FIELDS = NOTE_FIELDS | {name for model in (CardRow, DiaryRow) for name, info in model.model_fields.items()
+                             if any(id(m) in _FREE_TEXT for m in info.metadata)}
+
+
 SILENT = object()  # what a blank FILLED_LATER cell says against another copy: nothing
 
 
 def _key(name: str, value: object, later: tuple[str, ...]) -> object:
     """What a cell says, for telling copies apart: SILENT for a blank in a ``later`` column,
-    problems as note_key reads them, a blank as the value it stands for (BLANK_MEANS), 服务类别 as
+    free text as note_key reads it, a blank as the value it stands for (BLANK_MEANS), 服务类别 as
     the set it is ("any of" the six: 实用技术、政策宣传 retyped 政策宣传，实用技术 is the same visit)."""
     if name in later and _blank(value):
         return SILENT
-    if name in NOTE_FIELDS:
-        return note_key(value)
+    if name in TEXT_FIELDS:
+        return note_key(value)  # type: ignore[arg-type]
     if name == "services" and value:
         return frozenset(value)  # type: ignore[arg-type]
     if value is None and name in BLANK_MEANS:

@@ -188,3 +188,29 @@ def test_copies_listing_different_services_still_conflict(tmp_path):
     assert sorted(i["code"] for i in run.json["issues"]) == ["conflicting-diary", "conflicting-diary", "duplicate-card"]
     row = figures(致富明星户=1, 应访谈月数=12, 应记日记月数=12)  # the visit left out: no month met
     check(run, {"下营村": row, "合计": row})
+
+
+def test_copies_retyped_with_other_punctuation_or_a_line_break_in_free_text_are_one(tmp_path):
+    """The branch's clerk retypes the cadre's book: 生产生活情况 玉米长势良好，缺水 comes out as
+    玉米长势良好,缺水。 ; one cell he breaks with Alt+Enter where the cadre typed a space; 调阅意见 已阅。;
+    the card's 主要问题 gets a closing 。. The toolkit already reads 发现问题 and 解决办法 this way (width,
+    spaces and a closing mark say nothing); the other free text is the same kind of writing. A
+    clerk counts each household and each visit once."""
+    folder = tmp_path / "收集"
+    write_book(folder / "一社宋海.xlsx", [backward("B", 主要问题="缺少资金，缺劳力")], [
+        diary("B", D(2010, 3, 6), 生产生活情况="玉米长势良好，缺水", **{"担保贷款(元)": 5000}),
+        diary("B", D(2010, 4, 6), 生产生活情况="制种玉米 12 亩 长势好", 调阅意见="已阅。"),
+    ])
+    write_book(folder / "下营村.xlsx", [backward("B", 主要问题="缺少资金,缺劳力。")], [
+        diary("B", D(2010, 3, 6), 生产生活情况="玉米长势良好,缺水。", 调阅人="宋书记", **{"担保贷款(元)": 5000}),
+        diary("B", D(2010, 4, 6), 生产生活情况="制种玉米 12 亩\n长势好", 调阅人="宋书记", 调阅意见="已阅"),
+    ])
+    run = Run(folder, tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 0, [i["message"] for i in run.json["issues"] if i["severity"] == "error"]
+    # one 经济落后户, two visits (March 5000, April), 12 months, two met
+    row = figures(经济落后户=1, 入户访谈=2, 担保贷款=5000, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12,
+                  实记日记月数=2)
+    check(run, {"下营村": row, "合计": row})
+    # the reviewed copies are counted; the cadre's card (first in order) stands for the card
+    accounted(run, {"一社宋海.xlsx": 3, "下营村.xlsx": 3},
+              {"一社宋海.xlsx": {"counted": 1, "duplicate": 2}, "下营村.xlsx": {"counted": 2, "duplicate": 1}})
