@@ -32,7 +32,7 @@ from .consolidate import (
     UnitTotals,
 )
 from .issues import Issue, make_issue
-from .period import Period, month_label
+from .period import Period, month_label, parse_period
 from .reader import col_letter, normalise_label
 from .values import parse_number
 
@@ -57,6 +57,7 @@ class TotalsSource:
     note: str = ""  # the 注意 line: rows its own consolidation left out
     note_cell: str | None = None
     horizon: tuple[int, int] | None = None  # the month expected visits are counted to, when not the period's last
+    total_cells: frozenset[str] = frozenset()  # the 合计 row's count cells (B7, C7, …)
 
     @property
     def period_key(self) -> str:
@@ -93,28 +94,104 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
     if missing:
         src.issues.append(_bad(file, f"缺少“{'”“'.join(missing)}”列", f"A{header_at + 1}"))
         return src
+    scales = _money_scales(src, grid[header_at], positions, header_at + 1)
+    if scales is None:
+        return src
     _title_and_period(src, grid[:header_at])
     if not src.name:
         src.name = _name_from_path(file)
     unit_col = positions[UNIT_LABEL]
+    end = len(grid)
     for r in range(header_at + 1, len(grid)):
         row = grid[r]
         unit = str(row[unit_col]).strip() if unit_col < len(row) and row[unit_col] is not None else ""
         if not unit:
             continue
-        totals = _counts(src, row, positions, r + 1, unit)
+        totals = _counts(src, row, positions, r + 1, unit, scales)
         if totals is None:
             return src
         if normalise_label(unit) in (TOTAL_UNIT, "总计"):
-            src.total, src.total_row = totals, r + 1
+            src.total, src.total_row, end = totals, r + 1, r + 1
             break
         src.units.append(totals)
     if src.total is None:
         src.issues.append(_bad(file, f"没有“单位”为“{TOTAL_UNIT}”的行"))
-    else:
-        src.total.unit = src.name
-        src.issues.extend(_disagreements(src, positions))
+        return src
+    src.total.unit = src.name
+    src.total_cells = frozenset(f"{col_letter(positions[c.label])}{src.total_row}" for c in COUNT_COLUMNS)
+    impossible = _impossible(src.total, positions, src.total_row)
+    if impossible:
+        src.issues.append(_bad(file, *impossible))
+        src.total = None
+        return src
+    src.issues.extend(_disagreements(src, positions))
+    src.issues.extend(_below_total(src, grid, end, unit_col, positions))
     return src
+
+
+# the same count written twice on a row, or a part that cannot exceed its whole: a 合计 row
+# breaking one was typed over by hand, and its rates would say more than 100 %
+_REPEATS = (("conservative_households", "conservative"),)
+_WITHIN = (("converted", "conservative_households"), ("interview_months_met", "interview_months_expected"),
+           ("diary_months_met", "diary_months_expected"))
+
+
+def _impossible(total: UnitTotals, positions: dict[str, int], row: int) -> tuple[str, str] | None:
+    """What on the 合计 row cannot be and its cell (for ``bad-totals-sheet``), or None."""
+    label = {c.attr: c.label for c in COUNT_COLUMNS}
+
+    def cell(attr: str) -> str:
+        return f"{col_letter(positions[label[attr]])}{row}"
+
+    for attr, other in _REPEATS:
+        a, b = getattr(total, attr), getattr(total, other)
+        if a != b:
+            return (f"的 {cell(attr)}（{label[attr]}）是 {_n(a)}，应与 {cell(other)}（{label[other]}）的 {_n(b)} 相同"
+                    "（同一个数写了两遍，说明有一处被改过）", cell(attr))
+    for part, whole in _WITHIN:
+        a, b = getattr(total, part), getattr(total, whole)
+        if a > b:
+            return (f"的 {cell(part)}（{label[part]}）是 {_n(a)}，大于 {cell(whole)}（{label[whole]}）的 {_n(b)}，"
+                    "不可能（比率会超过 100%）", cell(part))
+    return None
+
+
+def _money_scales(src: TotalsSource, header: list[object], positions: dict[str, int],
+                  row: int) -> dict[str, float] | None:
+    """A money column headed in 万元 (担保贷款（万元）, as many reports are) holds ten-thousands:
+    its figures are multiplied, never added as yuan. Another unit is refused at the header cell."""
+    scales: dict[str, float] = {}
+    for column in COUNT_COLUMNS:
+        if column.kind != "money":
+            continue
+        c = positions[column.label]
+        m = re.search(r"\(([^()]*)\)$", normalise_label(str(header[c])))
+        unit = m.group(1) if m else "元"
+        if unit in ("元", "万元"):
+            scales[column.label] = 10000.0 if unit == "万元" else 1.0
+            continue
+        cell = f"{col_letter(c)}{row}"
+        src.issues.append(_bad(src.file, f"的 {cell} 表头“{header[c]}”的单位不是元或万元，无法换算成"
+                               f"“{column.label}”", cell))
+        return None
+    return scales
+
+
+def _below_total(src: TotalsSource, grid: list[list[object]], end: int, unit_col: int,
+                 positions: dict[str, int]) -> list[Issue]:
+    """A unit row under the 合计 row (a village a clerk added at the bottom): the 合计 above does
+    not hold it and the roll-up counts the 合计, so the county is told at the row."""
+    out = []
+    for r in range(end, len(grid)):
+        row = grid[r]
+        unit = str(row[unit_col]).strip() if unit_col < len(row) and row[unit_col] is not None else ""
+        filled = [c.label for c in COUNT_COLUMNS
+                  if positions[c.label] < len(row) and row[positions[c.label]] not in (None, "", 0)]
+        if unit and filled:
+            out.append(make_issue("totals-below-total", src.file, sheet=TOTALS_SHEET,
+                                  cell=f"{col_letter(unit_col)}{r + 1}", row=r + 1, value=unit,
+                                  expected=f"{src.total_row}"))
+    return out
 
 
 def _disagreements(src: TotalsSource, positions: dict[str, int]) -> list[Issue]:
@@ -129,13 +206,13 @@ def _disagreements(src: TotalsSource, positions: dict[str, int]) -> list[Issue]:
         if abs(added - stated) > 0.005:
             cell = f"{col_letter(positions[column.label])}{src.total_row}"
             out.append(make_issue("totals-rows-disagree", src.file, sheet=TOTALS_SHEET, cell=cell,
-                                  row=src.total_row, column=column.label, value=f"{added:g}",
-                                  expected=f"{stated:g}"))
+                                  row=src.total_row, column=column.label, value=_n(added),
+                                  expected=_n(stated)))
     return out
 
 
 def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], number: int,
-            unit: str) -> UnitTotals | None:
+            unit: str, scales: dict[str, float]) -> UnitTotals | None:
     out = UnitTotals(unit)
     for column in COUNT_COLUMNS:
         c = positions[column.label]
@@ -154,6 +231,7 @@ def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], num
         if value < 0:  # a number, only not a possible one
             src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {value:g}，不能是负数", cell))
             return None
+        value *= scales.get(column.label, 1.0)
         limit = MAX_MONEY if column.kind == "money" else MAX_COUNT
         if value > limit:
             src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {value:g}，大得不可能", cell))
@@ -167,7 +245,9 @@ def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], num
 
 # the words any 汇总表's title or file name may hold besides its unit's name: the campaign, the
 # kind of sheet, the year, quarter or month, and separators
-_GENERIC_NAME_RE = re.compile(r"联户带创|工作|汇总表|汇总|\d{4}\s*(?:年度?)?|[Qq]\d|第?[一二三四1-4]季度|[上下]半年"
+# and the marks a copy gets (倪家营乡汇总表 - 副本, 倪家营乡汇总表(1) from a chat's download folder)
+_GENERIC_NAME_RE = re.compile(r"[(（]\d{1,3}[)）]|的?副本|复件|拷贝|(?i:copy(?:\s*of)?)"
+                              r"|联户带创|工作|汇总表|汇总|\d{4}\s*(?:年度?)?|[Qq]\d|第?[一二三四1-4]季度|[上下]半年"
                               r"|\d{1,2}\s*月份?|[-_—–.·:：()（）\s]")
 
 
@@ -204,10 +284,40 @@ def _title_and_period(src: TotalsSource, rows: list[list[object]]) -> None:
             if isinstance(x, str) and x.strip().startswith("注意") and not src.note:
                 src.note, src.note_cell = x.strip(), f"{col_letter(col)}{r + 1}"
     for text in texts:
-        if text.startswith(SPAN_PREFIX) or text.startswith("注意"):
+        if _MACHINE_LINE.match(text):
             continue
         src.name = _unit_name(text.split(TITLE_SUFFIX)[0] if TITLE_SUFFIX in text else _BRACKETS.sub("", text))
+        if not src.period_label:  # the 统计期 line deleted (or a hand-made sheet): the title's period
+            _period_from_title(src, text)
         break
+
+
+# lines above the table that are not its title: the 统计期 line, the status line (共 2 个文件…,
+# 注意：…), 制表日期, a 说明 — with the title row deleted, the first of them is not the township
+_MACHINE_LINE = re.compile(r"统计期|注意|制表日期|说明|共\s*\d+\s*个文件")
+_TITLE_PERIOD = re.compile(r"\d{4}\s*年\s*(?:第?[一二三四1-4]\s*季度|[上下]半年"
+                           r"|\d{1,2}\s*月?\s*(?:-|至|到)\s*\d{1,2}\s*月|\d{1,2}\s*月份?)?")
+
+
+def _period_from_title(src: TotalsSource, title: str) -> None:
+    """The period a title names: its bracket as this tool writes it (倪家营乡联户带创汇总表
+    （2010年第三季度）), else the first period-like words in it (2010年度…, …2010年12月份汇总), so that
+    a sheet whose 统计期 line was deleted is still checked against the county's period."""
+    m = re.search(r"[（(]([^（）()]*)[）)]\s*$", title)
+    candidates = [m.group(1)] if m else []
+    candidates += [t.group(0).replace("份", "") for t in _TITLE_PERIOD.finditer(title)]
+    for text in candidates:
+        try:
+            period = parse_period(text)
+        except ValueError:
+            continue
+        src.period_label, src.span = period.label, (period.start, period.end)
+        return
+
+
+def _n(value: float) -> str:
+    """A figure as a clerk writes it: 30000000 and 1234.5, never 3e+07."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _bad(file: str, detail: str, cell: str | None = None) -> Issue:
@@ -221,6 +331,10 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
     for book in totals:
         src = read_totals(book.totals_grid or [], book.summary.file)
         c.report.issues.extend(src.issues)
+        if any(i.severity == "error" and i.sheet == TOTALS_SHEET and i.cell in src.total_cells for i in book.issues):
+            # a 合计 cell whose formula has no value or an error value (#REF! once a row was deleted)
+            # reads as blank: the township is not counted as 0 there; the cell's own error says why
+            src.total = None
         if src.total is not None:
             c.report.issues.append(make_issue("totals-workbook", src.file, detail=src.name))
             if src.note:  # its own consolidation left rows out: the county should know
@@ -246,6 +360,9 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
                                value=s.period_label or s.period_key, expected=shown)
             c.report.issues.append(issue)
             fates[s.file] = (EXCLUDED, issue.message)
+        elif wanted and not s.period_label:  # neither a 统计期 line nor a period in its title
+            shown = c.period.label if c.period is not None else c.period_label_text
+            c.report.issues.append(make_issue("totals-period-unknown", s.file, sheet=TOTALS_SHEET, expected=shown))
     # a county's totals among its townships' would count them twice: it is left out
     names = {s.name for s in good if s.file not in fates}
     for s in good:
@@ -255,6 +372,7 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
                                detail="、".join(inside))
             c.report.issues.append(issue)
             fates[s.file] = (EXCLUDED, issue.message)
+    _same_units(c, good, fates)
     # the same township twice
     by_name: dict[str, list[TotalsSource]] = defaultdict(list)
     for s in good:
@@ -301,6 +419,25 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
                                           fates[s.file][1]))
     c.report.sort()
     _statuses(c, {s.file: s for s in sources}, fates)
+
+
+def _same_units(c: Consolidation, good: list[TotalsSource], fates: dict[str, tuple[str, str]]) -> None:
+    """One township's 汇总表 made twice under two titles (倪家营 and 倪家营乡): two names, so not
+    caught as the same township offered twice, yet its villages are the same with the same
+    figures in every column. Both count (two small townships can match by chance: each one
+    village 新村 with one household), and each is told, so that a double count never goes unseen."""
+    by_rows: dict[tuple, list[TotalsSource]] = defaultdict(list)
+    for s in good:
+        if s.file not in fates and s.units and s.total is not None and s.total.households:
+            by_rows[tuple(sorted((u.unit, tuple(u.counts().values())) for u in s.units))].append(s)
+    for group in by_rows.values():
+        if len({s.name for s in group}) < 2:
+            continue
+        for s in group:
+            others = "、".join(f"{g.file}（{g.name}）" for g in group if g is not s)
+            issue = make_issue("totals-same-units", s.file, sheet=TOTALS_SHEET, cell=f"A{s.total_row}",
+                               value=s.name, detail=others)
+            c.report.issues.append(issue)
 
 
 def _horizons(c: Consolidation, counted: list[TotalsSource]) -> None:
