@@ -17,7 +17,8 @@ from pathlib import Path
 import openpyxl
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
-from realworld_books import counts_of, hand, sheet_rows, totals_rows
+from conftest import needs_libreoffice
+from realworld_books import counts_of, hand, libreoffice_save, sheet_rows, totals_rows
 
 from lianhu_xl.cli import cli
 
@@ -245,3 +246,19 @@ def test_two_amounts_typed_in_one_cell_are_an_error_not_twenty_million(tmp_path)
                    ("bad-number", f"{letter}5", "0,5万")]
     listed = sorted(r[3] for r in sheet_rows(out, "未计入")[3:] if r[0] == "未计入")
     assert listed == [3, 4, 5]
+
+
+@needs_libreoffice
+def test_the_village_book_saved_again_by_libreoffice_gives_the_same_count(tmp_path):
+    """Opened and saved in LibreOffice (as WPS users do): the merged headings, the merged 村, the
+    units and the copied sheet are rewritten that program's way; the figures and the list of rows
+    not counted must not move."""
+    want = wangjiadun_book(tmp_path / "src" / "汪家墩村.xlsx")
+    libreoffice_save([tmp_path / "src" / "汪家墩村.xlsx"], tmp_path / "收集")
+    out = tmp_path / "汇总表.xlsx"
+    code, data = run_json(tmp_path / "收集", out, "--period", "2010")
+    assert code == 1
+    assert counts_of(totals_rows(out)["合计"]) == want
+    listed = {(r[0], r[2], r[3]) for r in sheet_rows(out, "未计入")[3:] if r[0] and r[1]}
+    assert listed == {("合计行", "联户卡", 12), ("合计行", "联户日记", 8)}
+    assert [i["code"] for i in data["issues"] if i["severity"] == "error"] == ["lookalike-sheet"]
