@@ -311,9 +311,11 @@ def explain_failure(data: bytes) -> Refused | None:
     """Why the reader failed on a book the guard let through, said where it is: a part that is
     not well-formed XML (cut short, a NUL byte, bytes that are not UTF-8, an unknown entity, an
     unclosed quote: the part, the sheet and the cell near the fault, and the parser's line and
-    column), or one cell the reader cannot take (a shared-text index past the table, a number
-    typed cell holding text, an unknown type or error value), or a range written wrongly. Looked
-    for only after a failure: parsing every part again would cost each good book milliseconds."""
+    column), the package's or a sheet's relationship missing or lost its Type, a sheet's state
+    written otherwise, one cell the reader cannot take (a shared-text index past the table, a
+    number typed cell holding text, an unknown type or error value), or a range written wrongly.
+    Looked for only after a failure: parsing every part again would cost each good book
+    milliseconds. None when nothing is found: the generic reader-crashed stands."""
     import io
 
     try:
@@ -329,10 +331,10 @@ def explain_failure(data: bytes) -> Refused | None:
         if not _names_workbook(parts["_rels/.rels"]):
             return Refused("file-corrupt", "文件总目录 _rels/.rels 没有写明工作簿在哪里")
         sheets = [(sheet, member, parts[member]) for sheet, member in _sheet_paths(parts) if member in parts]
-        state = _state_fault(parts["xl/workbook.xml"]) or _sheet_entry_fault(
+        entry = _state_fault(parts["xl/workbook.xml"]) or _sheet_entry_fault(
             parts["xl/workbook.xml"], parts.get("xl/_rels/workbook.xml.rels", b"<Relationships/>"))
-        if state is not None:
-            return state
+        if entry is not None:
+            return entry
         for sheet, member, blob in sheets:
             fault = _xml_fault(blob)
             if fault is not None:
