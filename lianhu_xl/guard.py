@@ -1006,7 +1006,7 @@ def _short(exc: BaseException) -> str:
     if "CRC" in text:
         return "校验和不符，文件内容已损坏"
     if "central directory" in text or "not a zip file" in text:
-        return "压缩包结构不完整，文件可能只传了一半"
+        return "压缩包结构不完整，文件可能只传了一半，或收集时还没保存、复制完"
     if isinstance(exc, NotImplementedError) or "compression method" in text:
         return "使用了不支持的压缩方式"
     if "differ" in text:

@@ -216,7 +216,7 @@ SHAPES = [
           "联户日记", None, ("工作表“联户日记”的内容部件 xl/worksheets/sheet2.xml 不在文件里",)),
     # the file as a whole (already said well before this session: kept so)
     Shape("压缩包截断.xlsx", first_bytes(0.5), "file-corrupt", None, None, ("文件可能只传了一半",)),
-    Shape("还在写入.xlsx", first_bytes(0.9), "file-corrupt", None, None, ("文件可能只传了一半",)),
+    Shape("还在写入.xlsx", first_bytes(0.9), "file-corrupt", None, None, ("收集时还没保存、复制完",)),
     Shape("空文件.xlsx", lambda path: path.write_bytes(b""), "file-empty", None, None, ("0 字节",)),
     Shape("其实是xls.xlsx", old_xls, "old-xls", None, None, ("97-2003",)),
     Shape("其实是CSV.xlsx", written("卡号,联系人\nXY-001,王明\n"), "not-a-workbook", None, None, ("CSV",)),
