@@ -177,7 +177,9 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
                                                    f"{ref} 单元格", text))
             return result
         summary.kind = "unreadable"
-        result.issues.append(make_issue("no-standard-sheet", display,
+        # a 汇总表 whose 汇总 sheet a clerk renamed (2010汇总, Sheet1): told so, not to make 联户卡
+        looks_totals = any("汇总" in n for n in inspection.sheets) or {"来源", "未计入"} <= set(inspection.sheets)
+        result.issues.append(make_issue("totals-sheet-renamed" if looks_totals else "no-standard-sheet", display,
                                         detail="、".join(inspection.sheets) or "无"))
         return result
     for sheet in rows.sheets:

@@ -105,12 +105,12 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
     for r in range(header_at + 1, len(grid)):
         row = grid[r]
         unit = str(row[unit_col]).strip() if unit_col < len(row) and row[unit_col] is not None else ""
-        if not unit:
+        if not unit or "小计" in unit:  # a clerk's subtotal: its units are rows of their own
             continue
         totals = _counts(src, row, positions, r + 1, unit, scales)
         if totals is None:
             return src
-        if normalise_label(unit) in (TOTAL_UNIT, "总计"):
+        if TOTAL_UNIT in normalise_label(unit) or "总计" in normalise_label(unit):  # 合计：, 全乡合计, 总 计
             src.total, src.total_row, end = totals, r + 1, r + 1
             break
         src.units.append(totals)

@@ -409,9 +409,36 @@ def test_a_village_book_among_the_totals_stops_the_roll_up_with_its_name(county_
     assert figures(c) == dict.fromkeys(LABELS, 0)
 
 
-def test_a_renamed_summary_sheet_is_refused(county_dir):
-    edit(county_dir / NI_FILE, lambda ws: setattr(ws, "title", "2010汇总"))
+@pytest.mark.parametrize("name", ["2010汇总", "Sheet1"])
+def test_a_renamed_summary_sheet_is_refused_and_told_to_rename_it_back(county_dir, name):
+    """Before: “没有名为联户卡或联户日记的工作表…把工作表改名为联户卡、联户日记” — advice for a register,
+    not for a 汇总表. Now it says the sheet to rename is 汇总 (the 来源 and 未计入 sheets, or a name
+    with 汇总, show it is one)."""
+    edit(county_dir / NI_FILE, lambda ws: setattr(ws, "title", name))
     c = roll(county_dir)
+    assert codes(c, "error") == [("totals-sheet-renamed", NI_FILE, None)]
     state, why = status(c, NI_FILE)
-    assert state == "未汇总" and "2010汇总" in why
+    assert state == "未汇总" and name in why and "改名为“汇总”" in why
     assert figures(c) == LIAO
+
+
+@pytest.mark.parametrize("typed", ["合计：", "全乡合计", "总 计"])
+def test_a_total_row_labelled_in_a_clerks_words_is_the_total(county_dir, typed):
+    """合计 retyped 合计： or 全乡合计: before, “没有单位为合计的行” and 倪家营乡 refused for it (总 计 was
+    already read as the total)."""
+    edit(county_dir / NI_FILE, lambda ws: ws.__setitem__("A7", typed))
+    c = roll(county_dir)
+    assert c.complete and codes(c) == [] and figures(c) == COUNTY
+
+
+def test_a_subtotal_row_is_not_a_unit(county_dir):
+    """A 小计 row (a copy of 下营村's figures) inserted above 汪家墩村: before, taken for a unit, so the
+    villages “added up” to more than 合计 in eleven columns; now passed over, the sheet adds up."""
+    def subtotal(ws):
+        insert_rows(ws, 6)
+        ws["A6"] = "小计"
+        for col in "BCDEFGHIJKLNOQRT":
+            ws[f"{col}6"] = ws[f"{col}5"].value
+    edit(county_dir / NI_FILE, subtotal)
+    c = roll(county_dir)
+    assert c.complete and codes(c) == [] and figures(c) == COUNTY
