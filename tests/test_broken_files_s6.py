@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pytest
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
@@ -406,3 +407,22 @@ def test_no_damage_to_a_part_ends_as_a_generic_message(tmp_path):
             assert not ENGLISH.search(re.sub(r"“[^”]*”", "", issue.message)), issue.message
         refused += result.summary.kind == "unreadable"
     assert 100 < refused < 300  # most damage is refused; some lands where the reader reads past it
+
+
+def test_annotating_a_folder_with_broken_books_makes_copies_only_where_a_cell_can_be_marked(tmp_path):
+    """--annotate: a book whose part is broken gets no copy and no second notice (its one message
+    says what to do); a book lost for a #SPILL! cell gets its copy, that cell marked."""
+    folder = tmp_path / "收集"
+    folder.mkdir()
+    shapes = {s.name: s for s in SHAPES}
+    for name in ("非UTF8文字.xlsx", "溢出错误.xlsx"):
+        shapes[name].build(folder / name)
+    good_book(folder / GOOD)
+    result = run("validate", folder, "--json", "-j", "1", "--no-cache", "--annotate", tmp_path / "退回")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert [(i["file"], i["code"]) for i in report["issues"]] == [
+        ("溢出错误.xlsx", "unreadable-error-value"), ("非UTF8文字.xlsx", "file-corrupt")]
+    assert sorted(p.name for p in (tmp_path / "退回").iterdir()) == ["溢出错误.xlsx"]
+    marked = openpyxl.load_workbook(tmp_path / "退回" / "溢出错误.xlsx")["联户卡"]["N3"]
+    assert marked.comment is not None and "#SPILL!" in marked.comment.text
