@@ -25,7 +25,7 @@ twin is counted), excluded (an error), out of period, or a clerk's 合计 row;
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -604,61 +604,24 @@ def count_books(c: Consolidation, books: list[BookResult], store: RowStore, rost
     """
     c.kind = "books"
     period = c.period
+    store.index()  # _CARD_TOTALS walks the cards in 卡号 order on its index
     out = _Tables(store)
     lo, hi = _year_window(period, store)
     if period is not None:
         c.last_month = min(period.last_month, month_of(c.today))
     elif hi >= lo:
         c.last_month = month_of(hi)
-    first = period.first_month if period is not None else None
     span = {"plo": period.start.toordinal() if period else 1, "phi": period.end.toordinal() if period else
             date.max.toordinal(), "ylo": lo.toordinal(), "yhi": hi.toordinal(),
             "label": period.label if period else ""}
     by_unit: dict[str, UnitTotals] = {}
-    # every counted card, and its diary totals, both in 卡号 order (卡号 is unique among them)
-    totals = store.query(f"{_DIARY_ROWS} SELECT d.card_no, sum(inp), sum(inp AND interview), sum(inp AND service), "
-                         "sum(inp AND solved), total(CASE WHEN inp THEN deeds END), "
-                         "total(CASE WHEN inp THEN loans END), total(CASE WHEN inp THEN plough_help END), "
-                         "group_concat(DISTINCT CASE WHEN inp THEN month END), "
-                         "group_concat(DISTINCT CASE WHEN inp AND interview THEN month END), max(iny AND solved) "
-                         "FROM d GROUP BY d.card_no ORDER BY d.card_no", span)
-    pending = next(totals, None)
-    for card in _counted_cards(store):
-        line = _card_line(card, period)
-        mine = None
-        if pending is not None and pending[0] == line.card_no:
-            mine, pending = pending, next(totals, None)
-        if mine is not None:
-            (_, line.entries, line.interviews, line.services, line.solved, deeds, line.loans, plough,
-             diary_codes, interview_codes, solved_this_year) = mine
-            line.deeds, line.plough = int(deeds), int(plough)
-            line.diary_codes, line.interview_codes = diary_codes or "", interview_codes or ""
-            line.solved_this_year = bool(solved_this_year)  # 三个一 looks at the year so far, whatever the period
-        if period is not None and line.link_date > period.end:
-            # the household is not counted this period; its diary rows dated inside it are ("the
-            # diary rows counted are those dated inside it"; dated before 结对日期 is a warning, and
-            # a warning never leaves anything out)
-            why = f"结对日期 {line.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计"
-            if line.entries:  # listed in 联户清单 with them: not "not counted" at all
-                why += f"户数；统计期内的 {line.entries} 条日记照计（见联户清单）"
-            out.outside(0, card[0], why)
-            _add_visits(_unit(by_unit, line.village), line)
-            if line.entries:  # few: a warning (before-link-date) each
-                c.late_cards.append(line)
-            continue
-        start = month_of(line.link_date) if first is None else max(first, month_of(line.link_date))
-        line.first_month = month_number(start)
-        line.months_count = max(0, month_number(c.last_month) - line.first_month + 1) if c.last_month else 0
-        out.card(line)
-        _add_to_unit(by_unit, line)
+    by_month = _MonthCounts()
+    _count_cards(c, store, span, by_unit, by_month, out)
     out.flush()
     # diary rows dated outside the period
     store.query(f"{_DIARY_ROWS} INSERT INTO outside SELECT 1, d.id, "
                 "'日期 ' || date(d.date + 1721424.5) || ' 不在统计期（' || :label || '）内' FROM d WHERE NOT inp", span)
-    c.months = [MonthRow(village, month_at(m), interviews, entries, services, solved)
-                for village, m, interviews, entries, services, solved in store.query(
-                    f"{_DIARY_ROWS} SELECT village, month, sum(interview), count(*), sum(service), sum(solved) "
-                    "FROM d WHERE inp GROUP BY village, month ORDER BY month, village", span)]
+    c.months = by_month.rows()
     c.entry_count = sum(m.entries for m in c.months)
     if c.entry_count <= ENTRY_LIMIT:
         c.entries = [EntryLine(file, sheet, row, no, village, date.fromordinal(day), form, bool(interview),
@@ -667,18 +630,176 @@ def count_books(c: Consolidation, books: list[BookResult], store: RowStore, rost
                      in store.query(f"{_DIARY_ROWS} SELECT file, sheet, row, card_no, village, date, form, interview, "
                                     "service, solved, deeds, loans, plough_help FROM d WHERE inp "
                                     "ORDER BY village, card_no, date, file, row", span)]
-    rows = store.query(f"{_DIARY_ROWS} SELECT card_no, problem, date, file, row, result, solution, is_main_problem, "
-                       "sheet, village, team, head, linker, position FROM d WHERE inp AND problem <> '' "
-                       "ORDER BY card_no, problem, date, file, row", span)
-    for (no, text), found in groupby(rows, key=itemgetter(0, 1)):
-        group = list(found)
-        out.problem(_problem_line(group[0][9:], no, text, group))
+    _count_problems(store, span, out)
     out.flush()
     c.cards = out.cards()
     c.problems = out.problems()
     c.units = _unit_list(by_unit, roster)
     c.total = UnitTotals.sum(TOTAL_UNIT, c.units)
     _account(c, books, store, out)
+
+
+_SOLVED_ROW = (f"d.is_main_problem = 1 AND d.result IN ({', '.join(repr(r) for r in SOLVED)})")
+_INTERVIEW_ROW = "d.form = '入户访谈'"
+# every counted card (卡号 is unique among them) in 卡号 order, with the totals of its counted diary rows
+# dated in the period (:plo–:phi): rows, 入户访谈, 提供服务, 解决主要问题, 办实事, 担保贷款, 帮耕帮畜, then
+# the month of each row, of each 入户访谈, of each row with a service and of each main problem solved
+# (month numbers, comma-separated, one per row: ``_MonthCounts`` counts them by village and month).
+# The cards' index is walked in order and each card's diary rows found on theirs: no sort, and the
+# per-row expressions are evaluated once (a CTE's columns are evaluated again wherever they are named)
+_CARD_TOTALS = (
+    "SELECT c.id, c.card_no, c.village, c.team, c.head, c.household_type, c.linker, c.linker_kind, c.position, "
+    "c.link_date, c.id_number, c.phone, c.converted, s.file, c.row, "
+    f"count(d.id), count(CASE WHEN {_INTERVIEW_ROW} THEN 1 END), count(d.services), "
+    f"count(CASE WHEN {_SOLVED_ROW} THEN 1 END), total(d.deeds), total(d.loans), total(d.plough_help), "
+    f"group_concat(d.month), group_concat(CASE WHEN {_INTERVIEW_ROW} THEN d.month END), "
+    f"group_concat(CASE WHEN d.services IS NOT NULL THEN d.month END), "
+    f"group_concat(CASE WHEN {_SOLVED_ROW} THEN d.month END) "
+    "FROM card c INDEXED BY card_card_no JOIN sheet s ON s.id = c.sheet "
+    f"LEFT JOIN diary d ON d.card_no = c.card_no AND {counted('d')} AND d.date BETWEEN :plo AND :phi "
+    f"WHERE {counted('c')} GROUP BY c.card_no, c.id ORDER BY c.card_no, c.id")
+# the counted cards with a main problem solved from 1 January to the period's end (:ylo–:yhi), in 卡号 order
+_SOLVED_THIS_YEAR = (
+    "SELECT c.card_no FROM card c INDEXED BY card_card_no CROSS JOIN diary d ON d.card_no = c.card_no "
+    f"WHERE {counted('c')} AND {counted('d')} AND d.date BETWEEN :ylo AND :yhi AND {_SOLVED_ROW} "
+    "GROUP BY c.card_no ORDER BY c.card_no")
+
+
+class _MonthCounts:
+    """按月: each village's counted diary rows, 入户访谈, services and problems solved by month,
+    counted from each card's months as ``_CARD_TOTALS`` gives them (one Counter.update a card)."""
+
+    def __init__(self) -> None:
+        self.by_village: dict[str, tuple[Counter, Counter, Counter, Counter]] = {}
+
+    def add(self, village: str, months: str, interviews: str | None, services: str | None,
+            solved: str | None) -> None:
+        counts = self.by_village.get(village)
+        if counts is None:
+            counts = self.by_village[village] = (Counter(), Counter(), Counter(), Counter())
+        counts[1].update(months.split(","))
+        if interviews:
+            counts[0].update(interviews.split(","))
+        if services:
+            counts[2].update(services.split(","))
+        if solved:
+            counts[3].update(solved.split(","))
+
+    def rows(self) -> list[MonthRow]:
+        """By month, then village (as SQL orders text: by code point, like Python)."""
+        out = [MonthRow(village, month_at(int(m)), interviews[m], n, services[m], solved[m])
+               for village, (interviews, entries, services, solved) in self.by_village.items()
+               for m, n in entries.items()]
+        out.sort(key=lambda r: (r.month, r.unit))
+        return out
+
+
+def _count_cards(c: Consolidation, store: RowStore, span: dict[str, object], by_unit: dict[str, UnitTotals],
+                 by_month: _MonthCounts, out: _Tables) -> None:
+    """Each counted card's line (into ``out``) and what it adds to its village (``by_unit``, ``by_month``).
+    A card's line is made as a tuple for the store; only the few cards linked after the period's end
+    become ``CardLine`` objects (``c.late_cards``)."""
+    period = c.period
+    requires_solved = period is None or period.is_year
+    after = period.end.toordinal() if period is not None else None
+    first = month_number(period.first_month) if period is not None else None
+    last = month_number(c.last_month) + 1 if c.last_month else None  # the month after the last expected
+    # solved this year: in the period's rows when the year so far is the period, else asked on its own
+    same_window = span["ylo"] == span["plo"] and span["yhi"] == span["phi"]
+    solved_year = None if same_window else store.query(_SOLVED_THIS_YEAR, span)
+    pending = None if solved_year is None else next(solved_year, None)
+    teams: dict[str, str] = {}
+    line = out.line
+    for row in store.query(_CARD_TOTALS, span):
+        (_, no, village, team, head, household_type, linker, linker_kind, position, link_date, id_number, phone,
+         converted, file, row_no, entries, interviews, services, solved, deeds, loans, plough,
+         months, interview_months, service_months, solved_months) = row
+        if solved_year is None:
+            solved_this_year = solved > 0
+        else:
+            while pending is not None and pending[0] < no:
+                pending = next(solved_year, None)
+            solved_this_year = pending is not None and pending[0] == no
+        diary_codes = interview_codes = ""
+        if months:
+            by_month.add(village, months, interview_months, service_months, solved_months)
+            diary_codes = ",".join(dict.fromkeys(months.split(",")))
+            if interview_months:
+                interview_codes = ",".join(dict.fromkeys(interview_months.split(",")))
+        deeds, plough = int(deeds), int(plough)
+        u = by_unit.get(village)
+        if u is None:
+            u = by_unit[village] = UnitTotals(village)
+        u.interviews += interviews
+        u.services += services
+        u.solved += solved
+        u.deeds += deeds
+        u.loans += loans
+        u.plough += plough
+        if after is not None and link_date > after:
+            # the household is not counted this period; its diary rows dated inside it are ("the
+            # diary rows counted are those dated inside it"; dated before 结对日期 is a warning, and
+            # a warning never leaves anything out)
+            late = _card_line(row, period)
+            why = f"结对日期 {late.link_date.isoformat()} 晚于统计期末 {period.end.isoformat()}，本期不计"
+            if entries:  # listed in 联户清单 with them: not "not counted" at all
+                why += f"户数；统计期内的 {entries} 条日记照计（见联户清单）"
+                late.entries, late.interviews, late.services, late.solved = entries, interviews, services, solved
+                late.deeds, late.loans, late.plough = deeds, loans, plough
+                late.diary_codes, late.interview_codes = diary_codes, interview_codes
+                late.solved_this_year = solved_this_year  # 三个一 looks at the year so far, whatever the period
+                c.late_cards.append(late)  # few: a warning (before-link-date) each
+            out.outside(0, row[0], why)
+            continue
+        day = date.fromordinal(link_date)
+        linked = day.year * 12 + day.month - 1
+        first_month = linked if first is None else max(first, linked)
+        months_count = max(0, last - first_month) if last is not None else 0
+        end = first_month + months_count
+        interview_met = _months_within(interview_codes, first_month, end)
+        diary_met = _months_within(diary_codes, first_month, end)
+        meets = (interview_met == months_count and diary_met == months_count
+                 and (solved_this_year or not requires_solved))
+        team_key = teams.get(team)
+        if team_key is None:
+            n, _ = team_order(team)
+            team_key = teams[team] = f"{n:06d}{team}"
+        converted = None if converted is None else bool(converted)
+        line((no, village, team, head, household_type, linker, linker_kind, position or "", link_date,
+              mask_id(id_number), mask_phone(phone), converted, file, row_no, requires_solved, solved_this_year,
+              interviews, entries, services, solved, deeds, loans, plough, first_month, months_count,
+              interview_codes, diary_codes, team_key, meets, months_count, interview_met, months_count, diary_met))
+        if household_type == "致富明星户":
+            u.star += 1
+        elif household_type == "思想保守户":
+            u.conservative += 1
+            u.conservative_households += 1
+            u.converted += bool(converted)
+        elif household_type == "经济落后户":
+            u.backward += 1
+        u.interview_months_expected += months_count
+        u.interview_months_met += interview_met
+        u.diary_months_expected += months_count
+        u.diary_months_met += diary_met
+        u.solved_households += solved > 0
+
+
+def _count_problems(store: RowStore, span: dict[str, object], out: _Tables) -> None:
+    """One problem line per card and problem text (its rows in the period, by date, file and row),
+    with its latest result."""
+    rows = store.query(f"{_DIARY_ROWS} SELECT card_no, problem, date, file, row, result, solution, is_main_problem, "
+                       "sheet, village, team, head, linker, position FROM d WHERE inp AND problem <> '' "
+                       "ORDER BY card_no, problem, date, file, row", span)
+    problem = out.problem
+    for (no, text), found in groupby(rows, key=itemgetter(0, 1)):
+        group = list(found)
+        latest = group[-1]
+        village, team, head, linker, position = group[0][9:]
+        solution = next((x[6] for x in reversed(group) if x[6]), "") or ""
+        result = latest[5] or ""
+        problem((no, village, team, head, linker, position or "", text, any(x[7] for x in group), group[0][2],
+                 latest[2], result, solution, "\n".join([f"{x[3]} {x[8]}!第{x[4]}行" for x in group]),
+                 result in OPEN_RESULTS, PROBLEM_RANK.get(result, 9)))
 
 
 # the counted diary rows of counted cards, with what counting asks of each (SQL, for count_books)
@@ -745,17 +866,14 @@ class _Tables:
     def outside(self, kind: int, rid: int, reason: str) -> None:
         self._add("outside", (kind, rid, reason))
 
-    def card(self, x: CardLine) -> None:
-        n, team = team_order(x.team)
-        self._add("line", (
-            *(getattr(x, f) for f in _LINE[:8]), x.link_date.toordinal(), x.id_masked, x.phone_masked, x.converted,
-            *(getattr(x, f) for f in _LINE[12:]), f"{n:06d}{team}", x.meets,
-            x.interview_expected, x.interview_met, x.diary_expected, x.diary_met))
+    def line(self, row: tuple) -> None:
+        """A counted card's line: its ``_LINE`` values (dates as day numbers), then team_key, meets and
+        its months expected and met (``_count_cards`` makes it)."""
+        self._add("line", row)
 
-    def problem(self, p: ProblemLine) -> None:
-        self._add("problem", (*(getattr(p, f) for f in _PROBLEM[:8]), p.first_date.toordinal(),
-                              p.last_date.toordinal(), p.result, p.solution, "\n".join(p.places), p.open,
-                              PROBLEM_RANK.get(p.result, 9)))
+    def problem(self, row: tuple) -> None:
+        """A problem: its ``_PROBLEM`` values (dates as day numbers), places, is_open, rank."""
+        self._add("problem", row)
 
     def excluded(self, e: ExcludedRow) -> None:
         self._add("excluded_row", (*(getattr(e, f) for f in _EXCLUDED), BUCKET_RANK.get(e.bucket, 9)))
@@ -846,20 +964,9 @@ def _year_window(period: Period | None, store: RowStore) -> tuple[date, date]:
     return date(last.year, 1, 1), last
 
 
-_CARD_COLUMNS = ("id", "card_no", "village", "team", "head", "household_type", "linker", "linker_kind",
-                 "position", "link_date", "id_number", "phone", "converted")
-
-
-def _counted_cards(store: RowStore) -> Iterator[tuple]:
-    """(row id, the card's columns in _CARD_COLUMNS order, file, row) in 卡号 order."""
-    cols = ", ".join(f"t.{c}" for c in _CARD_COLUMNS)
-    return store.query(f"SELECT {cols}, s.file, t.row FROM card t JOIN sheet s ON s.id = t.sheet "
-                       f"WHERE {counted('t')} ORDER BY t.card_no")
-
-
 def _card_line(row: tuple, period: Period | None) -> CardLine:
     (_, no, village, team, head, household_type, linker, linker_kind, position, link_date, id_number, phone,
-     converted, file, row_no) = row
+     converted, file, row_no) = row[:15]
     return CardLine(
         card_no=no, village=village, team=team, head=head, household_type=household_type, linker=linker,
         linker_kind=linker_kind, position=position or "", link_date=date.fromordinal(link_date),
@@ -867,41 +974,6 @@ def _card_line(row: tuple, period: Period | None) -> CardLine:
         converted=None if converted is None else bool(converted), file=file, row=row_no,
         requires_solved=period is None or period.is_year,
     )
-
-
-def _unit(by_unit: dict[str, UnitTotals], village: str) -> UnitTotals:
-    u = by_unit.get(village)
-    if u is None:
-        u = by_unit[village] = UnitTotals(village)
-    return u
-
-
-def _add_visits(u: UnitTotals, line: CardLine) -> None:
-    """What a card's diary rows in the period add to its village."""
-    u.interviews += line.interviews
-    u.services += line.services
-    u.solved += line.solved
-    u.deeds += line.deeds
-    u.loans += line.loans
-    u.plough += line.plough
-
-
-def _add_to_unit(by_unit: dict[str, UnitTotals], line: CardLine) -> None:
-    u = _unit(by_unit, line.village)
-    if line.household_type == "致富明星户":
-        u.star += 1
-    elif line.household_type == "思想保守户":
-        u.conservative += 1
-        u.conservative_households += 1
-        u.converted += bool(line.converted)
-    elif line.household_type == "经济落后户":
-        u.backward += 1
-    _add_visits(u, line)
-    u.interview_months_expected += line.interview_expected
-    u.interview_months_met += line.interview_met
-    u.diary_months_expected += line.diary_expected
-    u.diary_months_met += line.diary_met
-    u.solved_households += line.main_solved
 
 
 def _unit_list(by_unit: dict[str, UnitTotals], roster: Roster | None) -> list[UnitTotals]:
@@ -915,19 +987,6 @@ def _unit_list(by_unit: dict[str, UnitTotals], roster: Roster | None) -> list[Un
     order = list(roster.villages) if roster is not None else []
     rank = {v: i for i, v in enumerate(order)}
     return sorted(by_unit.values(), key=lambda u: (rank.get(u.unit, len(rank)), u.unit))
-
-
-def _problem_line(card: tuple, no: str, text: str, rows: list[tuple]) -> ProblemLine:
-    """One card's problem over its rows (card_no, problem, date, file, row, result, solution,
-    is main, sheet, …) in (date, file, row) order; ``card`` is (village, team, head, linker, position)."""
-    village, team, head, linker, position = card
-    latest = rows[-1]
-    solution = next((x[6] for x in reversed(rows) if x[6]), "") or ""
-    return ProblemLine(
-        card_no=no, village=village, team=team, head=head, linker=linker, position=position or "",
-        problem=text, is_main=any(x[7] for x in rows), first_date=date.fromordinal(rows[0][2]),
-        last_date=date.fromordinal(latest[2]), result=latest[5] or "", solution=solution,
-        places=[f"{x[3]} {x[8]}!第{x[4]}行" for x in rows])
 
 
 PROBLEM_RANK = {r: i for i, r in enumerate(OPEN_RESULTS + tuple(x for x in RESULTS if x not in OPEN_RESULTS))}
