@@ -86,18 +86,27 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
         src.issues.append(_bad(file, "前 10 行里找不到表头（应有“单位”“致富明星户”等列）"))
         return src
     positions: dict[str, int] = {}
-    for c, raw in enumerate(grid[header_at]):
-        key = _label_key(str(raw)) if raw not in (None, "") else ""
-        if key in wanted and wanted[key] not in positions:
-            positions[wanted[key]] = c
+    header: dict[int, tuple[object, int]] = {}  # column -> its label as typed, and the label's sheet row
+    top = header_at
+    # a clerk's two-row header: 联系户 merged over 致富明星户 · 思想保守户 · 经济落后户 in the row below,
+    # 单位 merged down the two rows (its label in the upper one)
+    for r in (top, top + 1, top - 1):
+        if all(label in positions for label in labels) or not 0 <= r < len(grid):
+            continue
+        for c, raw in enumerate(grid[r]):
+            key = _label_key(str(raw)) if raw not in (None, "") else ""
+            if key in wanted and wanted[key] not in positions:
+                positions[wanted[key]] = c
+                header[c] = (raw, r + 1)
+                header_at, top = max(header_at, r), min(top, r)
     missing = [label for label in labels if label not in positions]
     if missing:
-        src.issues.append(_bad(file, f"缺少“{'”“'.join(missing)}”列", f"A{header_at + 1}"))
+        src.issues.append(_bad(file, f"缺少“{'”“'.join(missing)}”列", f"A{top + 1}"))
         return src
-    scales = _money_scales(src, grid[header_at], positions, header_at + 1)
+    scales = _money_scales(src, header, positions)
     if scales is None:
         return src
-    _title_and_period(src, grid[:header_at])
+    _title_and_period(src, grid[:top])
     if not src.name:
         src.name = _name_from_path(file)
     unit_col = positions[UNIT_LABEL]
@@ -156,8 +165,8 @@ def _impossible(total: UnitTotals, positions: dict[str, int], row: int) -> tuple
     return None
 
 
-def _money_scales(src: TotalsSource, header: list[object], positions: dict[str, int],
-                  row: int) -> dict[str, float] | None:
+def _money_scales(src: TotalsSource, header: dict[int, tuple[object, int]],
+                  positions: dict[str, int]) -> dict[str, float] | None:
     """A money column headed in 万元 (担保贷款（万元）, as many reports are) holds ten-thousands:
     its figures are multiplied, never added as yuan. Another unit is refused at the header cell."""
     scales: dict[str, float] = {}
@@ -165,13 +174,14 @@ def _money_scales(src: TotalsSource, header: list[object], positions: dict[str, 
         if column.kind != "money":
             continue
         c = positions[column.label]
-        m = re.search(r"\(([^()]*)\)$", normalise_label(str(header[c])))
+        typed, row = header[c]
+        m = re.search(r"\(([^()]*)\)$", normalise_label(str(typed)))
         unit = m.group(1) if m else "元"
         if unit in ("元", "万元"):
             scales[column.label] = 10000.0 if unit == "万元" else 1.0
             continue
         cell = f"{col_letter(c)}{row}"
-        src.issues.append(_bad(src.file, f"的 {cell} 表头“{header[c]}”的单位不是元或万元，无法换算成"
+        src.issues.append(_bad(src.file, f"的 {cell} 表头“{typed}”的单位不是元或万元，无法换算成"
                                f"“{column.label}”", cell))
         return None
     return scales

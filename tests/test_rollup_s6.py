@@ -390,6 +390,28 @@ def test_a_hand_made_sheet_in_ten_thousands_of_yuan_is_converted(county_dir, lab
     assert c.complete and figures(c) == COUNTY
 
 
+@pytest.mark.parametrize("grouped", [["致富明星户", "思想保守户", "经济落后户"], LABELS])
+def test_a_hand_made_sheet_with_a_two_row_header_rolls_up(county_dir, grouped):
+    """A clerk's header in two rows: 单位 merged down, 联系户 (or 联系户 and 工作情况) merged over
+    the labels in the row below. Before: “缺少“致富明星户”…列” (or “缺少“单位”列”), refused."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append(["倪家营乡联户带创汇总表（2010年）"])
+    upper = ["单位"] + [None if h in grouped else h for h in LABELS]
+    upper[1] = "联系户"
+    if grouped == LABELS:
+        upper[4] = "工作情况"
+    ws.append(upper)
+    ws.append([None] + [h if h in grouped else None for h in LABELS])
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:D2")
+    ws.append(["合计"] + [NI[h] for h in LABELS])
+    wb.save(county_dir / NI_FILE)
+    c = roll(county_dir)
+    assert c.complete and figures(c) == COUNTY
+
+
 def test_a_money_column_in_another_unit_is_refused(county_dir):
     _hand_made(county_dir / NI_FILE, "担保贷款（千元）", 3)
     c = roll(county_dir)
