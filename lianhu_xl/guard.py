@@ -123,6 +123,9 @@ class Inspection:
     formula_cells: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     hidden_rows: dict[str, frozenset[int]] = field(default_factory=dict)  # rows hidden (or filtered out)
     date1904: bool = False  # dates count from 1904-01-01 (old Mac Excel), not from 1900
+    # the book with each error value the reader does not know (#SPILL!) written #N/A, to be read
+    # instead of ``data`` (which stays what the file holds): None for every other book
+    readable: bytes | None = None
 
 
 def col_number(letters: str) -> int:
@@ -248,6 +251,7 @@ def _inspect_zip(data: bytes) -> Inspection:
             _check_negatives(sheet_of.get(member, member), parts[member])
     inspection.date1904 = _date1904(parts["xl/workbook.xml"])
     no_strings = "xl/sharedstrings.xml" not in lowered  # where calamine looks for them, whatever the rels say
+    newer: list[str] = []  # sheets showing #SPILL! or another error value calamine does not know
     for sheet, member in sheet_paths:
         inspection.sheets.append(sheet)
         blob = parts.get(member)
@@ -263,6 +267,8 @@ def _inspect_zip(data: bytes) -> Inspection:
         errors = _ERROR_HINT_RE.search(blob) is not None
         if errors:  # cells showing #DIV/0!, #N/A…: calamine reads them blank
             formulas += _error_cells(blob)
+            if any(text.encode() in _NEW_ERRORS for _, text in formulas):
+                newer.append(member)
         # t='e', r='M3', <f><![CDATA[…]]>, t = "e": the patterns above miss them. Spaces around =
         # are looked for only where a pattern reads a cell: a sheet with formulas or error values
         if _odd_syntax(blob) or ((errors or pattern is not None) and _spaced(blob)):
@@ -275,7 +281,33 @@ def _inspect_zip(data: bytes) -> Inspection:
             if hidden:
                 inspection.hidden_rows[sheet] = hidden
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
+    if newer:
+        inspection.readable = _known_errors_only(zf, newer)
     return inspection
+
+
+def _known_errors_only(zf: zipfile.ZipFile, members: list[str]) -> bytes:
+    """The book again with each error value calamine does not know (#SPILL!, #CALC!: newer Excel)
+    in the ``members`` sheets written #N/A, which it reads as blank: it would otherwise refuse the
+    whole book for one cell. The cell is still said as showing its own value (``formula_cells``)."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            blob = zf.read(info)
+            if info.filename.replace("\\", "/") in members:
+                pieces, last = [], 0
+                for m in _ERROR_TAG_RE.finditer(blob):
+                    value = _V_RE.match(blob, m.end())
+                    if value is not None and value.group(1) in _NEW_ERRORS:
+                        pieces += [blob[last:value.start(1)], b"#N/A"]
+                        last = value.end(1)
+                blob = b"".join(pieces) + blob[last:]
+            copy.writestr(info, blob)
+    return out.getvalue()
 
 
 def _canonical_names(parts: dict[str, bytes], names: tuple[str, ...]) -> None:

@@ -140,7 +140,7 @@ class _Unread:
 def _workbook_rows(path: Path) -> list[list[list[object]]]:
     """Each sheet's cells; the guard first refuses, in the catalogue's Chinese, what must not be read.
     Cells read as blank for want of a value (the guard lists them) are marked ``_Unread``."""
-    from .guard import Refused, inspect
+    from .guard import Refused, explain_failure, inspect
 
     try:
         inspection = inspect(path)
@@ -150,10 +150,15 @@ def _workbook_rows(path: Path) -> list[list[list[object]]]:
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(inspection.data))
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(inspection.readable or inspection.data))  # #SPILL! as #N/A
         sheets = [wb.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(wb.sheet_names))]
-    except Exception:  # the reader's own messages are English
-        raise RosterError(f"名册“{path.name}”读取时出错，文件可能已损坏。{_RESAVE}") from None
+    except Exception:  # the reader's own messages are English: said where the file is broken, if found
+        found = explain_failure(inspection.readable or inspection.data)
+        if found is None:
+            raise RosterError(f"名册“{path.name}”读取时出错，文件可能已损坏。{_RESAVE}") from None
+        place = f"{found.sheet}!{found.cell}：" if found.sheet and found.cell else ""
+        why = render(found.code, detail=found.detail, sheet=found.sheet or "")
+        raise RosterError(f"名册“{path.name}”无法读取：{place}{why}") from None  # the why says what to do
     for name, grid in zip(wb.sheet_names, sheets, strict=True):
         for ref, text in inspection.formula_cells.get(name, []):
             letters = ref.rstrip("0123456789")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from bookfactory import card, diary, write_book
+from bookfactory import card, diary, roster_xlsx, write_book
 from click.testing import CliRunner
 from hostile import (
     CARD_XML,
@@ -181,8 +181,10 @@ SHAPES = [
           "file-corrupt", "联户卡", "N3", ("类型“zz”不是 Excel 的写法",)),
     Shape("错误值写错.xlsx", card_sheet(replaced(b'<c r="N3" s="1" t="n"><v>40183</v>', b'<c r="N3" s="1" t="e"><v>0</v>')),
           "file-corrupt", "联户卡", "N3", ("错误值“0”不是 Excel 的写法",)),
+    # #SPILL! written t='e' (single quotes: no program does, the guard's copy for the reader misses
+    # it): the reader refuses the book, said at the cell (written t="e", it is read: see below)
     Shape("溢出错误.xlsx", card_sheet(replaced(b'<c r="N3" s="1" t="n"><v>40183</v>',
-                                          b'<c r="N3" s="1" t="e"><f>SORT(A3:A4)</f><v>#SPILL!</v>')),
+                                          b"<c r=\"N3\" s=\"1\" t='e'><v>#SPILL!</v>")),
           "unreadable-error-value", "联户卡", "N3", ("错误值“#SPILL!”", "整个文件没有读取", "改好这个单元格的公式")),
     Shape("范围写错.xlsx", card_sheet(replaced(b'<dimension ref="A1:W4" />', b'<dimension ref="A1:W" />')),
           "file-corrupt", "联户卡", None, ("工作表“联户卡”记录的表格范围“A1:W”不是单元格地址",)),
@@ -409,20 +411,55 @@ def test_no_damage_to_a_part_ends_as_a_generic_message(tmp_path):
     assert 100 < refused < 300  # most damage is refused; some lands where the reader reads past it
 
 
+# 担保贷款 of the third diary row, a formula whose result has no room
+SPILL = part_changed(DIARY_XML, replaced(b"</row></sheetData>",
+                                         b'<c r="M5" t="e"><f>SORT(A3:A5)</f><v>#SPILL!</v></c></row></sheetData>'))
+
+
+def test_a_spill_error_costs_its_cell_not_the_book(tmp_path):
+    """Excel 365 shows #SPILL! where a dynamic-array formula has no room. The reader library
+    knows no such error value and refused the whole book (reader-crashed); the guard now hands it
+    a copy with #N/A there: 担保贷款 is said at its cell, showing #SPILL!, every other row counts."""
+    SPILL(tmp_path / "溢出.xlsx")
+    before = digest(tmp_path / "溢出.xlsx")
+    report = json.loads(run("validate", tmp_path, "--json", "-j", "1", "--no-cache").stdout)
+    [issue] = [i for i in report["issues"] if i["file"] == "溢出.xlsx"]
+    assert (issue["code"], issue["sheet"], issue["cell"]) == ("cell-error", "联户日记", "M5")
+    assert "“担保贷款(元)”显示的是错误值“#SPILL!”" in issue["message"], issue["message"]
+    summary = summary_of(report, "溢出.xlsx")
+    assert (summary["kind"], summary["card_rows"], summary["diary_rows"]) == ("book", 2, 3)
+    assert summary["counted"] == 4 and summary["excluded"] == 1  # the diary row with the error only
+    assert digest(tmp_path / "溢出.xlsx") == before
+
+
 def test_annotating_a_folder_with_broken_books_makes_copies_only_where_a_cell_can_be_marked(tmp_path):
     """--annotate: a book whose part is broken gets no copy and no second notice (its one message
-    says what to do); a book lost for a #SPILL! cell gets its copy, that cell marked."""
+    says what to do); a book with a #SPILL! cell gets its copy, that cell marked."""
     folder = tmp_path / "收集"
     folder.mkdir()
-    shapes = {s.name: s for s in SHAPES}
-    for name in ("非UTF8文字.xlsx", "溢出错误.xlsx"):
-        shapes[name].build(folder / name)
+    next(s for s in SHAPES if s.name == "非UTF8文字.xlsx").build(folder / "非UTF8文字.xlsx")
+    SPILL(folder / "溢出.xlsx")
     good_book(folder / GOOD)
     result = run("validate", folder, "--json", "-j", "1", "--no-cache", "--annotate", tmp_path / "退回")
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
-    assert [(i["file"], i["code"]) for i in report["issues"]] == [
-        ("溢出错误.xlsx", "unreadable-error-value"), ("非UTF8文字.xlsx", "file-corrupt")]
-    assert sorted(p.name for p in (tmp_path / "退回").iterdir()) == ["溢出错误.xlsx"]
-    marked = openpyxl.load_workbook(tmp_path / "退回" / "溢出错误.xlsx")["联户卡"]["N3"]
+    assert [(i["file"], i["code"]) for i in report["issues"] if i["severity"] == "error"] == [
+        ("溢出.xlsx", "cell-error"), ("非UTF8文字.xlsx", "file-corrupt")]
+    assert sorted(p.name for p in (tmp_path / "退回").iterdir()) == ["溢出.xlsx"]
+    marked = openpyxl.load_workbook(tmp_path / "退回" / "溢出.xlsx")["联户日记"]["M5"]
     assert marked.comment is not None and "#SPILL!" in marked.comment.text
+
+
+def test_a_broken_roster_is_said_where_it_is_broken(tmp_path):
+    """--roster with a 名册 whose sheet holds bytes that are not UTF-8: the run cannot start
+    (exit 2), and says the 名册, its sheet and cell, and the part's place (was 读取时出错)."""
+    roster = roster_xlsx(tmp_path / "名册.xlsx", [["村", "社", "户主"], ["下营村", "六社", "户主XY-001"]])
+    parts = members_of(roster.read_bytes())
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace("六社".encode(), b"\xff\xfe", 1)
+    rezip(roster, parts)
+    good_book(tmp_path / "收集" / GOOD)
+    result = run("validate", tmp_path / "收集", "--roster", roster, "--no-cache")
+    assert result.exit_code == 2, result.output
+    assert "名册“名册.xlsx”无法读取：Sheet!B3：" in result.output
+    assert "不是 UTF-8 编码；位置在 xl/worksheets/sheet1.xml 第 1 行第" in result.output
+    assert "Traceback" not in result.output and not ENGLISH.search(result.output.replace("Sheet!", ""))
