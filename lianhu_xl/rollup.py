@@ -315,7 +315,8 @@ def _period_from_title(src: TotalsSource, title: str) -> None:
     a sheet whose 统计期 line was deleted is still checked against the county's period."""
     m = re.search(r"[（(]([^（）()]*)[）)]\s*$", title)
     candidates = [m.group(1)] if m else []
-    candidates += [t.group(0).replace("份", "") for t in _TITLE_PERIOD.finditer(title)]
+    if not re.search(r"截[至止]|以来", title):  # 截至2010年9月 is not September alone: not guessed
+        candidates += [t.group(0).replace("份", "") for t in _TITLE_PERIOD.finditer(title)]
     for text in candidates:
         try:
             period = parse_period(text)

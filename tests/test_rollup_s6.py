@@ -369,14 +369,15 @@ def test_one_township_made_twice_under_two_titles_is_flagged(county_dir, tmp_pat
 # --- hand-made sheets and units ------------------------------------------------------------------
 
 
-def _hand_made(path: Path, loans_label: str, loans: object) -> None:
+def _hand_made(path: Path, loans_label: str = "担保贷款(元)", loans: object = 3000,
+               title: str = "倪家营乡联户带创汇总表（2010年）") -> None:
     """倪家营乡's figures typed by a clerk into the standard's layout (no rates, one 合计 row)."""
     labels = ["单位"] + [loans_label if h == "担保贷款(元)" else h for h in LABELS]
     total = ["合计"] + [loans if h == "担保贷款(元)" else NI[h] for h in LABELS]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "汇总"
-    for row in (["倪家营乡联户带创汇总表（2010年）"], labels, total):
+    for row in ([title], labels, total):
         ws.append(row)
     wb.save(path)
 
@@ -418,6 +419,18 @@ def test_a_money_column_in_another_unit_is_refused(county_dir):
     state, why = status(c, NI_FILE)
     assert state == "未汇总" and "I2" in why and "千元" in why
     assert figures(c) == LIAO
+
+
+@pytest.mark.parametrize("title, told", [
+    ("2010年度倪家营乡联户带创工作汇总表", False),  # the year, read from the title
+    ("倪家营乡联户带创汇总表（截至2010年9月）", True),  # not September alone: not guessed, said
+    ("倪家营乡联户带创汇总表", True),
+])
+def test_a_hand_made_sheets_period_is_read_from_its_title_or_said_to_be_unknown(county_dir, title, told):
+    _hand_made(county_dir / NI_FILE, title=title)
+    c = roll(county_dir, period=Y2010)
+    assert c.complete and figures(c) == COUNTY
+    assert codes(c) == ([("totals-period-unknown", NI_FILE, None)] if told else [])
 
 
 # --- not a totals sheet ----------------------------------------------------------------------------
