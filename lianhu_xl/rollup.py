@@ -6,6 +6,12 @@ those of its ``合计`` row. Rates are recomputed from the summed counts, never
 averaged. The same township offered twice counts once when the figures agree and
 not at all when they differ (the standard's rule for duplicate cards); a workbook
 for another period is left out, so that a county never adds a quarter to a year.
+
+Sheets reach the county after people touched them (tests/test_rollup_s6.py): a 合计 figure that
+cannot be read (a formula without its value, #REF!) or cannot be (实访谈月数 over 应访谈月数) keeps
+the township out, said at its cell; a title gives the period when the 统计期 line was deleted; 万元
+is converted; what no rule can settle (villages not adding up to 合计, a row under it, the same
+villages under two names) counts as the 合计 says and is said at the cell.
 """
 
 from __future__ import annotations
