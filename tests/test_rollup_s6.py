@@ -148,8 +148,9 @@ def test_the_books_as_written_add_up_to_the_hand_count(county_dir):
 @needs_libreoffice
 def test_books_saved_again_by_a_spreadsheet_program_roll_up_alike(county_dir, tmp_path):
     """Opened and saved in LibreOffice (as WPS or Excel would): the plain book, one whose 合计 a clerk
-    replaced by =SUM formulas (recomputed on saving), and one whose 合计 formulas lost a row
-    (=#REF!, an error value once saved). The first two add up to the hand count; the third is refused
+    replaced by =SUM formulas (recomputed on saving), one with a note row and figures typed as text
+    (1户, 3,000元), and one whose 合计 formula lost a row (=#REF!, an error value once saved). The
+    first three add up to the hand count; the last is refused
     at its cell — before, the error cell was read as 0 and the township counted with 0 stars."""
     from realworld_books import libreoffice_save
 
@@ -164,9 +165,16 @@ def test_books_saved_again_by_a_spreadsheet_program_roll_up_alike(county_dir, tm
     edit(src / "倪家营乡_sum.xlsx", sums)
     shutil.copy(county_dir / NI_FILE, src / "倪家营乡_ref.xlsx")
     edit(src / "倪家营乡_ref.xlsx", lambda ws: ws.__setitem__("B7", "=#REF!+B6"))
+
+    def touched(ws):  # a note row, numbers typed as text with their units
+        ws["B7"], ws["I7"] = "1户", "3,000元"
+        insert_rows(ws, 6)
+        ws["A6"] = "注：下营村数字已核对"
+    shutil.copy(county_dir / NI_FILE, src / "倪家营乡_touched.xlsx")
+    edit(src / "倪家营乡_touched.xlsx", touched)
     saved = tmp_path / "saved"
     libreoffice_save(sorted(src.iterdir()), saved)
-    for name in ("倪家营乡_plain.xlsx", "倪家营乡_sum.xlsx"):
+    for name in ("倪家营乡_plain.xlsx", "倪家营乡_sum.xlsx", "倪家营乡_touched.xlsx"):
         c = consolidate([saved / name, county_dir / LIAO_FILE], today=TODAY)
         assert c.complete and codes(c) == [], name
         assert figures(c) == COUNTY, name
