@@ -214,3 +214,22 @@ def test_copies_retyped_with_other_punctuation_or_a_line_break_in_free_text_are_
     # the reviewed copies are counted; the cadre's card (first in order) stands for the card
     accounted(run, {"一社宋海.xlsx": 3, "下营村.xlsx": 3},
               {"一社宋海.xlsx": {"counted": 1, "duplicate": 2}, "下营村.xlsx": {"counted": 2, "duplicate": 1}})
+
+
+def test_without_a_period_a_row_left_out_does_not_stretch_the_months_expected(tmp_path):
+    """"Without a period: ... months expected up to the month of the latest diary date in the
+    consolidation." A visit typed 2100.3.6 (a slip for 2010), one in December with a 形式 that cannot
+    be read, and one for a card that was never submitted are left out ("a row with an error is left
+    out of the totals"): none of them is in the consolidation, so none moves the last month."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("A", 结对日期="2010.1.5")], [
+        diary("A", "2010.3.6"),
+        diary("A", "2100.3.6"),                 # in the future: an error
+        diary("A", "2010.12.6", 形式="走访"),    # not one of the four forms: an error
+        diary("Z", "2010.11.6"),                # no such card: an error
+    ])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx")
+    assert run.exit_code == 1
+    # the latest counted diary date is 2010-03-06: A expects January–March = 3, March met
+    row = figures(致富明星户=1, 入户访谈=1, 应访谈月数=3, 实访谈月数=1, 应记日记月数=3, 实记日记月数=1)
+    check(run, {"下营村": row, "合计": row})
+    accounted(run, {"下营村.xlsx": 5}, {"下营村.xlsx": {"counted": 2, "excluded": 3}})
