@@ -139,8 +139,13 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
         src.issues.append(_bad(file, *impossible))
         src.total = None
         return src
+    below = _below_total(src, grid, end, unit_col, positions, scales)
+    if below and _adds_up(src.units + [u for _, u in below], src.total):
+        src.units += [u for _, u in below]  # sorted with the 合计 among the villages (a ranking): it holds them
+        below = []
     src.issues.extend(_disagreements(src, positions))
-    src.issues.extend(_below_total(src, grid, end, unit_col, positions))
+    src.issues.extend(make_issue("totals-below-total", src.file, sheet=TOTALS_SHEET, cell=f"{col_letter(unit_col)}{r}",
+                                 row=r, value=u.unit, expected=f"{src.total_row}") for r, u in below)
     return src
 
 
@@ -194,20 +199,26 @@ def _money_scales(src: TotalsSource, header: dict[int, tuple[object, int]],
 
 
 def _below_total(src: TotalsSource, grid: list[list[object]], end: int, unit_col: int,
-                 positions: dict[str, int]) -> list[Issue]:
-    """A unit row under the 合计 row (a village a clerk added at the bottom): the 合计 above does
-    not hold it and the roll-up counts the 合计, so the county is told at the row."""
+                 positions: dict[str, int], scales: dict[str, float]) -> list[tuple[int, UnitTotals]]:
+    """Unit rows under the 合计 row, with their sheet rows: a village a clerk added at the bottom
+    (the 合计 does not hold it, the county is told at the row), or the villages of a sheet sorted
+    with its 合计 among them (it does). A line that is not figures (制表人, 审核人) is none."""
     out = []
+    scratch = TotalsSource(file=src.file)  # a row that cannot be read here is not a unit row
     for r in range(end, len(grid)):
         row = grid[r]
         unit = str(row[unit_col]).strip() if unit_col < len(row) and row[unit_col] is not None else ""
-        filled = [c.label for c in COUNT_COLUMNS
-                  if positions[c.label] < len(row) and row[positions[c.label]] not in (None, "", 0)]
-        if unit and filled:
-            out.append(make_issue("totals-below-total", src.file, sheet=TOTALS_SHEET,
-                                  cell=f"{col_letter(unit_col)}{r + 1}", row=r + 1, value=unit,
-                                  expected=f"{src.total_row}"))
+        filled = any(positions[c.label] < len(row) and row[positions[c.label]] not in (None, "", 0)
+                     for c in COUNT_COLUMNS)
+        if unit and filled and "小计" not in unit:
+            totals = _counts(scratch, row, positions, r + 1, unit, scales)
+            if totals is not None:
+                out.append((r + 1, totals))
     return out
+
+
+def _adds_up(units: list[UnitTotals], total: UnitTotals) -> bool:
+    return all(abs(sum(getattr(u, c.attr) for u in units) - getattr(total, c.attr)) <= 0.005 for c in COUNT_COLUMNS)
 
 
 def _disagreements(src: TotalsSource, positions: dict[str, int]) -> list[Issue]:

@@ -277,6 +277,27 @@ def test_a_village_added_under_the_total_row_is_flagged_not_lost(county_dir):
     assert figures(c) == COUNTY
 
 
+def test_a_sheet_sorted_with_its_total_among_the_villages_counts_as_it_is(county_dir):
+    """Sorted by 致富明星户 (a ranking) with the 合计 row caught in the sort: 下营村, 合计, 汪家墩村. The
+    合计 holds the village under it: nothing to say. Before, 汪家墩村 (under 合计) was not read and the
+    county was warned in eight columns that the villages did not add up to 合计."""
+    def sort(ws):
+        width = ws.max_column
+        values = [[ws.cell(row=r, column=col).value for col in range(1, width + 1)] for r in (6, 7)]
+        for r, row in zip((7, 6), values, strict=True):
+            for col, value in enumerate(row, start=1):
+                ws.cell(row=r, column=col).value = value
+    edit(county_dir / NI_FILE, sort)
+    c = roll(county_dir)
+    assert c.complete and codes(c) == [] and figures(c) == COUNTY
+
+
+def test_a_signature_line_under_the_total_is_not_a_unit(county_dir):
+    edit(county_dir / NI_FILE, lambda ws: (ws.__setitem__("A12", "制表人：张三"), ws.__setitem__("E12", "审核人：李四")))
+    c = roll(county_dir)
+    assert c.complete and codes(c) == [] and figures(c) == COUNTY
+
+
 @pytest.mark.parametrize("cell, typed, words", [
     ("O7", 40, "O7（实访谈月数）是 40，大于 N7（应访谈月数）的 36"),
     ("L7", 5, "L7（思想保守户数）是 5，应与 C7（思想保守户）的 1 相同"),
