@@ -280,7 +280,7 @@ def test_a_village_added_under_the_total_row_is_flagged_not_lost(county_dir):
 def test_a_sheet_sorted_with_its_total_among_the_villages_counts_as_it_is(county_dir):
     """Sorted by 致富明星户 (a ranking) with the 合计 row caught in the sort: 下营村, 合计, 汪家墩村. The
     合计 holds the village under it: nothing to say. Before, 汪家墩村 (under 合计) was not read and the
-    county was warned in eight columns that the villages did not add up to 合计."""
+    county was warned in nine columns that the villages did not add up to 合计."""
     def sort(ws):
         width = ws.max_column
         values = [[ws.cell(row=r, column=col).value for col in range(1, width + 1)] for r in (6, 7)]
