@@ -154,6 +154,16 @@ def test_a_card_conflict_names_the_column_and_both_values(tmp_path):
     assert "户主：这里是“李思”，a.xlsx 联户卡!第3行 是“李四”" in by_file["b.xlsx"]["message"]
 
 
+def test_two_villages_numbering_from_001_are_told_to_renumber_not_only_to_keep_one(tmp_path):
+    """Two villages each numbering their cards from 001: keeping "the right copy" would delete
+    a real household, so the message also says how to give one card another number."""
+    write_book(tmp_path / "下营村.xlsx", [card("001", 村="下营村", 户主="李四")], [diary("001")])
+    write_book(tmp_path / "上营村.xlsx", [card("001", 村="上营村", 户主="王五")], [diary("001")])
+    told = [i["message"] for i in issues(tmp_path) if i["code"] == "conflicting-card"]
+    assert len(told) == 2
+    assert all("不同的户：给一张换个全乡不重复的卡号" in m and "日记里一起改" in m for m in told)
+
+
 def test_names_lined_up_with_spaces_are_the_same_names(tmp_path):
     """Clerks pad two-character names to line them up (李　四 under 王小明), and some type 下 营村.
     The padded card in the village book is the cadre's card (one card, counted once), its diary's
