@@ -12,7 +12,7 @@ from typing import Any
 from .catalogue import render
 from .guard import WORKBOOK_SUFFIXES, col_number
 from .standard import Finding
-from .values import is_footer_text, is_totals_text, parse_name, parse_text
+from .values import is_footer_text, is_totals_text, parse_name, parse_text, team_number
 
 
 class RosterError(Exception):
@@ -30,13 +30,23 @@ class Roster:
             return []
         if village not in self.villages:
             return [("not-on-roster", "village", {"expected": "、".join(self.villages)})]
-        if team and self.villages[village] and team not in self.villages[village]:  # no teams listed: any
-            return [("not-on-roster", "team", {"expected": "、".join(self.villages[village])})]
+        teams = self.villages[village]
+        if team and teams and not _listed(team, teams):  # no teams listed: any
+            return [("not-on-roster", "team", {"expected": "、".join(teams)})]
         return []
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
         return [(v, t) for v, teams in self.villages.items() for t in teams]
+
+
+def _listed(team: str, teams: list[str]) -> bool:
+    """Whether a card's 社 is one the roster lists, a numbered one however it is written (6社,
+    第六社, 6组 for 六社): the card is left out for a 社 not on the roster."""
+    if team in teams:
+        return True
+    number = team_number(team)
+    return number is not None and any(team_number(t) == number for t in teams)
 
 
 # Workbook formats a clerk may save a roster in; the guard names each one that is not

@@ -185,6 +185,21 @@ def _cn_number(text: str) -> str:
     return _CN_DIGITS.get(ones, ones)
 
 
+# a numbered team as villages write it: 六社, 6社, 第六社, 第6组, 06 村民小组, 十二队
+_TEAM_RE = re.compile(r"^第?\s*(\d{1,3}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*"
+                      r"(?:社|组|小组|村民小组|队|生产队)?$")
+
+
+def team_number(team: str) -> int | None:
+    """The number of a team (社) written as a number, in any of the ways villages write it, or
+    None for a team with a name (河西社): 6社 and 第六社 are the 六社 the roster lists."""
+    m = _TEAM_RE.match(unicodedata.normalize("NFKC", team).strip())
+    if m is None:
+        return None
+    word = m.group(1)
+    return int(word) if word.isdigit() else int(_cn_number(word))
+
+
 def _as_written(text: str) -> str:
     """A date as people also write it, made into one the pattern reads; only for text the pattern
     refused, so a usual date pays nothing: a full stop or comma after it (2010.9.6. / 2010-9-6。),

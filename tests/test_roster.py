@@ -123,6 +123,36 @@ def test_cards_in_every_team_of_a_merged_village_are_counted(tmp_path):
     assert res.exit_code == 0
 
 
+def test_a_numbered_team_written_another_way_is_the_team_on_the_roster(tmp_path):
+    """The roster says 六社; cards say 6社, 第六社, 6组, ６社 (full width): the same team, counted.
+    七社 is not on the roster: that card alone is left out, told with the teams to choose from."""
+    import json
+
+    from bookfactory import card, diary, write_book
+    from click.testing import CliRunner
+
+    from lianhu_xl.cli import cli
+
+    (tmp_path / "名册.csv").write_text("村,社\n下营村,六社\n下营村,十二社\n", encoding="utf-8")
+    teams = {"A1": "6社", "A2": "第六社", "A3": "6组", "A4": "６社", "A5": "12社", "A6": "七社"}
+    write_book(tmp_path / "in" / "下营村.xlsx", [card(no, 社=team) for no, team in teams.items()],
+               [diary(no) for no in teams])
+    res = CliRunner().invoke(cli, ["consolidate", str(tmp_path / "in"), "--roster", str(tmp_path / "名册.csv"),
+                                   "-o", str(tmp_path / "out.xlsx"), "--period", "2010", "--json", "-q"])
+    data = json.loads(res.output)
+    told = [(i["cell"], i["value"]) for i in data["issues"] if i["code"] == "not-on-roster"]
+    assert told == [("G8", "七社")]
+    assert data["total"]["致富明星户"] == 5
+    assert data["total"]["入户访谈"] == 5
+
+
+def test_a_team_with_a_name_is_matched_by_its_name_only():
+    roster = Roster({"下营村": ["河西社", "六社"]})
+    assert roster.problems({"village": "下营村", "team": "河西社"}) == []
+    assert roster.problems({"village": "下营村", "team": "河东社"})[0][0] == "not-on-roster"
+    assert roster.problems({"village": "下营村", "team": "六社二"})[0][0] == "not-on-roster"
+
+
 # --- every roster that cannot be used is explained in Chinese, with what to do --------------
 
 

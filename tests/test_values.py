@@ -351,3 +351,14 @@ def test_excels_day_zero_in_a_date_cell_is_no_date(cell):
     with pytest.raises(PydanticCustomError):
         v.parse_date(cell)
     assert v.parse_date(dt.datetime(1900, 1, 1)) == dt.date(1900, 1, 1)
+
+
+@pytest.mark.parametrize("team, number", [
+    ("六社", 6), ("6社", 6), ("第六社", 6), ("第6组", 6), ("06 村民小组", 6), ("６社", 6),
+    ("十社", 10), ("十二队", 12), ("二十一社", 21), ("12", 12),
+    ("河西社", None), ("社", None), ("六社二", None),
+])
+def test_a_team_number_however_a_village_writes_it(team, number):
+    from lianhu_xl.values import team_number
+
+    assert team_number(team) == number
