@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 from .guard import Inspection, col_letters
 from .issues import Issue, make_issue, spans
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
-from .values import from_1904, is_footer_text, is_placeholder, is_section_text, is_totals_text
+from .values import (
+    from_1904,
+    is_footer_text,
+    is_group_heading,
+    is_placeholder,
+    is_section_text,
+    is_totals_text,
+)
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -27,6 +34,8 @@ HEADER_SCAN_ROWS = 10
 _FOOTER_START = frozenset(("填", "制", "审", "统", "单", "负", "报", "以", "注", "说", "备"))  # a cheap first look
 IGNORED_LABELS = {"序号", "编号", "NO", "NO."}
 _SPACES = re.compile(r"\s+")
+# a 卡号 cell holding one of these may be a heading, not a card (四月份, 二社农户：, 下营村)
+_HEADING_HINT = re.compile("[月年季社组队村]")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
 _LABEL_FOLD = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "［": "(", "］": ")", "\u3000": " ",
                              "*": "", "＊": "", "\ufeff": "", "\u200b": "", "／": "/"})
@@ -483,10 +492,11 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         if no is None and all(map(is_placeholder, values.values())):
             prefilled.append((r + 1, next(x for x in values.values() if x is not None)))
             continue  # 否 and 0 filled down in advance, no 卡号: an empty line of the form
-        if no is None or (no.__class__ is text and ("月" in no or "年" in no or "季" in no)):
+        if no is None or (no.__class__ is text and _HEADING_HINT.search(no)):
             filled = [x for x in values.values() if x is not None]
             # a heading stands alone; a line under a merged 卡号 or 形式 is a visit (its date 2010年5月)
-            if (len(filled) == 1 and filled[0].__class__ is text and is_section_text(filled[0])
+            if (len(filled) == 1 and filled[0].__class__ is text
+                    and (is_section_text(filled[0]) or is_group_heading(filled[0]))
                     and not (fill and any((r, c) in fill for c in cols))):
                 book.issues.append(make_issue("section-row", book.file, sheet=name, row=r + 1, value=filled[0].strip(),
                                               cell=f"{_column_of(row, filled[0])}{r + 1}"))

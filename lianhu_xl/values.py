@@ -200,6 +200,63 @@ def team_number(team: str) -> int | None:
     return int(word) if word.isdigit() else int(_cn_number(word))
 
 
+# what is written after a village's own name: 下营村, 下营村委会, 下营村村委会, 下营行政村, 下营村民委员会
+_VILLAGE_SUFFIX_RE = re.compile(r"(?:村村民委员会|村村委会|村民委员会|村委会|行政村|村)$")
+_TOWNSHIP_ENDS = "乡镇"  # 倪家营乡倪家营村: the township written before its village
+
+
+def village_key(village: str) -> str:
+    """A village's own name, without 村, 村委会, 村村委会, 行政村 or 村民委员会 after it (full-width
+    folded, spaces dropped): 下营村, 下营, 下营村委会 and 下营行政村 are the one village 下营."""
+    text = "".join(unicodedata.normalize("NFKC", village).split())
+    return _VILLAGE_SUFFIX_RE.sub("", text) or text
+
+
+def township_split(village: str) -> list[tuple[str, str]]:
+    """(township, village_key of the rest) for each way ``village`` reads as a township's name
+    (two characters or more, ending in 乡 or 镇) before a village's (two or more): 倪家营乡倪家营村
+    is (倪家营乡, 倪家营). Whether that is a township only the other names tell (古镇新村)."""
+    key = village_key(village)
+    return [(key[:i], key[i:]) for i in range(2, len(key) - 1) if key[i - 1] in _TOWNSHIP_ENDS]
+
+
+def same_village(a: str, b: str) -> bool:
+    """Whether two spellings name one village by any reading: the same name with or without 村
+    (村委会, 行政村 …) after it, or with its township before it (倪家营乡倪家营村 and 倪家营村; not
+    甲乡下营村 and 乙乡下营村, two townships' villages; not 上营 and 下营)."""
+    ka, kb = village_key(a), village_key(b)
+    return ka == kb or any(rest == kb for _, rest in township_split(a)) \
+        or any(rest == ka for _, rest in township_split(b))
+
+
+def one_village_names(counts: dict[str, int]) -> dict[str, str]:
+    """Of the village spellings used (each with its number of cards), every one that names the
+    same village as another (``same_village``) -> the spelling they are all counted under: the
+    most used (among equals 下营村, then one without a township, then by code point). A
+    township-prefixed spelling joins the plain one only when no other township is prefixed to it
+    (甲乡下营村, 乙乡下营村 and 下营村 stay three: which of the two is 下营村?)."""
+    by_key: dict[str, list[str]] = {}
+    for name in counts:
+        by_key.setdefault(village_key(name), []).append(name)
+    into: dict[str, str] = {}  # a prefixed key -> the plain key it joins
+    towns: dict[str, set[str]] = {}
+    for key, names in by_key.items():
+        found = [(town, rest) for town, rest in township_split(names[0]) if rest in by_key]
+        if len(found) == 1:
+            into[key] = found[0][1]
+            towns.setdefault(found[0][1], set()).add(found[0][0])
+    into = {k: t for k, t in into.items() if t not in into and len(towns[t]) == 1}
+    groups: dict[str, list[str]] = {}
+    for key, names in by_key.items():
+        groups.setdefault(into.get(key, key), []).extend(names)
+    out: dict[str, str] = {}
+    for key, names in groups.items():
+        if len(names) > 1:
+            main = min(names, key=lambda n: (-counts[n], n != f"{key}村", village_key(n) != key, n))
+            out.update((n, main) for n in names if n != main)
+    return out
+
+
 def _as_written(text: str) -> str:
     """A date as people also write it, made into one the pattern reads; only for text the pattern
     refused, so a usual date pays nothing: a full stop or comma after it (2010.9.6. / 2010-9-6。),
@@ -254,6 +311,22 @@ def is_section_text(text: str) -> bool:
     """四月份, 2010年第二季度, 二〇一〇年下半年记录: a heading over part of a sheet, not a row."""
     folded = fold(text).replace(" ", "")
     return any(w in folded for w in "年月季") and _SECTION_RE.fullmatch(folded) is not None
+
+
+_GROUP_WORDS_RE = re.compile(r"(?:的?(?:农户|联系户|联户卡|联户|日记|记录))?[:：]?$")
+
+
+def is_group_heading(text: str) -> bool:
+    """一社, 二社农户：, 下营村三社, 第四组, 下营村: a heading a cadre types alone on a line over the
+    cards (or visits) of one 社 or 村. Never a 卡号: it names a numbered 社 (6社, 第六社 …) or
+    a 村, with nothing else."""
+    folded = _GROUP_WORDS_RE.sub("", unicodedata.normalize("NFKC", text).replace(" ", ""))
+    village, mark, team = folded.rpartition("村")
+    if mark and not team:  # 下营村
+        return 2 <= len(folded) <= 10 and not any(c.isdigit() for c in folded)
+    team = team if mark else folded
+    return (len(village) <= 10 and team[-1:] in "社组队" and team_number(team) is not None
+            and not any(c.isdigit() for c in village))
 
 
 def is_footer_text(text: str) -> bool:

@@ -302,6 +302,29 @@ def test_a_heading_over_part_of_the_diary_is_skipped_with_a_notice(tmp_path, hea
     assert len(result.diaries) == 2
 
 
+@pytest.mark.parametrize("heading", ["一社", "二社农户：", "下营村三社", "第四组", "6社", "下营村"])
+def test_a_heading_naming_a_team_or_village_over_its_cards_is_skipped_with_a_notice(tmp_path, heading):
+    """Cadres group the cards by 社 under a line typed alone in 卡号's column (一社, 下营村三社,
+    二社农户：): a heading, said and skipped, not a card with eight required-column errors."""
+    path = grid_book(tmp_path / "d.xlsx", {
+        "联户卡": [REQUIRED_CARD, [heading] + [None] * (len(REQUIRED_CARD) - 1), GOOD_CARD],
+        "联户日记": [["卡号", "日期", "形式"], [heading, None, None], ["XY-001", "2010-4-6", "入户访谈"]]})
+    result = check(path)
+    assert [(i.sheet, i.cell, i.code) for i in result.issues] == [
+        ("联户卡", "A2", "section-row"), ("联户日记", "A2", "section-row")]
+    assert f"（“{heading}”）" in result.issues[0].message
+    assert (len(result.cards), len(result.diaries)) == (1, 1)
+
+
+@pytest.mark.parametrize("no", ["六社-01", "下营村-001", "六社张三", "6"])
+def test_a_card_number_with_a_team_in_it_is_still_a_card(tmp_path, no):
+    path = grid_book(tmp_path / "d.xlsx", {"联户卡": [REQUIRED_CARD, [no] + [None] * (len(REQUIRED_CARD) - 1)],
+                                           "联户日记": [["卡号", "日期", "形式"]]})
+    result = check(path)
+    assert "section-row" not in [i.code for i in result.issues]
+    assert any(i.code == "required" for i in result.issues)  # a card, told what it lacks
+
+
 def test_a_lone_date_in_the_card_number_column_is_not_a_heading_when_the_row_has_more(tmp_path):
     labels = ["卡号", "日期", "形式"]
     path = grid_book(tmp_path / "d.xlsx", {"联户卡": [REQUIRED_CARD, GOOD_CARD],
