@@ -34,6 +34,10 @@ HEADER_SCAN_ROWS = 10
 _FOOTER_START = frozenset(("填", "制", "审", "统", "单", "负", "报", "以", "注", "说", "备"))  # a cheap first look
 IGNORED_LABELS = {"序号", "编号", "NO", "NO."}
 _SPACES = re.compile(r"\s+")
+# columns a cadre fills down the empty lines of the form in advance (his own name, his 村 and 社):
+# with no 卡号 and nothing else, such a line is empty, not a card or visit with eight errors
+_FILLED_AHEAD = {CARD_SHEET: frozenset(("linker", "linker_kind", "position", "branch", "village", "team")),
+                 DIARY_SHEET: frozenset(("linker", "reviewer"))}
 # a 卡号 cell holding one of these may be a heading, not a card (四月份, 二社农户：, 下营村)
 _HEADING_HINT = re.compile("[月年季社组队村]")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
@@ -478,6 +482,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     text, plain = str, _PLAIN
     rows = sheet.rows
     once = _ONCE[sheet.kind]
+    ahead = _FILLED_AHEAD[sheet.kind]
     said: set[_Block] = set()  # merged numbers already said
     formula_rows = {int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in formulas}  # rows to look at
     prefilled: list[tuple[int, object]] = []  # (row, a value filled in advance) of rows taken as blank
@@ -489,9 +494,9 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             if values is None:
                 continue  # blank; a merged block reaching into it does not make it a row
         no = values["card_no"]
-        if no is None and all(map(is_placeholder, values.values())):
+        if no is None and all(k in ahead or is_placeholder(v) for k, v in values.items()):
             prefilled.append((r + 1, next(x for x in values.values() if x is not None)))
-            continue  # 否 and 0 filled down in advance, no 卡号: an empty line of the form
+            continue  # 否, 0 or the cadre's own name filled down in advance, no 卡号: an empty line of the form
         if no is None or (no.__class__ is text and _HEADING_HINT.search(no)):
             filled = [x for x in values.values() if x is not None]
             # a heading stands alone; a line under a merged 卡号 or 形式 is a visit (its date 2010年5月)

@@ -287,6 +287,24 @@ def test_lines_filled_down_in_advance_with_no_card_number_are_empty_lines(tmp_pa
     assert (result.summary.card_rows, result.summary.diary_rows, len(result.diaries)) == (1, 2, 1)
 
 
+def test_lines_with_the_cadres_own_name_village_and_team_filled_ahead_are_empty_lines(tmp_path):
+    """A cadre fills his name, 类别, 村 and 社 down the card sheet's empty lines (and his name down
+    the diary's): one notice per sheet, not eight errors a line. A line that also has a 户主 or a
+    date is a card or visit, told what it lacks."""
+    ahead = [None, "王明", "乡干部", "下营村", "六社", None, None, None, None]
+    path = grid_book(tmp_path / "d.xlsx", {
+        "联户卡": [REQUIRED_CARD, GOOD_CARD, *[ahead] * 5, ahead[:5] + ["李四", None, None, None]],
+        "联户日记": [["卡号", "日期", "形式", "联系人"], ["XY-001", "2010-9-6", "入户访谈", "王明"],
+                     *[[None, None, None, "王明"]] * 4, [None, "2010-9-8", None, "王明"]]})
+    result = check(path)
+    said = [(i.sheet, i.cell, i.code) for i in result.issues if i.severity == "notice"]
+    assert said == [("联户卡", "A3", "placeholder-rows"), ("联户日记", "A3", "placeholder-rows")]
+    assert "第 3–7 行没有卡号，只有预先填好的“王明”之类" in result.issues[0].message
+    errors = {(i.sheet, i.row) for i in result.issues if i.severity == "error"}
+    assert errors == {("联户卡", 8), ("联户日记", 7)}  # the card with a 户主, the visit with a date
+    assert (result.summary.card_rows, result.summary.diary_rows) == (2, 2)
+
+
 @pytest.mark.parametrize("heading", ["四月份", "2010年4月", "二〇一〇年下半年", "第二季度", "5月份记录：", "2010年"])
 def test_a_heading_over_part_of_the_diary_is_skipped_with_a_notice(tmp_path, heading):
     """A clerk types 四月份 (or 二〇一〇年下半年) over each month's visits, in 卡号's column or
