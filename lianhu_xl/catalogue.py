@@ -207,6 +207,9 @@ _CODES = [
          "改正错误后只计一次；以后同一条日记只记一次。", "cross"),
     Code("duplicate-household", "warning", "同一户有两张卡", "这一户（{value}）在 {detail} 也有联户卡。",
          "确认是否重复结对；一户一般只由一人联系。", "cross"),
+    Code("village-name-variant", "warning", "同一个村写法不同",
+         "“{column}”写的是“{value}”，与{detail}的“{expected}”是同一个村，已一并按“{expected}”计入汇总的同一行。",
+         "请统一写成“{expected}”。", "cross"),
 ]
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}

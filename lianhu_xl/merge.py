@@ -123,7 +123,7 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
         why = "；".join(i.message for i in collect_issues)
         raise MergeUsageError("没有找到任何 .xlsx 登记簿，没有合并。" + (why or "请检查给出的文件或文件夹。"))
     inputs = validate(list(paths), roster=roster, jobs=jobs, progress=progress, files=files,
-                      collect_issues=collect_issues)
+                      collect_issues=collect_issues, unify_villages=False)  # each 村 as its cadre typed it
     result = MergeResult(out=out, inputs=inputs)
     order = {display: i for i, (_, display) in enumerate(files)}
     result.cards = sorted((r for r in inputs.cards if r.excluded in KEPT_REASONS),

@@ -12,7 +12,14 @@ from typing import Any
 from .catalogue import render
 from .guard import WORKBOOK_SUFFIXES, col_number
 from .standard import Finding
-from .values import is_footer_text, is_totals_text, parse_name, parse_text, team_number
+from .values import (
+    is_footer_text,
+    is_totals_text,
+    parse_name,
+    parse_text,
+    same_village,
+    team_number,
+)
 
 
 class RosterError(Exception):
@@ -28,12 +35,21 @@ class Roster:
         village, team = fields.get("village"), fields.get("team")
         if not village:
             return []
-        if village not in self.villages:
+        listed = self.village_of(village)
+        if listed is None:
             return [("not-on-roster", "village", {"expected": "、".join(self.villages)})]
-        teams = self.villages[village]
+        teams = self.villages[listed]
         if team and teams and not _listed(team, teams):  # no teams listed: any
             return [("not-on-roster", "team", {"expected": "、".join(teams)})]
         return []
+
+    def village_of(self, village: str) -> str | None:
+        """The roster's village a card's 村 names, however it is written (下营, 下营村委会,
+        倪家营乡倪家营村: values.same_village), when it names exactly one; else None (not on it)."""
+        if village in self.villages:
+            return village
+        found = [v for v in self.villages if same_village(village, v)]
+        return found[0] if len(found) == 1 else None
 
     @property
     def pairs(self) -> list[tuple[str, str]]:

@@ -35,7 +35,7 @@ from .standard import (
     columns_of,
 )
 from .store import FIELDS, ROW_ERROR, RowStore
-from .values import note_key
+from .values import note_key, one_village_names, team_number
 
 CARD_LABELS = {c.name: c.label for c in columns_of(CardRow)}
 DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
@@ -68,8 +68,12 @@ class Validation:
 
 def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
              progress: Progress | None = None, files: list[tuple[Path, str]] | None = None,
-             collect_issues: list[Issue] | None = None, cache: ResultCache | None = None) -> Validation:
+             collect_issues: list[Issue] | None = None, cache: ResultCache | None = None,
+             unify_villages: bool = True) -> Validation:
     """Validate every workbook under ``paths`` and the rules across them.
+
+    ``unify_villages``: a village written two ways is counted under one spelling (``_village_names``);
+    False keeps each row as typed (merge writes the rows out again).
 
     With a ``cache`` (see cache.py), files unchanged since an earlier run are not read again.
     Each file's rows go into the run's store as soon as the file is read (see store.py).
@@ -91,7 +95,7 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
     for book in books:
         report.issues.extend(book.issues)
         report.files.append(book.summary)
-    report.issues.extend(crosscheck(store))
+    report.issues.extend(crosscheck(store, roster, unify_villages=unify_villages))
     finish(report, books, store)
     return Validation(report=report, books=books, store=store)
 
@@ -352,11 +356,12 @@ def counted(alias: str = "") -> str:
     return f"{a}rejected = 0 AND {a}excluded IS NULL"
 
 
-def crosscheck(store: RowStore) -> list[Issue]:
+def crosscheck(store: RowStore, roster: Roster | None = None, unify_villages: bool = True) -> list[Issue]:
     """Rules across rows, sheets and files; marks the rows left out. Order-independent:
     queries find the few rows a rule concerns, which are then judged in canonical order."""
     store.index()
     issues = _cards(store)
+    issues.extend(_village_names(store, roster, unify_villages))
     issues.extend(_households(store))
     issues.extend(_diaries(store))
     return issues
@@ -384,21 +389,61 @@ def _card_no_issue(code: str, r: Record, no: str, **ctx: object) -> Issue:
                       column=labels["card_no"], value=no, **ctx)
 
 
+def _village_names(store: RowStore, roster: Roster | None, unify: bool = True) -> list[Issue]:
+    """One village written two ways (下营村 / 下营 / 下营村委会, 倪家营乡倪家营村 / 倪家营村:
+    values.same_village) is one row of the 汇总, not two each with part of its figures: its
+    counted cards are counted under one spelling, the roster's (Roster.village_of) or, without
+    one, the most used (values.one_village_names), and each other spelling is told once, at the
+    first card using it. With ``unify`` False the rows keep what was typed (told all the same)."""
+    counts = dict(store.query(f"SELECT village, count(*) FROM card WHERE {counted()} AND village <> '' "
+                              "GROUP BY village"))
+    if roster is None:
+        into = one_village_names(counts)
+    else:
+        into = {v: listed for v in counts if v not in roster.villages
+                and (listed := roster.village_of(v)) is not None}
+    if not into:
+        return []
+    spellings = {*into, *into.values()}
+    first: dict[str, int] = {}  # spelling -> the id of the first counted card using it
+    for village, rid in store.query(f"SELECT t.village, t.id FROM card t JOIN sheet s ON s.id = t.sheet "
+                                    f"WHERE {counted('t')} AND t.village <> '' ORDER BY s.file, s.name, t.row, t.id"):
+        if village in spellings:
+            first.setdefault(village, rid)
+    cards = {r.model.village: r for r in store.records(  # type: ignore[attr-defined]
+        CARD_SHEET, f"t.id IN ({', '.join(map(str, first.values()))})")}
+    issues = []
+    for typed, main in sorted(into.items()):
+        r = cards[typed]
+        if roster is None:
+            n = counts[main]
+            detail = f" {cards[main].place}" + (f"等 {n} 张卡" if n > 1 else "")
+        else:
+            detail = "乡镇名册上"
+        issues.append(make_issue("village-name-variant", r.file, sheet=r.sheet, cell=r.cell("village"), row=r.row,
+                                 column=CARD_LABELS["village"], value=typed, expected=main, detail=detail))
+    if unify:
+        store.db.executemany(f"UPDATE card SET village = ? WHERE village = ? AND {counted()}",
+                             [(main, typed) for typed, main in into.items()])
+    return issues
+
+
 def _households(store: RowStore) -> list[Issue]:
     """The same household on two cards is a warning, on each card (once: a card whose 身份证号
     and whose 村、社、户主 both repeat is told with the cards sharing its 身份证号). Read one group
-    at a time: synthetic or careless books can repeat names thousands of times."""
+    at a time: synthetic or careless books can repeat names thousands of times. A 村 written two
+    ways is one already (_village_names); 6社, 第六社 and 六社 are one 社 (_same_team)."""
     issues = []
     flagged: set[int] = set()
     for names, extra in ((("id_number",), "AND id_number IS NOT NULL AND id_number <> ''"),
-                         (("village", "team", "head"), "")):
+                         (("village", "head"), "")):
         cols = ", ".join(names)
         key_cols = ", ".join(f"t.{n}" for n in names)
         rows = store.records(CARD_SHEET, f"{counted('t')} AND ({key_cols}) IN (SELECT {cols} FROM card WHERE "
                                          f"{counted()} {extra} GROUP BY {cols} HAVING count(*) > 1)",
                              order=f"{key_cols}, s.file, s.name, t.row, t.id")
-        for _, same in groupby(rows, key=lambda r: tuple(getattr(r.model, n) for n in names)):
-            group = list(same)
+        groups = (list(same) for _, same in groupby(rows, key=lambda r: tuple(getattr(r.model, n) for n in names)))
+        for group in (groups if len(names) == 1 else (g for same in groups for g in _same_team(same))):
             for r in group:
                 if r.key in flagged:
                     continue
@@ -409,6 +454,17 @@ def _households(store: RowStore) -> list[Issue]:
                                          value=f"{m.village}{m.team} {m.head}",  # type: ignore[attr-defined]
                                          detail=_places(group, r)))
     return issues
+
+
+def _same_team(cards: list[Record]) -> list[list[Record]]:
+    """Cards of one 村 and 户主 by their 社, a numbered one however it is written (values.team_number):
+    the groups of two or more, in the cards' order."""
+    teams: dict[object, list[Record]] = defaultdict(list)
+    for r in cards:
+        team = r.model.team or ""  # type: ignore[attr-defined]
+        number = team_number(team)
+        teams[team if number is None else number].append(r)
+    return [g for g in teams.values() if len(g) > 1]
 
 
 def _against_card(r: Record, linker: str, head: str, link_date: date) -> list[Issue]:
