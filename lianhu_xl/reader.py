@@ -494,7 +494,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             if values is None:
                 continue  # blank; a merged block reaching into it does not make it a row
         no = values["card_no"]
-        if no is None and all(k in ahead or is_placeholder(v) for k, v in values.items()):
+        if no is None and all(is_placeholder(v) or (k in ahead and not _closes_table(v)) for k, v in values.items()):
             prefilled.append((r + 1, next(x for x in values.values() if x is not None)))
             continue  # 否, 0 or the cadre's own name filled down in advance, no 卡号: an empty line of the form
         if no is None or (no.__class__ is text and _HEADING_HINT.search(no)):
@@ -574,6 +574,16 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         book.issues.append(make_issue("placeholder-rows", book.file, sheet=name, cell=f"{sheet.letters['card_no']}{first}",
                                       row=first, value=value.strip() if value.__class__ is text else value,
                                       detail=where))  # make_issue shows FALSE and 0 as the sheet does
+
+
+def _closes_table(value: object) -> bool:
+    """合 计, 汇总, 填表人：…, 以下空白 in a column filled ahead (联系人, 村): the table's totals or
+    footer line, said as such below, never an empty line of the form."""
+    if value.__class__ is not str:
+        return False
+    text = value.strip()
+    return (("计" in text and is_totals_text(text)) or (text[:1] in _FOOTER_START and is_footer_text(text))
+            or _SPACES.sub("", text).rstrip(":：") == "汇总")
 
 
 def _values_of(row: list[object], items: list[tuple[str, int]]) -> dict[str, object] | None:
