@@ -300,13 +300,11 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     # a column titled by the standard's own label is that column, even after one titled by an
     # alias (记录日期 before 日期: the date written up is not the date of the contact)
     aliases = _ALIASES[kind]
-    titled = {match_label(n, index, kind) for n in map(normalise_label, header) if n and n not in aliases}
-    for c, raw in enumerate(header):
-        norm = normalise_label(raw)
-        if not norm:
-            continue
+    named = [(c, raw, norm, match_label(norm, index, kind)) for c, raw in enumerate(header)
+             if (norm := normalise_label(raw))]
+    titled = {name_ for _, _, norm, name_ in named if norm not in aliases}
+    for c, raw, norm, name_ in named:
         cell = f"{col_letter(c)}{label_rows[c]}"
-        name_ = match_label(norm, index, kind)
         if name_ is not None and aliases.get(norm) == name_ and name_ in titled:
             name_ = None  # the form's own extra column: said, kept nowhere
         if name_ is None:
