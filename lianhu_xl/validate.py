@@ -35,7 +35,7 @@ from .standard import (
     columns_of,
 )
 from .store import FIELDS, ROW_ERROR, RowStore
-from .values import note_key, one_village_names, team_number
+from .values import note_key, one_village_names, team_number, village_key
 
 CARD_LABELS = {c.name: c.label for c in columns_of(CardRow)}
 DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
@@ -159,9 +159,15 @@ SILENT = object()  # what a blank FILLED_LATER cell says against another copy: n
 def _key(name: str, value: object, later: tuple[str, ...]) -> object:
     """What a cell says, for telling copies apart: SILENT for a blank in a ``later`` column,
     free text as note_key reads it, a blank as the value it stands for (BLANK_MEANS), 服务类别 as
-    the set it is ("any of" the six: 实用技术、政策宣传 retyped 政策宣传，实用技术 is the same visit)."""
+    the set it is ("any of" the six: 实用技术、政策宣传 retyped 政策宣传，实用技术 is the same visit),
+    a card's 村 and 社 as the village and team they name (下营 / 下营村, 6社 / 六社: one card, not two)."""
     if name in later and _blank(value):
         return SILENT
+    if name == "village" and value:
+        return village_key(value)  # type: ignore[arg-type]
+    if name == "team" and value:
+        number = team_number(value)  # type: ignore[arg-type]
+        return value if number is None else number
     if name in TEXT_FIELDS:
         return note_key(value)  # type: ignore[arg-type]
     if name == "services" and value:
@@ -406,10 +412,10 @@ def _village_names(store: RowStore, roster: Roster | None, unify: bool = True) -
         return []
     spellings = {*into, *into.values()}
     first: dict[str, int] = {}  # spelling -> the id of the first counted card using it
-    for village, rid in store.query(f"SELECT t.village, t.id FROM card t JOIN sheet s ON s.id = t.sheet "
-                                    f"WHERE {counted('t')} AND t.village <> '' ORDER BY s.file, s.name, t.row, t.id"):
-        if village in spellings:
-            first.setdefault(village, rid)
+    for village, rid in store.query_in(f"SELECT t.village, t.id FROM card t JOIN sheet s ON s.id = t.sheet WHERE "
+                                       f"{counted('t')} AND t.village IN ({{}}) ORDER BY s.file, s.name, t.row, t.id",
+                                       (), sorted(spellings)):
+        first.setdefault(village, rid)  # a spelling is asked in one chunk: its first row comes first
     cards = {r.model.village: r for r in store.records(  # type: ignore[attr-defined]
         CARD_SHEET, f"t.id IN ({', '.join(map(str, first.values()))})")}
     issues = []

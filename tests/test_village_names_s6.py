@@ -150,6 +150,18 @@ def test_the_same_household_under_a_village_or_team_typed_another_way_is_told(tm
     assert told == [("H3", "下营村六社 张三"), ("H4", "下营村第6社 张三")]
 
 
+def test_one_card_in_two_books_with_its_village_and_team_typed_another_way_counts_once(tmp_path):
+    """The village's book and the cadre's own: 下营村 六社 there, 下营 6社 here. It was a conflicting
+    card, both copies and their diaries left out (hand count 1 household, 1 visit; tool 0, 0)."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("XY-001", 村="下营村", 社="六社")], [diary("XY-001")])
+    write_book(tmp_path / "收集" / "个人" / "王明.xlsx", [card("XY-001", 村="下营", 社="6社")], [diary("XY-001")])
+    result = consolidate(tmp_path / "收集", "-o", tmp_path / "t.xlsx", "--period", "2010", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [(u["单位"], u["致富明星户"], u["入户访谈"]) for u in data["units"]] == [("下营村", 1, 1)]
+    assert sorted(i["code"] for i in data["issues"]) == ["duplicate-card", "duplicate-diary"]
+
+
 def test_merge_writes_each_village_as_its_cadre_typed_it(tmp_path):
     write_book(tmp_path / "收集" / "a.xlsx", [card("XY-001"), card("XY-002", 村="下营")], [])
     result = CliRunner().invoke(cli, ["merge", str(tmp_path / "收集"), "-o", str(tmp_path / "合并.xlsx")])
