@@ -266,8 +266,9 @@ def _inspect_zip(data: bytes) -> Inspection:
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
         errors = _ERROR_HINT_RE.search(blob) is not None
         if errors:  # cells showing #DIV/0!, #N/A…: calamine reads them blank
-            formulas += _error_cells(blob)
-            if any(text.encode() in _NEW_ERRORS for _, text in formulas):
+            shown = _error_cells(blob)
+            formulas += shown
+            if any(text.encode() in _NEW_ERRORS for _, text in shown):
                 newer.append(member)
         # t='e', r='M3', <f><![CDATA[…]]>, t = "e": the patterns above miss them. Spaces around =
         # are looked for only where a pattern reads a cell: a sheet with formulas or error values
@@ -282,14 +283,15 @@ def _inspect_zip(data: bytes) -> Inspection:
                 inspection.hidden_rows[sheet] = hidden
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
     if newer:
-        inspection.readable = _known_errors_only(zf, newer)
+        inspection.readable = _known_errors_only(zf, {member: parts[member] for member in newer})
     return inspection
 
 
-def _known_errors_only(zf: zipfile.ZipFile, members: list[str]) -> bytes:
+def _known_errors_only(zf: zipfile.ZipFile, sheets: dict[str, bytes]) -> bytes:
     """The book again with each error value calamine does not know (#SPILL!, #CALC!: newer Excel)
-    in the ``members`` sheets written #N/A, which it reads as blank: it would otherwise refuse the
-    whole book for one cell. The cell is still said as showing its own value (``formula_cells``)."""
+    in ``sheets`` (part name -> the bytes the guard read) written #N/A, which it reads as blank: it
+    would otherwise refuse the whole book for one cell. The cell is still said as showing its own
+    value (``formula_cells``)."""
     import io
 
     out = io.BytesIO()
@@ -297,8 +299,10 @@ def _known_errors_only(zf: zipfile.ZipFile, members: list[str]) -> bytes:
         for info in zf.infolist():
             if info.is_dir():
                 continue
-            blob = zf.read(info)
-            if info.filename.replace("\\", "/") in members:
+            blob = sheets.get(info.filename.replace("\\", "/"))
+            if blob is None:
+                blob = zf.read(info)
+            else:
                 pieces, last = [], 0
                 for m in _ERROR_TAG_RE.finditer(blob):
                     value = _V_RE.match(blob, m.end())
@@ -363,8 +367,9 @@ def explain_failure(data: bytes) -> Refused | None:
         if not _names_workbook(parts["_rels/.rels"]):
             return Refused("file-corrupt", "文件总目录 _rels/.rels 没有写明工作簿在哪里")
         sheets = [(sheet, member, parts[member]) for sheet, member in _sheet_paths(parts) if member in parts]
-        entry = _state_fault(parts["xl/workbook.xml"]) or _sheet_entry_fault(
-            parts["xl/workbook.xml"], parts.get("xl/_rels/workbook.xml.rels", b"<Relationships/>"))
+        workbook = ElementTree.fromstring(parts["xl/workbook.xml"])
+        entry = _state_fault(workbook) or _sheet_entry_fault(
+            workbook, parts.get("xl/_rels/workbook.xml.rels", b"<Relationships/>"))
         if entry is not None:
             return entry
         for sheet, member, blob in sheets:
@@ -461,7 +466,8 @@ def _sheet_fault(sheet: str, member: str, blob: bytes, fault: tuple[str, int, in
 
 _TRANSITIONAL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
-_SHEET_KINDS = ("worksheet", "chartsheet", "dialogsheet", "macrosheet")
+_SHEET_TYPES = frozenset(base + kind for base in (_TRANSITIONAL, _STRICT)
+                         for kind in ("worksheet", "chartsheet", "dialogsheet", "macrosheet"))
 
 
 def _relationships(rels: bytes) -> dict[str, tuple[str, bool]]:
@@ -478,35 +484,31 @@ def _names_workbook(rels: bytes) -> bool:
                for kind, target in _relationships(rels).values())
 
 
-def _sheet_entry_fault(workbook: bytes, rels: bytes) -> Refused | None:
+def _sheet_entry_fault(workbook: ElementTree.Element, rels: bytes) -> Refused | None:
     """A sheet whose entry in xl/_rels/workbook.xml.rels is missing or lost its Type (or spells
     it otherwise): the reader cannot find it and refuses the whole book."""
     entries = _relationships(rels)
-    root = ElementTree.fromstring(workbook)
-    for ns in (_NS, _STRICT_NS):
-        for sheet in root.iter(f"{{{ns['m']}}}sheet"):
-            kind, target = entries.get(sheet.get(f"{{{ns['r']}}}id", ""), ("", False))
-            if not target or kind not in {base + name for base in (_TRANSITIONAL, _STRICT) for name in _SHEET_KINDS}:
-                name = sheet.get("name", "")
-                return Refused("file-corrupt", f"工作表目录 xl/_rels/workbook.xml.rels 里工作表“{name}”的条目缺失或写坏了",
-                               sheet=name or None)
+    for sheet, rid in _sheet_elements(workbook):
+        kind, target = entries.get(rid, ("", False))
+        if not target or kind not in _SHEET_TYPES:
+            name = sheet.get("name", "")
+            return Refused("file-corrupt", f"工作表目录 xl/_rels/workbook.xml.rels 里工作表“{name}”的条目缺失或写坏了",
+                           sheet=name or None)
     return None
 
 
 _SHEET_STATES = frozenset(("visible", "hidden", "veryHidden"))  # a sheet's state="…", as calamine takes it
 
 
-def _state_fault(workbook: bytes) -> Refused | None:
+def _state_fault(workbook: ElementTree.Element) -> Refused | None:
     """A sheet whose shown state (state="…", visible or hidden) is written another way (Hidden,
     an empty one): the reader refuses the whole book for it."""
-    root = ElementTree.fromstring(workbook)
-    for ns in (_NS, _STRICT_NS):
-        for sheet in root.iter(f"{{{ns['m']}}}sheet"):
-            state = sheet.get("state")
-            if state is not None and state not in _SHEET_STATES:
-                name = sheet.get("name", "")
-                return Refused("file-corrupt", f"工作簿目录 xl/workbook.xml 写的工作表“{name}”显示状态“{state[:20]}”"
-                               "不是 Excel 的写法", sheet=name or None)
+    for sheet, _rid in _sheet_elements(workbook):
+        state = sheet.get("state")
+        if state is not None and state not in _SHEET_STATES:
+            name = sheet.get("name", "")
+            return Refused("file-corrupt", f"工作簿目录 xl/workbook.xml 写的工作表“{name}”显示状态“{state[:20]}”"
+                           "不是 Excel 的写法", sheet=name or None)
     return None
 
 
@@ -515,16 +517,13 @@ def _cell_fault(sheet: str, blob: bytes, strings: int | None) -> Refused | None:
     table (``strings`` items), a type it does not know, a number-typed cell holding text, an
     error value it does not know (the ones only Excel 365 shows said as such)."""
     for m in _CELL_TAG_RE.finditer(blob):
-        attrs = {k.rsplit(b":", 1)[-1]: v or w for k, v, w in _ATTR_RE.findall(m.group(2))}
-        kind = attrs.get(b"t", b"n")
+        kind = _attrs(m.group(2)).get(b"t", b"n")
         if kind not in _CELL_TYPES:
             shown = xml_text(kind[:20])
             return _cell_refused(sheet, m.group(0), f"标的类型“{shown}”不是 Excel 的写法")
         if m.group(3) or kind not in (b"n", b"s", b"e"):
             continue
-        end = blob.find(b"</" + m.group(1) + b"c>", m.end())
-        value = _ANY_V_RE.search(blob, m.end(), end if end >= 0 else len(blob))
-        text = (value.group(1) or b"") if value else b""
+        text = _stored_value(blob, m)
         if kind == b"s" and strings is not None and text.strip().isdigit() and int(text) >= strings:
             return _cell_refused(sheet, m.group(0), f"引用第 {int(text) + 1} 条共享文本，而文件里只有 {strings} 条")
         if kind == b"n" and text and not _NUMBER_RE.fullmatch(text):
@@ -590,15 +589,24 @@ def _check_boolean(sheet: str, blob: bytes, at: int) -> None:
     tag = _CELL_TAG_RE.match(blob, start) if start >= 0 and end > 0 else None
     if tag is None or tag.end() != end + 1 or tag.group(3):  # not a <c> tag, or <c …/>: no value
         return
-    attrs = {k.rsplit(b":", 1)[-1]: v or w for k, v, w in _ATTR_RE.findall(tag.group(2))}
-    if attrs.get(b"t") != b"b":
+    if _attrs(tag.group(2)).get(b"t") != b"b":
         return
-    close = blob.find(b"</" + tag.group(1) + b"c>", end)
-    value = _ANY_V_RE.search(blob, end, close if close >= 0 else len(blob))
-    text = (value.group(1) or b"") if value else b""
+    text = _stored_value(blob, tag)
     if text.strip().lower() not in _BOOLEAN_TEXTS and b"&" not in text:
         shown = xml_text(text[:20]).strip()
         raise _cell_refused(sheet, tag.group(0), f"是 TRUE/FALSE 单元格，却存着“{shown}”（只能是 TRUE 或 FALSE）")
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    """A tag's attributes by local name (t, r: a prefix dropped; either quote), as calamine reads them."""
+    return {k.rsplit(b":", 1)[-1]: v or w for k, v, w in _ATTR_RE.findall(raw)}
+
+
+def _stored_value(blob: bytes, tag: re.Match[bytes]) -> bytes:
+    """The <v> text of the cell whose <c> tag is ``tag`` (``_CELL_TAG_RE``); b"" when it has none."""
+    close = blob.find(b"</" + tag.group(1) + b"c>", tag.end())
+    value = _ANY_V_RE.search(blob, tag.end(), close if close >= 0 else len(blob))
+    return (value.group(1) or b"") if value else b""
 
 
 def _cell_refused(sheet: str, tag: bytes, what: str) -> Refused:
@@ -746,7 +754,7 @@ def _odd_cells(blob: bytes) -> list[tuple[str, str]]:
     if not (_PREFIXED_FORMULA_TAG_RE.search(blob) or _ANY_ERROR_TYPE_RE.search(blob)):
         return out  # no formula, no error value: nothing read as blank
     for m in _CELL_TAG_RE.finditer(blob):
-        attrs = {k.rsplit(b":", 1)[-1]: v or w for k, v, w in _ATTR_RE.findall(m.group(2))}
+        attrs = _attrs(m.group(2))
         ref = attrs.get(b"r")
         if not ref or m.group(3):  # no address, or <c …/>: no content
             continue
@@ -939,19 +947,24 @@ def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
             targets[rel.get("Id", "")] = known.get(target.lower(), target)  # Worksheets/Sheet1.xml: the same part
     out = []
     seen: dict[str, str] = {}
-    for ns in (_NS, _STRICT_NS):
-        for sheet in wb.iter(f"{{{ns['m']}}}sheet"):
-            rid = sheet.get(f"{{{ns['r']}}}id", "")
-            name = sheet.get("name", "")
-            # Excel refuses two sheets of one name (case aside); a reader takes the first and the
-            # other's rows would vanish without a word
-            if name.casefold() in seen:
-                first = seen[name.casefold()]
-                raise Refused("file-corrupt", f"有两个工作表都叫“{name}”" if first == name
-                              else f"工作表“{first}”和“{name}”只差大小写，Excel 视为同名")
-            seen[name.casefold()] = name
-            out.append((name, targets.get(rid, "")))
+    for sheet, rid in _sheet_elements(wb):
+        name = sheet.get("name", "")
+        # Excel refuses two sheets of one name (case aside); a reader takes the first and the
+        # other's rows would vanish without a word
+        if name.casefold() in seen:
+            first = seen[name.casefold()]
+            raise Refused("file-corrupt", f"有两个工作表都叫“{name}”" if first == name
+                          else f"工作表“{first}”和“{name}”只差大小写，Excel 视为同名")
+        seen[name.casefold()] = name
+        out.append((name, targets.get(rid, "")))
     return out
+
+
+def _sheet_elements(workbook: ElementTree.Element) -> list[tuple[ElementTree.Element, str]]:
+    """Each <sheet> entry of xl/workbook.xml with its relationship id, in workbook order, in
+    either namespace (Excel's "Strict Open XML" save too: calamine reads both)."""
+    return [(sheet, sheet.get(f"{{{ns['r']}}}id", "")) for ns in (_NS, _STRICT_NS)
+            for sheet in workbook.iter(f"{{{ns['m']}}}sheet")]
 
 
 def _parse_part(parts: dict[str, bytes], name: str) -> ElementTree.Element:
