@@ -74,8 +74,16 @@ MAX_COUNT = 100_000_000  # more households or rows than a province has
 MAX_MONEY = 1e13
 
 
+_UNIT_RE = re.compile(r"\(([^()]*)\)$")  # a label's bracketed unit: 担保贷款(元), 担保贷款(万元)
+
+
 def _label_key(text: str) -> str:
-    return re.sub(r"\([^()]*\)$", "", normalise_label(text))
+    return _UNIT_RE.sub("", normalise_label(text))
+
+
+def _unit_at(row: list[object], col: int) -> str:
+    """What a row's 单位 cell says (下营村, 合计), trimmed; "" for none."""
+    return str(row[col]).strip() if col < len(row) and row[col] is not None else ""
 
 
 def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
@@ -119,13 +127,14 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
     end = len(grid)
     for r in range(header_at + 1, len(grid)):
         row = grid[r]
-        unit = str(row[unit_col]).strip() if unit_col < len(row) and row[unit_col] is not None else ""
+        unit = _unit_at(row, unit_col)
         if not unit or "小计" in unit:  # a clerk's subtotal: its units are rows of their own
             continue
         totals = _counts(src, row, positions, r + 1, unit, scales)
         if totals is None:
             return src
-        if TOTAL_UNIT in normalise_label(unit) or "总计" in normalise_label(unit):  # 合计：, 全乡合计, 总 计
+        label = normalise_label(unit)
+        if TOTAL_UNIT in label or "总计" in label:  # 合计：, 全乡合计, 总 计
             src.total, src.total_row, end = totals, r + 1, r + 1
             break
         src.units.append(totals)
@@ -186,7 +195,7 @@ def _money_scales(src: TotalsSource, header: dict[int, tuple[object, int]],
             continue
         c = positions[column.label]
         typed, row = header[c]
-        m = re.search(r"\(([^()]*)\)$", normalise_label(str(typed)))
+        m = _UNIT_RE.search(normalise_label(str(typed)))
         unit = m.group(1) if m else "元"
         if unit in ("元", "万元"):
             scales[column.label] = 10000.0 if unit == "万元" else 1.0
@@ -207,7 +216,7 @@ def _below_total(src: TotalsSource, grid: list[list[object]], end: int, unit_col
     scratch = TotalsSource(file=src.file)  # a row that cannot be read here is not a unit row
     for r in range(end, len(grid)):
         row = grid[r]
-        unit = str(row[unit_col]).strip() if unit_col < len(row) and row[unit_col] is not None else ""
+        unit = _unit_at(row, unit_col)
         filled = any(positions[c.label] < len(row) and row[positions[c.label]] not in (None, "", 0)
                      for c in COUNT_COLUMNS)
         if unit and filled and "小计" not in unit:
