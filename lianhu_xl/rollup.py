@@ -265,12 +265,12 @@ def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], num
             src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）不是数字：“{raw}”", cell))
             return None
         if value < 0:  # a number, only not a possible one
-            src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {value:g}，不能是负数", cell))
+            src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {_n(value)}，不能是负数", cell))
             return None
         value *= scales.get(column.label, 1.0)
         limit = MAX_MONEY if column.kind == "money" else MAX_COUNT
         if value > limit:
-            src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {value:g}，大得不可能", cell))
+            src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {_n(value)}，大得不可能", cell))
             return None
         if column.kind != "money" and not float(value).is_integer():
             src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {value:g}，应为整数", cell))

@@ -313,6 +313,19 @@ def test_a_total_row_that_cannot_be_is_refused_at_its_cell(county_dir, cell, typ
     assert figures(c) == LIAO
 
 
+@pytest.mark.parametrize("cell, typed, words", [
+    ("B7", 200000000, "B7（致富明星户）是 200000000，大得不可能"),
+    ("I7", -30000000, "I7（担保贷款(元)）是 -30000000，不能是负数"),
+])
+def test_an_impossible_figure_is_said_as_typed_not_in_exponent_form(county_dir, cell, typed, words):
+    """A clerk reads the figure as he typed it (was 2e+08, -3e+07)."""
+    edit(county_dir / NI_FILE, lambda ws: ws.__setitem__(cell, typed))
+    c = roll(county_dir)
+    state, why = status(c, NI_FILE)
+    assert state == "未汇总" and words in why and "e+" not in why
+    assert figures(c) == LIAO
+
+
 # --- period, name, copies ----------------------------------------------------------------------
 
 
