@@ -38,7 +38,8 @@ _SPACES = re.compile(r"\s+")
 # with no 卡号 and nothing else, such a line is empty, not a card or visit with eight errors
 _FILLED_AHEAD = {CARD_SHEET: frozenset(("linker", "linker_kind", "position", "branch", "village", "team")),
                  DIARY_SHEET: frozenset(("linker", "reviewer"))}
-# a 卡号 cell holding one of these may be a heading, not a card (四月份, 二社农户：, 下营村)
+# a 卡号 cell holding one of these may be a heading, not a card (四月份, 二社农户：, 下营村); looked
+# for only in a 卡号 that is not all ASCII (XY-001 is most: 35 ns a row, not 140)
 _HEADING_HINT = re.compile("[月年季社组队村]")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
 _LABEL_FOLD = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "［": "(", "］": ")", "\u3000": " ",
@@ -495,7 +496,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         if no is None and all(is_placeholder(v) or (k in ahead and not _closes_table(v)) for k, v in values.items()):
             prefilled.append((r + 1, next(x for x in values.values() if x is not None)))
             continue  # 否, 0 or the cadre's own name filled down in advance, no 卡号: an empty line of the form
-        if no is None or (no.__class__ is text and _HEADING_HINT.search(no)):
+        if no is None or (no.__class__ is text and not no.isascii() and _HEADING_HINT.search(no)):
             filled = [x for x in values.values() if x is not None]
             # a heading stands alone; a line under a merged 卡号 or 形式 is a visit (its date 2010年5月)
             if (len(filled) == 1 and filled[0].__class__ is text
