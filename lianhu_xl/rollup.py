@@ -386,19 +386,18 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
     if wanted is None and keys:
         wanted = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         c.period_label_text = next(s.period_label for s in good if s.period_key == wanted)
+    shown = c.period_label  # the period counted
     for s in good:
         if c.period is not None and not s.span:
             differs = bool(s.period_label) and s.period_label != c.period.label
         else:
             differs = bool(wanted and s.period_key and s.period_key != wanted)
         if differs:
-            shown = c.period.label if c.period is not None else c.period_label_text
             issue = make_issue("totals-period-mismatch", s.file, sheet=TOTALS_SHEET,
                                value=s.period_label or s.period_key, expected=shown)
             c.report.issues.append(issue)
             fates[s.file] = (EXCLUDED, issue.message)
         elif wanted and not s.period_label:  # neither a 统计期 line nor a period in its title
-            shown = c.period.label if c.period is not None else c.period_label_text
             c.report.issues.append(make_issue("totals-period-unknown", s.file, sheet=TOTALS_SHEET, expected=shown))
     # a county's totals among its townships' would count them twice: it is left out
     names = {s.name for s in good if s.file not in fates}
