@@ -202,7 +202,8 @@ def _money_scales(src: TotalsSource, header: dict[int, tuple[object, int]],
             continue
         cell = f"{col_letter(c)}{row}"
         src.issues.append(_bad(src.file, f"的 {cell} 表头“{typed}”的单位不是元或万元，无法换算成"
-                               f"“{column.label}”", cell))
+                               f"“{column.label}”：请把这一列换算成元（或万元）重填，表头改为“{column.label}”"
+                               "（或写明万元）", cell))
         return None
     return scales
 

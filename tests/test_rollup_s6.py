@@ -461,6 +461,7 @@ def test_a_money_column_in_another_unit_is_refused(county_dir):
     c = roll(county_dir)
     state, why = status(c, NI_FILE)
     assert state == "未汇总" and "I2" in why and "千元" in why
+    assert "请把这一列换算成元（或万元）重填，表头改为“担保贷款(元)”" in why  # what to type
     assert figures(c) == LIAO
 
 
