@@ -163,6 +163,28 @@ def _height(*lines: int) -> float | None:
     return 13.5 * most + 2 if most > 1 else None
 
 
+class _Heights:
+    """``_height`` of a row from the texts of its wrapped cells (columns holding ``per_line`` each),
+    remembered per combination: 三个一 and 问题 repeat a few hundred over tens of thousands of rows.
+    Forgets everything past ``limit`` combinations, as ``Widths`` does."""
+
+    def __init__(self, *per_line: int, limit: int = 10_000) -> None:
+        self.per_line, self.limit = per_line, limit
+        self.width = Widths()
+        self.seen: dict[tuple[str, ...], float | None] = {}
+
+    def __call__(self, *texts: str) -> float | None:
+        try:
+            return self.seen[texts]
+        except KeyError:
+            pass
+        height = _height(*(_lines(self.width(t), n) for t, n in zip(texts, self.per_line, strict=True)))
+        if len(self.seen) >= self.limit:
+            self.seen.clear()
+        self.seen[texts] = height
+        return height
+
+
 def _rows(wb, st: _Styles, c: Consolidation, ws, first_row: int, cols: list[str], what: str) -> SheetRows:
     """Where a long sheet's data rows go (fast_rows): add them, write the rows above, finish.
     Rows past Excel's last row go on follow-on sheets “名称(2)”, “名称(3)”, … (``fast_rows.part_name``),
@@ -395,7 +417,7 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
     rows = (c.cards.ordered("village, linker, card_no") if isinstance(c.cards, StoredList)
             else sorted(c.cards, key=lambda x: (x.village, x.linker, x.card_no)))
     short = 0
-    width, shortfall_line, position_line = Widths(), _per_line(50), _per_line(10)
+    height = _Heights(_per_line(50), _per_line(10))  # 差距, 职务
     what = f"{c.heading} · “三个一”落实情况（按联户卡）"
     with _rows(wb, st, c, ws, header + 1, cols, what) as out:
         start = (st.text,) * 7 + (st.date,) + (st.count,) * 4
@@ -409,7 +431,7 @@ def _three_ones(wb, st: _Styles, c: Consolidation) -> None:
                     (x.village, x.linker, x.linker_kind, x.position, x.card_no, x.head, x.household_type,
                      x.link_date, x.interview_expected, x.interview_met, x.diary_expected, x.diary_met,
                      _yes(solved), _yes(meets), shortfall),
-                    _height(_lines(width(shortfall), shortfall_line), _lines(width(x.position), position_line)))
+                    height(shortfall, x.position))
         _title(ws, st, c, what, len(cols) - 1)
         rule = ("达标：应访谈的每个月都有入户访谈、每个月都有日记"
                 + ("，且本年至少解决一个主要问题" if c.period is None or c.period.is_year else
@@ -457,7 +479,7 @@ def _problems(wb, st: _Styles, c: Consolidation) -> None:
             "解决办法", "首次记录", "最近记录"]
     header = 2
     still_open = 0
-    width, problem_line, solution_line, position_line = Widths(), _per_line(30), _per_line(26), _per_line(10)
+    height = _Heights(_per_line(30), _per_line(26), _per_line(10))  # 发现问题, 解决办法, 职务
     what = f"{c.heading} · 发现的问题（未办结的在前）"
     with _rows(wb, st, c, ws, header + 1, cols, what) as out:
         layouts = {is_open: out.layout("ssssssssssdd", (*(st.open if is_open else st.text,) * 7, st.wrap, st.center,
@@ -468,8 +490,7 @@ def _problems(wb, st: _Styles, c: Consolidation) -> None:
             still_open += is_open
             out.add(layouts[is_open], (p.result, p.village, p.team, p.card_no, p.head, p.linker, p.position,
                                        p.problem, _yes(p.is_main), p.solution, p.first_date, p.last_date),
-                    _height(_lines(width(p.problem), problem_line), _lines(width(p.solution), solution_line),
-                            _lines(width(p.position), position_line)))
+                    height(p.problem, p.solution, p.position))
         _title(ws, st, c, what, len(cols) - 1)
         ws.merge_range(1, 0, 1, len(cols) - 1,
                        f"共 {len(c.problems)} 个问题，其中正在办理或未解决 {still_open} 个（标黄）。" + _continued(out),

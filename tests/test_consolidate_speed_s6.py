@@ -111,3 +111,26 @@ def test_a_chunk_with_some_texts_to_escape_writes_every_row_as_xlsxwriter_does(t
             assert _sheet_xml(fast) == _sheet_xml(plain)
     finally:
         fast_rows.CHUNK = old
+
+
+def test_rows_with_long_wrapped_text_are_as_tall_as_their_lines_however_often_they_repeat(tmp_path):
+    """问题 and 三个一 remember a row's height per combination of its wrapped texts (totals_book._Heights):
+    each row still gets the height of its own texts."""
+    import openpyxl
+
+    from lianhu_xl.totals_book import write_totals
+
+    long = "村里的水渠年久失修，" * 8  # 80 characters, 160 columns wide: 5 lines of 发现问题 (30 wide)
+    cards = [card(f"L-{i}", 结对日期=D(2010, 1, 5)) for i in range(1, 5)]
+    diaries = [diary("L-1", D(2010, 3, 2), 发现问题=long, 是否主要问题="是", 办理结果="正在办理", 解决办法="修"),
+               diary("L-2", D(2010, 3, 2), 发现问题="缺水", 是否主要问题="是", 办理结果="正在办理", 解决办法="打井"),
+               diary("L-3", D(2010, 3, 2), 发现问题=long, 是否主要问题="是", 办理结果="正在办理", 解决办法="修"),
+               diary("L-4", D(2010, 3, 2), 发现问题="缺水", 是否主要问题="是", 办理结果="正在办理", 解决办法="打井")]
+    write_book(tmp_path / "收集" / "乡.xlsx", cards, diaries)
+    out = write_totals(_run(tmp_path / "收集"), tmp_path / "汇总.xlsx")
+    ws = openpyxl.load_workbook(out)["问题"]
+    heights = {ws.cell(r, 4).value: ws.row_dimensions[r].height for r in range(4, 8)}
+    assert heights == {"L-1": 69.75, "L-2": None, "L-3": 69.75, "L-4": None}  # 13.5 × 5 + 2 pt, to whole pixels
+    ws = openpyxl.load_workbook(out)["三个一"]  # every card short of the same months: one 差距, two lines each
+    assert [ws.row_dimensions[r].height for r in range(4, 8)] == [29.25] * 4  # 13.5 × 2 + 2 pt
+    assert ws.cell(4, 15).value.startswith("访谈缺 11 个月：2010年1–2、4–12月；日记缺 11 个月")
