@@ -35,6 +35,7 @@ from .consolidate import (
     Consolidation,
     ExcludedRow,
     FileAccount,
+    TotalsColumn,
     UnitTotals,
 )
 from .issues import Issue, make_issue
@@ -149,7 +150,7 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
         src.total = None
         return src
     below = _below_total(src, grid, end, unit_col, positions, scales)
-    if below and _adds_up(src.units + [u for _, u in below], src.total):
+    if below and not _off_columns(src.units + [u for _, u in below], src.total):
         src.units += [u for _, u in below]  # sorted with the 合计 among the villages (a ranking): it holds them
         below = []
     src.issues.extend(_disagreements(src, positions))
@@ -227,8 +228,15 @@ def _below_total(src: TotalsSource, grid: list[list[object]], end: int, unit_col
     return out
 
 
-def _adds_up(units: list[UnitTotals], total: UnitTotals) -> bool:
-    return all(abs(sum(getattr(u, c.attr) for u in units) - getattr(total, c.attr)) <= 0.005 for c in COUNT_COLUMNS)
+def _off_columns(units: list[UnitTotals], total: UnitTotals) -> list[tuple[TotalsColumn, float, float]]:
+    """(column, the units added up, what ``total`` states) for each count the units do not add up to."""
+    out = []
+    for column in COUNT_COLUMNS:
+        added = sum(getattr(u, column.attr) for u in units)
+        stated = getattr(total, column.attr)
+        if abs(added - stated) > 0.005:
+            out.append((column, added, stated))
+    return out
 
 
 def _disagreements(src: TotalsSource, positions: dict[str, int]) -> list[Issue]:
@@ -236,16 +244,10 @@ def _disagreements(src: TotalsSource, positions: dict[str, int]) -> list[Issue]:
     The 合计 row is what rolls up (a clerk's sheet may leave out a unit row on purpose)."""
     if not src.units or src.total is None:
         return []
-    out = []
-    for column in COUNT_COLUMNS:
-        added = sum(getattr(u, column.attr) for u in src.units)
-        stated = getattr(src.total, column.attr)
-        if abs(added - stated) > 0.005:
-            cell = f"{col_letter(positions[column.label])}{src.total_row}"
-            out.append(make_issue("totals-rows-disagree", src.file, sheet=TOTALS_SHEET, cell=cell,
-                                  row=src.total_row, column=column.label, value=_n(added),
-                                  expected=_n(stated)))
-    return out
+    return [make_issue("totals-rows-disagree", src.file, sheet=TOTALS_SHEET,
+                       cell=f"{col_letter(positions[column.label])}{src.total_row}", row=src.total_row,
+                       column=column.label, value=_n(added), expected=_n(stated))
+            for column, added, stated in _off_columns(src.units, src.total)]
 
 
 def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], number: int,
