@@ -160,7 +160,7 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
         issue = failure_issue(display, exc)
         # what in the bytes the reader was given it choked on; not after memory ran out (the book's
         # size, said so)
-        given = inspection.readable or inspection.data
+        given = inspection.readable
         why = explain_failure(given) if issue.code == "reader-crashed" and not isinstance(exc, MemoryError) else None
         if why is not None:  # said where it is: the part, the sheet, the cell
             issue = make_issue(why.code, display, sheet=why.sheet, cell=why.cell, value=display, detail=why.detail)

@@ -125,7 +125,12 @@ class Inspection:
     date1904: bool = False  # dates count from 1904-01-01 (old Mac Excel), not from 1900
     # the book with each error value the reader does not know (#SPILL!) written #N/A, to be read
     # instead of ``data`` (which stays what the file holds): None for every other book
-    readable: bytes | None = None
+    patched: bytes | None = None
+
+    @property
+    def readable(self) -> bytes:
+        """The bytes the reader is given: the patched copy when there is one, else the file's."""
+        return self.patched or self.data
 
 
 def col_number(letters: str) -> int:
@@ -283,7 +288,7 @@ def _inspect_zip(data: bytes) -> Inspection:
                 inspection.hidden_rows[sheet] = hidden
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
     if newer:
-        inspection.readable = _known_errors_only(zf, {member: parts[member] for member in newer})
+        inspection.patched = _known_errors_only(zf, {member: parts[member] for member in newer})
     return inspection
 
 

@@ -162,7 +162,7 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
     from python_calamine import CalamineWorkbook
 
     book = BookRows(file=display)
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(inspection.readable or inspection.data))  # #SPILL! as #N/A
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(inspection.readable))  # #SPILL! as #N/A
     names = list(wb.sheet_names)
     for name in keep_sheets:
         actual = find_sheet(names, name)

@@ -176,10 +176,10 @@ def _workbook_rows(path: Path) -> list[list[list[object]]]:
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(inspection.readable or inspection.data))  # #SPILL! as #N/A
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(inspection.readable))  # #SPILL! as #N/A
         sheets = [wb.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(wb.sheet_names))]
-    except Exception:  # the reader's own messages are English: said where the file is broken, if found
-        found = explain_failure(inspection.readable or inspection.data)
+    except Exception as exc:  # the reader's own messages are English: said where the file is broken, if found
+        found = None if isinstance(exc, MemoryError) else explain_failure(inspection.readable)
         if found is None:
             raise RosterError(f"名册“{path.name}”读取时出错，文件可能已损坏。{_RESAVE}") from None
         place = f"{found.sheet}!{found.cell}：" if found.sheet and found.cell else ""
