@@ -745,6 +745,8 @@ def _count_cards(c: Consolidation, store: RowStore, span: dict[str, object], by_
          months, interview_months, service_months, solved_months) = row
         if solved_year is None:
             solved_this_year = solved > 0
+        elif no is None:  # no diary row names it (validation leaves such a card out anyway)
+            solved_this_year = False
         else:
             while pending is not None and pending[0] < no:
                 pending = next(solved_year, None)
