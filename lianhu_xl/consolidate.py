@@ -53,6 +53,7 @@ OPEN_RESULTS = ("正在办理", "未解决")
 
 # the buckets a row read can end in (the 未计入 sheet's 类别)
 COUNTED, DUPLICATE, EXCLUDED, OUT_OF_PERIOD, TOTALS_ROW = "计入", "重复", "未计入", "统计期外", "合计行"
+NOT_READ = "未读取"  # a whole file or sheet (Consolidation.unread), listed after the rows
 # 计入明细 lists each counted diary row only up to this many (a county's books at once would
 # cost more memory and paper than it helps); beyond it only the count is kept
 ENTRY_LIMIT = 50_000
@@ -462,6 +463,15 @@ class Consolidation:
         return self.kind in ("books", "totals") and self.report.valid
 
     @property
+    def unread(self) -> list[Issue]:
+        """The files and sheets not read at all (a broken file, a sheet without its header, a
+        copied 联户日记 (2)): none of their rows is counted or left out one by one, so the 未计入
+        sheet names them too, or it would say 没有未计入的行 over a sheet nobody read."""
+        if self.kind != "books":
+            return []
+        return [i for i in self.report.issues if i.severity == "error" and CATALOGUE[i.code].scope in ("file", "sheet")]
+
+    @property
     def period_label(self) -> str:
         if self.period is not None:
             return self.period.label
@@ -591,8 +601,10 @@ def guess_title(paths: list[Path]) -> str:
 def _mixed(c: Consolidation, books: list[BookResult], totals: list[BookResult]) -> None:
     """Books and totals together: an error that says so; nothing is counted."""
     c.kind = "mixed"
-    names = "、".join(b.summary.file for b in totals)
-    c.report.issues.insert(0, make_issue("mixed-inputs", totals[0].summary.file, detail=names))
+    # the fewer kind is the stray: a county's 20 townships with one village book among them
+    kind, stray = ("汇总表", totals) if len(totals) <= len(books) else ("登记簿", books)
+    names = "、".join(b.summary.file for b in stray[:3]) + (f" 等 {len(stray)} 个" if len(stray) > 3 else "")
+    c.report.issues.insert(0, make_issue("mixed-inputs", stray[0].summary.file, detail=f"{kind}：{names}"))
     for s in c.report.files:
         s.counted = 0
         s.status, s.why = "未汇总", "登记簿与汇总表不能一起汇总"

@@ -26,6 +26,7 @@ from .consolidate import (
     ENTRY_LIMIT,
     EXCLUDED,
     HEADER,
+    NOT_READ,
     OUT_OF_PERIOD,
     TOTALS_COLUMNS,
     TOTALS_ROW,
@@ -331,10 +332,15 @@ def _excluded(wb, st: _Styles, c: Consolidation) -> None:
                 counts[e.bucket] += 1
             out.add(layouts[(e.bucket == EXCLUDED, bool(e.row))], (e.bucket, e.file, e.sheet, e.row, e.cell, e.reason),
                     _height(_lines(width(e.file), file_line), _lines(width(e.reason), reason_line)))
+        unread = c.unread
+        for i in unread:  # after the rows: a whole file or sheet, its reason as the clerk was told
+            out.add(layouts[(True, False)], (NOT_READ, i.file, i.sheet or "", None, i.cell or "", i.message),
+                    _height(_lines(width(i.file), file_line), _lines(width(i.message), reason_line)))
         _title(ws, st, c, what, len(cols) - 1)
         line = (f"有错误未计入 {counts[EXCLUDED]} 行；重复（已计一次）{counts[DUPLICATE]} 行；"
-                f"统计期外 {counts[OUT_OF_PERIOD]} 行；合计行 {counts[TOTALS_ROW]} 行。" + _continued(out))
-        ws.merge_range(1, 0, 1, len(cols) - 1, line, st.alert if counts[EXCLUDED] else st.sub)
+                f"统计期外 {counts[OUT_OF_PERIOD]} 行；合计行 {counts[TOTALS_ROW]} 行"
+                + (f"；整个未读取的文件或工作表 {len(unread)} 个" if unread else "") + "。" + _continued(out))
+        ws.merge_range(1, 0, 1, len(cols) - 1, line, st.alert if counts[EXCLUDED] or unread else st.sub)
         for col, label in enumerate(cols):
             ws.write_string(header, col, label, st.header)
         written = out.finish()

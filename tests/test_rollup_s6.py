@@ -484,6 +484,8 @@ def test_a_village_book_among_the_totals_stops_the_roll_up_with_its_name(county_
     write_book(county_dir / "下营村.xlsx", [card("X-9")], [])
     c = roll(county_dir)
     assert c.kind == "mixed" and [i.code for i in c.report.errors] == ["mixed-inputs"]
+    (told,) = c.report.errors  # the one village book is named, not the townships' totals
+    assert told.file == "下营村.xlsx" and "（登记簿：下营村.xlsx）" in told.message
     assert all(f.status == "未汇总" for f in c.report.files)
     assert figures(c) == dict.fromkeys(LABELS, 0)
 

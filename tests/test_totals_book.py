@@ -259,3 +259,20 @@ def test_a_follow_on_sheet_name_stays_within_excels_31_characters():
     assert _part_name("未计入", 1) == "未计入" and _part_name("未计入", 2) == "未计入(2)"
     long = "三" * 31
     assert len(_part_name(long, 12)) == 31 and _part_name(long, 12).endswith("(12)")
+
+
+def test_the_left_out_sheet_names_files_and_sheets_nobody_read(tmp_path):
+    """A book with its December visits on a copied 联户日记 (2) and a file that is not a workbook:
+    neither has a row counted or left out one by one, so 未计入 names both (未读取) instead of
+    saying 没有未计入的行, and its first line counts them."""
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx", [card("XY-001")], [diary("XY-001")],
+               extra_sheets={"联户日记 (2)": [["卡号", "日期", "形式"], ["XY-001", "2010-12-6", "入户访谈"]]})
+    (folder / "上营村.xlsx").write_bytes(b"not a workbook at all")
+    c = consolidate([folder], period=parse_period("2010"))
+    out = write_totals(c, tmp_path / "汇总表.xlsx")
+    rows = [r for r in openpyxl.load_workbook(out)["未计入"].iter_rows(values_only=True)]
+    assert "整个未读取的文件或工作表 2 个" in rows[1][0]
+    listed = [(r[0], r[1], r[2]) for r in rows[3:] if r[0]]
+    assert listed == [("未读取", "上营村.xlsx", ""), ("未读取", "下营村.xlsx", "联户日记 (2)")]
+    assert all("没有未计入的行" not in str(r[0]) for r in rows)
