@@ -224,7 +224,7 @@ def test_a_diary_whose_card_sheet_was_refused_is_told_so_not_that_its_card_is_mi
     assert "“联户卡”表未能读取" in diary_issue["message"] and "找不到" not in diary_issue["message"]
     code, total, left = totals(tmp_path, tmp_path.parent / f"{tmp_path.name}-汇总表.xlsx")
     assert (code, total["入户访谈"]) == (1, 0)
-    assert left == [("未计入", "下营村.xlsx", "联户日记", 3)]
+    assert left == [("未计入", "下营村.xlsx", "联户日记", 3), ("未读取", "下营村.xlsx", "联户卡", None)]
 
 
 def test_a_diary_whose_card_is_in_another_book_is_not_hurt_by_its_own_refused_card_sheet(tmp_path):

@@ -113,9 +113,10 @@ def test_a_village_book_extended_over_the_year_gives_the_hand_counted_totals(tmp
                             ("notice", "totals-row", "联户卡", "A12"), ("notice", "totals-row", "联户日记", "A8")]
     (copied,) = [i for i in data["issues"] if i["code"] == "lookalike-sheet"]
     assert "改名为“联户日记”" in copied["message"] and "移进去" in copied["message"]
-    # every row read is counted or listed: 6 cards + 7 visits counted, the two 合计 lines listed
+    # every row read is counted or listed: 6 cards + 7 visits counted, the two 合计 lines listed,
+    # and the copied sheet nobody read named last (未读取)
     listed = {(r[0], r[2], r[3]) for r in sheet_rows(out, "未计入")[3:] if r[0] and r[1]}
-    assert listed == {("合计行", "联户卡", 12), ("合计行", "联户日记", 8)}
+    assert listed == {("合计行", "联户卡", 12), ("合计行", "联户日记", 8), ("未读取", "联户日记 (2)", None)}
     (source,) = data["files"]
     assert (source["card_rows"], source["diary_rows"]) == (7, 8)
     assert source["rows"] == {"read": 15, "counted": 13, "duplicate": 0, "excluded": 0, "out_of_period": 0,
@@ -260,5 +261,5 @@ def test_the_village_book_saved_again_by_libreoffice_gives_the_same_count(tmp_pa
     assert code == 1
     assert counts_of(totals_rows(out)["合计"]) == want
     listed = {(r[0], r[2], r[3]) for r in sheet_rows(out, "未计入")[3:] if r[0] and r[1]}
-    assert listed == {("合计行", "联户卡", 12), ("合计行", "联户日记", 8)}
+    assert listed == {("合计行", "联户卡", 12), ("合计行", "联户日记", 8), ("未读取", "联户日记 (2)", None)}
     assert [i["code"] for i in data["issues"] if i["severity"] == "error"] == ["lookalike-sheet"]
