@@ -18,7 +18,7 @@ from .values import (
     parse_name,
     parse_text,
     same_village,
-    team_number,
+    team_key,
 )
 
 
@@ -59,10 +59,8 @@ class Roster:
 def _listed(team: str, teams: list[str]) -> bool:
     """Whether a card's 社 is one the roster lists, a numbered one however it is written (6社,
     第六社, 6组 for 六社): the card is left out for a 社 not on the roster."""
-    if team in teams:
-        return True
-    number = team_number(team)
-    return number is not None and any(team_number(t) == number for t in teams)
+    key = team_key(team)
+    return team in teams or any(team_key(t) == key for t in teams)
 
 
 # Workbook formats a clerk may save a roster in; the guard names each one that is not

@@ -35,7 +35,7 @@ from .standard import (
     columns_of,
 )
 from .store import FIELDS, ROW_ERROR, RowStore
-from .values import note_key, one_village_names, team_number, village_key
+from .values import note_key, one_village_names, team_key, village_key
 
 CARD_LABELS = {c.name: c.label for c in columns_of(CardRow)}
 DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
@@ -166,8 +166,7 @@ def _key(name: str, value: object, later: tuple[str, ...]) -> object:
     if name == "village" and value:
         return village_key(value)  # type: ignore[arg-type]
     if name == "team" and value:
-        number = team_number(value)  # type: ignore[arg-type]
-        return value if number is None else number
+        return team_key(value)  # type: ignore[arg-type]
     if name in TEXT_FIELDS:
         return note_key(value)  # type: ignore[arg-type]
     if name == "services" and value:
@@ -438,18 +437,20 @@ def _households(store: RowStore) -> list[Issue]:
     """The same household on two cards is a warning, on each card (once: a card whose 身份证号
     and whose 村、社、户主 both repeat is told with the cards sharing its 身份证号). Read one group
     at a time: synthetic or careless books can repeat names thousands of times. A 村 written two
-    ways is one already (_village_names); 6社, 第六社 and 六社 are one 社 (_same_team)."""
+    ways is one already (_village_names); 6社, 第六社 and 六社 are one 社 (team_key, in SQL, so that
+    only cards sharing a household become records)."""
+    store.db.create_function("team_key", 1, team_key, deterministic=True)
     issues = []
     flagged: set[int] = set()
-    for names, extra in ((("id_number",), "AND id_number IS NOT NULL AND id_number <> ''"),
-                         (("village", "head"), "")):
-        cols = ", ".join(names)
-        key_cols = ", ".join(f"t.{n}" for n in names)
-        rows = store.records(CARD_SHEET, f"{counted('t')} AND ({key_cols}) IN (SELECT {cols} FROM card WHERE "
-                                         f"{counted()} {extra} GROUP BY {cols} HAVING count(*) > 1)",
-                             order=f"{key_cols}, s.file, s.name, t.row, t.id")
-        groups = (list(same) for _, same in groupby(rows, key=lambda r: tuple(getattr(r.model, n) for n in names)))
-        for group in (groups if len(names) == 1 else (g for same in groups for g in _same_team(same))):
+    for cols, key, extra in (
+            ("{t}id_number", lambda m: m.id_number, "AND id_number IS NOT NULL AND id_number <> ''"),
+            ("{t}village, team_key({t}team), {t}head", lambda m: (m.village, team_key(m.team), m.head), "")):
+        plain, aliased = cols.format(t=""), cols.format(t="t.")
+        rows = store.records(CARD_SHEET, f"{counted('t')} AND ({aliased}) IN (SELECT {plain} FROM card WHERE "
+                                         f"{counted()} {extra} GROUP BY {plain} HAVING count(*) > 1)",
+                             order=f"{aliased}, s.file, s.name, t.row, t.id")
+        for _, same in groupby(rows, key=lambda r: key(r.model)):  # type: ignore[misc]
+            group = list(same)
             for r in group:
                 if r.key in flagged:
                     continue
@@ -460,17 +461,6 @@ def _households(store: RowStore) -> list[Issue]:
                                          value=f"{m.village}{m.team} {m.head}",  # type: ignore[attr-defined]
                                          detail=_places(group, r)))
     return issues
-
-
-def _same_team(cards: list[Record]) -> list[list[Record]]:
-    """Cards of one 村 and 户主 by their 社, a numbered one however it is written (values.team_number):
-    the groups of two or more, in the cards' order."""
-    teams: dict[object, list[Record]] = defaultdict(list)
-    for r in cards:
-        team = r.model.team or ""  # type: ignore[attr-defined]
-        number = team_number(team)
-        teams[team if number is None else number].append(r)
-    return [g for g in teams.values() if len(g) > 1]
 
 
 def _against_card(r: Record, linker: str, head: str, link_date: date) -> list[Issue]:

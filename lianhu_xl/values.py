@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from operator import mul
 
 from pydantic_core import PydanticCustomError
@@ -255,6 +256,14 @@ def one_village_names(counts: dict[str, int]) -> dict[str, str]:
             main = min(names, key=lambda n: (-counts[n], n != f"{key}村", village_key(n) != key, n))
             out.update((n, main) for n in names if n != main)
     return out
+
+
+@lru_cache(maxsize=4096)  # a township has a few dozen 社 names, asked for every card
+def team_key(team: str | None) -> str | None:
+    """A 社 as the team it names, to compare: a numbered one by its number however it is written
+    (6社, 第六社 and 六社 are all "#6"), a named one (河西社) by its name."""
+    number = team_number(team) if team else None
+    return team if number is None else f"#{number}"
 
 
 def _as_written(text: str) -> str:
