@@ -35,7 +35,7 @@ from .standard import (
     columns_of,
 )
 from .store import FIELDS, ROW_ERROR, RowStore
-from .values import note_key, one_village_names, team_key, village_key
+from .values import note_key, one_village_names, same_village, team_key
 
 CARD_LABELS = {c.name: c.label for c in columns_of(CardRow)}
 DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
@@ -164,7 +164,7 @@ def _key(name: str, value: object, later: tuple[str, ...]) -> object:
     if name in later and _blank(value):
         return SILENT
     if name == "village" and value:
-        return village_key(value)  # type: ignore[arg-type]
+        return _Village(value)  # type: ignore[arg-type]
     if name == "team" and value:
         return team_key(value)  # type: ignore[arg-type]
     if name in TEXT_FIELDS:
@@ -174,6 +174,21 @@ def _key(name: str, value: object, later: tuple[str, ...]) -> object:
     if value is None and name in BLANK_MEANS:
         return BLANK_MEANS[name]
     return value
+
+
+class _Village(str):
+    """A card's 村 against another copy's: the same village by any reading (values.same_village:
+    下营 / 下营村 / 下营村委会, 倪家营乡倪家营村 / 倪家营村), not only the same text."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and same_village(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]  # compared, never hashed: its equality is looser than text
 
 
 def _blank(value: object) -> bool:

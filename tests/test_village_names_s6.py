@@ -191,3 +191,26 @@ def test_spellings_counted_under_one_and_a_roster_that_cannot_tell():
     assert Roster({"甲乡下营村": [], "乙乡下营村": []}).village_of("下营村") is None  # which one?
     assert Roster({"下营村": ["六社"]}).problems({"village": "下营", "team": "6社"}) == []
     assert Roster({"下营村": ["六社"]}).problems({"village": "下营", "team": "八社"})[0][:2] == ("not-on-roster", "team")
+
+
+def test_one_card_with_its_township_before_its_village_in_one_book_counts_once(tmp_path):
+    """The cadre's own book writes 倪家营乡倪家营村, the village's book 倪家营村: one card, counted
+    once with its visit, not a conflict leaving both out. Hand count: NJ-001 and the village's
+    NJ-002, 2 households, 2 visits, one row 倪家营村 (the copy counted is the cadre's, the first in
+    file order, so its spelling is told and counted under the village's)."""
+    write_book(tmp_path / "收集" / "倪家营村.xlsx", [card("NJ-001", 村="倪家营村"), card("NJ-002", 村="倪家营村")],
+               [diary("NJ-001"), diary("NJ-002")])
+    write_book(tmp_path / "收集" / "个人" / "王明.xlsx", [card("NJ-001", 村="倪家营乡倪家营村")], [diary("NJ-001")])
+    result = consolidate(tmp_path / "收集", "-o", tmp_path / "t.xlsx", "--period", "2010", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [(u["单位"], u["致富明星户"], u["入户访谈"]) for u in data["units"]] == [("倪家营村", 2, 2)]
+    assert sorted(i["code"] for i in data["issues"]) == ["duplicate-card", "duplicate-diary", "village-name-variant"]
+
+
+def test_one_card_number_in_two_townships_villages_is_still_a_conflict(tmp_path):
+    write_book(tmp_path / "收集" / "a.xlsx", [card("NJ-001", 村="甲乡下营村")], [])
+    write_book(tmp_path / "收集" / "b.xlsx", [card("NJ-001", 村="乙乡下营村")], [])
+    result = consolidate(tmp_path / "收集", "-o", tmp_path / "t.xlsx", "--period", "2010", "--json")
+    data = json.loads(result.output)
+    assert sorted(i["code"] for i in data["issues"]) == ["conflicting-card", "conflicting-card"]
