@@ -24,7 +24,6 @@ twin is counted), excluded (an error), out of period, or a clerk's 合计 row;
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -42,7 +41,7 @@ from .roster import Roster
 from .standard import CARD_SHEET, RESULTS, SOLVED
 from .store import ROW_ERROR, RowStore, StoredList
 from .validate import counted
-from .values import mask_id, mask_phone
+from .values import mask_id, mask_phone, team_number
 
 TITLE_SUFFIX = "联户带创汇总表"
 SPAN_PREFIX = "统计期："
@@ -803,15 +802,15 @@ def _count_cards(c: Consolidation, store: RowStore, span: dict[str, object], by_
         diary_met = _months_within(diary_codes, first_month, end)
         meets = (interview_met == months_count and diary_met == months_count
                  and (solved_this_year or not requires_solved))
-        team_key = teams.get(team)
-        if team_key is None:
+        team_sort = teams.get(team)
+        if team_sort is None:
             n, _ = team_order(team)
-            team_key = teams[team] = f"{n:06d}{team}"
+            team_sort = teams[team] = f"{n:06d}{team}"
         converted = None if converted is None else bool(converted)
         line((no, village, team, head, household_type, linker, linker_kind, position or "", link_date,
               mask_id(id_number), mask_phone(phone), converted, file, row_no, requires_solved, solved_this_year,
               interviews, entries, services, solved, deeds, loans, plough, first_month, months_count,
-              interview_codes, diary_codes, team_key, meets, months_count, interview_met, months_count, diary_met))
+              interview_codes, diary_codes, team_sort, meets, months_count, interview_met, months_count, diary_met))
         if household_type == "致富明星户":
             u.star += 1
         elif household_type == "思想保守户":
@@ -883,7 +882,7 @@ class _Tables:
         for sql in (
             "CREATE TEMP TABLE IF NOT EXISTS outside (kind INTEGER, id INTEGER, reason TEXT, "
             "PRIMARY KEY (kind, id)) WITHOUT ROWID",
-            f"CREATE TEMP TABLE IF NOT EXISTS line ({', '.join(_LINE)}, team_key, meets, interview_expected, "
+            f"CREATE TEMP TABLE IF NOT EXISTS line ({', '.join(_LINE)}, team_sort, meets, interview_expected, "
             "interview_met, diary_expected, diary_met)",
             f"CREATE TEMP TABLE IF NOT EXISTS problem ({', '.join(_PROBLEM)}, places, is_open, rank)",
             f"CREATE TEMP TABLE IF NOT EXISTS excluded_row ({', '.join(_EXCLUDED)}, bucket_rank)",
@@ -914,7 +913,7 @@ class _Tables:
         self._add("outside", (kind, rid, reason))
 
     def line(self, row: tuple) -> None:
-        """A counted card's line: its ``_LINE`` values (dates as day numbers), then team_key, meets and
+        """A counted card's line: its ``_LINE`` values (dates as day numbers), then team_sort, meets and
         its months expected and met (``_count_cards`` makes it)."""
         self._add("line", row)
 
@@ -928,7 +927,7 @@ class _Tables:
     def cards(self) -> StoredList:
         """The counted cards by 村, 社 (一社 < 二社 < 十社) and 卡号."""
         cols = ", ".join(_LINE)
-        return StoredList(self.store, f"SELECT {cols} FROM line ORDER BY village, team_key, card_no",
+        return StoredList(self.store, f"SELECT {cols} FROM line ORDER BY village, team_sort, card_no",
                           _line_from_row, "SELECT count(*) FROM line")
 
     def problems(self) -> StoredList:
@@ -951,7 +950,7 @@ def _linkers_stored(cards: StoredList) -> Iterator[LinkerLine]:
             "SELECT linker, linker_kind, position, village, count(*) AS cards, sum(meets) AS met, "
             "sum(interview_expected) AS ie, sum(interview_met) AS im, sum(diary_expected) AS de, "
             "sum(diary_met) AS dm, sum(solved_this_year) AS solved, "
-            "min(village || char(1) || team_key || char(1) || card_no) FROM line GROUP BY village, linker, linker_kind) "
+            "min(village || char(1) || team_sort || char(1) || card_no) FROM line GROUP BY village, linker, linker_kind) "
             "ORDER BY met = cards, village, linker_kind, linker"):
         yield LinkerLine(*row)
 
@@ -977,26 +976,11 @@ def _excluded_from_row(row: tuple) -> ExcludedRow:
     return ExcludedRow(*row)
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-_TEAM_NUMBER = re.compile(r"^(\d+)|^([一二三四五六七八九]?十?[一二三四五六七八九]?)")
-
-
 def team_order(team: str) -> tuple[int, str]:
-    """一社 < 二社 < … < 十社 < 十一社 (the order a clerk reads), then anything else by name."""
-    m = _TEAM_NUMBER.match(team)
-    if m and m.group(1):
-        return int(m.group(1)), team
-    word = m.group(2) if m else ""
-    if not word:
-        return 10_000, team
-    if "十" in word:
-        tens, _, ones = word.partition("十")
-        value = (_CN_DIGITS.get(tens, 1)) * 10 + _CN_DIGITS.get(ones, 0)
-    else:
-        value = _CN_DIGITS[word]
-    return value, team
+    """一社 < 二社 < … < 十社 < 十一社 (the order a clerk reads; 6社 and 第六社 with 六社: values.team_number),
+    then anything else by name."""
+    number = team_number(team) if team else None
+    return (10_000 if number is None else number), team
 
 
 def _year_window(period: Period | None, store: RowStore) -> tuple[date, date]:

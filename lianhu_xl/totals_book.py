@@ -521,7 +521,7 @@ def _listed_cards(c: Consolidation) -> Iterator[tuple[CardLine, bool]]:
 
 
 def _card_order(x: CardLine) -> tuple[str, str, str]:
-    """村, 社 (一社 < 二社 < 十社), 卡号: the order of ``Consolidation.cards`` (its SQL team_key)."""
+    """村, 社 (一社 < 二社 < 十社), 卡号: the order of ``Consolidation.cards`` (its SQL team_sort)."""
     n, team = team_order(x.team)
     return x.village, f"{n:06d}{team}", x.card_no
 
