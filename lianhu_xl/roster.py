@@ -29,6 +29,9 @@ class RosterError(Exception):
 @dataclass(slots=True)
 class Roster:
     villages: dict[str, list[str]] = field(default_factory=dict)
+    # a spelling not on the roster -> the roster's village it names: asked for every card, and a
+    # township whose cadres all write 下营 for 下营村 would compare each card with every village
+    _spellings: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def problems(self, fields: Mapping[str, Any]) -> list[Finding]:
         """A card's 村 or 社 that is not on the roster (fields as read by ``check_row``)."""
@@ -48,8 +51,10 @@ class Roster:
         倪家营乡倪家营村: values.same_village), when it names exactly one; else None (not on it)."""
         if village in self.villages:
             return village
-        found = [v for v in self.villages if same_village(village, v)]
-        return found[0] if len(found) == 1 else None
+        if village not in self._spellings:
+            found = [v for v in self.villages if same_village(village, v)]
+            self._spellings[village] = found[0] if len(found) == 1 else None
+        return self._spellings[village]
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
