@@ -329,8 +329,8 @@ def is_group_heading(text: str) -> bool:
     """一社, 二社农户：, 下营村三社, 第四组, 下营村: a heading a cadre types alone on a line over the
     cards (or visits) of one 社 or 村. Never a 卡号: it names a numbered 社 (6社, 第六社 …) or
     a 村, with nothing else."""
-    folded = _GROUP_WORDS_RE.sub("", unicodedata.normalize("NFKC", text).replace(" ", ""))
-    village, mark, team = folded.rpartition("村")
+    folded = _GROUP_WORDS_RE.sub("", unicodedata.normalize("NFKC", text).replace(" ", "")).replace("村民小组", "组")
+    village, mark, team = folded.rpartition("村")  # 村民小组 folded first: its 村 is not the village's
     if mark and not team:  # 下营村
         return 2 <= len(folded) <= 10 and not any(c.isdigit() for c in folded)
     team = team if mark else folded

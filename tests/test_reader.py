@@ -320,7 +320,7 @@ def test_a_heading_over_part_of_the_diary_is_skipped_with_a_notice(tmp_path, hea
     assert len(result.diaries) == 2
 
 
-@pytest.mark.parametrize("heading", ["一社", "二社农户：", "下营村三社", "第四组", "6社", "下营村"])
+@pytest.mark.parametrize("heading", ["一社", "二社农户：", "下营村三社", "第四组", "6社", "下营村", "下营村第5村民小组"])
 def test_a_heading_naming_a_team_or_village_over_its_cards_is_skipped_with_a_notice(tmp_path, heading):
     """Cadres group the cards by 社 under a line typed alone in 卡号's column (一社, 下营村三社,
     二社农户：): a heading, said and skipped, not a card with eight required-column errors."""
