@@ -26,22 +26,45 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     lock = path.with_name("~$" + path.name)
     if lock.exists():
         raise OutputLocked(f"“{path.name}”正在 Excel 或 WPS 中打开，请先关闭它再运行。")
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    tmp = path.with_name(_temporary_name(path))
     try:
         write(tmp)
         os.replace(tmp, path)
-    except PermissionError:
+    except BaseException as exc:
         _discard(tmp)
-        raise OutputLocked(
-            f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭后重试。"
-        ) from None
-    except OSError as exc:
-        _discard(tmp)
-        raise LianhuError(f"无法写入“{path}”（{os_error_zh(exc)}）。原有文件未改动。") from None
-    except BaseException:
-        _discard(tmp)
+        refused = _os_error(exc)
+        if isinstance(refused, PermissionError):
+            raise OutputLocked(
+                f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭后重试。"
+            ) from None
+        if refused is not None:
+            raise LianhuError(f"无法写入“{path}”（{os_error_zh(refused)}）。原有文件未改动。") from None
         raise
     return path
+
+
+NAME_MAX = 255  # bytes in one file name (ext4, NTFS: 255 UTF-16 units, more than 255 bytes of UTF-8)
+
+
+def _temporary_name(path: Path) -> str:
+    """``.name.pid.tmp.xlsx`` beside the output, hidden (a collect passes over it), its name cut
+    to fit the system's limit: a name of 82 Chinese characters (251 bytes) is a valid output,
+    yet 14 more bytes were not (路径太长 for a file that could be written)."""
+    tail = f".{os.getpid()}.tmp{path.suffix}"
+    stem = path.stem
+    while len(f".{stem}{tail}".encode("utf-8", "surrogateescape")) > NAME_MAX and stem:
+        stem = stem[:-1]
+    return f".{stem}{tail}"
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The system's refusal behind ``exc``: itself, or the OSError XlsxWriter wraps in its own
+    FileCreateError (no OSError: a full disk or a denied folder read as a fault of the program)."""
+    if isinstance(exc, OSError):
+        return exc
+    if type(exc).__name__ == "FileCreateError" and exc.args and isinstance(exc.args[0], OSError):
+        return exc.args[0]
+    return None
 
 
 def _discard(tmp: Path) -> None:

@@ -35,6 +35,8 @@ _CODES = [
     Code("file-not-found", "error", "文件不存在", "找不到文件“{value}”。", "检查文件名和所在文件夹是否写对。", "file"),
     Code("file-unreadable", "error", "文件无法打开", "文件无法读取（{detail}）。",
          "关闭正在使用它的程序，或把文件复制到本机后再试。", "file"),
+    Code("folder-unreadable", "error", "文件夹无法打开", "文件夹“{value}”无法打开（{detail}），里面的登记簿都没有读取。",
+         "确认有读取权限（或把文件夹复制到本机）后再试。", "file"),
     Code("not-a-file", "error", "不是文件", "“{value}”是文件夹或特殊文件，不是工作簿。",
          "把工作簿本身放进收集文件夹。", "file"),
     Code("link-outside", "error", "链接指向别处", "“{value}”是指向收集文件夹以外的快捷链接，未读取。",

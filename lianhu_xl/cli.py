@@ -298,6 +298,9 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     if annotate is not None:
         annotate_outside(annotate, paths)
     loaded = _roster(roster)
+    if not files and not collect_issues:  # the wrong folder: never "共 0 个文件" and exit 0, read as all passed
+        click.echo("没有找到任何 .xlsx 工作簿，没有校验。请检查给出的文件或文件夹。", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
     with progress_bar(len(files), quiet or as_json) as tick:
         result = run_validate(list(paths), roster=loaded, jobs=_jobs(jobs), progress=tick,
                               files=files, collect_issues=collect_issues, cache=_cache(loaded, no_cache))

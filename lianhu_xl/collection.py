@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
+from .errors import os_error_zh
 from .guard import BOOK_SUFFIXES, WORKBOOK_SUFFIXES, is_xml_2003
 from .issues import Issue, make_issue
 from .strays import STRAY_SUFFIXES, stray_issues
@@ -103,7 +104,14 @@ def shown_name(name: str) -> str:
 
 def _walk(root: Path, found: list[tuple[Path, str]], issues: list[Issue], strays: list[tuple[Path, str]]) -> None:
     real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unlisted(exc: OSError) -> None:  # os.walk would pass over a folder it cannot list, and its books
+        where = Path(exc.filename) if exc.filename else root
+        rel = shown_name(where.relative_to(root).as_posix() if where != root and where.is_relative_to(root)
+                         else str(root))
+        issues.append(make_issue("folder-unreadable", rel, value=rel, detail=os_error_zh(exc)))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=False):
         here = Path(dirpath)
         dirnames.sort()
         for name in list(dirnames):

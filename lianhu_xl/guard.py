@@ -266,8 +266,10 @@ def _inspect_zip(data: bytes) -> Inspection:
                               else f"工作簿目录 xl/workbook.xml 和工作表目录 xl/_rels/workbook.xml.rels "
                               f"没有写明工作表“{sheet}”的内容在哪里", sheet=sheet)
             continue
-        _check_cells(sheet, blob, no_strings)
         pattern = _formula_pattern(blob)
+        # texts typed in the sheet itself: inline (t="inlineStr", found from its rare S) or a formula's
+        _check_markup(blob, sheet, member, texts=pattern is not None or _found(blob, _INLINE_RE, b"S", 6))
+        _check_cells(sheet, blob, no_strings)
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
         errors = _ERROR_HINT_RE.search(blob) is not None
         if errors:  # cells showing #DIV/0!, #N/A…: calamine reads them blank
@@ -286,6 +288,9 @@ def _inspect_zip(data: bytes) -> Inspection:
             hidden = _hidden_rows(blob)
             if hidden:
                 inspection.hidden_rows[sheet] = hidden
+    strings = next((blob for name, blob in parts.items() if name.lower() == "xl/sharedstrings.xml"), None)
+    if strings is not None:
+        _check_markup(strings, None, "xl/sharedStrings.xml", texts=True)
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
     if newer:
         inspection.patched = _known_errors_only(zf, {member: parts[member] for member in newer})
@@ -444,6 +449,38 @@ def _fault_words(code: int, blob: bytes, at: int) -> str:
     if b"&" in blob[max(at - 1, 0):at + 1]:  # expat points at the & or just after it
         return "有单独的“&”符号，应写作 &amp;"
     return "写法不合规范，如引号没有配对或标记没写完"
+
+
+# bytes no XML may hold raw (tab, line feed and carriage return aside); Excel writes _x0001_
+_CONTROL_BYTES = tuple(bytes((b,)) for b in (*range(0, 9), 11, 12, *range(14, 32)))
+_STRAY_LT = "有多余的“<”符号（文字里的 < 应写作 &lt;），它后面的单元格读不准"
+_INLINE_RE = re.compile(re.escape(b"inlineS"))
+
+
+def _check_markup(blob: bytes, sheet: str | None, member: str, texts: bool) -> None:
+    """Refuse (at the cell) a sheet or the shared-text table that is not XML in a way the reader
+    reads through, putting other text in the cells than the file holds: a raw control character
+    (Excel refuses the file; calamine reads \\x01 or a NUL into the cell, 下营\\x01村 a village of
+    its own), or a ``<`` never closed (a stray ``<`` in a text: calamine takes it for a tag and
+    the cells after it for its text; the row's other cells shift or vanish, a table's later texts
+    move to other cells). A memchr per control byte, and ``<`` and ``>`` counted only where
+    ``texts`` may stand (the shared-text table; a sheet with inline or formula texts): a sheet of
+    shared texts, as Excel, WPS and LibreOffice save, holds numbers only (~0.1 ms a 650-row book;
+    counting in every sheet cost 0.25 ms). expat then says for sure, so a CDATA section or a
+    comment holding ``<`` costs nothing more."""
+    stray = texts and blob.count(b"<") > blob.count(b">")
+    if not stray and not any(blob.find(byte) >= 0 for byte in _CONTROL_BYTES):
+        return
+    fault = _xml_fault(blob)
+    if fault is None:
+        return
+    if stray and fault[0].startswith("写法不合规范"):
+        fault = (_STRAY_LT, *fault[1:])
+    if sheet is not None:
+        raise _sheet_fault(sheet, member, blob, fault)
+    words, line, column, _ = fault
+    label = dict(_STRUCTURE_PARTS).get(member, "部件")
+    raise Refused("file-corrupt", f"{label} {member} {words}；位置在第 {line} 行第 {column} 列")
 
 
 def _part_fault(name: str, blob: bytes) -> str:

@@ -100,6 +100,7 @@ def test_a_fault_outside_any_file_is_said_in_chinese_first_with_the_detail_label
 
     monkeypatch.setattr(validate_module, "validate", broken)
     (tmp_path / "收集").mkdir()
+    (tmp_path / "收集" / "下营村.xlsx").write_bytes(b"PK")  # a folder with no workbook stops before the run
     result = CliRunner().invoke(cli, ["validate", str(tmp_path / "收集")])
     assert result.exit_code == 2 and "Traceback" not in result.output
     said = result.output.strip()
