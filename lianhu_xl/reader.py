@@ -178,6 +178,10 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
                                           expected=actual))
         found = wb.get_sheet_by_name(actual)
         grid = found.to_python(skip_empty_area=False)
+        if not grid and _is_chart(wb, actual):  # a chart named 联户卡: said as one, not 找不到表头
+            book.issues.append(make_issue("chart-sheet", book.file, sheet=actual, cell="A1", row=1))
+            book.sheets.append(SheetRows(sheet=actual, kind=kind, usable=False))
+            continue
         merged = list(getattr(found, "merged_cell_ranges", None) or [])
         formulas = dict(inspection.formula_cells.get(actual, []))
         book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged,
@@ -188,6 +192,12 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
     if book.sheets:
         _say_lookalikes(book, wb, names)
     return book
+
+
+def _is_chart(wb: CalamineWorkbook, name: str) -> bool:
+    """Whether the sheet ``name`` is a chart (a chart moved to a sheet of its own), not cells;
+    asked only of a sheet that gave no cells."""
+    return any(m.name == name and "Chart" in str(m.typ) for m in wb.sheets_metadata)
 
 
 _DATE_FIELDS = {kind: tuple(c.name for c in columns_of(model) if c.kind == "date") for kind, model in MODELS.items()}
@@ -270,9 +280,17 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             best, best_row = hits, r
     columns = columns_of(MODELS[kind])
     if best < 2:
-        labels = "、".join(c.label for c in columns if c.required)
-        book.issues.append(make_issue("no-header", book.file, sheet=name, cell="A1", row=1,
-                                      expected=labels))
+        # a header of formulas without stored values (a program that never computes them) reads blank
+        uncomputed = next(((ref, text) for ref, text in formulas.items() if not text.startswith("#")
+                           and int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) <= HEADER_SCAN_ROWS), None)
+        if uncomputed is not None:
+            ref, text = uncomputed
+            book.issues.append(make_issue("header-no-value", book.file, sheet=name, cell=ref,
+                                          row=int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), value="=" + text))
+        else:
+            labels = "、".join(c.label for c in columns if c.required)
+            book.issues.append(make_issue("no-header", book.file, sheet=name, cell="A1", row=1,
+                                          expected=labels))
         sheet.usable = False
         return sheet
     sheet.header_row = best_row + 1

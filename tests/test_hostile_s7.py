@@ -243,3 +243,59 @@ def test_escaped_control_characters_are_read_and_every_output_stays_a_valid_work
     report = json.loads(run("validate", folder, "--json").stdout)
     issue = next(i for i in report["issues"] if i["code"] == "bad-choice")
     assert issue["cell"] == "C3" and "�乡干部" in issue["message"]
+
+
+# --- sheets a register cannot be read from, said as what they are ----------------------------------
+
+
+def _formulas_in_row(row: int):
+    """Every text cell of ``row`` written as a formula without a stored value, as a program
+    that writes formulas and never computes them saves it (="卡号")."""
+    def change(blob: bytes) -> bytes:
+        return re.sub(rb'<c r="([A-Z]+)%d"( s="\d+")? t="inlineStr"><is><t>([^<]*)</t></is></c>' % row,
+                      lambda m: b'<c r="%s%d"%s><f>"%s"</f></c>' % (m.group(1), row, m.group(2) or b"", m.group(3)),
+                      blob)
+    return change
+
+
+def test_a_header_of_formulas_without_values_is_said_as_such_not_as_no_header(tmp_path):
+    """A book saved by a program that writes formulas and never computes them: its header row is
+    formulas with no value, read blank. It was told 前 10 行里找不到表头 (put the labels at the
+    top), which they are; the clerk must be told to open and save it once."""
+    folder = tmp_path / "收集"
+    good_book(folder / "好.xlsx")
+    path = write_book(folder / "公式表头.xlsx", [card("XY-101"), card("XY-102")], [diary("XY-001", "2010-5-2")])
+    parts = members_of(path.read_bytes())
+    parts["xl/worksheets/sheet1.xml"] = _formulas_in_row(2)(parts["xl/worksheets/sheet1.xml"])
+    rezip(path, parts)
+    report = validated(folder)
+    [issue] = [i for i in report["issues"] if i["file"] == "公式表头.xlsx" and i["severity"] == "error"]
+    assert issue["code"] == "header-no-value" and (issue["sheet"], issue["cell"]) == ("联户卡", "A2")
+    assert "公式" in issue["message"] and "保存一次" in issue["message"] and '="卡号"' in issue["message"]
+    assert next(f for f in report["files"] if f["file"] == "好.xlsx")["counted"] == 5
+    out = tmp_path / "汇总表.xlsx"
+    result = run("consolidate", folder, "-o", out, "--json")
+    assert result.exit_code == 1, result.output
+    assert any(i["code"] == "header-no-value" for i in json.loads(result.stdout)["issues"])
+
+
+def test_a_chart_named_like_the_card_sheet_is_said_to_be_a_chart(tmp_path):
+    """A chart moved to its own sheet and named 联户卡 (the cards' sheet renamed or deleted):
+    it was told 前 10 行里找不到表头, which sends the clerk looking for labels in a picture."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+
+    folder = tmp_path / "收集"
+    good_book(folder / "好.xlsx")
+    path = write_book(folder / "图表.xlsx", None, [diary("XY-001", 办实事=2)])
+    wb = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(wb["联户日记"], min_col=12, min_row=2, max_row=3))
+    wb.create_chartsheet("联户卡").add_chart(chart)
+    wb.save(path)
+    report = validated(folder)
+    mine = [i for i in report["issues"] if i["file"] == "图表.xlsx"]
+    assert [i["code"] for i in mine if i["severity"] == "error"] == ["chart-sheet"], mine
+    assert mine[0]["sheet"] == "联户卡" and "图表" in mine[0]["message"]
+    summary = next(f for f in report["files"] if f["file"] == "图表.xlsx")
+    assert summary["diary_rows"] == 1 and summary["kind"] == "book"
