@@ -35,7 +35,7 @@ from .standard import (
     columns_of,
 )
 from .store import FIELDS, ROW_ERROR, RowStore
-from .values import note_key, one_village_names, same_village, team_key
+from .values import note_key, one_village_names, phone_key, same_village, team_key
 
 CARD_LABELS = {c.name: c.label for c in columns_of(CardRow)}
 DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
@@ -160,9 +160,12 @@ def _key(name: str, value: object, later: tuple[str, ...]) -> object:
     """What a cell says, for telling copies apart: SILENT for a blank in a ``later`` column,
     free text as note_key reads it, a blank as the value it stands for (BLANK_MEANS), 服务类别 as
     the set it is ("any of" the six: 实用技术、政策宣传 retyped 政策宣传，实用技术 is the same visit),
-    a card's 村 and 社 as the village and team they name (下营 / 下营村, 6社 / 六社: one card, not two)."""
+    a card's 村 and 社 as the village and team they name (下营 / 下营村, 6社 / 六社: one card, not two),
+    its 联系电话 as the number it dials (139-1234-5678 / 13912345678)."""
     if name in later and _blank(value):
         return SILENT
+    if name == "phone" and value:
+        return phone_key(value)  # type: ignore[arg-type]
     if name == "village" and value:
         return _Village(value)  # type: ignore[arg-type]
     if name == "team" and value:
@@ -282,7 +285,8 @@ def _shown(a: Record, where: str, b: Record, lead: str) -> str:
     parts = []
     for name in names[:DIFFS_SHOWN]:
         here, there = _says(a, name, labels[name]), _says(b, name, labels[name])
-        spelt = "（写法不同）" if here == there else ""  # 139-1234-5678 and 13912345678, both masked
+        # alike as shown: two ID numbers or phones differing where the mask hides, or a long text after its start
+        spelt = ("（遮住的几位不同）" if labels[name] in PERSONAL_COLUMNS else "（写法不同）") if here == there else ""
         parts.append(f"{labels[name]}：{where}{here}，{b.place} {there}{spelt}")
     more = f"；另有 {len(names) - DIFFS_SHOWN} 列不同" if len(names) > DIFFS_SHOWN else ""
     return "（" + lead + "；".join(parts) + more + "）"

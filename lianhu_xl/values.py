@@ -281,10 +281,70 @@ def _as_written(text: str) -> str:
     return text
 
 
+# a year written in a sheet's title rows (下营村联户日记（2010年）, 二〇一〇年度): 2010, or 二〇一〇
+_TITLE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)|(二[〇零○][〇零○一二三四五六七八九]{2})年")
+# a date without its year, as a diary under such a title writes it: 3月5日, 3.5, 3-5, 3/5 (text)
+_MONTH_DAY_RE = re.compile(r"^(?:1[0-2]|0?[1-9])\s*(?:月\s*\d{1,2}\s*[日号]?|[-/.]\s*\d{1,2}(?![\d./-]))")
+
+
+def title_year(texts: list[str]) -> int | None:
+    """The one year the title rows above a table name (``2010年联户日记``, ``二〇一〇年度``),
+    or None when they name none or several (``2009—2010年``: which year is 3月5日?)."""
+    years = set()
+    for text in texts:
+        for digits, chinese in _TITLE_YEAR_RE.findall(fold(text)):
+            years.add(int(digits) if digits else int("".join(_CN_DIGITS[c] for c in chinese)))
+    return years.pop() if len(years) == 1 else None
+
+
+def with_year(value: object, year: int) -> object:
+    """A date typed without its year (``3月5日``, ``3.5``, text) under a title naming one year,
+    as that year's date (``2010年3月5日``); anything else as it is (a number 3.5 in a cell is
+    no date: 3.10 would be 3.1)."""
+    if value.__class__ is not str:
+        return value
+    text = fold(value)  # type: ignore[arg-type]
+    if not _MONTH_DAY_RE.match(text):
+        return value
+    dated = f"{year}年{text}"
+    try:
+        parse_date(dated)
+    except PydanticCustomError:  # 3月32日: said as typed, not as the year made it
+        return value
+    return dated
+
+
+# what a diary writes after the date: the weekday (星期五, 周五, (礼拜五)) and the time of day
+# (上午, 下午3点, 14时30分, 14:30 right after 日); after ``fold``, so brackets and colons are ASCII
+_DAY_TAIL_RE = re.compile(
+    r"(?:\s*(?:\(?(?:星期|周|礼拜)[一二三四五六日天七]\)?|上午|下午|中午|晚上|早上|早晨|傍晚|凌晨"
+    r"|(?<!\d)(?:[01]?\d|2[0-3])(?::\d{2}(?::\d{2})?|[时点](?:\d{1,2}分?|半|整)?)))+\s*$")
+_WEEKDAY_RE = re.compile(r"(?:星期|周|礼拜)([一二三四五六日天七])")
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
+_NAMED_DAY = "一二三四五六日"
+
+
 def _from_text(text: str) -> date:
+    m = _DATE_RE.match(text)
+    if m:
+        return _day_of(m)
+    text = text.lstrip(_QUOTES)  # '2010-9-6 pasted with the apostrophe that made it text
+    tail = _DAY_TAIL_RE.search(text)
+    weekdays: list[str] = []
+    if tail is not None and tail.start() > 0:  # 2010年3月5日 星期五 / 2010-3-5 下午3点: the date is before it
+        weekdays = _WEEKDAY_RE.findall(tail.group())
+        text = text[: tail.start()]
     m = _DATE_RE.match(text) or _DATE_RE.match(_as_written(text))
-    if not m:
+    if not m or len(weekdays) > 1:
         raise problem("bad-date")
+    day = _day_of(m)
+    if weekdays and day.weekday() != _WEEKDAYS[weekdays[0]]:  # which of the two is wrong, one cannot tell
+        raise problem("weekday-mismatch", expected=f"{day.year}年{day.month}月{day.day}日",
+                      detail=f"星期{_NAMED_DAY[day.weekday()]}")
+    return day
+
+
+def _day_of(m: re.Match[str]) -> date:
     year = int(m.group(1))
     month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
     try:
@@ -380,7 +440,16 @@ def parse_note(value: object) -> str | None:
 
 
 # 5000元整 as receipts and loan papers write an amount (整: “exactly”); the longer units first
-_UNITS = ("口人", "元/人", "元整", "元", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
+# (元/人/年, 元/年: an income per head a year; 块, 块钱: yuan as said aloud; 人次: helps counted per person)
+_UNITS = ("口人", "元/人/年", "元/人·年", "元/人.年", "元/人", "元/年", "元/户", "元整", "元", "块钱", "块", "人次",
+          "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
+_SCALES = {"万": 10000.0, "千": 1000.0}
+_BRACKETED = re.compile(r"\(([^()]+)\)$")  # 3000(元), 5(人): the unit in brackets, after fold
+# Chinese numerals, as a count or an amount is also written: 五口, 一件, 两次, 五千, 叁仟元, 一万二
+_CN_VALUE = {**{c: i for i, c in enumerate("零一二三四五六七八九")}, "〇": 0, "○": 0, "两": 2,
+             **{c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}}
+_CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_TEN_THOUSAND = ("万", "萬")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # a thousands separator (3,000 · 12 000): a comma or space before exactly three digits; another
 # between digits is a list (2000 3000, 2000，3000) or a decimal comma (0,5), never one number
@@ -397,6 +466,8 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, int | float):
         return _finite(value, "bad-number")
     text = fold(str(value))
+    if text[:1] in _QUOTES:  # '3000 pasted with the apostrophe that made it text
+        text = text.lstrip(_QUOTES)
     if "," in text or " " in text:
         text = _THOUSANDS_RE.sub("", text)
         if _LIST_RE.search(text):
@@ -404,18 +475,60 @@ def parse_number(value: object) -> float | None:
         text = text.replace(",", "").replace(" ", "")
     if not text or text in NOTHING:
         return None
+    typed = text
+    text = text.rstrip(_CLOSING_MARKS) or text  # 3000元。 (。 is . after fold)
     if text[0] == "¥":
         text = text[1:]
+    bracketed = _BRACKETED.search(text)
+    if bracketed and (bracketed.group(1) in _UNITS or bracketed.group(1).rstrip("元") in _SCALES):
+        text = text[: bracketed.start()] + bracketed.group(1)  # 3000(元) is 3000元
     for unit in _UNITS:
         if text.endswith(unit):
             text = text[: -len(unit)]
             break
-    scale = 1.0
-    if text.endswith("万"):
-        text, scale = text[:-1], 10000.0
-    if not _NUMBER_RE.match(text):
+    scale = _SCALES.get(text[-1:], 1.0)
+    digits = text[:-1] if scale != 1.0 else text
+    if _NUMBER_RE.match(digits):
+        return round(_finite(float(digits) * scale, "bad-number"), 6)
+    whole = _cn_whole(text) if typed != "一" else None  # 一 alone may be a dash typed for "none"
+    if whole is None:
         raise problem("bad-number")
-    return round(_finite(float(text) * scale, "bad-number"), 6)
+    return _finite(float(whole), "bad-number")
+
+
+def _cn_whole(text: str) -> int | None:
+    """A whole number written in Chinese numerals (五, 十二, 两千五百, 叁仟, 一万二 for 12 000, 三千五
+    for 3 500), or None for anything else (五五, 三千千, 约三千)."""
+    if not text or len(text) > 20:
+        return None
+    total = section = 0
+    digit: int | None = None
+    last_unit = 0  # the unit said last, for a digit after it alone (三千五: 5 hundreds)
+    zero = False  # a 零 since that unit: 一百零一 is 101, not 110
+    for c in text:
+        if c in _CN_VALUE:
+            if digit is not None and digit != 0:
+                return None  # two digits in a row: 五五
+            digit = _CN_VALUE[c]
+            zero = zero or digit == 0
+        elif c in _CN_UNIT:
+            unit = _CN_UNIT[c]
+            if last_unit and unit >= last_unit:
+                return None  # 三千千, 五十百
+            if digit is None and not (unit == 10 and section == 0 and total == 0):
+                return None  # 十 alone may open a number (十二); 千 may not
+            section += (1 if digit is None else digit) * unit
+            digit, last_unit, zero = None, unit, False
+        elif c in _CN_TEN_THOUSAND:
+            if total or (digit is None and not section):
+                return None
+            total = (section + (digit or 0)) * 10000
+            section, digit, last_unit, zero = 0, None, 10000, False
+        else:
+            return None
+    if digit:
+        section += digit * (last_unit // 10 if last_unit >= 100 and not zero else 1)  # 一万二 = 12 000, 三千五 = 3 500
+    return total + section
 
 
 def _finite(value: int | float, code: str) -> float:
@@ -468,7 +581,18 @@ def parse_yesno(value: object) -> bool | None:
         return True
     if text in _NO:
         return False
-    raise problem("bad-yesno")
+    key = text.rstrip(_CLOSING_MARKS).replace(" ", "")  # 是。 √ 。
+    if key in _YES or key in _NO:
+        return key in _YES
+    said = _YESNO_WORDS.fullmatch(key)  # 已转化 / 未转化, 有发展 / 没有发展, 是主要问题 / 不是主要问题
+    if said is None:
+        raise problem("bad-yesno")
+    return said.group(1) is None
+
+
+# the yes/no columns' own words, said yes or no: 已转化, 转化了, 有所提高 / 未转化, 没有发展, 不是主要问题
+_YESNO_WORDS = re.compile(r"(尚未|还没有|还没|没有|没能|未能|未|没|无|不是|不)?(?(1)|(?:已经|已|有所|有|是)?)"
+                          r"(?:转化|发展|进步|提高|主要问题)了?")
 
 
 # --- choices -----------------------------------------------------------------
@@ -557,6 +681,13 @@ def phone_ok(text: str) -> bool:
     if compact.startswith("+86"):
         compact = compact[3:]
     return bool(_MOBILE_RE.match(compact.replace("-", "")) or _LANDLINE_RE.match(compact))
+
+
+def phone_key(text: str) -> str:
+    """A phone number as the number it dials, to compare copies by: 139-1234-5678, 139 1234 5678,
+    +86 13912345678 and 13912345678 are one number, typed four ways."""
+    compact = _PHONE_SPACES_RE.sub("", fold(text)).lstrip(_QUOTES)
+    return (compact[3:] if compact.startswith("+86") else compact).replace("-", "")
 
 
 def mask_id(text: str | None) -> str:

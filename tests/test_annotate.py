@@ -55,7 +55,7 @@ def cadre_book(path: Path, fixed: bool = False) -> Path:
         ["XY-001", "王明", "乡干部", "副乡长", "下营村党支部", "下营村", "六社", "李进忠", "致富明星户", 5,
          None, "13912345678", "玉米制种", dt.datetime(2010, 3, 1), 2500, "缺少制种技术"],
         ["XY-002", "赵刚", "党员", None, None, "下营村", "四社", "张三", "经济落后户",
-         6 if fixed else "五口", None, "13800001111" if fixed else "123", "草畜",
+         6 if fixed else "五六口", None, "13800001111" if fixed else "123", "草畜",
          dt.datetime(2010, 3, 5) if fixed else "2010.13.5", 1800, "缺水"],
     ]
     for r, row in enumerate(rows, start=4):
@@ -175,7 +175,7 @@ def test_every_problem_cell_is_filled_and_says_what_to_type(annotated):
     j5 = cards["J5"]
     assert colour(j5) == CELL_COLOURS["error"]
     assert j5.comment.text.startswith(NOTE_TAG)
-    assert "“家庭人口”填的是“五口”" in j5.comment.text and "只填数字" in j5.comment.text
+    assert "“家庭人口”填的是“五六口”" in j5.comment.text and "只填数字" in j5.comment.text
     assert "原批注：问过村会计" in j5.comment.text, "the cadre's own note is kept inside ours"
     assert "日期写成 2010-9-6 或 2010年9月6日" in cards["N5"].comment.text
     assert colour(cards["L5"]) == CELL_COLOURS["warning"]  # a phone that looks wrong: a warning
@@ -204,7 +204,7 @@ def test_result_sheet_lists_the_problems_with_links(annotated):
     assert [row[2].hyperlink.location for row in rows] == [
         "'联户卡'!J5", "'联户卡'!N5", "'联户日记'!E5", "'联户日记'!A6", "'联户卡'!L5"]
     assert [row[1].value for row in rows] == ["错误"] * 4 + ["警告"], "errors first"
-    assert rows[0][4].value == "五口" and "只填数字" in rows[0][6].value
+    assert rows[0][4].value == "五六口" and "只填数字" in rows[0][6].value
 
 
 def test_annotating_twice_gives_the_same_marks_as_once(annotated, tmp_path):
@@ -358,7 +358,7 @@ def test_libreoffice_opens_the_copy_and_its_notes_are_there(annotated, tmp_path)
     wb = openpyxl.load_workbook(back)
     assert wb.sheetnames[0] == RESULT_SHEET
     cards, diary = wb["联户卡"], wb["联户日记"]
-    assert "“五口”" in cards["J5"].comment.text and "只填数字" in cards["J5"].comment.text
+    assert "“五六口”" in cards["J5"].comment.text and "只填数字" in cards["J5"].comment.text
     assert "XY-009" in diary["A6"].comment.text
     assert colour(cards["J5"]) == CELL_COLOURS["error"]
     assert cards["H3"].comment is not None and "户主" in cards["H3"].comment.text, "template notes kept"

@@ -100,9 +100,9 @@ def test_cell_messages_name_the_column(code):
 
 def test_a_realistic_wrong_workbook_gets_messages_with_the_cell_the_value_and_a_fix(tmp_path):
     write_book(tmp_path / "下营村.xlsx",
-               [card("XY-001", 结对日期="2010.13.1", 家庭人口="五口", 联系人类别="村长"),
+               [card("XY-001", 结对日期="2010.13.1", 家庭人口="五六口", 联系人类别="村长"),
                 card("XY-002", 联系人="", 身份证号="62070219800101123", 经济有发展="可能")],
-               [diary("XY-001", "二〇一〇年", 形式="走访", **{"担保贷款(元)": "三千", "办实事(件)": "1.5"}),
+               [diary("XY-001", "二〇一〇年", 形式="走访", **{"担保贷款(元)": "三千多", "办实事(件)": "1.5"}),
                 diary("XY-003", dt.date(2010, 5, 1), 发现问题="缺水")])
     report = validate([tmp_path]).report
     cells = [i for i in report.issues if i.cell and i.severity == "error"]
@@ -117,11 +117,11 @@ def test_a_realistic_wrong_workbook_gets_messages_with_the_cell_the_value_and_a_
             assert word in ALLOWED_LATIN, issue.message
     by_cell = {(i.sheet, i.cell): i.message for i in report.issues}
     assert "日期写成 2010-9-6 或 2010年9月6日" in by_cell[("联户卡", "N3")]
-    assert "“五口”" in by_cell[("联户卡", "J3")] and "“家庭人口”" in by_cell[("联户卡", "J3")]
+    assert "“五六口”" in by_cell[("联户卡", "J3")] and "“家庭人口”" in by_cell[("联户卡", "J3")]
     assert "乡干部、村干部、社干部、党员" in by_cell[("联户卡", "C3")]
     assert "应为 18 位" in by_cell[("联户卡", "K4")]
     assert "入户访谈、电话联系、集中座谈、其他" in by_cell[("联户日记", "E3")]
-    assert "“三千”" in by_cell[("联户日记", "M3")]
+    assert "“三千多”" in by_cell[("联户日记", "M3")]
 
 
 @pytest.mark.parametrize("model_name", ["CardRow", "DiaryRow"])
@@ -131,7 +131,7 @@ def test_every_error_a_row_can_raise_is_a_catalogue_code(model_name):
     from lianhu_xl import standard
 
     model = getattr(standard, model_name)
-    odd = [None, "", "  ", "abc", "三千", "2010.13.45", "-5", "1e400", True, False, 0, -1, 31, 1.5,
+    odd = [None, "", "  ", "abc", "三千多", "2010.13.45", "-5", "1e400", True, False, 0, -1, 31, 1.5,
            float("nan"), float("inf"), 10**30, dt.datetime(2999, 1, 1), dt.date(1900, 1, 1), "√", "×",
            "=SUM(A1)", "6207021980010112", 620702198001011231.0, "政策宣传、不知道"]
     good = {c.name: c.example for c in standard.columns_of(model)}

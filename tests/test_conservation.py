@@ -29,7 +29,7 @@ card_row = st.one_of(
               st.sampled_from([dt.date(2009, 6, 1), "2010年3月1日", "2010.13.1", "", "明年"])),
     st.builds(lambda no, t: card(no, 联系人类别=t), st.sampled_from(NOS), st.sampled_from(["村长", "党员"])),
     st.builds(lambda no: card(no, 户主=None), st.sampled_from(NOS)),
-    st.builds(lambda no, n: card(no, 家庭人口=n), st.sampled_from(NOS), st.sampled_from([4, "五口", 0, 31])),
+    st.builds(lambda no, n: card(no, 家庭人口=n), st.sampled_from(NOS), st.sampled_from([4, "五六口", 0, 31])),
     st.just({"卡号": "合计", "家庭人口": 12}),
     st.just({}),  # a blank row
 )
@@ -40,7 +40,7 @@ diary_row = st.one_of(
     st.builds(lambda no, f: diary(no, 形式=f), st.sampled_from(NOS), st.sampled_from(["入户访谈", "走访"])),
     st.builds(lambda no: diary(no, 发现问题="缺水"), st.sampled_from(NOS)),  # no 办理结果: an error
     st.builds(lambda no, v: diary(no, **{"担保贷款(元)": v}), st.sampled_from(NOS),
-              st.sampled_from(["3000元", "三千", -5])),
+              st.sampled_from(["3000元", "三千多", -5])),
     st.just({"卡号": "小计", "办实事(件)": 3}),
     st.just({}),
 )

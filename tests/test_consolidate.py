@@ -211,7 +211,7 @@ def test_the_same_card_number_with_different_content_leaves_every_copy_out(tmp_p
 def test_rows_with_errors_are_left_out_and_listed_with_file_sheet_cell_and_reason(tmp_path):
     write_book(tmp_path / "b" / "村.xlsx", [card("XY-001"), card("XY-002", 联系户类型="富裕户")],
                [diary("XY-001", D(2010, 3, 6)), diary("XY-001", "2010-13-01"),
-                diary("XY-001", D(2010, 5, 6), **{"担保贷款(元)": "三千"}),
+                diary("XY-001", D(2010, 5, 6), **{"担保贷款(元)": "三千多"}),
                 diary("XY-404", D(2010, 5, 6))])
     c = run(tmp_path / "b")
     assert c.total.star == 1 and c.total.interviews == 1
@@ -219,7 +219,7 @@ def test_rows_with_errors_are_left_out_and_listed_with_file_sheet_cell_and_reaso
     left = {(e.sheet, e.row): e for e in c.excluded if e.bucket == "未计入"}
     assert set(left) == {("联户卡", 4), ("联户日记", 4), ("联户日记", 5), ("联户日记", 6)}
     assert left[("联户日记", 4)].cell == "B4" and "日期" in left[("联户日记", 4)].reason
-    assert "三千" in left[("联户日记", 5)].reason
+    assert "三千多" in left[("联户日记", 5)].reason
     assert "XY-404" in left[("联户日记", 6)].reason
     assert "富裕户" in left[("联户卡", 4)].reason
     acc = c.accounts["村.xlsx"]

@@ -194,7 +194,7 @@ def _layout_book(path: Path) -> Path:
     ws.cell(2, first, "年终评议")
     ws.merge_cells(start_row=2, start_column=first, end_row=2, end_column=first + 3)
     ws.append(CARD_LABELS)
-    for row in (card("XY-001"), card("XY-002", 家庭人口="五口"), card("XY-003", 结对日期="去年"),
+    for row in (card("XY-001"), card("XY-002", 家庭人口="五六口"), card("XY-003", 结对日期="去年"),
                 card("XY-004", 身份证号=BAD_ID)):
         ws.append([row.get(label) for label in CARD_LABELS])
     ws.row_dimensions[5].hidden = True  # XY-002, whose 家庭人口 is wrong
@@ -227,12 +227,12 @@ def test_annotating_a_laid_out_sheet_marks_the_right_cells_and_keeps_the_layout(
     assert {str(r) for r in ws.merged_cells.ranges} >= {f"A1:{get_column_letter(len(CARD_LABELS))}1"}
     assert [(str(d.sqref), d.formula1) for d in ws.data_validations.dataValidation] == [
         ("C4:C100", '"乡干部,村干部,社干部,党员"')]
-    assert ws["S2"].value == "年终评议" and ws[f"{_col('家庭人口')}5"].value == "五口"
+    assert ws["S2"].value == "年终评议" and ws[f"{_col('家庭人口')}5"].value == "五六口"
 
 
 def test_two_books_of_one_name_from_two_folders_get_two_copies_each_with_its_own_marks(tmp_path):
     a = write_book(tmp_path / "甲" / "下营村.xlsx", [card("XY-001", 结对日期="去年")], None)
-    b = write_book(tmp_path / "乙" / "下营村.xlsx", [card("XY-002", 家庭人口="五口")], None)
+    b = write_book(tmp_path / "乙" / "下营村.xlsx", [card("XY-002", 家庭人口="五六口")], None)
     result = CliRunner().invoke(cli, ["validate", str(a), str(b), "-q", "--annotate", str(tmp_path / "退回")])
     assert result.exit_code == 1, result.output
     copies = sorted((tmp_path / "退回").rglob("下营村.xlsx"))
@@ -300,7 +300,7 @@ def test_libreoffice_shows_the_report_and_the_annotated_copy_as_written(tmp_path
     ws = openpyxl.load_workbook(back["下营村"])
     assert ws.sheetnames[0] == RESULT_SHEET
     note = ws["联户卡"][f"{_col('家庭人口')}5"].comment.text
-    assert "“五口”" in note and "他说五口人" in note
+    assert "“五六口”" in note and "他说五口人" in note
 
 
 # --- the console's buttons ---------------------------------------------------------------

@@ -33,7 +33,7 @@ def result_lines(ws) -> list[str]:
 def hidden_book(path, rows=(), cols=()):
     """下营村 with a bad 家庭人口 on XY-002 (row 4, column J) and a clean XY-003 (row 5);
     ``rows``/``cols`` hidden by the cadre (columns as one range, as Excel saves J:K hidden)."""
-    write_book(path, [card("XY-001"), card("XY-002", 家庭人口="五口"), card("XY-003")], None)
+    write_book(path, [card("XY-001"), card("XY-002", 家庭人口="五六口"), card("XY-003")], None)
     wb = openpyxl.load_workbook(path)
     ws = wb["联户卡"]
     for r in rows:
@@ -50,7 +50,7 @@ def test_a_hidden_row_holding_an_error_is_shown_in_the_copy_and_said(tmp_path):
     assert run(str(tmp_path / "收集"), "-q", "--annotate", str(tmp_path / "退回")).exit_code == 1
     wb = openpyxl.load_workbook(tmp_path / "退回" / "下营村.xlsx")
     ws = wb["联户卡"]
-    assert ws["J4"].comment is not None and "五口" in ws["J4"].comment.text
+    assert ws["J4"].comment is not None and "五六口" in ws["J4"].comment.text
     assert not ws.row_dimensions[4].hidden, "the row with the red cell is seen"
     assert ws.row_dimensions[5].hidden, "a hidden row without a mark stays as the cadre had it"
     said = [line for line in result_lines(wb[RESULT_SHEET]) if "隐藏" in line and "取消隐藏" in line]
@@ -78,7 +78,7 @@ def test_a_hidden_sheet_holding_an_error_is_shown_in_the_copy_and_hidden_again_o
     from bookfactory import diary
 
     src = tmp_path / "收集" / "下营村.xlsx"
-    write_book(src, [card("XY-001"), card("XY-002", 家庭人口="五口")], [diary("XY-001")])
+    write_book(src, [card("XY-001"), card("XY-002", 家庭人口="五六口")], [diary("XY-001")])
     wb = openpyxl.load_workbook(src)
     wb["联户卡"].sheet_state = "hidden"
     wb.active = wb.sheetnames.index("联户日记")

@@ -37,7 +37,7 @@ def branch(tmp_path):
     # 李华's diary rows name 王明's and 赵刚's cards: the problems belong to the cards' 联系人
     write_book(folder / "四月日记.xlsx", None,
                [diary("XY-001", "2010年4月31日"),
-                diary("XY-002", dt.date(2010, 4, 9), **{"担保贷款(元)": "三千"}),
+                diary("XY-002", dt.date(2010, 4, 9), **{"担保贷款(元)": "三千多"}),
                 diary("XY-404", dt.date(2010, 4, 9), 联系人="孙丽")])
     write_book(folder / "倪家营村.xlsx", [card("NJ-001", 联系人="陈平", 村="倪家营村")],
                [diary("NJ-001", dt.date(2010, 4, 2))])
@@ -72,7 +72,7 @@ def test_per_linker_view_gives_each_problem_to_the_person_whose_row_it_is(branch
     assert zhao["要改正的单元格"] == "联户卡!N4、联户日记!E3"
     wang = people[("王明", "下营村.xlsx")]
     assert (wang["错误数"], wang["警告数"], wang["状态"]) == (0, 0, "通过")
-    # in the diary-only book: 4月31日 is on 王明's card, 三千 on 赵刚's, XY-404 names no card
+    # in the diary-only book: 4月31日 is on 王明's card, 三千多 on 赵刚's, XY-404 names no card
     assert people[("王明", "四月日记.xlsx")]["要改正的单元格"] == "联户日记!B3"
     assert "联户日记!M4" in people[("赵刚", "四月日记.xlsx")]["要改正的单元格"]
     assert people[("孙丽", "四月日记.xlsx")]["要改正的单元格"] == "联户日记!A5"

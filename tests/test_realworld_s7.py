@@ -1,0 +1,193 @@
+"""Session 7: books typed the way township cadres and clerks type them, each consolidated through
+the CLI and compared with a count made by hand from the standard. Every case here failed before:
+a row wrongly rejected (a date with its weekday, an amount in words), a card lost to a conflict
+that is no conflict (a phone typed with dashes in one copy), or a message that could not be acted on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary, write_book
+from click.testing import CliRunner
+from realworld_books import hand, totals_rows
+
+from lianhu_xl.cli import cli
+
+D = dt.date
+
+
+def consolidated(path: Path) -> tuple[int, dict[str, object], list[dict]]:
+    """``lianhu consolidate <path> --period 2010 --json``: exit code, the 合计 row, the issues."""
+    out = (path if path.is_dir() else path.parent) / "汇总表.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(path), "-o", str(out), "--period", "2010", "--json",
+                                      "-q", "-j", "1", "--no-cache"])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, totals_rows(out)["合计"], json.loads(result.stdout)["issues"]
+
+
+def figures(total: dict[str, object]) -> dict[str, object]:
+    return {k: total[k] for k in hand()}
+
+
+def said(issues: list[dict]) -> list[tuple[str, str | None, str | None]]:
+    return sorted((i["code"], i["sheet"], i["cell"]) for i in issues)
+
+
+def _col(label: str, labels: list[str] = DIARY_LABELS) -> str:
+    return chr(ord("A") + labels.index(label))
+
+
+# --- a diary written like a diary: the weekday and the time after the date ----------------------
+
+
+def test_dates_with_the_weekday_or_the_time_of_day_after_them_are_those_dates(tmp_path):
+    """A diary writes 2010年3月5日 星期五, 2010-4-6 周二, 2010.5.6（周四）, 2010年6月7日14:30,
+    2010/7/6 上午10:00, 2010年8月6日下午, and a date pasted with its apostrophe ('2010-9-6): each
+    is the date it names, and the visit counts. A weekday that is not that date's (2010年10月6日
+    was a Wednesday, typed 星期一) cannot be read either way: an error at the cell saying so."""
+    typed = ["2010年3月5日 星期五", "2010-4-6 周二", "2010.5.6（周四）", "2010年6月7日14:30", "2010/7/6 上午10:00",
+             "2010年8月6日下午", "'2010-9-6", "2010年10月6日 星期一", "2010年11月6日 14时30分"]
+    write_book(tmp_path / "b.xlsx", [card("K1", 结对日期="2010年1月5日 星期二")], [diary("K1", t) for t in typed])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("weekday-mismatch", "联户日记", f"{_col('日期')}10")]
+    message = issues[0]["message"]
+    assert message.startswith("联户日记!B10：") and "“2010年10月6日 星期一”" in message
+    assert "2010年10月6日是星期三" in message and "改正日期或星期" in message
+    # by hand: the card linked 2010-1-5 (its weekday right), 12 months; 8 interviews, Mar–Sep and Nov
+    assert figures(total) == hand(致富明星户=1, 入户访谈=8, 应访谈月数=12, 实访谈月数=8, 应记日记月数=12,
+                                  实记日记月数=8)
+
+
+def test_a_time_or_a_weekday_alone_is_still_no_date(tmp_path):
+    """What is left when the weekday is taken off must be a whole date: 周五, 2010年3月 星期五 and
+    two weekdays are errors quoting the typing."""
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", "周五"), diary("K1", "2010年3月 星期五"), diary("K1", "2010年3月5日 周五 周六"),
+                diary("K1", "2010年3月5日晴")])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1 and total["入户访谈"] == 0
+    assert said(issues) == [("bad-date", "联户日记", f"B{n}") for n in range(3, 7)]
+
+
+# --- a diary under a title naming the year: 3月5日 -------------------------------------------
+
+
+def _titled_book(path: Path, card_title: str, diary_title: str, link: object, dates: list[object]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "联户卡"
+    ws.append([card_title])
+    ws.merge_cells("A1:H1")
+    ws.append(CARD_LABELS)
+    ws.append([card("K1", 结对日期=link).get(label) for label in CARD_LABELS])
+    d = wb.create_sheet("联户日记")
+    d.append([diary_title])
+    d.merge_cells("A1:H1")
+    d.append(DIARY_LABELS)
+    for day in dates:
+        d.append([diary("K1", day).get(label) for label in DIARY_LABELS])
+    wb.save(path)
+
+
+def test_dates_without_a_year_under_a_title_naming_the_year_are_that_years(tmp_path):
+    """王明's diary is titled 王明联户日记（二〇一〇年度）and its dates are typed 3月5日, 4.6, 5-6,
+    6月7日 星期一 (text cells); the card sheet's title says 2010年 and 结对日期 is 1月5日. A person
+    reads each as a 2010 date. 7月32日 is no date, and is said as typed."""
+    _titled_book(tmp_path / "b.xlsx", "下营村联户卡（2010年）", "王明联户日记（二〇一〇年度）", "1月5日",
+                 ["3月5日", "4.6", "5-6", "6月7日 星期一", "7月32日"])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-date", "联户日记", "B7")]
+    assert "“7月32日”" in issues[0]["message"]
+    assert figures(total) == hand(致富明星户=1, 入户访谈=4, 应访谈月数=12, 实访谈月数=4, 应记日记月数=12,
+                                  实记日记月数=4)
+
+
+def test_without_one_year_in_the_title_a_date_without_its_year_stays_an_error(tmp_path):
+    """A title naming two years (2009—2010年度) or none leaves 3月5日 unread: which year is it?"""
+    _titled_book(tmp_path / "b.xlsx", "联户卡", "联户日记（2009—2010年度）", D(2009, 10, 5), ["3月5日", D(2010, 3, 6)])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1 and total["入户访谈"] == 1
+    assert said(issues) == [("bad-date", "联户日记", "B3")]
+
+
+# --- amounts and counts written in words and with their units -----------------------------------
+
+
+def test_amounts_and_counts_written_in_chinese_numerals_and_with_units_are_read(tmp_path):
+    """Loans typed 3千, 叁仟元, 0.3万, 3000块, 3000元。, ￥3,000.00, '3000 (pasted), 3000（元）;
+    deeds 一件, 两件; ploughing help 2人次, 两次; household size 五口; income 2500元/年."""
+    loans = ["3千", "叁仟元", "0.3万", "3000块", "3000元。", "￥3,000.00", "'3000", "3000（元）"]
+    rows = [diary("K1", D(2010, 3, 1 + n), **{"担保贷款(元)": loan}) for n, loan in enumerate(loans)]
+    rows += [diary("K1", D(2010, 4, 6), **{"办实事(件)": "一件", "帮耕帮畜(次)": "2人次"}),
+             diary("K1", D(2010, 5, 6), **{"办实事(件)": "两件", "帮耕帮畜(次)": "两次"})]
+    write_book(tmp_path / "b.xlsx",
+               [card("K1", 联系人类别="党员", 联系户类型="经济落后户", 家庭人口="五口",
+                     **{"基期人均纯收入(元)": "2500元/年"})], rows)
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, said(issues)) == (0, [])
+    assert figures(total) == hand(经济落后户=1, 入户访谈=10, 办实事=3, 担保贷款=24000, 帮耕帮畜=4, 应访谈月数=12,
+                                  实访谈月数=3, 应记日记月数=12, 实记日记月数=3)
+
+
+def test_numbers_in_words_that_are_no_one_number_stay_errors(tmp_path):
+    """三四千 (three or four thousand), 约3000, 5千左右, and 一 alone (a dash typed for "none"?)."""
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, n + 1), **{"担保贷款(元)": typed})
+                for n, typed in enumerate(["三四千", "约3000", "5千左右", "一"])])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1 and total["入户访谈"] == 0
+    assert said(issues) == [("bad-number", "联户日记", f"M{n}") for n in range(3, 7)]
+
+
+# --- 是/否 written as the column's own words ----------------------------------------------------
+
+
+def test_yes_and_no_written_as_the_columns_own_words_or_with_a_full_stop(tmp_path):
+    """是否转化 typed 已转化 / 未转化 / 是。; 是否主要问题 typed 是。/ 是主要问题 / 不是主要问题."""
+    cards = [card(f"C{n}", 联系人类别="村干部", 联系户类型="思想保守户", 户主=f"户{n}", 是否转化=typed)
+             for n, typed in enumerate(["已转化", "未转化", "是。", "转化了"])]
+    rows = [diary("C0", D(2010, 3, 6), 发现问题="观念旧", 是否主要问题="是。", 解决办法="讲政策", 办理结果="当场解决"),
+            diary("C1", D(2010, 3, 6), 发现问题="缺水", 是否主要问题="是主要问题", 解决办法="修渠", 办理结果="协调解决"),
+            diary("C2", D(2010, 3, 6), 发现问题="缺肥", 是否主要问题="不是主要问题", 解决办法="买肥", 办理结果="当场解决")]
+    write_book(tmp_path / "b.xlsx", cards, rows)
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, said(issues)) == (0, [])
+    assert (total["思想保守户"], total["转化户数"], total["解决主要问题"], total["主要问题已解决户数"]) == (4, 3, 2, 2)
+
+
+# --- the same card in two books, its phone typed two ways ----------------------------------------
+
+
+def test_the_same_card_with_its_phone_typed_with_dashes_in_one_book_counts_once(tmp_path):
+    """王明's own book has 联系电话 139-1234-5678; the village clerk typed 13912345678 (and the ID
+    with spaces). One household, one number: counted once with a duplicate-card warning, not a
+    conflict that left the card and its visits out of the totals."""
+    folder = tmp_path / "收集"
+    write_book(folder / "王明.xlsx", [card("K1", 联系电话="139-1234-5678", 身份证号="620702198001011231")],
+               [diary("K1")])
+    write_book(folder / "下营村.xlsx", [card("K1", 联系电话="+86 139 1234 5678", 身份证号="620702 19800101 1231")],
+               [diary("K1", "2010.3.6")])
+    code, total, issues = consolidated(folder)
+    assert code == 0
+    assert sorted(i["code"] for i in issues) == ["duplicate-card", "duplicate-diary"]
+    assert figures(total) == hand(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+                                  实记日记月数=1)
+
+
+def test_two_phones_that_differ_where_the_mask_hides_are_told_so(tmp_path):
+    """13912345678 and 13987655678 both show as 139****5678: the conflict says the hidden digits
+    differ, not that they were only written differently."""
+    write_book(tmp_path / "a.xlsx", [card("K1", 联系电话="13912345678")], [diary("K1")])
+    write_book(tmp_path / "b.xlsx", [card("K1", 联系电话="139-8765-5678")], None)
+    code, total, issues = consolidated(tmp_path)
+    assert code == 1 and total["致富明星户"] == 0
+    told = [i["message"] for i in issues if i["code"] == "conflicting-card"]
+    assert len(told) == 2
+    assert all("联系电话" in m and "遮住的几位不同" in m and "写法不同" not in m for m in told)
+
