@@ -162,6 +162,8 @@ _CODES = [
     Code("required", "error", "必填项为空", "“{column}”是必填项，不能为空。", "请填写{column}，例如：{expected}。"),
     Code("bad-date", "error", "日期无法识别", "“{column}”填的是“{value}”，不是有效日期。",
          "日期写成 2010-9-6 或 2010年9月6日。"),
+    Code("weekday-mismatch", "error", "日期和星期对不上", "“{column}”填的是“{value}”，但{expected}是{detail}，日期和星期对不上。",
+         "核对是哪一天，改正日期或星期（也可以只写日期，如 2010-9-6）。"),
     Code("future-date", "error", "日期在将来", "“{column}”是 {value}，晚于今天。", "填写实际联系的日期。"),
     Code("bad-number", "error", "不是数字", "“{column}”填的是“{value}”，不是数字。",
          "只填数字，例如 {expected}（可以带单位“元”“次”“件”）。"),

@@ -25,6 +25,8 @@ from .values import (
     is_placeholder,
     is_section_text,
     is_totals_text,
+    title_year,
+    with_year,
 )
 
 if TYPE_CHECKING:
@@ -212,6 +214,16 @@ def _dates_from_1904(sheet: SheetRows) -> None:
             values[f] = from_1904(values[f])
 
 
+def _dates_with_year(sheet: SheetRows, year: int) -> None:
+    """The date columns' dates typed without a year (3月5日, 3.5 as text) as dates of the one
+    year the title above the table names (``values.with_year``)."""
+    fields = [f for f in _DATE_FIELDS[sheet.kind] if f in sheet.letters]
+    for _, values in sheet.rows:
+        for f in fields:
+            if values[f].__class__ is str:
+                values[f] = with_year(values[f], year)
+
+
 def _say_lookalikes(book: BookRows, wb: CalamineWorkbook, names: list[str]) -> None:
     """A sheet with another name whose header holds every required label of 联户卡 or 联户日记
     is a register sheet renamed (联户日记表, 联户卡 (2), the diary left in Sheet1). The standard
@@ -365,6 +377,9 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 words.setdefault(c, set()).add(norm)
     _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
                repeats, words)
+    year = title_year([c for row in grid[:top] for c in row if isinstance(c, str)]) if top else None
+    if year is not None:  # 3月5日 under 下营村联户日记（2010年） is 2010年3月5日
+        _dates_with_year(sheet, year)
     if hidden:  # read and counted like the others, though Excel does not show them: said once
         unseen = [n for n, _ in sheet.rows if n in hidden]
         if unseen:
