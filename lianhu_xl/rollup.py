@@ -59,6 +59,8 @@ class TotalsSource:
     span: tuple[date, date] | None = None
     total: UnitTotals | None = None
     units: list[UnitTotals] = field(default_factory=list)
+    unit_rows: list[int] = field(default_factory=list)  # the sheet row (1-based) of each of ``units``
+    unit_col: int = 0  # the 单位 column (0-based)
     total_row: int = 0  # 1-based sheet row of 合计
     issues: list[Issue] = field(default_factory=list)
     note: str = ""  # the 注意 line: rows its own consolidation left out
@@ -124,7 +126,7 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
     _title_and_period(src, grid[:top])
     if not src.name:
         src.name = _name_from_path(file)
-    unit_col = positions[UNIT_LABEL]
+    unit_col = src.unit_col = positions[UNIT_LABEL]
     end = len(grid)
     for r in range(header_at + 1, len(grid)):
         row = grid[r]
@@ -139,6 +141,7 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
             src.total, src.total_row, end = totals, r + 1, r + 1
             break
         src.units.append(totals)
+        src.unit_rows.append(r + 1)
     if src.total is None:
         src.issues.append(_bad(file, f"没有“单位”为“{TOTAL_UNIT}”的行"))
         return src
@@ -152,6 +155,7 @@ def read_totals(grid: list[list[object]], file: str) -> TotalsSource:
     below = _below_total(src, grid, end, unit_col, positions, scales)
     if below and not _off_columns(src.units + [u for _, u in below], src.total):
         src.units += [u for _, u in below]  # sorted with the 合计 among the villages (a ranking): it holds them
+        src.unit_rows += [r for r, _ in below]
         below = []
     src.issues.extend(_disagreements(src, positions))
     src.issues.extend(make_issue("totals-below-total", src.file, sheet=TOTALS_SHEET, cell=f"{col_letter(unit_col)}{r}",
@@ -411,7 +415,7 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
                                detail="、".join(inside))
             c.report.issues.append(issue)
             fates[s.file] = (EXCLUDED, issue.message)
-    _same_units(c, good, fates)
+    twice = _same_units(c, good, fates)
     # the same township twice
     by_name: dict[str, list[TotalsSource]] = defaultdict(list)
     for s in good:
@@ -436,6 +440,7 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
         if same:
             counted.append(group[0])
     _horizons(c, counted)
+    _shared_units(c, [s for s in counted if s.file not in twice])
     spans = {s.span for s in counted}
     if c.period is None and len(spans) == 1 and None not in spans:  # keep the dates for the next level up
         start, end = spans.pop()  # type: ignore[misc]
@@ -460,15 +465,17 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
     _statuses(c, {s.file: s for s in sources}, fates)
 
 
-def _same_units(c: Consolidation, good: list[TotalsSource], fates: dict[str, tuple[str, str]]) -> None:
+def _same_units(c: Consolidation, good: list[TotalsSource], fates: dict[str, tuple[str, str]]) -> set[str]:
     """One township's 汇总表 made twice under two titles (倪家营 and 倪家营乡): two names, so not
     caught as the same township offered twice, yet its villages are the same with the same
     figures in every column. Both count (two small townships can match by chance: each one
-    village 新村 with one household), and each is told, so that a double count never goes unseen."""
+    village 新村 with one household), and each is told, so that a double count never goes unseen.
+    Returns the files told."""
     by_rows: dict[tuple, list[TotalsSource]] = defaultdict(list)
     for s in good:
         if s.file not in fates and s.units and s.total is not None and s.total.households:
             by_rows[tuple(sorted((u.unit, tuple(u.counts().values())) for u in s.units))].append(s)
+    told: set[str] = set()
     for group in by_rows.values():
         if len({s.name for s in group}) < 2:
             continue
@@ -477,6 +484,30 @@ def _same_units(c: Consolidation, good: list[TotalsSource], fates: dict[str, tup
             issue = make_issue("totals-same-units", s.file, sheet=TOTALS_SHEET, cell=f"A{s.total_row}",
                                value=s.name, detail=others)
             c.report.issues.append(issue)
+            told.add(s.file)
+    return told
+
+
+def _shared_units(c: Consolidation, counted: list[TotalsSource]) -> None:
+    """One village's book consolidated in two townships (sent to both, or copied into the wrong
+    collection folder): its row stands in both 汇总表 with the same name and the same figure in
+    every column, and the county's 合计 holds it twice. Both count, as the standard adds 合计 rows
+    (two villages of one name can match by chance when they have one household each), and each
+    row is told at its 单位 cell, so that the double count never goes up unseen."""
+    rows: dict[tuple, list[tuple[TotalsSource, int]]] = defaultdict(list)
+    for s in counted:
+        for u, r in zip(s.units, s.unit_rows, strict=True):
+            figures = tuple(u.counts().values())
+            if any(figures):  # a village with nothing (a roster's row of zeros) is no double count
+                rows[(normalise_label(u.unit), figures)].append((s, r))
+    for group in rows.values():
+        if len({s.name for s, _ in group}) < 2:
+            continue
+        for s, r in group:
+            others = "、".join(f"{g.file}（{g.name}）" for g, _ in group if g is not s)
+            c.report.issues.append(make_issue("totals-same-village", s.file, sheet=TOTALS_SHEET,
+                                              cell=f"{col_letter(s.unit_col)}{r}", row=r,
+                                              value=s.units[s.unit_rows.index(r)].unit, detail=others))
 
 
 def _horizons(c: Consolidation, counted: list[TotalsSource]) -> None:
