@@ -266,6 +266,8 @@ def _inspect_zip(data: bytes) -> Inspection:
                               else f"工作簿目录 xl/workbook.xml 和工作表目录 xl/_rels/workbook.xml.rels "
                               f"没有写明工作表“{sheet}”的内容在哪里", sheet=sheet)
             continue
+        if member not in sheetlike:  # no cells: a chart, or another format zipped as the sheet
+            _check_sheet_root(sheet, member, blob)
         pattern = _formula_pattern(blob)
         # texts typed in the sheet itself: inline (t="inlineStr", found from its rare S) or a formula's
         _check_markup(blob, sheet, member, texts=pattern is not None or _found(blob, _INLINE_RE, b"S", 6))
@@ -455,6 +457,23 @@ def _fault_words(code: int, blob: bytes, at: int) -> str:
 _CONTROL_BYTES = tuple(bytes((b,)) for b in (*range(0, 9), 11, 12, *range(14, 32)))
 _STRAY_LT = "有多余的“<”符号（文字里的 < 应写作 &lt;），它后面的单元格读不准"
 _INLINE_RE = re.compile(re.escape(b"inlineS"))
+
+
+_ROOT_RE = re.compile(rb"<(?![?!])(?:[^\s<>/:]+:)?([^\s<>/:]+)")  # a part's first element, its prefix dropped
+_SHEET_ROOTS = frozenset((b"worksheet", b"chartsheet", b"dialogsheet", b"macrosheet"))
+
+
+def _check_sheet_root(sheet: str, member: str, blob: bytes) -> None:
+    """Refuse a sheet whose part holds no cells and is no sheet at all (an Excel 2003 XML
+    spreadsheet, a web page zipped as the sheet): the reader finds no cells in it and the clerk
+    was told 找不到表头. Asked only of a part without sheetData (a chart's); an empty part, or
+    one with no element at all, is said where the reader fails on it (explain_failure)."""
+    root = _ROOT_RE.search(blob, 0, 4096)
+    if root is None or root.group(1) in _SHEET_ROOTS:
+        return
+    what = "是“XML 电子表格 2003”格式" if is_xml_2003(blob[:4096]) else \
+        "是网页" if b"<html" in blob[:4096].lower() else "不是表格内容"
+    raise Refused("file-corrupt", f"工作表“{sheet}”的内容部件 {member} {what}，不是 .xlsx 的工作表", sheet=sheet)
 
 
 def _check_markup(blob: bytes, sheet: str | None, member: str, texts: bool) -> None:

@@ -299,3 +299,42 @@ def test_a_chart_named_like_the_card_sheet_is_said_to_be_a_chart(tmp_path):
     assert mine[0]["sheet"] == "联户卡" and "图表" in mine[0]["message"]
     summary = next(f for f in report["files"] if f["file"] == "图表.xlsx")
     assert summary["diary_rows"] == 1 and summary["kind"] == "book"
+
+
+SPREADSHEET_2003 = (
+    '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+    '<Worksheet ss:Name="联户卡"><Table><Row><Cell><Data ss:Type="String">卡号</Data></Cell></Row></Table>'
+    '</Worksheet></Workbook>').encode()
+
+
+@pytest.mark.parametrize("content,says", [
+    (SPREADSHEET_2003, "XML 电子表格 2003"),
+    ("<html><body><table><tr><td>卡号</td></tr></table></body></html>".encode(), "网页"),
+], ids=["xml2003", "html"])
+def test_a_sheet_part_holding_another_format_is_named_not_read_as_an_empty_sheet(tmp_path, content, says):
+    """A package whose 联户卡 part holds an Excel 2003 XML spreadsheet or a web page (a tool that
+    zipped the wrong thing): the reader found no cells in it and the clerk was told 找不到表头."""
+    folder = tmp_path / "收集"
+    good_book(folder / "好.xlsx")
+    path = write_book(folder / "错格式.xlsx", [card("XY-101")], [diary("XY-001", "2010-5-2")])
+    parts = members_of(path.read_bytes())
+    parts["xl/worksheets/sheet1.xml"] = content
+    rezip(path, parts)
+    report = validated(folder)
+    [issue] = [i for i in report["issues"] if i["file"] == "错格式.xlsx"]
+    assert issue["code"] == "file-corrupt" and issue["sheet"] == "联户卡", issue
+    assert "xl/worksheets/sheet1.xml" in issue["message"] and says in issue["message"]
+    assert next(f for f in report["files"] if f["file"] == "好.xlsx")["counted"] == 5
+
+
+@pytest.mark.parametrize("name", ["问题清单.csv", "问题清单.xls", "问题清单"])
+def test_a_report_named_for_another_format_is_refused_before_anything_is_written(tmp_path, name):
+    """--report 问题清单.csv wrote an .xlsx under that name (Excel then says the file is damaged),
+    where consolidate -o already refused any name but .xlsx."""
+    books = tmp_path / "收集"
+    good_book(books / "好.xlsx")
+    result = run("validate", books, "--report", tmp_path / name)
+    assert result.exit_code == 2, result.output
+    assert "问题清单要存成 .xlsx 文件" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / name).exists()
