@@ -541,9 +541,11 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         number = r + 1
         counted_above: list[tuple[str, _Block, object]] | tuple[()] = ()
         if fill:
+            merged_from: dict[str, int] = {}  # field -> the first row (0-based) of the block it shares
             for f, c in items:
                 top = fill.get((r, c))
                 if values[f] is None and top is not None and top[0] < len(grid):
+                    merged_from[f] = top[0]
                     shared = grid[top[0]][c] if c < len(grid[top[0]]) else None
                     if shared == "":
                         shared = None
@@ -552,6 +554,8 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                             counted_above = [*counted_above, (f, top, shared)]
                         continue
                     values[f] = shared
+            if "card_no" in merged_from and _continues(book, sheet, values, merged_from, number):
+                continue
         no = values["card_no"]
         # the header again (a second page pasted under the first): no row, like a blank one. Its
         # 卡号 cell as page one typed it, or another way of writing the label (卡号* / 卡 号 /
@@ -606,6 +610,42 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         book.issues.append(make_issue("placeholder-rows", book.file, sheet=name, cell=f"{sheet.letters['card_no']}{first}",
                                       row=first, value=value.strip() if value.__class__ is text else value,
                                       detail=where))  # make_issue shows FALSE and 0 as the sheet does
+
+
+# what makes one card or one diary entry: a line whose own are all merged down from the line
+# above is that card or entry again, not another
+_ENTRY_KEYS = {CARD_SHEET: ("card_no",), DIARY_SHEET: ("card_no", "date", "form")}
+# text that runs on over lines when it is long (帮扶措施, 生产生活情况, 发现问题 …)
+_PROSE = {CARD_SHEET: frozenset(("industry", "main_problem", "measures", "remarks")),
+          DIARY_SHEET: frozenset(("situation", "problem", "solution", "review_opinion"))}
+
+
+def _continues(book: BookRows, sheet: SheetRows, values: dict[str, object], merged_from: dict[str, int],
+               number: int) -> bool:
+    """A line whose 卡号 (and a diary's 日期 and 形式) are merged down from the line above and
+    which has only text of its own (帮扶措施, 生产生活情况 …) continues that line: a card or a
+    visit written over two lines, the rest merged over both, as a paper form is laid out. Its
+    text is added to the first line's (after a line break) and it is no row of its own, said
+    once; read as a second row it was a copy of the card differing in that text (every copy
+    left out). A line with anything else of its own (its date, a 办理结果) is a row, as before."""
+    keys = _ENTRY_KEYS[sheet.kind]
+    if not sheet.rows or any(k not in merged_from for k in keys):
+        return False
+    first_number, first = sheet.rows[-1]
+    if first_number != max(merged_from[k] for k in keys) + 1:
+        return False
+    own = [f for f, v in values.items() if v is not None and f not in merged_from]
+    prose = _PROSE[sheet.kind]
+    if not own or any(f not in prose or values[f].__class__ is not str for f in own):
+        return False
+    for f in own:
+        before = first[f]
+        first[f] = values[f] if before is None or before == "" else f"{before}\n{values[f]}"
+    label_of = _LABEL_OF[sheet.kind]
+    book.issues.append(make_issue("continued-row", book.file, sheet=sheet.sheet, row=number,
+                                  cell=f"{sheet.letters[own[0]]}{number}", expected=first_number,
+                                  detail="、".join(label_of[f] for f in own)))
+    return True
 
 
 def _closes_table(value: object) -> bool:

@@ -197,18 +197,19 @@ class CardRow(StandardRow):
     ROW_RULES: ClassVar[tuple[str, ...]] = ("unusual-pairing", "bad-phone", "income-expected",
                                             "conversion-not-applicable")
 
-    card_no: CardNo = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12, aliases=("联户卡号", "卡片编号"))
-    linker: ReqName = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8, aliases=("联系人姓名",))
+    card_no: CardNo = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12, aliases=("联户卡号", "卡片编号", "联户卡编号"))
+    linker: ReqName = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8,
+                                 aliases=("联系人姓名", "联系干部", "联户干部"))
     linker_kind: Annotated[str, _choice(LINKER_KINDS, True)] = _col(
-        "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8, aliases=("联系人身份",))
+        "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8, aliases=("联系人身份", "联系人类型"))
     position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=9)
     branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10)
-    village: ReqName = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8)
-    team: ReqName = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6)
-    head: ReqName = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名",))
+    village: ReqName = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8, aliases=("行政村", "村名", "所在村"))
+    team: ReqName = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6, aliases=("组", "小组", "村民小组"))
+    head: ReqName = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名", "联系户户主", "户主名"))
     household_type: Annotated[str, _choice(HOUSEHOLD_TYPES, True)] = _col(
         "联系户类型", "choice", "致富明星户由乡干部联系，思想保守户由村社干部联系，经济落后户由党员联系",
-        "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11, aliases=("联系户类别",))
+        "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11, aliases=("联系户类别", "农户类型"))
     household_size: Annotated[int | None, _number(1, 30, whole=True)] = _col(
         "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=7, aliases=("家庭人口数", "人口数"))
     id_number: Annotated[str | None, _t(v.parse_id_number)] = _col(
@@ -218,7 +219,8 @@ class CardRow(StandardRow):
     link_date: ReqDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间",))
     base_income: Annotated[float | None, _number(0)] = _col(
         "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9)
-    main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=16)
+    main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=16,
+                                 aliases=("存在的主要问题", "存在问题"))
     measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=16)
     year_end_income: Annotated[float | None, _number(0)] = _col(
         "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9)
@@ -253,11 +255,13 @@ class DiaryRow(StandardRow):
                                             "unknown-service", "review-before-date")
 
     card_no: CardNo = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12, aliases=("联户卡号",))
-    date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11, aliases=("联系日期", "记录日期"))
+    date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11,
+                          aliases=("联系日期", "记录日期", "访谈日期", "走访日期", "联系时间", "走访时间", "时间"))
     linker: Name = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8, aliases=("联系人姓名",))
     head: Name = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8, aliases=("户主姓名",))
     form: Annotated[str, _choice(FORMS, True)] = _col(
-        "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=9, aliases=("联系形式",))
+        "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=9,
+        aliases=("联系形式", "联系方式", "访谈形式", "方式"))
     situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20)
     problem: Note = _col("发现问题", "text", "这次发现的问题；没有就空着（写“无”也按空白算）", "缺少滴灌设备", width=16)
     is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",

@@ -12,6 +12,7 @@ disagreeing with it, repeated entries); those rows are then judged in Python.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -522,6 +523,7 @@ def _diaries(store: RowStore) -> list[Issue]:
     odd: list[Record] = []
     unread: dict[str, str] | None = None  # file -> its 联户卡 sheet that could not be read
     zeros: dict[str, str] | None = None  # card numbers of digits only, without their leading 0s
+    near: dict[str, list[str]] | None = None  # card numbers by _near_key
     for r in store.records(DIARY_SHEET, "t.id IN (SELECT id FROM picked)"):
         no = r.model.card_no  # type: ignore[attr-defined]
         if r.key in missing:
@@ -539,6 +541,12 @@ def _diaries(store: RowStore) -> list[Issue]:
                     same = zeros.get(no.lstrip("0"))
                     if same is not None and same != no:
                         detail = ZEROS_CARD_NO.format(card=same)
+                if not detail:  # NJY001 or NJY-1 for the card NJY-001: point at it, never count it there
+                    if near is None:
+                        near = _near_cards(store)
+                    alike = near.get(_near_key(no), [])
+                    if len(alike) == 1 and alike[0] != no:
+                        detail = NEAR_CARD_NO.format(card=alike[0])
             if r.excluded == ROW_ERROR:  # left out already; only what is news is told
                 if code != "card-excluded":
                     issues.append(_card_no_issue(code, r, no, detail=detail))
@@ -584,6 +592,26 @@ DATE_CARD_NO = "（它是个日期：Excel 会把 3-1 这样的卡号自动改�
 # said when a diary's 卡号 is a card's digits but for leading zeros: 001 typed into a cell that is
 # not text is the number 1 (on the diary, or on the card)
 ZEROS_CARD_NO = "（联户卡上是“{card}”：Excel 去掉了数字前面的 0，请把卡号列设为文本后重新输入）"
+
+
+# said when a diary's 卡号 differs from one card's only in its separators or a number's leading 0s
+NEAR_CARD_NO = "（联户卡上有“{card}”，只差在“-”、“.”之类的符号或数字前的 0；是这一户的话，照联户卡上的卡号改）"
+_SEPARATORS = re.compile(r"[^0-9A-Z\u3400-\u9fff]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def _near_key(no: str) -> str:
+    """A card number without its separators and the leading 0s of its numbers: NJY-001, NJY001,
+    NJY-1 and NJY.001 are all NJY1."""
+    return _DIGITS.sub(lambda m: m.group().lstrip("0") or "0", _SEPARATORS.sub("", no))
+
+
+def _near_cards(store: RowStore) -> dict[str, list[str]]:
+    """Every card number by its _near_key (asked once, when a diary row names no card)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for (no,) in store.query("SELECT DISTINCT card_no FROM card WHERE card_no <> '' ORDER BY card_no"):
+        out[_near_key(no)].append(no)
+    return out
 
 
 def _digit_cards(store: RowStore) -> dict[str, str]:

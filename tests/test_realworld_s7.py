@@ -191,3 +191,120 @@ def test_two_phones_that_differ_where_the_mask_hides_are_told_so(tmp_path):
     assert len(told) == 2
     assert all("联系电话" in m and "遮住的几位不同" in m and "写法不同" not in m for m in told)
 
+
+# --- a card or a visit written over two lines, its other cells merged down over both -------------
+
+
+def _two_line_book(path: Path) -> None:
+    """A card whose 帮扶措施 takes two lines and a visit whose 生产生活情况 and 发现问题 take two:
+    the clerk typed the rest once and merged it down over both lines (卡号, 日期, 形式 too), as a
+    paper form is laid out. A second visit of the same card has its own date under the merged 卡号."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "联户卡"
+    ws.append(CARD_LABELS)
+    ws.append([card("K1", 帮扶措施="联系农技站上门指导，", 家庭人口=5).get(label) for label in CARD_LABELS])
+    ws.append([None if label != "帮扶措施" else "帮助申请小额贷款" for label in CARD_LABELS])
+    for c, label in enumerate(CARD_LABELS, start=1):
+        if label != "帮扶措施":
+            ws.merge_cells(start_row=2, start_column=c, end_row=3, end_column=c)
+    ws.append([card("K2", 户主="李二").get(label) for label in CARD_LABELS])
+    d = wb.create_sheet("联户日记")
+    d.append(DIARY_LABELS)
+    d.append([diary("K1", D(2010, 3, 6), 生产生活情况="玉米长势好，", 发现问题="缺水，", 是否主要问题="是", 解决办法="协调水管站",
+                    办理结果="协调解决", **{"担保贷款(元)": 3000}).get(label) for label in DIARY_LABELS])
+    d.append([{"生产生活情况": "棚圈漏雨", "发现问题": "缺肥"}.get(label) for label in DIARY_LABELS])
+    d.append([diary("K1", D(2010, 4, 6), 形式="电话联系").get(label) for label in DIARY_LABELS])
+    for c, label in enumerate(DIARY_LABELS, start=1):
+        if label not in ("卡号", "生产生活情况", "发现问题"):
+            d.merge_cells(start_row=2, start_column=c, end_row=3, end_column=c)
+    d.merge_cells("A2:A4")  # 卡号 over both visits
+    d.append([diary("K2", D(2010, 3, 8)).get(label) for label in DIARY_LABELS])
+    wb.save(path)
+
+
+def test_a_card_and_a_visit_written_over_two_merged_lines_are_one_card_and_one_visit(tmp_path):
+    """By hand: two cards (K1 once, not two copies that disagree in 帮扶措施), K1's visit of March
+    with its main problem solved and 3000 yuan once, its phone call in April, K2's visit. Before,
+    the two lines of K1 were two copies of one card differing in 帮扶措施: conflicting-card, K1 and
+    every visit of it left out of the totals."""
+    _two_line_book(tmp_path / "b.xlsx")
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0
+    assert {i["code"] for i in issues} == {"continued-row"}
+    assert said(issues) == [("continued-row", "联户卡", "Q3"), ("continued-row", "联户日记", "F3")]
+    message = next(i["message"] for i in issues if i["sheet"] == "联户卡")
+    assert message.startswith("联户卡!Q3：") and "第 2 行" in message
+    assert figures(total) == hand(致富明星户=2, 入户访谈=2, 解决主要问题=1, 担保贷款=3000, 应访谈月数=24,
+                                  实访谈月数=2, 应记日记月数=24, 实记日记月数=3, 主要问题已解决户数=1)
+
+
+def test_a_second_line_with_its_own_result_under_a_merged_visit_is_still_a_row(tmp_path):
+    """A second problem found on the same visit, typed on its own line with its own 办理结果 (and
+    the date and form merged over both): a row of its own, as before (the standard counts rows)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "联户卡"
+    ws.append(CARD_LABELS)
+    ws.append([card("K1").get(label) for label in CARD_LABELS])
+    d = wb.create_sheet("联户日记")
+    d.append(DIARY_LABELS)
+    d.append([diary("K1", D(2010, 3, 6), 发现问题="缺水", 解决办法="修渠", 办理结果="当场解决").get(label)
+              for label in DIARY_LABELS])
+    d.append([{"发现问题": "缺肥", "解决办法": "买肥", "办理结果": "正在办理"}.get(label) for label in DIARY_LABELS])
+    for c, label in enumerate(DIARY_LABELS, start=1):
+        if label in ("卡号", "日期", "形式"):
+            d.merge_cells(start_row=2, start_column=c, end_row=3, end_column=c)
+    wb.save(tmp_path / "b.xlsx")
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, issues) == (0, [])
+    assert (total["入户访谈"], total["实访谈月数"]) == (2, 1)
+
+
+# --- the column names a township's own form uses -------------------------------------------------
+
+
+def test_a_register_whose_columns_carry_the_townships_own_names_is_read(tmp_path):
+    """The township printed its own form: 联户卡编号, 联系干部, 联系人类型, 行政村, 组, 联系户户主,
+    农户类型, 存在的主要问题 on the card; 走访日期 and 联系方式 on the diary. Each is the standard's
+    column (before, a required one missing refused the whole sheet: every card and visit lost)."""
+    names = {"卡号": "联户卡编号", "联系人": "联系干部", "联系人类别": "联系人类型", "村": "行政村", "社": "组",
+             "户主": "联系户户主", "联系户类型": "农户类型", "主要问题": "存在的主要问题"}
+    card_labels = [names.get(label, label) for label in CARD_LABELS]
+    diary_names = {"日期": "走访日期", "形式": "联系方式"}
+    diary_labels = [diary_names.get(label, label) for label in DIARY_LABELS]
+    cards = [{names.get(k, k): v for k, v in card(no, 户主=f"户{no}").items()} for no in ("K1", "K2")]
+    visits = [{diary_names.get(k, k): v for k, v in diary(no, D(2010, 3, 6)).items()} for no in ("K1", "K2")]
+    write_book(tmp_path / "b.xlsx", cards, visits, card_labels=card_labels, diary_labels=diary_labels)
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, issues) == (0, [])
+    assert figures(total) == hand(致富明星户=2, 入户访谈=2, 应访谈月数=24, 实访谈月数=2, 应记日记月数=24, 实记日记月数=2)
+
+
+def test_a_time_of_day_column_beside_the_date_column_is_not_the_date(tmp_path):
+    """A diary with both 日期 and 时间 (the hour of the visit): 日期 is the date; 时间 is a column
+    the standard does not have, said once and kept nowhere."""
+    labels = [*DIARY_LABELS[:2], "时间", *DIARY_LABELS[2:]]
+    write_book(tmp_path / "b.xlsx", [card("K1")], [{**diary("K1", D(2010, 3, 6)), "时间": "14:30"}],
+               diary_labels=labels)
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0 and said(issues) == [("unknown-column", "联户日记", "C2")]
+    assert (total["入户访谈"], total["实访谈月数"]) == (1, 1)
+
+
+# --- a diary's 卡号 typed without the card's dash ------------------------------------------------
+
+
+def test_a_diary_card_number_without_the_cards_dash_points_at_that_card(tmp_path):
+    """The cards are NJY-001 and 倪-003; the diary writes NJY001, NJY-1 and 倪003. The standard
+    wants the card's own number (each stays unknown-card, left out), but the message names the
+    card it is like, so the clerk knows what to type; a number like none stays as it was."""
+    write_book(tmp_path / "b.xlsx", [card("NJY-001"), card("倪-003", 户主="李三")],
+               [diary("NJY001"), diary("NJY-1", D(2010, 4, 6)), diary("倪003", D(2010, 5, 6)),
+                diary("XY-9", D(2010, 6, 6))])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1 and total["入户访谈"] == 0
+    by_cell = {i["cell"]: i["message"] for i in issues if i["code"] == "unknown-card"}
+    assert sorted(by_cell) == ["A3", "A4", "A5", "A6"]
+    assert "联户卡上有“NJY-001”" in by_cell["A3"] and "联户卡上有“NJY-001”" in by_cell["A4"]
+    assert "联户卡上有“倪-003”" in by_cell["A5"] and "联户卡上有" not in by_cell["A6"]
