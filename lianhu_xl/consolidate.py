@@ -38,7 +38,7 @@ from .catalogue import CATALOGUE, REPEAT_CODES
 from .issues import Issue, Report, make_issue, runs
 from .period import Month, Period, month_at, month_label, month_number, month_of, months_between
 from .roster import Roster
-from .standard import CARD_SHEET, RESULTS, SOLVED
+from .standard import CARD_SHEET, LINKER_KINDS, RESULTS, SOLVED
 from .store import ROW_ERROR, RowStore, StoredList
 from .validate import counted
 from .values import mask_id, mask_phone, team_number
@@ -943,16 +943,25 @@ class _Tables:
 
 def _linkers_stored(cards: StoredList) -> Iterator[LinkerLine]:
     """Consolidation.linkers over the lines in the store: one query, nothing held per card.
-    A linker is a name and 类别 in a village: two 党员 called 王明 in two villages are two people
-    (a cadre linked in two villages has a line in each). Position is the first card's."""
+    A linker is a name in a village ("每位联系人"): two 党员 called 王明 in two villages are two
+    people (a cadre linked in two villages has a line in each); a 村干部 who is also a 党员 and
+    links a household in each role is one person, his 类别 both (村干部、党员). Position is the
+    first card's."""
     for row in cards.store.query(
-            "SELECT linker, linker_kind, position, village, cards, met, ie, im, de, dm, solved FROM ("
-            "SELECT linker, linker_kind, position, village, count(*) AS cards, sum(meets) AS met, "
-            "sum(interview_expected) AS ie, sum(interview_met) AS im, sum(diary_expected) AS de, "
-            "sum(diary_met) AS dm, sum(solved_this_year) AS solved, "
-            "min(village || char(1) || team_sort || char(1) || card_no) FROM line GROUP BY village, linker, linker_kind) "
-            "ORDER BY met = cards, village, linker_kind, linker"):
-        yield LinkerLine(*row)
+            "SELECT linker, kinds, position, village, cards, met, ie, im, de, dm, solved FROM ("
+            "SELECT linker, group_concat(DISTINCT linker_kind) AS kinds, position, village, count(*) AS cards, "
+            "sum(meets) AS met, sum(interview_expected) AS ie, sum(interview_met) AS im, "
+            "sum(diary_expected) AS de, sum(diary_met) AS dm, sum(solved_this_year) AS solved, "
+            "min(village || char(1) || team_sort || char(1) || card_no) "
+            "FROM (SELECT * FROM line ORDER BY linker_kind) GROUP BY village, linker) "
+            "ORDER BY met = cards, village, kinds, linker"):
+        x = LinkerLine(*row)
+        if "," in x.linker_kind:  # in the standard's order: 乡干部、村干部、社干部、党员
+            x.linker_kind = "、".join(sorted(set(x.linker_kind.split(",")), key=lambda k: _KIND_RANK.get(k, 9)))
+        yield x
+
+
+_KIND_RANK = {k: i for i, k in enumerate(LINKER_KINDS)}
 
 
 def _line_from_row(row: tuple) -> CardLine:
