@@ -20,6 +20,7 @@ import pytest
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
 from hostile import good_book, members_of, rezip
+from libreoffice import SOFFICE
 
 from lianhu_xl.cli import cli
 
@@ -243,6 +244,30 @@ def test_escaped_control_characters_are_read_and_every_output_stays_a_valid_work
     report = json.loads(run("validate", folder, "--json").stdout)
     issue = next(i for i in report["issues"] if i["code"] == "bad-choice")
     assert issue["cell"] == "C3" and "�乡干部" in issue["message"]
+    if SOFFICE is not None:  # LibreOffice opens each one (a file it cannot read gives no CSV)
+        shown = _as_csv(written, tmp_path / "csv")
+        assert all(text for text in shown), [p.name for p, text in zip(written, shown, strict=True) if not text]
+        assert "下营村.xlsx" in shown[0] and "联户带创汇总表" in shown[2]  # the report's 按文件, the 汇总
+
+
+def _as_csv(books: list[Path], out: Path) -> list[str]:
+    """Each book's first sheet as LibreOffice saves it to CSV (UTF-8), all in one soffice call with
+    a private profile (other tests run LibreOffice at the same time); "" for a book it could not open."""
+    import shutil
+    import subprocess
+    import uuid
+
+    assert len({book.stem for book in books}) == len(books)  # one folder for all: no two share a name
+    profile = Path("/tmp") / f"lo-profile-{uuid.uuid4().hex}"
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                        "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out),
+                        *map(str, books)], capture_output=True, timeout=300, check=False)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    made = [out / f"{book.stem}.csv" for book in books]
+    return [m.read_text(encoding="utf-8", errors="replace") if m.is_file() else "" for m in made]
 
 
 # --- sheets a register cannot be read from, said as what they are ----------------------------------
