@@ -518,6 +518,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     said: set[_Block] = set()  # merged numbers already said
     formula_rows = {int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in formulas}  # rows to look at
     prefilled: list[tuple[int, object]] = []  # (row, a value filled in advance) of rows taken as blank
+    dittos: list[int] = []  # rows with 同上 read as the row above
     for r in range(header + 1, len(grid)):
         row = grid[r]
         values = build(row) if len(row) > reach else None
@@ -556,6 +557,12 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                     values[f] = shared
             if "card_no" in merged_from and _continues(book, sheet, values, merged_from, number):
                 continue
+        if not _DITTO.isdisjoint(values.values()) and rows:  # 同上 / 〃: the row above's value
+            prior = rows[-1][1]
+            for f, v in values.items():
+                if v.__class__ is text and v in _DITTO:
+                    values[f] = prior[f]
+            dittos.append(number)
         no = values["card_no"]
         # the header again (a second page pasted under the first): no row, like a blank one. Its
         # 卡号 cell as page one typed it, or another way of writing the label (卡号* / 卡 号 /
@@ -604,6 +611,9 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                                           row=r0 + 1, column=label_of[f], value=shared,
                                           detail=f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}"))
         rows.append((number, values))
+    if dittos:  # said once per sheet, like the rows filled ahead
+        book.issues.append(make_issue("ditto-cells", book.file, sheet=name, row=dittos[0],
+                                      cell=f"{sheet.letters['card_no']}{dittos[0]}", detail=spans(dittos)))
     if prefilled:  # said once per sheet: a form filled down 200 rows ahead is one thing to say
         first, value = prefilled[0]
         where = spans([n for n, _ in prefilled])
@@ -612,6 +622,8 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                                       detail=where))  # make_issue shows FALSE and 0 as the sheet does
 
 
+# what a clerk types for "the same as the line above" (同上, the ditto mark 〃 or a quote)
+_DITTO = frozenset({"同上", "同上。", " 同上", "同上 ", "仝上", "同前", "〃", "〃 ", "″", '"', "”", "“"})
 # what makes one card or one diary entry: a line whose own are all merged down from the line
 # above is that card or entry again, not another
 _ENTRY_KEYS = {CARD_SHEET: ("card_no",), DIARY_SHEET: ("card_no", "date", "form")}

@@ -308,3 +308,24 @@ def test_a_diary_card_number_without_the_cards_dash_points_at_that_card(tmp_path
     assert sorted(by_cell) == ["A3", "A4", "A5", "A6"]
     assert "联户卡上有“NJY-001”" in by_cell["A3"] and "联户卡上有“NJY-001”" in by_cell["A4"]
     assert "联户卡上有“倪-003”" in by_cell["A5"] and "联户卡上有" not in by_cell["A6"]
+
+
+# --- 同上 (ditto) -----------------------------------------------------------------------------
+
+
+def test_cells_typed_tong_shang_read_as_the_line_above(tmp_path):
+    """A clerk writes 同上 (or the ditto mark 〃) instead of repeating the line above: K2's linker,
+    category, 村, 社 and 结对日期, K3's 村 and 社; on the diary a second visit's 卡号, another's date
+    and form. By hand: three cards of 下营村 (before, K3 was a village named 同上, silently, and K2
+    was left out for its 类别 and 结对日期), three interviews. Said once per sheet."""
+    write_book(tmp_path / "b.xlsx",
+               [card("K1"), card("K2", 户主="李二", 联系人="同上", 联系人类别="同上", 村="同上", 社="〃", 结对日期="同上"),
+                card("K3", 户主="李三", 村="同上", 社="同上")],
+               [diary("K1", D(2010, 3, 6)), diary("同上", D(2010, 4, 6)), diary("K2", "同上", 形式="同上")])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0
+    assert said(issues) == [("ditto-cells", "联户卡", "A4"), ("ditto-cells", "联户日记", "A4")]
+    assert all("第 4–5 行" in i["message"] and "上一行" in i["message"] for i in issues)
+    book = totals_rows(tmp_path / "汇总表.xlsx")
+    assert "同上" not in book and book["下营村"]["致富明星户"] == 3
+    assert figures(total) == hand(致富明星户=3, 入户访谈=3, 应访谈月数=36, 实访谈月数=3, 应记日记月数=36, 实记日记月数=3)
