@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import seal
 from .catalogue import CATALOGUE
 from .guard import Refused, explain_failure, inspect
 from .issues import FileSummary, Issue, make_issue
@@ -105,6 +106,7 @@ class BookResult:
     issues: list[Issue] = field(default_factory=list)
     blocks: list[SheetBlock] = field(default_factory=list)
     totals_grid: list[list[object]] | None = None
+    seal: str = ""  # a totals workbook's seal (seal.py), as this tool wrote it
     part: tuple[str, list[int]] | None = None
 
     @property
@@ -171,6 +173,7 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
         if TOTALS_SHEET in rows.grid:
             summary.kind = "totals"
             result.totals_grid = rows.grid[TOTALS_SHEET]
+            result.seal = inspection.properties.get(seal.PROPERTY, "")
             sheet = find_sheet(inspection.sheets, TOTALS_SHEET) or TOTALS_SHEET
             for ref, text in inspection.formula_cells.get(sheet, []):
                 result.issues.append(formula_issue(display, TOTALS_SHEET, ref,

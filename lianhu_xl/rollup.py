@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
+from . import seal
 from .book import TOTALS_SHEET, BookResult
 from .consolidate import (
     COUNT_COLUMNS,
@@ -381,6 +382,12 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
             src.total = None
         if src.total is not None:
             c.report.issues.append(make_issue("totals-workbook", src.file, detail=src.name))
+            # typed over so that it still adds up (nothing else says so): told, counted as typed
+            if (book.seal and src.period_label and not any(i.severity != "notice" for i in src.issues)
+                    and book.seal != seal.seal((u.counts().values() for u in src.units),
+                                               src.total.counts().values(), src.span)):
+                c.report.issues.append(make_issue("totals-edited", src.file, sheet=TOTALS_SHEET,
+                                                  cell=f"A{src.total_row}", row=src.total_row))
             if src.note:  # its own consolidation left rows out: the county should know
                 c.report.issues.append(make_issue("totals-incomplete", src.file, sheet=TOTALS_SHEET,
                                                   cell=src.note_cell, value=src.note))

@@ -18,7 +18,7 @@ import heapq
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import fast_rows
+from . import fast_rows, seal
 from .atomic import write_atomic
 from .consolidate import (
     BUCKET_RANK,
@@ -113,6 +113,9 @@ def _write(c: Consolidation, tmp: Path) -> None:
     wb.set_properties({"title": c.heading, "subject": "联户带创汇总表", "author": "lianhu_xl"})
     wb.set_custom_property("lianhu_standard", STANDARD_VERSION)
     wb.set_custom_property("lianhu_totals", c.kind)
+    span = (c.period.start, c.period.end) if c.period is not None else None
+    wb.set_custom_property(seal.PROPERTY, seal.seal((u.counts().values() for u in c.units),
+                                                    c.total.counts().values(), span))
     st = _Styles(wb)
     last_unit_row = _summary(wb, st, c)
     _sources(wb, st, c)

@@ -246,10 +246,11 @@ def test_a_correction_typed_into_a_village_row_only_is_flagged_at_the_total(coun
 
 
 def test_a_correction_typed_into_both_the_village_and_the_total_counts(county_dir):
-    """下营村 and 合计 both corrected to 2 stars: the sheet adds up, the county has 3."""
+    """下营村 and 合计 both corrected to 2 stars: the sheet adds up, the county has 3, and is told
+    that the sheet is not as the township's run wrote it (test_seal.py)."""
     edit(county_dir / NI_FILE, lambda ws: (ws.__setitem__("B5", 2), ws.__setitem__("B7", 2)))
     c = roll(county_dir)
-    assert c.complete and codes(c) == []
+    assert c.complete and codes(c) == [("totals-edited", NI_FILE, "A7")]
     assert figures(c) == {**COUNTY, "致富明星户": 3}
 
 
