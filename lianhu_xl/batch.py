@@ -25,6 +25,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -42,6 +43,7 @@ Progress = Callable[[BookResult], None]
 Keep = Callable[[int, BookResult], BookResult]  # what to keep of a result as it arrives
 WORKER_MEMORY_LIMIT = 2 * 1024**3
 FILE_TIMEOUT = 120.0  # seconds with no file finished before a worker counts as hung; a book takes ~0.05 s
+WAKE = 0.5  # seconds between a waiting batch's looks for an interrupt that was lost (terminated_as_interrupt)
 Item = tuple[int, tuple[Path, str]]
 Keys = list[str | None]  # each file's cache key, or None: not to be cached
 
@@ -143,24 +145,55 @@ class worker_pool:
 
 class terminated_as_interrupt:
     """While the batch runs in the main thread, SIGTERM ends it like Ctrl-C (the workers are
-    killed on the way out) instead of ending the process at once and leaving them behind."""
+    killed on the way out) instead of ending the process at once and leaving them behind.
+
+    Either signal is also remembered (``_STOP``): Python runs a handler wherever the main thread
+    is, and a KeyboardInterrupt raised inside a callback whose exceptions it only prints (the
+    after-fork hooks run as each worker starts, a ``__del__``) is lost; the batch would wait on
+    for its workers. The waits below look every ``WAKE`` seconds (``_stopped``)."""
 
     def __enter__(self) -> None:
-        self.previous = None
-        if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
-            try:
-                if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-                    self.previous = signal.signal(signal.SIGTERM, _interrupt)
+        self.previous: dict[int, object] = {}
+        _STOP.clear()
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for name, default in (("SIGTERM", signal.SIG_DFL), ("SIGINT", signal.default_int_handler)):
+            number = getattr(signal, name, None)
+            try:  # a handler someone else set (or SIGINT ignored, as in a background job) is kept
+                if number is not None and signal.getsignal(number) == default:
+                    self.previous[number] = signal.signal(number, _interrupt)
             except (ValueError, OSError):
-                self.previous = None
+                pass
 
     def __exit__(self, *exc) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGTERM, self.previous)
+        for number, previous in self.previous.items():
+            signal.signal(number, previous)  # type: ignore[arg-type]
+
+
+_STOP: list[int] = []  # the signal that asked the batch to stop (a list: set in a handler, no lock)
 
 
 def _interrupt(signum, frame) -> None:
+    _STOP.append(signum)
     raise KeyboardInterrupt
+
+
+def _stopped() -> None:
+    """Raise the interrupt a handler raised where it was lost."""
+    if _STOP:
+        raise KeyboardInterrupt
+
+
+def _wait_first(running, timeout: float) -> set[Future]:
+    """``wait`` for the first of ``running`` to finish (the empty set after ``timeout``), looking
+    for a lost interrupt every ``WAKE`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        _stopped()
+        left = deadline - time.monotonic()
+        finished, _ = wait(running, timeout=max(min(WAKE, left), 0), return_when=FIRST_COMPLETED)
+        if finished or left <= WAKE:
+            return finished
 
 
 def _drain(pool: ProcessPoolExecutor, queue: deque[Item], setup: _Setup,
@@ -180,7 +213,7 @@ def _drain(pool: ProcessPoolExecutor, queue: deque[Item], setup: _Setup,
             except BrokenProcessPool:
                 queue.appendleft(item)
                 return list(running.values())
-        finished, _ = wait(running, timeout=FILE_TIMEOUT, return_when=FIRST_COMPLETED)
+        finished = _wait_first(running, FILE_TIMEOUT)
         if not finished:  # nothing finished for FILE_TIMEOUT seconds: a worker is stuck
             return list(running.values())
         broken = False
@@ -206,8 +239,10 @@ def _isolate(suspects: list[Item], setup: _Setup, done: Callable[[int, BookResul
             while pending:
                 index, (path, display) = pending[0]
                 try:
-                    result = pool.submit(_check_for_parent, path, display,
-                                         setup.keys[index]).result(timeout=FILE_TIMEOUT)
+                    future = pool.submit(_check_for_parent, path, display, setup.keys[index])
+                    if not _wait_first({future}, FILE_TIMEOUT):
+                        raise FutureTimeout
+                    result = future.result()
                 except BrokenProcessPool:
                     pending.popleft()
                     done(index, _crashed(display))

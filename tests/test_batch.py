@@ -233,6 +233,51 @@ def test_killing_validate_leaves_no_worker_behind(tmp_path, how):
         proc.stderr.close()
 
 
+# The signal comes while Python runs a callback whose exceptions it only prints ("Exception ignored
+# in …"): here the after-fork hook of the pool's first worker, where logging's own hook is when a clerk
+# presses Ctrl-C as the workers start. The KeyboardInterrupt raised there is lost.
+SWALLOWING_DRIVER = DRIVER.replace("from lianhu_xl.cli import cli", """import os
+fired = []
+def hook():
+    if not fired:
+        fired.append(1)
+        os.kill(os.getpid(), getattr(signal, sys.argv[2]))
+        for _ in range(1000):  # the handler runs here, in the hook: its KeyboardInterrupt is ignored
+            time.sleep(0.001)
+os.register_at_fork(after_in_parent=hook)
+from lianhu_xl.cli import cli""")
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="needs fork")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT"])
+def test_an_interrupt_lost_in_a_callback_still_ends_validate(tmp_path, how):
+    """Ctrl-C (or SIGTERM) arriving while a worker is being started was lost: Python ran the handler
+    inside an after-fork hook and ignored its KeyboardInterrupt, and validate went on waiting for
+    books that take ten minutes (1 run in 3 of the test above on a busy machine). It ends, says so,
+    without waiting for its workers."""
+    import signal
+    import subprocess
+
+    for i in range(4):
+        good_book(tmp_path / "书" / f"{i}.xlsx")
+    (tmp_path / "driver.py").write_text(SWALLOWING_DRIVER, encoding="utf-8")
+    env = {**os.environ, "LIANHU_CACHE": "off"}
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "driver.py"), str(tmp_path / "书"), how], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        assert _poll(lambda: proc.poll() is not None), f"validate did not end on a {how} lost in a callback"
+        err = proc.stderr.read().decode("utf-8")
+        assert "Exception ignored" in err  # the interrupt was indeed lost where Python ignores it
+        assert proc.returncode == 2 and "已中断" in err
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        proc.stderr.close()
+
+
 # --- what travels back from a worker ----------------------------------------------------------
 
 def _as_seen(result):
