@@ -94,6 +94,7 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
         by_file[issue.file].append(issue)
     plan: list[tuple[Path, str, Path, str, list[Issue]]] = []
     taken: set[Path] = set()
+    stale: list[Issue] = []
     base = _common_folder([path for path, display in files if _absolute(display)])
     for path, display in files:
         book = books.get(display)
@@ -102,6 +103,9 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
         if any(i.code in ("reader-crashed", "file-corrupt") for i in by_file[display]):  # not read: no copy
             continue
         if not any(i.severity in ("error", "warning") for i in by_file[display]):
+            earlier = out_dir / _relative(display, path, base)
+            if _our_copy(earlier):  # last run's copy of a book now clean: the clerk must not send it again
+                stale.append(make_issue("annotate-stale", display, detail=str(earlier)))
             continue
         target = out_dir / _relative(display, path, base)
         if target.resolve() == path.resolve():
@@ -113,7 +117,7 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
         taken.add(target)
         plan.append((path, display, target, book.summary.sha256, by_file[display]))
     written: list[Path] = []
-    added: list[Issue] = []
+    added: list[Issue] = stale
     if jobs > 1 and len(plan) > 2:
         from concurrent.futures.process import BrokenProcessPool
 
@@ -136,6 +140,18 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
 
         finish(result.report, result.books, result.store)
     return written
+
+
+def _our_copy(path: Path) -> bool:
+    """Whether ``path`` is an annotated copy this tool wrote (its workbook lists the hidden marks
+    sheet): a file of the clerk's own of that name is none of our business."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return f'name="{MARKS_SHEET}"'.encode() in z.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
 
 
 def _annotate_task(task: tuple[Path, str, Path, str, list[Issue]]) -> tuple[Path | None, list[Issue]]:
@@ -763,7 +779,7 @@ def _result_sheet(wb: Workbook, issues: list[Issue], lost: list[str], shown: lis
         step = "没有错误，可以汇总。黄色单元格请核对，确实无误的可以不改。"
     _text(ws, 2, 1, step).font = Font(bold=True, color="FFC00000" if errors else "FF000000")
     _text(ws, 3, 1, "点“位置”可跳到那个单元格；把鼠标移到标色的单元格上，可以看到批注。"
-                    "改好后标色可以不管，下次校验会自动清除。")
+                    "改好后标色、批注和这张表可以不删：校验只看填写的内容，不看颜色和批注。")
     line = 4
     if lost:
         _text(ws, line, 1, f"注意：这份副本没能保留原文件中的{'、'.join(lost)}；"

@@ -254,15 +254,26 @@ def _cache(roster, no_cache: bool):
     return open_cache(roster, enabled=not no_cache)
 
 
+OTHER_BOOKS = (".xls", ".xlsm", ".xlsb", ".xlt", ".xltx", ".et", ".ett", ".ods", ".csv")  # not a folder's name
+
+
 @cli.command()
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path), default=Path("."),
               show_default=True, help="输出文件夹（或 .xlsx 文件名）。")
 @roster_option
 def template(out: Path, roster: Path | None) -> None:
-    """生成标准登记簿模板（联户带创登记簿.xlsx）。"""
+    """生成标准登记簿模板（联户带创登记簿.xlsx）。
+
+    \b
+    退出码：0 已生成；2 用法不对或无法写出（如那里已有填写过的登记簿，不覆盖）。
+    例：lianhu template -o 模板/
+    """
     from .outputs import keep_filled_book
     from .template import build_template
 
+    if out.suffix.lower() in OTHER_BOOKS:  # 登记簿.xls would be made a folder of that name
+        raise click.BadParameter(f"模板要存成 .xlsx 文件，例如 {out.with_suffix('.xlsx').name}；"
+                                 "也可以只写文件夹名。", param_hint="-o")
     keep_filled_book(out)
     path = build_template(out, _roster(roster))
     click.echo(f"已生成模板：{path}")
@@ -301,8 +312,8 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     if annotate is not None:
         annotate_outside(annotate, paths)
     loaded = _roster(roster)
-    if not files and not collect_issues:  # the wrong folder: never "共 0 个文件" and exit 0, read as all passed
-        click.echo("没有找到任何 .xlsx 工作簿，没有校验。请检查给出的文件或文件夹。", err=True)
+    if not files and _all_missing(collect_issues):  # the wrong folder: never "共 0 个文件", read as all passed
+        click.echo("没有找到任何 .xlsx 工作簿，没有校验。" + _why_none(collect_issues), err=True)
         sys.exit(EXIT_CANNOT_RUN)
     with progress_bar(len(files), quiet or as_json) as tick:
         result = run_validate(list(paths), roster=loaded, jobs=_jobs(jobs), progress=tick,
@@ -333,20 +344,37 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     sys.exit(EXIT_OK if rep.valid else EXIT_PROBLEMS)
 
 
+def _all_missing(collect_issues) -> bool:
+    """Nothing was found to read but paths that do not exist (or nothing at all): the command
+    was given the wrong place. A folder of old .xls files is not this: those are reported."""
+    return all(i.code == "file-not-found" for i in collect_issues)
+
+
+def _why_none(collect_issues) -> str:
+    return "".join(i.message for i in collect_issues) or "请检查给出的文件或文件夹。"
+
+
 class PeriodType(click.ParamType):
     """--period: 2010, 2010-09, 2010Q3 or 2010-01-01..2010-06-30 (wrong text: exit 2)."""
 
     name = "统计期"
 
     def convert(self, value, param, ctx):
-        from .period import Period, parse_period
+        from datetime import date
+
+        from .period import Period, not_begun, parse_period
 
         if isinstance(value, Period):
             return value
         try:
-            return parse_period(value)
+            period = parse_period(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+        today = date.today()
+        refused = not_begun(period, today, f"--period {today.year}")
+        if refused:
+            self.fail(refused, param, ctx)
+        return period
 
 
 @cli.command()
@@ -377,8 +405,8 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     from .outputs import keep_register, without_earlier_output
 
     if out.suffix.lower() != ".xlsx":
-        raise click.BadParameter(f"汇总表要存成 .xlsx 文件，例如 {out.with_suffix('.xlsx').name}。",
-                                 param_hint="-o")
+        example = out / "汇总表.xlsx" if out.is_dir() else out.with_suffix(".xlsx").name  # -o 汇总结果 (a folder)
+        raise click.BadParameter(f"汇总表要存成 .xlsx 文件，例如 {example}。", param_hint="-o")
     files, collect_issues = collect(list(paths))
     # an earlier output inside the folder being consolidated is not a submission; a submission is never replaced
     replaced: list[str] = []  # the kind of an earlier 汇总表 found at -o among the inputs
@@ -390,8 +418,8 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         return kind is not None
 
     files = without_earlier_output(files, out, paths, "汇总表", earlier)
-    if not files and not collect_issues:
-        click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。请检查给出的文件或文件夹。", err=True)
+    if not files and _all_missing(collect_issues):  # a mistyped folder: never a 汇总表 of zeros
+        click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。" + _why_none(collect_issues), err=True)
         sys.exit(EXIT_CANNOT_RUN)
     loaded = _roster(roster)
     cache = _cache(loaded, no_cache)
@@ -437,6 +465,8 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     elif not quiet:
         lines += [text_table(result), "", result.headline()]
         lines += [f"  {f.status}  {f.file}：{f.why}" for f in result.report.files if f.status != "已汇总"]
+        if result.kind == "totals":  # a few lines, each a township the county must ask about
+            lines += [f"  警告  {i.file}  {i.message}" for i in result.report.warnings]
         if not result.complete:
             lines.append("未计入的每一行及原因见汇总表的“未计入”和“来源”工作表；"
                          "用 lianhu validate 可以生成问题清单退回改正。")
@@ -459,7 +489,8 @@ def demo(folder: Path, jobs: int) -> None:
 
     \b
     写出各村登记簿、两名干部自己的登记簿、名册和汇总表.xlsx，
-    并把汇总数字与报道对照。退出码：0 与报道一致；1 不一致（程序有误）。
+    并把汇总数字与报道对照。退出码：0 与报道一致；1 不一致（程序有误）；
+    2 文件夹里已有别的文件（不覆盖，什么也不写）或无法写入。
     例：lianhu demo 演示乡
     """
     from .demo import render, run_demo
@@ -527,7 +558,12 @@ def xl_console(out: Path, interpreter: str | None) -> None:
 @click.option("--book", required=True, type=click.Path(path_type=Path), help="已保存的汇总台 .xlsm。")
 @click.option("--result-file", type=click.Path(path_type=Path), help="把结果写到这个文本文件（给按钮读）。")
 def xl_run(action: str, book: Path, result_file: Path | None) -> None:
-    """按汇总台“设置”表执行一个按钮的操作（WPS 或没有 xlwings 时按钮调用它）。"""
+    """按汇总台“设置”表执行一个按钮的操作（WPS 或没有 xlwings 时按钮调用它）。
+
+    \b
+    退出码：0 完成，没有错误；1 完成，但有错误（行未计入或需改正）；2 设置不对或无法运行。
+    例：lianhu xl run consolidate --book 联户带创汇总台.xlsm
+    """
     from .xl import run_file
 
     outcome = run_file(action, book, result_file)
@@ -552,7 +588,11 @@ def xl_bundle(out: Path, python_version: str, python_installer: Path | None) -> 
 @cli.command(short_help="检查本机安装（Python、xlwings、Excel/WPS 等），并说明怎么修。")
 @click.option("--book", type=click.Path(path_type=Path), help="再检查一个汇总台 .xlsm。")
 def doctor(book: Path | None) -> None:
-    """检查本机安装：Python、lianhu、xlwings 及其 VBA、Excel/WPS、LibreOffice，并说明怎么修。"""
+    """检查本机安装：Python、lianhu、xlwings 及其 VBA、Excel/WPS、LibreOffice，并说明怎么修。
+
+    \b
+    退出码：0 必需的项目都正常；1 有必需的项目要处理（每项写明怎么办）。
+    """
     from .doctor import diagnose, render
 
     checks = diagnose(book)

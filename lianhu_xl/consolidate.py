@@ -522,7 +522,9 @@ class Consolidation:
         if self.complete:
             twins = sum(a.duplicate for a in self.accounts.values())
             unit = "个文件" if self.kind == "totals" else "行"
-            return f"共 {files} 个文件，全部计入汇总" + (f"（重复的 {twins} {unit}只计一次）。" if twins else "。")
+            said = f"共 {files} 个文件，全部计入汇总" + (f"（重复的 {twins} {unit}只计一次）" if twins else "")
+            warned = len(self.report.warnings) if self.kind == "totals" else 0  # a township's rows left out, edits
+            return said + (f"；警告 {warned} 处，见“来源”表的说明。" if warned else "。")
         parts = []
         if self.left_out:
             parts.append(f"{self.left_out} 行因有错误未计入")

@@ -988,11 +988,19 @@ def render(result: DemoResult, width: int | None = None) -> str:
         lines.append(f"  {pad(f.label, label_w)}报道 {pad(f.reported, 10, True)}    汇总 {got:>10}   {mark}")
     lines += ["", CONVERSION_NOTE, "", f"汇总表已保存：{result.totals}",
               "自己试一试：",
-              f"  lianhu validate {folder / BOOKS_FOLDER} --roster {folder / ROSTER_FILE} --report 问题清单.xlsx",
-              f"  lianhu consolidate {folder / BOOKS_FOLDER} -o 汇总表.xlsx --period 2010 --title {TOWNSHIP} "
-              f"--roster {folder / ROSTER_FILE}",
-              f"  lianhu merge {folder / BOOKS_FOLDER / OWN_FOLDER} -o 支部合并.xlsx"]
+              f"  lianhu validate {_arg(folder / BOOKS_FOLDER)} --roster {_arg(folder / ROSTER_FILE)} "
+              "--report 问题清单.xlsx",
+              f"  lianhu consolidate {_arg(folder / BOOKS_FOLDER)} -o 汇总表.xlsx --period 2010 --title {TOWNSHIP} "
+              f"--roster {_arg(folder / ROSTER_FILE)}",
+              f"  lianhu merge {_arg(folder / BOOKS_FOLDER / OWN_FOLDER)} -o 支部合并.xlsx"]
     return "\n".join(lines)
+
+
+def _arg(path: Path) -> str:
+    """A path as it must be typed in a command (cmd.exe or a shell): in double quotes when it
+    holds a space, so that the suggested command runs when pasted."""
+    text = str(path)
+    return f'"{text}"' if any(ch.isspace() for ch in text) else text
 
 
 def _headline(report) -> str:

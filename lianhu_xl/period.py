@@ -159,6 +159,18 @@ def parse_period(text: str) -> Period:
     raise ValueError(f"统计期“{raw}”无法识别；{HELP}。")
 
 
+def not_begun(period: Period, today: date, how: str) -> str | None:
+    """Why a period that starts after ``today`` is refused (a slip: 2099 for 2009, 2027 for 2017),
+    or None. Counted, it gives 0 for all but the households, under a title that says the months
+    were counted up to a month before the period's start. ``how`` is how to type it (``--period
+    2026`` on the command line, ``2026`` in the console's cell)."""
+    if period.start <= today:
+        return None
+    return (f"统计期“{period.label}”从 {period.start.isoformat()} 开始，还没有开始（今天是 "
+            f"{today.isoformat()}），日记都在统计期外，汇总出来除户数外都是 0。"
+            f"请检查年份，例如写成 {how}。")
+
+
 def _year(text: str) -> int:
     year = int(text)
     if year not in _SANE_YEARS:

@@ -174,6 +174,7 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     order = sorted(report.files, key=lambda f: (0 if id(f) in need else 1 if f.warnings else 2, f.file))
     for sheet, r, f in _spread(wb, ws, 4, cols, head, order):
         fmt = red if id(f) in need else yellow if f.warnings else green
+        _tall(sheet, r, (names_in(f.file), FILE_WIDTHS[4]), (f.why, FILE_WIDTHS[9]))
         sheet.write_string(r, 0, f.file)
         sheet.write_string(r, 1, f.status, fmt)
         sheet.write_number(r, 2, f.errors)
@@ -184,7 +185,7 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
         sheet.write_number(r, 7, f.counted)
         sheet.write_number(r, 8, f.excluded)
         sheet.write_string(r, 9, f.why, wrap)
-    _finish(wb, "按文件", [36, 10, 8, 8, 24, 10, 12, 10, 10, 60], 3, len(cols) - 1)
+    _finish(wb, "按文件", FILE_WIDTHS, 3, len(cols) - 1)
 
     # --- 按联系人: whom to call ---------------------------------------------------------
     ws = wb.add_worksheet("按联系人")
@@ -192,6 +193,7 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     ws.write_row(0, 0, cols, head)
     people.sort(key=lambda p: (0 if p.errors else 1 if p.warnings else 2, p.name, p.file))
     for sheet, r, p in _spread(wb, ws, 1, cols, head, people):
+        _tall(sheet, r, (_places(p.places), PEOPLE_WIDTHS[8]))
         sheet.write_string(r, 0, p.name)
         sheet.write_string(r, 1, p.village)
         sheet.write_string(r, 2, p.file)
@@ -201,7 +203,7 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
         sheet.write_number(r, 6, p.warnings)
         sheet.write_string(r, 7, p.status, red if p.errors else yellow if p.warnings else green)
         sheet.write_string(r, 8, _places(p.places), wrap)
-    _finish(wb, "按联系人", [14, 10, 32, 7, 7, 8, 8, 10, 60], 0, len(cols) - 1)
+    _finish(wb, "按联系人", PEOPLE_WIDTHS, 0, len(cols) - 1)
 
     # --- 问题清单: every issue ------------------------------------------------------------
     ws = wb.add_worksheet("问题清单")
@@ -210,13 +212,34 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     for sheet, r, i in _spread(wb, ws, 1, cols, head, report.issues):
         fmt = red if i.severity == "error" else yellow if i.severity == "warning" else None
         owner = who.owner.get(id(i), "") if who is not None else ""
+        _tall(sheet, r, (i.message, ISSUE_WIDTHS[8]))
         for c, value in enumerate([i.file, owner, i.sheet, i.cell, i.column, i.value]):
             sheet.write_string(r, c, value or "")
         sheet.write_string(r, 6, severity_zh(i.severity), fmt)
         sheet.write_string(r, 7, i.code)
         sheet.write_string(r, 8, i.message, wrap)
-    _finish(wb, "问题清单", [30, 12, 10, 8, 14, 18, 6, 18, 70], 0, len(cols) - 1)
+    _finish(wb, "问题清单", ISSUE_WIDTHS, 0, len(cols) - 1)
     wb.close()
+
+
+FILE_WIDTHS = [36, 10, 8, 8, 24, 10, 12, 10, 10, 60]
+PEOPLE_WIDTHS = [14, 10, 32, 7, 7, 8, 8, 10, 60]
+ISSUE_WIDTHS = [30, 12, 10, 8, 14, 18, 6, 18, 70]
+LINE_HEIGHT = 15  # points, one line of the default 11-point font
+
+
+def _tall(sheet, r: int, *texts: tuple[str, int]) -> None:
+    """Give row ``r`` the height its wrapped texts need (text, column width): XlsxWriter cannot
+    measure, and WPS and LibreOffice keep the stored height, so a 说明 of three lines showed and
+    printed as one, cut off or written over the next row. Set before the row's cells are written
+    (constant_memory). A Chinese character is two columns wide: its UTF-8 is three bytes."""
+    lines = 1
+    for text, width in texts:
+        if text:
+            units = (len(text.encode("utf-8")) + len(text)) // 2
+            lines = max(lines, -(-units // max(width - 2, 1)) + text.count("\n"))
+    if lines > 1:
+        sheet.set_row(r, LINE_HEIGHT * lines)
 
 
 def _coarse_people(report: Report, linkers: dict[str, str]) -> list[Person]:

@@ -24,6 +24,7 @@ from pathlib import PurePath
 
 from . import seal
 from .book import TOTALS_SHEET, BookResult
+from .catalogue import CATALOGUE
 from .consolidate import (
     COUNT_COLUMNS,
     DUPLICATE,
@@ -541,12 +542,21 @@ def _horizons(c: Consolidation, counted: list[TotalsSource]) -> None:
 
 def _statuses(c: Consolidation, sources: dict[str, TotalsSource], fates: dict[str, tuple[str, str]]) -> None:
     errors: dict[str, list[Issue]] = defaultdict(list)
+    warnings: Counter[str] = Counter()
+    warned: dict[str, list[str]] = defaultdict(list)  # file -> what its warnings are about, once each
     for issue in c.report.issues:
         if issue.severity == "error":
             errors[issue.file].append(issue)
+        elif issue.severity == "warning":
+            warnings[issue.file] += 1
+            if CATALOGUE[issue.code].title not in warned[issue.file]:
+                warned[issue.file].append(CATALOGUE[issue.code].title)
     for s in c.report.files:
         src = sources.get(s.file)
         acc = c.accounts.get(s.file)
+        # the roll-up's own findings are the file's too (来源 said 错误数 0 beside a totals-conflict)
+        s.errors = len(errors.get(s.file, ()))
+        s.warnings = warnings[s.file]
         s.counted = acc.counted if acc else 0
         s.excluded = (acc.read - acc.counted) if acc else 0
         if src is None or src.total is None:
@@ -558,3 +568,5 @@ def _statuses(c: Consolidation, sources: dict[str, TotalsSource], fates: dict[st
             s.status, s.why = "未汇总", fates[s.file][1]
         else:
             s.status, s.why = "已汇总", f"计为“{src.name}”"
+        if s.status == "已汇总" and warned.get(s.file):  # counted, but the county must read why not quietly
+            s.why += "；警告：" + "、".join(warned[s.file])

@@ -476,10 +476,21 @@ def _households(store: RowStore) -> list[Issue]:
                     continue
                 flagged.add(r.key)
                 m = r.model
+                household = f"{m.village}{m.team} {m.head}"  # type: ignore[attr-defined]
+                if extra:  # by its 身份证号: told at that cell, with whose card carries it too, as the
+                    # heads may differ (a number copied from the row above) and nothing else would say why
+                    others = [o for o in group if o is not r]
+                    shown = [f"{o.place}（{o.model.head}）" for o in others[:PLACES_SHOWN]]  # type: ignore[attr-defined]
+                    issues.append(make_issue(
+                        "duplicate-household", r.file, sheet=r.sheet, cell=r.cell("id_number"), row=r.row,
+                        column=CARD_LABELS["id_number"], value=m.id_number, household=household,  # type: ignore[attr-defined]
+                        detail="、".join(shown) + (f" 等 {len(others)} 处" if len(others) > PLACES_SHOWN else ""),
+                        why=f"：两张卡的身份证号都是“{PERSONAL_COLUMNS[CARD_LABELS['id_number']](m.id_number)}”",  # type: ignore[attr-defined]
+                        fix="不是同一户的，核对身份证号是否抄错；是同一户的，"))
+                    continue
                 issues.append(make_issue("duplicate-household", r.file, sheet=r.sheet, cell=r.cell("head"),
-                                         row=r.row, column=CARD_LABELS["head"],
-                                         value=f"{m.village}{m.team} {m.head}",  # type: ignore[attr-defined]
-                                         detail=_places(group, r)))
+                                         row=r.row, column=CARD_LABELS["head"], value=household,
+                                         household=household, detail=_places(group, r)))
     return issues
 
 

@@ -66,14 +66,16 @@ class Outcome:
 # ---------------------------------------------------------------- the actions (no xlwings)
 
 
-def run_action(action: str, plan: Plan, console: Path | None = None) -> Outcome:
-    """Run one button's action on resolved settings; raises LianhuError when it cannot run."""
+def run_action(action: str, plan: Plan, console: Path | None = None, into_book: bool = True) -> Outcome:
+    """Run one button's action on resolved settings; raises LianhuError when it cannot run.
+    ``into_book``: the tables go into the console (xlwings); without it (WPS, ``lianhu xl run``)
+    the result file is opened instead, and the message sends the clerk there."""
     if action == "template":
         return _template(plan)
     if action == "validate":
-        return _validate(plan, console)
+        return _validate(plan, console, into_book)
     if action == "consolidate":
-        return _consolidate(plan, console)
+        return _consolidate(plan, console, into_book)
     raise LianhuError(f"未知的操作“{action}”：应为 {'、'.join(ACTIONS)} 之一。")
 
 
@@ -91,12 +93,17 @@ def _roster(plan: Plan):
 def _period(plan: Plan):
     if not plan.period_text:
         return None
-    from .period import parse_period
+    from .period import not_begun, parse_period
 
     try:
-        return parse_period(plan.period_text)
+        period = parse_period(plan.period_text)
     except ValueError as exc:
         raise LianhuError(f"{settings_cell('period')}：{exc}") from None
+    today = dt.date.today()
+    refused = not_begun(period, today, str(today.year))
+    if refused:
+        raise LianhuError(f"{settings_cell('period')}：{refused}")
+    return period
 
 
 def _files(plan: Plan, console: Path | None):
@@ -140,7 +147,7 @@ def _template(plan: Plan) -> Outcome:
     return Outcome("ok", f"已生成空白登记簿{extra}：\n{path}\n\n请发给各村、各支部填写。", path)
 
 
-def _validate(plan: Plan, console: Path | None) -> Outcome:
+def _validate(plan: Plan, console: Path | None, into_book: bool = True) -> Outcome:
     from .batch import default_jobs
     from .report_book import write_report
     from .summary import headline
@@ -154,14 +161,15 @@ def _validate(plan: Plan, console: Path | None) -> Outcome:
     path = write_report(report, plan.output / REPORT_FILE, validation=result)
     lines = [("校验完成，没有错误。" if report.valid else "校验完成，发现需要改正的错误。"), headline(report)]
     lines += _first_problems(report)
-    lines.append(f"\n全部问题见本工作簿的“{PROBLEMS_SHEET}”表，并已另存：\n{path}")
+    lines.append(f"\n全部问题见本工作簿的“{PROBLEMS_SHEET}”表，并已另存：\n{path}" if into_book else
+                 f"\n全部问题见{path.name}：\n{path}")
     return Outcome("ok" if report.valid else "problems", "\n".join(lines), path,
                    sheets={PROBLEMS_SHEET: problem_rows(report), SOURCES_SHEET: source_rows(report)},
                    notes={PROBLEMS_SHEET: f"校验：{headline(report)}",
                           SOURCES_SHEET: f"校验：{plan.folder}"})
 
 
-def _consolidate(plan: Plan, console: Path | None) -> Outcome:
+def _consolidate(plan: Plan, console: Path | None, into_book: bool = True) -> Outcome:
     from .batch import default_jobs
     from .consolidate import HEADER
     from .consolidate import consolidate as run_consolidate
@@ -183,8 +191,10 @@ def _consolidate(plan: Plan, console: Path | None) -> Outcome:
     if not c.complete:
         lines += _first_problems(c.report)
         lines.append(f"有错误的行没有计入，逐条见本工作簿的“{PROBLEMS_SHEET}”表；"
-                     "“未计入”表在另存的汇总表.xlsx 里。")
-    lines.append(f"\n汇总表已写入本工作簿的“{TOTALS_SHEET}”表，并已另存：\n{path}")
+                     f"“未计入”表在另存的{path.name}里。" if into_book else
+                     f"有错误的行没有计入，逐条见{path.name}的“未计入”表；点“校验”可另存问题清单，退回改正。")
+    lines.append(f"\n汇总表已写入本工作簿的“{TOTALS_SHEET}”表，并已另存：\n{path}" if into_book else
+                 f"\n汇总表已保存：\n{path}")
     return Outcome("ok" if c.complete else "problems", "\n".join(lines), path,
                    sheets={TOTALS_SHEET: totals, PROBLEMS_SHEET: problem_rows(c.report),
                            SOURCES_SHEET: source_rows(c.report, c.accounts)},
@@ -236,7 +246,7 @@ def run_file(action: str, book: Path, result_file: Path | None = None) -> Outcom
     """``lianhu xl run``: the action on a saved console's settings; never raises."""
     try:
         plan = resolve(read_settings_file(book), book.resolve().parent)
-        outcome = run_action(action, plan, book)
+        outcome = run_action(action, plan, book, into_book=False)
     except LianhuError as exc:
         outcome = Outcome("error", f"无法完成：{exc}")
     except Exception as exc:  # any failure is a message the clerk can pass on, not a traceback
