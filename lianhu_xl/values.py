@@ -624,17 +624,28 @@ def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
     raise problem("bad-choice", expected="、".join(choices))
 
 
-_SPLIT_RE = re.compile(r"[、,，;；/\s]+")
+_SPLIT_RE = re.compile(r"[、,，;；/\s+＋|]+")
+# the numbers a clerk puts before each of a list's names: 1.政策宣传 2.实用技术, (1)…(2)…, ①…②…
+_ENUMERATOR_RE = re.compile(r"(?<![0-9A-Za-z])(?:[(（]\d{1,2}[)）]|\d{1,2}[.、)）](?!\d)|[\u2460-\u2473])")
 
 
 def parse_many(value: object) -> tuple[str, ...]:
-    """Several names separated by 、 , ， ; ； or spaces."""
+    """Several names separated by 、 , ， ; ； + or spaces; numbers put before them (1.政策宣传
+    2.实用技术, ①…②…), a closing mark and an 等 (“and so on”) after the last are not part of them."""
     if isinstance(value, tuple | list):
         return tuple(value)
     text = parse_text(value)
     if text is None or is_nothing(text):
         return ()
-    return tuple(p for p in _SPLIT_RE.split(text) if p)
+    parts = [p for p in _SPLIT_RE.split(_ENUMERATOR_RE.sub("、", text)) if p] if any(
+        c.isdigit() for c in text) else []
+    if not parts:  # no numbers, or nothing but numbers (“1.”): split as typed
+        parts = [p for p in _SPLIT_RE.split(text) if p]
+    if parts:
+        last = parts[-1].rstrip(_CLOSING_MARKS + "。，；")
+        last = last[:-1] if last.endswith("等") and len(last) > 1 else last
+        parts[-1:] = [last] if last else []
+    return tuple(parts)
 
 
 # --- identity ----------------------------------------------------------------

@@ -329,3 +329,23 @@ def test_cells_typed_tong_shang_read_as_the_line_above(tmp_path):
     book = totals_rows(tmp_path / "汇总表.xlsx")
     assert "同上" not in book and book["下营村"]["致富明星户"] == 3
     assert figures(total) == hand(致富明星户=3, 入户访谈=3, 应访谈月数=36, 实访谈月数=3, 应记日记月数=36, 实记日记月数=3)
+
+
+# --- 服务类别 numbered or joined with + ------------------------------------------------------------
+
+
+def test_services_numbered_or_joined_with_plus_are_the_services_named(tmp_path):
+    """The village clerk retyped 王明's visit with its services numbered (1.政策宣传 2.实用技术);
+    another visit lists ①市场信息②帮扶项目, a third 增收措施+实用技术等. The same visit in both books is
+    one visit (it was conflicting-diary: both left out), and no service is called unknown."""
+    folder = tmp_path / "收集"
+    write_book(folder / "王明.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, 6), 服务类别="政策宣传、实用技术", **{"担保贷款(元)": 3000})])
+    write_book(folder / "下营村.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, 6), 服务类别="1.政策宣传 2.实用技术", **{"担保贷款(元)": 3000}),
+                diary("K1", D(2010, 4, 6), 服务类别="①市场信息②帮扶项目"),
+                diary("K1", D(2010, 5, 6), 服务类别="增收措施+实用技术等")])
+    code, total, issues = consolidated(folder)
+    assert code == 0
+    assert sorted(i["code"] for i in issues) == ["duplicate-card", "duplicate-diary"]
+    assert (total["入户访谈"], total["提供服务"], total["担保贷款(元)"], total["实访谈月数"]) == (3, 3, 3000, 3)
