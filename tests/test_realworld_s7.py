@@ -13,7 +13,8 @@ from pathlib import Path
 import openpyxl
 from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary, write_book
 from click.testing import CliRunner
-from realworld_books import hand, totals_rows
+from conftest import needs_libreoffice
+from realworld_books import hand, libreoffice_save, totals_rows
 
 from lianhu_xl.cli import cli
 
@@ -349,3 +350,97 @@ def test_services_numbered_or_joined_with_plus_are_the_services_named(tmp_path):
     assert code == 0
     assert sorted(i["code"] for i in issues) == ["duplicate-card", "duplicate-diary"]
     assert (total["入户访谈"], total["提供服务"], total["担保贷款(元)"], total["实访谈月数"]) == (3, 3, 3000, 3)
+
+
+# --- a township's collection, every habit above at once, counted by hand --------------------------
+
+
+def _sheet(wb: openpyxl.Workbook, name: str, title: str | None, labels: list[str], rows: list[dict]) -> None:
+    ws = wb.create_sheet(name)
+    if title:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=6)
+    ws.append(labels)
+    for row in rows:
+        ws.append([row.get(label) for label in labels])
+
+
+def township_collection(folder: Path) -> dict[str, float]:
+    """倪家营乡's folder: 王明's own book, 下营村's book and 汪家墩村's, typed with the habits this
+    file tests. Returns the 2010 hand count (see the comments)."""
+    folder.mkdir(parents=True)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    k1 = card("K-001", 户主="李一", 结对日期="2010年1月5日 星期二", 联系电话="139-1234-5678", 主要问题="缺技术")
+    _sheet(wb, "联户卡", "王明联户卡（2010年）", CARD_LABELS, [k1])
+    _sheet(wb, "联户日记", "王明联户日记（2010年）", DIARY_LABELS,
+           [diary("K-001", "1月20日"), diary("K-001", "2月3日 星期三", **{"担保贷款(元)": "0.5万"}),
+            diary("K-001", "3.5", 服务类别="1.政策宣传 2.实用技术")])
+    wb.save(folder / "王明.xlsx")
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    k3 = card("K-003", 联系人="刘五", 联系人类别="党员", 社="五社", 户主="李三", 联系户类型="经济落后户", 家庭人口="五口",
+              结对日期="2010-3-1", 主要问题="缺资金", 帮扶措施="帮助申请小额贷款，",
+              **{"基期人均纯收入(元)": "2500元/年"})
+    _sheet(wb, "联户卡", "下营村联户卡", CARD_LABELS,
+           [{**k1, "结对日期": D(2010, 1, 5), "联系电话": "13912345678"},
+            card("K-002", 联系人="张书记", 联系人类别="村干部", 村="同上", 社="四社", 户主="李二", 联系户类型="思想保守户",
+                 结对日期="2010.3.1", 主要问题="观念旧", 是否转化="已转化"),
+            k3, {"帮扶措施": "联系农技站上门指导"}])
+    ws = wb["联户卡"]
+    for c, label in enumerate(CARD_LABELS, start=1):  # K-003 over rows 5 and 6, 帮扶措施 on both
+        if label != "帮扶措施":
+            ws.merge_cells(start_row=5, start_column=c, end_row=6, end_column=c)
+    _sheet(wb, "联户日记", None, DIARY_LABELS,
+           [diary("K-001", "2010-3-5 周五", 服务类别="政策宣传、实用技术"),
+            diary("K-002", "2010年4月6日 下午", 发现问题="不愿贷款", 是否主要问题="是。", 解决办法="讲政策",
+                  办理结果="当场解决"),
+            diary("同上", "2010年5月6日", 形式="电话联系"),
+            diary("K-003", "2010.4.8", **{"办实事(件)": "一件", "帮耕帮畜(次)": "两次", "担保贷款(元)": "叁仟元"})])
+    wb.save(folder / "下营村.xlsx")
+
+    names = {"卡号": "联户卡编号", "联系人": "联系干部", "联系人类别": "联系人类型", "村": "行政村", "社": "组",
+             "户主": "联系户户主", "联系户类型": "农户类型", "主要问题": "存在的主要问题"}
+    on_diary = {"日期": "走访日期", "形式": "联系方式"}
+    w1 = card("W-01", 联系人="赵六", 联系人类别="党员", 村="汪家墩村", 社="五社", 户主="王五", 联系户类型="经济落后户",
+              结对日期="2010.6.1", 主要问题="缺劳力", **{"基期人均纯收入(元)": "1800元"})
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "联户卡", "汪家墩村联户卡（二〇一〇年）", [names.get(x, x) for x in CARD_LABELS],
+           [{names.get(k, k): v for k, v in w1.items()}])
+    _sheet(wb, "联户日记", None, [on_diary.get(x, x) for x in DIARY_LABELS],
+           [{on_diary.get(k, k): v for k, v in diary("W-01", "2010年6月8日 星期二", **{"担保贷款(元)": "3千"}).items()}])
+    wb.save(folder / "汪家墩村.xlsx")
+    # Cards: K-001 (in both 王明's book and 下营村's, its phone typed two ways: one card), K-002
+    # (村 同上: 下营村; 已转化), K-003 (over two lines: one card), W-01. 致富明星户 1, 思想保守户 1
+    # (converted), 经济落后户 2. Months: K-001 Jan–Dec 12, K-002 and K-003 Mar–Dec 10 each, W-01
+    # Jun–Dec 7 = 39. Visits: K-001 Jan 20, Feb 3 (5000), Mar 5 (services; typed in both books:
+    # once); K-002 Apr 6 (main problem solved), May 6 by phone (卡号 同上); K-003 Apr 8 (a deed, two
+    # helps, 3000); W-01 Jun 8 (3000). 入户访谈 6, 提供服务 1, 实访谈月数 3 + 1 + 1 + 1, 实记日记月数 7.
+    return hand(致富明星户=1, 思想保守户=1, 经济落后户=2, 入户访谈=6, 提供服务=1, 解决主要问题=1, 办实事=1,
+                担保贷款=11000, 帮耕帮畜=2, 转化户数=1, 思想保守户数=1, 应访谈月数=39, 实访谈月数=6,
+                应记日记月数=39, 实记日记月数=7, 主要问题已解决户数=1)
+
+
+def test_a_townships_collection_typed_every_way_above_gives_the_hand_count(tmp_path):
+    want = township_collection(tmp_path / "收集")
+    code, total, issues = consolidated(tmp_path / "收集")
+    assert code == 0, [i["message"] for i in issues]
+    assert sorted({i["code"] for i in issues}) == ["continued-row", "ditto-cells", "duplicate-card",
+                                                    "duplicate-diary"]
+    assert figures(total) == want
+    units = totals_rows(tmp_path / "收集" / "汇总表.xlsx")
+    assert [u for u in units if u != "合计"] == ["下营村", "汪家墩村"]
+    assert (units["下营村"]["经济落后户"], units["汪家墩村"]["担保贷款(元)"]) == (1, 3000)
+
+
+@needs_libreoffice
+def test_the_townships_collection_saved_again_by_libreoffice_gives_the_same_count(tmp_path):
+    """Opened and saved again in LibreOffice (as WPS or LibreOffice users do): text dates and amounts,
+    merged lines and 同上 are rewritten that program's way; the count must not move."""
+    want = township_collection(tmp_path / "src")
+    libreoffice_save(sorted((tmp_path / "src").glob("*.xlsx")), tmp_path / "收集")
+    code, total, issues = consolidated(tmp_path / "收集")
+    assert code == 0, [i["message"] for i in issues]
+    assert figures(total) == want
