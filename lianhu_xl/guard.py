@@ -17,6 +17,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.parsers import expat
 
+from .standard_names import CARD_SHEET, DIARY_SHEET
+
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 1000
 MAX_SHEETS = 255
@@ -266,11 +268,12 @@ def _inspect_zip(data: bytes) -> Inspection:
                               else f"工作簿目录 xl/workbook.xml 和工作表目录 xl/_rels/workbook.xml.rels "
                               f"没有写明工作表“{sheet}”的内容在哪里", sheet=sheet)
             continue
-        if member not in sheetlike:  # no cells: a chart, or another format zipped as the sheet
-            _check_sheet_root(sheet, member, blob)
         pattern = _formula_pattern(blob)
-        # texts typed in the sheet itself: inline (t="inlineStr", found from its rare S) or a formula's
-        _check_markup(blob, sheet, member, texts=pattern is not None or _found(blob, _INLINE_RE, b"S", 6))
+        if any(name in sheet for name in _READ_SHEETS):  # text the reader takes from this sheet's cells
+            if member not in sheetlike:  # no cells: a chart, or another format zipped as the sheet
+                _check_sheet_root(sheet, member, blob)
+            # texts typed in the sheet itself: inline (t="inlineStr", found from its rare S) or a formula's
+            _check_markup(blob, sheet, member, texts=pattern is not None or _found(blob, _INLINE_RE, b"S", 6))
         _check_cells(sheet, blob, no_strings)
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
         errors = _ERROR_HINT_RE.search(blob) is not None
@@ -457,6 +460,9 @@ def _fault_words(code: int, blob: bytes, at: int) -> str:
 _CONTROL_BYTES = tuple(bytes((b,)) for b in (*range(0, 9), 11, 12, *range(14, 32)))
 _STRAY_LT = "有多余的“<”符号（文字里的 < 应写作 &lt;），它后面的单元格读不准"
 _INLINE_RE = re.compile(re.escape(b"inlineS"))
+# the sheets whose cells are read (联户卡 with a space or a zero-width character too; 汇总: a totals
+# book's): raw text in any other sheet (a Sheet1 pasted beside the register) changes nothing read
+_READ_SHEETS = (CARD_SHEET, DIARY_SHEET, "汇总")
 
 
 _ROOT_RE = re.compile(rb"<(?![?!])(?:[^\s<>/:]+:)?([^\s<>/:]+)")  # a part's first element, its prefix dropped

@@ -363,3 +363,13 @@ def test_a_report_named_for_another_format_is_refused_before_anything_is_written
     assert result.exit_code == 2, result.output
     assert "问题清单要存成 .xlsx 文件" in result.output and "Traceback" not in result.output
     assert not (tmp_path / name).exists()
+
+
+def test_raw_text_in_a_sheet_nobody_reads_costs_nothing(tmp_path):
+    """A stray < or a control character in a sheet the standard ignores (data pasted into a
+    Sheet1 beside the register) changes no cell that is read: the book is read and counted."""
+    path = write_book(tmp_path / "旁边的表.xlsx", [card("XY-001"), card("XY-002")], [diary("XY-001")],
+                      extra_sheets={"Sheet1": [["MARKA", "MARKB"]]})
+    _planted(path, {b"MARKA": b"x<y", b"MARKB": b"a\x01b"})
+    report = validated(tmp_path)
+    assert report["valid"] and report["files"][0]["counted"] == 3, report
