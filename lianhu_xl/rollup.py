@@ -296,6 +296,11 @@ _GENERIC_NAME_RE = re.compile(r"[(（]\d{1,3}[)）]|的?副本|复件|拷贝|(?i
                               r"|\d{1,2}\s*月份?|[-_—–.·:：()（）\s]")
 
 
+# a file's path saying it is a copy (倪家营乡汇总表 - 副本.xlsx, 倪家营乡汇总表(1).xlsx, 副本/…): of
+# the same sheet offered twice, the other one is counted, and this one is told as the repeat
+_COPY_MARK_RE = re.compile(r"[(（]\d{1,3}[)）]\s*\.\w+$|副本|复件|拷贝|(?i:copy)")
+
+
 def _unit_name(text: str) -> str:
     """What names the unit in a title or file name (2010年第一季度倪家营乡联户带创工作汇总表 →
     倪家营乡): the same words are left out of both, so one township is one name either way."""
@@ -431,7 +436,7 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
             by_name[s.name].append(s)
     counted: list[TotalsSource] = []
     for name in sorted(by_name):
-        group = sorted(by_name[name], key=lambda s: s.file)
+        group = sorted(by_name[name], key=lambda s: (_COPY_MARK_RE.search(s.file) is not None, s.file))
         if len(group) == 1:
             counted.append(group[0])
             continue

@@ -91,7 +91,11 @@ def test_the_county_adds_each_township_once_for_its_period_and_tells_the_village
     accounted(run, dict.fromkeys(["甲乡汇总表.xlsx", "乙乡汇总表.xlsx", "丙乡汇总表.xlsx", "丙乡汇总表 - 副本.xlsx",
                                   "丁乡汇总表.xlsx"], 1),
               {"甲乡汇总表.xlsx": {"counted": 1}, "丁乡汇总表.xlsx": {"counted": 1}, "乙乡汇总表.xlsx": {"excluded": 1},
-               "丙乡汇总表 - 副本.xlsx": {"counted": 1}, "丙乡汇总表.xlsx": {"duplicate": 1}})
+               "丙乡汇总表.xlsx": {"counted": 1}, "丙乡汇总表 - 副本.xlsx": {"duplicate": 1}})
+    # the copy is the one told as the repeat (it sorted first, and the clerk was told the original
+    # was the repeat of its copy: a clerk deleting it would keep the copy)
+    (repeat,) = [i for i in run.json["issues"] if i["code"] == "totals-duplicate"]
+    assert repeat["file"] == "丙乡汇总表 - 副本.xlsx" and "丙乡汇总表.xlsx" in repeat["message"]
     issues = run.json["issues"]
     period = [i for i in issues if i["code"] == "totals-period-mismatch"]
     assert [(i["file"], i["severity"]) for i in period] == [("乙乡汇总表.xlsx", "error")]
