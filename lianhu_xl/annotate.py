@@ -104,7 +104,8 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
             continue
         if not any(i.severity in ("error", "warning") for i in by_file[display]):
             earlier = out_dir / _relative(display, path, base)
-            if _our_copy(earlier):  # last run's copy of a book now clean: the clerk must not send it again
+            if earlier.resolve() != path.resolve() and _our_copy(earlier):  # last run's copy of a book now
+                # clean: the clerk must not send it again (never the book itself, a copy resubmitted)
                 stale.append(make_issue("annotate-stale", display, detail=str(earlier)))
             continue
         target = out_dir / _relative(display, path, base)

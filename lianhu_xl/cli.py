@@ -546,10 +546,14 @@ def xl() -> None:
               help="按钮使用的 Python（写进 xlwings.conf 表）；默认是运行本命令的 Python。")
 def xl_console(out: Path, interpreter: str | None) -> None:
     """生成带按钮的汇总台（联户带创汇总台.xlsm）。"""
-    from .console import build_console, default_interpreter
+    from .console import CONSOLE_NAME, build_console, default_interpreter, kept_settings
 
+    kept = kept_settings(out if out.suffix.lower() == ".xlsm" else out / CONSOLE_NAME)
     path = build_console(out, interpreter=interpreter)
     click.echo(f"已生成汇总台：{path}")
+    if kept is not None:
+        click.echo("已保留原汇总台“设置”表里填写的内容（乡镇名称、收集文件夹、统计期、输出文件夹、名册）；"
+                   "原来“汇总”“问题清单”“来源”表里的结果不再保留，点按钮即可重新生成。")
     click.echo(f"按钮使用的 Python：{interpreter or default_interpreter()[0]}")
 
 

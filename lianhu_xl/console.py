@@ -264,9 +264,12 @@ def default_interpreter() -> tuple[str, str]:
 
 
 def build_console(out: Path, interpreter: str | None = None) -> Path:
-    """Write the console to ``out`` (a folder, or a path ending in .xlsm) and return the file."""
+    """Write the console to ``out`` (a folder, or a path ending in .xlsm) and return the file.
+    Made again over an earlier console (a new computer, Python reinstalled: docs/excel-buttons.md
+    §7), the settings the clerk typed there are kept (``kept_settings`` says whether they were)."""
     out = Path(out)
     path = out if out.suffix.lower() == ".xlsm" else out / CONSOLE_NAME
+    keep = kept_settings(path)
     win, mac = default_interpreter()
     if interpreter:
         win = interpreter
@@ -282,12 +285,27 @@ def build_console(out: Path, interpreter: str | None = None) -> Path:
             vba = _vba_project(skeleton)
         finally:
             skeleton.unlink(missing_ok=True)
-        _write_book(tmp, win, mac, vba=vba)
+        _write_book(tmp, win, mac, vba=vba, keep=keep)
 
     return write_atomic(path, write)
 
 
-def _write_book(path: Path, interpreter_win: str, interpreter_mac: str, vba: bytes | None) -> None:
+def kept_settings(path: Path) -> Settings | None:
+    """What the clerk typed into an earlier console at ``path``, if it is one and she changed
+    anything from the defaults; None otherwise (no file, not a console: made as new)."""
+    if not path.is_file():
+        return None
+    try:
+        settings = read_settings_file(path)
+    except LianhuError:
+        return None
+    if all(getattr(settings, s.key) == s.default for s in SETTINGS):
+        return None
+    return settings
+
+
+def _write_book(path: Path, interpreter_win: str, interpreter_mac: str, vba: bytes | None,
+                keep: Settings | None = None) -> None:
     import io
 
     wb = new_workbook(path)
@@ -300,7 +318,7 @@ def _write_book(path: Path, interpreter_win: str, interpreter_mac: str, vba: byt
     for i, ws in enumerate(sheets, start=1):
         ws.set_vba_name(f"Sheet{i}")
     settings, totals, problems, sources, conf, internal = sheets
-    _settings_sheet(wb, settings, f)
+    _settings_sheet(wb, settings, f, keep)
     _result_sheet(totals, f, ["单位"], "点“汇总”后，各村和全乡的合计写在这里（同时另存为输出文件夹里的汇总表.xlsx）。")
     _result_sheet(problems, f, PROBLEM_COLUMNS,
                   "点“校验”或“汇总”后，每个问题一行：哪个文件、哪张表、哪个单元格、怎么改。")
@@ -348,7 +366,7 @@ def _validation(s: Setting) -> dict:
             "error_title": s.label, "error_message": s.note[:250]}
 
 
-def _settings_sheet(wb, ws, f: dict) -> None:
+def _settings_sheet(wb, ws, f: dict, keep: Settings | None = None) -> None:
     ws.set_column(0, 0, 14)
     ws.set_column(1, 1, 46)
     ws.set_column(2, 2, 56)
@@ -362,7 +380,7 @@ def _settings_sheet(wb, ws, f: dict) -> None:
     for i, s in enumerate(SETTINGS):
         r = FIRST_SETTING_ROW + i
         ws.write_string(r, 0, s.label, f["label"])
-        ws.write_string(r, 1, s.default, f["input"])
+        ws.write_string(r, 1, getattr(keep, s.key) if keep is not None else s.default, f["input"])
         ws.write_string(r, 2, s.note, f["help"])
         ws.write_comment(r, 1, f"{s.label}：{s.note}", {"author": "lianhu_xl", "x_scale": 2.2,
                                                          "y_scale": 1.6})

@@ -105,6 +105,9 @@ def annotate_outside(annotate: Path, paths: tuple[Path, ...]) -> None:
     except (OSError, RuntimeError):
         return
     for root in roots:
-        if folder != root and folder.is_relative_to(root):
+        if folder == root:  # refused even when this run has nothing to annotate (docs/annotate.md)
+            raise LianhuError(f"标注副本的文件夹“{annotate}”就是要校验的文件夹，副本会覆盖原文件。"
+                              "请给 --annotate 另选一个文件夹（收集文件夹以外的），原文件没有改动。")
+        if folder.is_relative_to(root):
             raise LianhuError(f"标注副本的文件夹“{annotate}”在要校验的文件夹“{root.name}”里面，下次校验会把副本"
                               "当成登记簿再读一遍。请给 --annotate 另选收集文件夹以外的文件夹，原文件没有改动。")

@@ -298,3 +298,36 @@ def test_the_demos_help_names_every_exit_code_it_gives(tmp_path):
     assert run.exit_code == 2
     shown = invoke("demo", "--help").output
     assert "2 文件夹里已有别的文件" in shown
+
+
+# --- making the console again (new computer, reinstall) ------------------------------------------
+
+
+def test_making_the_console_again_keeps_the_settings_the_clerk_typed(tmp_path):
+    """docs/excel-buttons.md §7: after a new Python, run `lianhu xl console -o 文件夹` again. It wrote a
+    fresh console over hers: 乡镇名称, 收集文件夹, 统计期, 名册 she had typed were gone, unsaid."""
+    first = invoke("xl", "console", "-o", tmp_path)
+    assert first.exit_code == 0, first.output
+    console = tmp_path / "联户带创汇总台.xlsm"
+    wb = openpyxl.load_workbook(console, keep_vba=True)
+    ws = wb[SETTINGS_SHEET]
+    labels = [c.value for c in ws["A"]]
+    typed = {"乡镇名称": "倪家营乡", "收集文件夹": r"D:\联户带创\各村", "统计期": "2010Q3", "名册": "名册.xlsx"}
+    for label, value in typed.items():
+        ws.cell(labels.index(label) + 1, 2, value)
+    wb.save(console)
+    again = invoke("xl", "console", "-o", tmp_path)
+    assert again.exit_code == 0, again.output
+    assert "保留" in again.output
+    ws = openpyxl.load_workbook(console)[SETTINGS_SHEET]
+    assert {label: ws.cell(labels.index(label) + 1, 2).value for label in typed} == typed
+    assert ws.cell(labels.index("输出文件夹") + 1, 2).value == "汇总结果"  # untouched ones as made
+
+
+def test_annotating_into_the_folder_being_checked_is_refused_even_when_all_books_pass(tmp_path):
+    """docs/annotate.md: 退回/ cannot be the collection folder, refused with exit 2. It was refused
+    only when some book needed a copy; with every book clean it passed silently (exit 0)."""
+    write_book(tmp_path / "收集" / "王建国.xlsx", [card("XY-001")], [diary("XY-001")])
+    run = invoke("validate", tmp_path / "收集", "--annotate", tmp_path / "收集")
+    assert run.exit_code == 2
+    assert "另选一个文件夹" in run.output
