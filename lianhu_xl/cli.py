@@ -302,9 +302,9 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     from .progress import progress_bar
     from .validate import validate as run_validate
 
-    if report is not None and report.suffix.lower() != ".xlsx" and not report.is_dir():  # a folder: said by write_atomic
-        raise click.BadParameter(f"问题清单要存成 .xlsx 文件，例如 {report.with_suffix('.xlsx').name}。",
-                                 param_hint="--report")
+    if report is not None and (report.suffix.lower() != ".xlsx" or report.is_dir()):
+        example = report / "问题清单.xlsx" if report.is_dir() else report.with_suffix(".xlsx").name  # a folder
+        raise click.BadParameter(f"问题清单要存成 .xlsx 文件，例如 {example}。", param_hint="--report")
     files, collect_issues = collect(list(paths))
     if report is not None:  # an earlier report in the folder is not a submission; a submission is never replaced
         files = without_earlier_output(files, report, paths, "问题清单", is_report)

@@ -104,8 +104,9 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
           progress=None, today: dt.date | None = None) -> MergeResult:
     """Merge the standard workbooks under ``paths`` into ``out`` (an .xlsx) and validate it."""
     out = Path(out)
-    if out.suffix.lower() != ".xlsx":
-        raise MergeUsageError(f"合并结果要存成 .xlsx 文件，例如 {out.with_suffix('.xlsx').name}。")
+    if out.suffix.lower() != ".xlsx" or out.is_dir():
+        example = out / "合并簿.xlsx" if out.is_dir() else out.with_suffix(".xlsx").name  # -o 汇总结果 (a folder)
+        raise MergeUsageError(f"合并结果要存成 .xlsx 文件，例如 {example}。")
     files, collect_issues = collect(list(paths))
     target = out.resolve()
     named = {Path(p).resolve() for p in paths}

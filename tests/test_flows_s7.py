@@ -331,3 +331,18 @@ def test_annotating_into_the_folder_being_checked_is_refused_even_when_all_books
     run = invoke("validate", tmp_path / "收集", "--annotate", tmp_path / "收集")
     assert run.exit_code == 2
     assert "另选一个文件夹" in run.output
+
+
+def test_a_report_or_merge_into_a_folder_is_told_a_file_of_its_own_kind_inside_it(tmp_path):
+    """`--report 汇总结果` (a folder) was told “例如 汇总结果/汇总表.xlsx” — a 汇总表 is another thing;
+    `merge -o 汇总结果` was told “例如 汇总结果.xlsx”."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card()], [diary()])
+    folder = tmp_path / "汇总结果"
+    folder.mkdir()
+    run = invoke("validate", tmp_path / "收集", "--report", folder)
+    assert run.exit_code == 2
+    said = run.output.replace("\n", "")
+    assert str(folder / "问题清单.xlsx") in said and "汇总表" not in said
+    run = invoke("merge", tmp_path / "收集", "-o", folder)
+    assert run.exit_code == 2
+    assert str(folder / "合并簿.xlsx") in run.output.replace("\n", "")
