@@ -97,7 +97,15 @@ def match_label(norm: str, index: dict[str, str], sheet: str) -> str | None:
     # (单位：元) -> (元), (件数) -> (件), (元/人) -> (元): per head or household is the row's own;
     # the same for another name of the column (担保贷款金额（元）)
     unit = _COUNT_WORD.sub(")", _UNIT_WORD.sub("(", norm[len(bare):]))
-    return name if unit == wanted else None
+    return name if unit == wanted or (wanted == "(元)" and unit == _WAN) else None
+
+
+_WAN = "(万元)"  # a money column headed in 万元 (担保贷款（万元）): read, its bare numbers times 10 000
+
+
+def _wan_label(norm: str) -> bool:
+    """Whether a normalised label puts its money in 万元 (担保贷款(万元), 担保贷款(单位:万元))."""
+    return _COUNT_WORD.sub(")", _UNIT_WORD.sub("(", norm[len(_BRACKET_UNIT.sub("", norm)):])) == _WAN
 
 
 _UNIT_WORD = re.compile(r"^\(单位[:：]?")
@@ -214,6 +222,17 @@ def _dates_from_1904(sheet: SheetRows) -> None:
             values[f] = from_1904(values[f])
 
 
+def _as_yuan(sheet: SheetRows, f: str) -> None:
+    """The column ``f``, headed in 万元, as yuan: a number times 10 000, a text without a unit
+    given 万 (``0.3`` is ``0.3万``); a text with its own unit (``3000元``, ``0.3万``) says it."""
+    for _, values in sheet.rows:
+        v = values[f]
+        if v.__class__ is float or v.__class__ is int:
+            values[f] = round(v * 10000, 6)  # type: ignore[operator]
+        elif v.__class__ is str and v.strip() and v.strip()[-1:].isdigit():
+            values[f] = f"{v.strip()}万"
+
+
 def _dates_with_year(sheet: SheetRows, year: int) -> None:
     """The date columns' dates typed without a year (3月5日, 3.5 as text) as dates of the one
     year the title above the table names (``values.with_year``)."""
@@ -327,6 +346,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             if match_label(normalise_label(header[c]), index, kind) is None:  # blank, merged or a group
                 header[c], label_rows[c] = raw, last + 1
     positions: dict[str, int] = {}
+    wan: list[tuple[str, str, str]] = []  # (field, header cell, label) of money columns in 万元
     label_of = _LABEL_OF[kind]
     # a column titled by the standard's own label is that column, even after one titled by an
     # alias (记录日期 before 日期: the date written up is not the date of the contact)
@@ -351,6 +371,8 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             continue
         positions[name_] = c
         sheet.typed[name_] = _SPACES.sub("", str(raw)).strip("*＊")
+        if _wan_label(norm):
+            wan.append((name_, f"{col_letter(c)}{label_rows[c]}", str(raw).strip()))
     for col in columns:
         if col.required and col.name not in positions:
             book.issues.append(make_issue("missing-column", book.file, sheet=name,
@@ -377,6 +399,10 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 words.setdefault(c, set()).add(norm)
     _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
                repeats, words)
+    for f, cell, label in wan:  # 0.3 under 担保贷款（万元） is 3000 yuan: said once at the header
+        _as_yuan(sheet, f)
+        book.issues.append(make_issue("wan-column", book.file, sheet=name, cell=cell, row=int(cell.lstrip(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column=label))
     year = title_year([c for row in grid[:top] for c in row if isinstance(c, str)]) if top else None
     if year is not None:  # 3月5日 under 下营村联户日记（2010年） is 2010年3月5日
         _dates_with_year(sheet, year)

@@ -109,13 +109,25 @@ def test_labels_in_a_real_book_with_spaces_breaks_brackets_and_no_unit(tmp_path)
     assert (d.model.loans, d.model.plough_help, d.model.deeds) == (3000, 2, 1)
 
 
-@pytest.mark.parametrize("label", ["担保贷款（万元）", "担保贷款金额（万元）"])
-def test_another_unit_is_an_unknown_column_not_misread(tmp_path, label):
+@pytest.mark.parametrize("label", ["担保贷款（万元）", "担保贷款金额（万元）", "担保贷款（单位：万元）"])
+@pytest.mark.parametrize("typed", ["0.3", 0.3, "3000元"])
+def test_a_money_column_headed_in_wan_yuan_is_read_in_wan_yuan_never_as_yuan(tmp_path, label, typed):
+    """0.3 under 担保贷款（万元） is 3000 yuan (it was an unknown column: the loan left out of the
+    totals); a cell that writes its own unit (3000元) says it. Said once, at the header."""
     labels = ["卡号", "日期", "形式", label]
     path = grid_book(tmp_path / "d.xlsx", {"联户卡": [REQUIRED_CARD, GOOD_CARD],
-                                           "联户日记": [labels, ["XY-001", "2010-9-6", "入户访谈", "0.3"]]})
+                                           "联户日记": [labels, ["XY-001", "2010-9-6", "入户访谈", typed]]})
     result = check(path)
-    assert [(i.code, i.cell, i.value) for i in result.issues] == [("unknown-column", "D1", label)]
+    assert [(i.code, i.cell, i.column) for i in result.issues] == [("wan-column", "D1", label)]
+    assert result.diaries[0].model.loans == 3000
+
+
+def test_another_unit_is_an_unknown_column_not_misread(tmp_path):
+    labels = ["卡号", "日期", "形式", "担保贷款（千元）"]
+    path = grid_book(tmp_path / "d.xlsx", {"联户卡": [REQUIRED_CARD, GOOD_CARD],
+                                           "联户日记": [labels, ["XY-001", "2010-9-6", "入户访谈", "3"]]})
+    result = check(path)
+    assert [(i.code, i.cell, i.value) for i in result.issues] == [("unknown-column", "D1", "担保贷款（千元）")]
     assert result.diaries[0].model.loans is None
 
 

@@ -404,8 +404,8 @@ def test_card_numbers_typed_as_numbers_in_one_sheet_and_text_in_the_other_match(
 
 def test_headers_that_write_the_standards_unit_the_forms_way_are_read(tmp_path):
     """担保贷款（单位：元）, 办实事（件数）, 帮耕帮畜（次数）, 基期人均纯收入（元/人）: the standard's own
-    units as printed forms write them, read (their sums were lost as “extra columns”); 万元 is
-    still another unit, an extra column with a warning."""
+    units as printed forms write them, read (their sums were lost as “extra columns”); a second
+    担保贷款 column, in 万元, is a column typed twice: read once, the first."""
     from bookfactory import CARD_LABELS
 
     card_labels = [{"基期人均纯收入(元)": "基期人均纯收入（元／人）"}.get(label, label) for label in CARD_LABELS]
@@ -416,7 +416,7 @@ def test_headers_that_write_the_standards_unit_the_forms_way_are_read(tmp_path):
     d = diary("W1", **{"担保贷款（单位：元）": 3000, "办实事（件数）": 1, "帮耕帮畜（次数）": 2, "担保贷款（万元）": 0.3})
     write_book(tmp_path / "b.xlsx", [c], [d], card_labels=card_labels, diary_labels=diary_labels)
     report = validate_json(tmp_path / "b.xlsx")
-    assert [(i["code"], i["value"]) for i in report["issues"]] == [("unknown-column", "担保贷款（万元）")]
+    assert [(i["code"], i["column"]) for i in report["issues"]] == [("duplicate-column", "担保贷款(元)")]
     out = tmp_path / "汇总表.xlsx"
     assert consolidate(tmp_path / "b.xlsx", out, "--period", "2010").exit_code == 0
     total = totals_rows(out)["合计"]

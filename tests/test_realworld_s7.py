@@ -444,3 +444,20 @@ def test_the_townships_collection_saved_again_by_libreoffice_gives_the_same_coun
     code, total, issues = consolidated(tmp_path / "收集")
     assert code == 0, [i["message"] for i in issues]
     assert figures(total) == want
+
+
+# --- 担保贷款 in 万元 ----------------------------------------------------------------------------------
+
+
+def test_loans_in_a_column_headed_in_wan_yuan_are_counted_in_yuan(tmp_path):
+    """The township's form heads the column 担保贷款（万元）: the clerk typed 0.3, 1.2 and 5000元 (a
+    receipt's figure). By hand: 3000 + 12000 + 5000 yuan. Before, the column was an extra one and
+    every loan was missing from the 汇总, with exit 0."""
+    labels = [{"担保贷款(元)": "担保贷款（万元）"}.get(x, x) for x in DIARY_LABELS]
+    rows = [{"担保贷款（万元）" if k == "担保贷款(元)" else k: v for k, v in diary("K1", D(2010, m, 6), **{"担保贷款(元)": x}).items()}
+            for m, x in ((3, 0.3), (4, "1.2"), (5, "5000元"))]
+    write_book(tmp_path / "b.xlsx", [card("K1")], rows, diary_labels=labels)
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0 and said(issues) == [("wan-column", "联户日记", "M2")]
+    assert "0.3 计为 3000 元" in issues[0]["message"] and issues[0]["message"].startswith("联户日记!M2：")
+    assert (total["担保贷款(元)"], total["入户访谈"]) == (20000, 3)
