@@ -247,7 +247,8 @@ def _inspect_zip(data: bytes) -> Inspection:
     except RuntimeError:  # a zip member with a password
         raise Refused("file-encrypted") from None
     inspection = Inspection(data=data)
-    _canonical_names(parts, ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml"))
+    _canonical_names(parts, ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml",
+                             "xl/sharedStrings.xml"))
     sheet_paths = _sheet_paths(parts)
     if len(sheet_paths) > MAX_SHEETS:
         raise Refused("file-too-large", f"有 {len(sheet_paths)} 个工作表")
@@ -293,7 +294,7 @@ def _inspect_zip(data: bytes) -> Inspection:
             hidden = _hidden_rows(blob)
             if hidden:
                 inspection.hidden_rows[sheet] = hidden
-    strings = next((blob for name, blob in parts.items() if name.lower() == "xl/sharedstrings.xml"), None)
+    strings = parts.get("xl/sharedStrings.xml")
     if strings is not None:
         _check_markup(strings, None, "xl/sharedStrings.xml", texts=True)
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
@@ -503,14 +504,13 @@ def _check_markup(blob: bytes, sheet: str | None, member: str, texts: bool) -> N
         fault = (_STRAY_LT, *fault[1:])
     if sheet is not None:
         raise _sheet_fault(sheet, member, blob, fault)
-    words, line, column, _ = fault
-    label = dict(_STRUCTURE_PARTS).get(member, "部件")
-    raise Refused("file-corrupt", f"{label} {member} {words}；位置在第 {line} 行第 {column} 列")
+    raise Refused("file-corrupt", _part_fault(member, blob, fault))
 
 
-def _part_fault(name: str, blob: bytes) -> str:
-    """What is wrong with a part of the book's structure that is not XML, and where, for a clerk."""
-    words, line, column, _ = _xml_fault(blob) or ("写法不合规范", 0, 0, -1)
+def _part_fault(name: str, blob: bytes, fault: tuple[str, int, int, int] | None = None) -> str:
+    """What is wrong with a part of the book's structure that is not XML (``fault``, when already
+    found), and where, for a clerk."""
+    words, line, column, _ = fault or _xml_fault(blob) or ("写法不合规范", 0, 0, -1)
     label = dict(_STRUCTURE_PARTS).get(name, "部件")
     return f"{label} {name} {words}；位置在第 {line} 行第 {column} 列" if line else f"{label} {name} {words}"
 
