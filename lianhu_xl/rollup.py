@@ -507,20 +507,20 @@ def _shared_units(c: Consolidation, counted: list[TotalsSource]) -> None:
     every column, and the county's 合计 holds it twice. Both count, as the standard adds 合计 rows
     (two villages of one name can match by chance when they have one household each), and each
     row is told at its 单位 cell, so that the double count never goes up unseen."""
-    rows: dict[tuple, list[tuple[TotalsSource, int]]] = defaultdict(list)
+    rows: dict[tuple, list[tuple[TotalsSource, int, str]]] = defaultdict(list)  # sheet, row, 单位 as typed
     for s in counted:
         for u, r in zip(s.units, s.unit_rows, strict=True):
             figures = tuple(u.counts().values())
             if any(figures):  # a village with nothing (a roster's row of zeros) is no double count
-                rows[(normalise_label(u.unit), figures)].append((s, r))
+                rows[(normalise_label(u.unit), figures)].append((s, r, u.unit))
     for group in rows.values():
-        if len({s.name for s, _ in group}) < 2:
+        if len({s.name for s, _, _ in group}) < 2:
             continue
-        for s, r in group:
-            others = "、".join(f"{g.file}（{g.name}）" for g, _ in group if g is not s)
+        for s, r, unit in group:
+            others = "、".join(f"{g.file}（{g.name}）" for g, _, _ in group if g is not s)
             c.report.issues.append(make_issue("totals-same-village", s.file, sheet=TOTALS_SHEET,
                                               cell=f"{col_letter(s.unit_col)}{r}", row=r,
-                                              value=s.units[s.unit_rows.index(r)].unit, detail=others))
+                                              value=unit, detail=others))
 
 
 def _horizons(c: Consolidation, counted: list[TotalsSource]) -> None:
