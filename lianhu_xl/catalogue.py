@@ -157,6 +157,8 @@ _CODES = [
     Code("placeholder-rows", "notice", "只有预填内容的空行已跳过",
          "第 {detail} 行没有卡号，只有预先填好的“{value}”之类，按空行跳过，不算登记的行。",
          "无需处理；以后在这些行登记时填上卡号等内容即可。", "sheet"),  # said once per sheet, like hidden-rows
+    Code("review-row", "warning", "只有调阅的行", "第 {row} 行只填了{detail}，没有卡号、日期和形式，不是一条日记，没有计入；"
+         "这里的调阅没有记到哪条日记上。", "调阅请填在所调阅的那条日记的同一行（调阅人、调阅日期、调阅意见三列），然后删去这一行。", "row"),
     Code("hidden-rows", "notice", "隐藏的行也已计入", "第 {detail} 行在表格里是隐藏的（或被筛选掉了），看不见，但照样读取、计入汇总。",
          "这些行不该计入的，请删除整行（不要只隐藏）；该计入的无需处理。", "sheet"),
     Code("section-row", "notice", "分段小标题已跳过", "第 {row} 行是分段的小标题（“{value}”），不是登记的一行，已跳过。",

@@ -544,6 +544,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     said: set[_Block] = set()  # merged numbers already said
     formula_rows = {int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in formulas}  # rows to look at
     prefilled: list[tuple[int, object]] = []  # (row, a value filled in advance) of rows taken as blank
+    review = sheet.kind == DIARY_SHEET and any(f in positions for f in REVIEW_FIELDS[1:])  # a diary with its review
     dittos: list[int] = []  # rows with 同上 read as the row above
     for r in range(header + 1, len(grid)):
         row = grid[r]
@@ -556,6 +557,12 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         if no is None and all(is_placeholder(v) or (k in ahead and not _closes_table(v)) for k, v in values.items()):
             prefilled.append((r + 1, next(x for x in values.values() if x is not None)))
             continue  # 否, 0 or the cadre's own name filled down in advance, no 卡号: an empty line of the form
+        if no is None and review and _review_only(values):
+            filled = [f for f in REVIEW_FIELDS if values.get(f) is not None]
+            book.issues.append(make_issue("review-row", book.file, sheet=name, row=r + 1,
+                                          cell=f"{sheet.letters[filled[0]]}{r + 1}",
+                                          detail="、".join(label_of[f] for f in filled)))
+            continue  # 张书记 · 2010-9-30 · 已阅 under the month's visits: a review, no visit
         if no is None or (no.__class__ is text and not no.isascii() and _HEADING_HINT.search(no)):
             filled = [x for x in values.values() if x is not None]
             # a heading stands alone; a line under a merged 卡号 or 形式 is a visit (its date 2010年5月)
@@ -684,6 +691,19 @@ def _continues(book: BookRows, sheet: SheetRows, values: dict[str, object], merg
                                   cell=f"{sheet.letters[own[0]]}{number}", expected=first_number,
                                   detail="、".join(label_of[f] for f in own)))
     return True
+
+
+# a diary's review (调阅), which the standard puts on the line of the visit reviewed
+REVIEW_FIELDS = ("reviewer", "review_date", "review_opinion")
+_REVIEW_LINE = frozenset((*REVIEW_FIELDS, "card_no", "linker"))  # what else a review line may hold
+
+
+def _review_only(values: dict[str, object]) -> bool:
+    """A line holding a review (调阅日期 or 调阅意见, with 调阅人 or the cadre's name filled ahead)
+    and nothing of a visit: a branch secretary's "已阅" under the month's visits, not a visit
+    missing its 卡号, 日期 and 形式."""
+    return ((values.get("review_date") is not None or values.get("review_opinion") is not None)
+            and all(v is None or k in _REVIEW_LINE for k, v in values.items()))
 
 
 def _closes_table(value: object) -> bool:
