@@ -24,6 +24,7 @@ twin is counted), excluded (an error), out of period, or a clerk's 合计 row;
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -570,7 +571,7 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
     paths = [Path(p) for p in paths]
     result = validate(paths, roster=roster, jobs=jobs, progress=progress, files=files,
                       collect_issues=collect_issues, cache=cache)  # cache: see cache.py (H6)
-    c = Consolidation(report=result.report, period=period, title=(title or guess_title(paths)).strip(),
+    c = Consolidation(report=result.report, period=period, title=title_name(title or guess_title(paths)),
                       today=today or date.today())
     books = [b for b in result.books if b.summary.kind == "book"]
     totals = [b for b in result.books if b.summary.kind == "totals"]
@@ -587,6 +588,17 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
 
 
 PLACE_ENDINGS = ("乡", "镇", "县", "市", "区", "旗", "街道", "州", "盟")
+
+
+# what the heading adds itself, typed at the end of --title (the whole title typed: 倪家营乡联户带创汇总表)
+_TITLE_TAIL = re.compile(r"(?:联户带创|工作|汇总表|汇总|[（(]?\d{4}\s*年度?[）)]?|\s)+$")
+
+
+def title_name(title: str) -> str:
+    """The unit's name from --title (or the console's 乡镇名称): a title typed whole would be
+    printed doubled (倪家营乡联户带创汇总表联户带创汇总表（2010年）); the heading adds those words."""
+    text = (title or "").strip()
+    return _TITLE_TAIL.sub("", text) or text
 
 
 def guess_title(paths: list[Path]) -> str:

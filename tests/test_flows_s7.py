@@ -346,3 +346,17 @@ def test_a_report_or_merge_into_a_folder_is_told_a_file_of_its_own_kind_inside_i
     run = invoke("merge", tmp_path / "收集", "-o", folder)
     assert run.exit_code == 2
     assert str(folder / "合并簿.xlsx") in run.output.replace("\n", "")
+
+
+# --- --title typed as the whole title ---------------------------------------------------------------
+
+
+def test_a_title_typed_whole_is_not_doubled(tmp_path):
+    """--title 倪家营乡联户带创汇总表 printed “倪家营乡联户带创汇总表联户带创汇总表（2010年）” at the
+    top of the page that goes up to the county."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card()], [diary()])
+    for typed in ("倪家营乡联户带创汇总表", "倪家营乡2010年汇总表", "倪家营乡（2010年）", "倪家营乡"):
+        run = invoke("consolidate", tmp_path / "收集", "-o", tmp_path / "汇总表.xlsx", "--period", "2010",
+                     "--title", typed)
+        assert run.exit_code == 0, run.output
+        assert run.output.splitlines()[0] == "倪家营乡联户带创汇总表（2010年）", (typed, run.output.splitlines()[0])
