@@ -214,7 +214,7 @@ class CardRow(StandardRow):
         "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=7, aliases=("家庭人口数", "人口数"))
     id_number: Annotated[str | None, _t(v.parse_id_number)] = _col(
         "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=19, aliases=("身份证号码", "户主身份证号", "户主身份证号码"))
-    phone: Text = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12, aliases=("电话", "电话号码", "手机号码"))
+    phone: Note = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12, aliases=("电话", "电话号码", "手机号码"))
     industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9)
     link_date: ReqDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间",))
     base_income: Annotated[float | None, _number(0)] = _col(

@@ -672,7 +672,7 @@ def parse_id_number(value: object) -> str | None:
     if isinstance(value, float):
         raise problem("bad-id-number", detail="被 Excel 当成了数字（末几位已丢失），请把单元格设为文本后重新输入")
     text = fold(str(value)).replace(" ", "").lstrip(_QUOTES).upper()
-    if not text:
+    if not text or text in NOTHING:  # 无, 暂无, —: the head's number not at hand, a blank cell
         return None
     if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
         raise problem("bad-id-number", detail=f"填了 {len(text)} 位，应为 18 位")

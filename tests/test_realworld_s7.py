@@ -461,3 +461,19 @@ def test_loans_in_a_column_headed_in_wan_yuan_are_counted_in_yuan(tmp_path):
     assert code == 0 and said(issues) == [("wan-column", "联户日记", "M2")]
     assert "0.3 计为 3000 元" in issues[0]["message"] and issues[0]["message"].startswith("联户日记!M2：")
     assert (total["担保贷款(元)"], total["入户访谈"]) == (20000, 3)
+
+
+# --- 无 for a number not at hand ----------------------------------------------------------------------
+
+
+def test_an_id_number_or_phone_typed_wu_is_a_blank_cell(tmp_path):
+    """The head's 身份证号 not at hand, typed 无 (or —); his phone 暂无 in the cadre's book, left blank
+    in the village's. One household counted, its visit too (before: bad-id-number, the card and its
+    visits left out; and the two copies conflicted over the phone)."""
+    folder = tmp_path / "收集"
+    write_book(folder / "王明.xlsx", [card("K1", 身份证号="无", 联系电话="暂无"), card("K2", 户主="李二", 身份证号="—")],
+               [diary("K1"), diary("K2")])
+    write_book(folder / "下营村.xlsx", [card("K1", 身份证号="无")], None)
+    code, total, issues = consolidated(folder)
+    assert code == 0 and sorted(i["code"] for i in issues) == ["duplicate-card"]
+    assert (total["致富明星户"], total["入户访谈"], total["实访谈月数"]) == (2, 2, 2)

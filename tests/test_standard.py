@@ -169,7 +169,7 @@ def test_conversion_is_meaningful_for_conservative_households_only(household, wa
 
 
 @pytest.mark.parametrize("phone, warned", [("13912345678", False), ("0936-1234567", False),
-                                           ("1391234567", True), ("无", True)])
+                                           ("1391234567", True), ("无", False), ("没电话", True)])
 def test_phone_that_does_not_look_like_one_is_a_warning(phone, warned):
     check = check_row(CardRow, {**CARD, "phone": phone})
     assert check.ok
