@@ -29,9 +29,9 @@ from .standard import (
     check_fields,
     columns_of,
 )
+from .standard_names import TOTALS_SHEET
 from .store import ROW_ERROR, Row, rebuild, row_encoder
 
-TOTALS_SHEET = "汇总"
 READER_FAILED = "文件内部结构不标准，读取程序无法理解"  # why a reader failed, for a cadre: never the exception's text
 OUT_OF_MEMORY = "内存不足"  # a book too big for the memory a worker may take: the file's size, not a fault of ours
 # the modules whose failures are the file's (a native reader, unzipping, decoding); any other is ours
@@ -182,7 +182,7 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
             return result
         summary.kind = "unreadable"
         # a 汇总表 whose 汇总 sheet a clerk renamed (2010汇总, Sheet1): told so, not to make 联户卡
-        looks_totals = any("汇总" in n for n in inspection.sheets) or {"来源", "未计入"} <= set(inspection.sheets)
+        looks_totals = any(TOTALS_SHEET in n for n in inspection.sheets) or {"来源", "未计入"} <= set(inspection.sheets)
         result.issues.append(make_issue("totals-sheet-renamed" if looks_totals else "no-standard-sheet", display,
                                         detail="、".join(inspection.sheets) or "无"))
         return result

@@ -17,7 +17,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.parsers import expat
 
-from .standard_names import CARD_SHEET, DIARY_SHEET
+from .standard_names import CARD_SHEET, DIARY_SHEET, TOTALS_SHEET
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 1000
@@ -463,7 +463,7 @@ _STRAY_LT = "有多余的“<”符号（文字里的 < 应写作 &lt;），它�
 _INLINE_RE = re.compile(re.escape(b"inlineS"))
 # the sheets whose cells are read (联户卡 with a space or a zero-width character too; 汇总: a totals
 # book's): raw text in any other sheet (a Sheet1 pasted beside the register) changes nothing read
-_READ_SHEETS = (CARD_SHEET, DIARY_SHEET, "汇总")
+_READ_SHEETS = (CARD_SHEET, DIARY_SHEET, TOTALS_SHEET)
 
 
 _ROOT_RE = re.compile(rb"<(?![?!])(?:[^\s<>/:]+:)?([^\s<>/:]+)")  # a part's first element, its prefix dropped

@@ -6,4 +6,5 @@ STANDARD_VERSION = "1"
 CARD_SHEET = "联户卡"
 DIARY_SHEET = "联户日记"
 GUIDE_SHEET = "填表说明"
+TOTALS_SHEET = "汇总"  # a totals workbook's sheet: what a roll-up reads
 WORKBOOK_NAME = "联户带创登记簿.xlsx"
