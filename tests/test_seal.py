@@ -12,7 +12,9 @@ from bookfactory import card, diary, write_book
 from conftest import needs_libreoffice
 from libreoffice import convert
 
+from lianhu_xl import seal
 from lianhu_xl.consolidate import consolidate
+from lianhu_xl.guard import inspect
 from lianhu_xl.period import parse_period
 from lianhu_xl.totals_book import write_totals
 
@@ -117,7 +119,9 @@ def test_a_period_retyped_by_hand_is_flagged(county, tmp_path):
 def test_totals_saved_again_by_libreoffice_keep_their_seal(county, tmp_path):
     """Opened and saved in a spreadsheet program without a figure changed: no word (the seal is a
     custom property, which LibreOffice, like Excel, keeps)."""
+    written = inspect(county / "倪家营乡汇总表.xlsx").properties[seal.PROPERTY]
     saved = convert(county / "倪家营乡汇总表.xlsx", tmp_path / "lo")
+    assert inspect(saved).properties.get(seal.PROPERTY) == written  # kept: dropped, nothing would be compared
     shutil.copyfile(saved, county / "倪家营乡汇总表.xlsx")
     c = consolidate([county], title="临泽县", today=TODAY)
     assert c.complete and _edited(c) == []
