@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import seal
 from .catalogue import CATALOGUE
-from .guard import Refused, explain_failure, inspect
+from .guard import Refused, explain_failure, inspect, ref_row
 from .issues import FileSummary, Issue, make_issue
 from .reader import SheetRows, find_sheet, formula_issue, read_rows
 from .roster import Roster
@@ -177,7 +177,7 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
             sheet = find_sheet(inspection.sheets, TOTALS_SHEET) or TOTALS_SHEET
             for ref, text in inspection.formula_cells.get(sheet, []):
                 result.issues.append(formula_issue(display, TOTALS_SHEET, ref,
-                                                   int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+                                                   ref_row(ref),
                                                    f"{ref} 单元格", text))
             return result
         summary.kind = "unreadable"

@@ -151,6 +151,11 @@ def col_letters(n: int) -> str:
     return letters
 
 
+def ref_row(ref: str) -> int:
+    """A cell's 1-based row from its reference (F17 -> 17)."""
+    return int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+
+
 def inspect(path: Path) -> Inspection:
     """Read the file's bytes and check them; raise Refused when it must not be read."""
     try:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .guard import Inspection, col_letters
+from .guard import Inspection, col_letters, ref_row
 from .issues import Issue, make_issue, spans
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
 from .values import (
@@ -313,11 +313,11 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     if best < 2:
         # a header of formulas without stored values (a program that never computes them) reads blank
         uncomputed = next(((ref, text) for ref, text in formulas.items() if not text.startswith("#")
-                           and int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) <= HEADER_SCAN_ROWS), None)
+                           and ref_row(ref) <= HEADER_SCAN_ROWS), None)
         if uncomputed is not None:
             ref, text = uncomputed
             book.issues.append(make_issue("header-no-value", book.file, sheet=name, cell=ref,
-                                          row=int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), value="=" + text))
+                                          row=ref_row(ref), value="=" + text))
         else:
             labels = "、".join(c.label for c in columns if c.required)
             book.issues.append(make_issue("no-header", book.file, sheet=name, cell="A1", row=1,
@@ -542,7 +542,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     once = _ONCE[sheet.kind]
     ahead = _FILLED_AHEAD[sheet.kind]
     said: set[_Block] = set()  # merged numbers already said
-    formula_rows = {int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in formulas}  # rows to look at
+    formula_rows = {ref_row(ref) for ref in formulas}  # rows to look at
     prefilled: list[tuple[int, object]] = []  # (row, a value filled in advance) of rows taken as blank
     review = sheet.kind == DIARY_SHEET and any(f in positions for f in REVIEW_FIELDS[1:])  # a diary with its review
     dittos: list[int] = []  # rows with 同上 read as the row above
