@@ -46,6 +46,7 @@ from .values import mask_id, mask_phone, team_number
 
 TITLE_SUFFIX = "联户带创汇总表"
 SPAN_PREFIX = "统计期："
+NOTE_PREFIX = "注意："  # the first page's status line when the figures lack rows (read again by rollup)
 HORIZON_PREFIX = "应访谈月数计到 "  # in the 统计期 line, before the month (2010-08)
 ALL_DATES = "全部日期"
 TOTAL_UNIT = "合计"
@@ -525,7 +526,13 @@ class Consolidation:
             unit = "个文件" if self.kind == "totals" else "行"
             said = f"共 {files} 个文件，全部计入汇总" + (f"（重复的 {twins} {unit}只计一次）" if twins else "")
             warned = len(self.report.warnings) if self.kind == "totals" else 0  # a township's rows left out, edits
-            return said + (f"；警告 {warned} 处，见“来源”表的说明。" if warned else "。")
+            tail = f"；警告 {warned} 处，见“来源”表的说明。" if warned else "。"
+            # a township's own rows left out: begun with 注意 as a run leaving rows out is, so that the
+            # next level up reads it as such (rollup: TotalsSource.note) and its figures never pass as whole
+            lacking = sum(1 for i in self.report.issues if i.code == "totals-incomplete")
+            if lacking:
+                return f"{NOTE_PREFIX}{said}，但其中 {lacking} 份汇总表注明有行未计入，汇总数字不含那些行" + tail
+            return said + tail
         parts = []
         if self.left_out:
             parts.append(f"{self.left_out} 行因有错误未计入")
@@ -534,7 +541,7 @@ class Consolidation:
             parts.append(f"{len(missing)} 个文件未汇总")
         if not parts:
             parts.append(f"{len(self.report.errors)} 处错误")
-        return f"注意：共 {files} 个文件，" + "，".join(parts) + "（见“来源”和“未计入”表）。汇总数字不含这些行。"
+        return f"{NOTE_PREFIX}共 {files} 个文件，" + "，".join(parts) + "（见“来源”和“未计入”表）。汇总数字不含这些行。"
 
     def to_dict(self) -> dict[str, object]:
         def unit(u: UnitTotals) -> dict[str, object]:

@@ -30,6 +30,7 @@ from .consolidate import (
     DUPLICATE,
     EXCLUDED,
     HORIZON_PREFIX,
+    NOTE_PREFIX,
     SPAN_PREFIX,
     TITLE_SUFFIX,
     TOTAL_UNIT,
@@ -331,7 +332,7 @@ def _title_and_period(src: TotalsSource, rows: list[list[object]]) -> None:
             break
     for r, row in enumerate(rows):
         for col, x in enumerate(row):
-            if isinstance(x, str) and x.strip().startswith("注意") and not src.note:
+            if isinstance(x, str) and x.strip().startswith(NOTE_PREFIX.rstrip("：")) and not src.note:  # 注意: typed too
                 src.note, src.note_cell = x.strip(), f"{col_letter(col)}{r + 1}"
     for text in texts:
         if _MACHINE_LINE.match(text):

@@ -27,6 +27,7 @@ from .consolidate import (
     EXCLUDED,
     HEADER,
     NOT_READ,
+    NOTE_PREFIX,
     OUT_OF_PERIOD,
     TOTALS_COLUMNS,
     TOTALS_ROW,
@@ -262,10 +263,11 @@ def _summary(wb, st: _Styles, c: Consolidation) -> int:
     _title(ws, st, c, c.heading, last)
     ws.merge_range(1, 0, 1, 10, c.span_text, st.sub)
     ws.merge_range(1, 11, 1, last, f"制表日期：{c.today.isoformat()}　文件 {len(c.report.files)} 个", st.sub_right)
-    if c.complete:
-        ws.merge_range(2, 0, 2, last, c.headline(), st.ok)
+    headline = c.headline()
+    if not headline.startswith(NOTE_PREFIX):
+        ws.merge_range(2, 0, 2, last, headline, st.ok)
     else:
-        ws.merge_range(2, 0, 2, last, c.headline(), st.alert)
+        ws.merge_range(2, 0, 2, last, headline, st.alert)
         ws.set_row(2, 30)
     for col, label in enumerate(HEADER):
         ws.write_string(HEADER_ROW, col, label, st.s_header)  # exact labels: clerks look them up

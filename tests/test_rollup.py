@@ -79,6 +79,28 @@ def test_a_township_whose_own_totals_left_rows_out_is_flagged_to_the_county(tmp_
     assert sorted((u.unit, u.star) for u in c.units) == [("倪家营乡", 1), ("蓼泉镇", 1)]
 
 
+
+def test_a_township_s_rows_left_out_are_still_said_at_the_province(tmp_path):
+    """蓼泉镇 left a row out; the county's 汇总表 counts its 合计 and said so only as a warning in
+    its 来源 sheet, with a green 全部计入汇总 on top: the province, reading the county's sheet, was
+    told nothing, and its figures silently lacked the row. The county's first page now begins
+    注意 and says that a township's figures lack rows, and the province is told at that cell."""
+    write_book(tmp_path / "倪家营乡" / "村.xlsx", [card("N-1")], [diary("N-1", D(2010, 3, 6))])
+    write_book(tmp_path / "蓼泉镇" / "村.xlsx", [card("L-1"), card("L-2", 结对日期="明年")], [])
+    for town in ("倪家营乡", "蓼泉镇"):
+        totals_of(tmp_path / town, tmp_path / "县" / f"{town}汇总表.xlsx", town)
+    county = consolidate([tmp_path / "县"], title="临泽县", period=Y2010, today=TODAY)
+    assert county.complete  # every township's sheet was counted
+    assert county.headline().startswith("注意") and "1 份汇总表注明有行未计入" in county.headline()
+    write_totals(county, tmp_path / "市" / "临泽县汇总表.xlsx")
+    province = consolidate([tmp_path / "市"], title="张掖市", period=Y2010, today=TODAY)
+    flagged = [i for i in province.report.issues if i.code == "totals-incomplete"]
+    assert [(i.file, i.cell, i.severity) for i in flagged] == [("临泽县汇总表.xlsx", "A3", "warning")]
+    assert "有行未计入" in flagged[0].message
+    assert province.headline().startswith("注意")  # and on up, however many levels
+    complete = consolidate([tmp_path / "倪家营乡"], period=Y2010, today=TODAY)
+    assert not complete.headline().startswith("注意")  # a township with nothing left out: as before
+
 def test_three_townships_roll_up_one_unit_each_rates_recomputed(three_townships):
     c = consolidate([three_townships], title="临泽县", today=TODAY)
     assert c.kind == "totals" and c.complete
