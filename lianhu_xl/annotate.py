@@ -41,6 +41,7 @@ from .atomic import write_atomic
 from .catalogue import CATALOGUE
 from .errors import LianhuError, os_error_zh
 from .issues import PERSONAL_COLUMNS, Issue, make_issue, severity_zh, spans
+from .standard_names import MARKS_SHEET, RESULT_SHEET
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
@@ -48,8 +49,6 @@ if TYPE_CHECKING:
 
     from .validate import Validation
 
-RESULT_SHEET = "校验结果"
-MARKS_SHEET = "lianhu_marks"
 NOTE_TAG = "【校验】"
 NOTE_AUTHOR = "校验"
 NEXT_STEP = "改正红色单元格后重新提交"
@@ -91,7 +90,8 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
     books = {b.summary.file: b for b in result.books}
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in result.report.issues:
-        by_file[issue.file].append(issue)
+        if issue.code != "annotated-copy":  # the copy made now replaces last run's 校验结果: nothing to say
+            by_file[issue.file].append(issue)
     plan: list[tuple[Path, str, Path, str, list[Issue]]] = []
     taken: set[Path] = set()
     stale: list[Issue] = []

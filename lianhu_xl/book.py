@@ -29,7 +29,7 @@ from .standard import (
     check_fields,
     columns_of,
 )
-from .standard_names import TOTALS_SHEET
+from .standard_names import MARKS_SHEET, TOTALS_SHEET
 from .store import ROW_ERROR, Row, rebuild, row_encoder
 
 READER_FAILED = "文件内部结构不标准，读取程序无法理解"  # why a reader failed, for a cadre: never the exception's text
@@ -152,6 +152,8 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
         return result
     summary.sha256 = hashlib.sha256(inspection.data).hexdigest()
     summary.template_version = inspection.properties.get("lianhu_standard", "")
+    if MARKS_SHEET in inspection.sheets:  # resubmitted as it came back: its 校验结果 is last run's
+        result.issues.append(make_issue("annotated-copy", display))
     if summary.template_version and summary.template_version != STANDARD_VERSION:
         result.issues.append(make_issue("other-template-version", display,
                                         value=summary.template_version, expected=STANDARD_VERSION))

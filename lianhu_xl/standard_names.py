@@ -7,4 +7,6 @@ CARD_SHEET = "联户卡"
 DIARY_SHEET = "联户日记"
 GUIDE_SHEET = "填表说明"
 TOTALS_SHEET = "汇总"  # a totals workbook's sheet: what a roll-up reads
+RESULT_SHEET = "校验结果"  # an annotated copy's first sheet (annotate.py)
+MARKS_SHEET = "lianhu_marks"  # an annotated copy's very hidden record of its marks
 WORKBOOK_NAME = "联户带创登记簿.xlsx"
