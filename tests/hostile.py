@@ -14,6 +14,7 @@ like (a forged size, an encryption flag, an unknown method).
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import struct
@@ -24,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookfactory import card, diary, write_book
+from click.testing import CliRunner
+
+from lianhu_xl.cli import cli
 
 MB = 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -627,3 +631,16 @@ def build_corpus(folder: Path) -> list[Hostile]:
     except (OSError, NotImplementedError):  # Windows without the privilege
         pass
     return KINDS + extra
+
+
+# the command line as a clerk runs it, the cache off (each test builds its own books)
+
+def run(*args: object):
+    return CliRunner(env={"LIANHU_CACHE": "off"}).invoke(cli, [str(a) for a in args])
+
+
+def validated(folder: Path, *extra: object) -> dict:
+    result = run("validate", folder, "--json", "-j", "1", "--no-cache", *extra)
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    return json.loads(result.stdout)

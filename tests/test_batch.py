@@ -201,6 +201,18 @@ def _poll(condition, seconds: float = 30.0) -> bool:
     return condition()
 
 
+def _reap(proc) -> None:
+    """Kill a driver started in a session of its own, and everything it started."""
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+    proc.stderr.close()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds child processes through /proc")
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT"])
 def test_killing_validate_leaves_no_worker_behind(tmp_path, how):
@@ -225,12 +237,7 @@ def test_killing_validate_leaves_no_worker_behind(tmp_path, how):
             assert proc.returncode == 2
             assert "已中断" in proc.stderr.read().decode("utf-8")
     finally:  # whatever happened, nothing of this test keeps running
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-        proc.stderr.close()
+        _reap(proc)
 
 
 # The signal comes while Python runs a callback whose exceptions it only prints ("Exception ignored
@@ -255,7 +262,6 @@ def test_an_interrupt_lost_in_a_callback_still_ends_validate(tmp_path, how):
     inside an after-fork hook and ignored its KeyboardInterrupt, and validate went on waiting for
     books that take ten minutes (1 run in 3 of the test above on a busy machine). It ends, says so,
     without waiting for its workers."""
-    import signal
     import subprocess
 
     for i in range(4):
@@ -270,12 +276,7 @@ def test_an_interrupt_lost_in_a_callback_still_ends_validate(tmp_path, how):
         assert "Exception ignored" in err  # the interrupt was indeed lost where Python ignores it
         assert proc.returncode == 2 and "已中断" in err
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-        proc.stderr.close()
+        _reap(proc)
 
 
 # --- what travels back from a worker ----------------------------------------------------------

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from bookfactory import card, diary, write_book
-from click.testing import CliRunner
 from hostile import (
     DIARY_XML,
     error_value,
@@ -30,24 +29,13 @@ from hostile import (
     members_of,
     patched,
     rezip,
+    run,
+    validated,
 )
-
-from lianhu_xl.cli import cli
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # what a message must never carry: a library's English (ParseError: "unclosed token: line 1, column 5")
 ENGLISH = re.compile(r"Error|Exception|Traceback|errno|token|line \d|column \d|\bfile\b", re.I)
-
-
-def run(*args: object):
-    return CliRunner(env={"LIANHU_CACHE": "off"}).invoke(cli, [str(a) for a in args])
-
-
-def validated(folder: Path, *extra: object) -> dict:
-    result = run("validate", folder, "--json", "-j", "1", "--no-cache", *extra)
-    assert result.exit_code in (0, 1), result.output
-    assert "Traceback" not in result.output
-    return json.loads(result.stdout)
 
 
 def issues_of(report: dict, file: str) -> list[dict]:

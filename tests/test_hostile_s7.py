@@ -18,25 +18,11 @@ from pathlib import Path
 
 import pytest
 from bookfactory import card, diary, write_book
-from click.testing import CliRunner
-from hostile import good_book, members_of, rezip
+from hostile import good_book, members_of, rezip, run, validated
 from libreoffice import SOFFICE
-
-from lianhu_xl.cli import cli
 
 # what a message must never carry: a library's English, a Python traceback
 ENGLISH = re.compile(r"Error|Exception|Traceback|errno|Errno", re.I)
-
-
-def run(*args: object):
-    return CliRunner(env={"LIANHU_CACHE": "off"}).invoke(cli, [str(a) for a in args])
-
-
-def validated(folder: Path, *extra: object) -> dict:
-    result = run("validate", folder, "--json", "-j", "1", "--no-cache", *extra)
-    assert result.exit_code in (0, 1), result.output
-    assert "Traceback" not in result.output
-    return json.loads(result.stdout)
 
 
 def digests(folder: Path) -> dict[str, str]:
