@@ -346,7 +346,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             if match_label(normalise_label(header[c]), index, kind) is None:  # blank, merged or a group
                 header[c], label_rows[c] = raw, last + 1
     positions: dict[str, int] = {}
-    wan: list[tuple[str, str, str]] = []  # (field, header cell, label) of money columns in 万元
+    wan: list[tuple[str, int, str]] = []  # (field, header column, label) of money columns in 万元
     label_of = _LABEL_OF[kind]
     # a column titled by the standard's own label is that column, even after one titled by an
     # alias (记录日期 before 日期: the date written up is not the date of the contact)
@@ -372,7 +372,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         positions[name_] = c
         sheet.typed[name_] = _SPACES.sub("", str(raw)).strip("*＊")
         if _wan_label(norm):
-            wan.append((name_, f"{col_letter(c)}{label_rows[c]}", str(raw).strip()))
+            wan.append((name_, c, str(raw).strip()))
     for col in columns:
         if col.required and col.name not in positions:
             book.issues.append(make_issue("missing-column", book.file, sheet=name,
@@ -399,10 +399,10 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 words.setdefault(c, set()).add(norm)
     _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
                repeats, words)
-    for f, cell, label in wan:  # 0.3 under 担保贷款（万元） is 3000 yuan: said once at the header
+    for f, c, label in wan:  # 0.3 under 担保贷款（万元） is 3000 yuan: said once at the header
         _as_yuan(sheet, f)
-        book.issues.append(make_issue("wan-column", book.file, sheet=name, cell=cell, row=int(cell.lstrip(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column=label))
+        book.issues.append(make_issue("wan-column", book.file, sheet=name, cell=f"{col_letter(c)}{label_rows[c]}",
+                                      row=label_rows[c], column=label))
     year = title_year([c for row in grid[:top] for c in row if isinstance(c, str)]) if top else None
     if year is not None:  # 3月5日 under 下营村联户日记（2010年） is 2010年3月5日
         _dates_with_year(sheet, year)
