@@ -178,14 +178,6 @@ _CN_DAY = r"([一二三]?十[一二三四五六七八九]?|[一二三四五六�
 _CN_DATE_RE = re.compile(rf"^([〇零○O一二三四五六七八九]{{4}})年{_CN_DAY}月{_CN_DAY}[日号]$")
 
 
-def _cn_number(text: str) -> str:
-    """九 → 9, 十 → 10, 十二 → 12, 二十六 → 26, 三十一 → 31 (a month or a day)."""
-    tens, _, ones = text.rpartition("十") if "十" in text else ("", "", text)
-    if "十" in text:
-        return str(int(_CN_DIGITS.get(tens, "1") if tens else "1") * 10 + (int(_CN_DIGITS[ones]) if ones else 0))
-    return _CN_DIGITS.get(ones, ones)
-
-
 # a numbered team as villages write it: 六社, 6社, 第六社, 第6组, 06 村民小组, 十二队
 _TEAM_RE = re.compile(r"^第?\s*(\d{1,3}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*"
                       r"(?:社|组|小组|村民小组|队|生产队)?$")
@@ -198,7 +190,7 @@ def team_number(team: str) -> int | None:
     if m is None:
         return None
     word = m.group(1)
-    return int(word) if word.isdigit() else int(_cn_number(word))
+    return int(word) if word.isdigit() else _cn_whole(word)  # 六, 十二: the pattern lets no other through
 
 
 # what is written after a village's own name: 下营村, 下营村委会, 下营村村委会, 下营行政村, 下营村民委员会
@@ -275,7 +267,7 @@ def _as_written(text: str) -> str:
     cn = _CN_DATE_RE.match(text)
     if cn:
         year = "".join(_CN_DIGITS[c] for c in cn.group(1))
-        return f"{year}年{_cn_number(cn.group(2))}月{_cn_number(cn.group(3))}日"
+        return f"{year}年{_cn_whole(cn.group(2))}月{_cn_whole(cn.group(3))}日"
     if re.fullmatch(r"\d{4}\s*[,，]\s*\d{1,2}\s*[,，]\s*\d{1,2}", text):
         return re.sub(r"\s*[,，]\s*", "-", text)
     return text
@@ -686,19 +678,22 @@ _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _PHONE_SPACES_RE = re.compile(r"[\s()]")
 
 
+def _dialled(text: str) -> str:
+    """A phone number without its spaces, brackets, pasted leading ' and +86; dashes kept."""
+    compact = _PHONE_SPACES_RE.sub("", fold(text)).lstrip(_QUOTES)
+    return compact[3:] if compact.startswith("+86") else compact
+
+
 def phone_ok(text: str) -> bool:
     """11-digit mobile, or a landline with its area code."""
-    compact = _PHONE_SPACES_RE.sub("", fold(text)).lstrip(_QUOTES)
-    if compact.startswith("+86"):
-        compact = compact[3:]
+    compact = _dialled(text)
     return bool(_MOBILE_RE.match(compact.replace("-", "")) or _LANDLINE_RE.match(compact))
 
 
 def phone_key(text: str) -> str:
     """A phone number as the number it dials, to compare copies by: 139-1234-5678, 139 1234 5678,
     +86 13912345678 and 13912345678 are one number, typed four ways."""
-    compact = _PHONE_SPACES_RE.sub("", fold(text)).lstrip(_QUOTES)
-    return (compact[3:] if compact.startswith("+86") else compact).replace("-", "")
+    return _dialled(text).replace("-", "")
 
 
 def mask_id(text: str | None) -> str:
