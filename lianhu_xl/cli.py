@@ -298,13 +298,18 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     例：lianhu validate 收集/ --report 问题清单.xlsx --annotate 退回/
     """
     from .collection import collect
-    from .outputs import annotate_outside, is_report, keep_register, without_earlier_output
+    from .outputs import (
+        annotate_outside,
+        is_report,
+        keep_register,
+        not_xlsx,
+        without_earlier_output,
+    )
     from .progress import progress_bar
     from .validate import validate as run_validate
 
-    if report is not None and (report.suffix.lower() != ".xlsx" or report.is_dir()):
-        example = report / "问题清单.xlsx" if report.is_dir() else report.with_suffix(".xlsx").name  # a folder
-        raise click.BadParameter(f"问题清单要存成 .xlsx 文件，例如 {example}。", param_hint="--report")
+    if report is not None and (refused := not_xlsx(report, "问题清单", "问题清单.xlsx")):
+        raise click.BadParameter(refused, param_hint="--report")
     files, collect_issues = collect(list(paths))
     if report is not None:  # an earlier report in the folder is not a submission; a submission is never replaced
         files = without_earlier_output(files, report, paths, "问题清单", is_report)
@@ -402,11 +407,10 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     # only what a re-run with nothing changed needs, before the readers and the standard (below)
     from .cache import note_output, note_said, output_unchanged, remember_run, run_key, said_before
     from .collection import collect
-    from .outputs import keep_register, without_earlier_output
+    from .outputs import keep_register, not_xlsx, without_earlier_output
 
-    if out.suffix.lower() != ".xlsx":
-        example = out / "汇总表.xlsx" if out.is_dir() else out.with_suffix(".xlsx").name  # -o 汇总结果 (a folder)
-        raise click.BadParameter(f"汇总表要存成 .xlsx 文件，例如 {example}。", param_hint="-o")
+    if refused := not_xlsx(out, "汇总表", "汇总表.xlsx"):
+        raise click.BadParameter(refused, param_hint="-o")
     files, collect_issues = collect(list(paths))
     # an earlier output inside the folder being consolidated is not a submission; a submission is never replaced
     replaced: list[str] = []  # the kind of an earlier 汇总表 found at -o among the inputs

@@ -27,7 +27,7 @@ from .book_writer import PERSONAL_FIELDS, BookSpec, SheetSpec, write_book
 from .catalogue import REPEAT_CODES
 from .errors import LianhuError
 from .issues import Issue
-from .outputs import keep_register
+from .outputs import keep_register, not_xlsx
 from .roster import Roster
 from .validate import Validation, collect, validate
 from .xl_text import STRMAX, utf16_len
@@ -104,9 +104,8 @@ def merge(paths: list[Path], out: Path, roster: Roster | None = None, jobs: int 
           progress=None, today: dt.date | None = None) -> MergeResult:
     """Merge the standard workbooks under ``paths`` into ``out`` (an .xlsx) and validate it."""
     out = Path(out)
-    if out.suffix.lower() != ".xlsx" or out.is_dir():
-        example = out / "合并簿.xlsx" if out.is_dir() else out.with_suffix(".xlsx").name  # -o 汇总结果 (a folder)
-        raise MergeUsageError(f"合并结果要存成 .xlsx 文件，例如 {example}。")
+    if refused := not_xlsx(out, "合并结果", "合并簿.xlsx"):
+        raise MergeUsageError(refused)
     files, collect_issues = collect(list(paths))
     target = out.resolve()
     named = {Path(p).resolve() for p in paths}

@@ -89,6 +89,16 @@ def without_earlier_output(files: list[tuple[Path, str]], out: Path, paths: tupl
     return kept
 
 
+def not_xlsx(out: Path, what: str, name: str) -> str | None:
+    """What to tell a clerk whose -o / --report ``out`` is no .xlsx file to write (None when it
+    is one): ``what`` (问题清单) must be an .xlsx; a folder (汇总结果, the console's 输出文件夹) is
+    shown ``name`` inside it (汇总结果/问题清单.xlsx), another name that name with .xlsx."""
+    if out.suffix.lower() == ".xlsx" and not out.is_dir():
+        return None
+    example = out / name if out.is_dir() else out.with_suffix(".xlsx").name
+    return f"{what}要存成 .xlsx 文件，例如 {example}。"
+
+
 def is_report(seen: Inspection) -> bool:
     """A 问题清单 written by ``validate --report``: its first sheet is 按文件, it has no register sheet."""
     names = [n.strip() for n in seen.sheets]
