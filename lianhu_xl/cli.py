@@ -550,9 +550,9 @@ def xl() -> None:
               help="按钮使用的 Python（写进 xlwings.conf 表）；默认是运行本命令的 Python。")
 def xl_console(out: Path, interpreter: str | None) -> None:
     """生成带按钮的汇总台（联户带创汇总台.xlsm）。"""
-    from .console import CONSOLE_NAME, build_console, default_interpreter, kept_settings
+    from .console import build_console, console_path, default_interpreter, kept_settings
 
-    kept = kept_settings(out if out.suffix.lower() == ".xlsm" else out / CONSOLE_NAME)
+    kept = kept_settings(console_path(out))  # asked before build_console writes over it
     path = build_console(out, interpreter=interpreter)
     click.echo(f"已生成汇总台：{path}")
     if kept is not None:

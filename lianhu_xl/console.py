@@ -267,8 +267,7 @@ def build_console(out: Path, interpreter: str | None = None) -> Path:
     """Write the console to ``out`` (a folder, or a path ending in .xlsm) and return the file.
     Made again over an earlier console (a new computer, Python reinstalled: docs/excel-buttons.md
     §7), the settings the clerk typed there are kept (``kept_settings`` says whether they were)."""
-    out = Path(out)
-    path = out if out.suffix.lower() == ".xlsm" else out / CONSOLE_NAME
+    path = console_path(out)
     keep = kept_settings(path)
     win, mac = default_interpreter()
     if interpreter:
@@ -288,6 +287,13 @@ def build_console(out: Path, interpreter: str | None = None) -> Path:
         _write_book(tmp, win, mac, vba=vba, keep=keep)
 
     return write_atomic(path, write)
+
+
+def console_path(out: Path) -> Path:
+    """The console file that ``out`` names: itself when it ends in .xlsm, else the folder's
+    联户带创汇总台.xlsm."""
+    out = Path(out)
+    return out if out.suffix.lower() == ".xlsm" else out / CONSOLE_NAME
 
 
 def kept_settings(path: Path) -> Settings | None:

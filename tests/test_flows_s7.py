@@ -220,11 +220,14 @@ def test_each_row_of_the_problem_list_is_as_tall_as_its_wrapped_text(tmp_path):
     invoke("validate", tmp_path / "收集", "--report", report)
     ws = openpyxl.load_workbook(report)["问题清单"]
     width = ws.column_dimensions["I"].width
+    wrapped = 0  # rows whose 说明 takes more than one line: the case this is about
     for r in range(2, ws.max_row + 1):
         text = ws.cell(r, 9).value
         shown = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
         lines = -(-shown // int(width))
+        wrapped += lines > 1
         assert (ws.row_dimensions[r].height or 15) >= 14 * lines, (r, text, ws.row_dimensions[r].height)
+    assert wrapped  # else every row would pass at the default height, tall or not
 
 
 # --- the annotated copy's promise ----------------------------------------------------------------
