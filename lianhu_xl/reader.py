@@ -80,8 +80,9 @@ def match_label(norm: str, index: dict[str, str], sheet: str) -> str | None:
 
     ``担保贷款`` matches ``担保贷款(元)``; a unit added to a column the standard
     gives none (``家庭人口(人)``) matches too, and so does the standard's unit written
-    the way forms write it (``担保贷款(单位：元)``, ``办实事(件数)``). Another unit than
-    the standard's (``担保贷款(万元)``) does not: its numbers would be read 10 000 times too small.
+    the way forms write it (``担保贷款(单位：元)``, ``办实事(件数)``), and 万元 for the
+    standard's 元 (``担保贷款(万元)``: the reader multiplies, ``_as_yuan``). Another unit than
+    those (``担保贷款(千元)``) does not: its numbers would be read 1 000 times too small.
     """
     name = index.get(norm)
     if name is not None:
@@ -94,10 +95,15 @@ def match_label(norm: str, index: dict[str, str], sheet: str) -> str | None:
     wanted = standard[len(_BRACKET_UNIT.sub("", standard)):]  # the standard's unit, "(元)", or ""
     if not wanted:
         return name
-    # (单位：元) -> (元), (件数) -> (件), (元/人) -> (元): per head or household is the row's own;
-    # the same for another name of the column (担保贷款金额（元）)
-    unit = _COUNT_WORD.sub(")", _UNIT_WORD.sub("(", norm[len(bare):]))
+    unit = _unit_of(norm, bare)  # the same for another name of the column (担保贷款金额（元）)
     return name if unit == wanted or (wanted == "(元)" and unit == _WAN) else None
+
+
+def _unit_of(norm: str, bare: str) -> str:
+    """The unit in brackets after a normalised label (``bare``: the label without it), as the
+    standard writes it: (单位：元) -> (元), (件数) -> (件), (元/人) -> (元): per head or household
+    is the row's own."""
+    return _COUNT_WORD.sub(")", _UNIT_WORD.sub("(", norm[len(bare):]))
 
 
 _WAN = "(万元)"  # a money column headed in 万元 (担保贷款（万元）): read, its bare numbers times 10 000
@@ -105,7 +111,7 @@ _WAN = "(万元)"  # a money column headed in 万元 (担保贷款（万元）):
 
 def _wan_label(norm: str) -> bool:
     """Whether a normalised label puts its money in 万元 (担保贷款(万元), 担保贷款(单位:万元))."""
-    return _COUNT_WORD.sub(")", _UNIT_WORD.sub("(", norm[len(_BRACKET_UNIT.sub("", norm)):])) == _WAN
+    return _unit_of(norm, _BRACKET_UNIT.sub("", norm)) == _WAN
 
 
 _UNIT_WORD = re.compile(r"^\(单位[:：]?")
