@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bookfactory import card, diary, write_book
+from bookfactory import DIARY_LABELS, card, diary, write_book
 from click.testing import CliRunner
 
 from lianhu_xl.cli import cli
 from lianhu_xl.consolidate import consolidate
 from lianhu_xl.period import parse_period
+from lianhu_xl.reader import col_letter
 from lianhu_xl.validate import validate
 
 D = dt.date
@@ -31,7 +32,8 @@ def test_a_review_line_is_said_and_leaves_the_visits_and_the_totals_as_they_are(
     assert [i.code for i in v.report.issues if i.severity == "error"] == []
     (said,) = [i for i in v.report.issues if i.code == "review-row"]
     assert (said.sheet, said.row, said.severity) == ("联户日记", 6, "warning")
-    assert said.cell.endswith("6") and "调阅人、调阅日期、调阅意见" in said.message
+    assert said.cell == f"{col_letter(DIARY_LABELS.index('调阅人'))}6"  # the line's first review cell
+    assert "调阅人、调阅日期、调阅意见" in said.message
     assert "同一行" in said.message  # what to do: the review goes on the visit's own line
     assert len(v.diaries) == 4
     c = consolidate([path], period=parse_period("2010"), today=D(2011, 3, 1))
