@@ -559,7 +559,8 @@ _NO = {"否", "不是", "×", "✗", "✘", "✕", "✖", "╳", "❌", "X", "N"
 
 
 def parse_yesno(value: object) -> bool | None:
-    """是/否, also √ ✓ Y and × N (and Excel's TRUE/FALSE)."""
+    """是/否, also √ ✓ Y and × N (and Excel's TRUE/FALSE), with a closing mark (是。), and the
+    columns' own words (已转化 / 未转化, 是主要问题 / 不是主要问题: ``_YESNO_WORDS``)."""
     if value is None:
         return None
     if isinstance(value, bool):
