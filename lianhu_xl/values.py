@@ -266,11 +266,15 @@ def _as_written(text: str) -> str:
     text = text.rstrip(".。,，、;； ")
     cn = _CN_DATE_RE.match(text)
     if cn:
-        year = "".join(_CN_DIGITS[c] for c in cn.group(1))
-        return f"{year}年{_cn_whole(cn.group(2))}月{_cn_whole(cn.group(3))}日"
+        return f"{_cn_year(cn.group(1))}年{_cn_whole(cn.group(2))}月{_cn_whole(cn.group(3))}日"
     if re.fullmatch(r"\d{4}\s*[,，]\s*\d{1,2}\s*[,，]\s*\d{1,2}", text):
         return re.sub(r"\s*[,，]\s*", "-", text)
     return text
+
+
+def _cn_year(text: str) -> str:
+    """A year written digit by digit in Chinese numerals (二〇一〇) as digits (2010)."""
+    return "".join(_CN_DIGITS[c] for c in text)
 
 
 # a year written in a sheet's title rows (下营村联户日记（2010年）, 二〇一〇年度): 2010, or 二〇一〇
@@ -285,7 +289,7 @@ def title_year(texts: list[str]) -> int | None:
     years = set()
     for text in texts:
         for digits, chinese in _TITLE_YEAR_RE.findall(fold(text)):
-            years.add(int(digits) if digits else int("".join(_CN_DIGITS[c] for c in chinese)))
+            years.add(int(digits or _cn_year(chinese)))
     return years.pop() if len(years) == 1 else None
 
 
