@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from .catalogue import REPEAT_CODES
-from .issues import Report, severity_zh
+from .issues import Issue, Report, severity_zh
+
+# one line for a problem said this many times or more in one file, with every cell as ranges
+# (A4:A603): a diary book sent without its cards is 600 lines of one message otherwise
+GROUP_AT = 10
+_CELL = re.compile(r"([A-Z]{1,3})([0-9]+)")
 
 # a row told with one of these is a repeat of a row counted (one issue a row): it is in the
 # totals, once; consolidate's 来源 and 未计入 sheets call it 重复（已计一次）
@@ -39,8 +45,7 @@ def text_summary(report: Report, show_notices: bool = True) -> str:
         if f.kind == "book" and f.excluded:
             rows += _left_out(f.excluded, repeats.get(f.file, 0))
         lines.append(f"{f.file}  {f.status}{tail}{rows}")
-        for issue in issues:
-            lines.append(f"  {severity_zh(issue.severity)}  {issue.message}")
+        lines += [f"  {severity_zh(severity)}  {message}" for severity, message in _grouped(issues)]
     if report.errors:
         lines.append("")
         lines.append("改正标出的错误后重新校验；警告请核对，不影响汇总。")
@@ -56,3 +61,51 @@ def _left_out(excluded: int, repeats: int) -> str:
     else:
         parts[-1] += "，见下"
     return f"，其中 {'，'.join(parts)}"
+
+
+def _grouped(issues: list[Issue]) -> list[tuple[str, str]]:
+    """(severity, message) per line: a message said ``GROUP_AT`` times or more in one sheet, at
+    its cells, once (联户日记!A4:A603（共 600 处）：…), where the first of them stood."""
+    groups: dict[tuple, list[Issue]] = defaultdict(list)
+    keys: list[tuple | Issue] = []
+    for issue in issues:
+        place = issue.where
+        if issue.sheet and issue.cell and _CELL.fullmatch(issue.cell) and issue.message.startswith(place + "："):
+            key = (issue.severity, issue.code, issue.sheet, issue.message[len(place) + 1:])
+            if key not in groups:
+                keys.append(key)
+            groups[key].append(issue)
+        else:
+            keys.append(issue)
+    out = []
+    for key in keys:
+        if isinstance(key, Issue):
+            out.append((key.severity, key.message))
+            continue
+        same = groups[key]
+        if len(same) < GROUP_AT:
+            out += [(i.severity, i.message) for i in same]
+        else:
+            severity, _, sheet, body = key
+            out.append((severity, f"{sheet}!{_ranges(i.cell for i in same)}（共 {len(same)} 处）：{body}"))
+    return out
+
+
+def _ranges(cells) -> str:
+    """Cells as runs down each column: A4, A5, A6, B9 -> A4:A6、B9."""
+    by_column: dict[str, set[int]] = defaultdict(set)
+    for cell in cells:
+        letters, row = _CELL.fullmatch(cell).groups()
+        by_column[letters].add(int(row))
+    runs = []
+    for letters in sorted(by_column, key=lambda c: (len(c), c)):
+        rows = sorted(by_column[letters])
+        start = prev = rows[0]
+        for row in [*rows[1:], None]:
+            if row is not None and row == prev + 1:
+                prev = row
+                continue
+            runs.append(f"{letters}{start}" if start == prev else f"{letters}{start}:{letters}{prev}")
+            if row is not None:
+                start = prev = row
+    return "、".join(runs)

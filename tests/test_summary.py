@@ -3,6 +3,8 @@ left out of the totals; rows truly left out are."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
 
@@ -34,3 +36,25 @@ def test_repeats_and_rows_left_out_are_said_apart(tmp_path):
     # out), and A2's diary goes with it
     assert file_line(res.output, "b.xlsx").endswith("其中 2 行重复（已计一次），2 行不计入汇总（原因见下）")
     assert file_line(res.output, "a.xlsx").endswith("其中 1 行不计入汇总（原因见下）")
+
+
+def test_one_message_said_at_many_cells_is_one_line_naming_every_cell(tmp_path):
+    # a month's diary book sent without its cards: every visit's 卡号 is unknown
+    visits = [diary("A1", dt.date(2010, 3, d)) for d in range(1, 13)] + [diary("A2", dt.date(2010, 4, 1))]
+    write_book(tmp_path / "in" / "日记.xlsx", None, visits)
+    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "in")])
+    assert res.exit_code == 1
+    said = [line for line in res.output.splitlines() if "找不到" in line]
+    # the header is row 2 under the title: A1's twelve visits are rows 3–14, A2's row 15
+    assert said[0] == "  错误  联户日记!A3:A14（共 12 处）：卡号“A1”在本次提交的联户卡中找不到。核对卡号；或把这张联户卡一起提交。"
+    assert said[1].startswith("  错误  联户日记!A15：卡号“A2”")
+    assert len(said) == 2
+
+
+def test_a_message_said_a_few_times_keeps_a_line_for_each_cell(tmp_path):
+    cards = [card("A1"), card("A2"), card("A3")]
+    write_book(tmp_path / "in" / "卡.xlsx", cards,
+               [diary(no, **{"办实事(件)": "几件"}) for no in ("A1", "A2", "A3")])
+    res = CliRunner().invoke(cli, ["validate", str(tmp_path / "in")])
+    cells = [line.split("：")[0].split()[-1] for line in res.output.splitlines() if "几件" in line]
+    assert len(cells) == 3 and len(set(cells)) == 3 and all(c.startswith("联户日记!") for c in cells)
