@@ -439,10 +439,10 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     keep_register(out, "汇总表")
 
     from .consolidate import consolidate as run_consolidate
-    from .progress import progress_bar
+    from .progress import SHOW_FROM, progress_bar
     from .totals_book import text_table, write_totals
 
-    with progress_bar(len(files), quiet or as_json) as tick:
+    with progress_bar(len(files), quiet or as_json, then="已读完，正在核对和计数") as tick:
         # nothing changed since the last run with these options: its result, without reading (cache.py)
         result, run = remember_run(cache, files, options, lambda: run_consolidate(
             list(paths), period=period, roster=loaded, jobs=_jobs(jobs), progress=tick, title=title,
@@ -459,6 +459,8 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         raise LianhuError(f"输出的汇总表“{out}”是一份要再汇总的乡镇汇总表，写出会覆盖它，它的数字也没有计入。"
                           "请把这次的汇总表保存到别处（换个文件名或文件夹），原文件没有改动。")
     if not output_unchanged(cache, run, out):
+        if not (quiet or as_json) and len(files) >= SHOW_FROM:  # a county's: a minute or more
+            click.echo(f"正在写出汇总表：{out} ……", err=True)
         write_totals(result, out)
         note_output(cache, run, out)
     lines: list[str] = []

@@ -1,4 +1,5 @@
-"""Long runs show files done, files per second and time left; --quiet shows nothing."""
+"""Long runs show files done, files per second and time left, then what they are doing after
+the last file; --quiet shows nothing."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ def test_a_long_run_shows_progress_and_quiet_hides_it(many, tmp_path, command):
     assert shown.exit_code in (0, 1), shown.output
     # files done of all, [elapsed<time left, files per second]
     assert re.search(rf"\d+/{SHOW_FROM + 1} \[\d\d:\d\d<[\d:?]+, [\d.?]+个文件/s\]", shown.stderr), shown.stderr
+    # every file read, the bar says what comes next (the rules across files; counting, writing)
+    after = "已读完，正在核对和计数" if command[0] == "consolidate" else "已读完，正在核对各文件之间的卡号和重复"
+    assert re.search(rf"{after}: 100%\|.*\| {SHOW_FROM + 1}/{SHOW_FROM + 1} ", shown.stderr), shown.stderr
+    assert ("正在写出汇总表" in shown.stderr) == (command[0] == "consolidate")
     quiet = CliRunner().invoke(cli, [*args, str(many), "-j", "1", "-q"])
     assert quiet.exit_code == shown.exit_code
-    assert quiet.stderr == "" and "个文件" not in quiet.output
+    assert quiet.stderr == "" and "个文件" not in quiet.output and "正在" not in quiet.output
