@@ -7,7 +7,9 @@ does on a sheet claiming cell XFD1048576 if the guard were ever bypassed). With
 pool broke are then read again one at a time in a single-worker pool, so the
 file that kills its worker is the only one reported as ``reader-crashed``; the
 files not yet started go on in a fresh pool. A worker that stops answering
-(no file finished for ``FILE_TIMEOUT`` seconds) is killed the same way.
+(no file finished for ``FILE_TIMEOUT`` seconds) is killed the same way. A long
+batch sends a worker a few files at once (``chunk_size``); every rule above still
+holds file by file.
 
 With one job the files are read in this process: no pickling, no start-up, and
 the guard refuses every file known to crash a reader.
@@ -42,7 +44,7 @@ from .store import PART, RowStore
 Progress = Callable[[BookResult], None]
 Keep = Callable[[int, BookResult], BookResult]  # what to keep of a result as it arrives
 WORKER_MEMORY_LIMIT = 2 * 1024**3
-FILE_TIMEOUT = 120.0  # seconds with no file finished before a worker counts as hung; a book takes ~0.05 s
+FILE_TIMEOUT = 120.0  # seconds a file, with no send finished, before a worker counts as hung; a book takes ~0.05 s
 WAKE = 0.5  # seconds between a waiting batch's looks for an interrupt that was lost (terminated_as_interrupt)
 Item = tuple[int, tuple[Path, str]]
 Keys = list[str | None]  # each file's cache key, or None: not to be cached
@@ -196,38 +198,67 @@ def _wait_first(running, timeout: float) -> set[Future]:
             return finished
 
 
+CHUNK = 4  # files a worker is sent at once, in a long batch
+CHUNK_SPREAD = 32  # ... as long as every worker still gets this many sends: the last one is short
+
+
+def chunk_size(files: int, jobs: int) -> int:
+    """Files sent to a worker at once. Each send and each answer costs the batch's own process
+    ~1 ms (the pool's threads waking, the futures), taken from the workers on a 2-core machine;
+    four files a send cut that to a quarter. A short batch sends one at a time, so the workers
+    finish together."""
+    return max(1, min(CHUNK, files // (CHUNK_SPREAD * max(jobs, 1))))
+
+
 def _drain(pool: ProcessPoolExecutor, queue: deque[Item], setup: _Setup,
            done: Callable[[int, BookResult], None]) -> list[Item]:
-    """Feed ``queue`` through the pool with a bounded window.
+    """Feed ``queue`` through the pool, a few files a send (``chunk_size``), with a bounded window.
 
     Returns the files in flight when the pool broke or hung (``queue`` keeps the
     ones never started), or ``[]`` when every file went through.
     """
-    window = (pool._max_workers or 1) * 4  # type: ignore[attr-defined]
-    running: dict[Future, Item] = {}
+    workers = pool._max_workers or 1  # type: ignore[attr-defined]
+    size = chunk_size(len(queue), workers)
+    window = workers * max(2, 4 // size)  # sends in flight: a worker never waits for its next
+    running: dict[Future, list[Item]] = {}
+    alone: set[int] = set()  # files whose answer could not travel in a send of several: one each
+
+    def in_flight() -> list[Item]:
+        return [item for items in running.values() for item in items]
+
     while queue or running:
         while queue and len(running) < window:
-            item = queue.popleft()
+            items = [queue.popleft()]
+            while queue and len(items) < size and items[0][0] not in alone and queue[0][0] not in alone:
+                items.append(queue.popleft())
             try:
-                running[pool.submit(_check_for_parent, item[1][0], item[1][1], setup.keys[item[0]])] = item
+                running[pool.submit(_check_files, [(path, display, setup.keys[index])
+                                                   for index, (path, display) in items])] = items
             except BrokenProcessPool:
-                queue.appendleft(item)
-                return list(running.values())
-        finished = _wait_first(running, FILE_TIMEOUT)
-        if not finished:  # nothing finished for FILE_TIMEOUT seconds: a worker is stuck
-            return list(running.values())
+                queue.extendleft(reversed(items))
+                return in_flight()
+        finished = _wait_first(running, FILE_TIMEOUT * size)
+        if not finished:  # no send finished for FILE_TIMEOUT seconds a file: a worker is stuck
+            return in_flight()
         broken = False
         for future in finished:
             try:
-                result = future.result()
+                results = future.result()
             except BrokenProcessPool:
                 broken = True
                 continue
-            except Exception:  # the result could not travel back from the worker
-                result = _crashed(running[future][1][1])
-            done(running.pop(future)[0], result)
+            except Exception:  # an answer could not travel back from the worker
+                items = running.pop(future)
+                if len(items) > 1:  # which file's: each is sent again on its own
+                    alone.update(index for index, _ in items)
+                    queue.extendleft(reversed(items))
+                    continue
+                results = [_crashed(items[0][1][1])]
+                running[future] = items
+            for (index, _), result in zip(running.pop(future), results, strict=True):
+                done(index, result)
         if broken:
-            return list(running.values())
+            return in_flight()
     return []
 
 
@@ -296,6 +327,11 @@ def _check_for_parent(path: Path, display: str, key: str | None = None) -> BookR
         except Exception:  # a part that cannot be written (disk full): the rows travel back instead
             pass
     return result
+
+
+def _check_files(files: list[tuple[Path, str, str | None]]) -> list[BookResult]:
+    """``_check_for_parent`` for each of a send's files (path, display name, cache key)."""
+    return [_check_for_parent(path, display, key) for path, display, key in files]
 
 
 def _crashed(display: str, detail: str = "读取程序意外退出", code: str = "reader-crashed") -> BookResult:

@@ -59,8 +59,23 @@ def _exits(monkeypatch):
     monkeypatch.setattr(batch, "check_file", check)
 
 
+@pytest.fixture(params=["one-a-send", "several-a-send"])
+def sends(request, monkeypatch):
+    """Files sent to a worker one at a time (a short batch), or several at once (a long one's
+    way, forced here on a few files)."""
+    if request.param == "several-a-send":
+        monkeypatch.setattr(batch, "CHUNK_SPREAD", 1)
+    return request.param
+
+
+def test_a_long_batch_sends_several_files_at_once_and_a_short_one_one():
+    assert batch.chunk_size(1000, 2) == batch.CHUNK > 1
+    assert batch.chunk_size(40, 2) == 1
+    assert batch.chunk_size(0, 2) == 1
+
+
 @pytest.mark.parametrize("stage", [_unguarded, _exits], ids=["native-abort", "worker-exit"])
-def test_a_file_that_kills_its_worker_costs_that_file_only(folder, monkeypatch, stage):
+def test_a_file_that_kills_its_worker_costs_that_file_only(folder, monkeypatch, stage, sends):
     _, files = folder
     stage(monkeypatch)
     seen = []
@@ -88,7 +103,7 @@ def test_validate_with_two_jobs_reports_the_crash_and_goes_on(folder, monkeypatc
     assert read == {n: (0 if n == "炸.xlsx" else 5) for n in read} and len(read) == 7
 
 
-def test_two_crashing_files_and_one_hung_worker(tmp_path, monkeypatch):
+def test_two_crashing_files_and_one_hung_worker(tmp_path, monkeypatch, sends):
     """Several bad files in one batch, one of them never returning: each is reported
     on its own (the hung one after FILE_TIMEOUT), the rest are read."""
     names = [f"{i:02d}.xlsx" for i in range(10)]
@@ -110,6 +125,31 @@ def test_two_crashing_files_and_one_hung_worker(tmp_path, monkeypatch):
     expected = {"02.xlsx": ["reader-crashed"], "05.xlsx": ["reader-timeout"], "07.xlsx": ["reader-crashed"]}
     assert codes == {n: expected.get(n, []) for n in names}
     assert "超过 1 秒仍未完成" in results[5].issues[0].message
+    assert multiprocessing.active_children() == []
+
+
+def test_an_answer_that_cannot_travel_back_costs_that_file_only(tmp_path, monkeypatch, sends):
+    """A result the worker cannot send (it does not pickle) is that file's reader-crashed; the
+    files sent with it are sent again one at a time and read."""
+    names = [f"{i:02d}.xlsx" for i in range(8)]
+    for name in names:
+        good_book(tmp_path / name)
+    real = batch.check_file
+
+    def check(path, display, roster=None):
+        result = real(path, display, roster)
+        if display == "05.xlsx":
+            result.summary.template_version = lambda: None  # no pickle for a lambda
+        return result
+
+    monkeypatch.setattr(batch, "check_file", check)
+    seen = []
+    results = batch.run_checks([(tmp_path / n, n) for n in names], jobs=2, progress=seen.append)
+    assert [r.summary.file for r in results] == names
+    assert sorted(r.summary.file for r in seen) == names  # one progress tick each
+    assert [i.code for i in results[5].issues] == ["reader-crashed"]
+    for r in results[:5] + results[6:]:
+        assert (r.summary.kind, len(r.cards), r.issues) == ("book", 2, [])
     assert multiprocessing.active_children() == []
 
 
