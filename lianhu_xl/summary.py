@@ -64,29 +64,25 @@ def _left_out(excluded: int, repeats: int) -> str:
 
 
 def _grouped(issues: list[Issue]) -> list[tuple[str, str]]:
-    """(severity, message) per line: a message said ``GROUP_AT`` times or more in one sheet, at
-    its cells, once (联户日记!A4:A603（共 600 处）：…), where the first of them stood."""
+    """(severity, message) per line, in the issues' order: a message said ``GROUP_AT`` times or
+    more in one sheet is said once, at its cells, where the first of them stood
+    (联户日记!A4:A603（共 600 处）：…)."""
     groups: dict[tuple, list[Issue]] = defaultdict(list)
-    keys: list[tuple | Issue] = []
+    keys: list[tuple | None] = []
     for issue in issues:
         place = issue.where
+        key = None
         if issue.sheet and issue.cell and _CELL.fullmatch(issue.cell) and issue.message.startswith(place + "："):
             key = (issue.severity, issue.code, issue.sheet, issue.message[len(place) + 1:])
-            if key not in groups:
-                keys.append(key)
             groups[key].append(issue)
-        else:
-            keys.append(issue)
+        keys.append(key)
     out = []
-    for key in keys:
-        if isinstance(key, Issue):
-            out.append((key.severity, key.message))
-            continue
-        same = groups[key]
+    for issue, key in zip(issues, keys, strict=True):
+        same = groups[key] if key is not None else ()
         if len(same) < GROUP_AT:
-            out += [(i.severity, i.message) for i in same]
-        else:
-            severity, _, sheet, body = key
+            out.append((issue.severity, issue.message))
+        elif same[0] is issue:
+            severity, _, sheet, body = key  # type: ignore[misc]
             out.append((severity, f"{sheet}!{_ranges(i.cell for i in same)}（共 {len(same)} 处）：{body}"))
     return out
 
