@@ -440,16 +440,22 @@ def clear_marks(wb: Workbook) -> None:
         return
     ws = wb[MARKS_SHEET]
     result_title = ws["B1"].value if isinstance(ws["B1"].value, str) else RESULT_SHEET
+    records = []
     for (raw,) in ws.iter_rows(min_row=2, max_col=1, values_only=True):
         try:
             record = json.loads(raw) if isinstance(raw, str) else None
         except ValueError:
             record = None
-        if not record or record.get("sheet") not in wb.sheetnames:
-            continue
+        if isinstance(record, dict) and record.get("sheet") in wb.sheetnames:
+            records.append(record)
+    unhid = {r["sheet"] for r in records if "kept_rows" in r and _cadre_unhid(wb[r["sheet"]], r)}
+    for record in records:
         sheet = wb[record["sheet"]]
-        if "cell" not in record:  # a row or column we unhid: hidden again, as the cadre had it
-            _hide_again(sheet, record)
+        if "kept_rows" in record:
+            continue
+        if "cell" not in record:  # a row or column we unhid: hidden again, as the cadre had it, unless
+            if sheet.title not in unhid:  # in this copy the cadre unhid rows or columns we left hidden
+                _hide_again(sheet, record)
             continue
         try:
             cell = sheet[record["cell"]]
@@ -682,6 +688,10 @@ def _show_marked(wb: Workbook, marks: Marks) -> list[str]:
         for c in hidden_cols:
             _own_column(ws, c).hidden = False
             marks.shown.append({"sheet": sheet, "column": c})
+        if hidden_rows or hidden_cols:  # what stays hidden: the cadre unhiding any of it says "show"
+            kept = {"sheet": sheet, "kept_rows": _runs(_hidden_rows(ws)), "kept_columns": _runs(_hidden_columns(ws))}
+            if len(json.dumps(kept)) < KEPT_LIMIT:
+                marks.shown.append(kept)
         parts = []
         if hidden_rows:
             parts.append(f"第 {spans(hidden_rows)} 行")
@@ -691,6 +701,47 @@ def _show_marked(wb: Workbook, marks: Marks) -> list[str]:
             said.append(f"“{sheet}”表的{'和'.join(parts)}原来是隐藏的（或被筛选掉了），这份副本里已取消隐藏，"
                         "以便看到标出的问题；原文件没有改动。")
     return said
+
+
+KEPT_LIMIT = 30_000  # characters of one record (an Excel cell holds 32,767)
+
+
+def _runs(numbers: list[int]) -> list[list[int]]:
+    """[4, 5, 6, 9] -> [[4, 6], [9, 9]]: a filter may hide thousands of rows."""
+    out: list[list[int]] = []
+    for n in numbers:
+        if out and out[-1][1] == n - 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return out
+
+
+def _hidden_rows(ws: Worksheet) -> list[int]:
+    return sorted(r for r, d in ws.row_dimensions.items() if d.hidden)
+
+
+def _hidden_columns(ws: Worksheet) -> list[int]:
+    from openpyxl.utils import column_index_from_string
+
+    cols: set[int] = set()
+    for dim in ws.column_dimensions.values():
+        if dim.hidden:
+            lo = dim.min or column_index_from_string(dim.index)
+            cols.update(range(lo, (dim.max or lo) + 1))
+    return sorted(cols)
+
+
+def _cadre_unhid(ws: Worksheet, kept: dict) -> bool:
+    """Whether rows or columns that stayed hidden in the copy we wrote are shown now: the cadre
+    unhid them (取消隐藏, or cleared the filter) and wants the sheet shown, so the rows we
+    showed are not hidden again behind his back."""
+    rows, cols = set(_hidden_rows(ws)), set(_hidden_columns(ws))
+    try:
+        return (any(n not in rows for a, b in kept.get("kept_rows", []) for n in range(a, b + 1))
+                or any(n not in cols for a, b in kept.get("kept_columns", []) for n in range(a, b + 1)))
+    except (TypeError, ValueError):  # a record we cannot read: hide again, as before
+        return False
 
 
 def _hide_again(ws: Worksheet, record: dict) -> None:

@@ -329,6 +329,9 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
         from .annotate import annotate_books
 
         annotated = annotate_books(result, files, annotate, jobs=_jobs(jobs))
+    from .rollup import check_totals
+
+    check_totals(rep, result.books)  # townships' 汇总表: what a roll-up of them would say
     if report is not None:
         from .report_book import write_report
 
@@ -470,6 +473,10 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         lines.append(json.dumps(data, ensure_ascii=False, indent=1))
     elif not quiet:
         lines += [text_table(result), "", result.headline()]
+        if result.villages_left_out:
+            from .consolidate import left_out_note
+
+            lines.append(left_out_note(result.villages_left_out))
         lines += [f"  {f.status}  {f.file}：{f.why}" for f in result.report.files if f.status != "已汇总"]
         if result.kind == "totals":  # a few lines, each a township the county must ask about
             lines += [f"  警告  {i.file}  {i.message}" for i in result.report.warnings]

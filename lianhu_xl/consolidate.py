@@ -42,7 +42,7 @@ from .roster import Roster
 from .standard import CARD_SHEET, LINKER_KINDS, RESULTS, SOLVED
 from .store import ROW_ERROR, RowStore, StoredList
 from .validate import counted
-from .values import mask_id, mask_phone, team_number
+from .values import mask_id, mask_phone, one_village_names, same_village, team_number
 
 TITLE_SUFFIX = "联户带创汇总表"
 SPAN_PREFIX = "统计期："
@@ -440,6 +440,9 @@ class Consolidation:
     # a roll-up: the one its sheets share)
     period_label_text: str = ""  # on roll-up, the period the townships' totals state
     today: date = field(default_factory=date.today)
+    # villages that sent cards, every one left out (an error, a conflict): (village, cards), each a
+    # row of zeros in 汇总 with a line under the table saying why (_villages_left_out)
+    villages_left_out: tuple[tuple[str, int], ...] = ()
 
     def keep_lines(self, path: Path) -> None:
         """Before this consolidation is remembered (cache.remember_run): copy the tables behind its
@@ -551,6 +554,7 @@ class Consolidation:
             "title": self.title, "period": self.period_label, "kind": self.kind,
             "complete": self.complete,
             "units": [unit(u) for u in self.units], "total": unit(self.total),
+            "villages_left_out": dict(self.villages_left_out),  # village -> its cards, all left out
             "files": [{**f.to_dict(), **({"rows": self.accounts[f.file].to_dict()}
                                          if f.file in self.accounts else {})}
                       for f in self.report.files],
@@ -674,6 +678,7 @@ def count_books(c: Consolidation, books: list[BookResult], store: RowStore, rost
     out.flush()
     c.cards = out.cards()
     c.problems = out.problems()
+    c.villages_left_out = _villages_left_out(store, by_unit, roster)
     c.units = _unit_list(by_unit, roster)
     c.total = UnitTotals.sum(TOTAL_UNIT, c.units)
     _account(c, books, store, out)
@@ -1043,6 +1048,37 @@ def _card_line(row: tuple, period: Period | None) -> CardLine:
     )
 
 
+def _villages_left_out(store: RowStore, by_unit: dict[str, UnitTotals],
+                       roster: Roster | None) -> tuple[tuple[str, int], ...]:
+    """Villages named on cards that were all left out (every row with an error, or every copy in
+    conflict), each given a row of zeros in ``by_unit``: the standard's 汇总 has one row per
+    village, and a village that sent its book is not to vanish from it (it was only in 来源 and the
+    red line on top). With a roster every listed village has its row already, and a 村 not on it is
+    an error, not a unit; a spelling of a village counted (下营 / 下营村) is that village."""
+    if roster is not None:
+        return ()
+    left = dict(store.query(f"SELECT village, count(*) FROM card WHERE NOT ({counted()}) AND village <> '' "
+                            "GROUP BY village"))
+    if not left:
+        return ()
+    into = one_village_names(left)
+    cards: dict[str, int] = defaultdict(int)
+    for village, n in left.items():
+        name = into.get(village, village)
+        if name in by_unit or any(same_village(name, unit) for unit in by_unit):
+            continue
+        cards[name] += n
+    for name in cards:
+        by_unit[name] = UnitTotals(name)
+    return tuple(sorted(cards.items()))
+
+
+def left_out_note(villages: Iterable[tuple[str, int]]) -> str:
+    """The line under the 汇总 table for villages whose every card was left out."""
+    return "；".join(f"{v}交来的 {n} 张联户卡都没有计入（有错误或重复矛盾，见“未计入”表），该村各项为 0"
+                    for v, n in villages) + ("。" if villages else "")
+
+
 def _unit_list(by_unit: dict[str, UnitTotals], roster: Roster | None) -> list[UnitTotals]:
     """The villages in the roster's order (one with nothing submitted still shows, with
     zeros), then any other by name."""
@@ -1096,6 +1132,8 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
                     here = at.get((sheet, row), [])
                     why = ([i for i in here if i.code == left_out]
                            or [i for i in here if i.severity == "error"])
+                    # a reviewed copy whose slip is in its review only: the visit counts from another copy
+                    why += [i for i in here if i.code == "duplicate-diary-review"]
                     reason = ("；".join(dict.fromkeys(_without_place(i) for i in why)) if why
                               else CATALOGUE[left_out].title if left_out in CATALOGUE else "有错误")
                     cells = ("、".join(dict.fromkeys(i.cell for i in why if i.cell))

@@ -41,7 +41,7 @@ from .consolidate import (
     TotalsColumn,
     UnitTotals,
 )
-from .issues import Issue, make_issue
+from .issues import Issue, Report, make_issue
 from .period import Period, month_label, parse_period
 from .reader import col_letter, normalise_label
 from .values import parse_number
@@ -374,6 +374,32 @@ def _n(value: float) -> str:
 
 def _bad(file: str, detail: str, cell: str | None = None) -> Issue:
     return make_issue("bad-totals-sheet", file, sheet=TOTALS_SHEET, cell=cell, detail=detail)
+
+
+def check_totals(report: Report, books: list[BookResult]) -> None:
+    """``lianhu validate`` of townships' 汇总表: the roll-up's own checks (edited after it was made,
+    rows left out, two different sheets for one township, another period, a county's sheet among
+    its townships') added to ``report``, so that a county clerk checking before rolling up sees
+    what ``consolidate`` would say (it said only 汇总表 for each). Nothing is counted; each file
+    keeps its status 汇总表, and its 说明 says how it would be counted."""
+    totals = [b for b in books if b.summary.kind == "totals"]
+    if not totals:
+        return
+    from copy import copy
+
+    files = {f.file: f for f in report.files}
+    trial = Consolidation(period=None, report=Report(files=[copy(files[b.summary.file]) for b in totals
+                                               if b.summary.file in files]))
+    roll_up(trial, totals)
+    seen = {(i.code, i.file, i.cell) for i in report.issues}
+    report.issues.extend(i for i in trial.report.issues
+                         if i.code != "totals-workbook" and (i.code, i.file, i.cell) not in seen)
+    for f in trial.report.files:
+        mine = files[f.file]
+        own = [i.severity for i in report.issues if i.file == f.file]
+        mine.errors, mine.warnings = own.count("error"), own.count("warning")
+        mine.why = ("汇总时" + f.why) if f.status == "已汇总" else f"汇总时不计入：{f.why}"
+    report.sort()
 
 
 def roll_up(c: Consolidation, totals: list[BookResult]) -> None:

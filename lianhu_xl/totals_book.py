@@ -34,6 +34,7 @@ from .consolidate import (
     CardLine,
     Consolidation,
     UnitTotals,
+    left_out_note,
     team_order,
 )
 from .errors import LianhuError
@@ -279,6 +280,8 @@ def _summary(wb, st: _Styles, c: Consolidation) -> int:
     last_unit_row = r - 1
     _unit_row(ws, st, r, c.total, total=True)
     ws.merge_range(r + 2, 0, r + 3, last, NOTE, st.note)
+    if c.villages_left_out:  # their rows of zeros are no village with nothing to count
+        ws.merge_range(r + 4, 0, r + 5, last, left_out_note(c.villages_left_out), st.alert)
     widths = [12] + [7.5 if col.kind != "money" else 11 for col in TOTALS_COLUMNS]
     _page(ws, HEADER_ROW, last, c.heading, widths)
     ws.activate()

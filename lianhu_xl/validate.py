@@ -96,7 +96,8 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
     for book in books:
         report.issues.extend(book.issues)
         report.files.append(book.summary)
-    report.issues.extend(crosscheck(store, roster, unify_villages=unify_villages))
+    report.issues.extend(crosscheck(store, roster, unify_villages=unify_villages,
+                                    review_only=review_errors_only(report.issues)))
     finish(report, books, store)
     return Validation(report=report, books=books, store=store)
 
@@ -321,7 +322,8 @@ COPY_CODES = {CARD_SHEET: ("duplicate-card", "conflicting-card", "duplicate-card
               DIARY_SHEET: ("duplicate-diary", "conflicting-diary", "duplicate-diary-error")}
 
 
-def _copies(copies: list[Record], no: str, marks: list[tuple[str, int]]) -> list[Issue]:
+def _copies(copies: list[Record], no: str, marks: list[tuple[str, int]],
+            review_only: frozenset[tuple[str, str, int]] = frozenset()) -> list[Issue]:
     """Copies of one card or one diary entry, in canonical order, rows with an error among them.
     Alike (no two ``_disagreeing``: the same in every column, but for a diary's review or names
     left blank in some copies): the fullest is counted (_fullest), the others are repeats. Differing, or any copy with an
@@ -333,6 +335,14 @@ def _copies(copies: list[Record], no: str, marks: list[tuple[str, int]]) -> list
     pair = _disagreeing(copies)
     alike = pair is None
     kept = None
+    slips = [r for r in copies if r.excluded == ROW_ERROR]
+    if alike and slips and len(slips) < len(copies) and all((r.file, r.sheet, r.row) in review_only for r in slips):
+        # the errors are only in the review a copy carries: the clean copies are the visit
+        clean = [r for r in copies if r.excluded != ROW_ERROR]
+        issues = _copies(clean, no, marks) if len(clean) > 1 else []
+        counted_copy = _fullest(clean)
+        return issues + [_card_no_issue("duplicate-diary-review", r, no, detail=_places(copies, r),
+                                        expected=counted_copy.place) for r in slips]
     if alike and not any(r.excluded == ROW_ERROR for r in copies):
         kept = _fullest(copies)
         told, code = [r for r in copies if r is not kept], duplicate
@@ -381,15 +391,32 @@ def counted(alias: str = "") -> str:
     return f"{a}rejected = 0 AND {a}excluded IS NULL"
 
 
-def crosscheck(store: RowStore, roster: Roster | None = None, unify_villages: bool = True) -> list[Issue]:
+def crosscheck(store: RowStore, roster: Roster | None = None, unify_villages: bool = True,
+               review_only: frozenset[tuple[str, str, int]] = frozenset()) -> list[Issue]:
     """Rules across rows, sheets and files; marks the rows left out. Order-independent:
-    queries find the few rows a rule concerns, which are then judged in canonical order."""
+    queries find the few rows a rule concerns, which are then judged in canonical order.
+    ``review_only``: the diary rows (file, sheet, row) whose errors are all in review columns."""
     store.index()
     issues = _cards(store)
     issues.extend(_village_names(store, roster, unify_villages))
     issues.extend(_households(store))
-    issues.extend(_diaries(store))
+    issues.extend(_diaries(store, review_only))
     return issues
+
+
+REVIEW_LABELS = frozenset(DIARY_LABELS[n] for n in ("reviewer", "review_date", "review_opinion"))
+
+
+def review_errors_only(issues: list[Issue]) -> frozenset[tuple[str, str, int]]:
+    """Rows whose every error is in a review column (调阅人 · 调阅日期 · 调阅意见): a copy of a visit
+    the branch or township read and reviewed with a slip (调阅日期 三月). No total reads those
+    columns, so the visit is counted from a clean copy of it (``_copies``)."""
+    errors: dict[tuple[str, str, int], bool] = {}
+    for i in issues:
+        if i.severity == "error" and i.row is not None and i.sheet:
+            key = (i.file, i.sheet, i.row)
+            errors[key] = errors.get(key, True) and i.column in REVIEW_LABELS
+    return frozenset(k for k, only in errors.items() if only)
 
 
 def _cards(store: RowStore) -> list[Issue]:
@@ -512,7 +539,7 @@ def _against_card(r: Record, linker: str, head: str, link_date: date) -> list[Is
     return issues
 
 
-def _diaries(store: RowStore) -> list[Issue]:
+def _diaries(store: RowStore, review_only: frozenset[tuple[str, str, int]] = frozenset()) -> list[Issue]:
     """Each diary row against its card, then copies of one entry."""
     issues: list[Issue] = []
     # one pass over the diary rows, against a compact table of the counted cards, picks out the
@@ -590,7 +617,7 @@ def _diaries(store: RowStore) -> list[Issue]:
     marks = []
     for key, group in groups.items():
         if len(group) > 1:
-            issues.extend(_copies(group, key[0], marks))
+            issues.extend(_copies(group, key[0], marks, review_only))
     store.mark(DIARY_SHEET, marks)
     return issues
 

@@ -158,6 +158,9 @@ def _validate(plan: Plan, console: Path | None, into_book: bool = True) -> Outco
     result = validate([plan.folder], roster=roster, jobs=default_jobs(), files=files,
                       collect_issues=issues)
     report = result.report
+    from .rollup import check_totals
+
+    check_totals(report, result.books)  # townships' 汇总表: what a roll-up of them would say
     path = write_report(report, plan.output / REPORT_FILE, validation=result)
     lines = [("校验完成，没有错误。" if report.valid else "校验完成，发现需要改正的错误。"), headline(report)]
     lines += _first_problems(report)
@@ -188,6 +191,10 @@ def _consolidate(plan: Plan, console: Path | None, into_book: bool = True) -> Ou
     lines = [c.heading, c.headline(),
              f"合计：致富明星户 {t.star}、思想保守户 {t.conservative}、经济落后户 {t.backward}，"
              f"入户访谈 {t.interviews} 次，解决主要问题 {t.solved} 个。"]
+    if c.villages_left_out:
+        from .consolidate import left_out_note
+
+        lines.append(left_out_note(c.villages_left_out))
     if not c.complete:
         lines += _first_problems(c.report)
         lines.append(f"有错误的行没有计入，逐条见本工作簿的“{PROBLEMS_SHEET}”表；"

@@ -1,0 +1,141 @@
+"""Session 8 flow audit: the village clerk, branch secretary, township and county walked end to
+end again, each test a place where one of them tripped. Books are built here (bookfactory); CLI
+runs go through click's CliRunner in tmp_path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+from bookfactory import card, diary, write_book
+from click.testing import CliRunner
+
+from lianhu_xl.annotate import RESULT_SHEET
+from lianhu_xl.cli import cli
+
+D = dt.date
+
+
+def invoke(*args: str | Path):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+# --- the county checks the townships' 汇总表 before rolling them up ----------------------------
+
+
+def _township(tmp_path: Path, name: str, village: str, *, bad: bool = False, period: str = "2010",
+              folder: str = "县", cards: int = 1) -> Path:
+    """``name``'s 汇总表 of one village (a row left out when ``bad``), into ``folder``."""
+    diaries = [diary("XY-001", D(2010, 3, 6))] + ([diary("XY-001", "2010.9.31")] if bad else [])
+    write_book(tmp_path / name / f"{village}.xlsx",
+               [card(f"XY-00{n + 1}", 村=village) for n in range(cards)], diaries)
+    out = tmp_path / folder / f"{name}汇总表.xlsx"
+    run = invoke("consolidate", tmp_path / name, "-o", out, "--period", period, "--title", name)
+    assert run.exit_code == (1 if bad else 0), run.output
+    return out
+
+
+def test_validating_the_townships_totals_says_what_the_roll_up_would(tmp_path):
+    """A county clerk runs `lianhu validate 各乡汇总/` before rolling up: it said only 汇总表 for each
+    file and exit 0, while `consolidate` would leave 沙河乡 out (two different sheets for it), add
+    倪家营乡 without its rows left out, and refuse a quarter among years."""
+    _township(tmp_path, "倪家营乡", "下营村", bad=True)
+    _township(tmp_path, "沙河乡", "沙河村")
+    other = _township(tmp_path, "沙河乡", "沙河村", folder="乙", cards=2)  # made again, another figure
+    (tmp_path / "县" / "沙河乡汇总表(新).xlsx").write_bytes(other.read_bytes())
+    _township(tmp_path, "蓼泉乡", "蓼泉村", period="2010Q3")
+    run = invoke("validate", tmp_path / "县", "--json")
+    assert run.exit_code == 1, run.output
+    data = json.loads(run.output)
+    codes = sorted((i["file"], i["code"]) for i in data["issues"])
+    assert codes == [("倪家营乡汇总表.xlsx", "totals-incomplete"),
+                     ("沙河乡汇总表(新).xlsx", "totals-conflict"), ("沙河乡汇总表.xlsx", "totals-conflict"),
+                     ("蓼泉乡汇总表.xlsx", "totals-period-mismatch")]
+    files = {f["file"]: f for f in data["files"]}
+    assert files["沙河乡汇总表.xlsx"]["errors"] == 1 and files["倪家营乡汇总表.xlsx"]["warnings"] == 1
+    assert all(f["status"] == "汇总表" for f in files.values())
+    assert files["倪家营乡汇总表.xlsx"]["why"].startswith("汇总时计为“倪家营乡”")
+    assert files["沙河乡汇总表.xlsx"]["why"].startswith("汇总时不计入")
+    text = invoke("validate", tmp_path / "县")
+    assert text.exit_code == 1
+    assert "单位“沙河乡”在 沙河乡汇总表(新).xlsx 也有一份汇总表，但数字不同" in text.output
+    assert "注意：" in text.output  # 倪家营乡's own red line, quoted
+    # the report the clerk saves holds them too
+    report = tmp_path / "问题清单.xlsx"
+    assert invoke("validate", tmp_path / "县", "--report", report).exit_code == 1
+    cells = [c for row in openpyxl.load_workbook(report).worksheets[0].iter_rows(values_only=True) for c in row]
+    assert "totals-conflict" in cells or any(isinstance(c, str) and "数字不同" in c for c in cells)
+
+
+def test_validating_clean_townships_totals_still_passes_quietly(tmp_path):
+    _township(tmp_path, "倪家营乡", "下营村")
+    _township(tmp_path, "沙河乡", "沙河村")
+    run = invoke("validate", tmp_path / "县", "--json")
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.output)
+    assert data["issues"] == [] and data["stats"]["errors"] == 0
+
+
+def test_the_validate_button_on_a_folder_of_totals_says_the_conflict(tmp_path):
+    """The console's 校验 button goes through the same library calls (xl.run_action)."""
+    from lianhu_xl.xl import Plan, run_action
+
+    _township(tmp_path, "沙河乡", "沙河村")
+    other = _township(tmp_path, "沙河乡", "沙河村", folder="乙", cards=2)
+    (tmp_path / "县" / "沙河乡汇总表(新).xlsx").write_bytes(other.read_bytes())
+    (tmp_path / "结果").mkdir()
+    outcome = run_action("validate", Plan(township="", folder=tmp_path / "县", output=tmp_path / "结果",
+                                          roster=None, period_text=""))
+    assert outcome.status == "problems", outcome.message
+    assert "数字不同" in outcome.message
+
+
+# --- the annotated copy sent back: what the cadre unhid stays shown -------------------------------
+
+
+def _hidden_rows_book(path: Path, rows: tuple[int, ...]) -> Path:
+    """下营村 with a bad 家庭人口 on XY-002 (row 4, J4); ``rows`` hidden by the cadre."""
+    write_book(path, [card("XY-001"), card("XY-002", 家庭人口="五六口"), card("XY-003")], None)
+    wb = openpyxl.load_workbook(path)
+    for r in rows:
+        wb["联户卡"].row_dimensions[r].hidden = True
+    wb.save(path)
+    return path
+
+
+def test_re_annotating_a_copy_keeps_shown_the_rows_the_cadre_unhid(tmp_path):
+    """The cadre had rows 4 and 5 hidden; the copy showed row 4 (its red cell). In the copy he
+    unhid the rest (取消隐藏: row 5 too), fixed J4 and sent it back with another slip. The next
+    copy hid row 4 again — the row he had just fixed vanished from a sheet he had unhidden."""
+    _hidden_rows_book(tmp_path / "收集" / "下营村.xlsx", rows=(4, 5))
+    assert invoke("validate", tmp_path / "收集", "-q", "--annotate", tmp_path / "退回").exit_code == 1
+    copy = tmp_path / "退回" / "下营村.xlsx"
+    wb = openpyxl.load_workbook(copy)
+    ws = wb["联户卡"]
+    assert not ws.row_dimensions[4].hidden and ws.row_dimensions[5].hidden
+    ws.row_dimensions[5].hidden = False  # the cadre: select all, 取消隐藏
+    ws["J4"] = 5
+    ws["C3"] = "外星人"
+    wb.save(copy)
+    assert invoke("validate", copy, "-q", "--annotate", tmp_path / "再退回").exit_code == 1
+    again = openpyxl.load_workbook(tmp_path / "再退回" / "下营村.xlsx")["联户卡"]
+    assert not again.row_dimensions[4].hidden, "the cadre unhid the sheet: his fixed row stays shown"
+    assert not again.row_dimensions[5].hidden
+
+
+def test_re_annotating_a_copy_the_cadre_left_as_it_was_hides_the_fixed_row_again(tmp_path):
+    """The other side (docs/annotate.md): row 5 still hidden as the copy left it, row 4 fixed:
+    row 4 goes back out of sight, as the cadre had it."""
+    _hidden_rows_book(tmp_path / "收集" / "下营村.xlsx", rows=(4, 5))
+    invoke("validate", tmp_path / "收集", "-q", "--annotate", tmp_path / "退回")
+    copy = tmp_path / "退回" / "下营村.xlsx"
+    wb = openpyxl.load_workbook(copy)
+    wb["联户卡"]["J4"] = 5
+    wb["联户卡"]["C3"] = "外星人"
+    wb.save(copy)
+    invoke("validate", copy, "-q", "--annotate", tmp_path / "再退回")
+    again = openpyxl.load_workbook(tmp_path / "再退回" / "下营村.xlsx")
+    assert again["联户卡"].row_dimensions[4].hidden and again["联户卡"].row_dimensions[5].hidden
+    assert RESULT_SHEET in again.sheetnames
