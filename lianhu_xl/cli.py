@@ -480,7 +480,10 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         lines += [f"  {f.status}  {f.file}：{f.why}" for f in result.report.files if f.status != "已汇总"]
         if result.kind == "totals":  # a few lines, each a township the county must ask about
             lines += [f"  警告  {i.file}  {i.message}" for i in result.report.warnings]
-        if not result.complete:
+        if not result.complete and result.kind == "totals":
+            lines.append("未计入的每份汇总表及原因见汇总表的“未计入”和“来源”工作表；"
+                         "请有关乡镇改正后重新生成汇总表再报。")
+        elif not result.complete:
             lines.append("未计入的每一行及原因见汇总表的“未计入”和“来源”工作表；"
                          "用 lianhu validate 可以生成问题清单退回改正。")
         if not result.title:

@@ -537,14 +537,20 @@ class Consolidation:
                 return f"{NOTE_PREFIX}{said}，但其中 {lacking} 份汇总表注明有行未计入，汇总数字不含那些行" + tail
             return said + tail
         parts = []
-        if self.left_out:
+        # a roll-up's "row" is a township's 合计: it is a file left out, said once as such
+        # (a county read "3 行因有错误未计入，3 个文件未汇总" of three townships not counted)
+        if self.left_out and self.kind != "totals":
             parts.append(f"{self.left_out} 行因有错误未计入")
         missing = self.files_not_counted
         if missing:
-            parts.append(f"{len(missing)} 个文件未汇总")
+            parts.append(f"{len(missing)} 个文件未汇总" if self.kind != "totals" else f"{len(missing)} 份汇总表未计入")
         if not parts:
             parts.append(f"{len(self.report.errors)} 处错误")
-        return f"{NOTE_PREFIX}共 {files} 个文件，" + "，".join(parts) + "（见“来源”和“未计入”表）。汇总数字不含这些行。"
+        lacking = sum(1 for i in self.report.issues if i.code == "totals-incomplete")
+        if lacking:  # said when all is counted; as much to know when some is not
+            parts.append(f"另有 {lacking} 份汇总表注明有行未计入")
+        these = ("这些汇总表" + ("和那些行" if lacking else "")) if self.kind == "totals" and missing else "这些行"
+        return f"{NOTE_PREFIX}共 {files} 个文件，" + "，".join(parts) + f"（见“来源”和“未计入”表）。汇总数字不含{these}。"
 
     def to_dict(self) -> dict[str, object]:
         def unit(u: UnitTotals) -> dict[str, object]:

@@ -106,7 +106,7 @@ def _zh_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-_YEAR = re.compile(r"^(\d{4})年?$")
+_YEAR = re.compile(r"^(\d{4})(?:年度?|年?全年)?$")  # 2010, 2010年, 2010年度 (as official forms say), 2010全年
 _MONTH = re.compile(r"^(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*月?$")
 _QUARTER = re.compile(r"^(\d{4})\s*(?:年|-)?\s*(?:(?:Q|第)\s*([1-4一二三四])\s*(?:季度|季)?|([1-4一二三四])\s*(?:季度|季))$",
                       re.IGNORECASE)

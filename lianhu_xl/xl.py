@@ -196,10 +196,11 @@ def _consolidate(plan: Plan, console: Path | None, into_book: bool = True) -> Ou
 
         lines.append(left_out_note(c.villages_left_out))
     if not c.complete:
+        what = "汇总表" if c.kind == "totals" else "行"  # a county's sources are townships' 汇总表
         lines += _first_problems(c.report)
-        lines.append(f"有错误的行没有计入，逐条见本工作簿的“{PROBLEMS_SHEET}”表；"
+        lines.append(f"有错误的{what}没有计入，逐条见本工作簿的“{PROBLEMS_SHEET}”表；"
                      f"“未计入”表在另存的{path.name}里。" if into_book else
-                     f"有错误的行没有计入，逐条见{path.name}的“未计入”表；点“校验”可另存问题清单，退回改正。")
+                     f"有错误的{what}没有计入，逐条见{path.name}的“未计入”表；点“校验”可另存问题清单，退回改正。")
     lines.append(f"\n汇总表已写入本工作簿的“{TOTALS_SHEET}”表，并已另存：\n{path}" if into_book else
                  f"\n汇总表已保存：\n{path}")
     return Outcome("ok" if c.complete else "problems", "\n".join(lines), path,

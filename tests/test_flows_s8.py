@@ -139,3 +139,48 @@ def test_re_annotating_a_copy_the_cadre_left_as_it_was_hides_the_fixed_row_again
     again = openpyxl.load_workbook(tmp_path / "再退回" / "下营村.xlsx")
     assert again["联户卡"].row_dimensions[4].hidden and again["联户卡"].row_dimensions[5].hidden
     assert RESULT_SHEET in again.sheetnames
+
+
+# --- the county's first page: townships left out are townships, not rows ---------------------------
+
+
+def test_a_county_leaving_townships_out_says_so_in_townships_not_rows(tmp_path):
+    """Rolling up: 沙河乡 twice with different figures (both left out) and 倪家营乡 with its own rows
+    left out. The red line said “共 3 个文件，2 行因有错误未计入，2 个文件未汇总 … 汇总数字不含这些
+    行”: each township's 合计 counted as a “row”, said twice over, and not a word that 倪家营乡's
+    own figures lack rows (that was said only when everything was counted)."""
+    _township(tmp_path, "倪家营乡", "下营村", bad=True)
+    _township(tmp_path, "沙河乡", "沙河村")
+    other = _township(tmp_path, "沙河乡", "沙河村", folder="乙", cards=2)
+    (tmp_path / "县" / "沙河乡汇总表(新).xlsx").write_bytes(other.read_bytes())
+    out = tmp_path / "临泽县汇总表.xlsx"
+    run = invoke("consolidate", tmp_path / "县", "-o", out, "--title", "临泽县")
+    assert run.exit_code == 1, run.output
+    line = next(x for x in run.output.splitlines() if x.startswith("注意："))
+    assert line == ("注意：共 3 个文件，2 份汇总表未计入，另有 1 份汇总表注明有行未计入（见“来源”和“未计入”表）。"
+                    "汇总数字不含这些汇总表和那些行。")
+    assert "行因有错误未计入" not in line
+    assert "未计入的每份汇总表及原因" in run.output
+    first_page = [c.value for c in openpyxl.load_workbook(out)["汇总"]["A"][:4]]
+    assert line in first_page
+
+
+def test_a_township_consolidation_still_counts_its_rows(tmp_path):
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("XY-001")],
+               [diary("XY-001", D(2010, 3, 6)), diary("XY-001", "2010.9.31")])
+    run = invoke("consolidate", tmp_path / "收集", "-o", tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert "注意：共 1 个文件，1 行因有错误未计入（见“来源”和“未计入”表）。汇总数字不含这些行。" in run.output
+
+
+# --- periods as official forms write them -----------------------------------------------------------
+
+
+def test_a_year_written_as_on_official_forms_is_the_year(tmp_path):
+    """`--period 2010年度` (how every 汇总表 and report heading writes a year) was refused with exit 2."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("XY-001")], [diary("XY-001", D(2010, 3, 6))])
+    runs = {text: invoke("consolidate", tmp_path / "收集", "-o", tmp_path / f"{i}.xlsx", "--period", text, "--json")
+            for i, text in enumerate(("2010", "2010年度", "2010全年"))}
+    for text, run in runs.items():
+        assert run.exit_code == 0, (text, run.output)
+        data = json.loads(run.output)
+        assert data["period"] == "2010年" and data["total"]["应访谈月数"] == 12, text
