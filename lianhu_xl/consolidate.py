@@ -506,7 +506,10 @@ class Consolidation:
 
     @property
     def files_not_counted(self) -> list[str]:
-        return [f.file for f in self.report.files if f.status == "未汇总"]
+        """Files offered and not counted; not the 汇总台 or a 问题清单 kept among the books (told
+        and skipped: no submission, so no “N 个文件未汇总” for them)."""
+        skipped = {i.file for i in self.report.issues if i.code in SKIPPED_OUTPUTS}
+        return [f.file for f in self.report.files if f.status == "未汇总" and f.file not in skipped]
 
     def linkers(self) -> Iterable[LinkerLine]:
         """三个一 per linker, the ones short of it first, read from the store one at a time (a
@@ -602,6 +605,9 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
         return c
     count_books(c, result.books, result.store, roster)
     return c
+
+
+SKIPPED_OUTPUTS = ("console-skipped", "report-skipped")  # the tool's own files among the books, not read
 
 
 PLACE_ENDINGS = ("乡", "镇", "县", "市", "区", "旗", "街道", "州", "盟")
@@ -1229,7 +1235,8 @@ def _statuses(c: Consolidation) -> None:
         if acc is None or s.kind != "book":
             s.counted = 0
             s.status = "未汇总"
-            s.why = errors[0].message if errors else "不是登记簿"
+            s.why = errors[0].message if errors else next(
+                (i.message for i in by_file.get(s.file, []) if i.code in SKIPPED_OUTPUTS), "不是登记簿")
             continue
         s.counted = acc.counted
         s.excluded = acc.read - acc.counted

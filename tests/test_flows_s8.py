@@ -184,3 +184,32 @@ def test_a_year_written_as_on_official_forms_is_the_year(tmp_path):
         assert run.exit_code == 0, (text, run.output)
         data = json.loads(run.output)
         assert data["period"] == "2010年" and data["total"]["应访谈月数"] == 12, text
+
+
+# --- the tool's own 问题清单 left among the books -----------------------------------------------------
+
+
+def test_a_problem_list_left_in_the_collection_folder_is_not_read_as_a_submission(tmp_path):
+    """`validate 收集 --report 收集/问题清单.xlsx`, then the next runs without --report: the report was
+    read as a book with no register sheet — an error, exit 1, “1 个文件未汇总” on the 汇总's red line,
+    and `--annotate` made an annotated copy of our own report."""
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx", [card("XY-001")], [diary("XY-001", D(2010, 3, 6))])
+    assert invoke("validate", folder, "--report", folder / "问题清单.xlsx", "-q").exit_code == 0
+    again = invoke("validate", folder, "--json", "--annotate", tmp_path / "退回")
+    assert again.exit_code == 0, again.output
+    told = [(i["file"], i["code"], i["severity"]) for i in json.loads(again.output)["issues"]]
+    assert told == [("问题清单.xlsx", "report-skipped", "notice")]
+    assert not (tmp_path / "退回" / "问题清单.xlsx").exists()
+    run = invoke("consolidate", folder, "-o", tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 0, run.output
+    assert "共 2 个文件，全部计入汇总" in run.output
+
+
+def test_a_workbook_named_like_a_problem_list_that_is_a_register_is_still_read(tmp_path):
+    """A cadre's book saved as 问题清单（已改）.xlsx is his register: read and counted."""
+    folder = tmp_path / "收集"
+    write_book(folder / "问题清单（已改）.xlsx", [card("XY-001")], [diary("XY-001", D(2010, 3, 6))])
+    run = invoke("consolidate", folder, "-o", tmp_path / "汇总表.xlsx", "--period", "2010", "--json")
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output)["total"]["入户访谈"] == 1
