@@ -85,6 +85,11 @@ class MergeResult:
         return self._issues(("unknown-card",))
 
     @property
+    def totals(self) -> list[str]:
+        """汇总表 among the inputs: no register, nothing of them merged (they were passed over unsaid)."""
+        return [f.file for f in self.inputs.report.files if f.kind == "totals"]
+
+    @property
     def rows_read(self) -> tuple[int, int]:
         files = self.inputs.report.files
         return sum(f.card_rows for f in files), sum(f.diary_rows for f in files)
@@ -92,7 +97,7 @@ class MergeResult:
     @property
     def complete(self) -> bool:
         """Nothing left out and the merged book has no error."""
-        return (not self.conflicts and not self.errors and not self.cut
+        return (not self.conflicts and not self.errors and not self.cut and not self.totals
                 and self.check is not None and self.check.report.valid)
 
     @property
@@ -199,6 +204,9 @@ def text_summary(result: MergeResult, limit: int = 20) -> str:
             result.conflicts, limit)
     listing("有错误，未合并（改正源登记簿后再合并）：", result.errors, limit)
     listing("已合并，但卡号在这些登记簿中找不到联户卡（请一起提交那张联户卡）：", result.unknown_cards, limit)
+    if result.totals:
+        lines += ["", "这些是汇总表，不是登记簿，没有合并（汇总表交给上一级汇总，不放进合并的文件夹）："]
+        lines += [f"  {name}" for name in result.totals[:limit]]
     if result.check is not None:
         listing("这些列不是标准中的列，内容没有写入合并簿（仍在原登记簿中）：",
                 result.dropped_columns, limit)

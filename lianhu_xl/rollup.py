@@ -387,7 +387,14 @@ def check_totals(report: Report, books: list[BookResult]) -> None:
         return
     from copy import copy
 
+    from .consolidate import _mixed
+
     files = {f.file: f for f in report.files}
+    registers = [b for b in books if b.summary.kind == "book"]
+    if registers:  # consolidate would refuse the folder (exit 2): said now, at the fewer kind
+        mixed = Consolidation(period=None, report=Report(files=[copy(f) for f in report.files]))
+        _mixed(mixed, registers, totals)
+        report.issues.extend(i for i in mixed.report.issues if i.code == "mixed-inputs")
     trial = Consolidation(period=None, report=Report(files=[copy(files[b.summary.file]) for b in totals
                                                if b.summary.file in files]))
     roll_up(trial, totals)

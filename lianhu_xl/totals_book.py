@@ -281,7 +281,12 @@ def _summary(wb, st: _Styles, c: Consolidation) -> int:
     _unit_row(ws, st, r, c.total, total=True)
     ws.merge_range(r + 2, 0, r + 3, last, NOTE, st.note)
     if c.villages_left_out:  # their rows of zeros are no village with nothing to count
-        ws.merge_range(r + 4, 0, r + 5, last, left_out_note(c.villages_left_out), st.alert)
+        note = left_out_note(c.villages_left_out)
+        ws.merge_range(r + 4, 0, r + 5, last, note, st.alert)
+        lines = -(-text_width(note) // 140)  # the merged width holds ~140 half-width characters a line
+        if lines > 2:  # several villages: the two rows grow, so that nothing is cut off in print
+            ws.set_row(r + 4, 14 * lines / 2)
+            ws.set_row(r + 5, 14 * lines / 2)
     widths = [12] + [7.5 if col.kind != "money" else 11 for col in TOTALS_COLUMNS]
     _page(ws, HEADER_ROW, last, c.heading, widths)
     ws.activate()

@@ -213,3 +213,28 @@ def test_a_workbook_named_like_a_problem_list_that_is_a_register_is_still_read(t
     run = invoke("consolidate", folder, "-o", tmp_path / "汇总表.xlsx", "--period", "2010", "--json")
     assert run.exit_code == 0, run.output
     assert json.loads(run.output)["total"]["入户访谈"] == 1
+
+
+def test_validating_a_village_folder_with_a_township_totals_among_the_books_says_consolidate_would_refuse(tmp_path):
+    """Last year's 汇总表 left in 收集: `validate` passed (exit 0, the file “汇总表”), then
+    `consolidate` refused the folder (exit 2, mixed-inputs). The check before says it."""
+    _township(tmp_path, "倪家营乡", "下营村", folder="收集")
+    write_book(tmp_path / "收集" / "汪家墩村.xlsx", [card("W-001", 村="汪家墩村")], [diary("W-001", D(2010, 3, 6))])
+    run = invoke("validate", tmp_path / "收集", "--json")
+    assert run.exit_code == 1, run.output
+    told = [(i["file"], i["code"]) for i in json.loads(run.output)["issues"] if i["severity"] == "error"]
+    assert told == [("倪家营乡汇总表.xlsx", "mixed-inputs")]
+    assert invoke("consolidate", tmp_path / "收集", "-o", tmp_path / "汇总表.xlsx").exit_code == 2
+
+
+def test_merging_a_folder_with_a_totals_workbook_in_it_says_it_was_not_merged(tmp_path):
+    """The branch secretary merges 下营村/ where the township's 汇总表 also lies: “读取 2 个文件”, then
+    “全部合并，可以提交”, exit 0 — the 汇总表 passed over without a word."""
+    _township(tmp_path, "倪家营乡", "下营村", folder="支部")
+    write_book(tmp_path / "支部" / "王明.xlsx", [card("XY-009")], [diary("XY-009", D(2010, 3, 6))])
+    run = invoke("merge", tmp_path / "支部", "-o", tmp_path / "合并.xlsx")
+    assert run.exit_code == 1, run.output
+    assert "这些是汇总表，不是登记簿，没有合并" in run.output and "倪家营乡汇总表.xlsx" in run.output
+    assert "全部合并" not in run.output
+    merged = openpyxl.load_workbook(tmp_path / "合并.xlsx")["联户卡"]
+    assert "XY-009" in [c.value for c in merged["A"]]
