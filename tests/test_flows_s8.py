@@ -62,6 +62,9 @@ def test_validating_the_townships_totals_says_what_the_roll_up_would(tmp_path):
     assert text.exit_code == 1
     assert "单位“沙河乡”在 沙河乡汇总表(新).xlsx 也有一份汇总表，但数字不同" in text.output
     assert "注意：" in text.output  # 倪家营乡's own red line, quoted
+    # asked for annotated copies, it does not say there was nothing to mark
+    marked = invoke("validate", tmp_path / "县", "--annotate", tmp_path / "退回")
+    assert "没有错误和警告" not in marked.output and "汇总表不做标注副本" in marked.output
     # the report the clerk saves holds them too
     report = tmp_path / "问题清单.xlsx"
     assert invoke("validate", tmp_path / "县", "--report", report).exit_code == 1

@@ -11,10 +11,14 @@ or listed in 未计入.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import openpyxl
 from bookfactory import card, diary, write_book
+from click.testing import CliRunner
 from test_hand_counts import Run, accounted, check, figures, terminal
+
+from lianhu_xl.cli import cli
 
 D = dt.date
 
@@ -105,3 +109,39 @@ def test_a_slip_outside_the_review_columns_still_leaves_every_copy_out(tmp_path)
     check(run, {"下营村": row, "合计": row})
     codes = sorted((i["file"], i["code"]) for i in run.json["issues"] if i["code"].startswith("duplicate-diary"))
     assert codes == [("下营村.xlsx", "duplicate-diary-error"), ("王明.xlsx", "duplicate-diary-error")]
+
+
+def test_the_county_adds_the_townships_whatever_rows_of_zeros_they_hold(tmp_path):
+    """甲乡 (下营村 counted, 汪家墩村 a row of zeros: every card left out) and 乙乡 (沙河村: a
+    思想保守户 converted and a 经济落后户), both 2010, rolled up: the county adds each 合计 row
+    ("the rates recomputed from the counts, never averaged"); the zeros row is no unit of its own
+    and no village counted twice. `validate` of the county folder warns of 甲乡's rows left out only."""
+    _all_wrong_village(tmp_path, "甲乡")
+    write_book(tmp_path / "乙乡" / "沙河村.xlsx", [
+        card("S1", 村="沙河村", 联系人="宋海", 联系人类别="村干部", 联系户类型="思想保守户", 是否转化="是",
+             结对日期=D(2010, 7, 1)),
+        card("S2", 村="沙河村", 联系人="李胜", 联系人类别="党员", 联系户类型="经济落后户",
+             **{"基期人均纯收入(元)": 2500}),
+    ], [diary("S1", D(2010, 7, 6)), diary("S1", D(2010, 8, 6), 形式="电话联系"), diary("S2", D(2010, 5, 6))])
+    county = tmp_path / "县"
+    for town in ("甲乡", "乙乡"):
+        Run(tmp_path / town, county / f"{town}汇总表.xlsx", "--period", "2010", "--title", town)
+    jia = openpyxl.load_workbook(county / "甲乡汇总表.xlsx")["汇总"]
+    assert [r[0] for r in jia.iter_rows(min_row=5, max_row=7, max_col=1, values_only=True)] == ["下营村", "汪家墩村", "合计"]
+    run = Run(county, tmp_path / "县汇总表.xlsx", "--title", "临泽县")
+    # 甲乡 = 下营村: 1 star, 1 visit, 12 months expected, 1 met (interview and diary)
+    jia_row = figures(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+    # 乙乡: S1 conservative converted, Jul–Dec 6 months, an interview in July, a call in August;
+    # S2 backward, Jan–Dec 12 months, an interview in May
+    yi_row = figures(思想保守户=1, 经济落后户=1, 入户访谈=2, 转化户数=1, 应访谈月数=18, 实访谈月数=2,
+                     应记日记月数=18, 实记日记月数=3)
+    total = figures(致富明星户=1, 思想保守户=1, 经济落后户=1, 入户访谈=3, 转化户数=1, 应访谈月数=30, 实访谈月数=3,
+                    应记日记月数=30, 实记日记月数=4)
+    check(run, {"乙乡": yi_row, "甲乡": jia_row, "合计": total})
+    assert run.json["total"]["访谈达标率"] == 3 / 30  # 3 ÷ 30, not the mean of 1/12 and 2/18
+    warned = sorted((i["file"], i["code"]) for i in run.json["issues"] if i["severity"] != "notice")
+    assert warned == [("甲乡汇总表.xlsx", "totals-incomplete")]
+    checked = CliRunner().invoke(cli, ["validate", str(county), "--json"])
+    assert checked.exit_code == 0, checked.output  # a warning: the county may still roll up
+    issues = json.loads(checked.output)["issues"]
+    assert [(i["file"], i["code"]) for i in issues] == [("甲乡汇总表.xlsx", "totals-incomplete")]
