@@ -378,8 +378,10 @@ def _without_reports(files, collect_issues) -> list:
 
 def _all_missing(collect_issues) -> bool:
     """Nothing was found to read but paths that do not exist (or nothing at all): the command
-    was given the wrong place. A folder of old .xls files is not this: those are reported."""
-    return all(i.code == "file-not-found" for i in collect_issues)
+    was given the wrong place. A folder of old .xls files is not this: those are reported. Nor is
+    a folder holding only this tool's own files (the 汇总台, an earlier 问题清单: the output folder
+    given for the collection one), which gave a 汇总表 of zeros and 全部计入汇总, exit 0."""
+    return all(i.code in ("file-not-found", "console-skipped", "report-skipped") for i in collect_issues)
 
 
 def _why_none(collect_issues) -> str:

@@ -1065,19 +1065,18 @@ def _villages_left_out(store: RowStore, by_unit: dict[str, UnitTotals],
     """Villages named on cards that were all left out (every row with an error, or every copy in
     conflict), each given a row of zeros in ``by_unit``: the standard's 汇总 has one row per
     village, and a village that sent its book is not to vanish from it (it was only in 来源 and the
-    red line on top). With a roster every listed village has its row already, and a 村 not on it is
-    an error, not a unit; a spelling of a village counted (下营 / 下营村) is that village."""
-    if roster is not None:
-        return ()
+    red line on top). With a roster every listed village has its row already (the note still says
+    why its zeros), and a 村 not on it is an error, not a unit; a spelling of a village counted
+    (下营 / 下营村) is that village."""
     left = dict(store.query(f"SELECT village, count(*) FROM card WHERE NOT ({counted()}) AND village <> '' "
                             "GROUP BY village"))
     if not left:
         return ()
-    into = one_village_names(left)
+    into = one_village_names(left) if roster is None else {v: roster.village_of(v) for v in left}
     cards: dict[str, int] = defaultdict(int)
     for village, n in left.items():
         name = into.get(village, village)
-        if name in by_unit or any(same_village(name, unit) for unit in by_unit):
+        if name is None or name in by_unit or any(same_village(name, unit) for unit in by_unit):
             continue
         cards[name] += n
     for name in cards:

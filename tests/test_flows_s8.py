@@ -241,3 +241,20 @@ def test_merging_a_folder_with_a_totals_workbook_in_it_says_it_was_not_merged(tm
     assert "全部合并" not in run.output
     merged = openpyxl.load_workbook(tmp_path / "合并.xlsx")["联户卡"]
     assert "XY-009" in [c.value for c in merged["A"]]
+
+
+def test_a_folder_holding_only_the_tools_own_files_is_the_wrong_folder(tmp_path):
+    """The clerk gives the output folder (汇总结果: last run's 问题清单 and the 汇总台) for the
+    collection folder: a 汇总表 of zeros was written, “全部计入汇总”, exit 0."""
+    from lianhu_xl.console import build_console
+
+    books = tmp_path / "收集"
+    write_book(books / "下营村.xlsx", [card("XY-001")], [diary("XY-001", D(2010, 3, 6))])
+    outputs = tmp_path / "汇总结果"
+    assert invoke("validate", books, "--report", outputs / "问题清单.xlsx", "-q").exit_code == 0
+    build_console(outputs)
+    run = invoke("consolidate", outputs, "-o", tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 2, run.output
+    assert "没有找到任何 .xlsx 工作簿，没有写出汇总表" in run.output and "问题清单" in run.output
+    assert not (tmp_path / "汇总表.xlsx").exists()
+    assert invoke("validate", outputs).exit_code == 2

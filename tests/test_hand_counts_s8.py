@@ -145,3 +145,18 @@ def test_the_county_adds_the_townships_whatever_rows_of_zeros_they_hold(tmp_path
     assert checked.exit_code == 0, checked.output  # a warning: the county may still roll up
     issues = json.loads(checked.output)["issues"]
     assert [(i["file"], i["code"]) for i in issues] == [("甲乡汇总表.xlsx", "totals-incomplete")]
+
+
+def test_with_a_roster_the_zeros_of_a_village_that_sent_only_wrong_cards_are_said_too(tmp_path):
+    """With a roster every village has its row; 汪家墩村's zeros looked like a village that sent
+    nothing. Its line under the table says it sent 2 cards, none counted; 江淮村 (on the roster,
+    sent nothing) is not named there; a card of a village not on the roster (上营村: an error) is
+    no unit."""
+    _all_wrong_village(tmp_path)
+    write_book(tmp_path / "收集" / "上营村.xlsx", [card("U1", 村="上营村")], None)
+    roster = tmp_path / "名册.csv"
+    roster.write_text("村,社\n下营村,六社\n汪家墩村,五社\n江淮村,一社\n", encoding="utf-8")
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010", "--roster", str(roster))
+    xy = figures(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+    check(run, {"下营村": xy, "汪家墩村": figures(), "江淮村": figures(), "合计": xy})
+    assert run.json["villages_left_out"] == {"汪家墩村": 2}
