@@ -304,6 +304,7 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
         keep_register,
         not_xlsx,
         without_earlier_output,
+        without_reports,
     )
     from .progress import progress_bar
     from .validate import validate as run_validate
@@ -314,7 +315,7 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     if report is not None:  # an earlier report in the folder is not a submission; a submission is never replaced
         files = without_earlier_output(files, report, paths, "问题清单", is_report)
         keep_register(report, "问题清单")
-    files = _without_reports(files, collect_issues)  # another earlier report there: told, not read
+    files = without_reports(files, collect_issues)  # another earlier report there: told, not read
     if annotate is not None:
         annotate_outside(annotate, paths)
     loaded = _roster(roster)
@@ -353,27 +354,6 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
                        if any(f.kind == "totals" and (f.errors or f.warnings) for f in rep.files)
                        else "没有需要标注的工作簿（没有错误和警告，或文件无法打开）。")
     sys.exit(EXIT_OK if rep.valid else EXIT_PROBLEMS)
-
-
-def _without_reports(files, collect_issues) -> list:
-    """``files`` less the 问题清单 an earlier ``validate --report`` left among the books (each told,
-    ``report-skipped``): read, it was a file with no register sheet, an error, exit 1, a file 未汇总
-    and an annotated copy of our own report. Only files named 问题清单… are opened to tell."""
-    from .guard import Refused, inspect
-    from .issues import make_issue
-    from .outputs import is_report
-
-    kept = []
-    for path, display in files:
-        try:
-            ours = "问题清单" in path.stem and is_report(inspect(path))
-        except Refused:
-            ours = False
-        if ours:
-            collect_issues.append(make_issue("report-skipped", display, value=display))
-        else:
-            kept.append((path, display))
-    return kept
 
 
 def _all_missing(collect_issues) -> bool:
@@ -436,12 +416,12 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     # only what a re-run with nothing changed needs, before the readers and the standard (below)
     from .cache import note_output, note_said, output_unchanged, remember_run, run_key, said_before
     from .collection import collect
-    from .outputs import keep_register, not_xlsx, without_earlier_output
+    from .outputs import keep_register, not_xlsx, without_earlier_output, without_reports
 
     if refused := not_xlsx(out, "汇总表", "汇总表.xlsx"):
         raise click.BadParameter(refused, param_hint="-o")
     files, collect_issues = collect(list(paths))
-    files = _without_reports(files, collect_issues)
+    files = without_reports(files, collect_issues)
     # an earlier output inside the folder being consolidated is not a submission; a submission is never replaced
     replaced: list[str] = []  # the kind of an earlier 汇总表 found at -o among the inputs
 

@@ -105,6 +105,25 @@ def is_report(seen: Inspection) -> bool:
     return names[:1] == ["按文件"] and CARD_SHEET not in names and DIARY_SHEET not in names
 
 
+def without_reports(files: list[tuple[Path, str]], collect_issues: list) -> list[tuple[Path, str]]:
+    """``files`` less the 问题清单 an earlier ``validate --report`` left among the books (each told,
+    ``report-skipped``): read, it was a file with no register sheet, an error, exit 1, a file 未汇总
+    and an annotated copy of our own report. Only files named 问题清单… are opened to tell."""
+    from .issues import make_issue
+
+    kept = []
+    for path, display in files:
+        try:
+            ours = "问题清单" in path.stem and is_report(inspect(path))
+        except Refused:
+            ours = False
+        if ours:
+            collect_issues.append(make_issue("report-skipped", display, value=display))
+        else:
+            kept.append((path, display))
+    return kept
+
+
 def annotate_outside(annotate: Path, paths: tuple[Path, ...]) -> None:
     """The annotated copies must not land inside a folder being checked: the next run would read
     each copy again, as a second submission of the same cards (conflicts, rows left out)."""

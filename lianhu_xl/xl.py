@@ -131,7 +131,10 @@ def _files(plan: Plan, console: Path | None):
         return real not in skip and (beside or not real.is_relative_to(out_dir))
 
     files = [(p, d) for p, d in files if keep(p)]
-    if not files and not issues:
+    from .outputs import without_reports
+
+    files = without_reports(files, issues)  # a 问题清单 the command line left among the books: told, not read
+    if not files and all(i.code == "report-skipped" for i in issues):
         raise LianhuError(f"收集文件夹“{plan.folder}”里没有 .xlsx/.xlsm 登记簿。"
                           "请把各村交来的登记簿放进去再点按钮。")
     return files, issues

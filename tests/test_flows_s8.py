@@ -258,3 +258,28 @@ def test_a_folder_holding_only_the_tools_own_files_is_the_wrong_folder(tmp_path)
     assert "没有找到任何 .xlsx 工作簿，没有写出汇总表" in run.output and "问题清单" in run.output
     assert not (tmp_path / "汇总表.xlsx").exists()
     assert invoke("validate", outputs).exit_code == 2
+
+
+def test_the_buttons_skip_a_problem_list_the_command_line_left_among_the_books(tmp_path):
+    """The console's 校验/汇总 read a 问题清单 from `lianhu validate 收集 --report 收集/问题清单.xlsx` as a
+    book (error, 未汇总); a folder holding nothing else is said to have no register."""
+    from lianhu_xl.errors import LianhuError
+    from lianhu_xl.xl import Plan, run_action
+
+    books = tmp_path / "收集"
+    write_book(books / "下营村.xlsx", [card("XY-001")], [diary("XY-001", D(2010, 3, 6))])
+    assert invoke("validate", books, "--report", books / "问题清单.xlsx", "-q").exit_code == 0
+    (tmp_path / "结果").mkdir()
+    plan = Plan(township="倪家营乡", folder=books, output=tmp_path / "结果", roster=None, period_text="2010")
+    for action in ("validate", "consolidate"):
+        outcome = run_action(action, plan)
+        assert outcome.status == "ok", (action, outcome.message)
+    made = (tmp_path / "结果" / "汇总表.xlsx").read_bytes()
+    (books / "下营村.xlsx").unlink()
+    try:
+        run_action("consolidate", plan)
+    except LianhuError as exc:
+        assert "没有 .xlsx/.xlsm 登记簿" in str(exc)
+    else:
+        raise AssertionError("a folder of only our report consolidated")
+    assert (tmp_path / "结果" / "汇总表.xlsx").read_bytes() == made  # last run's 汇总表 not replaced by zeros
