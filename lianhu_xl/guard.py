@@ -9,6 +9,7 @@ would otherwise ignore. Costs a few milliseconds per workbook.
 
 from __future__ import annotations
 
+import bisect
 import re
 import zipfile
 import zlib
@@ -39,6 +40,9 @@ WORKBOOK_SUFFIXES = BOOK_SUFFIXES + REFUSED_SUFFIXES
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION = "EncryptionInfo".encode("utf-16-le")
+# the name of the property WPS writes into every compound file it saves (.et, and .xls saved in WPS):
+# such a file renamed .xlsx is said as WPS's, whose hint (WPS: 文件→另存为 .xlsx) is the way back
+_WPS_MARKS = ("KSOProductBuildVer".encode("utf-16-le"), b"KSOProductBuildVer")
 
 # Where a sheet's cells lie. The fast path trusts only tags written the way
 # Excel, WPS, LibreOffice, openpyxl and XlsxWriter write them: every <c> and
@@ -124,6 +128,7 @@ class Inspection:
     properties: dict[str, str] = field(default_factory=dict)
     formula_cells: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     hidden_rows: dict[str, frozenset[int]] = field(default_factory=dict)  # rows hidden (or filtered out)
+    hidden_sheets: dict[str, str] = field(default_factory=dict)  # sheet -> "hidden" or "veryHidden"
     date1904: bool = False  # dates count from 1904-01-01 (old Mac Excel), not from 1900
     # the book with each error value the reader does not know (#SPILL!) written #N/A, to be read
     # instead of ``data`` (which stays what the file holds): None for every other book
@@ -156,8 +161,11 @@ def ref_row(ref: str) -> int:
     return int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
-def inspect(path: Path) -> Inspection:
-    """Read the file's bytes and check them; raise Refused when it must not be read."""
+def inspect(path: Path, every_sheet: bool = False) -> Inspection:
+    """Read the file's bytes and check them; raise Refused when it must not be read.
+
+    The text of a sheet (and of the shared texts it uses) is checked where the reader reads it:
+    联户卡, 联户日记 and 汇总, or ``every_sheet`` (a roster, whose every sheet is read)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -183,13 +191,14 @@ def inspect(path: Path) -> Inspection:
     if data.startswith(OLE_MAGIC):
         if _ENCRYPTION in data:
             raise Refused("file-encrypted")
-        raise Refused("wps-et" if suffix in (".et", ".ett") else "old-xls")
+        wps = suffix in (".et", ".ett") or any(mark in data for mark in _WPS_MARKS)
+        raise Refused("wps-et" if wps else "old-xls")
     if not data.startswith(ZIP_MAGIC):
         raise Refused("not-a-workbook", _what_is_it(data))
-    return _inspect_zip(data)
+    return _inspect_zip(data, every_sheet)
 
 
-def _inspect_zip(data: bytes) -> Inspection:
+def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
     import io
 
     try:
@@ -254,7 +263,7 @@ def _inspect_zip(data: bytes) -> Inspection:
     inspection = Inspection(data=data)
     _canonical_names(parts, ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml",
                              "xl/sharedStrings.xml"))
-    sheet_paths = _sheet_paths(parts)
+    sheet_paths = _sheet_paths(parts, inspection.hidden_sheets)
     if len(sheet_paths) > MAX_SHEETS:
         raise Refused("file-too-large", f"有 {len(sheet_paths)} 个工作表")
     sheet_of = {member: sheet for sheet, member in sheet_paths}
@@ -275,13 +284,15 @@ def _inspect_zip(data: bytes) -> Inspection:
                               f"没有写明工作表“{sheet}”的内容在哪里", sheet=sheet)
             continue
         pattern = _formula_pattern(blob)
-        if any(name in sheet for name in _READ_SHEETS):  # text the reader takes from this sheet's cells
+        if every_sheet or _read_by_reader(sheet):  # text the reader takes from this sheet's cells
             if member not in sheetlike:  # no cells: a chart, or another format zipped as the sheet
                 _check_sheet_root(sheet, member, blob)
             # texts typed in the sheet itself: inline (t="inlineStr", found from its rare S) or a formula's
             _check_markup(blob, sheet, member, texts=pattern is not None or _found(blob, _INLINE_RE, b"S", 6))
         _check_cells(sheet, blob, no_strings)
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
+        if any(not text for _, text in formulas):  # a shared formula's cells below its first: text there
+            formulas = _shared_texts(blob, formulas)
         errors = _ERROR_HINT_RE.search(blob) is not None
         if errors:  # cells showing #DIV/0!, #N/A…: calamine reads them blank
             shown = _error_cells(blob)
@@ -301,7 +312,8 @@ def _inspect_zip(data: bytes) -> Inspection:
                 inspection.hidden_rows[sheet] = hidden
     strings = parts.get("xl/sharedStrings.xml")
     if strings is not None:
-        _check_markup(strings, None, "xl/sharedStrings.xml", texts=True)
+        _check_strings(strings, [(sheet, parts[member]) for sheet, member in sheet_paths
+                                 if member in parts and (every_sheet or _read_by_reader(sheet))])
     inspection.properties = _custom_properties(parts.get("docProps/custom.xml"))
     if newer:
         inspection.patched = _known_errors_only(zf, {member: parts[member] for member in newer})
@@ -415,7 +427,7 @@ _EXPAT_WORDS = {expat.errors.codes[message]: words for message, words in (
     (expat.errors.XML_ERROR_PARTIAL_CHAR, _CUT),
     (expat.errors.XML_ERROR_UNCLOSED_TOKEN, "有一处没写完的标记，从这里到结尾都读不出来"),
     (expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION, "有一处没写完的标记，从这里到结尾都读不出来"),
-    (expat.errors.XML_ERROR_TAG_MISMATCH, "有开头和结尾对不上的标记"),
+    (expat.errors.XML_ERROR_TAG_MISMATCH, "有开头和结尾对不上的标记"),  # _MISMATCH
     (expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT, "在应当结束的地方之后还有多余的内容"),
     (expat.errors.XML_ERROR_UNKNOWN_ENCODING, "声明了本工具不认识的文字编码"),
     (expat.errors.XML_ERROR_INCORRECT_ENCODING, "声明的文字编码与内容不符"),
@@ -464,11 +476,20 @@ def _fault_words(code: int, blob: bytes, at: int) -> str:
 
 # bytes no XML may hold raw (tab, line feed and carriage return aside); Excel writes _x0001_
 _CONTROL_BYTES = tuple(bytes((b,)) for b in (*range(0, 9), 11, 12, *range(14, 32)))
+_MISMATCH = "有开头和结尾对不上的标记"
 _STRAY_LT = "有多余的“<”符号（文字里的 < 应写作 &lt;），它后面的单元格读不准"
 _INLINE_RE = re.compile(re.escape(b"inlineS"))
 # the sheets whose cells are read (联户卡 with a space or a zero-width character too; 汇总: a totals
 # book's): raw text in any other sheet (a Sheet1 pasted beside the register) changes nothing read
 _READ_SHEETS = (CARD_SHEET, DIARY_SHEET, TOTALS_SHEET)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _read_by_reader(sheet: str) -> bool:
+    """Whether the reader reads this sheet's cells: its name, as the tab shows it (trimmed, the
+    invisible characters a pasted name brings dropped: reader.sheet_key), is 联户卡, 联户日记 or 汇总.
+    联户日记 (2) or 联户卡备份 is not read (said as a lookalike at most): its text changes nothing."""
+    return sheet.translate(_INVISIBLE).strip() in _READ_SHEETS
 
 
 _ROOT_RE = re.compile(rb"<(?![?!])(?:[^\s<>/:]+:)?([^\s<>/:]+)")  # a part's first element, its prefix dropped
@@ -499,17 +520,82 @@ def _check_markup(blob: bytes, sheet: str | None, member: str, texts: bool) -> N
     shared texts, as Excel, WPS and LibreOffice save, holds numbers only (~0.1 ms a 650-row book;
     counting in every sheet cost 0.25 ms). expat then says for sure, so a CDATA section or a
     comment holding ``<`` costs nothing more."""
-    stray = texts and blob.count(b"<") > blob.count(b">")
+    stray = texts and _unbalanced(blob)
     if not stray and not any(blob.find(byte) >= 0 for byte in _CONTROL_BYTES):
         return
     fault = _xml_fault(blob)
     if fault is None:
         return
-    if stray and fault[0].startswith("写法不合规范"):
-        fault = (_STRAY_LT, *fault[1:])
+    if stray and (fault[0].startswith("写法不合规范") or (fault[0] == _MISMATCH and _lt_in_text(blob, fault[3]))):
+        fault = (_STRAY_LT, *fault[1:])  # a<b or a<b>c typed in a text: no tag
     if sheet is not None:
         raise _sheet_fault(sheet, member, blob, fault)
     raise Refused("file-corrupt", _part_fault(member, blob, fault))
+
+
+def _unbalanced(blob: bytes) -> bool:
+    """Whether a part holds a ``<`` that opens no tag (``a<b`` or ``a<b>c`` typed in a text): in
+    XML every ``<`` begins a start tag (each closed by a ``</``), an empty tag (``/>``), a
+    declaration or a comment (``<?``, ``<!``). Five counts (~0.08 ms for a 17 KB table of texts);
+    a ``/>`` or ``</`` inside a comment only makes expat look, and find nothing."""
+    return blob.count(b"<") != 2 * blob.count(b"</") + blob.count(b"/>") + blob.count(b"<?") + blob.count(b"<!")
+
+
+_TEXT_OPENERS = (b"<t>", b"<t ", b"<f>", b"<f ", b"<v>")
+
+
+def _lt_in_text(blob: bytes, at: int) -> bool:
+    """Whether the text element open where expat found a tag not closed (``at``: ``<t>a<b>c</t>``
+    fails at ``</t>``) holds a ``<`` of its own: one typed in the text, not a closing tag lost."""
+    tag = blob.rfind(b"<", 0, at + 1)  # the tag expat stopped at (its index may point inside it)
+    opener = max(blob.rfind(o, 0, tag) for o in _TEXT_OPENERS)
+    begin = blob.find(b">", opener) + 1 if opener >= 0 else -1
+    return 0 < begin <= tag and blob.find(b"<", begin, tag) >= 0
+
+
+_CONTROL_SPACES = bytes.maketrans(b"".join(_CONTROL_BYTES), b" " * len(_CONTROL_BYTES))
+_CONTROL_RE = re.compile(b"[" + re.escape(b"".join(_CONTROL_BYTES)) + b"]")
+_ITEM_RE = re.compile(rb"<(?:" + _PREFIX + rb")si(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+_ITEM_END_RE = re.compile(rb"</(?:" + _PREFIX + rb")si\s*>")
+
+
+def _check_strings(strings: bytes, read: list[tuple[str, bytes]]) -> None:
+    """The shared-text table checked as ``_check_markup`` does, refused at the first cell of a
+    sheet the reader reads (``read``: name, part) that shows a text holding a raw control
+    character; a table whose only fault is such texts, used by no such sheet (a Sheet1 pasted
+    beside the register), changes nothing read: the book is read. Any other fault (a stray
+    ``<`` moves every later text to another cell) refuses the book, said by the table's name."""
+    try:
+        _check_markup(strings, None, "xl/sharedStrings.xml", texts=True)
+    except Refused as refused:
+        faulty = _control_items(strings)
+        if faulty is None:
+            raise
+        for sheet, blob in read:
+            for tag in _CELL_TAG_RE.finditer(blob):
+                if tag.group(3) or _attrs(tag.group(2)).get(b"t") != b"s":
+                    continue
+                text = _stored_value(blob, tag).strip()
+                if text.isdigit() and int(text) in faulty:
+                    ref = _R_ANY_RE.search(tag.group(0))
+                    raise Refused(refused.code, refused.detail, sheet=sheet,
+                                  cell=ref.group(1).decode() if ref else None) from None
+
+
+def _control_items(strings: bytes) -> set[int] | None:
+    """The indexes of the shared texts holding a raw control character, when that is all that is
+    wrong with the table (it is XML with them made spaces, each inside a text); else None."""
+    if _xml_fault(strings.translate(_CONTROL_SPACES)) is not None:
+        return None
+    items = list(_ITEM_RE.finditer(strings))
+    starts = [m.start() for m in items]
+    out = set()
+    for m in _CONTROL_RE.finditer(strings):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k < 0 or items[k].group(1) or _ITEM_END_RE.search(strings, items[k].end(), m.start()):
+            return None  # outside every text: not said as a text's fault
+        out.add(k)
+    return out
 
 
 def _part_fault(name: str, blob: bytes, fault: tuple[str, int, int, int] | None = None) -> str:
@@ -730,6 +816,44 @@ def _formula_pattern(blob: bytes) -> re.Pattern[bytes] | None:
     return None
 
 
+_SHARED_FORMULA_RE = re.compile(rb"""<f\b([^>]*\bt\s*=\s*["']shared["'][^>]*)>([^<]+)</f>""")
+_SI_RE = re.compile(rb"""\bsi\s*=\s*["'](\d+)["']""")
+
+
+def _shared_texts(blob: bytes, formulas: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each formula cell of a shared formula (<f t="shared" si="0"/>: the formula stands once, in
+    the block's first cell) given the text Excel shows in it: the first cell's, its references moved
+    as Excel moves them (=K3*2 in L3 is =K4*2 in L4), else the first cell's as it stands. Asked
+    only when such a cell has no value (rare)."""
+    masters: dict[bytes, tuple[str, str]] = {}
+    for m in _SHARED_FORMULA_RE.finditer(blob):
+        si = _SI_RE.search(m.group(1))
+        tag = blob.rfind(b"<c", 0, m.start())
+        ref = _R_ANY_RE.search(blob, tag, m.start()) if tag >= 0 else None
+        if si and ref:
+            masters.setdefault(si.group(1), (ref.group(1).decode(), xml_text(m.group(2))))
+    out = []
+    for ref, text in formulas:
+        if not text:
+            at = blob.find(b'<c r="%s"' % ref.encode())
+            end = blob.find(b"</c>", at) if at >= 0 else -1
+            si = _SI_RE.search(blob, at, end) if end >= 0 else None
+            if si and si.group(1) in masters:
+                text = _moved(*masters[si.group(1)], ref)
+        out.append((ref, text))
+    return out
+
+
+def _moved(origin: str, text: str, ref: str) -> str:
+    """The formula ``text`` of cell ``origin`` as it reads in cell ``ref`` (relative references moved)."""
+    try:
+        from openpyxl.formula.translate import Translator
+
+        return Translator("=" + text, origin=origin).translate_formula(ref)[1:]
+    except Exception:  # a formula the translator cannot follow: shown as the first cell has it
+        return text
+
+
 def _formulas_without_values(blob: bytes, pattern: re.Pattern[bytes]) -> list[tuple[str, str]]:
     """(cell, formula text) for every formula cell with no stored value: calamine reads it blank.
     A text-typed cell whose <v> is empty has one, empty text (calamine reads "", as Excel shows it);
@@ -861,14 +985,15 @@ def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
 
     calamine builds the whole rectangle up to the farthest cell, so a sheet
     holding only A1 and XFD1048576 asks for 17 billion cells and aborts the
-    process. A bound is never below what calamine will build (tests/test_guard.py).
+    process. A bound is never below what calamine will build (tests/test_guard.py). Empty rows
+    after the last cell holding anything (``<row r="1048576" ht="20"/>``, cells with a format and
+    no value: what formatting whole rows or columns leaves) make no cells there, and no grid.
     """
-    extent = _fast_extent(blob)
-    if extent is None or not _within(*extent):
-        canonical = _canonical(blob)
-        extent = _bound(blob) if canonical else None
-        if extent is None or not _within(*extent):
-            extent = (_exact(blob) if canonical else None) or _walk_extent(sheet, blob)
+    extent = _extent(sheet, blob)
+    if not _within(*extent):
+        trimmed = _without_empty_tail(blob)
+        if trimmed is not None:
+            extent = _extent(sheet, trimmed)
     if not _within(*extent):
         max_row, max_col = extent
         corner = f"{col_letters(max(max_col, 1))}{max_row}"
@@ -880,6 +1005,39 @@ def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
         if merged > MAX_CELLS:
             raise Refused("sheet-too-large", f"第 {bottom} 行（{blocks} 处合并单元格）", sheet=sheet)
     return extent
+
+
+def _extent(sheet: str, blob: bytes) -> tuple[int, int]:
+    """Bounds on the last row and column the sheet's cells reach: the fast bound for a sheet
+    written the common way, else a closer look, down to the walk."""
+    extent = _fast_extent(blob)
+    if extent is None or not _within(*extent):
+        canonical = _canonical(blob)
+        extent = _bound(blob) if canonical else None
+        if extent is None or not _within(*extent):
+            extent = (_exact(blob) if canonical else None) or _walk_extent(sheet, blob)
+    return extent
+
+
+_NO_QUOTE = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
+# rows and cells holding nothing, only a format: <row r="9" ht="20"/>, <row …><c r="A9" s="3"/></row>
+_EMPTY_TAIL_RE = re.compile(rb"(?:\s*<row(?=[\s/>])" + _NO_QUOTE + rb"(?:/>|>(?:\s*<c(?=[\s/>])" + _NO_QUOTE
+                            + rb"/>)*\s*</row>))*\s*")
+
+
+def _without_empty_tail(blob: bytes) -> bytes | None:
+    """The sheet without the rows after its last cell with content, when they hold nothing but
+    formats (calamine makes no cell of a <c …/>, tests/test_hostile_s8.py); None when there are
+    none, or anything else stands there."""
+    end = blob.rfind(b"</sheetData>")
+    last = blob.rfind(b"</c>", 0, end) if end >= 0 else -1  # where the last cell with content ends
+    close = blob.find(b"</row>", last) if last >= 0 else -1
+    if close < 0 or close > end:
+        return None
+    start = close + len(b"</row>")
+    if start == end or not _EMPTY_TAIL_RE.fullmatch(blob, start, end):
+        return None
+    return blob[:start] + blob[end:]
 
 
 def _merged_rows(blob: bytes, max_row: int, at: int) -> tuple[int, int, int]:
@@ -1005,8 +1163,8 @@ def _walk_extent(sheet: str, blob: bytes) -> tuple[int, int]:
     return max_row, max_col
 
 
-def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
-    """(sheet name, zip member) in workbook order."""
+def _sheet_paths(parts: dict[str, bytes], hidden: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(sheet name, zip member) in workbook order; each sheet hidden put in ``hidden`` with its state."""
     known = {name.lower(): name for name in parts}
     wb = _parse_part(parts, "xl/workbook.xml")
     rels = _parse_part(parts, "xl/_rels/workbook.xml.rels") if parts.get("xl/_rels/workbook.xml.rels") else None
@@ -1029,6 +1187,8 @@ def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
                           else f"工作表“{first}”和“{name}”只差大小写，Excel 视为同名")
         seen[name.casefold()] = name
         out.append((name, targets.get(rid, "")))
+        if hidden is not None and sheet.get("state") in ("hidden", "veryHidden"):
+            hidden[name] = sheet.get("state", "")
     return out
 
 

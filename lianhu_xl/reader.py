@@ -202,6 +202,9 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         formulas = dict(inspection.formula_cells.get(actual, []))
         book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged,
                                        inspection.hidden_rows.get(actual, frozenset())))
+        if actual in inspection.hidden_sheets:  # counted, yet not seen in Excel: said, as hidden rows are
+            book.issues.append(make_issue("hidden-sheet", book.file, sheet=actual, cell="A1", row=1, detail=(
+                "（只能用宏取消隐藏）" if inspection.hidden_sheets[actual] == "veryHidden" else "")))
     if inspection.date1904:  # old Mac Excel: bare serials count from 1904 (rare; no cost for others)
         for sheet in book.sheets:
             _dates_from_1904(sheet)

@@ -172,7 +172,7 @@ def _workbook_rows(path: Path) -> list[list[list[object]]]:
     from .guard import Refused, explain_failure, inspect
 
     try:
-        inspection = inspect(path)
+        inspection = inspect(path, every_sheet=True)  # every sheet's text is read
     except Refused as exc:
         why = render(exc.code, detail=exc.detail, sheet=exc.sheet or "")
         raise RosterError(f"名册“{path.name}”无法读取：{why}") from None
