@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ _PREFIXED_HINT_RE = re.compile(rb":(?:c|row)[\s/>]")  # literal first byte: chea
 # `` r=`` (not right after ``<c``/``<row``), ``r = "…"``, ``s="1"r="…"`` (no space after a quote),
 # ``r`` next to a tab or line break. One literal-led regex each: a character class first costs
 # sre 20 times as much.
-_STRAY_R_RE = re.compile(rb" r(?: |=(?<!<c r=)(?<!<row r=))")
+_STRAY_R_RE = re.compile(rb" r[ =](?<!<c r=)(?<!<row r=)")  # ~10 % cheaper than `` r(?: |=(?<!…)…)``
 _QUOTE_R_RE = re.compile(rb'"r[=\s]')
 _APOSTROPHE_R_RE = re.compile(rb"'r[=\s]")
 _WS_R = (b"\tr", b"\nr", b"\rr", b"r\t", b"r\n", b"r\r")
@@ -244,14 +245,16 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
             if info.is_dir():
                 continue
             name = info.filename.replace("\\", "/")
-            with zf.open(info) as member:  # read() without a size inflates ALL a member holds
-                blob = member.read(info.file_size + 1)  # (1 MB declared can hold 1 GB): never past the claim
+            blob = _inflated(data, info)
+            if blob is None:  # anything out of the common way: zipfile reads it, and says what is wrong
+                with zf.open(info) as member:  # read() without a size inflates ALL a member holds
+                    blob = member.read(info.file_size + 1)  # (1 MB declared can hold 1 GB): never past the claim
             cells = b"sheetData" in blob
             if not (cells or name.endswith((".xml", ".rels", ".vml"))):
                 continue
             if blob[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in blob[:64]:
                 raise Refused("file-corrupt", f"部件 {name} 使用了不支持的编码")
-            if b"<!" in blob and (b"<!DOCTYPE" in blob or b"<!ENTITY" in blob):
+            if _holds(blob, b"<!", b"!", 1) and (b"<!DOCTYPE" in blob or b"<!ENTITY" in blob):
                 raise Refused("xml-entities", name)
             parts[name] = blob
             if cells:
@@ -269,7 +272,7 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
     sheet_of = {member: sheet for sheet, member in sheet_paths}
     for member in sheetlike:  # every part with cells, named as the clerk sees it
         check_extent(sheet_of.get(member, member), parts[member])
-        if b"<v>-" in parts[member]:
+        if _holds(parts[member], b"<v>-", b"-", 3):
             _check_negatives(sheet_of.get(member, member), parts[member])
     inspection.date1904 = _date1904(parts["xl/workbook.xml"])
     no_strings = "xl/sharedstrings.xml" not in lowered  # where calamine looks for them, whatever the rels say
@@ -306,7 +309,7 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
             formulas += [(ref, text) for ref, text in _odd_cells(blob) if ref not in found]
         if formulas:
             inspection.formula_cells[sheet] = formulas
-        if b"hidden" in blob:  # one pass; rows hidden by hand or by a filter say so (hidden = "1" too)
+        if _holds(blob, b"hidden", b"h", 0, 128):  # one pass at most; rows hidden by hand or by a filter say so (hidden = "1" too)
             hidden = _hidden_rows(blob)
             if hidden:
                 inspection.hidden_rows[sheet] = hidden
@@ -318,6 +321,65 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
     if newer:
         inspection.patched = _known_errors_only(zf, {member: parts[member] for member in newer})
     return inspection
+
+
+_LOCAL_HEADER = struct.Struct("<4s2xH18xHH")  # signature, flags, name length, extra length
+_UNUSUAL_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, patched data, strong encryption: zipfile's to judge
+
+
+def _inflated(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's bytes, as ``zipfile`` would give them (``ZipFile.open(info).read(file_size + 1)``),
+    taken straight from the file's bytes: its local header checked as zipfile checks it (the
+    signature, the name the directory gives, within its own room), then at most ``file_size``
+    bytes inflated from at most ``compress_size``, and their CRC. None when anything is out of
+    the common way or wrong: zipfile then reads the member and raises what it raises. Half the
+    cost of zipfile's reader (its file objects, its chunks): ~0.5 ms a book."""
+    if info.flag_bits & _UNUSUAL_FLAGS or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+            or info.file_size == 0:
+        return None
+    at = info.header_offset
+    try:
+        signature, flags, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, at)
+    except struct.error:
+        return None
+    name = data[at + 30:at + 30 + name_length]
+    try:
+        if signature != b"PK\x03\x04" or name.decode("utf-8" if flags & 0x800 else "cp437") != info.orig_filename:
+            return None
+    except UnicodeDecodeError:
+        return None
+    start = at + 30 + name_length + extra_length
+    end = start + info.compress_size
+    limit = getattr(info, "_end_offset", None)  # newer zipfile refuses members that overlap the next
+    if end > len(data) or (limit is not None and end > limit):
+        return None
+    raw = memoryview(data)[start:end]
+    try:
+        blob = bytes(raw[:info.file_size]) if info.compress_type == zipfile.ZIP_STORED else \
+            zlib.decompressobj(-15).decompress(raw, info.file_size)
+    except zlib.error:
+        return None
+    return blob if zlib.crc32(blob) == info.CRC else None
+
+
+def _holds(blob: bytes, needle: bytes, rare: bytes, offset: int, looks: int = 32) -> bool:
+    """``needle in blob`` (``_find``)."""
+    return _find(blob, needle, rare, offset, looks) >= 0
+
+
+def _find(blob: bytes, needle: bytes, rare: bytes, offset: int, looks: int = 32) -> int:
+    """``blob.find(needle)``, for a needle holding the byte ``rare`` at ``offset``: where that byte
+    is rare (``!`` of ``<!``, ``-`` of ``<v>-``, ``g`` of mergeCell in a sheet without row
+    heights) a few memchr calls cost far less than a search for two or more bytes (~1 GB/s).
+    After ``looks`` of them the rest is searched as usual."""
+    pos = blob.find(rare, offset)
+    for _ in range(looks):
+        if pos < 0:
+            return -1
+        if blob.startswith(needle, pos - offset):
+            return pos - offset
+        pos = blob.find(rare, pos + 1)
+    return blob.find(needle, pos - offset) if pos >= 0 else -1
 
 
 def _known_errors_only(zf: zipfile.ZipFile, sheets: dict[str, bytes]) -> bytes:
@@ -536,9 +598,22 @@ def _check_markup(blob: bytes, sheet: str | None, member: str, texts: bool) -> N
 def _unbalanced(blob: bytes) -> bool:
     """Whether a part holds a ``<`` that opens no tag (``a<b`` or ``a<b>c`` typed in a text): in
     XML every ``<`` begins a start tag (each closed by a ``</``), an empty tag (``/>``), a
-    declaration or a comment (``<?``, ``<!``). Five counts (~0.08 ms for a 17 KB table of texts);
-    a ``/>`` or ``</`` inside a comment only makes expat look, and find nothing."""
-    return blob.count(b"<") != 2 * blob.count(b"</") + blob.count(b"/>") + blob.count(b"<?") + blob.count(b"<!")
+    declaration or a comment (``<?``, ``<!``). Three counts and a few memchr (~0.05 ms for a 17 KB
+    table of texts); a ``/>`` or ``</`` inside a comment only makes expat look, and find nothing."""
+    marks = _count(blob, b"<?", b"?", 1) + _count(blob, b"<!", b"!", 1)
+    return blob.count(b"<") != 2 * blob.count(b"</") + blob.count(b"/>") + marks
+
+
+def _count(blob: bytes, needle: bytes, rare: bytes, offset: int) -> int:
+    """``blob.count(needle)`` for a needle holding the byte ``rare`` at ``offset``, by memchr where
+    that byte is rare (the ? of a declaration); counted as usual past 32 of them."""
+    found, pos = 0, blob.find(rare, offset)
+    for _ in range(32):
+        if pos < 0:
+            return found
+        found += blob.startswith(needle, pos - offset)
+        pos = blob.find(rare, pos + 1)
+    return blob.count(needle)
 
 
 _TEXT_OPENERS = (b"<t>", b"<t ", b"<f>", b"<f ", b"<v>")
@@ -791,16 +866,25 @@ def _spaced(blob: bytes) -> bool:
     return False
 
 
-_HIDDEN_ROW_RE = re.compile(rb"""<(?:\w+:)?row\s[^>]*?\bhidden\s*=\s*["'](?:1|true)["'][^>]*>""")
 _ROW_NUMBER_RE = re.compile(rb"""\sr\s*=\s*["'](\d{1,7})["']""")
+
+
+_HIDDEN_VALUE_RE = re.compile(rb"""hidden(?<!\whidden)\s*=\s*["'](?:1|true)["']""")  # \bhidden, led by its letters
+_ROW_OPEN_RE = re.compile(rb"<(?:\w+:)?row\s")
 
 
 def _hidden_rows(blob: bytes) -> frozenset[int]:
     """The numbers of the rows a sheet hides: calamine reads them like any other, yet the clerk
-    does not see them in Excel (hidden by hand, or left out by a filter)."""
+    does not see them in Excel (hidden by hand, or left out by a filter). Each hidden="1" (or
+    true) found, then the tag holding it looked at: LibreOffice writes hidden="false" in every
+    row, where one pattern led by <row (the row tag, then hidden in it) cost ~3 ms a 3,000-row
+    sheet. The same rows are found: the tag's start is the first <row after the last >
+    (notes/hostile-bugs-s8/hidden_rows_same_as_before.py compares both on 300,000 strings)."""
     out = set()
-    for m in _HIDDEN_ROW_RE.finditer(blob):
-        number = _ROW_NUMBER_RE.search(m.group(0))
+    for m in _HIDDEN_VALUE_RE.finditer(blob):
+        opener = _ROW_OPEN_RE.search(blob, blob.rfind(b">", 0, m.start()) + 1, m.start())  # the tag's start
+        end = blob.find(b">", m.end())
+        number = _ROW_NUMBER_RE.search(blob, opener.start(), end + 1) if opener and end >= 0 else None
         if number:
             out.add(int(number.group(1)))
     return frozenset(out)
@@ -999,7 +1083,7 @@ def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
         corner = f"{col_letters(max(max_col, 1))}{max_row}"
         raise Refused("sheet-too-large", f"第 {max_row} 行、第 {max_col} 列（{corner}）",
                       sheet=sheet, cell=corner)
-    at = blob.find(b"mergeCell")
+    at = _find(blob, b"mergeCell", b"g", 3)
     if at >= 0:
         merged, blocks, bottom = _merged_rows(blob, extent[0], at)
         if merged > MAX_CELLS:
