@@ -1071,13 +1071,16 @@ def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
     holding only A1 and XFD1048576 asks for 17 billion cells and aborts the
     process. A bound is never below what calamine will build (tests/test_guard.py). Empty rows
     after the last cell holding anything (``<row r="1048576" ht="20"/>``, cells with a format and
-    no value: what formatting whole rows or columns leaves) make no cells there, and no grid.
+    no value: what formatting whole rows or columns leaves) make no cells there, and no grid; nor
+    do rows of a part without a single cell (an external link's cache: its cells are <cell>).
     """
     extent = _extent(sheet, blob)
     if not _within(*extent):
         trimmed = _without_empty_tail(blob)
         if trimmed is not None:
             extent = _extent(sheet, trimmed)
+        elif _ANY_CELL_RE.search(blob) is None:  # rows and no cell at all: an external link's cache (<cell>)
+            extent = (0, 0)
     if not _within(*extent):
         max_row, max_col = extent
         corner = f"{col_letters(max(max_col, 1))}{max_row}"
@@ -1103,6 +1106,7 @@ def _extent(sheet: str, blob: bytes) -> tuple[int, int]:
     return extent
 
 
+_ANY_CELL_RE = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")  # a cell's tag, prefixed or not
 _NO_QUOTE = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
 # rows and cells holding nothing, only a format: <row r="9" ht="20"/>, <row …><c r="A9" s="3"/></row>
 _EMPTY_TAIL_RE = re.compile(rb"(?:\s*<row(?=[\s/>])" + _NO_QUOTE + rb"(?:/>|>(?:\s*<c(?=[\s/>])" + _NO_QUOTE

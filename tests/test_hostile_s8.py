@@ -11,7 +11,9 @@ sources unchanged.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -147,6 +149,45 @@ def test_a_value_in_the_last_row_is_still_refused(tmp_path):
     assert issue["code"] == "sheet-too-large" and issue["cell"].endswith("1048576")
 
 
+def _with_external_link(path: Path, last_row: int) -> Path:
+    """The book at ``path`` linked to another workbook, as Excel saves a formula such as
+    =VLOOKUP(A3,[名册.xlsx]Sheet1!$A:$B,2,0): the other book's cells cached in an
+    xl/externalLinks part (its cells are <cell>, not <c>), down to ``last_row``."""
+    parts = members_of(path.read_bytes())
+    parts["xl/externalLinks/externalLink1.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<externalLink xmlns="http://schemas.'
+        b'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships"><externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames>'
+        b'<sheetDataSet><sheetData sheetId="0"><row r="2"><cell r="A2" t="str"><v>\xe4\xb8\x8b\xe8\x90\xa5</v>'
+        b'</cell><cell r="B2" t="str"><v>1</v></cell></row><row r="%d"><cell r="B%d"><v>0</v></cell></row>'
+        b"</sheetData></sheetDataSet></externalBook></externalLink>" % (last_row, last_row))
+    parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+        b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" Target="%E5%90%8D%E5%86%8C.xlsx"'
+        b' TargetMode="External"/></Relationships>')
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/externalLink" Target="externalLinks/externalLink1.xml"/></Relationships>')
+    parts["xl/workbook.xml"] = re.sub(rb"</sheets>", b'</sheets><externalReferences><externalReference r:id="rIdX"/>'
+                                      b"</externalReferences>", parts["xl/workbook.xml"])
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>')
+    return rezip(path, parts)
+
+
+@pytest.mark.parametrize("last_row", [3, 1048576])
+def test_a_book_linked_to_another_is_read_whatever_the_link_caches(tmp_path, last_row):
+    """The cache of a linked workbook holds rows but no cell the reader reads (<cell>): a cache
+    reaching row 1,048,576 (a link to a big statistics book) made the book sheet-too-large,
+    named by a part the clerk never sees."""
+    path = write_book(tmp_path / "链接.xlsx", [card("XY-001"), card("XY-002")], [diary("XY-001")])
+    assert b"externalReferences" in members_of(_with_external_link(path, last_row).read_bytes())["xl/workbook.xml"]
+    report = validated(tmp_path)
+    assert report["issues"] == [] and _file(report, "链接.xlsx")["counted"] == 3, report["issues"]
+
+
 def test_a_shared_formula_never_computed_shows_each_cells_own_formula(tmp_path):
     """Excel writes a formula filled down once, in the block's first cell; the others hold
     <f t="shared" si="0"/>. Without stored values the second cell was said as 公式“=”."""
@@ -207,3 +248,37 @@ def test_a_roster_with_a_raw_control_character_is_refused(tmp_path):
     result = run("validate", books, "--roster", roster)
     assert result.exit_code == 2, result.output
     assert "名册" in result.output and "控制字符" in result.output and "Traceback" not in result.output
+
+
+# --- zips as other tools write them -----------------------------------------------------------------
+
+
+class _Unseekable(io.BytesIO):
+    """A stream a zip writer cannot go back in: it puts each member's sizes after its data (a data
+    descriptor, flag bit 3), as tools streaming a workbook out do."""
+
+    def seekable(self) -> bool:
+        return False
+
+    def seek(self, *args: object) -> int:
+        raise io.UnsupportedOperation("seek")
+
+
+@pytest.mark.parametrize("how", ["zip64", "stored", "data-descriptor"])
+def test_a_zip_written_another_way_is_read_whole(tmp_path, how):
+    """The guard inflates each member straight from the file's bytes; a zip with zip64 headers
+    (written for large files), members stored without compression, or sizes written after the
+    data must be read as zipfile reads them: the book counted whole."""
+    parts = members_of(good_book(tmp_path / "src.xlsx").read_bytes())
+    (tmp_path / "src.xlsx").unlink()
+    out = _Unseekable() if how == "data-descriptor" else io.BytesIO()
+    method = zipfile.ZIP_STORED if how == "stored" else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w", method) as zf:
+        for name, blob in parts.items():
+            with zf.open(name, "w", force_zip64=how == "zip64") as member:
+                member.write(blob)
+    (tmp_path / "另一种压缩.xlsx").write_bytes(out.getvalue())
+    if how == "data-descriptor":
+        assert all(i.flag_bits & 0x08 for i in zipfile.ZipFile(io.BytesIO(out.getvalue())).infolist())
+    report = validated(tmp_path)
+    assert report["issues"] == [] and _file(report, "另一种压缩.xlsx")["counted"] == 5
