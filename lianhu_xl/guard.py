@@ -1072,7 +1072,9 @@ def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
     process. A bound is never below what calamine will build (tests/test_guard.py). Empty rows
     after the last cell holding anything (``<row r="1048576" ht="20"/>``, cells with a format and
     no value: what formatting whole rows or columns leaves) make no cells there, and no grid; nor
-    do rows of a part without a single cell (an external link's cache: its cells are <cell>).
+    do rows of a part without a single cell (an external link's cache: its cells are <cell>), nor
+    such cells anywhere in a sheet whose every cell has its address (borders drawn over A1:AZ9000).
+    Looked at only when the sheet would otherwise be refused.
     """
     extent = _extent(sheet, blob)
     if not _within(*extent):
@@ -1081,6 +1083,8 @@ def check_extent(sheet: str, blob: bytes) -> tuple[int, int]:
             extent = _extent(sheet, trimmed)
         elif _ANY_CELL_RE.search(blob) is None:  # rows and no cell at all: an external link's cache (<cell>)
             extent = (0, 0)
+        elif _canonical(blob):  # every cell addressed: those holding nothing (<c …/>) place nothing
+            extent = _content_extent(blob) or extent
     if not _within(*extent):
         max_row, max_col = extent
         corner = f"{col_letters(max(max_col, 1))}{max_row}"
@@ -1222,6 +1226,25 @@ def _exact(blob: bytes) -> tuple[int, int] | None:
         max_row = max(max_row, max(map(int, digits)))
         max_col = max(col_number(x.decode()) for x in set(letters))
     return max_row, max_col
+
+
+_CONTENT_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"' + _NO_QUOTE + rb"(/?)>")
+
+
+def _content_extent(blob: bytes) -> tuple[int, int] | None:
+    """The last row and column of a canonical sheet's cells that hold something: a <c …/> (a
+    format, no value) makes no cell (tests/test_hostile_s8.py), and with every cell addressed it
+    moves no other. None when an address is not letters and digits."""
+    max_row = found = 0
+    letters: set[bytes] = set()
+    for m in _CONTENT_CELL_RE.finditer(blob):
+        found += 1
+        if not m.group(3):
+            letters.add(m.group(1))
+            max_row = max(max_row, int(m.group(2)))
+    if found != blob.count(b'<c r="'):
+        return None
+    return max_row, max((col_number(x.decode()) for x in letters), default=0)
 
 
 def _walk_extent(sheet: str, blob: bytes) -> tuple[int, int]:

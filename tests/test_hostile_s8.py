@@ -139,6 +139,31 @@ def test_an_empty_formatted_last_row_is_read_not_refused(tmp_path, tail):
     assert report["issues"] == [] and _file(report, "格式到底.xlsx")["counted"] == 3
 
 
+def test_formatted_empty_cells_far_right_of_the_rows_are_read_not_refused(tmp_path):
+    """Borders drawn over A3:ZZ4 leave a formatted empty cell beside each card out to column ZZ
+    (<c r="ZZ3" s="1"/>): the sheet was refused as sheet-too-large (column 702), though the
+    reader builds no cell of them."""
+    path = write_book(tmp_path / "边框.xlsx", [card("XY-001"), card("XY-002")], [diary("XY-001")])
+
+    def bordered(blob: bytes) -> bytes:
+        for r in (3, 4):
+            blob = re.sub(rb'(<row r="%d"[^>]*>.*?)</row>' % r, lambda m, r=r: m.group(1) + b"".join(
+                b'<c r="%s%d" s="1"/>' % (c, r) for c in (b"AA", b"IV", b"ZZ")) + b"</row>", blob, flags=re.S)
+        return blob
+    _changed(path, CARD_XML, bordered)
+    report = validated(tmp_path)
+    assert report["issues"] == [] and _file(report, "边框.xlsx")["counted"] == 3, report["issues"]
+
+
+def test_a_value_far_right_is_still_refused(tmp_path):
+    """Only cells holding nothing are passed over: a value in column ZZ is refused as before."""
+    path = write_book(tmp_path / "最右.xlsx", [card("XY-001")], [diary("XY-001")])
+    _changed(path, CARD_XML, lambda b: re.sub(rb'(<row r="3"[^>]*>.*?)</row>', lambda m: m.group(1)
+                                              + b'<c r="ZZ3"><v>1</v></c></row>', b, flags=re.S))
+    [issue] = validated(tmp_path)["issues"]
+    assert issue["code"] == "sheet-too-large" and issue["cell"] == "ZZ3"
+
+
 def test_a_value_in_the_last_row_is_still_refused(tmp_path):
     """Only rows holding nothing are passed over: a value at row 1,048,576 is refused as before."""
     path = write_book(tmp_path / "最后一行.xlsx", [card("XY-001")], [diary("XY-001")])
