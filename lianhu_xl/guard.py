@@ -1152,7 +1152,7 @@ def _within(max_row: int, max_col: int) -> bool:
     return max_row <= MAX_ROWS and max_col <= MAX_COLUMN and max_row * max_col <= MAX_CELLS
 
 
-def _fast_extent(blob: bytes) -> tuple[int, int] | None:
+def _fast_extent(blob: bytes, prefixed: bool = True) -> tuple[int, int] | None:
     """A bound for a sheet written the common way, from a few regex passes; None when not sure.
 
     The last <row> gives the number of digits D. If every <c> and <row> tag opens with
@@ -1163,7 +1163,7 @@ def _fast_extent(blob: bytes) -> tuple[int, int] | None:
     last = blob.rfind(b'<row r="')
     top = _ROW_R_RE.match(blob, last) if last >= 0 else None
     if top is None:
-        return None
+        return _unprefixed_extent(blob) if last < 0 and prefixed else None
     digits = len(top.group(1))
     odd = _ODD_TAG_RES.get(digits)
     if odd is None:  # any c or row tag not opening with a short address (at most 7 pairs)
@@ -1177,6 +1177,23 @@ def _fast_extent(blob: bytes) -> tuple[int, int] | None:
     if not _one_address_per_tag(blob):
         return None
     return 10 ** digits - 1, 26
+
+
+_PREFIX_NAME_RE = re.compile(rb"[A-Za-z_][\w.\-]*")
+
+
+def _unprefixed_extent(blob: bytes) -> tuple[int, int] | None:
+    """The fast bound of a sheet whose tags carry a prefix (<x:row>, <x:c>: how the .NET OpenXML
+    SDK writes), taken from the same sheet with that prefix taken off its tags: calamine reads
+    tags by their local names, so the cells and rows are the same, at the same places. Tags with
+    any other prefix stay prefixed and send the sheet on to the slower checks. ~0.3 ms for a
+    600-line diary, which the tag-by-tag walk took ~30 ms to read."""
+    at = blob.rfind(b':row r="')
+    start = blob.rfind(b"<", 0, at) if at > 0 else -1
+    prefix = blob[start + 1:at] if start >= 0 else b""
+    if not _PREFIX_NAME_RE.fullmatch(prefix):
+        return None
+    return _fast_extent(blob.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</"), False)
 
 
 def _one_address_per_tag(blob: bytes) -> bool:
