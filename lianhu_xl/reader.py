@@ -17,14 +17,17 @@ from typing import TYPE_CHECKING
 
 from .guard import Inspection, col_letters, ref_row
 from .issues import Issue, make_issue, spans
-from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, columns_of
+from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, SERVICES, columns_of
 from .values import (
+    fold,
     from_1904,
     is_footer_text,
     is_group_heading,
     is_placeholder,
     is_section_text,
     is_totals_text,
+    parse_choice,
+    parse_many,
     title_year,
     with_year,
 )
@@ -363,10 +366,14 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     named = [(c, raw, norm, match_label(norm, index, kind)) for c, raw in enumerate(header)
              if (norm := normalise_label(raw))]
     titled = {name_ for _, _, norm, name_ in named if norm not in aliases}
+    loose: list[tuple[int, object, str]] = []  # 类别, 编号: a column told by what is typed under it
     for c, raw, norm, name_ in named:
         cell = f"{col_letter(c)}{label_rows[c]}"
         if name_ is not None and aliases.get(norm) == name_ and name_ in titled:
             name_ = None  # the form's own extra column: said, kept nowhere
+        if name_ is None and norm in _LOOSE[kind]:
+            loose.append((c, raw, norm))
+            continue
         if name_ is None:
             if norm not in IGNORED_LABELS:
                 book.issues.append(make_issue("unknown-column", book.file, sheet=name, cell=cell,
@@ -382,6 +389,18 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         sheet.typed[name_] = _SPACES.sub("", str(raw)).strip("*＊")
         if _wan_label(norm):
             wan.append((name_, c, str(raw).strip()))
+    for c, raw, norm in loose:
+        cell = f"{col_letter(c)}{label_rows[c]}"
+        name_, seen = _by_content(grid, last, c, _LOOSE[kind][norm], positions, kind)
+        if name_ is None:
+            if norm not in IGNORED_LABELS:
+                book.issues.append(make_issue("unknown-column", book.file, sheet=name, cell=cell,
+                                              row=label_rows[c], column=str(raw).strip(), value=str(raw).strip()))
+            continue
+        positions[name_] = c
+        sheet.typed[name_] = _SPACES.sub("", str(raw)).strip("*＊")
+        book.issues.append(make_issue("loose-column", book.file, sheet=name, cell=cell, row=label_rows[c],
+                                      column=label_of[name_], value=str(raw).strip(), detail=seen))
     for col in columns:
         if col.required and col.name not in positions:
             book.issues.append(make_issue("missing-column", book.file, sheet=name,
@@ -392,8 +411,8 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     if not sheet.usable:
         return sheet
     lead = 0  # 序号 columns at the left
-    for raw in header:
-        if normalise_label(raw) not in IGNORED_LABELS:
+    for c, raw in enumerate(header):
+        if normalise_label(raw) not in IGNORED_LABELS or c in positions.values():  # 编号 read as the 卡号
             break
         lead += 1
     numbering = _unlabelled(book, name, grid, header, last, lead)
@@ -421,6 +440,56 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             book.issues.append(make_issue("hidden-rows", book.file, sheet=name, row=unseen[0],
                                           cell=f"{sheet.letters['card_no']}{unseen[0]}", detail=spans(unseen)))
     return sheet
+
+
+# Labels too loose to name a column by themselves (类别: of the linker or of the household?):
+# such a column is the one standard column, of those the sheet lacks, that what is typed under it
+# belongs to (乡干部 and 党员 under 类别: 联系人类别). 编号 is the 卡号 when the sheet has none
+# and it holds no 1, 2, 3 … numbering.
+_LOOSE_KINDS = ("linker_kind", "household_type")
+_LOOSE = {CARD_SHEET: {"类别": _LOOSE_KINDS, "类型": _LOOSE_KINDS, "身份": ("linker_kind",), "户别": ("household_type",),
+                       "户类型": ("household_type",), "户类别": ("household_type",), "编号": ("card_no",),
+                       "卡片编号": ("card_no",), "联户编号": ("card_no",)},
+          DIARY_SHEET: {"类别": ("services", "form"), "类型": ("form", "services"), "编号": ("card_no",),
+                        "联户编号": ("card_no",), "结果": ("result",), "解决情况": ("result",)}}
+_CONTENT_ROWS = 200  # rows looked at to tell a loose column
+
+
+def _by_content(grid: list[list[object]], last: int, c: int, candidates: tuple[str, ...], positions: dict[str, int],
+                kind: str) -> tuple[str | None, str]:
+    """The one field of ``candidates`` the sheet lacks that most of the cells under the header
+    of column ``c`` read as (a choice of its list, services of the six, card numbers that are no
+    numbering), and the first few of those cells, to say why; (None, "") when none or several."""
+    cells = []
+    for row in grid[last + 1:last + 1 + _CONTENT_ROWS]:
+        value = row[c] if c < len(row) else None
+        if value is None or (value.__class__ is str and (not value.strip() or is_footer_text(value)
+                                                         or is_totals_text(value))):
+            continue
+        cells.append(value)
+    choices = {col.name: col.choices for col in columns_of(MODELS[kind])}
+    found = []
+    for f in candidates:
+        if f in positions or not cells:
+            continue
+        if f == "card_no":
+            numbers = [_serial(v) for v in cells]
+            good = 0 if all(n is not None for n in numbers) else len(cells)  # 1, 2, 3 …: a 序号
+        elif f == "services":
+            good = sum(1 for v in cells if (parts := parse_many(v)) and set(parts) <= set(SERVICES))
+        else:
+            good = 0
+            for v in cells:
+                try:
+                    good += parse_choice(v, choices[f]) is not None
+                except ValueError:
+                    pass
+        if good * 2 > len(cells):
+            found.append(f)
+    if len(found) != 1:
+        return None, ""
+    shown = list(dict.fromkeys(fold(str(v)) for v in cells))[:3]
+    return found[0], "、".join(shown) + ("等" if len(cells) > len(shown) else "")
 
 
 def _unlabelled(book: BookRows, name: str, grid: list[list[object]], header: list[object], last: int,

@@ -145,6 +145,7 @@ ReqName = Annotated[str, _t(v.parse_name, True)]
 CardNo = Annotated[str, _t(v.parse_card_no, True)]
 ReqDate = Annotated[date, _t(v.parse_date, True)]
 OptDate = Annotated[date | None, _t(v.parse_date)]
+LinkDate = Annotated[date, _t(v.parse_link_date, True)]  # 2010年3月 too: a link is counted by its month
 YesNo = Annotated[bool | None, _t(v.parse_yesno)]
 
 
@@ -216,11 +217,11 @@ class CardRow(StandardRow):
         "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=19, aliases=("身份证号码", "户主身份证号", "户主身份证号码"))
     phone: Note = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12, aliases=("电话", "电话号码", "手机号码"))
     industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9)
-    link_date: ReqDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间",))
+    link_date: LinkDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间", "结对年月日", "结对年月"))
     base_income: Annotated[float | None, _number(0)] = _col(
         "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9)
     main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=16,
-                                 aliases=("存在的主要问题", "存在问题"))
+                                 aliases=("存在的主要问题", "存在问题", "主要困难", "存在的主要困难", "主要困难和问题"))
     measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=16)
     year_end_income: Annotated[float | None, _number(0)] = _col(
         "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9)
@@ -263,12 +264,15 @@ class DiaryRow(StandardRow):
         "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=9,
         aliases=("联系形式", "联系方式", "访谈形式", "方式"))
     situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20)
-    problem: Note = _col("发现问题", "text", "这次发现的问题；没有就空着（写“无”也按空白算）", "缺少滴灌设备", width=16)
+    problem: Note = _col("发现问题", "text", "这次发现的问题；没有就空着（写“无”也按空白算）", "缺少滴灌设备", width=16,
+                   aliases=("发现的问题",))
     is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
                                   choices=YESNO, width=7, aliases=("是否为主要问题", "是否是主要问题"))
-    solution: Note = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16)
+    solution: Note = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16,
+                      aliases=("解决措施", "解决方法", "解决办法及措施"))
     result: Annotated[str | None, _choice(RESULTS, False)] = _col(
-        "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9)
+        "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9,
+        aliases=("处理结果", "办理情况"))
     services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = _col(
         "服务类别", "many", "这次提供的服务，可多选，用顿号分开", "政策宣传、实用技术", choices=SERVICES, width=16,
         default=(), aliases=("服务内容",))

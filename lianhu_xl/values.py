@@ -149,10 +149,39 @@ def parse_date(value: object) -> date | None:
         if _SERIAL_MIN <= number <= _SERIAL_MAX:  # an Excel serial shown without a date format
             return _EXCEL_EPOCH + timedelta(days=int(number))
         raise problem("bad-date")
+    if value.__class__ is AfterTitle:
+        title: int = value.title  # type: ignore[attr-defined]
+        m = _SHORT_YEAR_RE.match(fold(str(value)).lstrip(_QUOTES))
+        raise problem("two-digit-year", detail=f"读作 20{m.group(1)} 年，与表格标题写的 {title} 年不符",  # type: ignore[union-attr]
+                      expected=f"{title}-{m.group(2)}-{m.group(3)}")  # type: ignore[union-attr]
     text = fold(str(value))
     if not text:
         return None
     return _from_text(text)
+
+
+# a month without its day (2010年3月, 2010-3, 2010.3 as text; 10年3月): as Excel reads 2010年3月 typed
+# into a date cell, the month's first day
+_YEAR_MONTH_RE = re.compile(r"^(?:((?:19|20)\d{2})\s*[-/.年]|(\d{2})\s*年)\s*(\d{1,2})\s*(?:月份?)?$")
+
+
+def parse_link_date(value: object) -> date | None:
+    """结对日期: a date as ``parse_date`` reads it, or a month without its day (2010年3月), as its
+    first day. What the standard counts of a link is its month (months expected run from the
+    结对日期 month, which counts), so the day adds nothing a count needs; Excel itself stores
+    2010年3月 typed into a cell as 2010-3-1."""
+    try:
+        return parse_date(value)
+    except PydanticCustomError as exc:
+        if exc.type != "bad-date" or not isinstance(value, str):
+            raise
+        m = _YEAR_MONTH_RE.match(fold(value).lstrip(_QUOTES))
+        if m is None or not 1 <= int(m.group(3)) <= 12:
+            raise
+        year = int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
+        if year > date.today().year:
+            raise
+        return date(year, int(m.group(3)), 1)
 
 
 def from_1904(value: object) -> object:
@@ -162,9 +191,15 @@ def from_1904(value: object) -> object:
     It becomes its date here; anything else is returned as it is (calamine turns cells with a
     date format into dates itself, with the book's epoch), and so is a serial out of the range
     ``parse_date`` takes, which says it as typed."""
-    if value.__class__ is not float and value.__class__ is not int:
+    if value.__class__ is str:  # 40238 as text (a date cell turned into text): the same serial
+        digits = fold(value).lstrip(_QUOTES)  # type: ignore[arg-type]
+        if len(digits) != 5 or not digits.isdigit():
+            return value
+        number = float(digits)
+    elif value.__class__ is not float and value.__class__ is not int:
         return value
-    number = float(value)  # type: ignore[arg-type]
+    else:
+        number = float(value)  # type: ignore[arg-type]
     if not math.isfinite(number) or (number.is_integer() and 19000101 <= number <= 21001231):
         return value  # 20100706: a date typed as digits, not a serial
     shifted = number + _DAYS_1900_TO_1904
@@ -300,6 +335,11 @@ def with_year(value: object, year: int) -> object:
     if value.__class__ is not str:
         return value
     text = fold(value)  # type: ignore[arg-type]
+    short = _SHORT_YEAR_RE.match(text.lstrip(_QUOTES))
+    if short is not None and 2000 + int(short.group(1)) > year:  # 26/3/5 under 联户日记（2010年）
+        after = AfterTitle(value)
+        after.title = year
+        return after
     if not _MONTH_DAY_RE.match(text):
         return value
     dated = f"{year}年{text}"
@@ -325,12 +365,14 @@ def _from_text(text: str) -> date:
     if m:
         return _day_of(m)
     text = text.lstrip(_QUOTES)  # '2010-9-6 pasted with the apostrophe that made it text
+    if len(text) == 5 and text.isdigit() and _SERIAL_MIN <= int(text) <= _SERIAL_MAX:
+        return _EXCEL_EPOCH + timedelta(days=int(text))  # 40238: a date cell turned into text (设为文本)
     tail = _DAY_TAIL_RE.search(text)
     weekdays: list[str] = []
     if tail is not None and tail.start() > 0:  # 2010年3月5日 星期五 / 2010-3-5 下午3点: the date is before it
         weekdays = _WEEKDAY_RE.findall(tail.group())
         text = text[: tail.start()]
-    m = _DATE_RE.match(text) or _DATE_RE.match(_as_written(text))
+    m = _DATE_RE.match(text) or _DATE_RE.match(_as_written(text)) or _short_year(text)
     if not m or len(weekdays) > 1:
         raise problem("bad-date")
     day = _day_of(m)
@@ -338,6 +380,30 @@ def _from_text(text: str) -> date:
         raise problem("weekday-mismatch", expected=f"{day.year}年{day.month}月{day.day}日",
                       detail=f"星期{_NAMED_DAY[day.weekday()]}")
     return day
+
+
+# a year written with two digits, as Excel reads one typed in a Chinese locale: 10-3-5, 26/3/5, 10年3月5日
+_SHORT_YEAR_RE = re.compile(r"^(\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+
+
+def _short_year(text: str) -> re.Match[str] | None:
+    """A date whose year has two digits (10-3-5, 10年3月5日) as the standard's pattern matches
+    it with the year in full (2010-3-5): 20yy, as Excel reads it typed in a Chinese locale. A
+    year after this one is no date yet (99-3-5): said, with the year to write in full."""
+    m = _SHORT_YEAR_RE.fullmatch(text)
+    if m is None:
+        return None
+    year = 2000 + int(m.group(1))
+    if year > date.today().year:
+        raise problem("two-digit-year", detail=f"读作 {year} 年还没到")
+    return _DATE_RE.match(f"{year}-{m.group(2)}-{m.group(3)}")
+
+
+class AfterTitle(str):
+    """A date typed with a two-digit year after the one year its sheet's title names (26/3/5
+    in 联户日记（2010年）): 2026 or a slip? Which is meant one cannot tell (``with_year``)."""
+
+    title: int
 
 
 def _day_of(m: re.Match[str]) -> date:
@@ -488,8 +554,17 @@ def parse_number(value: object) -> float | None:
         return round(_finite(float(digits) * scale, "bad-number"), 6)
     whole = _cn_whole(text) if typed != "一" else None  # 一 alone may be a dash typed for "none"
     if whole is None:
-        raise problem("bad-number")
+        raise problem("approximate-number" if _APPROXIMATE_RE.search(typed) else "bad-number")
     return _finite(float(whole), "bad-number")
+
+
+# an amount or count given roughly: 约3000, 3000左右, 三千多, 3000余元, 三四千, 两三次, 十几次, 3000-5000,
+# 3千到5千 (after ``fold``). The totals need the figure itself: an error, never a guess
+_APPROXIMATE_RE = re.compile(
+    r"^(?:约|大约|大概|大致|估计|将近|接近|近|差不多|不到|不足|超过|上|最少|至少|最多)"
+    r"|(?:左右|上下|以上|以下|多|余|来|几)(?:[元块件次人口户个头只亩项万千百]|块钱|人次)*$"
+    r"|几[十百千万]|[一二两三四五六七八][二两三四五六七八九](?:[十百千万]|$|[元块件次人口户个])"
+    r"|[\d一二两三四五六七八九十百千万][\d.]*\s*[千万元块件次]?\s*(?:-|~|至|到)\s*[\d一二两三四五六七八九十]")
 
 
 def _cn_whole(text: str) -> int | None:
@@ -614,11 +689,54 @@ def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
     key = fold(squeezed).rstrip(_CLOSING_MARKS).replace("其它", "其他")
     if key in choices:
         return key
+    said = _SAID_AS.get(key)  # 入户走访, 办理中, 贫困户: another word for one of the choices
+    if said is not None and said in choices:
+        return said
     if len(key) >= 2:
         found = [c for c in choices if key in c]
         if len(found) == 1:
             return found[0]
+    vague = _VAGUE.get(key)  # 已解决: solved, but 当场 or 协调? one cannot tell
+    if vague is not None and set(vague[0]) <= set(choices):
+        raise problem("vague-choice", expected="或".join(vague[0]), detail=vague[1])
     raise problem("bad-choice", expected="、".join(choices))
+
+
+def _said_as(choice: str, *words: str) -> dict[str, str]:
+    return dict.fromkeys(words, choice)
+
+
+# Other words people use for a choice, each meaning that one choice and no other (compared after
+# ``fold``, spaces and a closing mark dropped). The report's own words among them: 贫困户 and
+# 困难户 for 经济落后户, 思想偏激户 and 难缠户 for 思想保守户.
+_SAID_AS: dict[str, str] = {
+    **_said_as("入户访谈", "入户走访", "入户拜访", "入户谈心", "入户家访", "入户了解", "入户看望", "上门走访",
+               "上门访谈", "上门拜访", "上门谈心", "上门", "到户走访", "到户访谈", "登门走访", "登门拜访", "家访",
+               "走访", "实地走访", "走访入户"),
+    **_said_as("电话联系", "打电话", "电话访谈", "电话回访", "电话走访", "电话沟通", "电话询问", "电话交流",
+               "电话了解", "电话联络", "通电话", "电联", "手机联系"),
+    **_said_as("集中座谈", "座谈会", "集体座谈", "集中座谈会", "召开座谈会", "集中开会座谈"),
+    **_said_as("当场解决", "现场解决", "当即解决", "当面解决", "当场已解决", "已当场解决", "当场办结", "现场办结"),
+    **_said_as("协调解决", "已协调解决", "协调已解决", "协调后解决", "经协调解决", "协调办结", "汇报协调解决",
+               "上报协调解决"),
+    **_said_as("正在办理", "办理中", "正在处理", "处理中", "正在解决", "解决中", "正在协调", "协调中", "在办",
+               "正在落实", "落实中", "正办理"),
+    **_said_as("未解决", "没解决", "没有解决", "尚未解决", "暂未解决", "未能解决", "还未解决", "还没解决", "没能解决"),
+    **_said_as("乡干部", "乡镇干部", "镇干部", "乡(镇)干部", "乡机关干部"),
+    **_said_as("社干部", "组干部", "小组干部", "村民小组干部"),
+    **_said_as("党员", "普通党员", "农民党员", "农村党员", "无职党员", "中共党员", "共产党员"),
+    **_said_as("致富明星户", "致富户", "致富明星", "明星户"),
+    **_said_as("思想保守户", "思想偏激户", "难缠户"),
+    **_said_as("经济落后户", "贫困户", "困难户", "经济困难户", "特困户"),
+}
+# words that name more than one choice: (the choices they may mean, what to tell apart)
+_SOLVED_WHICH = (("当场解决", "协调解决"), "是当场解决（自己当场解决的）还是协调解决（报分管领导、由有关单位或站所解决的）")
+_VAGUE: dict[str, tuple[tuple[str, ...], str]] = {
+    **dict.fromkeys(("已解决", "解决", "解决了", "已经解决", "已办结", "办结", "已处理", "处理了", "已落实",
+                     "已完成", "完成", "已办", "办了"), _SOLVED_WHICH),
+    **dict.fromkeys(("村社干部", "村组干部"), (("村干部", "社干部"), "是村干部还是社干部")),
+    **dict.fromkeys(("乡村干部",), (("乡干部", "村干部"), "是乡干部还是村干部")),
+}
 
 
 _SPLIT_RE = re.compile(r"[、,，;；/\s+＋|]+")

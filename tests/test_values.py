@@ -137,7 +137,7 @@ def test_examples_from_the_standard_numbers():
     assert v.parse_number("1.2万") == 12000
 
 
-@pytest.mark.parametrize("typed", ["约三千", "三千千", "3000美元", "元", "万", "3000-", "3.0.0", "1e5", "约3000",
+@pytest.mark.parametrize("typed", ["三千千", "3000美元", "元", "万", "3000-", "3.0.0", "1e5",
                                    "3000/月", "--5"])
 def test_unreadable_numbers_are_bad_number(typed):
     assert code_of(v.parse_number, typed) == "bad-number"
@@ -322,7 +322,7 @@ def test_a_choice_typed_as_meant_is_read_as_that_choice(typed, choices, read):
 
 @pytest.mark.parametrize(("typed", "choices"), [
     ("解决", "RESULTS"), ("已解决", "RESULTS"), ("干部", "LINKER_KINDS"), ("户", "HOUSEHOLD_TYPES"),
-    ("入户走访", "FORMS"), ("党员干部", "LINKER_KINDS")])
+    ("微信", "FORMS"), ("党员干部", "LINKER_KINDS")])
 def test_a_choice_that_could_be_several_or_none_is_an_error(typed, choices):
     from lianhu_xl import standard
 
