@@ -208,9 +208,11 @@ def from_1904(value: object) -> object:
     return value
 
 
-_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"} | {
+    str(i): str(i) for i in range(10)}  # 二0一0年: a 0 typed for 〇
 _CN_DAY = r"([一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"  # 9, 10, 12, 26, 31 (no 十十)
-_CN_DATE_RE = re.compile(rf"^([〇零○O一二三四五六七八九]{{4}})年{_CN_DAY}月{_CN_DAY}[日号]$")
+# the year in Chinese numerals or digits (2010年三月五日 too), the month and day in either
+_CN_DATE_RE = re.compile(rf"^([0-9〇零○O一二三四五六七八九]{{4}})年(\d{{1,2}}|{_CN_DAY})月(\d{{1,2}}|{_CN_DAY})[日号]$")
 
 
 # a numbered team as villages write it: 六社, 6社, 第六社, 第6组, 06 村民小组, 十二队
@@ -301,7 +303,8 @@ def _as_written(text: str) -> str:
     text = text.rstrip(".。,，、;； ")
     cn = _CN_DATE_RE.match(text)
     if cn:
-        return f"{_cn_year(cn.group(1))}年{_cn_whole(cn.group(2))}月{_cn_whole(cn.group(3))}日"
+        month, day = (int(g) if g.isdigit() else _cn_whole(g) for g in (cn.group(2), cn.group(4)))
+        return f"{_cn_year(cn.group(1))}年{month}月{day}日"
     if re.fullmatch(r"\d{4}\s*[,，]\s*\d{1,2}\s*[,，]\s*\d{1,2}", text):
         return re.sub(r"\s*[,，]\s*", "-", text)
     return text
@@ -353,7 +356,7 @@ def with_year(value: object, year: int) -> object:
 # what a diary writes after the date: the weekday (星期五, 周五, (礼拜五)) and the time of day
 # (上午, 下午3点, 14时30分, 14:30 right after 日); after ``fold``, so brackets and colons are ASCII
 _DAY_TAIL_RE = re.compile(
-    r"(?:\s*(?:\(?(?:星期|周|礼拜)[一二三四五六日天七]\)?|上午|下午|中午|晚上|早上|早晨|傍晚|凌晨"
+    r"(?:\s*(?:\(?(?:星期|周|礼拜)[一二三四五六日天七]\)?|上午|下午|中午|晚上|早上|早晨|傍晚|凌晨|晚|早"
     r"|(?<!\d)(?:[01]?\d|2[0-3])(?::\d{2}(?::\d{2})?|[时点](?:\d{1,2}分?|半|整)?)))+\s*$")
 _WEEKDAY_RE = re.compile(r"(?:星期|周|礼拜)([一二三四五六日天七])")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
@@ -552,12 +555,52 @@ def parse_number(value: object) -> float | None:
     digits = text[:-1] if scale != 1.0 else text
     if _NUMBER_RE.match(digits):
         return round(_finite(float(digits) * scale, "bad-number"), 6)
-    whole = _cn_whole(text) if typed != "一" else None  # 一 alone may be a dash typed for "none"
+    whole = _cn_whole(text) if typed != "一" else _UNSEEN  # 一 alone may be a dash typed for "none"
     if whole is None:
-        raise problem("approximate-number" if _APPROXIMATE_RE.search(typed) else "bad-number")
+        whole = _mixed(text)  # 1万2, 3千5, 1万5千元
+    if whole is None and text.startswith(_SAID_FIRST):  # 人均2500元, 贷款3000元, 共3000元: the column's words
+        rest = text.removeprefix(next(w for w in _SAID_FIRST if text.startswith(w)))
+        if rest and (rest[0].isdigit() or rest[0] in _CN_VALUE or rest[0] in "约近"):
+            return parse_number(rest)
+    if whole is None or whole is _UNSEEN:
+        raise problem("bad-number", detail=_ROUGHLY) if _APPROXIMATE_RE.search(typed) else problem("bad-number")
     return _finite(float(whole), "bad-number")
 
 
+# what is written before an amount saying what it is: the column's own words (人均2500, 贷款3000元)
+# or that it is the sum (共3000元); the longer first
+_SAID_FIRST = ("人均纯收入", "人均收入", "人均", "担保贷款", "贷款", "担保", "共计", "共", "计")
+_MIXED_RE = re.compile(r"零?(\d+(?:\.\d+)?)([万千百十]?)")
+_MIXED_UNITS = {"万": 10000, "千": 1000, "百": 100, "十": 10}
+
+
+def _mixed(text: str) -> float | None:
+    """An amount written in digits with Chinese units between them, as it is said: 1万2 (12 000),
+    2万5千 (25 000), 3千5 (3 500), 12万5千; None for anything else (1万25, 3千1万)."""
+    if not any(c in _MIXED_UNITS for c in text) or not any(c.isdigit() for c in text):
+        return None
+    total, last, at = 0.0, 0, 0
+    for m in _MIXED_RE.finditer(text):
+        if m.start() != at:
+            return None
+        at = m.end()
+        digits, unit = m.group(1), _MIXED_UNITS.get(m.group(2), 0)
+        if not last:  # the leading part: 12万, 1.5万, 3千
+            if not unit:
+                return None
+            total, last = float(digits) * unit, unit
+            continue
+        if len(digits) != 1:  # after a unit one digit: 1万25 is no one number
+            return None
+        unit = unit or (1 if m.group().startswith("零") else last // 10)  # 1万2: 2 of the unit below 万; 3千零5
+        if not unit or unit >= last:
+            return None
+        total += int(digits) * unit
+        last = unit
+    return total if at == len(text) and last else None
+
+
+_ROUGHLY = "（是约数或范围，汇总要一个确切的数）"
 # an amount or count given roughly: 约3000, 3000左右, 三千多, 3000余元, 三四千, 两三次, 十几次, 3000-5000,
 # 3千到5千 (after ``fold``). The totals need the figure itself: an error, never a guess
 _APPROXIMATE_RE = re.compile(

@@ -37,7 +37,7 @@ diary_row = st.one_of(
     st.builds(lambda no, d: diary(no, d), st.sampled_from(NOS + ["ZZ-404"]),
               st.sampled_from([dt.date(2010, 3, 6), dt.date(2010, 3, 6), dt.date(2009, 12, 31),
                                dt.date(2011, 1, 2), "2010-13-40", dt.date(2099, 1, 1)])),
-    st.builds(lambda no, f: diary(no, 形式=f), st.sampled_from(NOS), st.sampled_from(["入户访谈", "走访"])),
+    st.builds(lambda no, f: diary(no, 形式=f), st.sampled_from(NOS), st.sampled_from(["入户访谈", "微信"])),
     st.builds(lambda no: diary(no, 发现问题="缺水"), st.sampled_from(NOS)),  # no 办理结果: an error
     st.builds(lambda no, v: diary(no, **{"担保贷款(元)": v}), st.sampled_from(NOS),
               st.sampled_from(["3000元", "三千多", -5])),

@@ -224,7 +224,7 @@ def test_without_a_period_a_row_left_out_does_not_stretch_the_months_expected(tm
     write_book(tmp_path / "收集" / "下营村.xlsx", [card("A", 结对日期="2010.1.5")], [
         diary("A", "2010.3.6"),
         diary("A", "2100.3.6"),                 # in the future: an error
-        diary("A", "2010.12.6", 形式="走访"),    # not one of the four forms: an error
+        diary("A", "2010.12.6", 形式="微信"),    # not one of the four forms: an error
         diary("Z", "2010.11.6"),                # no such card: an error
     ])
     run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx")

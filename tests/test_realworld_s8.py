@@ -211,9 +211,9 @@ def test_an_approximate_amount_is_an_error_that_says_so(tmp_path):
     code, total, issues = consolidated(tmp_path / "b.xlsx")
     assert code == 1
     loans, helps = col("担保贷款(元)"), col("帮耕帮畜(次)")
-    assert said(issues) == sorted([("approximate-number", "联户卡", f"{col('家庭人口', CARD_LABELS)}4")]
-                                  + [("approximate-number", "联户日记", f"{loans}{n}") for n in range(3, 7)]
-                                  + [("approximate-number", "联户日记", f"{helps}7")])
+    assert said(issues) == sorted([("bad-number", "联户卡", f"{col('家庭人口', CARD_LABELS)}4")]
+                                  + [("bad-number", "联户日记", f"{loans}{n}") for n in range(3, 7)]
+                                  + [("bad-number", "联户日记", f"{helps}7")])
     for issue in issues:
         assert f"“{issue['value']}”" in issue["message"] and "约数" in issue["message"], issue["message"]
     assert (total["致富明星户"], total["入户访谈"], total["担保贷款(元)"]) == (1, 0, 0)
@@ -278,3 +278,117 @@ def test_other_names_townships_give_standard_columns(tmp_path):
     assert (code, said(issues)) == (0, [])
     assert figures(total) == hand(致富明星户=1, 入户访谈=1, 解决主要问题=1, 应访谈月数=12, 实访谈月数=1,
                                   应记日记月数=12, 实记日记月数=1, 主要问题已解决户数=1)
+
+
+# --- amounts as they are said ---------------------------------------------------------------
+
+
+def test_amounts_written_in_digits_with_chinese_units_or_after_the_columns_words(tmp_path):
+    """担保贷款 1万2 (12 000, as 一万二 already was), 2万5千元, 3千5; 基期人均纯收入 人均2500元; 担保贷款
+    贷款3000元 and 共5000元: each one figure, said the way it is spoken. 1万25 is no one figure."""
+    loans = ["1万2", "2万5千元", "3千5", "贷款3000元", "共5000元", "1万25"]
+    write_book(tmp_path / "b.xlsx", [card("K1", 联系人类别="党员", 联系户类型="经济落后户",
+                                          **{"基期人均纯收入(元)": "人均2500元"})],
+               [diary("K1", D(2010, 3 + n, 6), **{"担保贷款(元)": t}) for n, t in enumerate(loans)])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-number", "联户日记", f"{col('担保贷款(元)')}8")]
+    # by hand: 12000 + 25000 + 3500 + 3000 + 5000; the row of 1万25 left out
+    assert (total["经济落后户"], total["入户访谈"], total["担保贷款(元)"]) == (1, 5, 48500)
+
+
+def test_dates_with_the_month_and_day_in_chinese_numerals_after_a_year_in_digits(tmp_path):
+    """2010年三月五日 (the year typed in digits, the rest as written on paper), 二0一0年四月六日 (a 0 for
+    〇), 2010年5月6日晚: the visits counted."""
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", t) for t in ("2010年三月五日", "二0一0年四月六日", "2010年5月6日晚")])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, said(issues)) == (0, [])
+    assert (total["入户访谈"], total["实访谈月数"]) == (3, 3)
+
+
+# --- a small township's collection, typed messily, counted by hand --------------------------
+
+
+def _sheet(wb: openpyxl.Workbook, name: str, title: str | None, header: list[str], rows: list[list[object]]) -> None:
+    ws = wb.create_sheet(name)
+    if title:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+
+
+def township(folder: Path) -> None:
+    """倪家营乡's collection: two village books typed by their clerks (WPS, text cells) and 王明's
+    own book (Excel, real dates, the standard's headers)."""
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "联户卡", "下营村联户卡（2010年）",
+           ["编号", "联系人", "类别", "村", "社", "户主", "联系户类型", "结对年月日", "基期人均纯收入（元）", "主要困难",
+            "是否转化"],
+           [["XY-001", "王明", "乡镇干部", "下营村", "六社", "李进忠", "致富明星户", "10年3月", None, "缺资金", None],
+            ["XY-002", "宋海", "村干部", "下营村", "六社", "缪红", "思想偏激户", "2010年3月", None, "不参加会议", "已转化"],
+            ["XY-003", "李胜", "普通党员", "下营村", "五社", "徐学福", "贫困户", "40238", "人均2500元", "缺牛舍", None],
+            ["XY-004", "王培义", "党员", "下营村", "五社", "吴吉成", "经济落后户", "2010.3", "2千5", "缺化肥", None]])
+    _sheet(wb, "联户日记", "下营村联户日记（2010年）",
+           ["编号", "日期", "类型", "发现的问题", "是否主要问题", "解决措施", "处理结果", "服务类别", "办实事（件）",
+            "担保贷款（元）", "帮耕帮畜（次）"],
+           [["XY-001", "10-3-5", "入户走访", None, None, None, None, "政策宣传", None, None, None],
+            ["XY-001", "3月20日", "电话回访", None, None, None, None, None, None, None, None],
+            ["XY-001", "10.4.6", "上门走访", "缺资金", "是", "协调贷款", "现场解决", None, None, "1万2", None],
+            ["XY-002", "2010年三月八日", "家访", "不参加会议", "是", "谈心", "已解决", None, None, None, None],
+            ["XY-002", "10/4/8", "走访", None, None, None, None, "1.政策宣传 2.实用技术", None, "3千元", None],
+            ["XY-003", "40250", "入户访谈", None, None, None, None, None, None, None, "两次"],
+            ["XY-003", "2010-4-10 周六", "入户访谈", None, None, None, None, None, None, "约5000", None],
+            ["XY-004", "10年4月12日", "座谈会", None, None, None, None, None, None, None, "1次"],
+            ["XY-004", "26/5/6", "入户访谈", None, None, None, None, None, None, None, None]])
+    wb.save(folder / "下营村.xlsx")
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "联户卡", None,
+           ["编号", "卡号", "联系人", "联系人类别", "村", "社", "户主", "联系户类型", "结对日期", "主要问题", "是否转化"],
+           [[1, "NJY-001", "张彩琴", "乡干部", "倪家营村", "四社", "宋燕林", "致富明星户", D(2010, 3, 1), "缺技术", None],
+            [2, "NJY-002", "缪红荣", "社干部", "倪家营村", "四社", "缪锋", "思想保守户", "2010年3月", "爱打架", "是"]])
+    _sheet(wb, "联户日记", None,
+           ["编号", "卡号", "日期", "形式", "发现问题", "是否主要问题", "解决办法", "办理结果", "服务类别", "办实事(件)"],
+           [[1, "NJY-001", D(2010, 3, 6), "入户访谈", None, None, None, None, "实用技术、市场信息", "1件"],
+            [2, "NJY-001", D(2010, 4, 6), "入户访谈", "缺种", "是", "联系种子站", "协调已解决", None, None],
+            [3, "NJY-002", "2010年4月7日晚", "入户谈心", None, None, None, None, None, None],
+            [4, "NJY-002", D(2010, 5, 7), "电话", "缺水", "否", "报水管所", "办理中", None, None]])
+    wb.save(folder / "倪家营村.xlsx")
+    write_book(folder / "王明.xlsx",
+               [card("XY-001", 联系人="王明", 户主="李进忠", 结对日期=D(2010, 3, 1), 主要问题="缺资金")],
+               [diary("XY-001", D(2010, 3, 5), 服务类别="政策宣传")])
+
+
+def test_a_small_townships_collection_typed_messily_against_a_hand_count(tmp_path):
+    township(tmp_path / "收集")
+    code, total, issues = consolidated(tmp_path / "收集")
+    assert code == 1
+    where = sorted((Path(i["file"]).stem, i["code"], i["cell"]) for i in issues)
+    assert where == sorted([
+        ("下营村", "loose-column", "A2"), ("下营村", "loose-column", "C2"),  # 编号 → 卡号, 类别 → 联系人类别
+        ("下营村", "loose-column", "A2"), ("下营村", "loose-column", "C2"),  # the diary's 编号 and 类型 (形式)
+        ("下营村", "vague-choice", "G6"),  # 已解决: 当场 or 协调?
+        ("下营村", "bad-number", "J9"),  # 约5000
+        ("下营村", "two-digit-year", "B11"),  # 26/5/6 under （2010年）
+        ("王明", "duplicate-card", "A3"), ("王明", "duplicate-diary", "A3"),  # XY-001 and its 3-5 visit, once
+    ]), where
+    # By hand (倪家营乡, 2010). Cards, all linked March 2010 (10年3月, 2010年3月, 40238 = 2010-03-01,
+    # 2010.3): 致富明星户 XY-001 (once) and NJY-001; 思想保守户 XY-002 (思想偏激户) and NJY-002, both
+    # converted; 经济落后户 XY-003 (贫困户) and XY-004. Months expected 6 × 10 = 60.
+    # Visits counted (三 rows left out: 已解决, 约5000, 26/5/6): XY-001 3-5 (走访, 政策宣传; the copy in
+    # 王明's book once), 3-20 (a call), 4-6 (上门走访, main problem 现场解决, loan 1万2); XY-002 4-8 (走访,
+    # services, loan 3千元); XY-003 3-13 (text serial 40250, helps 两次); XY-004 4-12 (座谈会, helps 1次);
+    # NJY-001 3-6 (services, 1件), 4-6 (main problem 协调已解决); NJY-002 4-7 (入户谈心), 5-7 (a call).
+    # 入户访谈 7; 提供服务 3; 解决主要问题 2; 办实事 1; 担保贷款 12000 + 3000; 帮耕帮畜 2 + 1.
+    # Interview months: XY-001 Mar Apr, XY-002 Apr, XY-003 Mar, NJY-001 Mar Apr, NJY-002 Apr = 7;
+    # diary months: those and XY-004 Apr, NJY-002 May = 9. Households with a main problem solved: 2.
+    assert figures(total) == hand(致富明星户=2, 思想保守户=2, 经济落后户=2, 入户访谈=7, 提供服务=3, 解决主要问题=2,
+                                  办实事=1, 担保贷款=15000, 帮耕帮畜=3, 转化户数=2, 思想保守户数=2, 应访谈月数=60,
+                                  实访谈月数=7, 应记日记月数=60, 实记日记月数=9, 主要问题已解决户数=2)
+    by_village = totals_rows(tmp_path / "收集" / "汇总表.xlsx")
+    assert (by_village["下营村"]["入户访谈"], by_village["倪家营村"]["入户访谈"]) == (4, 3)

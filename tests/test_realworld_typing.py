@@ -136,7 +136,7 @@ def test_yuan_zheng_does_not_make_other_words_numbers():
     for typed in ("元整", "整", "5000整", "约5000元整", "5000元整整"):
         with pytest.raises(Exception) as err:
             v.parse_number(typed)
-        assert getattr(err.value, "type", None) == ("approximate-number" if "约" in typed else "bad-number"), typed
+        assert getattr(err.value, "type", None) == "bad-number", typed
 
 
 # --- a book typed the way clerks type, counted by hand -----------------------------------------
@@ -229,10 +229,10 @@ UNREADABLE_DIARY = [
     ("日期", "2010年3月", "bad-date"),  # no day (a visit's day is part of what makes it one entry)
     ("日期", "12345", "bad-date"),  # no Excel serial a register holds (40242 as text is read: s8)
     ("日期", "2010年3月5日星期一", "weekday-mismatch"),  # it was a Friday: which is wrong?
-    ("担保贷款(元)", "三四千", "approximate-number"),  # 3 or 4 thousand
-    ("担保贷款(元)", "5千左右", "approximate-number"),
-    ("担保贷款(元)", "约3000", "approximate-number"),
-    ("担保贷款(元)", "3000-5000", "approximate-number"),
+    ("担保贷款(元)", "三四千", "bad-number"),  # 3 or 4 thousand
+    ("担保贷款(元)", "5千左右", "bad-number"),
+    ("担保贷款(元)", "约3000", "bad-number"),
+    ("担保贷款(元)", "3000-5000", "bad-number"),
     ("担保贷款(元)", "50%", "bad-number"),
     ("形式", "入戶訪談", "bad-choice"),  # traditional characters
     ("办理结果", "已解决", "vague-choice"),  # 当场解决 or 协调解决? one cannot tell
@@ -254,7 +254,7 @@ def test_what_cannot_be_read_is_an_error_at_its_cell_quoting_the_typing(tmp_path
     assert_readable(issues)
     letter = {label: chr(ord("A") + DIARY_LABELS.index(label)) for label, _, _ in UNREADABLE_DIARY}
     want = [(c, "联户日记", f"{letter[label]}{4 + n}") for n, (label, _, c) in enumerate(UNREADABLE_DIARY)]
-    want += [("approximate-number", "联户卡", f"{chr(ord('A') + CARD_LABELS.index('家庭人口'))}4"),
+    want += [("bad-number", "联户卡", f"{chr(ord('A') + CARD_LABELS.index('家庭人口'))}4"),
              ("bad-date", "联户卡", f"{chr(ord('A') + CARD_LABELS.index('结对日期'))}5")]
     assert sorted(said(issues)) == sorted(want)
     for issue in issues:

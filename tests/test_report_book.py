@@ -33,7 +33,7 @@ def branch(tmp_path):
                [card("XY-001", 联系人="王明"),
                 card("XY-002", 联系人="赵刚", 联系人类别="党员", 联系户类型="经济落后户",
                      结对日期="2010.13.5", **{"基期人均纯收入(元)": 1800})],
-               [diary("XY-002", dt.date(2010, 4, 3), 形式="走访")])
+               [diary("XY-002", dt.date(2010, 4, 3), 形式="微信")])
     # 李华's diary rows name 王明's and 赵刚's cards: the problems belong to the cards' 联系人
     write_book(folder / "四月日记.xlsx", None,
                [diary("XY-001", "2010年4月31日"),

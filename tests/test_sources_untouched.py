@@ -36,7 +36,7 @@ def sources(tmp_path_factory):
     write_book(root / "下营村" / "王明.xlsx", [card("XY-001", 身份证号="620702198001011234", 联系电话="13712349876")],
                [diary("XY-001"), diary("XY-009")])
     write_book(root / "下营村" / "李华.xlsx", [card("XY-001"), card("XY-002", 结对日期="2010.13.1")],
-               [diary("XY-002", 形式="走访")])
+               [diary("XY-002", 形式="微信")])
     good_book(root / "江淮村.xlsx")
     (root / "下营村" / "~$王明.xlsx").write_bytes(b"\x05lock")  # Excel has 王明.xlsx open
     (root / "坏").mkdir()

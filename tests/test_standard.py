@@ -134,7 +134,7 @@ def test_resident_id_check_digit():
 
 
 @pytest.mark.parametrize("size, code", [("1", None), ("30", None), ("5人", None), ("0", "out-of-range"),
-                                        ("31", "out-of-range"), ("2.5", "not-whole"), ("五", None), ("五六", "approximate-number")])
+                                        ("31", "out-of-range"), ("2.5", "not-whole"), ("五", None), ("五六", "bad-number")])
 def test_household_size_is_a_whole_number_1_to_30(size, code):
     assert codes(CardRow, household_size=size) == ({code} if code else set())
 
@@ -158,7 +158,7 @@ def test_income_expected_for_economically_behind_households():
     assert "income-expected" not in codes(CardRow, **behind, base_income="2500元")
     assert "income-expected" not in codes(CardRow)  # a 致富明星户 need not give it
     # a wrong income is its own error, not also "missing"
-    assert codes(CardRow, **behind, base_income="约两千") == {"approximate-number"}
+    assert codes(CardRow, **behind, base_income="约两千") == {"bad-number"}
 
 
 @pytest.mark.parametrize("household, warned", [("思想保守户", False), ("致富明星户", True), ("经济落后户", True)])

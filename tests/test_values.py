@@ -137,7 +137,7 @@ def test_examples_from_the_standard_numbers():
     assert v.parse_number("1.2万") == 12000
 
 
-@pytest.mark.parametrize("typed", ["三千千", "3000美元", "元", "万", "3000-", "3.0.0", "1e5",
+@pytest.mark.parametrize("typed", ["约三千", "三千千", "3000美元", "元", "万", "3000-", "3.0.0", "1e5", "约3000",
                                    "3000/月", "--5"])
 def test_unreadable_numbers_are_bad_number(typed):
     assert code_of(v.parse_number, typed) == "bad-number"
