@@ -460,6 +460,8 @@ def _by_content(grid: list[list[object]], last: int, c: int, candidates: tuple[s
     """The one field of ``candidates`` the sheet lacks that most of the cells under the header
     of column ``c`` read as (a choice of its list, services of the six, card numbers that are no
     numbering), and the first few of those cells, to say why; (None, "") when none or several."""
+    if all(f in positions for f in candidates):  # 编号 beside a 卡号: a 序号, nothing to look at
+        return None, ""
     cells = []
     for row in grid[last + 1:last + 1 + _CONTENT_ROWS]:
         value = row[c] if c < len(row) else None

@@ -154,7 +154,7 @@ def _choice(choices: tuple[str, ...], required: bool) -> Any:
 
 
 def _number(ge: float | None, le: float | None = None, whole: bool = False) -> Any:
-    return BeforeValidator(_in_range(v.parse_whole if whole else v.parse_number, ge, le))
+    return BeforeValidator(_in_range(v.parse_whole if whole else v.parse_amount, ge, le))
 
 
 class StandardRow(BaseModel):

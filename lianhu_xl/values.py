@@ -524,6 +524,11 @@ _LIST_RE = re.compile(r"\d[, ]+\d")
 
 def parse_number(value: object) -> float | None:
     """3000, '3000元', '3,000', '３０００', '5人', '1.2万' (12000), '¥3000'."""
+    return _read_number(value, None)
+
+
+def _read_number(value: object, units: frozenset[str] | None) -> float | None:
+    """``parse_number``, taking only ``units`` (None: any) after the figure."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -550,6 +555,8 @@ def parse_number(value: object) -> float | None:
     for unit in _UNITS:
         if text.endswith(unit):
             text = text[: -len(unit)]
+            if units is not None and unit not in units:  # 3000元 under 办实事(件)
+                raise problem("bad-number", detail=f"（“{unit}”不是这一列的单位，是不是填错了列？）")
             break
     scale = _SCALES.get(text[-1:], 1.0)
     digits = text[:-1] if scale != 1.0 else text
@@ -561,7 +568,7 @@ def parse_number(value: object) -> float | None:
     if whole is None and text.startswith(_SAID_FIRST):  # 人均2500元, 贷款3000元, 共3000元: the column's words
         rest = text.removeprefix(next(w for w in _SAID_FIRST if text.startswith(w)))
         if rest and (rest[0].isdigit() or rest[0] in _CN_VALUE or rest[0] in "约近"):
-            return parse_number(rest)
+            return _read_number(rest, units)
     if whole is None or whole is _UNSEEN:
         raise problem("bad-number", detail=_ROUGHLY) if _APPROXIMATE_RE.search(typed) else problem("bad-number")
     return _finite(float(whole), "bad-number")
@@ -663,9 +670,20 @@ NUMBER_LIMIT = 1e15  # Excel keeps 15 significant digits: a larger amount cannot
 NUMBER_LIMIT_TEXT = "15 位数字以内"
 
 
+_MONEY_UNITS = frozenset(u for u in _UNITS if "元" in u or "块" in u)
+_COUNT_UNITS = frozenset(_UNITS) - _MONEY_UNITS
+
+
+def parse_amount(value: object) -> float | None:
+    """An amount of money (担保贷款, 人均纯收入): ``parse_number``, but a count's unit (5人, 2次,
+    3亩) is no amount: the figure belongs to another column (a slip of one cell)."""
+    return _read_number(value, _MONEY_UNITS)
+
+
 def parse_whole(value: object) -> int | None:
-    """A whole number (count of deeds, helps, people)."""
-    number = parse_number(value)
+    """A whole number (count of deeds, helps, people); an amount's unit (3000元 under 办实事)
+    is no count: the figure belongs to another column."""
+    number = _read_number(value, _COUNT_UNITS)
     if number is None:
         return None
     if not float(number).is_integer():
@@ -803,7 +821,15 @@ def parse_many(value: object) -> tuple[str, ...]:
         last = parts[-1].rstrip(_CLOSING_MARKS + "。，；")
         last = last[:-1] if last.endswith("等") and len(last) > 1 else last
         parts[-1:] = [last] if last else []
+    if any(p.endswith("到户") or p in _SERVICE_WORDS for p in parts):  # 政策宣传到户: the report's 六到户
+        parts = [_SERVICE_WORDS.get(p, p) for p in (p[:-2] if p.endswith("到户") and len(p) > 3 else p for p in parts)]
     return tuple(parts)
+
+
+# the six services (六到户) in other words a diary uses for them
+_SERVICE_WORDS = {"宣传政策": "政策宣传", "政策宣讲": "政策宣传", "讲政策": "政策宣传", "技术指导": "实用技术",
+                  "技术服务": "实用技术", "提供技术": "实用技术", "市场信息服务": "市场信息", "提供信息": "市场信息",
+                  "项目扶持": "帮扶项目", "扶持项目": "帮扶项目", "增收": "增收措施"}
 
 
 # --- identity ----------------------------------------------------------------

@@ -392,3 +392,47 @@ def test_a_small_townships_collection_typed_messily_against_a_hand_count(tmp_pat
                                   实访谈月数=7, 应记日记月数=60, 实记日记月数=9, 主要问题已解决户数=2)
     by_village = totals_rows(tmp_path / "收集" / "汇总表.xlsx")
     assert (by_village["下营村"]["入户访谈"], by_village["倪家营村"]["入户访谈"]) == (4, 3)
+
+
+# --- a figure typed one column over ----------------------------------------------------------
+
+
+def test_an_amount_under_a_count_or_a_count_under_an_amount_is_an_error(tmp_path):
+    """办实事(件) and 担保贷款(元) stand side by side: 3000元 typed under 办实事 was 3000 deeds in the
+    township's 办实事, silently; 2次 under 担保贷款 was a loan of 2 yuan. The unit says which column the
+    figure belongs to: an error at the cell asking whether the column is wrong. Units of the column
+    itself still read (5口人, 2500元/人, 1件, 3000元)."""
+    write_book(tmp_path / "b.xlsx",
+               [card("K1", 联系人类别="党员", 联系户类型="经济落后户", 家庭人口="5口人", **{"基期人均纯收入(元)": "2500元/人"})],
+               [diary("K1", D(2010, 3, 6), **{"办实事(件)": "3000元"}),
+                diary("K1", D(2010, 4, 6), **{"担保贷款(元)": "2次"}),
+                diary("K1", D(2010, 5, 6), **{"办实事(件)": "1件", "担保贷款(元)": "3000元", "帮耕帮畜(次)": "2次"})])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-number", "联户日记", f"{col('办实事(件)')}3"),
+                            ("bad-number", "联户日记", f"{col('担保贷款(元)')}4")]
+    for issue in issues:
+        assert "填错了列" in issue["message"] and f"“{issue['value']}”" in issue["message"], issue["message"]
+    assert figures(total) == hand(经济落后户=1, 入户访谈=1, 办实事=1, 担保贷款=3000, 帮耕帮畜=2, 应访谈月数=12,
+                                  实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+
+
+# --- the six services in the report's words --------------------------------------------------
+
+
+def test_services_written_as_the_report_writes_them_are_those_services(tmp_path):
+    """The village clerk retypes 王明's visit with 服务类别 政策宣传到户、实用技术到户 (the report's 六到户:
+    政策宣传到户, 实用技术到户 …) where 王明 wrote 政策宣传、实用技术; another visit says 宣传政策，技术指导.
+    They are the services of the list: no unknown-service warning, and the retyped visit is 王明's,
+    counted once. It was two visits differing in 服务类别 (conflicting-diary), both left out."""
+    folder = tmp_path / "收集"
+    write_book(folder / "王明.xlsx", [card("K1")], [diary("K1", D(2010, 3, 6), 服务类别="政策宣传、实用技术")])
+    write_book(folder / "下营村.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, 6), 服务类别="政策宣传到户、实用技术到户"),
+                diary("K1", D(2010, 4, 6), 服务类别="宣传政策，技术指导")])
+    code, total, issues = consolidated(folder)
+    assert code == 0
+    assert sorted((Path(i["file"]).stem, i["code"]) for i in issues) == [("王明", "duplicate-card"),
+                                                                          ("王明", "duplicate-diary")]
+    assert figures(total) == hand(致富明星户=1, 入户访谈=2, 提供服务=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12,
+                                  实记日记月数=2)

@@ -132,7 +132,7 @@ def test_an_amount_written_the_receipt_way_with_yuan_zheng_is_read(tmp_path):
 
 
 def test_yuan_zheng_does_not_make_other_words_numbers():
-    assert v.parse_number("5000元整") == 5000 and v.parse_whole("5000元整") == 5000
+    assert v.parse_number("5000元整") == 5000 and v.parse_amount("5000元整") == 5000
     for typed in ("元整", "整", "5000整", "约5000元整", "5000元整整"):
         with pytest.raises(Exception) as err:
             v.parse_number(typed)
