@@ -165,6 +165,9 @@ def parse_date(value: object) -> date | None:
 _YEAR_MONTH_RE = re.compile(r"^(?:((?:19|20)\d{2})\s*[-/.年]|(\d{2})\s*年)\s*(\d{1,2})\s*(?:月份?)?$")
 
 
+_SINCE_RE = re.compile(r"\s*(?:起至今|开始至今|以来|至今|开始|起)$")
+
+
 def parse_link_date(value: object) -> date | None:
     """结对日期: a date as ``parse_date`` reads it, or a month without its day (2010年3月), as its
     first day. What the standard counts of a link is its month (months expected run from the
@@ -175,7 +178,10 @@ def parse_link_date(value: object) -> date | None:
     except PydanticCustomError as exc:
         if exc.type != "bad-date" or not isinstance(value, str):
             raise
-        m = _YEAR_MONTH_RE.match(fold(value).lstrip(_QUOTES))
+        text = _SINCE_RE.sub("", fold(value).lstrip(_QUOTES))  # 2010年3月起: the link began then
+        if text != fold(value).lstrip(_QUOTES) and text:
+            return parse_link_date(text)
+        m = _YEAR_MONTH_RE.match(text)
         if m is None or not 1 <= int(m.group(3)) <= 12:
             raise
         year = int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
@@ -750,6 +756,9 @@ def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
     key = fold(squeezed).rstrip(_CLOSING_MARKS).replace("其它", "其他")
     if key in choices:
         return key
+    if key.endswith("了") and key[:-1] in choices:  # 当场解决了
+        return key[:-1]
+    key = key[:-1] if key.endswith("了") and key != "解决了" and len(key) > 2 else key  # 协调已解决了
     said = _SAID_AS.get(key)  # 入户走访, 办理中, 贫困户: another word for one of the choices
     if said is not None and said in choices:
         return said

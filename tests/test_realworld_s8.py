@@ -14,7 +14,8 @@ from pathlib import Path
 import openpyxl
 from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary, write_book
 from click.testing import CliRunner
-from realworld_books import hand, totals_rows
+from conftest import needs_libreoffice
+from realworld_books import hand, libreoffice_save, totals_rows
 
 from lianhu_xl.cli import cli
 
@@ -116,6 +117,24 @@ def test_a_link_date_without_its_day_is_its_month(tmp_path):
     # by hand: K1 Mar–Dec 10 months, K2 Apr–Dec 9, K3 May–Dec 8; visits K1 March, K2 April
     assert figures(total) == hand(致富明星户=3, 入户访谈=2, 应访谈月数=27, 实访谈月数=2, 应记日记月数=27,
                                   实记日记月数=2)
+
+
+def test_a_link_date_said_as_since_then_is_that_date(tmp_path):
+    """结对日期 2010年3月1日起, 2010年4月起, 2010.5.1开始, 2010年6月至今 (“since”, as a form's 起止 column
+    is filled): the link began then. 办理结果 当场解决了 / 协调已解决了 are those results; 解决了 still
+    asks which."""
+    write_book(tmp_path / "b.xlsx",
+               [card("K1", 结对日期="2010年3月1日起"), card("K2", 户主="李二", 结对日期="2010年4月起"),
+                card("K3", 户主="李三", 结对日期="2010.5.1开始"), card("K4", 户主="李四", 结对日期="2010年6月至今")],
+               [diary("K1", D(2010, 3, 6), 发现问题="缺水", 解决办法="修渠", 是否主要问题="是", 办理结果="当场解决了"),
+                diary("K2", D(2010, 4, 6), 发现问题="缺肥", 解决办法="协调", 是否主要问题="是", 办理结果="协调已解决了"),
+                diary("K3", D(2010, 5, 6), 发现问题="缺种", 解决办法="协调", 是否主要问题="是", 办理结果="解决了")])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("vague-choice", "联户日记", f"{col('办理结果')}5")]
+    # by hand: months Mar–Dec 10, Apr–Dec 9, May–Dec 8, Jun–Dec 7; K1 and K2 a main problem solved
+    assert figures(total) == hand(致富明星户=4, 入户访谈=2, 解决主要问题=2, 应访谈月数=34, 实访谈月数=2, 应记日记月数=34,
+                                  实记日记月数=2, 主要问题已解决户数=2)
 
 
 # --- a date cell turned into text -----------------------------------------------------------
@@ -436,3 +455,21 @@ def test_services_written_as_the_report_writes_them_are_those_services(tmp_path)
                                                                           ("王明", "duplicate-diary")]
     assert figures(total) == hand(致富明星户=1, 入户访谈=2, 提供服务=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12,
                                   实记日记月数=2)
+
+
+@needs_libreoffice
+def test_the_townships_collection_saved_again_by_libreoffice_counts_the_same(tmp_path):
+    """Each book opened and saved in LibreOffice (as WPS and LibreOffice users send them on): the
+    text cells, the merged titles and the real dates are rewritten that program's way; the hand
+    count and what is said must not move."""
+    township(tmp_path / "src")
+    libreoffice_save(sorted((tmp_path / "src").glob("*.xlsx")), tmp_path / "收集")
+    code, total, issues = consolidated(tmp_path / "收集")
+    assert code == 1
+    assert sorted((Path(i["file"]).stem, i["code"]) for i in issues) == sorted(
+        [("下营村", "loose-column")] * 4 + [("下营村", "vague-choice"), ("下营村", "bad-number"),
+                                          ("下营村", "two-digit-year"), ("王明", "duplicate-card"),
+                                          ("王明", "duplicate-diary")])
+    assert figures(total) == hand(致富明星户=2, 思想保守户=2, 经济落后户=2, 入户访谈=7, 提供服务=3, 解决主要问题=2,
+                                  办实事=1, 担保贷款=15000, 帮耕帮畜=3, 转化户数=2, 思想保守户数=2, 应访谈月数=60,
+                                  实访谈月数=7, 应记日记月数=60, 实记日记月数=9, 主要问题已解决户数=2)
