@@ -477,7 +477,10 @@ def is_footer_text(text: str) -> bool:
 # What clerks type for "nothing here" where a blank cell means none: read as a blank cell.
 # (Compared after ``fold``, so 一 dashes and full-width slashes are one.)
 NOTHING = frozenset({"无", "没有", "暂无", "无问题", "没有问题", "无服务", "未提供", "暂未提供", "没有提供",
-                     "未提供服务", "没有提供服务", "-", "--", "/", "\\", "空", "空白"})
+                     "未提供服务", "没有提供服务", "-", "--", "/", "\\", "空", "空白",
+                     # a visit that found nothing, a visit that brought no service, said as a diary says it
+                     "没问题", "暂无问题", "无明显问题", "未发现问题", "没发现问题", "没有发现问题", "暂未发现问题",
+                     "未发现", "暂无服务", "没有服务", "没服务", "未服务", "无服务项目"})
 
 
 # what clerks fill down a column in advance for the rows to come (是否主要问题 否, 办实事 0): a
@@ -495,7 +498,8 @@ def is_placeholder(value: object) -> bool:
 
 
 def is_nothing(text: str) -> bool:
-    return fold(text).replace(" ", "") in NOTHING
+    key = fold(text).replace(" ", "")
+    return key in NOTHING or (key[-1:] in _CLOSING_MARKS and key.rstrip(_CLOSING_MARKS) in NOTHING)  # 无。
 
 
 def note_key(text: str | None) -> str:

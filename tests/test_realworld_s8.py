@@ -413,6 +413,23 @@ def test_a_small_townships_collection_typed_messily_against_a_hand_count(tmp_pat
     assert (by_village["下营村"]["入户访谈"], by_village["倪家营村"]["入户访谈"]) == (4, 3)
 
 
+# --- nothing found, no service: said in words ------------------------------------------------
+
+
+def test_no_problem_found_and_no_service_said_in_words_are_blank(tmp_path):
+    """发现问题 没发现问题 / 未发现问题。 / 暂无问题 is no problem found, so no 办理结果 is due: each visit
+    was a result-required error, left out. 服务类别 暂无服务 / 没有服务 is no service: it counted in
+    提供服务 (with an unknown-service warning)."""
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, 6), 发现问题="没发现问题"), diary("K1", D(2010, 4, 6), 发现问题="未发现问题。"),
+                diary("K1", D(2010, 5, 6), 发现问题="暂无问题", 服务类别="暂无服务"),
+                diary("K1", D(2010, 6, 6), 服务类别="没有服务"), diary("K1", D(2010, 7, 6), 服务类别="政策宣传")])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, said(issues)) == (0, [])
+    assert figures(total) == hand(致富明星户=1, 入户访谈=5, 提供服务=1, 应访谈月数=12, 实访谈月数=5, 应记日记月数=12,
+                                  实记日记月数=5)
+
+
 # --- a figure typed one column over ----------------------------------------------------------
 
 
