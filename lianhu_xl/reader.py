@@ -47,6 +47,7 @@ _FILLED_AHEAD = {CARD_SHEET: frozenset(("linker", "linker_kind", "position", "br
 # for only in a 卡号 that is not all ASCII (XY-001 is most: 35 ns a row, not 140)
 _HEADING_HINT = re.compile("[月年季社组队村]")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
+_SLASH_UNIT = re.compile(r"(?<=[^/(])/(万元|元|件|次|人|户|口)$")
 _LABEL_FOLD = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "［": "(", "］": ")", "\u3000": " ",
                              "*": "", "＊": "", "\ufeff": "", "\u200b": "", "／": "/"})
 
@@ -56,7 +57,8 @@ def normalise_label(text: object) -> str:
     ``*`` some clerks put on required columns."""
     if not isinstance(text, str):
         return "" if text is None or text == "" else str(text)
-    return _SPACES.sub("", text.translate(_LABEL_FOLD)).upper()
+    norm = _SPACES.sub("", text.translate(_LABEL_FOLD)).upper()
+    return _SLASH_UNIT.sub(r"(\1)", norm) if "/" in norm else norm  # 担保贷款/元 is 担保贷款(元)
 
 
 def label_index(sheet: str) -> dict[str, str]:

@@ -203,8 +203,8 @@ class CardRow(StandardRow):
                                  aliases=("联系人姓名", "联系干部", "联户干部"))
     linker_kind: Annotated[str, _choice(LINKER_KINDS, True)] = _col(
         "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8, aliases=("联系人身份", "联系人类型"))
-    position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=9)
-    branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10)
+    position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=9, aliases=("联系人职务",))
+    branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10, aliases=("支部", "所在支部"))
     village: ReqName = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8, aliases=("行政村", "村名", "所在村"))
     team: ReqName = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6, aliases=("组", "小组", "村民小组"))
     head: ReqName = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名", "联系户户主", "户主名"))
@@ -212,11 +212,11 @@ class CardRow(StandardRow):
         "联系户类型", "choice", "致富明星户由乡干部联系，思想保守户由村社干部联系，经济落后户由党员联系",
         "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11, aliases=("联系户类别", "农户类型"))
     household_size: Annotated[int | None, _number(1, 30, whole=True)] = _col(
-        "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=7, aliases=("家庭人口数", "人口数"))
+        "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=7, aliases=("家庭人口数", "人口数", "人口"))
     id_number: Annotated[str | None, _t(v.parse_id_number)] = _col(
         "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=19, aliases=("身份证号码", "户主身份证号", "户主身份证号码"))
     phone: Note = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12, aliases=("电话", "电话号码", "手机号码"))
-    industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9)
+    industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9, aliases=("主导产业项目",))
     link_date: LinkDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间", "结对年月日", "结对年月"))
     base_income: Annotated[float | None, _number(0)] = _col(
         "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9)
@@ -224,11 +224,15 @@ class CardRow(StandardRow):
                                  aliases=("存在的主要问题", "存在问题", "主要困难", "存在的主要困难", "主要困难和问题"))
     measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=16)
     year_end_income: Annotated[float | None, _number(0)] = _col(
-        "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9)
-    econ_developed: YesNo = _col("经济有发展", "yesno", "年末评议：经济上是否有发展", "是", choices=YESNO, width=7)
-    thought_progressed: YesNo = _col("思想有进步", "yesno", "年末评议：思想上是否有进步", "是", choices=YESNO, width=7)
-    awareness_improved: YesNo = _col("认识有提高", "yesno", "年末评议：认识上是否有提高", "是", choices=YESNO, width=7)
-    converted: YesNo = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=7)
+        "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9, aliases=("年末人均收入",))
+    econ_developed: YesNo = _col("经济有发展", "yesno", "年末评议：经济上是否有发展", "是", choices=YESNO, width=7,
+                                 aliases=("经济是否有发展", "经济上是否有发展"))
+    thought_progressed: YesNo = _col("思想有进步", "yesno", "年末评议：思想上是否有进步", "是", choices=YESNO, width=7,
+                                     aliases=("思想是否有进步", "思想上是否有进步"))
+    awareness_improved: YesNo = _col("认识有提高", "yesno", "年末评议：认识上是否有提高", "是", choices=YESNO, width=7,
+                                     aliases=("认识是否有提高", "认识上是否有提高"))
+    converted: YesNo = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=7,
+                           aliases=("是否已转化", "是否已经转化", "转化情况"))
     remarks: Text = _col("备注", "text", "其他需要说明的情况", "", width=10)
 
     @classmethod
@@ -272,18 +276,18 @@ class DiaryRow(StandardRow):
                       aliases=("解决措施", "解决方法", "解决办法及措施"))
     result: Annotated[str | None, _choice(RESULTS, False)] = _col(
         "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9,
-        aliases=("处理结果", "办理情况"))
+        aliases=("处理结果", "办理情况", "解决结果"))
     services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = _col(
         "服务类别", "many", "这次提供的服务，可多选，用顿号分开", "政策宣传、实用技术", choices=SERVICES, width=16,
-        default=(), aliases=("服务内容",))
+        default=(), aliases=("服务内容", "服务类型", "服务项目"))
     deeds: Annotated[int | None, _number(0, whole=True)] = _col(
-        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数",))
+        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数", "办实事数"))
     loans: Annotated[float | None, _number(0)] = _col(
         "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9,
         aliases=("担保贷款金额", "担保贷款数额"))
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
         "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数",))
-    reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8)
+    reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8, aliases=("调阅人签字", "调阅人签名"))
     review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11, aliases=("调阅时间",))
     review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=14)
 

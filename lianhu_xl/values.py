@@ -39,6 +39,9 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _DAYS_1900_TO_1904 = 1462  # a 1904-system serial (old Mac Excel) is the 1900 system's less this
 # Excel serials a register can hold when a date cell lost its format: 1950-01-01 .. 2100-12-31
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73415
+# a serial kept as text (a date column set to 文本 after typing) is read from 2000-01-01 on: a text
+# 20100 is more likely a slip for 2010 than the date 1955-01-11
+_TEXT_SERIAL_MIN = 36526
 
 
 def fold(text: str) -> str:
@@ -199,7 +202,7 @@ def from_1904(value: object) -> object:
     ``parse_date`` takes, which says it as typed."""
     if value.__class__ is str:  # 40238 as text (a date cell turned into text): the same serial
         digits = fold(value).lstrip(_QUOTES)  # type: ignore[arg-type]
-        if len(digits) != 5 or not digits.isdigit():
+        if len(digits) != 5 or not digits.isdigit() or int(digits) + _DAYS_1900_TO_1904 < _TEXT_SERIAL_MIN:
             return value
         number = float(digits)
     elif value.__class__ is not float and value.__class__ is not int:
@@ -374,7 +377,7 @@ def _from_text(text: str) -> date:
     if m:
         return _day_of(m)
     text = text.lstrip(_QUOTES)  # '2010-9-6 pasted with the apostrophe that made it text
-    if len(text) == 5 and text.isdigit() and _SERIAL_MIN <= int(text) <= _SERIAL_MAX:
+    if len(text) == 5 and text.isdigit() and _TEXT_SERIAL_MIN <= int(text) <= _SERIAL_MAX:
         return _EXCEL_EPOCH + timedelta(days=int(text))  # 40238: a date cell turned into text (设为文本)
     tail = _DAY_TAIL_RE.search(text)
     weekdays: list[str] = []
@@ -734,7 +737,7 @@ def parse_yesno(value: object) -> bool | None:
 
 
 # the yes/no columns' own words, said yes or no: 已转化, 转化了, 有所提高 / 未转化, 没有发展, 不是主要问题
-_YESNO_WORDS = re.compile(r"(尚未|还没有|还没|没有|没能|未能|未|没|无|不是|不)?(?(1)|(?:已经|已|有所|有|是)?)"
+_YESNO_WORDS = re.compile(r"(尚未|还没有|还没|没有|没能|未能|未|没|无|不是|不属于|不|非)?(?(1)|(?:已经|已|有所|有|是)?)"
                           r"(?:转化|发展|进步|提高|主要问题)了?")
 
 

@@ -143,11 +143,13 @@ def test_a_link_date_said_as_since_then_is_that_date(tmp_path):
 def test_an_excel_date_serial_stored_as_text_is_that_date(tmp_path):
     """A 日期 column set to 文本 after the dates were typed (or pasted from an export) shows 40238
     and holds it as text; the same serial in a number cell was already read as 2010-03-01. Both
-    are the date. In a book saved with the 1904 date system the text serial counts from 1904."""
+    are the date (text from 2000 on: 20100 as text is a slip, not 1955). In a book saved with the
+    1904 date system the text serial counts from 1904."""
     write_book(tmp_path / "b.xlsx", [card("K1", 结对日期="40183")],  # 2010-01-05
-               [diary("K1", "40238"), diary("K1", "'40274"), diary("K1", 40305)])  # 3-1, 4-6, 5-8
+               [diary("K1", "40238"), diary("K1", "'40274"), diary("K1", 40305),  # 3-1, 4-6, 5-8
+                diary("K1", "20100")])  # a slip for 2010, not the serial of 1955-01-11
     code, total, issues = consolidated(tmp_path / "b.xlsx")
-    assert (code, said(issues)) == (0, [])
+    assert (code, said(issues)) == (1, [("bad-date", "联户日记", "B6")])
     assert figures(total) == hand(致富明星户=1, 入户访谈=3, 应访谈月数=12, 实访谈月数=3, 应记日记月数=12,
                                   实记日记月数=3)
 
@@ -299,6 +301,24 @@ def test_other_names_townships_give_standard_columns(tmp_path):
                                   应记日记月数=12, 实记日记月数=1, 主要问题已解决户数=1)
 
 
+def test_optional_columns_under_the_names_forms_give_them_are_read(tmp_path):
+    """是否已转化, 人口, 年末人均收入 on the card sheet; 担保贷款/元, 办实事数, 服务类型, 解决结果 on the diary.
+    Each was an unknown column, its values kept nowhere: 转化户数, 担保贷款, 办实事, 提供服务 and
+    解决主要问题 were 0 in the 汇总 with only a warning, and the run exited 0."""
+    cards = [card("K1", 联系人类别="村干部", 联系户类型="思想保守户", 是否转化="是", 家庭人口=5,
+                  **{"年末人均纯收入(元)": 3500})]
+    diaries = [diary("K1", D(2010, 3, 6), 发现问题="缺水", 解决办法="修渠", 是否主要问题="是", 办理结果="当场解决",
+                     服务类别="政策宣传", **{"办实事(件)": 1, "担保贷款(元)": 3000})]
+    _loose_book(tmp_path / "b.xlsx", {"是否转化": "是否已转化", "家庭人口": "人口", "年末人均纯收入(元)": "年末人均收入"},
+                {"担保贷款(元)": "担保贷款/元", "办实事(件)": "办实事数", "服务类别": "服务类型", "办理结果": "解决结果"},
+                cards, diaries)
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, said(issues)) == (0, [])
+    assert figures(total) == hand(思想保守户=1, 思想保守户数=1, 转化户数=1, 入户访谈=1, 提供服务=1, 解决主要问题=1,
+                                  办实事=1, 担保贷款=3000, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1,
+                                  主要问题已解决户数=1)
+
+
 # --- amounts as they are said ---------------------------------------------------------------
 
 
@@ -428,6 +448,18 @@ def test_no_problem_found_and_no_service_said_in_words_are_blank(tmp_path):
     assert (code, said(issues)) == (0, [])
     assert figures(total) == hand(致富明星户=1, 入户访谈=5, 提供服务=1, 应访谈月数=12, 实访谈月数=5, 应记日记月数=12,
                                   实记日记月数=5)
+
+
+def test_not_a_main_problem_said_with_fei_is_no(tmp_path):
+    """是否主要问题 非主要问题 / 不属于主要问题 (as forms say “非”): 否, the visit counted, its problem
+    solved but not a main one. It was bad-yesno, the visit left out."""
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, 6), 发现问题="缺水", 解决办法="修渠", 是否主要问题="非主要问题", 办理结果="当场解决"),
+                diary("K1", D(2010, 4, 6), 发现问题="缺肥", 解决办法="协调", 是否主要问题="不属于主要问题",
+                      办理结果="协调解决")])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, said(issues)) == (0, [])
+    assert figures(total) == hand(致富明星户=1, 入户访谈=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12, 实记日记月数=2)
 
 
 # --- a figure typed one column over ----------------------------------------------------------
