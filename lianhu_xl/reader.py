@@ -29,6 +29,7 @@ from .values import (
     parse_choice,
     parse_many,
     title_year,
+    village_of_title,
     with_year,
 )
 
@@ -403,8 +404,11 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         sheet.typed[name_] = _SPACES.sub("", str(raw)).strip("*＊")
         book.issues.append(make_issue("loose-column", book.file, sheet=name, cell=cell, row=label_rows[c],
                                       column=label_of[name_], value=str(raw).strip(), detail=seen))
+    village = None  # a card sheet without a 村 column, under a title naming one village (下营村联户卡)
+    if kind == CARD_SHEET and "village" not in positions and top:
+        village = village_of_title([c for row in grid[:top] for c in row if isinstance(c, str)])
     for col in columns:
-        if col.required and col.name not in positions:
+        if col.required and col.name not in positions and not (village and col.name == "village"):
             book.issues.append(make_issue("missing-column", book.file, sheet=name,
                                           cell=f"A{sheet.header_row}", row=sheet.header_row,
                                           column=col.label))
@@ -429,6 +433,13 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 words.setdefault(c, set()).add(norm)
     _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
                repeats, words)
+    if village:  # every card of 下营村联户卡 is 下营村's: said once, at the title
+        for _, values in sheet.rows:
+            values["village"] = village
+        r, c = next(((r, c) for r in range(top) for c, x in enumerate(grid[r])
+                     if isinstance(x, str) and village[:-1] in x), (0, 0))
+        book.issues.append(make_issue("village-from-title", book.file, sheet=name, cell=f"{col_letter(c)}{r + 1}",
+                                      row=r + 1, column="村", value=village))
     for f, c, label in wan:  # 0.3 under 担保贷款（万元） is 3000 yuan: said once at the header
         _as_yuan(sheet, f)
         book.issues.append(make_issue("wan-column", book.file, sheet=name, cell=f"{col_letter(c)}{label_rows[c]}",

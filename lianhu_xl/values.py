@@ -340,6 +340,26 @@ def title_year(texts: list[str]) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+# a village named in a title (下营村联户卡, 倪家营乡下营村联户带创登记簿, 下营村党支部…): two to six
+# characters before 村, after the township (乡, 镇) or a year written before it, where 村 is not part
+# of another word (村干部, 村社干部, 村级, 村民, 村委会, 村组)
+_TITLE_VILLAGE_RE = re.compile(r"([\u4e00-\u9fff]+)村(?![社干级民委组两])")
+_BEFORE_VILLAGE = re.compile(r"^.*[乡镇县市区省年度]")
+
+
+def village_of_title(texts: list[str]) -> str | None:
+    """The one village the title rows above a card table name (下营村联户卡（2010年）,
+    倪家营乡下营村联户卡, 下营村党支部联户带创登记簿), or None when they name none or several
+    (2010年度村社干部联户卡 names none: its 村 is the cadres')."""
+    found = set()
+    for text in texts:
+        for m in _TITLE_VILLAGE_RE.finditer("".join(fold(text).split())):
+            name = _BEFORE_VILLAGE.sub("", m.group(1))
+            if 2 <= len(name) <= 6 and not name.endswith("农"):  # 新农村建设: the countryside, no village
+                found.add(f"{name}村")
+    return found.pop() if len(found) == 1 else None
+
+
 def with_year(value: object, year: int) -> object:
     """A date typed without its year (``3月5日``, ``3.5``, text) under a title naming one year,
     as that year's date (``2010年3月5日``); anything else as it is (a number 3.5 in a cell is

@@ -522,3 +522,47 @@ def test_the_townships_collection_saved_again_by_libreoffice_counts_the_same(tmp
     assert figures(total) == hand(致富明星户=2, 思想保守户=2, 经济落后户=2, 入户访谈=7, 提供服务=3, 解决主要问题=2,
                                   办实事=1, 担保贷款=15000, 帮耕帮畜=3, 转化户数=2, 思想保守户数=2, 应访谈月数=60,
                                   实访谈月数=7, 应记日记月数=60, 实记日记月数=9, 主要问题已解决户数=2)
+
+
+# --- a village's book without a 村 column ----------------------------------------------------
+
+
+def _village_book(path: Path, title: str) -> None:
+    labels = [label for label in CARD_LABELS if label != "村"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "联户卡"
+    ws.append([title])
+    ws.merge_cells("A1:H1")
+    ws.append(labels)
+    for row in (card("K1"), card("K2", 户主="李二", 社="五社")):
+        ws.append([row.get(label) for label in labels])
+    d = wb.create_sheet("联户日记")
+    d.append(DIARY_LABELS)
+    d.append([diary("K1").get(label) for label in DIARY_LABELS])
+    wb.save(path)
+
+
+def test_a_card_sheet_without_a_village_column_under_a_title_naming_one_village(tmp_path):
+    """下营村's clerk leaves out the 村 column: the sheet's title says 倪家营乡下营村联户卡（2010年）,
+    so every card is 下营村's, as a person reads it (said once, at the title). The sheet was refused
+    (missing-column 村): the village's cards and visits all left out."""
+    _village_book(tmp_path / "b.xlsx", "倪家营乡下营村联户卡（2010年）")
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert (code, said(issues)) == (0, [("village-from-title", "联户卡", "A1")])
+    assert "“下营村”" in issues[0]["message"], issues[0]["message"]
+    rows = totals_rows(tmp_path / "汇总表.xlsx")
+    assert rows["下营村"]["致富明星户"] == 2 and rows["下营村"]["入户访谈"] == 1
+    assert figures(total) == hand(致富明星户=2, 入户访谈=1, 应访谈月数=24, 实访谈月数=1, 应记日记月数=24, 实记日记月数=1)
+
+
+def test_a_title_naming_no_one_village_leaves_the_village_column_missing(tmp_path):
+    """2010年度村社干部联户卡 (村 of 村社干部) and 下营村、汪家墩村联户卡 (two villages) name no one village:
+    the 村 column is missing, as before."""
+    _village_book(tmp_path / "a.xlsx", "2010年度村社干部联户卡")
+    _village_book(tmp_path / "b.xlsx", "下营村、汪家墩村联户卡")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--json", "--no-cache"])
+    assert result.exit_code == 1
+    issues = json.loads(result.stdout)["issues"]
+    assert sorted((Path(i["file"]).name, i["code"]) for i in issues if i["sheet"] == "联户卡") == [
+        ("a.xlsx", "missing-column"), ("b.xlsx", "missing-column")]
