@@ -9,6 +9,7 @@ passed on (`python dev.py test -k reader`, `python dev.py demo 演示乡`).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -27,13 +28,24 @@ def run(*args: str | Path) -> int:
 def ensure(extras: str) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py must explain itself on an old Python
         sys.exit(f"需要 Python 3.11 或更新版本（当前 {sys.version.split()[0]}）。")
-    if not PY.exists():
+    if not PY.exists() or not has_pip():  # a .venv left without pip by a failed first try is made again
         print("创建虚拟环境 .venv …", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        shutil.rmtree(VENV, ignore_errors=True)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except (OSError, subprocess.CalledProcessError):
+            shutil.rmtree(VENV, ignore_errors=True)
+            sys.exit("无法创建虚拟环境 .venv（这个 Python 缺少 venv 或 ensurepip）。Debian/Ubuntu 上先运行 "
+                     "sudo apt install python3-venv，再运行一次；Windows 上请用 python.org 的安装程序装的 Python。")
     spec = f".[{extras}]" if extras else "."
     print(f"安装 lianhu_xl{f'[{extras}]' if extras else ''} …", flush=True)
     if run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", spec) != 0:
         sys.exit("安装失败，请检查网络或 pip 设置。")
+
+
+def has_pip() -> bool:
+    return subprocess.call([str(PY), "-m", "pip", "--version"], cwd=HERE,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0
 
 
 def main() -> int:

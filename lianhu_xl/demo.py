@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import random
+import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -986,14 +989,36 @@ def render(result: DemoResult, width: int | None = None) -> str:
         got = f"{f.got:,.0f}"
         mark = "一致" if f.ok else "不一致！"
         lines.append(f"  {pad(f.label, label_w)}报道 {pad(f.reported, 10, True)}    汇总 {got:>10}   {mark}")
+    lianhu = lianhu_command()
     lines += ["", CONVERSION_NOTE, "", f"汇总表已保存：{result.totals}",
               "自己试一试：",
-              f"  lianhu validate {_arg(folder / BOOKS_FOLDER)} --roster {_arg(folder / ROSTER_FILE)} "
+              f"  {lianhu} validate {_arg(folder / BOOKS_FOLDER)} --roster {_arg(folder / ROSTER_FILE)} "
               "--report 问题清单.xlsx",
-              f"  lianhu consolidate {_arg(folder / BOOKS_FOLDER)} -o 汇总表.xlsx --period 2010 --title {TOWNSHIP} "
+              f"  {lianhu} consolidate {_arg(folder / BOOKS_FOLDER)} -o 汇总表.xlsx --period 2010 --title {TOWNSHIP} "
               f"--roster {_arg(folder / ROSTER_FILE)}",
-              f"  lianhu merge {_arg(folder / BOOKS_FOLDER / OWN_FOLDER)} -o 支部合并.xlsx"]
+              f"  {lianhu} merge {_arg(folder / BOOKS_FOLDER / OWN_FOLDER)} -o 支部合并.xlsx"]
     return "\n".join(lines)
+
+
+def lianhu_command() -> str:
+    """How to type lianhu in this terminal. ``python3 dev.py demo`` installs into ``.venv``, which is
+    not on PATH: a suggested ``lianhu validate …`` would be “command not found”. So the script beside
+    this Python is named by its path, unless PATH finds that very script."""
+    script = Path(sys.executable).parent / ("lianhu.exe" if os.name == "nt" else "lianhu")
+    on_path = shutil.which("lianhu")
+    if on_path and (not script.is_file() or Path(on_path).resolve() == script.resolve()):
+        return "lianhu"
+    if not script.is_file():
+        return f"{_arg(Path(sys.executable))} -m lianhu_xl"
+    try:  # .venv/bin/lianhu from the project folder; the whole path from elsewhere (or another drive)
+        shown = os.path.relpath(script)
+    except ValueError:
+        shown = str(script)
+    if shown.startswith(".."):
+        shown = str(script)
+    elif os.sep not in shown:
+        shown = os.path.join(".", shown)
+    return f'"{shown}"' if any(ch.isspace() for ch in shown) else shown
 
 
 def _arg(path: Path) -> str:

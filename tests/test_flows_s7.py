@@ -32,8 +32,8 @@ def test_the_commands_the_demo_suggests_work_when_pasted_in_a_folder_with_a_spac
     monkeypatch.chdir(tmp_path)
     shown = invoke("demo", "演示 乡", "-j", "1")
     assert shown.exit_code == 0, shown.output
-    suggested = [line.strip() for line in shown.output.splitlines() if line.strip().startswith("lianhu ")]
-    assert [s.split()[1] for s in suggested] == ["validate", "consolidate", "merge"]
+    suggested = [line.strip() for line in shown.output.split("自己试一试：")[1].splitlines() if line.strip()]
+    assert [shlex.split(s)[1] for s in suggested] == ["validate", "consolidate", "merge"]
     for line in suggested:
         args = shlex.split(line)[1:]
         if args[0] == "merge":
