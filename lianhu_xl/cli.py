@@ -568,7 +568,12 @@ def xl() -> None:
 @click.option("--python", "interpreter", default=None,
               help="按钮使用的 Python（写进 xlwings.conf 表）；默认是运行本命令的 Python。")
 def xl_console(out: Path, interpreter: str | None) -> None:
-    """生成带按钮的汇总台（联户带创汇总台.xlsm）。"""
+    """生成带按钮的汇总台（联户带创汇总台.xlsm）。
+
+    \b
+    退出码：0 已生成；2 无法写出（如文件夹无法创建，或汇总台正在 Excel/WPS 中打开）。
+    例：lianhu xl console -o 桌面/联户带创
+    """
     from .console import build_console, console_path, default_interpreter, kept_settings
 
     kept = kept_settings(console_path(out))  # asked before build_console writes over it
@@ -605,7 +610,12 @@ def xl_run(action: str, book: Path, result_file: Path | None) -> None:
 @click.option("--python-installer", type=click.Path(path_type=Path, dir_okay=False),
               help="一并放进安装包的 Python 安装程序（python-3.11.x-amd64.exe）。")
 def xl_bundle(out: Path, python_version: str, python_installer: Path | None) -> None:
-    """准备 Windows 64 位电脑用的离线安装包（在能上网的电脑上运行）。"""
+    """准备 Windows 64 位电脑用的离线安装包（在能上网的电脑上运行）。
+
+    \b
+    退出码：0 已准备好；2 无法完成（如 pip 下载失败、找不到 Python 安装程序）。
+    例：lianhu xl bundle -o 离线安装包 --python-installer python-3.11.9-amd64.exe
+    """
     from .bundle import build_bundle
 
     result = build_bundle(out, python_version=python_version, python_installer=python_installer)

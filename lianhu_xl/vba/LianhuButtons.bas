@@ -197,8 +197,9 @@ Private Sub LianhuOpen(ByVal target As String)
 End Sub
 
 Private Function LianhuManual(ByVal action As String) As String
-    LianhuManual = LianhuText("msg.manual") & vbCrLf & "lianhu xl run " & action & " --book " _
-        & Chr(34) & ThisWorkbook.FullName & Chr(34)
+    ' The offline installer does not put lianhu on PATH: name its lianhu.exe (cmd expands the variable).
+    LianhuManual = LianhuText("msg.manual") & vbCrLf & Chr(34) & "%LOCALAPPDATA%\lianhu\venv\Scripts\lianhu.exe" _
+        & Chr(34) & " xl run " & action & " --book " & Chr(34) & ThisWorkbook.FullName & Chr(34)
 End Function
 
 Private Function LianhuConf(ByVal key As String) As String
