@@ -37,6 +37,7 @@ INTERNAL_SHEET = "lianhu.internal"
 VBA_MODULE = "LianhuButtons"
 FIXED_DATE = dt.datetime(2010, 1, 1)
 DEFAULT_INTERPRETER_WIN = r"%LOCALAPPDATA%\lianhu\venv\Scripts\python.exe"
+INSTALLED_LIANHU = r"%LOCALAPPDATA%\lianhu\venv\Scripts\lianhu.exe"  # the offline install's; not on PATH
 TOTALS_FILE = "汇总表.xlsx"
 REPORT_FILE = "问题清单.xlsx"
 
@@ -409,7 +410,7 @@ def _settings_sheet(wb, ws, f: dict, keep: Settings | None = None) -> None:
         "",
         "如果点按钮没有反应或提示宏被禁用：见《Excel 按钮使用说明》（docs/excel-buttons.md）中“启用宏”和“解除锁定”两节。",
         "在 WPS 或没有装 xlwings 的电脑上，按钮会改为调用 lianhu 命令行程序，结果另存为文件并自动打开。",
-        "都不行时，可在命令行运行：lianhu xl run consolidate --book 本工作簿的完整路径",
+        f"都不行时，可在命令行（开始菜单 → 输入 cmd）运行：\"{INSTALLED_LIANHU}\" xl run consolidate --book \"本工作簿的完整路径\"",
     ]
     for i, line in enumerate(help_lines):
         r = LAST_RESULT_ROW + 2 + i

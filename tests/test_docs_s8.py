@@ -134,3 +134,18 @@ def test_the_buttons_failure_message_names_the_lianhu_the_offline_install_made()
     guide = (ROOT / "docs" / "excel-buttons.md").read_text(encoding="utf-8").split("## 5.")[1].split("\n## ")[0]
     assert f'"{exe}" xl run consolidate --book "' in guide
     assert not re.search(r"^lianhu ", guide, re.M), "§5: a bare `lianhu` is not on a township PC's PATH"
+
+
+def test_the_consoles_own_help_gives_a_command_a_township_pc_can_run(tmp_path):
+    """The 设置 sheet's last resort said `lianhu xl run consolidate …`: on a PC set up by the offline
+    installer there is no lianhu on PATH. It names the installed lianhu.exe, as docs/excel-buttons.md §5."""
+    import openpyxl
+
+    from lianhu_xl.console import build_console
+
+    book = build_console(tmp_path)
+    ws = openpyxl.load_workbook(book)["设置"]
+    lines = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "xl run" in c.value]
+    assert lines, "the 设置 sheet no longer says what to type when the buttons fail"
+    for line in lines:
+        assert r'"%LOCALAPPDATA%\lianhu\venv\Scripts\lianhu.exe" xl run consolidate --book' in line, line
