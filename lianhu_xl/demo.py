@@ -915,7 +915,7 @@ def _refuse_a_folder_in_use(folder: Path) -> None:
     from .errors import LianhuError
 
     if folder.exists() and not folder.is_dir():
-        raise LianhuError(f"“{folder}”是一个文件，不是文件夹。请给演示另起一个新的文件夹名，例如 lianhu demo 演示乡。")
+        raise LianhuError(f"“{folder}”是一个文件，不是文件夹。请给演示另起一个新的文件夹名，例如 {lianhu_command()} demo 演示乡。")
     if not folder.is_dir():
         return
     found = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
@@ -928,7 +928,7 @@ def _refuse_a_folder_in_use(folder: Path) -> None:
     if not earlier:
         shown = "、".join(found[:5]) + (" 等" if len(found) > 5 else "")
         raise LianhuError(f"文件夹“{folder}”里已有文件（{shown}），不是以前生成的演示乡镇。演示会写入虚构的名册.csv、"
-                          "汇总表.xlsx 和各村登记簿，覆盖同名文件。请另起一个新的文件夹名，例如 lianhu demo 演示乡；"
+                          f"汇总表.xlsx 和各村登记簿，覆盖同名文件。请另起一个新的文件夹名，例如 {lianhu_command()} demo 演示乡；"
                           "原有文件没有改动。")
 
 

@@ -69,9 +69,13 @@ def _lianhu() -> Check:
 def _command() -> Check:
     exe = "lianhu.exe" if os.name == "nt" else "lianhu"
     beside = Path(sys.executable).parent / exe
-    found = shutil.which("lianhu") or (str(beside) if beside.exists() else None)
+    found = shutil.which("lianhu")
     if found:
         return Check("lianhu 命令", True, found, needed=False)
+    if beside.exists():  # the offline install's venv and dev.py's .venv are not on PATH
+        shown = f'"{beside}"' if " " in str(beside) else str(beside)
+        return Check("lianhu 命令", True, f"{beside}（不在 PATH 上：命令行里只打 lianhu 找不到它，"
+                     f"要写完整路径，如 {shown} validate 收集）", needed=False)
     return Check("lianhu 命令", False, "命令行里找不到 lianhu（按钮不需要它，会用 python -m lianhu_xl）。",
                  f"命令行里可以改用：\"{sys.executable}\" -m lianhu_xl …", needed=False)
 

@@ -149,3 +149,51 @@ def test_the_consoles_own_help_gives_a_command_a_township_pc_can_run(tmp_path):
     assert lines, "the 设置 sheet no longer says what to type when the buttons fail"
     for line in lines:
         assert r'"%LOCALAPPDATA%\lianhu\venv\Scripts\lianhu.exe" xl run consolidate --book' in line, line
+
+
+def test_the_demo_refusing_a_folder_suggests_a_command_that_runs(tmp_path, monkeypatch):
+    """`python3 dev.py demo` into a folder holding other files is refused with an example to type;
+    it said `lianhu demo 演示乡`, not on PATH after dev.py."""
+    bin_dir = _fake_venv(tmp_path)
+    monkeypatch.setattr(sys, "executable", str(bin_dir / ("python.exe" if os.name == "nt" else "python")))
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lianhu-demo").mkdir()
+    (tmp_path / "lianhu-demo" / "名册.xlsx").write_bytes(b"the clerk's own")
+    told = CliRunner().invoke(cli, ["demo", "lianhu-demo", "-j", "1"])
+    assert told.exit_code == 2
+    assert f"例如 {os.path.join('.venv', bin_dir.name, SCRIPT)} demo 演示乡" in told.output, told.output
+
+
+def test_excel_buttons_md_names_the_folders_a_new_console_is_set_to():
+    """A clerk opening a new console must know which folder to make and fill: §3 names the
+    collection and output folders the console is made with."""
+    from lianhu_xl.console import SETTINGS
+
+    defaults = {s.key: s.default for s in SETTINGS}
+    section3 = (ROOT / "docs" / "excel-buttons.md").read_text(encoding="utf-8").split("## 3.")[1].split("\n## ")[0]
+    assert f"收集文件夹填的是“{defaults['folder']}”、输出文件夹是“{defaults['output']}”" in section3
+
+
+def test_the_readme_exit_code_table_has_every_command():
+    """README's 退出码 table: one row for each command a user can run, no row for one that is gone."""
+    import re
+
+    table = (ROOT / "README.md").read_text(encoding="utf-8").split("### 退出码")[1].split("\n\n")[1]
+    rows = [r for r in table.splitlines() if r.startswith("| `")]
+    named = {name for r in rows for name in re.findall(r"`([^`]+)`", r.split("|")[1])}
+    assert named == {" ".join(p) for p in _leaf_commands()}
+
+
+def test_doctor_says_when_lianhu_is_not_on_path(tmp_path, monkeypatch):
+    """After the offline install (or dev.py) lianhu.exe sits in a venv not on PATH; doctor showed its
+    path as if typing `lianhu` would work. It now says to type the whole path."""
+    bin_dir = _fake_venv(tmp_path)
+    monkeypatch.setattr(sys, "executable", str(bin_dir / ("python.exe" if os.name == "nt" else "python")))
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    shown = CliRunner().invoke(cli, ["doctor"]).output
+    line = next(x for x in shown.splitlines() if "lianhu 命令" in x)
+    assert "不在 PATH 上" in line and f"{bin_dir / SCRIPT} validate 收集" in line, line
+    monkeypatch.setenv("PATH", str(bin_dir))
+    line = next(x for x in CliRunner().invoke(cli, ["doctor"]).output.splitlines() if "lianhu 命令" in x)
+    assert "不在 PATH 上" not in line, line
