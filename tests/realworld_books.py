@@ -243,14 +243,25 @@ def totals_rows(out: Path) -> dict[str, dict[str, object]]:
     return out_rows
 
 
-def consolidated(folder: Path) -> tuple[int, dict[str, object], list[dict]]:
-    """``lianhu consolidate --period 2010 --json`` as a clerk runs it: exit code, the 汇总表's 合计
-    row, the issues."""
-    out = folder.parent / "汇总表.xlsx"
-    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "--period", "2010", "--json",
-                                      "-q", "-j", "1"])
+def consolidated(path: Path, *more: str) -> tuple[int, dict[str, object], list[dict]]:
+    """``lianhu consolidate <path> --period 2010 --json`` (a folder or one book) as a clerk runs it:
+    exit code, the 汇总表's 合计 row (its 汇总表.xlsx written in the folder, or beside the book), the
+    issues."""
+    out = (path if path.is_dir() else path.parent) / "汇总表.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(path), "-o", str(out), "--period", "2010", "--json",
+                                      "-q", "-j", "1", *more])
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, totals_rows(out)["合计"], json.loads(result.stdout)["issues"]
+
+
+def said(issues: list[dict]) -> list[tuple[str, str | None, str | None]]:
+    """(code, sheet, cell) of each issue, sorted."""
+    return sorted((i["code"], i["sheet"], i["cell"]) for i in issues)
+
+
+def col(label: str, labels: list[str] = DIARY_LABELS) -> str:
+    """The column letter of a label in the bookfactory's layout."""
+    return chr(ord("A") + labels.index(label))
 
 
 def counts_of(row: dict[str, object]) -> dict[str, object]:

@@ -19,12 +19,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from bookfactory import card, diary, write_book
-from hostile import DIARY_XML, good_book, good_bytes, members_of, ole_file, rezip, run, validated
+from hostile import DIARY_XML, good_book, members_of, ole_file, rezip, run, validated
 from hypothesis import given, settings
-from test_guard import TWICE, _sheet_xml, sheet
+from test_guard import _sheet_xml, bound_covers_what_calamine_reads, sheet
 from test_hostile_s7 import _marked_book, _planted
-
-from lianhu_xl.guard import Refused, check_extent
 
 CARD_XML = "xl/worksheets/sheet1.xml"
 ENGLISH = re.compile(r"Error|Exception|Traceback|errno|Errno", re.I)
@@ -326,25 +324,7 @@ def test_a_prefixed_sheet_is_never_seen_smaller_than_calamine_reads(rows):
     """The guard now bounds a sheet written <x:row>/<x:c> from the same sheet with the prefix taken
     off (it walked such a sheet tag by tag, ~30 ms a 600-line diary): the bound is still never
     below what calamine builds, whatever the addresses (as tests/test_guard.py's unprefixed one)."""
-    from python_calamine import CalamineWorkbook
-
-    xml = _prefixed(_sheet_xml(rows))
-    try:
-        max_row, max_col = check_extent("联户卡", xml)
-    except Refused as refused:
-        assert refused.code == "file-corrupt"
-        assert any(style in TWICE for _, rstyle, cells in rows for style in [rstyle, *(c for _, c in cells)])
-        return
-    parts = members_of(good_bytes())
-    parts["xl/worksheets/sheet1.xml"] = xml
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, blob in parts.items():
-            zf.writestr(name, blob)
-    grid = CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue())).get_sheet_by_name("联户卡").to_python(
-        skip_empty_area=False)
-    assert max_row >= len(grid)
-    assert max_col >= max((len(r) for r in grid), default=0)
+    bound_covers_what_calamine_reads(rows, _prefixed(_sheet_xml(rows)))
 
 
 @pytest.mark.parametrize("far", [False, True])

@@ -7,39 +7,14 @@ that is no conflict (a phone typed with dashes in one copy), or a message that c
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import openpyxl
 from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary, write_book
-from click.testing import CliRunner
 from conftest import needs_libreoffice
-from realworld_books import hand, libreoffice_save, totals_rows
-
-from lianhu_xl.cli import cli
+from realworld_books import col, consolidated, counts_of, hand, libreoffice_save, said, totals_rows
 
 D = dt.date
-
-
-def consolidated(path: Path) -> tuple[int, dict[str, object], list[dict]]:
-    """``lianhu consolidate <path> --period 2010 --json``: exit code, the 合计 row, the issues."""
-    out = (path if path.is_dir() else path.parent) / "汇总表.xlsx"
-    result = CliRunner().invoke(cli, ["consolidate", str(path), "-o", str(out), "--period", "2010", "--json",
-                                      "-q", "-j", "1", "--no-cache"])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, totals_rows(out)["合计"], json.loads(result.stdout)["issues"]
-
-
-def figures(total: dict[str, object]) -> dict[str, object]:
-    return {k: total[k] for k in hand()}
-
-
-def said(issues: list[dict]) -> list[tuple[str, str | None, str | None]]:
-    return sorted((i["code"], i["sheet"], i["cell"]) for i in issues)
-
-
-def _col(label: str, labels: list[str] = DIARY_LABELS) -> str:
-    return chr(ord("A") + labels.index(label))
 
 
 # --- a diary written like a diary: the weekday and the time after the date ----------------------
@@ -55,12 +30,12 @@ def test_dates_with_the_weekday_or_the_time_of_day_after_them_are_those_dates(tm
     write_book(tmp_path / "b.xlsx", [card("K1", 结对日期="2010年1月5日 星期二")], [diary("K1", t) for t in typed])
     code, total, issues = consolidated(tmp_path / "b.xlsx")
     assert code == 1
-    assert said(issues) == [("weekday-mismatch", "联户日记", f"{_col('日期')}10")]
+    assert said(issues) == [("weekday-mismatch", "联户日记", f"{col('日期')}10")]
     message = issues[0]["message"]
     assert message.startswith("联户日记!B10：") and "“2010年10月6日 星期一”" in message
     assert "2010年10月6日是星期三" in message and "改正日期或星期" in message
     # by hand: the card linked 2010-1-5 (its weekday right), 12 months; 8 interviews, Mar–Sep and Nov
-    assert figures(total) == hand(致富明星户=1, 入户访谈=8, 应访谈月数=12, 实访谈月数=8, 应记日记月数=12,
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=8, 应访谈月数=12, 实访谈月数=8, 应记日记月数=12,
                                   实记日记月数=8)
 
 
@@ -105,7 +80,7 @@ def test_dates_without_a_year_under_a_title_naming_the_year_are_that_years(tmp_p
     assert code == 1
     assert said(issues) == [("bad-date", "联户日记", "B7")]
     assert "“7月32日”" in issues[0]["message"]
-    assert figures(total) == hand(致富明星户=1, 入户访谈=4, 应访谈月数=12, 实访谈月数=4, 应记日记月数=12,
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=4, 应访谈月数=12, 实访谈月数=4, 应记日记月数=12,
                                   实记日记月数=4)
 
 
@@ -132,7 +107,7 @@ def test_amounts_and_counts_written_in_chinese_numerals_and_with_units_are_read(
                      **{"基期人均纯收入(元)": "2500元/年"})], rows)
     code, total, issues = consolidated(tmp_path / "b.xlsx")
     assert (code, said(issues)) == (0, [])
-    assert figures(total) == hand(经济落后户=1, 入户访谈=10, 办实事=3, 担保贷款=24000, 帮耕帮畜=4, 应访谈月数=12,
+    assert counts_of(total) == hand(经济落后户=1, 入户访谈=10, 办实事=3, 担保贷款=24000, 帮耕帮畜=4, 应访谈月数=12,
                                   实访谈月数=3, 应记日记月数=12, 实记日记月数=3)
 
 
@@ -177,7 +152,7 @@ def test_the_same_card_with_its_phone_typed_with_dashes_in_one_book_counts_once(
     code, total, issues = consolidated(folder)
     assert code == 0
     assert sorted(i["code"] for i in issues) == ["duplicate-card", "duplicate-diary"]
-    assert figures(total) == hand(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
                                   实记日记月数=1)
 
 
@@ -236,7 +211,7 @@ def test_a_card_and_a_visit_written_over_two_merged_lines_are_one_card_and_one_v
     assert said(issues) == [("continued-row", "联户卡", "Q3"), ("continued-row", "联户日记", "F3")]
     message = next(i["message"] for i in issues if i["sheet"] == "联户卡")
     assert message.startswith("联户卡!Q3：") and "第 2 行" in message
-    assert figures(total) == hand(致富明星户=2, 入户访谈=2, 解决主要问题=1, 担保贷款=3000, 应访谈月数=24,
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 解决主要问题=1, 担保贷款=3000, 应访谈月数=24,
                                   实访谈月数=2, 应记日记月数=24, 实记日记月数=3, 主要问题已解决户数=1)
 
 
@@ -279,7 +254,7 @@ def test_a_register_whose_columns_carry_the_townships_own_names_is_read(tmp_path
     write_book(tmp_path / "b.xlsx", cards, visits, card_labels=card_labels, diary_labels=diary_labels)
     code, total, issues = consolidated(tmp_path / "b.xlsx")
     assert (code, issues) == (0, [])
-    assert figures(total) == hand(致富明星户=2, 入户访谈=2, 应访谈月数=24, 实访谈月数=2, 应记日记月数=24, 实记日记月数=2)
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 应访谈月数=24, 实访谈月数=2, 应记日记月数=24, 实记日记月数=2)
 
 
 def test_a_time_of_day_column_beside_the_date_column_is_not_the_date(tmp_path):
@@ -329,7 +304,7 @@ def test_cells_typed_tong_shang_read_as_the_line_above(tmp_path):
     assert all("第 4–5 行" in i["message"] and "上一行" in i["message"] for i in issues)
     book = totals_rows(tmp_path / "汇总表.xlsx")
     assert "同上" not in book and book["下营村"]["致富明星户"] == 3
-    assert figures(total) == hand(致富明星户=3, 入户访谈=3, 应访谈月数=36, 实访谈月数=3, 应记日记月数=36, 实记日记月数=3)
+    assert counts_of(total) == hand(致富明星户=3, 入户访谈=3, 应访谈月数=36, 实访谈月数=3, 应记日记月数=36, 实记日记月数=3)
 
 
 # --- 服务类别 numbered or joined with + ------------------------------------------------------------
@@ -429,7 +404,7 @@ def test_a_townships_collection_typed_every_way_above_gives_the_hand_count(tmp_p
     assert code == 0, [i["message"] for i in issues]
     assert sorted({i["code"] for i in issues}) == ["continued-row", "ditto-cells", "duplicate-card",
                                                     "duplicate-diary"]
-    assert figures(total) == want
+    assert counts_of(total) == want
     units = totals_rows(tmp_path / "收集" / "汇总表.xlsx")
     assert [u for u in units if u != "合计"] == ["下营村", "汪家墩村"]
     assert (units["下营村"]["经济落后户"], units["汪家墩村"]["担保贷款(元)"]) == (1, 3000)
@@ -443,7 +418,7 @@ def test_the_townships_collection_saved_again_by_libreoffice_gives_the_same_coun
     libreoffice_save(sorted((tmp_path / "src").glob("*.xlsx")), tmp_path / "收集")
     code, total, issues = consolidated(tmp_path / "收集")
     assert code == 0, [i["message"] for i in issues]
-    assert figures(total) == want
+    assert counts_of(total) == want
 
 
 # --- 担保贷款 in 万元 ----------------------------------------------------------------------------------

@@ -15,32 +15,11 @@ import openpyxl
 from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary, write_book
 from click.testing import CliRunner
 from conftest import needs_libreoffice
-from realworld_books import hand, libreoffice_save, totals_rows
+from realworld_books import col, consolidated, counts_of, hand, libreoffice_save, said, totals_rows
 
 from lianhu_xl.cli import cli
 
 D = dt.date
-
-
-def consolidated(path: Path, *more: str) -> tuple[int, dict[str, object], list[dict]]:
-    """``lianhu consolidate <path> --period 2010 --json``: exit code, the 合计 row, the issues."""
-    out = (path if path.is_dir() else path.parent) / "汇总表.xlsx"
-    result = CliRunner().invoke(cli, ["consolidate", str(path), "-o", str(out), "--period", "2010", "--json",
-                                      "-q", "-j", "1", "--no-cache", *more])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, totals_rows(out)["合计"], json.loads(result.stdout)["issues"]
-
-
-def figures(total: dict[str, object]) -> dict[str, object]:
-    return {k: total[k] for k in hand()}
-
-
-def said(issues: list[dict]) -> list[tuple[str, str | None, str | None]]:
-    return sorted((i["code"], i["sheet"], i["cell"]) for i in issues)
-
-
-def col(label: str, labels: list[str] = DIARY_LABELS) -> str:
-    return chr(ord("A") + labels.index(label))
 
 
 def by_code(issues: list[dict], code: str) -> list[dict]:
@@ -67,7 +46,7 @@ def test_a_year_typed_with_two_digits_is_read_as_excel_reads_it(tmp_path):
     message = issues[0]["message"]
     assert "“99-7-6”" in message and "2099" in message and "写全四位" in message, message
     # by hand: linked January 2010, 12 months; interviews March to June
-    assert figures(total) == hand(致富明星户=1, 入户访谈=4, 应访谈月数=12, 实访谈月数=4, 应记日记月数=12,
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=4, 应访谈月数=12, 实访谈月数=4, 应记日记月数=12,
                                   实记日记月数=4)
 
 
@@ -94,7 +73,7 @@ def test_a_two_digit_year_after_the_year_the_title_names_is_an_error(tmp_path):
     message = issues[0]["message"]
     assert "“26/3/5”" in message and "2026" in message and "2010" in message and "2010-3-5" in message, message
     # by hand: linked December 2009, so 2010's 12 months; one interview, March
-    assert figures(total) == hand(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
                                   实记日记月数=1)
 
 
@@ -115,7 +94,7 @@ def test_a_link_date_without_its_day_is_its_month(tmp_path):
     assert said(issues) == [("bad-date", "联户卡", f"{col('结对日期', CARD_LABELS)}6"),
                             ("bad-date", "联户日记", "B5")]
     # by hand: K1 Mar–Dec 10 months, K2 Apr–Dec 9, K3 May–Dec 8; visits K1 March, K2 April
-    assert figures(total) == hand(致富明星户=3, 入户访谈=2, 应访谈月数=27, 实访谈月数=2, 应记日记月数=27,
+    assert counts_of(total) == hand(致富明星户=3, 入户访谈=2, 应访谈月数=27, 实访谈月数=2, 应记日记月数=27,
                                   实记日记月数=2)
 
 
@@ -133,7 +112,7 @@ def test_a_link_date_said_as_since_then_is_that_date(tmp_path):
     assert code == 1
     assert said(issues) == [("vague-choice", "联户日记", f"{col('办理结果')}5")]
     # by hand: months Mar–Dec 10, Apr–Dec 9, May–Dec 8, Jun–Dec 7; K1 and K2 a main problem solved
-    assert figures(total) == hand(致富明星户=4, 入户访谈=2, 解决主要问题=2, 应访谈月数=34, 实访谈月数=2, 应记日记月数=34,
+    assert counts_of(total) == hand(致富明星户=4, 入户访谈=2, 解决主要问题=2, 应访谈月数=34, 实访谈月数=2, 应记日记月数=34,
                                   实记日记月数=2, 主要问题已解决户数=2)
 
 
@@ -150,7 +129,7 @@ def test_an_excel_date_serial_stored_as_text_is_that_date(tmp_path):
                 diary("K1", "20100")])  # a slip for 2010, not the serial of 1955-01-11
     code, total, issues = consolidated(tmp_path / "b.xlsx")
     assert (code, said(issues)) == (1, [("bad-date", "联户日记", "B6")])
-    assert figures(total) == hand(致富明星户=1, 入户访谈=3, 应访谈月数=12, 实访谈月数=3, 应记日记月数=12,
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=3, 应访谈月数=12, 实访谈月数=3, 应记日记月数=12,
                                   实记日记月数=3)
 
 
@@ -194,7 +173,7 @@ def test_other_words_for_a_choice_are_that_choice(tmp_path):
     assert (code, said(issues)) == (0, [])
     # by hand: linked January, 3 × 12 months; home visits K1 Mar, Apr, Oct (现场解决 row is 入户访谈 by
     # default), K2 May, Jun; one main problem solved (K1's, 现场解决); K3 converted
-    assert figures(total) == hand(致富明星户=1, 思想保守户=1, 经济落后户=1, 入户访谈=5, 解决主要问题=1, 转化户数=1,
+    assert counts_of(total) == hand(致富明星户=1, 思想保守户=1, 经济落后户=1, 入户访谈=5, 解决主要问题=1, 转化户数=1,
                                   思想保守户数=1, 应访谈月数=36, 实访谈月数=5, 应记日记月数=36, 实记日记月数=9,
                                   主要问题已解决户数=1)
 
@@ -268,7 +247,7 @@ def test_a_loose_label_is_the_column_what_is_typed_under_it_belongs_to(tmp_path)
                             ("loose-column", "联户日记", f"{col('服务类别')}2")]
     message = next(i["message"] for i in issues if i["cell"] == "C2")
     assert "“类别”" in message and "乡干部" in message and "“联系人类别”" in message, message
-    assert figures(total) == hand(致富明星户=1, 经济落后户=1, 入户访谈=2, 提供服务=2, 应访谈月数=24, 实访谈月数=2,
+    assert counts_of(total) == hand(致富明星户=1, 经济落后户=1, 入户访谈=2, 提供服务=2, 应访谈月数=24, 实访谈月数=2,
                                   应记日记月数=24, 实记日记月数=3)
 
 
@@ -297,7 +276,7 @@ def test_other_names_townships_give_standard_columns(tmp_path):
                 {"发现问题": "发现的问题", "解决办法": "解决措施", "办理结果": "处理结果"}, cards, diaries)
     code, total, issues = consolidated(tmp_path / "b.xlsx")
     assert (code, said(issues)) == (0, [])
-    assert figures(total) == hand(致富明星户=1, 入户访谈=1, 解决主要问题=1, 应访谈月数=12, 实访谈月数=1,
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 解决主要问题=1, 应访谈月数=12, 实访谈月数=1,
                                   应记日记月数=12, 实记日记月数=1, 主要问题已解决户数=1)
 
 
@@ -314,7 +293,7 @@ def test_optional_columns_under_the_names_forms_give_them_are_read(tmp_path):
                 cards, diaries)
     code, total, issues = consolidated(tmp_path / "b.xlsx")
     assert (code, said(issues)) == (0, [])
-    assert figures(total) == hand(思想保守户=1, 思想保守户数=1, 转化户数=1, 入户访谈=1, 提供服务=1, 解决主要问题=1,
+    assert counts_of(total) == hand(思想保守户=1, 思想保守户数=1, 转化户数=1, 入户访谈=1, 提供服务=1, 解决主要问题=1,
                                   办实事=1, 担保贷款=3000, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1,
                                   主要问题已解决户数=1)
 
@@ -426,7 +405,7 @@ def test_a_small_townships_collection_typed_messily_against_a_hand_count(tmp_pat
     # 入户访谈 7; 提供服务 3; 解决主要问题 2; 办实事 1; 担保贷款 12000 + 3000; 帮耕帮畜 2 + 1.
     # Interview months: XY-001 Mar Apr, XY-002 Apr, XY-003 Mar, NJY-001 Mar Apr, NJY-002 Apr = 7;
     # diary months: those and XY-004 Apr, NJY-002 May = 9. Households with a main problem solved: 2.
-    assert figures(total) == hand(致富明星户=2, 思想保守户=2, 经济落后户=2, 入户访谈=7, 提供服务=3, 解决主要问题=2,
+    assert counts_of(total) == hand(致富明星户=2, 思想保守户=2, 经济落后户=2, 入户访谈=7, 提供服务=3, 解决主要问题=2,
                                   办实事=1, 担保贷款=15000, 帮耕帮畜=3, 转化户数=2, 思想保守户数=2, 应访谈月数=60,
                                   实访谈月数=7, 应记日记月数=60, 实记日记月数=9, 主要问题已解决户数=2)
     by_village = totals_rows(tmp_path / "收集" / "汇总表.xlsx")
@@ -446,7 +425,7 @@ def test_no_problem_found_and_no_service_said_in_words_are_blank(tmp_path):
                 diary("K1", D(2010, 6, 6), 服务类别="没有服务"), diary("K1", D(2010, 7, 6), 服务类别="政策宣传")])
     code, total, issues = consolidated(tmp_path / "b.xlsx")
     assert (code, said(issues)) == (0, [])
-    assert figures(total) == hand(致富明星户=1, 入户访谈=5, 提供服务=1, 应访谈月数=12, 实访谈月数=5, 应记日记月数=12,
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=5, 提供服务=1, 应访谈月数=12, 实访谈月数=5, 应记日记月数=12,
                                   实记日记月数=5)
 
 
@@ -459,7 +438,7 @@ def test_not_a_main_problem_said_with_fei_is_no(tmp_path):
                       办理结果="协调解决")])
     code, total, issues = consolidated(tmp_path / "b.xlsx")
     assert (code, said(issues)) == (0, [])
-    assert figures(total) == hand(致富明星户=1, 入户访谈=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12, 实记日记月数=2)
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12, 实记日记月数=2)
 
 
 # --- a figure typed one column over ----------------------------------------------------------
@@ -481,7 +460,7 @@ def test_an_amount_under_a_count_or_a_count_under_an_amount_is_an_error(tmp_path
                             ("bad-number", "联户日记", f"{col('担保贷款(元)')}4")]
     for issue in issues:
         assert "填错了列" in issue["message"] and f"“{issue['value']}”" in issue["message"], issue["message"]
-    assert figures(total) == hand(经济落后户=1, 入户访谈=1, 办实事=1, 担保贷款=3000, 帮耕帮畜=2, 应访谈月数=12,
+    assert counts_of(total) == hand(经济落后户=1, 入户访谈=1, 办实事=1, 担保贷款=3000, 帮耕帮畜=2, 应访谈月数=12,
                                   实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
 
 
@@ -502,7 +481,7 @@ def test_services_written_as_the_report_writes_them_are_those_services(tmp_path)
     assert code == 0
     assert sorted((Path(i["file"]).stem, i["code"]) for i in issues) == [("王明", "duplicate-card"),
                                                                           ("王明", "duplicate-diary")]
-    assert figures(total) == hand(致富明星户=1, 入户访谈=2, 提供服务=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12,
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 提供服务=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12,
                                   实记日记月数=2)
 
 
@@ -519,7 +498,7 @@ def test_the_townships_collection_saved_again_by_libreoffice_counts_the_same(tmp
         [("下营村", "loose-column")] * 4 + [("下营村", "vague-choice"), ("下营村", "bad-number"),
                                           ("下营村", "two-digit-year"), ("王明", "duplicate-card"),
                                           ("王明", "duplicate-diary")])
-    assert figures(total) == hand(致富明星户=2, 思想保守户=2, 经济落后户=2, 入户访谈=7, 提供服务=3, 解决主要问题=2,
+    assert counts_of(total) == hand(致富明星户=2, 思想保守户=2, 经济落后户=2, 入户访谈=7, 提供服务=3, 解决主要问题=2,
                                   办实事=1, 担保贷款=15000, 帮耕帮畜=3, 转化户数=2, 思想保守户数=2, 应访谈月数=60,
                                   实访谈月数=7, 应记日记月数=60, 实记日记月数=9, 主要问题已解决户数=2)
 
@@ -553,7 +532,7 @@ def test_a_card_sheet_without_a_village_column_under_a_title_naming_one_village(
     assert "“下营村”" in issues[0]["message"], issues[0]["message"]
     rows = totals_rows(tmp_path / "汇总表.xlsx")
     assert rows["下营村"]["致富明星户"] == 2 and rows["下营村"]["入户访谈"] == 1
-    assert figures(total) == hand(致富明星户=2, 入户访谈=1, 应访谈月数=24, 实访谈月数=1, 应记日记月数=24, 实记日记月数=1)
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=1, 应访谈月数=24, 实访谈月数=1, 应记日记月数=24, 实记日记月数=1)
 
 
 def test_a_title_naming_no_one_village_leaves_the_village_column_missing(tmp_path):
