@@ -24,6 +24,7 @@ from .book import BookResult, Record
 from .cache import ResultCache, run_cached
 from .collection import collect
 from .issues import PERSONAL_COLUMNS, FileSummary, Issue, Report, make_issue
+from .reader import REVIEW_FIELDS, label_index, match_label, normalise_label
 from .roster import Roster
 from .standard import (
     CARD_SHEET,
@@ -404,19 +405,22 @@ def crosscheck(store: RowStore, roster: Roster | None = None, unify_villages: bo
     return issues
 
 
-REVIEW_LABELS = frozenset(DIARY_LABELS[n] for n in ("reviewer", "review_date", "review_opinion"))
-
-
 def review_errors_only(issues: list[Issue]) -> frozenset[tuple[str, str, int]]:
     """Rows whose every error is in a review column (调阅人 · 调阅日期 · 调阅意见): a copy of a visit
     the branch or township read and reviewed with a slip (调阅日期 三月). No total reads those
-    columns, so the visit is counted from a clean copy of it (``_copies``)."""
+    columns, so the visit is counted from a clean copy of it (``_copies``). A message names its
+    column as the sheet's header does (调阅时间 too): told by the reader's own label matching."""
     errors: dict[tuple[str, str, int], bool] = {}
     for i in issues:
         if i.severity == "error" and i.row is not None and i.sheet:
             key = (i.file, i.sheet, i.row)
-            errors[key] = errors.get(key, True) and i.column in REVIEW_LABELS
+            errors[key] = errors.get(key, True) and _review_column(i.column)
     return frozenset(k for k, only in errors.items() if only)
+
+
+def _review_column(label: str | None) -> bool:
+    return label is not None and match_label(normalise_label(label), label_index(DIARY_SHEET),
+                                             DIARY_SHEET) in REVIEW_FIELDS
 
 
 def _cards(store: RowStore) -> list[Issue]:

@@ -160,3 +160,22 @@ def test_with_a_roster_the_zeros_of_a_village_that_sent_only_wrong_cards_are_sai
     xy = figures(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
     check(run, {"下营村": xy, "汪家墩村": figures(), "江淮村": figures(), "合计": xy})
     assert run.json["villages_left_out"] == {"汪家墩村": 2}
+
+
+def test_a_slip_under_a_review_column_headed_another_way_is_a_review_slip_too(tmp_path):
+    """The village's copy heads its review date 调阅时间 (a name the standard's column is read by);
+    its messages name the column so. A slip there is a slip in the review all the same: the
+    cadre's copy of the visit counts (it was left out with every copy)."""
+    from bookfactory import DIARY_LABELS
+
+    write_book(tmp_path / "收集" / "王明.xlsx", [card("A")], [diary("A", D(2010, 3, 6))])
+    labels = ["调阅时间" if label == "调阅日期" else label for label in DIARY_LABELS]
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("A")],
+               [diary("A", D(2010, 3, 6), 调阅人="李书记", 调阅时间="三月")], diary_labels=labels)
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 1
+    row = figures(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+    check(run, {"下营村": row, "合计": row})
+    assert [(i["file"], i["column"]) for i in run.json["issues"] if i["severity"] == "error"] == [
+        ("下营村.xlsx", "调阅时间")]
+    assert [i["file"] for i in run.json["issues"] if i["code"] == "duplicate-diary-review"] == ["下营村.xlsx"]
