@@ -413,6 +413,11 @@ class Marks:
 
     before: dict[tuple[str, str], dict] = field(default_factory=dict)
     shown: list[dict] = field(default_factory=list)  # rows and columns unhidden: {"sheet", "row"|"column"}
+    # worked out once a copy, not once a marked row: a book whose 600 rows all have an error
+    # took 5 s to annotate, most of it these two again and again
+    widths: dict[str, int] = field(default_factory=dict)  # sheet -> how far a row's mark reaches
+    fills: dict[int, str] = field(default_factory=dict)  # the book's fill (its id) -> as XML
+    painted: dict[str, int] = field(default_factory=dict)  # our colour -> its fill's id in the book
 
     def remember(self, ws: Worksheet, coord: str) -> None:
         key = (ws.title, coord)
@@ -420,8 +425,12 @@ class Marks:
             return
         cell = _cell(ws, coord)
         comment = cell.comment
+        fid = cell._style.fillId if cell._style is not None else 0  # None: a cell never styled
+        fill = self.fills.get(fid)
+        if fill is None:
+            fill = self.fills[fid] = _fill_xml(cell.fill)
         self.before[key] = {
-            "sheet": ws.title, "cell": coord, "fill": _fill_xml(cell.fill),
+            "sheet": ws.title, "cell": coord, "fill": fill,
             "comment": [comment.text, comment.author, comment.width, comment.height] if comment else None,
         }
 
@@ -541,7 +550,10 @@ def _mark(wb: Workbook, marks: Marks, issue: Issue) -> None:
     severity = issue.severity
     entry = CATALOGUE.get(issue.code)
     if severity in ROW_COLOURS and entry is not None and entry.scope in ROW_SCOPES and issue.row:
-        for col in range(1, _row_width(ws) + 1):
+        width = marks.widths.get(ws.title)
+        if width is None:
+            width = marks.widths[ws.title] = _row_width(ws)
+        for col in range(1, width + 1):
             other = _anchor(ws, f"{_letter(col)}{issue.row}")
             _paint(ws, marks, other, ROW_COLOURS[severity], severity, strong=False)
     if severity in CELL_COLOURS:
@@ -562,7 +574,12 @@ def _paint(ws: Worksheet, marks: Marks, coord: str, colour: str, severity: str, 
                  ROW_COLOURS["warning"]: 3}
         if ranks.get(current.upper(), 9) <= ranks[colour]:
             return  # already marked as strongly or more
-    cell.fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+    fill = marks.painted.get(colour)
+    if fill is None or cell._style is None:  # the book's fill list finds a fill by hashing it, slowly: once a colour
+        cell.fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+        marks.painted[colour] = cell._style.fillId
+    else:
+        cell._style.fillId = fill
 
 
 def _add_note(ws: Worksheet, coord: str, issue: Issue) -> None:
@@ -629,9 +646,14 @@ def _anchor(ws: Worksheet, coord: str) -> str:
     coord = coord.replace("$", "").upper()
     if not _COORD.match(coord):
         coord = "A1"
-    for rng in ws.merged_cells.ranges:
-        if coord in rng:
-            return rng.start_cell.coordinate
+    ranges = ws.merged_cells.ranges
+    if ranges:
+        from openpyxl.utils.cell import coordinate_to_tuple
+
+        row, col = coordinate_to_tuple(coord)
+        for rng in ranges:  # by its bounds: ``coord in rng`` makes a range of coord each time
+            if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+                return rng.start_cell.coordinate
     return coord
 
 

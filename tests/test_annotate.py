@@ -477,3 +477,44 @@ def test_marks_whose_hidden_record_was_lost_are_still_taken_off(annotated, tmp_p
     assert cards["J5"].comment.text.count(NOTE_TAG) == 1, "marks never pile up"
     assert cards["J5"].comment.text.endswith("原批注：问过村会计")
     assert again.sheetnames.count(RESULT_SHEET) == 1
+
+
+def test_a_book_whose_every_row_is_wrong_is_painted_row_by_row_and_taken_off_exactly(tmp_path):
+    """Forty diary rows, each naming a card the book does not have: every row is painted across
+    the table and its 卡号 cell red; the cadre's own fills (every third row green, one row
+    yellow) are exactly what comes back when the next run takes our marks off."""
+    from bookfactory import card, diary, write_book
+
+    src = write_book(tmp_path / "收集" / "下营村.xlsx", [card("XY-001")],
+                     [diary(f"XY-{100 + i}", 主要内容=f"第{i}次") for i in range(40)])
+    wb = openpyxl.load_workbook(src)
+    ws = wb["联户日记"]
+    rows = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("XY-1")]
+    width = max(c.column for c in ws[rows[0] - 1] if c.value is not None)  # the header's
+    own = {r: GREEN for r in rows[::3]} | {rows[1]: "FFFFFF00"}
+    for r, rgb in own.items():
+        for c in range(1, width + 1):
+            ws.cell(r, c).fill = PatternFill("solid", fgColor=rgb)
+    wb.save(src)
+    assert run(str(src.parent), "--annotate", str(tmp_path / "退回")).exit_code == 1
+    copy = tmp_path / "退回" / "下营村.xlsx"
+    marked = openpyxl.load_workbook(copy)["联户日记"]
+    assert len(rows) == 40
+    for r in rows:
+        assert colour(marked.cell(r, 1)) == CELL_COLOURS["error"], r
+        assert {colour(marked.cell(r, c)) for c in range(2, width + 1)} == {ROW_COLOURS["error"]}, r
+        assert colour(marked.cell(r, width + 1)) is None, "the mark stops at the table's edge"
+    # the cadre adds the forty cards, in the copy, and sends it again: our marks come off
+    wb = openpyxl.load_workbook(copy)
+    for i in range(40):
+        wb["联户卡"].append([f"XY-{100 + i}", "王明", "乡干部", None, None, "下营村", "六社", f"户主{i}",
+                            "致富明星户", None, None, None, None, dt.date(2010, 1, 5), None, "缺水"])
+    wb.save(copy)
+    assert run(str(copy), "--annotate", str(tmp_path / "二")).exit_code == 0
+    clean = openpyxl.load_workbook(copy)
+    from lianhu_xl.annotate import clear_marks
+
+    clear_marks(clean)
+    for r in rows:
+        assert {colour(clean["联户日记"].cell(r, c)) for c in range(1, width + 2)} == (
+            {own[r], None} if r in own else {None}), r
