@@ -8,7 +8,6 @@ imported inside the commands so that ``lianhu --help`` stays instant.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -339,7 +338,7 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
 
         write_report(rep, report, validation=result)
     if as_json:
-        click.echo(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1))
+        _echo_json(rep.to_dict(issues=False), issues=(i.to_dict() for i in rep.issues))
     elif not quiet:
         from .summary import text_summary
 
@@ -460,7 +459,7 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     if result.kind == "mixed":
         mixed = next(i for i in result.report.issues if i.code == "mixed-inputs")
         if as_json:
-            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+            _echo_json(result.to_dict(lists=False), **result.lists())
         click.echo(f"无法汇总：{mixed.message}没有写出汇总表。", err=True)
         sys.exit(EXIT_CANNOT_RUN)
     if replaced == ["books"] and result.kind == "totals":  # a township's 汇总表 among those rolled up
@@ -474,10 +473,12 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
         write_totals(result, out)
         note_output(cache, run, out)
     lines: list[str] = []
-    if as_json:
-        data = result.to_dict()
+    if as_json:  # kept whole: a run with nothing changed says it again (note_said)
+        from .issues import json_text
+
+        data = result.to_dict(lists=False)
         data["output"] = str(out)
-        lines.append(json.dumps(data, ensure_ascii=False, indent=1))
+        lines.append("".join(json_text(data, **result.lists())))
     elif not quiet:
         lines += [text_table(result), "", result.headline()]
         if result.villages_left_out:
@@ -647,6 +648,19 @@ def linkers_by_file(result) -> dict[str, str]:
         if linker not in names:
             names.append(linker)
     return {f: "、".join(n) for f, n in out.items()}
+
+
+def _echo_json(head: dict, **lists: object) -> None:
+    """``--json`` written as it is made (``issues.json_text``), a thousand pieces at a time:
+    a county's issues are never all held as dicts and one string."""
+    from itertools import islice
+
+    from .issues import json_text
+
+    pieces = json_text(head, **lists)  # type: ignore[arg-type]
+    while text := "".join(islice(pieces, 1000)):
+        click.echo(text, nl=False)
+    click.echo()
 
 
 def _jobs(jobs: int) -> int:

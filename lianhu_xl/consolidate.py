@@ -555,11 +555,12 @@ class Consolidation:
         these = ("这些汇总表" + ("和那些行" if lacking else "")) if self.kind == "totals" and missing else "这些行"
         return f"{NOTE_PREFIX}共 {files} 个文件，" + "，".join(parts) + f"（见“来源”和“未计入”表）。汇总数字不含{these}。"
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self, lists: bool = True) -> dict[str, object]:
+        """The figures as JSON data; without ``lists`` (excluded, issues) for ``json_text``."""
         def unit(u: UnitTotals) -> dict[str, object]:
             return dict(zip(HEADER, u.row(), strict=True))
 
-        return {
+        data = {
             "title": self.title, "period": self.period_label, "kind": self.kind,
             "complete": self.complete,
             "units": [unit(u) for u in self.units], "total": unit(self.total),
@@ -567,10 +568,16 @@ class Consolidation:
             "files": [{**f.to_dict(), **({"rows": self.accounts[f.file].to_dict()}
                                          if f.file in self.accounts else {})}
                       for f in self.report.files],
-            "excluded": [{"file": e.file, "sheet": e.sheet, "row": e.row, "cell": e.cell,
-                          "category": e.bucket, "reason": e.reason} for e in self.excluded],
-            "issues": [i.to_dict() for i in self.report.issues],
         }
+        if lists:
+            data.update({key: list(items) for key, items in self.lists().items()})
+        return data
+
+    def lists(self) -> dict[str, Iterator[dict[str, object]]]:
+        """The long lists of ``to_dict``, made as they are read."""
+        return {"excluded": ({"file": e.file, "sheet": e.sheet, "row": e.row, "cell": e.cell,
+                              "category": e.bucket, "reason": e.reason} for e in self.excluded),
+                "issues": (i.to_dict() for i in self.report.issues)}
 
 
 # --- the entry point ---------------------------------------------------------------

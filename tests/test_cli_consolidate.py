@@ -127,6 +127,25 @@ def test_json_gives_the_figures_and_every_file(tmp_path):
     assert {e["category"] for e in data["excluded"]} == {"未计入", "统计期外"}
 
 
+def test_json_is_the_librarys_figures_and_the_same_again_with_nothing_changed(tmp_path):
+    """Written as it is made (excluded rows and issues a line each), it is still one object:
+    the library's, plus where the 汇总表 went; a second run with nothing changed says it again."""
+    from lianhu_xl.consolidate import consolidate
+    from lianhu_xl.period import parse_period
+
+    village(tmp_path / "收集", bad=True)
+    village(tmp_path / "收集", name="江淮村.xlsx")  # the same cards again: duplicates, left out
+    first = invoke(tmp_path / "收集", "-o", tmp_path / "t.xlsx", "--period", "2010", "--json")
+    assert first.exit_code == 1
+    data = json.loads(first.output)
+    assert data.pop("output") == str(tmp_path / "t.xlsx")
+    library = consolidate([tmp_path / "收集"], period=parse_period("2010"))
+    assert data == json.loads(json.dumps(library.to_dict(), ensure_ascii=False, default=str))
+    assert data["excluded"] and data["issues"]
+    again = invoke(tmp_path / "收集", "-o", tmp_path / "t.xlsx", "--period", "2010", "--json")
+    assert again.exit_code == 1 and again.output == first.output
+
+
 def test_quiet_prints_nothing_and_uses_the_exit_code(tmp_path):
     village(tmp_path / "收集")
     result = invoke(tmp_path / "收集", "-o", tmp_path / "t.xlsx", "-q")
