@@ -130,6 +130,7 @@ class Inspection:
     formula_cells: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     hidden_rows: dict[str, frozenset[int]] = field(default_factory=dict)  # rows hidden (or filtered out)
     hidden_sheets: dict[str, str] = field(default_factory=dict)  # sheet -> "hidden" or "veryHidden"
+    hidden_columns: dict[str, frozenset[int]] = field(default_factory=dict)  # columns hidden (1-based numbers)
     date1904: bool = False  # dates count from 1904-01-01 (old Mac Excel), not from 1900
     # the book with each error value the reader does not know (#SPILL!) written #N/A, to be read
     # instead of ``data`` (which stays what the file holds): None for every other book
@@ -325,6 +326,9 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
             hidden = _hidden_rows(blob)
             if hidden:
                 inspection.hidden_rows[sheet] = hidden
+            columns = _hidden_columns(blob)
+            if columns:
+                inspection.hidden_columns[sheet] = columns
     strings = parts.get("xl/sharedStrings.xml")
     if strings is not None:
         _check_strings(strings, [(sheet, parts[member]) for sheet, member in sheet_paths
@@ -965,6 +969,29 @@ def _hidden_rows(blob: bytes) -> frozenset[int]:
         number = _ROW_NUMBER_RE.search(blob, opener.start(), end + 1) if opener and end >= 0 else None
         if number:
             out.add(int(number.group(1)))
+    return frozenset(out)
+
+
+_COL_OPEN_RE = re.compile(rb"<col\s")
+_MIN_MAX_RE = re.compile(rb"""\s(min|max)\s*=\s*["'](\d{1,5})["']""")
+
+
+def _hidden_columns(blob: bytes) -> frozenset[int]:
+    """The numbers of the columns a sheet hides (<col min="13" max="13" hidden="1"/>): read like
+    any other, yet not seen in Excel. Looked for only in the <cols> list before the cells, and only
+    in a sheet holding "hidden" at all."""
+    start = blob.find(b"<cols>")
+    end = blob.find(b"</cols>", start) if start >= 0 else -1
+    if end < 0:
+        return frozenset()
+    out: set[int] = set()
+    for m in _HIDDEN_VALUE_RE.finditer(blob, start, end):
+        opener = _COL_OPEN_RE.search(blob, blob.rfind(b"<", start, m.start()), m.start())
+        close = blob.find(b">", m.end())
+        bounds = dict(_MIN_MAX_RE.findall(blob, opener.start(), close)) if opener and close >= 0 else {}
+        if b"min" in bounds:
+            low = int(bounds[b"min"])
+            out.update(range(low, min(int(bounds.get(b"max", low)), low + MAX_COLUMN) + 1))
     return frozenset(out)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .guard import Inspection, col_letters, ref_row
+from .guard import Inspection, col_letters, col_number, ref_row
 from .issues import Issue, make_issue, spans
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, SERVICES, columns_of
 from .values import (
@@ -208,6 +208,8 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         formulas = dict(inspection.formula_cells.get(actual, []))
         book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged,
                                        inspection.hidden_rows.get(actual, frozenset())))
+        if actual in inspection.hidden_columns:  # the same for columns
+            _hidden_columns(book, book.sheets[-1], inspection.hidden_columns[actual])
         if actual in inspection.hidden_sheets:  # counted, yet not seen in Excel: said, as hidden rows are
             book.issues.append(make_issue("hidden-sheet", book.file, sheet=actual, cell="A1", row=1, detail=(
                 "（只能用宏取消隐藏）" if inspection.hidden_sheets[actual] == "veryHidden" else "")))
@@ -453,6 +455,19 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             book.issues.append(make_issue("hidden-rows", book.file, sheet=name, row=unseen[0],
                                           cell=f"{sheet.letters['card_no']}{unseen[0]}", detail=spans(unseen)))
     return sheet
+
+
+def _hidden_columns(book: BookRows, sheet: SheetRows, hidden: frozenset[int]) -> None:
+    """Say, once a sheet, the standard columns that hold something read yet are hidden in Excel
+    (担保贷款 hidden: its sums counted, nothing seen). A hidden column nothing is read from (a
+    helper column, one left empty) is not said."""
+    shown = sorted((col_number(letters), letters, sheet.typed.get(name) or _LABEL_OF[sheet.kind][name])
+                   for name, letters in sheet.letters.items() if col_number(letters) in hidden
+                   and any(values.get(name) not in (None, "") for _, values in sheet.rows))
+    if shown:
+        book.issues.append(make_issue("hidden-columns", book.file, sheet=sheet.sheet, row=sheet.header_row,
+                                      cell=f"{shown[0][1]}{sheet.header_row}",
+                                      detail="、".join(f"{letters} 列（{label}）" for _, letters, label in shown)))
 
 
 # Labels too loose to name a column by themselves (类别: of the linker or of the household?):

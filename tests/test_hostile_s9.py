@@ -185,3 +185,39 @@ def test_an_empty_zip_named_xlsx_is_said_as_an_empty_archive(tmp_path):
     [issue] = validated(tmp_path)["issues"]
     assert issue["code"] == "not-a-workbook" and "空的压缩包" in issue["message"], issue
     assert "CSV" not in issue["message"]
+
+
+# --- what the clerk does not see ---------------------------------------------------------------------
+
+
+def _hidden_columns_book(path: Path, *letters: str) -> Path:
+    write_book(path, [card("XY-001")], [diary("XY-001", **{"担保贷款(元)": 50000, "办实事(件)": 2}),
+                                        diary("XY-001", "2010-4-1")])
+    wb = openpyxl.load_workbook(path)
+    for letter in letters:
+        wb["联户日记"].column_dimensions[letter].hidden = True
+    wb.save(path)
+    return path
+
+
+def test_hidden_columns_holding_values_are_counted_and_said(tmp_path):
+    """担保贷款 and 办实事 hidden (右键→隐藏): their 50,000 yuan and 2 deeds were counted with
+    nothing said, though the clerk checking the book in Excel never sees them. Said once, at the
+    header, as hidden rows and sheets are; a hidden column holding nothing (帮耕帮畜) is not said,
+    and the book still passes with every row counted."""
+    path = _hidden_columns_book(tmp_path / "隐藏列.xlsx", "L", "M", "N")
+    report = validated(tmp_path)
+    [issue] = report["issues"]
+    assert (issue["code"], issue["severity"], issue["sheet"], issue["cell"]) == (
+        "hidden-columns", "notice", "联户日记", "L2"), issue
+    assert "L 列（办实事(件)）" in issue["message"] and "M 列（担保贷款(元)）" in issue["message"]
+    assert "N 列" not in issue["message"]
+    assert report["valid"] and _file(report, path.name)["counted"] == 3
+
+
+def test_a_book_hiding_only_an_empty_or_unread_column_says_nothing(tmp_path):
+    """A hidden column nothing is read from (帮耕帮畜 left empty; a helper column past the
+    standard's) changes nothing read: nothing said."""
+    path = _hidden_columns_book(tmp_path / "空列.xlsx", "N", "Z")
+    report = validated(tmp_path)
+    assert report["issues"] == [] and _file(report, path.name)["counted"] == 3

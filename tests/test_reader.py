@@ -384,7 +384,8 @@ def test_a_column_without_a_label_that_holds_something_is_said_not_dropped_silen
 def test_rows_hidden_in_excel_are_counted_and_said(tmp_path):
     """Rows a clerk hid (or a filter left out) are read and counted like the others, but the
     clerk cannot see them: one notice per sheet says which, so a count that looks too high is
-    explained. Hidden columns and a sheet without hidden rows say nothing."""
+    explained. A hidden column is no hidden row (it has its own notice, tests/test_hostile_s9.py);
+    a sheet without hidden rows says nothing of rows."""
     path = write_book(tmp_path / "b.xlsx", [card("XY-001"), card("XY-002")],
                       [diary("XY-001", dt.date(2010, m, 6)) for m in (3, 4, 5, 6)])
     book = openpyxl.load_workbook(path)
@@ -394,8 +395,8 @@ def test_rows_hidden_in_excel_are_counted_and_said(tmp_path):
     book.save(path)
     result = check(path)
     said = [(i.sheet, i.cell, i.code) for i in result.issues]
-    assert said == [("联户日记", "A4", "hidden-rows")]
-    assert "第 4–5 行在表格里是隐藏的" in result.issues[0].message
+    assert said == [("联户卡", "C2", "hidden-columns"), ("联户日记", "A4", "hidden-rows")]
+    assert "第 4–5 行在表格里是隐藏的" in result.issues[1].message
     assert len(result.diaries) == 4 and len(result.cards) == 2
 
 
