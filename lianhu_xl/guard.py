@@ -564,7 +564,8 @@ def _foreign_encoding(blob: bytes) -> str | None:
     more than ASCII; else None. The reader reads every part as UTF-8 whatever it declares, Excel
     as declared: GBK bytes read as UTF-8 are other characters (缺水 in GBK is valid UTF-8: ȱˮ),
     UTF-8 bytes declared GBK show garbled in Excel. One anchored match a part (~1 µs)."""
-    declared = _DECLARED_RE.match(blob) if blob.startswith(b"<?xml") else None
+    start = 3 if blob.startswith(b"\xef\xbb\xbf") else 0  # a UTF-8 byte-order mark first: the same
+    declared = _DECLARED_RE.match(blob, start) if blob.startswith(b"<?xml", start) else None
     if declared is None or declared.group(1).lower().replace(b"-", b"").replace(b"_", b"") in _UTF8_NAMES:
         return None
     return None if blob.isascii() else xml_text(declared.group(1)[:20])
@@ -578,7 +579,7 @@ def _refuse_foreign(sheet: str | None, member: str, blob: bytes, encoding: str) 
     """Refuse a part declaring another encoding than UTF-8 over bytes that are not ASCII: a
     sheet at the first cell holding such bytes, any other part by its name."""
     words = _foreign_words(encoding)
-    at = _NOT_ASCII_RE.search(blob)
+    at = _NOT_ASCII_RE.search(blob, 3 if blob.startswith(b"\xef\xbb\xbf") else 0)  # past a byte-order mark
     if sheet is not None and at is not None:
         line = blob.count(b"\n", 0, at.start()) + 1
         raise _sheet_fault(sheet, member, blob, (words, line, at.start() - blob.rfind(b"\n", 0, at.start()),

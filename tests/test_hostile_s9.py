@@ -142,8 +142,9 @@ def test_parts_declaring_another_encoding_over_ascii_are_read(tmp_path, encoding
     assert "汇总表已保存" in result.output
 
 
-@pytest.mark.parametrize("control", [False, True], ids=["gbk", "gbk-and-control"])
-def test_a_sheet_saved_in_gbk_is_refused_at_its_cell_saying_so(tmp_path, control):
+@pytest.mark.parametrize("control,bom", [(False, b""), (True, b""), (False, b"\xef\xbb\xbf")],
+                         ids=["gbk", "gbk-and-control", "after-a-bom"])
+def test_a_sheet_saved_in_gbk_is_refused_at_its_cell_saying_so(tmp_path, control, bom):
     """A sheet written in GBK bytes (declared so): the reader reads them as UTF-8. 缺水 in GBK is
     valid UTF-8 (ȱˮ): read so, exit 0, without a word; other GBK text was reader-crashed (读取这个
     文件时出错, no place, no reason), with a control character beside it tool-failed (本程序出了错).
@@ -155,7 +156,7 @@ def test_a_sheet_saved_in_gbk_is_refused_at_its_cell_saying_so(tmp_path, control
         if name != DIARY_XML:
             return blob
         text = ("缺\x01水" if control else "缺水").encode("gbk")
-        return b'<?xml version="1.0" encoding="GBK"?>\n' + _DECLARATION.sub(b"", blob).decode().encode(
+        return bom + b'<?xml version="1.0" encoding="GBK"?>\n' + _DECLARATION.sub(b"", blob).decode().encode(
             "gbk").replace(b"MARKG", text)
     _rewritten(path, gbk)
     [issue] = validated(tmp_path)["issues"]
