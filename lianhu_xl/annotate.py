@@ -32,6 +32,8 @@ import json
 import re
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -78,13 +80,15 @@ _LOSSES = (
 
 
 def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: Path,
-                   jobs: int = 1) -> list[Path]:
+                   jobs: int = 1, progress: Callable[[int], AbstractContextManager[Callable[[object], None]]]
+                   | None = None) -> list[Path]:
     """Write an annotated copy of every workbook with errors or warnings; return the copies.
 
     Files the guard refused or no reader could open get no copy (the report
     lists them). A file that cannot be annotated is reported as a notice in
     ``result.report``, never silently skipped. ``jobs`` > 1 annotates in worker
-    processes (about 0.3 s per book of 50 cards and 200 diary rows).
+    processes (about 0.3 s per book of 50 cards and 200 diary rows). ``progress``, given how many
+    copies are to be made, gives a bar to tick once a copy (a county's: minutes).
     """
     out_dir = Path(out_dir)
     books = {b.summary.file: b for b in result.books}
@@ -119,18 +123,8 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
         plan.append((path, display, target, book.summary.sha256, by_file[display]))
     written: list[Path] = []
     added: list[Issue] = stale
-    if jobs > 1 and len(plan) > 2:
-        from concurrent.futures.process import BrokenProcessPool
-
-        from .batch import terminated_as_interrupt, worker_pool
-
-        try:  # the batch's pool: workers die with this process and are killed on Ctrl-C
-            with terminated_as_interrupt(), worker_pool(min(jobs, len(plan))) as pool:
-                outcomes = list(pool.map(_annotate_task, plan, chunksize=4))
-        except (BrokenProcessPool, OSError):  # a worker died: do them one by one, here
-            outcomes = [_annotate_task(task) for task in plan]
-    else:
-        outcomes = [_annotate_task(task) for task in plan]
+    with progress(len(plan)) if progress is not None else nullcontext(lambda _done: None) as tick:
+        outcomes = _annotate_all(plan, jobs, tick)
     for made, notices in outcomes:
         if made is not None:
             written.append(made)
@@ -141,6 +135,33 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
 
         finish(result.report, result.books, result.store)
     return written
+
+
+def _annotate_all(plan: list[tuple[Path, str, Path, str, list[Issue]]], jobs: int,
+                  tick: Callable[[object], None]) -> list[tuple[Path | None, list[Issue]]]:
+    """Every copy of the plan, in its order; in worker processes when ``jobs`` > 1."""
+    if jobs > 1 and len(plan) > 2:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from .batch import terminated_as_interrupt, worker_pool
+
+        outcomes = []
+        try:  # the batch's pool: workers die with this process and are killed on Ctrl-C
+            with terminated_as_interrupt(), worker_pool(min(jobs, len(plan))) as pool:
+                for outcome in pool.map(_annotate_task, plan, chunksize=4):
+                    outcomes.append(outcome)
+                    tick(outcome)
+            return outcomes
+        except (BrokenProcessPool, OSError):  # a worker died: the rest one by one, here
+            pass
+        done = len(outcomes)
+        return outcomes + [_ticked(_annotate_task(task), tick) for task in plan[done:]]
+    return [_ticked(_annotate_task(task), tick) for task in plan]
+
+
+def _ticked(outcome: tuple[Path | None, list[Issue]], tick: Callable[[object], None]) -> tuple[Path | None, list[Issue]]:
+    tick(outcome)
+    return outcome
 
 
 def _our_copy(path: Path) -> bool:

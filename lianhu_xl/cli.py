@@ -329,7 +329,8 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     if annotate is not None:  # first, so that a copy that could not be made is in the report
         from .annotate import annotate_books
 
-        annotated = annotate_books(result, files, annotate, jobs=_jobs(jobs))
+        annotated = annotate_books(result, files, annotate, jobs=_jobs(jobs), progress=lambda n: progress_bar(
+            n, quiet or as_json, desc="标注", then="已标注完，正在写出结果"))
     from .rollup import check_totals
 
     check_totals(rep, result.books)  # townships' 汇总表: what a roll-up of them would say

@@ -36,3 +36,21 @@ def test_a_long_run_shows_progress_and_quiet_hides_it(many, tmp_path, command):
     quiet = CliRunner().invoke(cli, [*args, str(many), "-j", "1", "-q"])
     assert quiet.exit_code == shown.exit_code
     assert quiet.stderr == "" and "个文件" not in quiet.output and "正在" not in quiet.output
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_annotating_many_books_shows_its_own_progress(tmp_path, jobs):
+    """After the reading, a copy for each book with a problem (a county's: minutes): its own bar,
+    the copies done of all, then what comes next; --quiet shows nothing and makes the same copies."""
+    folder = tmp_path / "收集"
+    for i in range(SHOW_FROM + 1):
+        write_book(folder / f"村{i:02d}.xlsx", [card(f"P{i:02d}-001")], [diary(f"P{i:02d}-009")])  # no such card
+    shown = CliRunner().invoke(cli, ["validate", str(folder), "-j", jobs, "--annotate", str(tmp_path / "退回")])
+    assert shown.exit_code == 1, shown.output
+    assert re.search(rf"标注: +\d+%\|.*\| \d+/{SHOW_FROM + 1} ", shown.stderr), shown.stderr
+    assert re.search(rf"已标注完，正在写出结果: 100%\|.*\| {SHOW_FROM + 1}/{SHOW_FROM + 1} ", shown.stderr), shown.stderr
+    assert len(list((tmp_path / "退回").glob("*.xlsx"))) == SHOW_FROM + 1
+    quiet = CliRunner().invoke(cli, ["validate", str(folder), "-j", jobs, "-q", "--annotate", str(tmp_path / "二")])
+    assert quiet.exit_code == 1 and quiet.stderr == ""
+    assert sorted(p.name for p in (tmp_path / "二").glob("*.xlsx")) == sorted(
+        p.name for p in (tmp_path / "退回").glob("*.xlsx"))
