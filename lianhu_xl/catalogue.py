@@ -202,6 +202,8 @@ _CODES = [
     Code("future-date", "error", "日期在将来", "“{column}”是 {value}，晚于今天。", "填写实际联系的日期。"),
     Code("bad-number", "error", "不是数字", "“{column}”填的是“{value}”，不是数字{detail}。",
          "只填数字，例如 {expected}（可以带单位“元”“次”“件”）。"),
+    Code("large-number", "warning", "数字大得少见", "“{column}”填的是 {value}，大于 {expected}，很少见。",
+         "核对是否多打了 0{detail}；确实如此可以不改，照样计入汇总。"),
     Code("not-whole", "error", "应为整数", "“{column}”填的是“{value}”，应为整数。", "填写整数，例如 {expected}。"),
     Code("out-of-range", "error", "数值超出范围", "“{column}”填的是 {value}，超出范围（应为 {expected}）。", "改为 {expected} 的数。"),
     Code("bad-choice", "error", "不在可选项中", "“{column}”填的是“{value}”，不是可选项。", "从下拉列表中选：{expected}。"),

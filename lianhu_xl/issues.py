@@ -118,7 +118,8 @@ def _shown(value: object) -> str | None:
     if value is True or value is False:  # a TRUE/FALSE cell, as Excel and WPS show it (not Python's True)
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        # 1E+300 as Excel shows it, not 301 digits; an 18-digit ID typed as a number keeps its digits
+        return str(int(value)) if abs(value) < 1e20 else f"{value:G}"
     if hasattr(value, "isoformat"):
         if not hasattr(value, "year"):  # a time of day (9:30 typed into 日期): time.isoformat has no sep
             return value.isoformat("seconds" if value.second else "minutes")  # type: ignore[attr-defined]

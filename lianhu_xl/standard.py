@@ -41,6 +41,11 @@ EXPECTED_PAIRING = {
 FORMS = ("入户访谈", "电话联系", "集中座谈", "其他")
 RESULTS = ("当场解决", "协调解决", "正在办理", "未解决")
 SOLVED = ("当场解决", "协调解决")
+# numbers above these are asked about (large-number), never refused: a slip of extra 0s, or
+# 万元 taken for 元. 2010 rural incomes were a few thousand yuan a head; a household's
+# guaranteed loan a few tens of thousands (the township's year of them: 1.2 million)
+INCOME_CHECK = 100_000
+LOAN_CHECK = 200_000
 SERVICES = ("政策宣传", "实用技术", "市场信息", "帮扶项目", "解决问题", "增收措施")
 YESNO = ("是", "否")
 _SERVICES = frozenset(SERVICES)
@@ -66,6 +71,7 @@ class Column:
     le: float | None = None
     width: int = 12
     aliases: tuple[str, ...] = ()  # other names clerks give the column, read as this one
+    check_above: float | None = None  # a larger number is asked about (``large-number``, a warning)
 
     @property
     def rule(self) -> str:
@@ -78,9 +84,9 @@ class Column:
         elif self.kind == "date":
             parts.append("日期，如 2010-9-6 或 2010年9月6日")
         elif self.kind == "whole":
-            parts.append("整数" + _range_text(self.ge, self.le))
+            parts.append("整数" + _range_text(self.ge, self.le) + self._above_text())
         elif self.kind == "number":
-            parts.append("数字" + _range_text(self.ge, self.le) + "，可带单位")
+            parts.append("数字" + _range_text(self.ge, self.le) + "，可带单位" + self._above_text())
         elif self.kind == "yesno":
             parts.append("填“是”或“否”")
         elif self.kind == "id":
@@ -88,6 +94,9 @@ class Column:
         elif self.kind == "phone":
             parts.append("11 位手机号或带区号的固定电话")
         return "；".join(parts)
+
+    def _above_text(self) -> str:
+        return f"，超过 {self.check_above:g} 会提醒核对" if self.check_above is not None else ""
 
 
 def _range_text(ge: float | None, le: float | None) -> str:
@@ -101,11 +110,12 @@ def _range_text(ge: float | None, le: float | None) -> str:
 
 def _col(label: str, kind: Kind, help: str, example: str, *, required: bool = False,
          choices: tuple[str, ...] = (), ge: float | None = None, le: float | None = None,
-         width: int = 12, aliases: tuple[str, ...] = (), default: Any = None) -> Any:
+         width: int = 12, aliases: tuple[str, ...] = (), default: Any = None,
+         check_above: float | None = None) -> Any:
     """A model field carrying the column's metadata."""
     extra = {"label": label, "kind": kind, "required": required, "help": help,
              "example": example, "choices": list(choices), "ge": ge, "le": le, "width": width,
-             "aliases": list(aliases)}
+             "aliases": list(aliases), "check_above": check_above}
     return Field(default=default, title=label, description=help, examples=[example],
                  json_schema_extra=extra)
 
@@ -196,7 +206,7 @@ class CardRow(StandardRow):
 
     SHEET: ClassVar[str] = CARD_SHEET
     ROW_RULES: ClassVar[tuple[str, ...]] = ("unusual-pairing", "bad-phone", "income-expected",
-                                            "conversion-not-applicable")
+                                            "conversion-not-applicable", "large-number")
 
     card_no: CardNo = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12, aliases=("联户卡号", "卡片编号", "联户卡编号"))
     linker: ReqName = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8,
@@ -219,12 +229,14 @@ class CardRow(StandardRow):
     industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9, aliases=("主导产业项目",))
     link_date: LinkDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间", "结对年月日", "结对年月"))
     base_income: Annotated[float | None, _number(0)] = _col(
-        "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9)
+        "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9,
+        check_above=INCOME_CHECK)
     main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=16,
                                  aliases=("存在的主要问题", "存在问题", "主要困难", "存在的主要困难", "主要困难和问题"))
     measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=16)
     year_end_income: Annotated[float | None, _number(0)] = _col(
-        "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9, aliases=("年末人均收入",))
+        "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9, aliases=("年末人均收入",),
+        check_above=INCOME_CHECK)
     econ_developed: YesNo = _col("经济有发展", "yesno", "年末评议：经济上是否有发展", "是", choices=YESNO, width=7,
                                  aliases=("经济是否有发展", "经济上是否有发展"))
     thought_progressed: YesNo = _col("思想有进步", "yesno", "年末评议：思想上是否有进步", "是", choices=YESNO, width=7,
@@ -249,6 +261,7 @@ class CardRow(StandardRow):
             out.append(("income-expected", "base_income", {}))
         if f.get("converted") is not None and household and household != "思想保守户":
             out.append(("conversion-not-applicable", "converted", {"detail": household}))
+        _large_numbers(cls, f, out)
         return out
 
 
@@ -257,7 +270,7 @@ class DiaryRow(StandardRow):
 
     SHEET: ClassVar[str] = DIARY_SHEET
     ROW_RULES: ClassVar[tuple[str, ...]] = ("future-date", "result-required", "solution-expected",
-                                            "unknown-service", "review-before-date")
+                                            "unknown-service", "review-before-date", "large-number")
 
     card_no: CardNo = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12, aliases=("联户卡号",))
     date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11,
@@ -281,12 +294,14 @@ class DiaryRow(StandardRow):
         "服务类别", "many", "这次提供的服务，可多选，用顿号分开", "政策宣传、实用技术", choices=SERVICES, width=16,
         default=(), aliases=("服务内容", "服务类型", "服务项目"))
     deeds: Annotated[int | None, _number(0, whole=True)] = _col(
-        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数", "办实事数"))
+        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数", "办实事数"),
+        check_above=10)
     loans: Annotated[float | None, _number(0)] = _col(
         "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9,
-        aliases=("担保贷款金额", "担保贷款数额"))
+        aliases=("担保贷款金额", "担保贷款数额"), check_above=LOAN_CHECK)
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
-        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数",))
+        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数",),
+        check_above=20)
     reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8, aliases=("调阅人签字", "调阅人签名"))
     review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11, aliases=("调阅时间",))
     review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=14)
@@ -314,7 +329,24 @@ class DiaryRow(StandardRow):
         review = f.get("review_date")
         if review is not None and day is not None and review < day:
             out.append(("review-before-date", "review_date", {"expected": day.isoformat()}))
+        _large_numbers(cls, f, out)
         return out
+
+
+def _large_numbers(model: type[StandardRow], f: Mapping[str, Any], out: list[Finding]) -> None:
+    """A number above its column's ``check_above`` (30000000 for 3000, a phone number pasted into
+    担保贷款): asked about, still counted; the township's year of loans was 1.2 million yuan."""
+    above = _ABOVE.get(model)
+    if above is None:
+        above = _ABOVE[model] = tuple((c.name, c.check_above, "，或把万元当成了元" if c.kind == "number" else "")
+                                      for c in columns_of(model) if c.check_above is not None)
+    for name, limit, detail in above:
+        value = f.get(name)
+        if value is not None and value > limit:
+            out.append(("large-number", name, {"expected": f"{limit:g}", "detail": detail}))
+
+
+_ABOVE: dict[type, tuple[tuple[str, float, str], ...]] = {}
 
 
 # free-text notes (Note): two copies of one entry that write the same note with another width,
@@ -620,6 +652,7 @@ def columns_of(model: type[StandardRow]) -> list[Column]:
                 example=str(extra["example"]), choices=tuple(extra["choices"] or ()),  # type: ignore[arg-type]
                 ge=extra["ge"], le=extra["le"], width=int(extra["width"]),  # type: ignore[arg-type]
                 aliases=tuple(extra.get("aliases") or ()),  # type: ignore[arg-type]
+                check_above=extra.get("check_above"),  # type: ignore[arg-type]
             ))
         _COLUMNS[model] = cached
     return cached

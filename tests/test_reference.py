@@ -56,10 +56,11 @@ def test_row_rules_listed_in_the_docs_are_the_ones_the_models_give():
             "household_type": "致富明星户", "link_date": "2010-1-1", "main_problem": "缺", "phone": "12",
             "converted": "是"}
     diary = {"card_no": "X", "date": future, "form": "其他", "problem": "缺", "services": "唱歌",
-             "review_date": "2010-1-1"}
+             "review_date": "2010-1-1", "loans": 300000}
     given = {CardRow: set(), DiaryRow: set()}
     for model, row in ((CardRow, card), (DiaryRow, diary),
-                       (CardRow, {**card, "linker_kind": "乡干部", "household_type": "经济落后户"})):
+                       (CardRow, {**card, "linker_kind": "乡干部", "household_type": "经济落后户"}),
+                       (CardRow, {**card, "base_income": 250000})):
         given[model] |= {code for code, name, _ in check_row(model, row).problems}
     assert given[CardRow] == set(CardRow.ROW_RULES)
     assert given[DiaryRow] == set(DiaryRow.ROW_RULES)

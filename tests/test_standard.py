@@ -270,3 +270,33 @@ def test_in_a_workbook_every_problem_of_the_row_is_reported_and_the_row_not_coun
     assert (summary.card_rows, summary.diary_rows) == (2, 2)
     # only XY-001's card counts: its diary has an error (no 办理结果), the other two rows too
     assert summary.counted == 1 and summary.excluded == 3
+
+
+def test_a_number_far_larger_than_a_register_holds_is_asked_about_and_still_counted(tmp_path):
+    """30000000 for 3000 (extra 0s), 万元 taken for 元, 21 ploughings in one visit: a warning at the
+    cell naming the limit and what to check; the row is counted as typed (the standard sets no
+    upper bound), and a number at the limit says nothing."""
+    import json
+
+    from bookfactory import card, diary, write_book
+    from click.testing import CliRunner
+
+    from lianhu_xl.cli import cli
+
+    loan, deeds, plough, income = "担保贷款(元)", "办实事(件)", "帮耕帮畜(次)", "基期人均纯收入(元)"
+    books = tmp_path / "收集"
+    write_book(books / "下营村.xlsx", [card("XY-001", **{income: 250000})], [
+        diary("XY-001", **{loan: "300000元"}),
+        diary("XY-001", dt.date(2010, 3, 7), 形式="电话联系", **{loan: 200000, deeds: 10, plough: 20}),  # at the limits
+        diary("XY-001", dt.date(2010, 3, 8), 形式="电话联系", **{deeds: 11, plough: 21}),
+    ])
+    result = CliRunner().invoke(cli, ["validate", "--json", str(books)])
+    assert result.exit_code == 0, result.output  # warnings only
+    said = {(i["sheet"], i["cell"]): i for i in json.loads(result.output)["issues"] if i["code"] == "large-number"}
+    assert sorted(said) == [("联户卡", "O3"), ("联户日记", "L5"), ("联户日记", "M3"), ("联户日记", "N5")]
+    assert said[("联户日记", "M3")]["message"] == ("联户日记!M3：“担保贷款(元)”填的是 300000元，大于 200000，很少见。"
+                                               "核对是否多打了 0，或把万元当成了元；确实如此可以不改，照样计入汇总。")
+    assert "万元" not in said[("联户日记", "N5")]["message"], "a count has no unit to mix up"
+    totals = CliRunner().invoke(cli, ["consolidate", str(books), "-o", str(tmp_path / "t.xlsx"), "--json"])
+    total = json.loads(totals.output)["total"]
+    assert (total["担保贷款(元)"], total["办实事"], total["帮耕帮畜"]) == (500000, 21, 41)
