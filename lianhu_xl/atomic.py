@@ -22,6 +22,10 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        blocking = _file_in_the_way(path.parent)
+        if blocking is not None:  # -o 汇总表.xlsx/县.xlsx: a file where a folder must go (EEXIST, ENOTDIR)
+            raise LianhuError(f"无法创建输出文件夹“{path.parent}”：“{blocking}”是一个文件，不是文件夹。"
+                              f"请换一个输出位置，例如 {blocking.parent / path.name}。") from None
         raise LianhuError(f"无法创建输出文件夹“{path.parent}”（{os_error_zh(exc)}）。") from None
     lock = path.with_name("~$" + path.name)
     if lock.exists():
@@ -41,6 +45,14 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
             raise LianhuError(f"无法写入“{path}”（{os_error_zh(refused)}）。原有文件未改动。") from None
         raise
     return path
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest part of ``folder`` that exists as something other than a folder, if any."""
+    for part in (folder, *folder.parents):
+        if part.exists() or part.is_symlink():
+            return None if part.is_dir() else part
+    return None
 
 
 NAME_MAX = 255  # bytes in one file name (ext4, NTFS: 255 UTF-16 units, more than 255 bytes of UTF-8)

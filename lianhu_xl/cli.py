@@ -225,16 +225,19 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-def _roster(path: Path | None):
+def _roster(path: Path | None, quiet: bool = False):
     if path is None:
         return None
     from .errors import LianhuError
     from .roster import RosterError, load_roster
 
     try:
-        return load_roster(path)
+        loaded = load_roster(path)
     except RosterError as exc:  # the roster file is at fault, not the command line: no --help hint
         raise LianhuError(str(exc)) from None
+    for note in [] if quiet else loaded.notes:  # how a line was read, before any card is judged by it
+        click.echo(f"提示：{note}", err=True)
+    return loaded
 
 
 roster_option = click.option("--roster", type=click.Path(path_type=Path),
@@ -317,7 +320,7 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
     files = without_reports(files, collect_issues)  # another earlier report there: told, not read
     if annotate is not None:
         annotate_outside(annotate, paths)
-    loaded = _roster(roster)
+    loaded = _roster(roster, quiet)
     if not files and _all_missing(collect_issues):  # the wrong folder: never "共 0 个文件", read as all passed
         click.echo("没有找到任何 .xlsx 工作簿，没有校验。" + _why_none(collect_issues), err=True)
         sys.exit(EXIT_CANNOT_RUN)
@@ -435,7 +438,7 @@ def consolidate(paths: tuple[Path, ...], out: Path, period, roster: Path | None,
     if not files and _all_missing(collect_issues):  # a mistyped folder: never a 汇总表 of zeros
         click.echo("没有找到任何 .xlsx 工作簿，没有写出汇总表。" + _why_none(collect_issues), err=True)
         sys.exit(EXIT_CANNOT_RUN)
-    loaded = _roster(roster)
+    loaded = _roster(roster, quiet)
     cache = _cache(loaded, no_cache)
     options = (period, (title or "").strip(), collect_issues)
     run = run_key(cache, files, options) if cache is not None else None

@@ -531,11 +531,16 @@ class Consolidation:
             twins = sum(a.duplicate for a in self.accounts.values())
             unit = "个文件" if self.kind == "totals" else "行"
             said = f"共 {files} 个文件，全部计入汇总" + (f"（重复的 {twins} {unit}只计一次）" if twins else "")
+            outside = sum(a.out_of_period for a in self.accounts.values())
+            if self.kind != "totals" and outside and not any(a.counted + a.duplicate for a in self.accounts.values()):
+                # --period 2008 for 2010's books: zeros that read as a township with nothing done
+                said = (f"共 {files} 个文件，统计期（{self.period_label}）内没有任何联户卡和日记："
+                        f"读到的 {outside} 行都在统计期外，请核对统计期是否写对")
             warned = len(self.report.warnings) if self.kind == "totals" else 0  # a township's rows left out, edits
             tail = f"；警告 {warned} 处，见“来源”表的说明。" if warned else "。"
             # a township's own rows left out: begun with 注意 as a run leaving rows out is, so that the
             # next level up reads it as such (rollup: TotalsSource.note) and its figures never pass as whole
-            lacking = sum(1 for i in self.report.issues if i.code == "totals-incomplete")
+            lacking = self._lacking()
             if lacking:
                 return f"{NOTE_PREFIX}{said}，但其中 {lacking} 份汇总表注明有行未计入，汇总数字不含那些行" + tail
             return said + tail
@@ -549,11 +554,17 @@ class Consolidation:
             parts.append(f"{len(missing)} 个文件未汇总" if self.kind != "totals" else f"{len(missing)} 份汇总表未计入")
         if not parts:
             parts.append(f"{len(self.report.errors)} 处错误")
-        lacking = sum(1 for i in self.report.issues if i.code == "totals-incomplete")
+        lacking = self._lacking()
         if lacking:  # said when all is counted; as much to know when some is not
             parts.append(f"另有 {lacking} 份汇总表注明有行未计入")
         these = ("这些汇总表" + ("和那些行" if lacking else "")) if self.kind == "totals" and missing else "这些行"
         return f"{NOTE_PREFIX}共 {files} 个文件，" + "，".join(parts) + f"（见“来源”和“未计入”表）。汇总数字不含{these}。"
+
+    def _lacking(self) -> int:
+        """The 汇总表 counted whose own consolidation left rows out (``totals-incomplete``): a
+        repeat counted once, or a sheet not counted, adds nothing to the figures, so is not one more."""
+        told = {i.file for i in self.report.issues if i.code == "totals-incomplete"}
+        return sum(1 for f in told if f not in self.accounts or self.accounts[f].counted)
 
     def to_dict(self, lists: bool = True) -> dict[str, object]:
         """The figures as JSON data; without ``lists`` (excluded, issues) for ``json_text``."""

@@ -201,7 +201,7 @@ def text_summary(result: MergeResult, limit: int = 20) -> str:
     listing(f"去掉重复：联户卡 {dup_cards} 张、联户日记 {len(dup) - dup_cards} 条与另一份完全相同，只保留一份：",
             dup, min(limit, 10))
     listing("内容冲突，未合并（同一卡号或同一条日记在两处内容不同；核对后只留正确的一份，再合并）：",
-            result.conflicts, limit)
+            result._issues(("resent-book",)) + result.conflicts, limit)  # which of two versions to keep first
     listing("有错误，未合并（改正源登记簿后再合并）：", result.errors, limit)
     listing("已合并，但卡号在这些登记簿中找不到联户卡（请一起提交那张联户卡）：", result.unknown_cards, limit)
     if result.totals:

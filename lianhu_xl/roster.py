@@ -32,6 +32,8 @@ class Roster:
     # a spelling not on the roster -> the roster's village it names: asked for every card, and a
     # township whose cadres all write 下营 for 下营村 would compare each card with every village
     _spellings: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    # what the clerk should know of how the file was read (a 村 line without its 社), in Chinese
+    notes: list[str] = field(default_factory=list, repr=False, compare=False)
 
     def problems(self, fields: Mapping[str, Any]) -> list[Finding]:
         """A card's 村 or 社 that is not on the roster (fields as read by ``check_row``)."""
@@ -102,7 +104,8 @@ def load_roster(path: Path) -> Roster:
     vi, ti = header.index("村"), header.index("社")
     roster = Roster()
     village: str | None = None
-    for r in rows[header_at + 1:]:
+    alone: dict[str, int] = {}  # a village whose line gives no 社 -> that line's number
+    for at, r in enumerate(rows[header_at + 1:], start=header_at + 2):
         first = r[vi] if vi < len(r) else None
         lead = next((c for c in r if c is not None and c != ""), None)  # 合计 may stand in a 序号 column
         if any(isinstance(c, str) and is_totals_text(c) for c in (first, lead)):
@@ -120,6 +123,8 @@ def load_roster(path: Path) -> Roster:
             break  # 填表人：…, 以下空白: the list has ended
         if typed:
             village = typed
+            if not team:
+                alone.setdefault(typed, at)
         elif not team:
             continue  # a blank row: the 村 above still holds for the teams below it
         if village:
@@ -128,7 +133,19 @@ def load_roster(path: Path) -> Roster:
                 teams.append(team)
     if not roster.villages:
         raise RosterError(f"名册“{name}”的“村”列下面没有任何村。请在“村”“社”两列下逐行填写各村和它的社。")
+    roster.notes = [_alone_note(name, at, v, roster.villages[v]) for v, at in alone.items()]
     return roster
+
+
+def _alone_note(name: str, at: int, village: str, teams: list[str]) -> str:
+    """What a 村 line without its 社 was read as: no 社 at all for the village (its cards' 社 not
+    checked), or the 社 other lines give it (a heading over them; any other 社 is an error)."""
+    where = f"名册“{name}”第 {at} 行只写了村“{village}”，没有写社"
+    if not teams:
+        return (f"{where}：{village}的联户卡填哪个社都算在名册上，不核对。"
+                f"要核对{village}的社，请在“社”列给它的每个社写一行。")
+    return (f"{where}，按名册其他行，{village}只有这些社：{'、'.join(teams)}；填别的社的联户卡都算不在名册上（是错误）。"
+            f"如果{village}还有别的社，请在名册里给每个社写一行。")
 
 
 def _csv_rows(path: Path) -> list[list[object]]:

@@ -100,6 +100,7 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
         report.files.append(book.summary)
     report.issues.extend(crosscheck(store, roster, unify_villages=unify_villages,
                                     review_only=review_errors_only(report.issues)))
+    report.issues.extend(resent_books(store, dict((shown, path) for path, shown in files)))
     finish(report, books, store)
     return Validation(report=report, books=books, store=store)
 
@@ -227,15 +228,34 @@ def _disagreeing(copies: list[Record]) -> tuple[Record, Record] | None:
             if said is None:
                 said = (key, r)
             elif said[0] != key:
+                if _month_alike(name, said[0], key):
+                    if said[0].day == 1:  # the copy giving the day stands for the link
+                        said = (key, r)
+                    continue
                 return said[1], r
     return None
+
+
+def _month_alike(name: str, a: object, b: object) -> bool:
+    """Two 结对日期 of one card that agree: one is the 1st of the other's month, as a month typed
+    without its day (2010年3月, values.parse_link_date; Excel stores it as the 1st too) reads. The
+    standard counts a link by its month, so 2010年3月 and 2010-3-5 are one card, not a conflict."""
+    return (name == "link_date" and isinstance(a, date) and isinstance(b, date)
+            and (a.year, a.month) == (b.year, b.month) and 1 in (a.day, b.day))
 
 
 def _fullest(copies: list[Record]) -> Record:
     """The copy counted among alike ones: the one with the most FILLED_LATER cells filled (the
     branch's reviewed copy over the cadre's own), the first in canonical order among equals."""
     later = FILLED_LATER[copies[0].sheet_kind]
-    return max(copies, key=lambda r: sum(_filled(r, n) for n in later))  # max keeps the first of equals
+    return max(copies, key=lambda r: (sum(_filled(r, n) for n in later), _day_given(r)))  # max keeps the first of equals
+
+
+def _day_given(r: Record) -> bool:
+    """A card whose 结对日期 gives its day (not the 1st a month typed alone reads as): among
+    copies alike but for that (_month_alike), the one counted."""
+    link = getattr(r.model, "link_date", None)
+    return isinstance(link, date) and link.day != 1
 
 
 def _differing(a: Record, b: Record, first: bool = False) -> list[str]:
@@ -249,7 +269,7 @@ def _differing(a: Record, b: Record, first: bool = False) -> list[str]:
         if name not in shared:
             continue
         here, there = _key(name, getattr(a.model, name), later), _key(name, getattr(b.model, name), later)
-        if here is not SILENT and there is not SILENT and here != there:
+        if here is not SILENT and there is not SILENT and here != there and not _month_alike(name, here, there):
             out.append(name)
             if first:
                 break
@@ -368,6 +388,9 @@ def _fuller(r: Record, kept: Record) -> str:
     labels = CARD_LABELS if r.sheet_kind == CARD_SHEET else DIARY_LABELS
     lacks = [n for n in later if _filled(kept, n) and not _filled(r, n)]
     extra = [n for n in later if _filled(r, n) and not _filled(kept, n)]
+    if r.sheet_kind == CARD_SHEET and r.model.link_date != kept.model.link_date:  # _month_alike
+        return (f"（结对日期这里只写到月（{r.sheet}!{r.cell('link_date')}），计入的是 {kept.place} "
+                f"写明 {kept.model.link_date.isoformat()} 的那一份）")
     if not lacks and not extra:
         return ""
 
@@ -384,6 +407,114 @@ def _fuller(r: Record, kept: Record) -> str:
     if extra:
         parts.append(f"这一份填了{cells(extra)}，那一份没填，以计入的那一份为准")
     return "（" + "；".join(parts) + "）"
+
+
+def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
+    """A book sent again after a correction, beside the copy sent before: the rows changed are
+    copies that differ (``conflicting-*``, or ``duplicate-*-error`` where the old copy has the error
+    the new one fixed), every copy left out, and each message names only its row. Told once per pair of files, at the file to move out of the collection: the one whose
+    cards the other holds all of, the older when both hold the same (newer by what they hold,
+    else by when they were saved). A pair where neither holds all the other's cards is two
+    people's books (a cadre's and another's), left to the row messages."""
+    groups: dict[tuple, set[str]] = defaultdict(set)  # every copy, the ones with an error of their own too
+    for no, file in store.query("SELECT t.card_no, s.file FROM card t JOIN sheet s ON s.id = t.sheet "
+                                "WHERE t.card_no IN (SELECT card_no FROM card "
+                                "WHERE excluded IN ('conflicting-card', 'duplicate-card-error'))"):
+        groups[("card", no)].add(file)
+    for *key, file in store.query("SELECT t.card_no, t.date, t.form, t.problem, s.file FROM (SELECT DISTINCT "
+                                  "card_no, date, form, problem FROM diary WHERE excluded IN "
+                                  "('conflicting-diary', 'duplicate-diary-error')) m JOIN diary t ON "
+                                  "t.card_no = m.card_no AND t.date = m.date AND t.form = m.form "
+                                  "AND t.problem IS m.problem JOIN sheet s ON s.id = t.sheet"):
+        groups[("diary", *key)].add(file)
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for files in groups.values():
+        if len(files) == 2:
+            pairs[tuple(sorted(files))] += 1  # type: ignore[index]
+    issues = []
+    for (a, b), differ in sorted(pairs.items()):
+        held_a, held_b = _card_numbers(store, a), _card_numbers(store, b)
+        if not (held_a <= held_b or held_b <= held_a) or not _alike_somewhere(store, a, b):
+            continue
+        newer, why = _newer(store, paths, a, b)
+        if held_a == held_b:
+            out = None if newer is None else (b if newer == a else a)
+        else:
+            out = a if held_a < held_b else b
+        if out is None:  # the same cards, nothing says which came later
+            fix = "留下改正后的那一本，把另一本从收集文件夹移到别处留底。"
+            issues.append(make_issue("resent-book", a, value=b, count=differ, detail="两本的卡号相同，看不出哪一本较新",
+                                     fix=fix))
+            continue
+        kept = b if out == a else a
+        if newer in (None, kept):
+            said = f"“{kept}”里有这一本的全部卡号" + (f"，而且较新（{why}）" if newer else "")
+            fix = (f"如果“{kept}”是改正后的一份，请把这一本（{out}）从收集文件夹移到别处留底；"
+                   f"如果这一本才是对的，就移走“{kept}”。")
+        else:  # the file held whole by the other is the newer one: the other holds more than it
+            said = f"这一本较新（{why}），它的卡号在“{kept}”里都有，“{kept}”还有别的卡"
+            fix = (f"如果这一本是改正后的，请在“{kept}”里照它改正那几处（或重新合并），再把这一本移走；"
+                   f"“{kept}”不能整本移走。")
+        issues.append(make_issue("resent-book", out, value=kept, count=differ, detail=said, fix=fix))
+    return issues
+
+
+def _alike_somewhere(store: RowStore, a: str, b: str) -> bool:
+    """Whether the two files share a copy counted once (a card or an entry alike in both): one
+    book sent twice repeats what was not changed; two cadres' cards that only share a number do not."""
+    for table, code, same in (("card", "duplicate-card", "u.card_no = t.card_no"),
+                              ("diary", "duplicate-diary", "u.card_no = t.card_no AND u.date IS t.date "
+                                                            "AND u.form IS t.form AND u.problem IS t.problem")):
+        if store.query(f"SELECT 1 FROM {table} t JOIN sheet s ON s.id = t.sheet JOIN {table} u ON {same} "
+                       "JOIN sheet v ON v.id = u.sheet WHERE s.file = ? AND v.file = ? "
+                       f"AND (t.excluded = '{code}' OR u.excluded = '{code}') LIMIT 1", (a, b)).fetchone():
+            return True
+    return False
+
+
+def _card_numbers(store: RowStore, file: str) -> set[str]:
+    """The card numbers a file holds: its cards', or, for a book of diaries only, the ones its diary names."""
+    for table in ("card", "diary"):
+        held = {no for (no,) in store.query(f"SELECT DISTINCT t.card_no FROM {table} t JOIN sheet s "
+                                            "ON s.id = t.sheet WHERE s.file = ? AND t.card_no IS NOT NULL", (file,))}
+        if held:
+            return held
+    return set()
+
+
+def _newer(store: RowStore, paths: dict[str, Path], a: str, b: str) -> tuple[str | None, str]:
+    """Which of two files was made later, and how that shows: the later time it was saved (a
+    minute apart at least: a copy by USB or QQ keeps or renews it, never goes back), else the
+    later visit it holds; None when neither says."""
+    saved = {}
+    for f in (a, b):
+        try:
+            saved[f] = paths[f].stat().st_mtime
+        except (KeyError, OSError):
+            saved = {}
+            break
+    if saved and abs(saved[a] - saved[b]) >= 60:
+        new, old = (a, b) if saved[a] > saved[b] else (b, a)
+        return new, f"保存于 {_when(saved[new])}，另一本 {_when(saved[old])}"
+    last = {}
+    for f in (a, b):
+        (last[f],) = store.query("SELECT max(t.date) FROM diary t JOIN sheet s ON s.id = t.sheet "
+                                 "WHERE s.file = ? AND t.rejected = 0", (f,)).fetchone()
+    if last[a] and last[b] and last[a] != last[b]:
+        new, old = (a, b) if last[a] > last[b] else (b, a)
+        return new, f"日记记到 {_day(last[new])}，另一本只到 {_day(last[old])}"
+    return None, ""
+
+
+def _day(value: object) -> str:
+    """A date as the store keeps it (its ordinal), as 2010-09-30."""
+    return date.fromordinal(value).isoformat() if isinstance(value, int) else str(value)
+
+
+def _when(stamp: float) -> str:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
 
 
 # SQL over the store (store.py): table aliases t (the row), s (its sheet)

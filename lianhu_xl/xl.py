@@ -90,6 +90,11 @@ def _roster(plan: Plan):
         raise LianhuError(f"{settings_cell('roster')}：{exc}") from None
 
 
+def _roster_notes(roster) -> list[str]:
+    """How a roster line without its 社 was read (roster.Roster.notes), for the button's message."""
+    return [f"提示：{note}" for note in (roster.notes if roster is not None else [])]
+
+
 def _period(plan: Plan):
     if not plan.period_text:
         return None
@@ -167,6 +172,7 @@ def _validate(plan: Plan, console: Path | None, into_book: bool = True) -> Outco
     path = write_report(report, plan.output / REPORT_FILE, validation=result)
     lines = [("校验完成，没有错误。" if report.valid else "校验完成，发现需要改正的错误。"), headline(report)]
     lines += _first_problems(report)
+    lines += _roster_notes(roster)
     lines.append(f"\n全部问题见本工作簿的“{PROBLEMS_SHEET}”表，并已另存：\n{path}" if into_book else
                  f"\n全部问题见{path.name}：\n{path}")
     return Outcome("ok" if report.valid else "problems", "\n".join(lines), path,
@@ -198,6 +204,7 @@ def _consolidate(plan: Plan, console: Path | None, into_book: bool = True) -> Ou
         from .consolidate import left_out_note
 
         lines.append(left_out_note(c.villages_left_out))
+    lines += _roster_notes(roster)
     if not c.complete:
         what = "汇总表" if c.kind == "totals" else "行"  # a county's sources are townships' 汇总表
         lines += _first_problems(c.report)

@@ -185,7 +185,9 @@ def test_copies_listing_different_services_still_conflict(tmp_path):
     write_book(folder / "王明.xlsx", [card("X1")], [diary("X1", "2010.3.6", 服务类别="政策宣传")])
     run = Run(folder, tmp_path / "汇总表.xlsx", "--period", "2010")
     assert run.exit_code == 1
-    assert sorted(i["code"] for i in run.json["issues"]) == ["conflicting-diary", "conflicting-diary", "duplicate-card"]
+    # the same card in both, a visit differing: one book sent twice, which to keep said (resent-book)
+    assert sorted(i["code"] for i in run.json["issues"]) == ["conflicting-diary", "conflicting-diary", "duplicate-card",
+                                                             "resent-book"]
     row = figures(致富明星户=1, 应访谈月数=12, 应记日记月数=12)  # the visit left out: no month met
     check(run, {"下营村": row, "合计": row})
 

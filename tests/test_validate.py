@@ -15,7 +15,7 @@ def run(*paths, roster=None):
 
 
 def found(result) -> list[tuple]:
-    return sorted((i.file, i.sheet, i.cell, i.code) for i in result.report.issues)
+    return sorted((i.file, i.sheet or "", i.cell or "", i.code) for i in result.report.issues)  # a file's own: no sheet
 
 
 def counted(result) -> list[tuple]:
