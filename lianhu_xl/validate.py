@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby
+from itertools import combinations, groupby
 from pathlib import Path
 from typing import NamedTuple
 
@@ -429,11 +429,17 @@ def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
         groups[("diary", *key)].add(file)
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     for files in groups.values():
-        if len(files) == 2:
-            pairs[tuple(sorted(files))] += 1  # type: ignore[index]
+        if len(files) <= RESENT_COPIES:  # a number every village gives its first card is no resend
+            for pair in combinations(sorted(files), 2):
+                pairs[pair] += 1
     issues = []
+    told: set[str] = set()  # a file is told once (three versions: the oldest by the first pair)
+    held: dict[str, set[str]] = {}
     for (a, b), differ in sorted(pairs.items()):
-        held_a, held_b = _card_numbers(store, a), _card_numbers(store, b)
+        for f in (a, b):
+            if f not in held:
+                held[f] = _card_numbers(store, f)
+        held_a, held_b = held[a], held[b]
         if not (held_a <= held_b or held_b <= held_a) or not _alike_somewhere(store, a, b):
             continue
         newer, why = _newer(store, paths, a, b)
@@ -441,10 +447,13 @@ def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
             out = None if newer is None else (b if newer == a else a)
         else:
             out = a if held_a < held_b else b
+        if (a if out is None else out) in told:
+            continue
         if out is None:  # the same cards, nothing says which came later
             fix = "留下改正后的那一本，把另一本从收集文件夹移到别处留底。"
             issues.append(make_issue("resent-book", a, value=b, count=differ, detail="两本的卡号相同，看不出哪一本较新",
                                      fix=fix))
+            told.add(a)
             continue
         kept = b if out == a else a
         if newer in (None, kept):
@@ -456,7 +465,11 @@ def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
             fix = (f"如果这一本是改正后的，请在“{kept}”里照它改正那几处（或重新合并），再把这一本移走；"
                    f"“{kept}”不能整本移走。")
         issues.append(make_issue("resent-book", out, value=kept, count=differ, detail=said, fix=fix))
+        told.add(out)
     return issues
+
+
+RESENT_COPIES = 4  # versions of one book in one folder, at most, looked at as a resend
 
 
 def _alike_somewhere(store: RowStore, a: str, b: str) -> bool:

@@ -112,6 +112,24 @@ def test_the_cadres_fixed_copy_beside_the_book_with_the_error_says_which_to_move
     assert "“下营村 改好的.xlsx”里有这一本的全部卡号，而且较新" in told[0]["message"]
 
 
+def test_three_versions_of_one_book_tell_each_older_one_to_move_out(tmp_path):
+    """A visit's loan corrected twice (1000, 2000, 3000), each version saved beside the last: every
+    copy of the visit conflicts with two others (a group of three files, not a pair). Both older
+    versions are told to move out, the newest none; once they are, 3000 counts."""
+    cards = [card("XY-001"), card("XY-002")]
+    for n, days in ((1, 3), (2, 2), (3, 0)):
+        book = write_book(tmp_path / "收集" / f"下营村 第{n}版.xlsx", cards,
+                          [diary("XY-001", D(2010, 3, 6), **{LOAN: 1000 * n}), diary("XY-002", D(2010, 3, 7))])
+        _age(book, days)
+    told = [i for i in json.loads(invoke("validate", tmp_path / "收集", "--json").output)["issues"]
+            if i["code"] == "resent-book"]
+    assert sorted(i["file"] for i in told) == ["下营村 第1版.xlsx", "下营村 第2版.xlsx"]
+    for n in (1, 2):
+        (tmp_path / "收集" / f"下营村 第{n}版.xlsx").rename(tmp_path / f"{n}.xlsx")
+    again = json.loads(invoke("consolidate", tmp_path / "收集", "-o", tmp_path / "汇总表.xlsx", "--json").stdout)
+    assert again["total"][LOAN] == 3000
+
+
 def test_merge_says_which_of_two_versions_to_keep_first(tmp_path):
     """The branch secretary merging a folder that holds a cadre's book and its corrected version:
     the conflict listing began with the rows; it now begins with the two files and which to move out."""
