@@ -411,11 +411,12 @@ def _fuller(r: Record, kept: Record) -> str:
 
 def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
     """A book sent again after a correction, beside the copy sent before: the rows changed are
-    copies that differ (``conflicting-*``, or ``duplicate-*-error`` where the old copy has the error
-    the new one fixed), every copy left out, and each message names only its row. Told once per pair of files, at the file to move out of the collection: the one whose
-    cards the other holds all of, the older when both hold the same (newer by what they hold,
-    else by when they were saved). A pair where neither holds all the other's cards is two
-    people's books (a cadre's and another's), left to the row messages."""
+    copies that differ (``conflicting-*``, or ``duplicate-*-error`` where the old copy has the
+    error the new one fixed), every copy left out, and each message names only its row. Told once
+    per file to move out of the collection: of two files sharing such copies and a copy alike, the
+    one whose card numbers the other holds all of; the older when both hold the same (by the time
+    saved, else the later visit). A pair where neither holds all the other's numbers, or with
+    nothing alike, is two people's books, left to the row messages."""
     groups: dict[tuple, set[str]] = defaultdict(set)  # every copy, the ones with an error of their own too
     for no, file in store.query("SELECT t.card_no, s.file FROM card t JOIN sheet s ON s.id = t.sheet "
                                 "WHERE t.card_no IN (SELECT card_no FROM card "
@@ -432,15 +433,15 @@ def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
         if len(files) <= RESENT_COPIES:  # a number every village gives its first card is no resend
             for pair in combinations(sorted(files), 2):
                 pairs[pair] += 1
-    issues = []
+    issues: list[Issue] = []
+    if not pairs:
+        return issues
     told: set[str] = set()  # a file is told once (three versions: the oldest by the first pair)
-    held: dict[str, set[str]] = {}
+    files = {f for pair in pairs for f in pair}
+    held, alike = _card_numbers(store, files), _alike_pairs(store, files)
     for (a, b), differ in sorted(pairs.items()):
-        for f in (a, b):
-            if f not in held:
-                held[f] = _card_numbers(store, f)
         held_a, held_b = held[a], held[b]
-        if not (held_a <= held_b or held_b <= held_a) or not _alike_somewhere(store, a, b):
+        if not (held_a <= held_b or held_b <= held_a) or (a, b) not in alike:
             continue
         newer, why = _newer(store, paths, a, b)
         if held_a == held_b:
@@ -472,27 +473,37 @@ def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
 RESENT_COPIES = 4  # versions of one book in one folder, at most, looked at as a resend
 
 
-def _alike_somewhere(store: RowStore, a: str, b: str) -> bool:
-    """Whether the two files share a copy counted once (a card or an entry alike in both): one
-    book sent twice repeats what was not changed; two cadres' cards that only share a number do not."""
-    for table, code, same in (("card", "duplicate-card", "u.card_no = t.card_no"),
-                              ("diary", "duplicate-diary", "u.card_no = t.card_no AND u.date IS t.date "
-                                                            "AND u.form IS t.form AND u.problem IS t.problem")):
-        if store.query(f"SELECT 1 FROM {table} t JOIN sheet s ON s.id = t.sheet JOIN {table} u ON {same} "
-                       "JOIN sheet v ON v.id = u.sheet WHERE s.file = ? AND v.file = ? "
-                       f"AND (t.excluded = '{code}' OR u.excluded = '{code}') LIMIT 1", (a, b)).fetchone():
-            return True
-    return False
+def _alike_pairs(store: RowStore, files: set[str]) -> set[tuple[str, str]]:
+    """The pairs of ``files`` (in name order) that share a copy counted once (a card or an entry
+    alike in both): one book sent twice repeats what was not changed; two cadres' cards that only
+    share a number do not. One query a sheet kind, over the copies marked repeats."""
+    groups: dict[tuple, set[str]] = defaultdict(set)
+    for no, file in store.query("SELECT t.card_no, s.file FROM (SELECT DISTINCT card_no FROM card "
+                                "WHERE excluded = 'duplicate-card') m JOIN card t ON t.card_no = m.card_no "
+                                "JOIN sheet s ON s.id = t.sheet"):
+        if file in files:
+            groups[("card", no)].add(file)
+    for *key, file in store.query("SELECT t.card_no, t.date, t.form, t.problem, s.file FROM (SELECT DISTINCT "
+                                  "card_no, date, form, problem FROM diary WHERE excluded = 'duplicate-diary') m "
+                                  "JOIN diary t ON t.card_no = m.card_no AND t.date = m.date AND t.form = m.form "
+                                  "AND t.problem IS m.problem JOIN sheet s ON s.id = t.sheet"):
+        if file in files:
+            groups[("diary", *key)].add(file)
+    return {pair for found in groups.values() if len(found) <= 2 * RESENT_COPIES
+            for pair in combinations(sorted(found), 2)}
 
 
-def _card_numbers(store: RowStore, file: str) -> set[str]:
-    """The card numbers a file holds: its cards', or, for a book of diaries only, the ones its diary names."""
+def _card_numbers(store: RowStore, files: set[str]) -> dict[str, set[str]]:
+    """The card numbers each file holds: its cards', or, for a book of diaries only, the ones its
+    diary names. Read by the files' sheets, a scan of each table at most."""
+    sheets = {sid: file for sid, file in store.query("SELECT id, file FROM sheet") if file in files}
+    held: dict[str, set[str]] = {f: set() for f in files}
     for table in ("card", "diary"):
-        held = {no for (no,) in store.query(f"SELECT DISTINCT t.card_no FROM {table} t JOIN sheet s "
-                                            "ON s.id = t.sheet WHERE s.file = ? AND t.card_no IS NOT NULL", (file,))}
-        if held:
-            return held
-    return set()
+        ids = [sid for sid, f in sheets.items() if not held[f]]  # the diaries: only books without cards
+        for sid, no in store.query_in(f"SELECT sheet, card_no FROM {table} WHERE card_no IS NOT NULL "
+                                      "AND sheet IN ({})", (), ids):
+            held[sheets[sid]].add(no)
+    return held
 
 
 def _newer(store: RowStore, paths: dict[str, Path], a: str, b: str) -> tuple[str | None, str]:
