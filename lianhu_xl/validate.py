@@ -434,10 +434,11 @@ def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
             for pair in combinations(sorted(files), 2):
                 pairs[pair] += 1
     issues: list[Issue] = []
-    if not pairs:
-        return issues
     told: set[str] = set()  # a file is told once (three versions: the oldest by the first pair)
-    files = {f for pair in pairs for f in pair}
+    twins = _same_cards(store)  # books whose cards may be the same: a version that dropped rows
+    files = {f for pair in [*pairs, *twins] for f in pair}
+    if not files:
+        return issues
     held, alike = _card_numbers(store, files), _alike_pairs(store, files)
     for (a, b), differ in sorted(pairs.items()):
         held_a, held_b = held[a], held[b]
@@ -467,30 +468,62 @@ def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
                    f"“{kept}”不能整本移走。")
         issues.append(make_issue("resent-book", out, value=kept, count=differ, detail=said, fix=fix))
         told.add(out)
+    for a, b in sorted((alike & twins) - pairs.keys()):  # nothing differs: the newer may have dropped rows
+        if not held[a] or held[a] != held[b] or a in told or b in told:
+            continue
+        newer, why = _newer(store, paths, a, b)
+        older = a if newer == b else b
+        if newer is None or older in told:
+            continue
+        dropped = _dropped(store, older, newer)
+        if dropped:
+            issues.append(make_issue("resent-book-rows", older, value=newer, count=len(dropped), detail=why,
+                                     place="、".join(dropped[:PLACES_SHOWN]) + ("等" if len(dropped) > PLACES_SHOWN else "")))
+            told.add(older)
     return issues
 
 
 RESENT_COPIES = 4  # versions of one book in one folder, at most, looked at as a resend
 
 
+def _same_cards(store: RowStore) -> set[tuple[str, str]]:
+    """Pairs of files (in name order) whose cards look the same by how many, their numbers' length
+    and first and last: the few worth comparing whole (one grouped scan of the cards)."""
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for file, *marks in store.query("SELECT s.file, count(DISTINCT t.card_no), total(length(t.card_no)), "
+                                    "min(t.card_no), max(t.card_no) FROM card t JOIN sheet s ON s.id = t.sheet "
+                                    "WHERE t.card_no IS NOT NULL GROUP BY s.file"):
+        groups[tuple(marks)].append(file)
+    return {pair for found in groups.values() if 1 < len(found) <= RESENT_COPIES
+            for pair in combinations(sorted(found), 2)}
+
+
 def _alike_pairs(store: RowStore, files: set[str]) -> set[tuple[str, str]]:
     """The pairs of ``files`` (in name order) that share a copy counted once (a card or an entry
-    alike in both): one book sent twice repeats what was not changed; two cadres' cards that only
-    share a number do not. One query a sheet kind, over the copies marked repeats."""
-    groups: dict[tuple, set[str]] = defaultdict(set)
-    for no, file in store.query("SELECT t.card_no, s.file FROM (SELECT DISTINCT card_no FROM card "
-                                "WHERE excluded = 'duplicate-card') m JOIN card t ON t.card_no = m.card_no "
-                                "JOIN sheet s ON s.id = t.sheet"):
-        if file in files:
-            groups[("card", no)].add(file)
-    for *key, file in store.query("SELECT t.card_no, t.date, t.form, t.problem, s.file FROM (SELECT DISTINCT "
-                                  "card_no, date, form, problem FROM diary WHERE excluded = 'duplicate-diary') m "
-                                  "JOIN diary t ON t.card_no = m.card_no AND t.date = m.date AND t.form = m.form "
-                                  "AND t.problem IS m.problem JOIN sheet s ON s.id = t.sheet"):
-        if file in files:
-            groups[("diary", *key)].add(file)
-    return {pair for found in groups.values() if len(found) <= 2 * RESENT_COPIES
-            for pair in combinations(sorted(found), 2)}
+    alike in both: one of the two copies a repeat): one book sent twice repeats what was not
+    changed; two cadres' cards that only share a number do not. Read by the files' sheets."""
+    sheets = {sid: file for sid, file in store.query("SELECT id, file FROM sheet") if file in files}
+    found: set[tuple[str, str]] = set()
+    for table, key, repeat in (("card", "card_no", "duplicate-card"),
+                               ("diary", "card_no, date, form, problem", "duplicate-diary")):
+        copies: dict[tuple, dict[str, bool]] = defaultdict(dict)  # key -> file -> its copy a repeat
+        for sid, excluded, *k in store.query_in(f"SELECT sheet, excluded, {key} FROM {table} "
+                                                "WHERE rejected = 0 AND sheet IN ({})", (), list(sheets)):
+            was = copies[tuple(k)]
+            was[sheets[sid]] = was.get(sheets[sid], False) or excluded == repeat
+        for was in copies.values():
+            if 1 < len(was) <= 2 * RESENT_COPIES:
+                found.update(pair for pair in combinations(sorted(was), 2) if was[pair[0]] or was[pair[1]])
+    return found
+
+
+def _dropped(store: RowStore, older: str, newer: str) -> list[str]:
+    """The places of ``older``'s diary rows (without an error) that ``newer`` has no copy of."""
+    return [f"{sheet}!第{row}行" for sheet, row in store.query(
+        "SELECT s.name, t.row FROM diary t JOIN sheet s ON s.id = t.sheet WHERE s.file = ? AND t.rejected = 0 "
+        "AND NOT EXISTS (SELECT 1 FROM diary u JOIN sheet v ON v.id = u.sheet WHERE v.file = ? "
+        "AND u.card_no = t.card_no AND u.date = t.date AND u.form = t.form AND u.problem IS t.problem) "
+        "ORDER BY s.name, t.row", (older, newer))]
 
 
 def _card_numbers(store: RowStore, files: set[str]) -> dict[str, set[str]]:

@@ -130,6 +130,41 @@ def test_three_versions_of_one_book_tell_each_older_one_to_move_out(tmp_path):
     assert again["total"][LOAN] == 3000
 
 
+def test_a_visit_the_corrected_book_dropped_still_counts_from_the_old_one_and_is_said(tmp_path):
+    """王明 deleted a visit typed by mistake and sent the book again; the clerk saved it beside the
+    old one. Nothing differs between the two, so no conflict: the old book's extra visit counted
+    (入户访谈 3 where 王明 has 2), and the only words were “内容相同，只计一次” on the rows alike. Now
+    the old book is told that the newer one lacks that row, where it is, and that it is counted."""
+    cards = [card("A"), card("B")]
+    old = write_book(tmp_path / "收集" / "王明.xlsx", cards,
+                     [diary("A", D(2010, 3, 6)), diary("A", D(2010, 4, 6)), diary("B", D(2010, 3, 7))])
+    _age(old, 2)
+    write_book(tmp_path / "收集" / "王明(1).xlsx", cards, [diary("A", D(2010, 3, 6)), diary("B", D(2010, 3, 7))])
+    run = invoke("consolidate", tmp_path / "收集", "-o", tmp_path / "汇总表.xlsx", "--json")
+    data = json.loads(run.stdout)
+    assert run.exit_code == 0 and data["total"]["入户访谈"] == 3  # the standard counts it: only said
+    told = [i for i in data["issues"] if i["code"] == "resent-book-rows"]
+    assert [(i["file"], i["severity"]) for i in told] == [("王明.xlsx", "warning")]
+    assert "“王明(1).xlsx”较新（保存于" in told[0]["message"]
+    assert "这一本有 1 条日记它没有（联户日记!第4行），照样计入了汇总" in told[0]["message"]
+    assert "就把这一本放到收集文件夹外留底，再汇总" in told[0]["message"]
+    merged = invoke("merge", tmp_path / "收集", "-o", tmp_path / "合并.xlsx")  # the branch secretary's
+    assert "像是同一本交了两次，旧的一本里新的一本没有的行也合并了" in merged.output
+    assert "王明.xlsx  这本与“王明(1).xlsx”卡号相同" in merged.output
+
+
+def test_a_cadres_own_book_inside_the_villages_or_two_months_of_diaries_are_no_resend(tmp_path):
+    """The usual folders stay quiet: a cadre's own book beside the village's book holding it (and
+    more), and one cadre's March and April diary books (diaries only, their cards elsewhere)."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [card("A"), card("B")],
+               [diary("A", D(2010, 3, 6)), diary("B", D(2010, 3, 7))])
+    _age(write_book(tmp_path / "收集" / "王明.xlsx", [card("A")], [diary("A", D(2010, 3, 6))]), 1)
+    write_book(tmp_path / "收集" / "三月.xlsx", None, [diary("A", D(2010, 3, 16))])
+    _age(write_book(tmp_path / "收集" / "四月.xlsx", None, [diary("A", D(2010, 4, 16))]), 1)
+    data = json.loads(invoke("validate", tmp_path / "收集", "--json").output)
+    assert not [i for i in data["issues"] if i["code"].startswith("resent-book")]
+
+
 def test_merge_says_which_of_two_versions_to_keep_first(tmp_path):
     """The branch secretary merging a folder that holds a cadre's book and its corrected version:
     the conflict listing began with the rows; it now begins with the two files and which to move out."""
