@@ -22,7 +22,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        blocking = _file_in_the_way(path.parent)
+        blocking = file_in_the_way(path.parent)
         if blocking is not None:  # -o 汇总表.xlsx/县.xlsx: a file where a folder must go (EEXIST, ENOTDIR)
             raise LianhuError(f"无法创建输出文件夹“{path.parent}”：“{blocking}”是一个文件，不是文件夹。"
                               f"请换一个输出位置，例如 {blocking.parent / path.name}。") from None
@@ -47,7 +47,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def _file_in_the_way(folder: Path) -> Path | None:
+def file_in_the_way(folder: Path) -> Path | None:
     """The nearest part of ``folder`` that exists as something other than a folder, if any."""
     for part in (folder, *folder.parents):
         if part.exists() or part.is_symlink():

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .atomic import file_in_the_way
 from .errors import LianhuError
 from .guard import Inspection, Refused, inspect
 from .standard_names import CARD_SHEET, DIARY_SHEET, WORKBOOK_NAME
@@ -126,8 +127,12 @@ def without_reports(files: list[tuple[Path, str]], collect_issues: list) -> list
 
 def annotate_outside(annotate: Path, paths: tuple[Path, ...]) -> None:
     """The annotated copies must not land inside a folder being checked: the next run would read
-    each copy again, as a second submission of the same cards (conflicts, rows left out)."""
-
+    each copy again, as a second submission of the same cards (conflicts, rows left out). Nor
+    under a file (退回.xlsx/副本): every copy would fail, each told at its book, the run exit 1."""
+    blocking = file_in_the_way(annotate)
+    if blocking is not None:
+        raise LianhuError(f"标注副本的文件夹“{annotate}”建不了：“{blocking}”是一个文件，不是文件夹。"
+                          f"请给 --annotate 另选一个文件夹，例如 {blocking.parent / '退回'}。")
     try:
         folder = annotate.resolve()
         roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]

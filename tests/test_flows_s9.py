@@ -199,6 +199,18 @@ def test_an_output_under_a_file_says_the_file_is_in_the_way(tmp_path):
     assert (tmp_path / "汇总表.xlsx").read_bytes() == b"x"
 
 
+def test_annotate_under_a_file_is_refused_before_anything_is_read(tmp_path):
+    """`--annotate 退回.xlsx/副本` (a file where the folder must go): `--annotate 退回.xlsx` itself was
+    refused (exit 2), but a folder under it read every book, failed each copy with a notice whose
+    example named a workbook (“例如 下营村.xlsx”) and exited 1. Now it is refused the same way up front."""
+    write_book(tmp_path / "收集" / "a.xlsx", [card("A", 联系人类别="乡长")], [])
+    (tmp_path / "退回.xlsx").write_bytes(b"x")
+    run = invoke("validate", tmp_path / "收集", "--annotate", tmp_path / "退回.xlsx" / "副本")
+    assert run.exit_code == 2
+    assert f"“{tmp_path / '退回.xlsx'}”是一个文件，不是文件夹。请给 --annotate 另选一个文件夹，例如 {tmp_path / '退回'}" in run.output
+    assert "a.xlsx" not in run.output
+
+
 # --- the roster ---------------------------------------------------------------------------------
 
 
