@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import combinations, groupby
+from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple
 
@@ -26,6 +26,7 @@ from .cache import ResultCache, run_cached
 from .collection import collect
 from .issues import PERSONAL_COLUMNS, FileSummary, Issue, Report, make_issue
 from .reader import REVIEW_FIELDS, label_index, match_label, normalise_label
+from .resent import resent_books
 from .roster import Roster
 from .standard import (
     CARD_SHEET,
@@ -407,171 +408,6 @@ def _fuller(r: Record, kept: Record) -> str:
     if extra:
         parts.append(f"这一份填了{cells(extra)}，那一份没填，以计入的那一份为准")
     return "（" + "；".join(parts) + "）"
-
-
-def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
-    """A book sent again after a correction, beside the copy sent before: the rows changed are
-    copies that differ (``conflicting-*``, or ``duplicate-*-error`` where the old copy has the
-    error the new one fixed), every copy left out, and each message names only its row. Told once
-    per file to move out of the collection: of two files sharing such copies and a copy alike, the
-    one whose card numbers the other holds all of; the older when both hold the same (by the time
-    saved, else the later visit). A pair where neither holds all the other's numbers, or with
-    nothing alike, is two people's books, left to the row messages."""
-    groups: dict[tuple, set[str]] = defaultdict(set)  # every copy, the ones with an error of their own too
-    for no, file in store.query("SELECT t.card_no, s.file FROM card t JOIN sheet s ON s.id = t.sheet "
-                                "WHERE t.card_no IN (SELECT card_no FROM card "
-                                "WHERE excluded IN ('conflicting-card', 'duplicate-card-error'))"):
-        groups[("card", no)].add(file)
-    for *key, file in store.query("SELECT t.card_no, t.date, t.form, t.problem, s.file FROM (SELECT DISTINCT "
-                                  "card_no, date, form, problem FROM diary WHERE excluded IN "
-                                  "('conflicting-diary', 'duplicate-diary-error')) m JOIN diary t ON "
-                                  "t.card_no = m.card_no AND t.date = m.date AND t.form = m.form "
-                                  "AND t.problem IS m.problem JOIN sheet s ON s.id = t.sheet"):
-        groups[("diary", *key)].add(file)
-    pairs: dict[tuple[str, str], int] = defaultdict(int)
-    for files in groups.values():
-        if len(files) <= RESENT_COPIES:  # a number every village gives its first card is no resend
-            for pair in combinations(sorted(files), 2):
-                pairs[pair] += 1
-    issues: list[Issue] = []
-    told: set[str] = set()  # a file is told once (three versions: the oldest by the first pair)
-    twins = _same_cards(store)  # books whose cards may be the same: a version that dropped rows
-    files = {f for pair in [*pairs, *twins] for f in pair}
-    if not files:
-        return issues
-    held, alike = _card_numbers(store, files), _alike_pairs(store, files)
-    for (a, b), differ in sorted(pairs.items()):
-        held_a, held_b = held[a], held[b]
-        if not (held_a <= held_b or held_b <= held_a) or (a, b) not in alike:
-            continue
-        newer, why = _newer(store, paths, a, b)
-        if held_a == held_b:
-            out = None if newer is None else (b if newer == a else a)
-        else:
-            out = a if held_a < held_b else b
-        if (a if out is None else out) in told:
-            continue
-        if out is None:  # the same cards, nothing says which came later
-            fix = "留下改正后的那一本，把另一本从收集文件夹移到别处留底。"
-            issues.append(make_issue("resent-book", a, value=b, count=differ, detail="两本的卡号相同，看不出哪一本较新",
-                                     fix=fix))
-            told.add(a)
-            continue
-        kept = b if out == a else a
-        if newer in (None, kept):
-            said = f"“{kept}”里有这一本的全部卡号" + (f"，而且较新（{why}）" if newer else "")
-            fix = (f"如果“{kept}”是改正后的一份，请把这一本（{out}）从收集文件夹移到别处留底；"
-                   f"如果这一本才是对的，就移走“{kept}”。")
-        else:  # the file held whole by the other is the newer one: the other holds more than it
-            said = f"这一本较新（{why}），它的卡号在“{kept}”里都有，“{kept}”还有别的卡"
-            fix = (f"如果这一本是改正后的，请在“{kept}”里照它改正那几处（或重新合并），再把这一本移走；"
-                   f"“{kept}”不能整本移走。")
-        issues.append(make_issue("resent-book", out, value=kept, count=differ, detail=said, fix=fix))
-        told.add(out)
-    for a, b in sorted((alike & twins) - pairs.keys()):  # nothing differs: the newer may have dropped rows
-        if not held[a] or held[a] != held[b] or a in told or b in told:
-            continue
-        newer, why = _newer(store, paths, a, b)
-        older = a if newer == b else b
-        if newer is None or older in told:
-            continue
-        dropped = _dropped(store, older, newer)
-        if dropped:
-            issues.append(make_issue("resent-book-rows", older, value=newer, count=len(dropped), detail=why,
-                                     place="、".join(dropped[:PLACES_SHOWN]) + ("等" if len(dropped) > PLACES_SHOWN else "")))
-            told.add(older)
-    return issues
-
-
-RESENT_COPIES = 4  # versions of one book in one folder, at most, looked at as a resend
-
-
-def _same_cards(store: RowStore) -> set[tuple[str, str]]:
-    """Pairs of files (in name order) whose cards look the same by how many, their numbers' length
-    and first and last: the few worth comparing whole (one grouped scan of the cards)."""
-    groups: dict[tuple, list[str]] = defaultdict(list)
-    for file, *marks in store.query("SELECT s.file, count(DISTINCT t.card_no), total(length(t.card_no)), "
-                                    "min(t.card_no), max(t.card_no) FROM card t JOIN sheet s ON s.id = t.sheet "
-                                    "WHERE t.card_no IS NOT NULL GROUP BY s.file"):
-        groups[tuple(marks)].append(file)
-    return {pair for found in groups.values() if 1 < len(found) <= RESENT_COPIES
-            for pair in combinations(sorted(found), 2)}
-
-
-def _alike_pairs(store: RowStore, files: set[str]) -> set[tuple[str, str]]:
-    """The pairs of ``files`` (in name order) that share a copy counted once (a card or an entry
-    alike in both: one of the two copies a repeat): one book sent twice repeats what was not
-    changed; two cadres' cards that only share a number do not. Read by the files' sheets."""
-    sheets = {sid: file for sid, file in store.query("SELECT id, file FROM sheet") if file in files}
-    found: set[tuple[str, str]] = set()
-    for table, key, repeat in (("card", "card_no", "duplicate-card"),
-                               ("diary", "card_no, date, form, problem", "duplicate-diary")):
-        copies: dict[tuple, dict[str, bool]] = defaultdict(dict)  # key -> file -> its copy a repeat
-        for sid, excluded, *k in store.query_in(f"SELECT sheet, excluded, {key} FROM {table} "
-                                                "WHERE rejected = 0 AND sheet IN ({})", (), list(sheets)):
-            was = copies[tuple(k)]
-            was[sheets[sid]] = was.get(sheets[sid], False) or excluded == repeat
-        for was in copies.values():
-            if 1 < len(was) <= 2 * RESENT_COPIES:
-                found.update(pair for pair in combinations(sorted(was), 2) if was[pair[0]] or was[pair[1]])
-    return found
-
-
-def _dropped(store: RowStore, older: str, newer: str) -> list[str]:
-    """The places of ``older``'s diary rows (without an error) that ``newer`` has no copy of."""
-    return [f"{sheet}!第{row}行" for sheet, row in store.query(
-        "SELECT s.name, t.row FROM diary t JOIN sheet s ON s.id = t.sheet WHERE s.file = ? AND t.rejected = 0 "
-        "AND NOT EXISTS (SELECT 1 FROM diary u JOIN sheet v ON v.id = u.sheet WHERE v.file = ? "
-        "AND u.card_no = t.card_no AND u.date = t.date AND u.form = t.form AND u.problem IS t.problem) "
-        "ORDER BY s.name, t.row", (older, newer))]
-
-
-def _card_numbers(store: RowStore, files: set[str]) -> dict[str, set[str]]:
-    """The card numbers each file holds: its cards', or, for a book of diaries only, the ones its
-    diary names. Read by the files' sheets, a scan of each table at most."""
-    sheets = {sid: file for sid, file in store.query("SELECT id, file FROM sheet") if file in files}
-    held: dict[str, set[str]] = {f: set() for f in files}
-    for table in ("card", "diary"):
-        ids = [sid for sid, f in sheets.items() if not held[f]]  # the diaries: only books without cards
-        for sid, no in store.query_in(f"SELECT sheet, card_no FROM {table} WHERE card_no IS NOT NULL "
-                                      "AND sheet IN ({})", (), ids):
-            held[sheets[sid]].add(no)
-    return held
-
-
-def _newer(store: RowStore, paths: dict[str, Path], a: str, b: str) -> tuple[str | None, str]:
-    """Which of two files was made later, and how that shows: the later time it was saved (a
-    minute apart at least: a copy by USB or QQ keeps or renews it, never goes back), else the
-    later visit it holds; None when neither says."""
-    saved = {}
-    for f in (a, b):
-        try:
-            saved[f] = paths[f].stat().st_mtime
-        except (KeyError, OSError):
-            saved = {}
-            break
-    if saved and abs(saved[a] - saved[b]) >= 60:
-        new, old = (a, b) if saved[a] > saved[b] else (b, a)
-        return new, f"保存于 {_when(saved[new])}，另一本 {_when(saved[old])}"
-    last = {}
-    for f in (a, b):
-        (last[f],) = store.query("SELECT max(t.date) FROM diary t JOIN sheet s ON s.id = t.sheet "
-                                 "WHERE s.file = ? AND t.rejected = 0", (f,)).fetchone()
-    if last[a] and last[b] and last[a] != last[b]:
-        new, old = (a, b) if last[a] > last[b] else (b, a)
-        return new, f"日记记到 {_day(last[new])}，另一本只到 {_day(last[old])}"
-    return None, ""
-
-
-def _day(value: object) -> str:
-    """A date as the store keeps it (its ordinal), as 2010-09-30."""
-    return date.fromordinal(value).isoformat() if isinstance(value, int) else str(value)
-
-
-def _when(stamp: float) -> str:
-    from datetime import datetime
-
-    return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
 
 
 # SQL over the store (store.py): table aliases t (the row), s (its sheet)
