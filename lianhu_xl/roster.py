@@ -133,7 +133,9 @@ def load_roster(path: Path) -> Roster:
                 teams.append(team)
     if not roster.villages:
         raise RosterError(f"名册“{name}”的“村”列下面没有任何村。请在“村”“社”两列下逐行填写各村和它的社。")
-    roster.notes = [_alone_note(name, at, v, roster.villages[v]) for v, at in alone.items()]
+    # a heading over two 社 or more is a layout (村 once, its 社 below); none or one is worth a word
+    roster.notes = [_alone_note(name, at, v, roster.villages[v]) for v, at in alone.items()
+                    if len(roster.villages[v]) < 2]
     return roster
 
 

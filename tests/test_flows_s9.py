@@ -228,7 +228,10 @@ def test_a_roster_line_with_a_village_and_no_team_is_said(tmp_path):
     assert "第 5 行只写了村“江淮村”，没有写社：江淮村的联户卡填哪个社都算在名册上，不核对" in run.stderr
     assert "倪家营村" not in run.stderr
     assert invoke("validate", tmp_path / "收集", "--roster", tmp_path / "名册.csv", "-q").stderr == ""  # -q: the exit code only
-    # a roster with a 社 on every line says nothing
+    # a roster with a 社 on every line says nothing, nor one whose 村 heads its 社 below it (a layout)
+    (tmp_path / "标题式.csv").write_text("村,社\n下营村,\n,六社\n,七社\n江淮村,九社\n", encoding="utf-8")
+    layout = invoke("validate", tmp_path / "收集", "--roster", tmp_path / "标题式.csv")
+    assert layout.exit_code == 0 and "名册" not in layout.stderr
     (tmp_path / "好.csv").write_text("村,社\n下营村,六社\n江淮村,九社\n", encoding="utf-8")
     quiet = invoke("validate", tmp_path / "收集", "--roster", tmp_path / "好.csv")
     assert quiet.exit_code == 0 and "名册" not in quiet.stderr

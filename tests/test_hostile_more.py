@@ -508,11 +508,12 @@ def test_a_roster_cell_read_as_blank_is_said_not_a_village_dropped(collection, t
 
 
 def test_annotated_copies_that_cannot_be_written_are_not_called_unneeded(collection, tmp_path):
-    """--annotate under a file (or a name the system refuses): each copy failed with its reason,
-    then the last line said 没有需要标注的工作簿（没有错误和警告…）, as if every book were clean."""
+    """A copy that cannot be written (a folder already stands under its name): each copy failed
+    with its reason, then the last line said 没有需要标注的工作簿（没有错误和警告…）, as if every book
+    were clean. (--annotate under a file is refused before anything is read: test_flows_s9.)"""
     write_book(collection / "乙.xlsx", [card("YI-001", 家庭人口="很多")], [diary("YI-001")])
-    (tmp_path / "文件.txt").write_text("x")
-    result = run("validate", collection, "--annotate", tmp_path / "文件.txt" / "退回")
+    (tmp_path / "退回" / "乙.xlsx").mkdir(parents=True)
+    result = run("validate", collection, "--annotate", tmp_path / "退回")
     assert result.exit_code == 1, result.output
     assert "没有需要标注的工作簿" not in result.output
     assert "没有生成标注副本：1 个文件的副本没能写出" in result.output
