@@ -239,8 +239,9 @@ def team_number(team: str) -> int | None:
     return int(word) if word.isdigit() else _cn_whole(word)  # 六, 十二: the pattern lets no other through
 
 
-# what is written after a village's own name: 下营村, 下营村委会, 下营村村委会, 下营行政村, 下营村民委员会
-_VILLAGE_SUFFIX_RE = re.compile(r"(?:村村民委员会|村村委会|村民委员会|村委会|行政村|村)$")
+# what is written after a village's own name: 下营村, 下营村委会, 下营村村委会, 下营行政村, 下营村民委员会,
+# 下营村委员会 (村委会 spelt out)
+_VILLAGE_SUFFIX_RE = re.compile(r"(?:村村民委员会|村村委员会|村村委会|村民委员会|村委员会|村委会|行政村|村)$")
 _TOWNSHIP_ENDS = "乡镇"  # 倪家营乡倪家营村: the township written before its village
 
 

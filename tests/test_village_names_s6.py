@@ -176,6 +176,7 @@ def test_merge_writes_each_village_as_its_cadre_typed_it(tmp_path):
 @pytest.mark.parametrize("a, b, same", [
     ("下营村", "下营", True), ("下营村委会", "下营", True), ("下营村村委会", "下营村", True),
     ("下营行政村", "下营村", True), ("下营村民委员会", "下营", True), ("下 营村", "下营", True),
+    ("下营村委员会", "下营村", True), ("下营村村委员会", "下营", True), ("委员会", "委员", False),
     ("倪家营乡倪家营村", "倪家营村", True), ("倪家营村", "倪家营乡倪家营", True),
     ("上营", "下营", False), ("沙河一村", "沙河村", False), ("甲乡下营村", "乙乡下营村", False),
     ("新乡村", "村", False), ("镇江村", "江村", False),
