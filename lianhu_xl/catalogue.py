@@ -209,7 +209,7 @@ _CODES = [
     Code("bad-choice", "error", "不在可选项中", "“{column}”填的是“{value}”，不是可选项。", "从下拉列表中选：{expected}。"),
     Code("vague-choice", "error", "没说是哪一项", "“{column}”填的是“{value}”，没说{detail}。",
          "从下拉列表中选：{expected}。"),
-    Code("bad-yesno", "error", "应填是或否", "“{column}”填的是“{value}”，应填“是”或“否”。", "填“是”或“否”（也可以写 √ 或 ×）。"),
+    Code("bad-yesno", "error", "应填是或否", "“{column}”填的是“{value}”，应填“是”或“否”{detail}。", "填“是”或“否”（也可以写 √ 或 ×）。"),
     Code("bad-id-number", "error", "身份证号不对", "“{column}”“{value}”{detail}。",
          "核对身份证号，共 18 位，最后一位可以是 X；单元格设为文本后再输入。"),
     Code("bad-phone", "warning", "电话号码不像", "“{column}”填的是“{value}”，不像 11 位手机号或带区号的固定电话。",

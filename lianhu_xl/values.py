@@ -541,9 +541,11 @@ def parse_note(value: object) -> str | None:
 # 5000元整 as receipts and loan papers write an amount (整: “exactly”); the longer units first
 # (元/人/年, 元/年: an income per head a year; 块, 块钱: yuan as said aloud; 人次: helps counted per person)
 _UNITS = ("口人", "元/人/年", "元/人·年", "元/人.年", "元/人", "元/年", "元/户", "元整", "元", "块钱", "块", "人次",
-          "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
-_SCALES = {"万": 10000.0, "千": 1000.0}
+          "场次", "场", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
+_SCALES = {"万": 10000.0, "千": 1000.0, "w": 10000.0, "W": 10000.0}  # 1.5w: 万 as typed in a chat
 _BRACKETED = re.compile(r"\(([^()]+)\)$")  # 3000(元), 5(人): the unit in brackets, after fold
+# a note in brackets after a loan naming where it is from (3000元(信用社), 2万(农行贷款)): the figure stands
+_LENDER_RE = re.compile(r"信用社|信用联社|农信|银行|农行|农发行|邮储|农商|村镇银行|联社|小额贷款|贴息贷款|扶贫贷款")
 # Chinese numerals, as a count or an amount is also written: 五口, 一件, 两次, 五千, 叁仟元, 一万二
 _CN_VALUE = {**{c: i for i, c in enumerate("零一二三四五六七八九")}, "〇": 0, "○": 0, "两": 2,
              **{c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}}
@@ -586,6 +588,16 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
     bracketed = _BRACKETED.search(text)
     if bracketed and (bracketed.group(1) in _UNITS or bracketed.group(1).rstrip("元") in _SCALES):
         text = text[: bracketed.start()] + bracketed.group(1)  # 3000(元) is 3000元
+    elif bracketed and bracketed.start() and _LENDER_RE.search(bracketed.group(1)):
+        text = text[: bracketed.start()]  # 3000元(信用社): the lender said, the figure the same
+    elif bracketed and bracketed.start():  # 3000(未到位): a note that may change the figure
+        try:
+            figure = _read_number(text[: bracketed.start()], units)
+        except PydanticCustomError:
+            figure = None
+        if figure is not None:
+            raise problem("bad-number", detail=f"（括号里的“{bracketed.group(1)}”是说明，说不准这个数算不算："
+                                               f"算就只填 {figure:g}，不算就空着，说明写到别的列）")
     for unit in _UNITS:
         if text.endswith(unit):
             text = text[: -len(unit)]
@@ -753,6 +765,10 @@ def parse_yesno(value: object) -> bool | None:
         return key in _YES
     said = _YESNO_WORDS.fullmatch(key)  # 已转化 / 未转化, 有发展 / 没有发展, 是主要问题 / 不是主要问题
     if said is None:
+        if _CONVERTING_RE.fullmatch(key):  # 正在转化, 转化中: not converted yet
+            return False
+        if _PARTLY_RE.fullmatch(key):  # 基本转化: converted or not? the count needs one of the two
+            raise problem("bad-yesno", detail=f"（“{key}”说不准算不算：已经做到的填“是”，还没有完全做到的填“否”）")
         raise problem("bad-yesno")
     return said.group(1) is None
 
@@ -760,6 +776,12 @@ def parse_yesno(value: object) -> bool | None:
 # the yes/no columns' own words, said yes or no: 已转化, 转化了, 有所提高 / 未转化, 没有发展, 不是主要问题
 _YESNO_WORDS = re.compile(r"(尚未|还没有|还没|没有|没能|未能|未|没|无|不是|不属于|不|非)?(?(1)|(?:已经|已|有所|有|是)?)"
                           r"(?:转化|发展|进步|提高|主要问题)了?")
+
+
+# still under way (正在转化, 转化中, 还在转化): not yet, so 否; done in part (基本转化, 初步转化, 部分转化):
+# yes or no cannot be told, an error that says so
+_CONVERTING_RE = re.compile(r"(?:正在|尚在|还在|仍在|逐步|有待)(?:转化|转变|发展|进步|提高)中?|(?:转化|转变)中")
+_PARTLY_RE = re.compile(r"(?:基本|基本上|初步|部分|大部分|有些|一定程度)(?:已经|已|有所|有)?(?:转化|转变|发展|进步|提高)了?")
 
 
 # --- choices -----------------------------------------------------------------
@@ -810,8 +832,8 @@ def _said_as(choice: str, *words: str) -> dict[str, str]:
 _SAID_AS: dict[str, str] = {
     **_said_as("入户访谈", "入户走访", "入户拜访", "入户谈心", "入户家访", "入户了解", "入户看望", "上门走访",
                "上门访谈", "上门拜访", "上门谈心", "上门", "到户走访", "到户访谈", "登门走访", "登门拜访", "家访",
-               "走访", "实地走访", "走访入户"),
-    **_said_as("电话联系", "打电话", "电话访谈", "电话回访", "电话走访", "电话沟通", "电话询问", "电话交流",
+               "走访", "实地走访", "走访入户", "入户访问", "入户调查", "入户调研", "上门访问"),
+    **_said_as("电话联系", "打电话", "电话访问", "电话访谈", "电话回访", "电话走访", "电话沟通", "电话询问", "电话交流",
                "电话了解", "电话联络", "通电话", "电联", "手机联系"),
     **_said_as("集中座谈", "座谈会", "集体座谈", "集中座谈会", "召开座谈会", "集中开会座谈"),
     **_said_as("当场解决", "现场解决", "当即解决", "当面解决", "当场已解决", "已当场解决", "当场办结", "现场办结"),
@@ -822,6 +844,14 @@ _SAID_AS: dict[str, str] = {
     **_said_as("未解决", "没解决", "没有解决", "尚未解决", "暂未解决", "未能解决", "还未解决", "还没解决", "没能解决"),
     **_said_as("乡干部", "乡镇干部", "镇干部", "乡(镇)干部", "乡机关干部"),
     **_said_as("社干部", "组干部", "小组干部", "村民小组干部"),
+    # 联系人类别 given as the linker's position (the report's 乡长, 副乡长, 村党支部书记, 社长): the
+    # level each belongs to; 书记, 副书记, 主任 alone name no level and stay errors
+    **_said_as("乡干部", "乡长", "副乡长", "镇长", "副镇长", "乡党委书记", "乡党委副书记", "镇党委书记",
+               "镇党委副书记", "乡人大主席", "乡领导", "镇领导", "乡镇领导", "包村干部", "包村领导"),
+    **_said_as("村干部", "村支书", "村支部书记", "村党支部书记", "支部书记", "党支部书记", "村主任", "村委会主任",
+               "村委主任", "村长", "村副主任", "村文书", "村会计", "村委委员", "村委会委员", "村两委干部", "村两委",
+               "村妇女主任", "妇女主任", "村监委主任", "村支部副书记", "村党支部副书记", "村委会副主任"),
+    **_said_as("社干部", "社长", "副社长", "组长", "小组长", "村民小组长", "队长"),
     **_said_as("党员", "普通党员", "农民党员", "农村党员", "无职党员", "中共党员", "共产党员"),
     **_said_as("致富明星户", "致富户", "致富明星", "明星户"),
     **_said_as("思想保守户", "思想偏激户", "难缠户"),
@@ -834,6 +864,12 @@ _VAGUE: dict[str, tuple[tuple[str, ...], str]] = {
                      "已完成", "完成", "已办", "办了"), _SOLVED_WHICH),
     **dict.fromkeys(("村社干部", "村组干部"), (("村干部", "社干部"), "是村干部还是社干部")),
     **dict.fromkeys(("乡村干部",), (("乡干部", "村干部"), "是乡干部还是村干部")),
+    # 微信 (a call or a message? the standard's 电话联系 is a call, and 其他 every other way)
+    **dict.fromkeys(("微信", "微信联系", "微信沟通", "微信交流", "发微信", "微信联络", "QQ", "QQ联系"),
+                    (("电话联系", "其他"), "是电话联系还是其他：微信语音或视频通话选电话联系，发消息选其他")),
+    # 待解决 (waiting: handled by someone now, or not at all yet?)
+    **dict.fromkeys(("待解决", "待办", "待处理", "待办理", "有待解决", "待落实"),
+                    (("正在办理", "未解决"), "是正在办理（已上报、有人在办）还是未解决（还没有办法）")),
 }
 
 

@@ -68,7 +68,7 @@ def cadre_book(path: Path, fixed: bool = False) -> Path:
     diary = wb["联户日记"]
     rows = [
         ["XY-001", dt.datetime(2010, 4, 2), "王明", "李进忠", "入户访谈", "长势良好"],
-        ["XY-002", dt.datetime(2010, 4, 3), "赵刚", "张三", "入户访谈" if fixed else "微信"],
+        ["XY-002", dt.datetime(2010, 4, 3), "赵刚", "张三", "入户访谈" if fixed else "待定"],
         ["XY-001" if fixed else "XY-009", dt.datetime(2010, 4, 9), None, None, "电话联系"],
     ]
     for r, row in enumerate(rows, start=4):

@@ -100,9 +100,9 @@ def test_cell_messages_name_the_column(code):
 
 def test_a_realistic_wrong_workbook_gets_messages_with_the_cell_the_value_and_a_fix(tmp_path):
     write_book(tmp_path / "下营村.xlsx",
-               [card("XY-001", 结对日期="2010.13.1", 家庭人口="五六口", 联系人类别="村长"),
+               [card("XY-001", 结对日期="2010.13.1", 家庭人口="五六口", 联系人类别="书记"),
                 card("XY-002", 联系人="", 身份证号="62070219800101123", 经济有发展="可能")],
-               [diary("XY-001", "二〇一〇年", 形式="微信", **{"担保贷款(元)": "三千多", "办实事(件)": "1.5"}),
+               [diary("XY-001", "二〇一〇年", 形式="待定", **{"担保贷款(元)": "三千多", "办实事(件)": "1.5"}),
                 diary("XY-003", dt.date(2010, 5, 1), 发现问题="缺水")])
     report = validate([tmp_path]).report
     cells = [i for i in report.issues if i.cell and i.severity == "error"]

@@ -88,7 +88,7 @@ def test_a_diary_row_whose_date_failed_is_no_copy_of_the_entry(tmp_path):
 
 
 def test_a_diary_entry_of_a_card_left_out_is_not_told_again_as_a_copy(tmp_path):
-    write_book(tmp_path / "a.xlsx", [card("A", 联系人类别="乡长")],
+    write_book(tmp_path / "a.xlsx", [card("A", 联系人类别="书记")],
                [diary("A", **{"办实事(件)": "很多"}), diary("A", **{"办实事(件)": 2})])
     assert found(validate([tmp_path])) == [("a.xlsx", "联户卡", "C3", "bad-choice"),
                                            ("a.xlsx", "联户日记", "A4", "card-excluded"),

@@ -104,7 +104,7 @@ def test_a_copy_with_an_error_makes_every_copy_untrustworthy(tmp_path):
 
 
 def test_a_card_with_an_error_takes_its_diaries_along(tmp_path):
-    write_book(tmp_path / "a.xlsx", [card("XY-001", 联系人类别="乡长")], [diary("XY-001")])
+    write_book(tmp_path / "a.xlsx", [card("XY-001", 联系人类别="书记")], [diary("XY-001")])
     result = run(tmp_path)
     assert found(result) == [("a.xlsx", "联户卡", "C3", "bad-choice"),
                              ("a.xlsx", "联户日记", "A3", "card-excluded")]
