@@ -29,6 +29,7 @@ from .values import (
     parse_choice,
     parse_many,
     parse_text,
+    parse_yesno,
     title_year,
     village_of_title,
     with_year,
@@ -476,8 +477,9 @@ def _hidden_columns(book: BookRows, sheet: SheetRows, hidden: frozenset[int]) ->
 # belongs to (乡干部 and 党员 under 类别: 联系人类别). 编号 is the 卡号 when the sheet has none
 # and it holds no 1, 2, 3 … numbering.
 # 姓名 is the 联系人 beside a 户主 (and the 户主 beside a 联系人); 联系户 the 联系户类型 over 致富明星户 …,
-# the 户主 over names; 人均纯收入 the one of 基期 and 年末 the sheet lacks. Where the sheet lacks both
-# names (or both incomes) nothing tells which: the column stays unknown.
+# the 户主 over names; 人均纯收入 the one of 基期 and 年末 the sheet lacks; a diary's 主要问题 是否主要问题
+# over 是 / 否, 发现问题 over what was found. Where the sheet lacks both names (or both incomes)
+# nothing tells which: the column stays unknown.
 _LOOSE_KINDS = ("linker_kind", "household_type")
 _NAMES = ("linker", "head")
 _INCOMES = ("base_income", "year_end_income")
@@ -488,7 +490,7 @@ _LOOSE = {CARD_SHEET: {"类别": _LOOSE_KINDS, "类型": _LOOSE_KINDS, "身份":
                        "人均收入": _INCOMES, "人均收入(元)": _INCOMES, "人均纯收入(元/人)": _INCOMES},
           DIARY_SHEET: {"类别": ("services", "form"), "类型": ("form", "services"), "编号": ("card_no",),
                         "联户编号": ("card_no",), "结果": ("result",), "解决情况": ("result",), "姓名": _NAMES,
-                        "联系户": ("head",)}}
+                        "联系户": ("head",), "主要问题": ("is_main_problem", "problem")}}
 _CONTENT_ROWS = 200  # rows looked at to tell a loose column
 
 
@@ -518,7 +520,9 @@ def _by_content(grid: list[list[object]], last: int, c: int, candidates: tuple[s
             good = sum(1 for v in cells if (parts := parse_many(v)) and set(parts) <= set(SERVICES))
         elif f in _INCOMES:  # the other income column stands: this is the one it lacks
             good = len(cells) if all(g in positions for g in _INCOMES if g != f) else 0
-        elif f in _NAMES:  # names: text that is no choice of a list (李一, not 致富明星户)
+        elif f == "is_main_problem":  # 是, 否, √ under a diary's 主要问题
+            good = sum(1 for v in cells if _is_yesno(v))
+        elif f in _NAMES or f == "problem":  # names, notes: text that is no choice of a list (李一, not 致富明星户)
             good = sum(1 for v in cells if v.__class__ is str and not _is_choice(v, choices))
         else:
             good = 0
@@ -533,6 +537,13 @@ def _by_content(grid: list[list[object]], last: int, c: int, candidates: tuple[s
         return None, ""
     shown = list(dict.fromkeys(fold(parse_text(v) or "") for v in cells))[:3]
     return found[0], "、".join(shown) + ("等" if len(cells) > len(shown) else "")
+
+
+def _is_yesno(value: object) -> bool:
+    try:
+        return parse_yesno(value) is not None
+    except ValueError:
+        return False
 
 
 def _is_choice(value: str, choices: dict[str, tuple[str, ...] | None]) -> bool:

@@ -210,30 +210,31 @@ class CardRow(StandardRow):
 
     card_no: CardNo = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12, aliases=("联户卡号", "卡片编号", "联户卡编号"))
     linker: ReqName = _col("联系人", "text", "联系这一户的干部或党员姓名", "王明", required=True, width=8,
-                                 aliases=("联系人姓名", "联系干部", "联户干部"))
+                                 aliases=("联系人姓名", "联系干部", "联户干部", "干部姓名", "帮扶人", "帮扶责任人", "结对帮扶人"))
     linker_kind: Annotated[str, _choice(LINKER_KINDS, True)] = _col(
         "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8, aliases=("联系人身份", "联系人类型"))
     position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=9, aliases=("联系人职务",))
     branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10, aliases=("支部", "所在支部"))
-    village: ReqName = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8, aliases=("行政村", "村名", "所在村"))
-    team: ReqName = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6, aliases=("组", "小组", "村民小组"))
-    head: ReqName = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名", "联系户户主", "户主名", "联系户姓名"))
+    village: ReqName = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8, aliases=("行政村", "村名", "所在村", "村别", "所属村"))
+    team: ReqName = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6, aliases=("组", "小组", "村民小组", "所在社", "社别", "组别", "所在组"))
+    head: ReqName = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名", "联系户户主", "户主名", "联系户姓名", "联系对象", "联户对象", "被联系户", "被联系人", "农户姓名"))
     household_type: Annotated[str, _choice(HOUSEHOLD_TYPES, True)] = _col(
         "联系户类型", "choice", "致富明星户由乡干部联系，思想保守户由村社干部联系，经济落后户由党员联系",
         "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11, aliases=("联系户类别", "农户类型"))
     household_size: Annotated[int | None, _number(1, 30, whole=True)] = _col(
         "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=7, aliases=("家庭人口数", "人口数", "人口"))
     id_number: Annotated[str | None, _t(v.parse_id_number)] = _col(
-        "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=19, aliases=("身份证号码", "户主身份证号", "户主身份证号码"))
-    phone: Note = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12, aliases=("电话", "电话号码", "手机号码"))
-    industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9, aliases=("主导产业项目",))
-    link_date: LinkDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间", "结对年月日", "结对年月"))
+        "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=19, aliases=("身份证号码", "户主身份证号", "户主身份证号码", "身份证"))
+    phone: Note = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12, aliases=("电话", "电话号码", "手机号码", "手机", "手机号", "联系方式"))
+    industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9, aliases=("主导产业项目", "产业", "主要产业"))
+    link_date: LinkDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间", "结对年月日", "结对年月", "结对帮扶日期", "结对帮扶时间"))
     base_income: Annotated[float | None, _number(0)] = _col(
         "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9,
         check_above=INCOME_CHECK)
     main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=16,
                                  aliases=("存在的主要问题", "存在问题", "主要困难", "存在的主要困难", "主要困难和问题"))
-    measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=16)
+    measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=16,
+                          aliases=("帮扶计划", "增收计划", "帮扶措施及计划", "帮扶计划及措施"))
     year_end_income: Annotated[float | None, _number(0)] = _col(
         "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9, aliases=("年末人均收入",),
         check_above=INCOME_CHECK)
@@ -275,24 +276,25 @@ class DiaryRow(StandardRow):
     card_no: CardNo = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12, aliases=("联户卡号",))
     date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11,
                           aliases=("联系日期", "记录日期", "访谈日期", "走访日期", "联系时间", "走访时间", "时间"))
-    linker: Name = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8, aliases=("联系人姓名",))
-    head: Name = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8, aliases=("户主姓名", "联系户姓名"))
+    linker: Name = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8, aliases=("联系人姓名", "干部姓名", "帮扶人", "帮扶责任人"))
+    head: Name = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8, aliases=("户主姓名", "联系户姓名", "联系对象", "联户对象", "被联系户", "被联系人", "农户姓名"))
     form: Annotated[str, _choice(FORMS, True)] = _col(
         "形式", "choice", "这次联系的形式；每月至少一次入户访谈", "入户访谈", required=True, choices=FORMS, width=9,
-        aliases=("联系形式", "联系方式", "访谈形式", "方式"))
-    situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20)
+        aliases=("联系形式", "联系方式", "访谈形式", "方式", "走访形式", "走访方式", "访谈方式"))
+    situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20,
+                           aliases=("家庭生产生活情况", "生产生活状况", "了解情况", "访谈内容", "走访内容"))
     problem: Note = _col("发现问题", "text", "这次发现的问题；没有就空着（写“无”也按空白算）", "缺少滴灌设备", width=16,
-                   aliases=("发现的问题",))
+                   aliases=("发现的问题", "存在问题", "存在的问题"))
     is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
-                                  choices=YESNO, width=7, aliases=("是否为主要问题", "是否是主要问题"))
+                                  choices=YESNO, width=7, aliases=("是否为主要问题", "是否是主要问题", "是否主要"))
     solution: Note = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16,
                       aliases=("解决措施", "解决方法", "解决办法及措施"))
     result: Annotated[str | None, _choice(RESULTS, False)] = _col(
         "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9,
-        aliases=("处理结果", "办理情况", "解决结果"))
+        aliases=("处理结果", "办理情况", "解决结果", "处理情况"))
     services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = _col(
         "服务类别", "many", "这次提供的服务，可多选，用顿号分开", "政策宣传、实用技术", choices=SERVICES, width=16,
-        default=(), aliases=("服务内容", "服务类型", "服务项目"))
+        default=(), aliases=("服务内容", "服务类型", "服务项目", "提供服务", "服务情况"))
     deeds: Annotated[int | None, _number(0, whole=True)] = _col(
         "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数", "办实事数"),
         check_above=10)
@@ -302,9 +304,9 @@ class DiaryRow(StandardRow):
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
         "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数",),
         check_above=20)
-    reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8, aliases=("调阅人签字", "调阅人签名"))
+    reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8, aliases=("调阅人签字", "调阅人签名", "审阅人"))
     review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11, aliases=("调阅时间",))
-    review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=14)
+    review_opinion: Text = _col("调阅意见", "text", "调阅意见", "已阅，抓紧落实", width=14, aliases=("审阅意见",))
 
     @property
     def solved_main_problem(self) -> bool:

@@ -171,7 +171,7 @@ _YEAR_MONTH_RE = re.compile(r"^(?:((?:19|20)\d{2})\s*[-/.年]|(\d{2})\s*年)\s*(
 _SINCE_RE = re.compile(r"\s*(?:起至今|开始至今|以来|至今|开始|起)$")
 
 
-def parse_link_date(value: object) -> date | None:
+def parse_link_date(value: object, period: bool = True) -> date | None:
     """结对日期: a date as ``parse_date`` reads it, or a month without its day (2010年3月), as its
     first day. What the standard counts of a link is its month (months expected run from the
     结对日期 month, which counts), so the day adds nothing a count needs; Excel itself stores
@@ -183,14 +183,41 @@ def parse_link_date(value: object) -> date | None:
             raise
         text = _SINCE_RE.sub("", fold(value).lstrip(_QUOTES))  # 2010年3月起: the link began then
         if text != fold(value).lstrip(_QUOTES) and text:
-            return parse_link_date(text)
+            return parse_link_date(text, period)
         m = _YEAR_MONTH_RE.match(text)
-        if m is None or not 1 <= int(m.group(3)) <= 12:
+        if m is None:
+            start = _period_start(text) if period and len(text) <= 40 else None
+            if start is None:
+                raise
+            return start
+        if not 1 <= int(m.group(3)) <= 12:
             raise
         year = int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
         if year > date.today().year:
             raise
         return date(year, int(m.group(3)), 1)
+
+
+_TO_RE = re.compile(r"\s*(?:至|到|~|-)+\s*")  # between the two ends of a period, after ``fold`` (— is -)
+_TO_NOW = frozenset(("", "今", "至今", "现在", "目前", "今年年底", "年底"))
+
+
+def _period_start(text: str) -> date | None:
+    """结对日期 typed as the link's period (``2010.3.5-2010.12.31``, ``2010年3月—2010年12月``, ``2010.3至今``,
+    as under a form's 结对时间): its first end, when the text splits into a date and a later one (or
+    an open end); None for anything else (``2010.12-2010.3`` ends before it begins)."""
+    for m in _TO_RE.finditer(text):
+        left, right = text[: m.start()], text[m.end():]
+        if not left:
+            continue
+        try:
+            start = parse_link_date(left, period=False)
+            end = None if right in _TO_NOW else parse_link_date(right, period=False)
+        except PydanticCustomError:
+            continue
+        if start is not None and (end is None and right in _TO_NOW or end is not None and end >= start):
+            return start
+    return None
 
 
 def from_1904(value: object) -> object:
@@ -601,6 +628,8 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
     for unit in _UNITS:
         if text.endswith(unit):
             text = text[: -len(unit)]
+            if units is _COUNT_UNITS and unit == "亩":  # 3亩 under 帮耕帮畜: how much land, not how many times
+                raise problem("bad-number", detail="（“亩”是地的面积，这一列数的是次数或件数）")
             if units is not None and unit not in units:  # 3000元 under 办实事(件)
                 raise problem("bad-number", detail=f"（“{unit}”不是这一列的单位，是不是填错了列？）")
             break
@@ -717,7 +746,7 @@ NUMBER_LIMIT_TEXT = "15 位数字以内"
 
 
 _MONEY_UNITS = frozenset(u for u in _UNITS if "元" in u or "块" in u)
-_COUNT_UNITS = frozenset(_UNITS) - _MONEY_UNITS
+_COUNT_UNITS = frozenset(_UNITS) - _MONEY_UNITS - {"亩"}  # 3亩 under 帮耕帮畜: the land ploughed, not the times
 
 
 def parse_amount(value: object) -> float | None:
@@ -816,6 +845,9 @@ def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
         found = [c for c in choices if key in c]
         if len(found) == 1:
             return found[0]
+    noted = _BRACKETED.search(key)  # 其他(微信), 正在办理(已上报水管所): the choice, and a note on it
+    if noted and noted.start() and key[: noted.start()] in choices:
+        return key[: noted.start()]
     vague = _VAGUE.get(key)  # 已解决: solved, but 当场 or 协调? one cannot tell
     if vague is not None and set(vague[0]) <= set(choices):
         raise problem("vague-choice", expected="或".join(vague[0]), detail=vague[1])
@@ -856,6 +888,11 @@ _SAID_AS: dict[str, str] = {
     **_said_as("致富明星户", "致富户", "致富明星", "明星户"),
     **_said_as("思想保守户", "思想偏激户", "难缠户"),
     **_said_as("经济落后户", "贫困户", "困难户", "经济困难户", "特困户"),
+    # the report's 种、养、加大户 the 乡干部 link with; its 缠诉、上访 households; poor households by the
+    # welfare they draw (低保户, 五保户)
+    **_said_as("致富明星户", "大户", "养殖大户", "种植大户", "种养大户", "种养殖大户", "致富能手", "致富带头人"),
+    **_said_as("思想保守户", "偏激户", "思想偏执户", "上访户", "缠访户"),
+    **_said_as("经济落后户", "贫困", "低保户", "五保户", "贫困群众", "困难群众", "贫困家庭", "困难家庭"),
 }
 # words that name more than one choice: (the choices they may mean, what to tell apart)
 _SOLVED_WHICH = (("当场解决", "协调解决"), "是当场解决（自己当场解决的）还是协调解决（报分管领导、由有关单位或站所解决的）")
@@ -884,7 +921,7 @@ def parse_many(value: object) -> tuple[str, ...]:
     if isinstance(value, tuple | list):
         return tuple(value)
     text = parse_text(value)
-    if text is None or is_nothing(text):
+    if text is None or is_nothing(text) or _no_service(text):
         return ()
     parts = [p for p in _SPLIT_RE.split(_ENUMERATOR_RE.sub("、", text)) if p] if any(
         c.isdigit() for c in text) else []
@@ -897,6 +934,15 @@ def parse_many(value: object) -> tuple[str, ...]:
     if any(p.endswith("到户") or p in _SERVICE_WORDS for p in parts):  # 政策宣传到户: the report's 六到户
         parts = [_SERVICE_WORDS.get(p, p) for p in (p[:-2] if p.endswith("到户") and len(p) > 3 else p for p in parts)]
     return tuple(parts)
+
+
+# “no”, said in a column of names (服务类别 否, ×, 0, 未开展): none brought, never a service named 否
+_NO_SERVICE = frozenset({"否", "0", "×", "X", "N", "NO", "不", "没", "未", "…", "……", "没提供", "未开展", "没有开展",
+                         "没开展", "暂未开展", "无相关服务", "本次无", "暂时没有", "暂时无", "此次无", "无此项", "未涉及"})
+
+
+def _no_service(text: str) -> bool:
+    return fold(text).replace(" ", "").rstrip(_CLOSING_MARKS).upper() in _NO_SERVICE
 
 
 # the six services (六到户) in other words a diary uses for them

@@ -50,6 +50,23 @@ def test_a_linker_kind_typed_as_the_position_is_the_level_it_belongs_to(tmp_path
                                   实访谈月数=7, 应记日记月数=84, 实记日记月数=7)
 
 
+
+def test_household_types_in_the_reports_words_are_those_types(tmp_path):
+    """联系户类型 as the report names the households: the 种、养、加大户 the 乡干部 link with (养殖大户,
+    大户), its 上访 households (上访户), poor ones by the welfare they draw (低保户, 五保户). 思想落后户
+    (保守 or 落后?) stays an error."""
+    typed = {"养殖大户": "乡干部", "大户": "乡干部", "上访户": "村干部", "低保户": "党员", "五保户": "党员",
+             "思想落后户": "村干部"}
+    write_book(tmp_path / "b.xlsx",
+               [card(f"K{i}", 户主=f"户{i}", 联系户类型=t, 联系人类别=k, **{"基期人均纯收入(元)": 2000})
+                for i, (t, k) in enumerate(typed.items())], [])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-choice", "联户卡", f"{col('联系户类型', CARD_LABELS)}8")]
+    assert counts_of(total) == hand(致富明星户=2, 思想保守户=1, 经济落后户=2, 思想保守户数=1, 应访谈月数=60,
+                                  应记日记月数=60)
+
+
 # --- 形式 微信, 办理结果 待解决: two readings, an error naming both -------------------------------
 
 
@@ -72,6 +89,22 @@ def test_wechat_and_waiting_are_errors_that_name_the_two_choices_and_how_to_tell
     assert "“待解决”" in waiting and "正在办理或未解决" in waiting, waiting
     # by hand: one card linked January; the April phone call is the only entry counted
     assert counts_of(total) == hand(致富明星户=1, 应访谈月数=12, 应记日记月数=12, 实记日记月数=1)
+
+
+
+def test_a_choice_with_a_note_in_brackets_is_that_choice(tmp_path):
+    """The clerk picked the choice and added a note: 形式 其他（微信）, 入户访谈(与户主妻子); 办理结果
+    正在办理（已上报水管所）; 联系户类型 经济落后户（低保）. Each was bad-choice, the row left out."""
+    write_book(tmp_path / "b.xlsx", [card("K1", 联系人类别="党员", 联系户类型="经济落后户（低保）",
+                                          **{"基期人均纯收入(元)": 1800})],
+               [diary("K1", D(2010, 3, 6), 形式="其他（微信）"),
+                diary("K1", D(2010, 4, 6), 形式="入户访谈(与户主妻子)", 发现问题="缺水", 是否主要问题="是",
+                      解决办法="上报", 办理结果="正在办理（已上报水管所）")])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0 and not issues, issues
+    # by hand: one 经济落后户 linked January; an interview in April (its main problem not solved yet)
+    assert counts_of(total) == hand(经济落后户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+                                  实记日记月数=2)
 
 
 # --- 是否转化 正在转化 / 基本转化 ------------------------------------------------------------
@@ -172,6 +205,105 @@ def test_an_income_column_without_saying_when_is_the_one_the_sheet_lacks(tmp_pat
                card_labels=relabelled(CARD_LABELS, {**names, "年末人均纯收入(元)": "备用"}))
     _, _, issues = consolidated(tmp_path / "b")
     assert ("unknown-column", "联户卡", f"{col('基期人均纯收入(元)', CARD_LABELS)}2") in said(issues)
+
+
+
+def test_columns_headed_in_the_reports_words_are_read(tmp_path):
+    """The report's own words for the columns: 帮扶责任人 (the linker), 联户对象 (the household), 增收
+    计划 (the plan); a diary's 走访形式, 存在问题, 是否主要, 处理情况, 提供服务. The card sheet was refused
+    (联系人, 户主 missing); the diary's services, problems and results were kept nowhere, so 提供服务
+    and 解决主要问题 were 0 with a warning and exit 0."""
+    card_names = {"联系人": "帮扶责任人", "户主": "联户对象", "社": "社别", "帮扶措施": "增收计划"}
+    diary_names = {"形式": "走访形式", "发现问题": "存在问题", "是否主要问题": "是否主要", "办理结果": "处理情况",
+                   "服务类别": "提供服务", "调阅人": "审阅人"}
+    write_book(tmp_path / "b.xlsx",
+               [renamed(card("K1", 帮扶措施="制定增收计划"), card_names)],
+               [renamed(diary("K1", D(2010, 3, 6), 服务类别="政策宣传", 发现问题="缺资金", 是否主要问题="是",
+                              解决办法="担保贷款", 办理结果="协调解决", 调阅人="宋书记"), diary_names),
+                renamed(diary("K1", D(2010, 4, 6), 形式="电话联系", 服务类别="否"), diary_names)],
+               card_labels=relabelled(CARD_LABELS, card_names), diary_labels=relabelled(DIARY_LABELS, diary_names))
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0 and not issues, issues
+    # by hand: linked January, 12 months; a visit in March (a service, a main problem solved), a call in April
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 提供服务=1, 解决主要问题=1, 应访谈月数=12,
+                                  实访谈月数=1, 应记日记月数=12, 实记日记月数=2, 主要问题已解决户数=1)
+
+
+
+def test_a_diary_column_headed_main_problem_is_told_by_what_is_under_it(tmp_path):
+    """A diary's 主要问题 over 是 / 否 is its 是否主要问题 (the problem found stands beside it); with
+    no 是否主要问题 and no 发现问题 beside it, over 缺水, 缺肥 it is the problem found. As an unknown
+    column its 是 was kept nowhere: 解决主要问题 0 with a warning, exit 0."""
+    rows = [diary("K1", D(2010, 3, 6), 发现问题="缺水", 是否主要问题="是", 解决办法="修渠", 办理结果="当场解决"),
+            diary("K1", D(2010, 4, 6), 发现问题="缺肥", 是否主要问题="否", 解决办法="协调", 办理结果="协调解决")]
+    for folder, names, letter, shown in (("a", {"是否主要问题": "主要问题"}, col("是否主要问题"), "是、否"),
+                                         ("b", {"发现问题": "主要问题", "是否主要问题": "备用"}, col("发现问题"), "缺水、缺肥")):
+        write_book(tmp_path / folder / "b.xlsx", [card("K1")], [renamed(r, names) for r in rows],
+                   diary_labels=relabelled(DIARY_LABELS, names))
+        code, total, issues = consolidated(tmp_path / folder)
+        loose = by_code(issues, "loose-column")
+        assert [i["cell"] for i in loose] == [f"{letter}2"] and shown in loose[0]["message"], issues
+        solved = 1 if folder == "a" else 0  # b: no 是否主要问题 column, so no main problem
+        assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 解决主要问题=solved, 应访谈月数=12, 实访谈月数=2,
+                                      应记日记月数=12, 实记日记月数=2, 主要问题已解决户数=solved)
+
+
+
+def test_a_link_date_typed_as_the_links_period_is_its_start(tmp_path):
+    """Under a form's 结对时间 a clerk writes the period: 2010.3.5-2010.12.31, 2010年4月—2010年12月,
+    2010.5.1至今, 2010-6-1~2011-5-31. The link began at its start. A period ending before it
+    begins (2010.12-2010.3) stays an error."""
+    links = ["2010.3.5-2010.12.31", "2010年4月—2010年12月", "2010.5.1至今", "2010-6-1~2011-5-31", "2010.12-2010.3"]
+    names = {"结对日期": "结对时间"}
+    write_book(tmp_path / "b.xlsx", [renamed(card(f"K{i}", 户主=f"户{i}", 结对日期=t), names) for i, t in enumerate(links)],
+               [diary("K0", D(2010, 3, 6))], card_labels=relabelled(CARD_LABELS, names))
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-date", "联户卡", f"{col('结对日期', CARD_LABELS)}7")]
+    # by hand: months Mar–Dec 10, Apr–Dec 9, May–Dec 8, Jun–Dec 7; K0's March visit
+    assert counts_of(total) == hand(致富明星户=4, 入户访谈=1, 应访谈月数=34, 实访谈月数=1, 应记日记月数=34,
+                                  实记日记月数=1)
+
+
+# --- amounts and counts ---------------------------------------------------------------------
+
+
+def test_wan_typed_as_w_and_helps_counted_in_changci_are_read(tmp_path):
+    """担保贷款 1.5w / 2W (万 as typed on a phone or in a chat); 帮耕帮畜 2场次 / 1场, the report's own
+    unit (帮耕帮畜1700余场次). Each was bad-number, the visit left out."""
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, 6), **{"担保贷款(元)": "1.5w", "帮耕帮畜(次)": "2场次"}),
+                diary("K1", D(2010, 4, 6), **{"担保贷款(元)": "2W", "帮耕帮畜(次)": "1场"})])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0, issues
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 担保贷款=35000, 帮耕帮畜=3, 应访谈月数=12, 实访谈月数=2,
+                                  应记日记月数=12, 实记日记月数=2)
+
+
+def test_land_ploughed_in_mu_is_no_count_of_helps(tmp_path):
+    """帮耕帮畜 3亩: the land ploughed, not three helps; it was counted as 3 (exit 0). An error
+    saying 亩 is an area."""
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, 6), **{"帮耕帮畜(次)": "3亩"}),
+                diary("K1", D(2010, 4, 6), **{"帮耕帮畜(次)": "1次"})])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-number", "联户日记", f"{col('帮耕帮畜(次)')}3")]
+    assert "面积" in issues[0]["message"], issues[0]["message"]
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 帮耕帮畜=1, 应访谈月数=12, 实访谈月数=1,
+                                  应记日记月数=12, 实记日记月数=1)
+
+
+def test_no_service_said_as_no_is_no_service(tmp_path):
+    """服务类别 否, ×, 0, N, 未开展, 无相关服务 (the clerk answering “any service?”): none brought.
+    Each counted in 提供服务 as an unknown service named 否, with only a warning, exit 0."""
+    typed = ["否", "×", "0", "N", "未开展", "无相关服务。", "政策宣传"]
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, 1 + i), 服务类别=t) for i, t in enumerate(typed)])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0 and not issues, issues
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=7, 提供服务=1, 应访谈月数=12, 实访谈月数=1,
+                                  应记日记月数=12, 实记日记月数=1)
 
 
 # --- a three-village township typed messily, against a hand count --------------------------
