@@ -536,7 +536,12 @@ def _by_content(grid: list[list[object]], last: int, c: int, candidates: tuple[s
     if len(found) != 1:
         return None, ""
     shown = list(dict.fromkeys(fold(parse_text(v) or "") for v in cells))[:3]
-    return found[0], "、".join(shown) + ("等" if len(cells) > len(shown) else "")
+    seen = "、".join(shown) + ("等" if len(cells) > len(shown) else "")
+    pair = _INCOMES if found[0] in _INCOMES else _NAMES if found[0] in _NAMES else ()
+    beside = [g for g in pair if g != found[0] and g in positions]
+    if beside:  # 姓名 beside 户主: the names alone do not tell, the column beside does
+        seen += f"；表里已有“{_LABEL_OF[kind][beside[0]]}”"
+    return found[0], seen
 
 
 def _is_yesno(value: object) -> bool:

@@ -485,10 +485,15 @@ _FOOTER_RE = re.compile(r"(填表人|填报人|制表人|审核人|审批人|统
 _BLANKS_RE = re.compile(r"\s+")
 
 
+# words a note uses too (累计投入3万元, 共计3000元): a line of sums only when they are its label (共计：)
+_TOTALS_LABELS = ("共计", "累计")
+
+
 def is_totals_text(text: str) -> bool:
-    """合计, 本页合计, 合 计：, 下营村小计: a line of sums."""
+    """合计, 本页合计, 合 计：, 下营村小计, 共计: a line of sums."""
     squeezed = _BLANKS_RE.sub("", text)
-    return any(w in squeezed for w in TOTALS_WORDS)
+    return any(w in squeezed for w in TOTALS_WORDS) or (
+        len(squeezed) <= 6 and any(w in squeezed for w in _TOTALS_LABELS))
 
 
 # a sub-heading a clerk types over each month's or quarter's visits: 四月份, 二〇一〇年下半年, 第二季度
@@ -793,6 +798,10 @@ def parse_yesno(value: object) -> bool | None:
     if key in _YES or key in _NO:
         return key in _YES
     said = _YESNO_WORDS.fullmatch(key)  # 已转化 / 未转化, 有发展 / 没有发展, 是主要问题 / 不是主要问题
+    if said is None and key in _MAIN_OR_NOT:  # 是否主要问题 次要, 一般问题
+        return _MAIN_OR_NOT[key]
+    if said is None and key[:1] in "是否" and key[1:2] == "(" and key.endswith(")") and "?" not in key:  # 是(主要问题): a note
+        return key[0] == "是"
     if said is None:
         if _CONVERTING_RE.fullmatch(key):  # 正在转化, 转化中: not converted yet
             return False
@@ -803,10 +812,13 @@ def parse_yesno(value: object) -> bool | None:
 
 
 # the yes/no columns' own words, said yes or no: 已转化, 转化了, 有所提高 / 未转化, 没有发展, 不是主要问题
-_YESNO_WORDS = re.compile(r"(尚未|还没有|还没|没有|没能|未能|未|没|无|不是|不属于|不|非)?(?(1)|(?:已经|已|有所|有|是)?)"
+_YESNO_WORDS = re.compile(r"(尚未|还没有|还没|没有|没能|未能|未|没|无|不是|不属于|不|非)?(?(1)|(?:已经|已|有所|有较大|有明显|"
+                          r"有很大|有|是|较大|很大|明显|显著)?)"
                           r"(?:转化|发展|进步|提高|主要问题)了?")
 
 
+# 是否主要问题 said as how main it is: 主要 is 是; 次要, 一般问题 (an ordinary one) are 否
+_MAIN_OR_NOT = {"主要": True, "次要": False, "次要问题": False, "一般问题": False, "非主要": False, "不主要": False}
 # still under way (正在转化, 转化中, 还在转化): not yet, so 否; done in part (基本转化, 初步转化, 部分转化):
 # yes or no cannot be told, an error that says so
 _CONVERTING_RE = re.compile(r"(?:正在|尚在|还在|仍在|逐步|有待)(?:转化|转变|发展|进步|提高)中?|(?:转化|转变)中")

@@ -8,9 +8,13 @@ being handled or not? 基本转化: converted or not?). Never a guessed figure.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from bookfactory import CARD_LABELS, DIARY_LABELS, card, diary, write_book
-from realworld_books import col, consolidated, counts_of, hand, said, totals_rows
+from conftest import needs_libreoffice
+from realworld_books import col, consolidated, counts_of, hand, libreoffice_save, said, totals_rows
+
+from lianhu_xl.values import is_totals_text
 
 D = dt.date
 
@@ -130,6 +134,23 @@ def test_still_converting_is_not_converted_and_basically_converted_asks(tmp_path
                                   实访谈月数=1, 应记日记月数=36, 实记日记月数=1)
 
 
+
+def test_main_or_not_said_as_how_main_it_is(tmp_path):
+    """是否主要问题 主要 (是); 次要, 一般问题 (否); 是（主要问题） with a note; the year-end appraisal
+    较大发展, 明显提高 (是). Each left its visit (or card, with all its visits) out as bad-yesno."""
+    def found(day, main, result="当场解决"):
+        return diary("K1", day, 发现问题=f"问题{day.month}", 是否主要问题=main, 解决办法="办", 办理结果=result)
+    write_book(tmp_path / "b.xlsx", [card("K1", 经济有发展="较大发展", 认识有提高="明显提高")],
+               [found(D(2010, 3, 6), "主要"), found(D(2010, 4, 6), "次要"), found(D(2010, 5, 6), "一般问题"),
+                found(D(2010, 6, 6), "是（主要问题）", "协调解决"), found(D(2010, 7, 6), "是（？）")])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-yesno", "联户日记", f"{col('是否主要问题')}7")]
+    # by hand: visits March to June counted; main problems solved in March and June
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=4, 解决主要问题=2, 应访谈月数=12, 实访谈月数=4,
+                                  应记日记月数=12, 实记日记月数=4, 主要问题已解决户数=1)
+
+
 # --- an amount with a note in brackets ------------------------------------------------------
 
 
@@ -197,7 +218,8 @@ def test_an_income_column_without_saying_when_is_the_one_the_sheet_lacks(tmp_pat
     code, total, issues = consolidated(tmp_path / "a")
     loose = by_code(issues, "loose-column")
     assert [i["cell"] for i in loose] == [f"{col('基期人均纯收入(元)', CARD_LABELS)}2"]
-    assert "2500、1800" in loose[0]["message"] and "基期人均纯收入" in loose[0]["message"], loose[0]["message"]
+    message = loose[0]["message"]
+    assert "2500、1800" in message and "表里已有“年末人均纯收入(元)”" in message and "按“基期人均纯收入(元)”读" in message, message
     assert not by_code(issues, "income-expected")
     assert counts_of(total) == hand(经济落后户=2, 入户访谈=1, 应访谈月数=24, 实访谈月数=1, 应记日记月数=24,
                                   实记日记月数=1)
@@ -306,6 +328,22 @@ def test_no_service_said_as_no_is_no_service(tmp_path):
                                   应记日记月数=12, 实记日记月数=1)
 
 
+
+def test_a_sums_line_labelled_gongji_or_leiji_is_a_totals_row(tmp_path):
+    """A cadre's own sums line under his visits labelled 共计 or 累计： (and 共计 under the cards) is
+    a totals row like 合计: skipped with a notice. It was a card 共计 with seven required errors and
+    a visit to a card 累计 that does not exist. A note that says 累计 in a sentence (累计投入3万元)
+    is no label."""
+    write_book(tmp_path / "b.xlsx", [card("K1"), {"卡号": "共计", "户主": "1户"}],
+               [diary("K1", D(2010, 3, 6), **{"担保贷款(元)": 3000}), {"卡号": "累计：", "担保贷款(元)": 3000}])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0
+    assert said(issues) == [("totals-row", "联户卡", "A4"), ("totals-row", "联户日记", "A4")]
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 担保贷款=3000, 应访谈月数=12, 实访谈月数=1,
+                                  应记日记月数=12, 实记日记月数=1)
+    assert not is_totals_text("累计投入3万元修牛舍") and not is_totals_text("共计3000元")
+
+
 # --- a three-village township typed messily, against a hand count --------------------------
 
 
@@ -401,22 +439,18 @@ def _township(folder) -> None:
     wb.save(folder / "汪家墩村.xlsx")
 
 
-def test_a_three_village_township_typed_messily_gives_the_hand_count(tmp_path):
-    """Every figure of the 汇总 by village and for the township, counted by hand (period 2010,
-    months to December). 下营村: XY06 out (基本转化) with its visit; the 微信 and 待解决 visits out.
-    倪家营村: the 3000（未到位） visit out. 汪家墩村: the 微信联系 visit out, the 合计 line and the
-    header printed again skipped, 同上 read as 汪家墩村."""
-    _township(tmp_path / "乡")
-    code, total, issues = consolidated(tmp_path / "乡")
+def _check_township(folder) -> None:
+    """The township's 汇总 against the hand count, and the five errors at their cells."""
+    code, total, issues = consolidated(folder)
     assert code == 1
-    errors = sorted((i["file"], i["code"], i["cell"]) for i in issues if i["severity"] == "error")
+    errors = sorted((Path(i["file"]).name, i["code"], i["cell"]) for i in issues if i["severity"] == "error")
     assert errors == [("下营村.xlsx", "bad-yesno", f"{col('是否转化', CARD_LABELS)}8"),
                       ("下营村.xlsx", "vague-choice", f"{col('形式')}5"),
                       ("下营村.xlsx", "vague-choice", f"{col('办理结果')}6"),
                       ("倪家营村.xlsx", "bad-number", f"{col('担保贷款(元)')}6"),
                       ("汪家墩村.xlsx", "vague-choice", f"{col('形式')}4")]
     assert not by_code(issues, "unusual-pairing")
-    rows = totals_rows(tmp_path / "乡" / "汇总表.xlsx")
+    rows = totals_rows(folder / "汇总表.xlsx")
     # 下营村: XY01 (Mar, converted) interviews Mar Apr; XY02 (Mar) Apr; XY03 (Jan) Jan; XY04 (Feb)
     # Feb + a call in Mar; XY05 (Feb) Feb. Months 10+10+12+11+11.
     xy = hand(致富明星户=1, 思想保守户=2, 经济落后户=2, 入户访谈=6, 提供服务=2, 解决主要问题=1, 办实事=2,
@@ -433,3 +467,21 @@ def test_a_three_village_township_typed_messily_gives_the_hand_count(tmp_path):
     assert counts_of(rows["倪家营村"]) == nj
     assert counts_of(rows["汪家墩村"]) == wj
     assert counts_of(total) == {k: xy[k] + nj[k] + wj[k] for k in xy}
+
+
+def test_a_three_village_township_typed_messily_gives_the_hand_count(tmp_path):
+    """Every figure of the 汇总 by village and for the township, counted by hand (period 2010,
+    months to December). 下营村: XY06 out (基本转化) with its visit; the 微信 and 待解决 visits out.
+    倪家营村: the 3000（未到位） visit out. 汪家墩村: the 微信联系 visit out, the 合计 line and the
+    header printed again skipped, 同上 read as 汪家墩村."""
+    _township(tmp_path / "乡")
+    _check_township(tmp_path / "乡")
+
+
+@needs_libreoffice
+def test_the_township_saved_again_by_libreoffice_counts_the_same(tmp_path):
+    """The three books opened and saved in LibreOffice (as WPS and LibreOffice users send them
+    on): the hand count and the errors must not move."""
+    _township(tmp_path / "src")
+    libreoffice_save(sorted((tmp_path / "src").glob("*.xlsx")), tmp_path / "乡")
+    _check_township(tmp_path / "乡")
