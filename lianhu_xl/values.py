@@ -565,15 +565,30 @@ def note_key(text: str | None) -> str:
 
 
 def parse_note(value: object) -> str | None:
-    """Optional text where 无/没有/— mean blank (发现问题: “无” is no problem found)."""
+    """Optional text where 无/没有/— mean blank (发现问题: “无” is no problem found), and so do the
+    ways a diary says it found none (一切正常, 无异常, 没什么问题, 暂无困难)."""
     text = parse_text(value)
-    return None if text is not None and is_nothing(text) else text
+    if text is None or is_nothing(text):
+        return None
+    if len(text) <= 12 and _NO_PROBLEM_RE.fullmatch(fold(text).replace(" ", "").rstrip(_CLOSING_MARKS)):
+        return None
+    return text
+
+
+# a visit that found nothing, said as a diary says it: 一切正常, 情况良好, 无异常, 没什么问题, 未发现新问题,
+# 暂无困难 (never 没有资金: what is lacking is a problem)
+_NO_PROBLEM_RE = re.compile(
+    r"(?:一切|情况|家庭情况|生产生活|生产生活情况|各方面)?(?:正常|良好|稳定|很好)"
+    r"|(?:暂|暂时|目前|本次|此次|这次|暂时还)?(?:无|没有|没|不存在|未发现|没发现|没有发现|未见|暂未发现)"
+    r"(?:什么|明显|新|其他|其它|大的?|突出|任何)?的?(?:问题|困难|异常)"
+    r"|(?:暂|暂时|本次|此次)?(?:无|没有|没|未)发现(?:什么|明显|新|其他|其它|任何)?的?(?:问题|困难|异常)?"
+    r"|(?:暂时|目前|本次|此次)(?:无|没有)")
 
 
 # 5000元整 as receipts and loan papers write an amount (整: “exactly”); the longer units first
 # (元/人/年, 元/年: an income per head a year; 块, 块钱: yuan as said aloud; 人次: helps counted per person)
-_UNITS = ("口人", "元/人/年", "元/人·年", "元/人.年", "元/人", "元/年", "元/户", "元整", "元", "块钱", "块", "人次",
-          "场次", "场", "人", "次", "件", "口", "户", "个", "头", "只", "亩", "项")
+_UNITS = ("口之家", "口人", "人口", "个人", "元/人/年", "元/人·年", "元/人.年", "元/人", "元/年", "元/户", "元整", "元", "块钱", "块", "人次",
+          "场次", "场", "人", "次", "件", "口", "户", "个", "位", "头", "只", "亩", "项")
 _SCALES = {"万": 10000.0, "千": 1000.0, "w": 10000.0, "W": 10000.0}  # 1.5w: 万 as typed in a chat
 _BRACKETED = re.compile(r"\(([^()]+)\)$")  # 3000(元), 5(人): the unit in brackets, after fold
 # a note in brackets after a loan naming where it is from (3000元(信用社), 2万(农行贷款)): the figure stands
@@ -656,7 +671,7 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
 
 # what is written before an amount saying what it is: the column's own words (人均2500, 贷款3000元)
 # or that it is the sum (共3000元); the longer first
-_SAID_FIRST = ("人均纯收入", "人均收入", "人均", "担保贷款", "贷款", "担保", "共计", "共", "计")
+_SAID_FIRST = ("人均纯收入", "人均收入", "人均", "担保贷款", "贷款", "担保", "共计", "共", "计", "全家", "家庭人口", "家中")
 _MIXED_RE = re.compile(r"零?(\d+(?:\.\d+)?)([万千百十]?)")
 _MIXED_UNITS = {"万": 10000, "千": 1000, "百": 100, "十": 10}
 

@@ -151,6 +151,23 @@ def test_main_or_not_said_as_how_main_it_is(tmp_path):
                                   应记日记月数=12, 实记日记月数=4, 主要问题已解决户数=1)
 
 
+
+def test_no_problem_found_said_as_a_diary_says_it_is_no_problem(tmp_path):
+    """发现问题 一切正常, 无异常, 没什么问题, 暂无困难, 未发现新问题, 没有发现: the visit found nothing. Each
+    was a problem found with no 办理结果: a result-required error, the visit left out. 没有资金 (what the
+    household lacks) is a problem: it still asks for its result."""
+    typed = ["一切正常", "无异常", "没什么问题", "暂无困难", "未发现新问题。", "没有发现", "没有资金"]
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3 + i, 6), 发现问题=t) for i, t in enumerate(typed)])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("result-required", "联户日记", f"{col('办理结果')}9"),
+                            ("solution-expected", "联户日记", f"{col('解决办法')}9")]
+    # by hand: visits March to August counted, the September one left out
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=6, 应访谈月数=12, 实访谈月数=6, 应记日记月数=12,
+                                  实记日记月数=6)
+
+
 # --- an amount with a note in brackets ------------------------------------------------------
 
 
@@ -342,6 +359,19 @@ def test_a_sums_line_labelled_gongji_or_leiji_is_a_totals_row(tmp_path):
     assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 担保贷款=3000, 应访谈月数=12, 实访谈月数=1,
                                   应记日记月数=12, 实记日记月数=1)
     assert not is_totals_text("累计投入3万元修牛舍") and not is_totals_text("共计3000元")
+
+
+
+def test_household_size_as_people_say_it_is_read(tmp_path):
+    """家庭人口 5口之家, 全家4口, 4人口, 5个人, 3位: the household's size. Each was bad-number, which
+    leaves the card and every visit to it out of the totals (for a column no total counts)."""
+    typed = ["5口之家", "全家4口", "4人口", "5个人", "3位"]
+    write_book(tmp_path / "b.xlsx", [card(f"K{i}", 户主=f"户{i}", 家庭人口=t) for i, t in enumerate(typed)],
+               [diary(f"K{i}", D(2010, 3, 6)) for i in range(len(typed))])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0 and not issues, issues
+    assert counts_of(total) == hand(致富明星户=5, 入户访谈=5, 应访谈月数=60, 实访谈月数=5, 应记日记月数=60,
+                                  实记日记月数=5)
 
 
 # --- a three-village township typed messily, against a hand count --------------------------
