@@ -591,6 +591,8 @@ _UNITS = ("口之家", "口人", "人口", "个人", "元/人/年", "元/人·�
           "场次", "场", "人", "次", "件", "口", "户", "个", "位", "头", "只", "亩", "项")
 _SCALES = {"万": 10000.0, "千": 1000.0, "w": 10000.0, "W": 10000.0}  # 1.5w: 万 as typed in a chat
 _BRACKETED = re.compile(r"\(([^()]+)\)$")  # 3000(元), 5(人): the unit in brackets, after fold
+# a note that a count was not (yet) done: 1件(未办完), 2次(计划): it may change the figure
+_NOT_DONE_RE = re.compile(r"[未没不待拟尚还]|计划|准备|打算")
 # a note in brackets after a loan naming where it is from (3000元(信用社), 2万(农行贷款)): the figure stands
 _LENDER_RE = re.compile(r"信用社|信用联社|农信|银行|农行|农发行|邮储|农商|村镇银行|联社|小额贷款|贴息贷款|扶贫贷款")
 # Chinese numerals, as a count or an amount is also written: 五口, 一件, 两次, 五千, 叁仟元, 一万二
@@ -635,8 +637,9 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
     bracketed = _BRACKETED.search(text)
     if bracketed and (bracketed.group(1) in _UNITS or bracketed.group(1).rstrip("元") in _SCALES):
         text = text[: bracketed.start()] + bracketed.group(1)  # 3000(元) is 3000元
-    elif bracketed and bracketed.start() and _LENDER_RE.search(bracketed.group(1)):
-        text = text[: bracketed.start()]  # 3000元(信用社): the lender said, the figure the same
+    elif bracketed and bracketed.start() and (_LENDER_RE.search(bracketed.group(1)) or (
+            units is _COUNT_UNITS and not _NOT_DONE_RE.search(bracketed.group(1)))):
+        text = text[: bracketed.start()]  # 3000元(信用社), 1件(修渠): the lender or the deed said, the figure the same
     elif bracketed and bracketed.start():  # 3000(未到位): a note that may change the figure
         try:
             figure = _read_number(text[: bracketed.start()], units)
@@ -1004,6 +1007,8 @@ def parse_id_number(value: object) -> str | None:
     text = fold(str(value)).replace(" ", "").lstrip(_QUOTES).upper()
     if not text or text in NOTHING:  # 无, 暂无, —: the head's number not at hand, a blank cell
         return None
+    if "-" in text and len(text) <= 22:  # 620702-19800101-1231: grouped as the card prints it (the check digit guards)
+        text = text.replace("-", "")
     if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
         raise problem("bad-id-number", detail=f"填了 {len(text)} 位，应为 18 位")
     if id_check_char(text[:17]) != text[17]:

@@ -374,6 +374,38 @@ def test_household_size_as_people_say_it_is_read(tmp_path):
                                   实记日记月数=5)
 
 
+
+def test_an_id_number_grouped_with_dashes_is_that_number(tmp_path):
+    """身份证号 620702-19800101-1231 (grouped as a certificate prints it): the 18 digits, the check
+    digit still checked. It was bad-id-number (“填了 20 位”), the card and its visits left out; a
+    wrong check digit typed so is still an error."""
+    write_book(tmp_path / "b.xlsx",
+               [card("K1", 身份证号="620702-19800101-1231"), card("K2", 户主="李二", 身份证号="620702-19800101-1232")],
+               [diary("K1", D(2010, 3, 6)), diary("K2", D(2010, 3, 6))])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-id-number", "联户卡", f"{col('身份证号', CARD_LABELS)}4"),
+                            ("card-excluded", "联户日记", "A4")]
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+                                  实记日记月数=1)
+
+
+
+def test_a_count_with_the_deed_in_brackets_is_the_count_one_not_done_asks(tmp_path):
+    """办实事 1件（修渠）, 1（修路、送化肥）; 帮耕帮畜 2次(耕地): the note says what was done, the count
+    stands. 1件（未办完） (not finished): counted or not? An error saying so."""
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", D(2010, 3, 6), **{"办实事(件)": "1件（修渠）", "帮耕帮畜(次)": "2次(耕地)"}),
+                diary("K1", D(2010, 4, 6), **{"办实事(件)": "1（修路、送化肥）"}),
+                diary("K1", D(2010, 5, 6), **{"办实事(件)": "1件（未办完）"})])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-number", "联户日记", f"{col('办实事(件)')}5")]
+    assert "未办完" in issues[0]["message"] and "只填 1" in issues[0]["message"], issues[0]["message"]
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 办实事=2, 帮耕帮畜=2, 应访谈月数=12, 实访谈月数=2,
+                                  应记日记月数=12, 实记日记月数=2)
+
+
 # --- a three-village township typed messily, against a hand count --------------------------
 
 
