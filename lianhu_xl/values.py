@@ -415,6 +415,8 @@ def with_year(value: object, year: int) -> object:
 _DAY_TAIL_RE = re.compile(
     r"(?:\s*(?:\(?(?:星期|周|礼拜)[一二三四五六日天七]\)?|上午|下午|中午|晚上|早上|早晨|傍晚|凌晨|晚|早"
     r"|(?<!\d)(?:[01]?\d|2[0-3])(?::\d{2}(?::\d{2})?|[时点](?:\d{1,2}分?|半|整)?)))+\s*$")
+# a note in brackets after a date (after ``fold``): no digits (2010.3.5(3.6): which day?) and no weekday
+_DATE_NOTE_RE = re.compile(r"\s*\((?![^()]*(?:星期|周|礼拜))[^()\d]+\)$")
 _WEEKDAY_RE = re.compile(r"(?:星期|周|礼拜)([一二三四五六日天七])")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 _NAMED_DAY = "一二三四五六日"
@@ -432,6 +434,9 @@ def _from_text(text: str) -> date:
     if tail is not None and tail.start() > 0:  # 2010年3月5日 星期五 / 2010-3-5 下午3点: the date is before it
         weekdays = _WEEKDAY_RE.findall(tail.group())
         text = text[: tail.start()]
+    note = _DATE_NOTE_RE.search(text) if text.endswith(")") else None
+    if note is not None and note.start():  # 2010.3.5(补记), 2010-4-6（晚上补写）: a note on the entry
+        text = text[: note.start()]
     m = _DATE_RE.match(text) or _DATE_RE.match(_as_written(text)) or _short_year(text)
     if not m or len(weekdays) > 1:
         raise problem("bad-date")
@@ -876,12 +881,21 @@ def parse_choice(value: object, choices: tuple[str, ...]) -> str | None:
         if len(found) == 1:
             return found[0]
     noted = _BRACKETED.search(key)  # 其他(微信), 正在办理(已上报水管所): the choice, and a note on it
-    if noted and noted.start() and key[: noted.start()] in choices:
+    if noted and noted.start() and key[: noted.start()] in choices and not _names_another(
+            noted.group(1), key[: noted.start()], choices):
         return key[: noted.start()]
     vague = _VAGUE.get(key)  # 已解决: solved, but 当场 or 协调? one cannot tell
     if vague is not None and set(vague[0]) <= set(choices):
         raise problem("vague-choice", expected="或".join(vague[0]), detail=vague[1])
     raise problem("bad-choice", expected="、".join(choices))
+
+
+def _names_another(note: str, chosen: str, choices: tuple[str, ...]) -> bool:
+    """Whether a note after a choice names another of the list (入户访谈(电话), 正在办理(已协调)):
+    which of the two is meant one cannot tell."""
+    others = [c for c in choices if c != chosen]
+    return any(c[:2] in note for c in others) or any(
+        len(w) >= 2 and w in note and c in others for w, c in _SAID_AS.items())
 
 
 def _said_as(choice: str, *words: str) -> dict[str, str]:

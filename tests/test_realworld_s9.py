@@ -98,14 +98,17 @@ def test_wechat_and_waiting_are_errors_that_name_the_two_choices_and_how_to_tell
 
 def test_a_choice_with_a_note_in_brackets_is_that_choice(tmp_path):
     """The clerk picked the choice and added a note: 形式 其他（微信）, 入户访谈(与户主妻子); 办理结果
-    正在办理（已上报水管所）; 联系户类型 经济落后户（低保）. Each was bad-choice, the row left out."""
+    正在办理（已上报水管所）; 联系户类型 经济落后户（低保）. Each was bad-choice, the row left out. A note
+    naming another choice (入户访谈（电话）: at home or on the phone?) stays an error."""
     write_book(tmp_path / "b.xlsx", [card("K1", 联系人类别="党员", 联系户类型="经济落后户（低保）",
                                           **{"基期人均纯收入(元)": 1800})],
                [diary("K1", D(2010, 3, 6), 形式="其他（微信）"),
                 diary("K1", D(2010, 4, 6), 形式="入户访谈(与户主妻子)", 发现问题="缺水", 是否主要问题="是",
-                      解决办法="上报", 办理结果="正在办理（已上报水管所）")])
+                      解决办法="上报", 办理结果="正在办理（已上报水管所）"),
+                diary("K1", D(2010, 5, 6), 形式="入户访谈（电话）")])
     code, total, issues = consolidated(tmp_path / "b.xlsx")
-    assert code == 0 and not issues, issues
+    assert code == 1
+    assert said(issues) == [("bad-choice", "联户日记", f"{col('形式')}5")]
     # by hand: one 经济落后户 linked January; an interview in April (its main problem not solved yet)
     assert counts_of(total) == hand(经济落后户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
                                   实记日记月数=2)
@@ -302,6 +305,19 @@ def test_a_link_date_typed_as_the_links_period_is_its_start(tmp_path):
     # by hand: months Mar–Dec 10, Apr–Dec 9, May–Dec 8, Jun–Dec 7; K0's March visit
     assert counts_of(total) == hand(致富明星户=4, 入户访谈=1, 应访谈月数=34, 实访谈月数=1, 应记日记月数=34,
                                   实记日记月数=1)
+
+
+
+def test_a_date_with_a_note_in_brackets_is_that_date(tmp_path):
+    """日期 2010.3.5（补记）, 2010-4-6（晚上补写） (written up later): the visit's date. A note with a
+    number in it (2010.5.6(5.7): which day?) stays an error."""
+    write_book(tmp_path / "b.xlsx", [card("K1", 结对日期="2010.1.5（补签）")],
+               [diary("K1", "2010.3.5（补记）"), diary("K1", "2010-4-6（晚上补写）"), diary("K1", "2010.5.6(5.7)")])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-date", "联户日记", f"{col('日期')}5")]
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12,
+                                  实记日记月数=2)
 
 
 # --- amounts and counts ---------------------------------------------------------------------
