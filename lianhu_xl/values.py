@@ -842,10 +842,10 @@ _YESNO_WORDS = re.compile(r"(尚未|还没有|还没|没有|没能|未能|未|�
 
 # 是否主要问题 said as how main it is: 主要 is 是; 次要, 一般问题 (an ordinary one) are 否
 _MAIN_OR_NOT = {"主要": True, "次要": False, "次要问题": False, "一般问题": False, "非主要": False, "不主要": False}
-# still under way (正在转化, 转化中, 还在转化): not yet, so 否; done in part (基本转化, 初步转化, 部分转化):
-# yes or no cannot be told, an error that says so
-_CONVERTING_RE = re.compile(r"(?:正在|尚在|还在|仍在|逐步|有待)(?:转化|转变|发展|进步|提高)中?|(?:转化|转变)中")
-_PARTLY_RE = re.compile(r"(?:基本|基本上|初步|部分|大部分|有些|一定程度)(?:已经|已|有所|有)?(?:转化|转变|发展|进步|提高)了?")
+# 是否转化 still under way (正在转化, 转化中, 还在转化): not yet, so 否; done in part (基本转化, 初步转化,
+# 部分转化): yes or no cannot be told, an error that says so. (正在发展 under 经济有发展 is no “not yet”.)
+_CONVERTING_RE = re.compile(r"(?:正在|尚在|还在|仍在|逐步|有待)(?:转化|转变)中?|(?:转化|转变)中")
+_PARTLY_RE = re.compile(r"(?:基本|基本上|初步|部分|大部分|一定程度)(?:已经|已|上)?(?:转化|转变)了?")
 
 
 # --- choices -----------------------------------------------------------------
