@@ -27,7 +27,7 @@ card_row = st.one_of(
     st.builds(lambda no: card(no), st.sampled_from(NOS)),  # the same card in several places
     st.builds(lambda no, d: card(no, 结对日期=d), st.sampled_from(NOS),
               st.sampled_from([dt.date(2009, 6, 1), "2010年3月1日", "2010.13.1", "", "明年"])),
-    st.builds(lambda no, t: card(no, 联系人类别=t), st.sampled_from(NOS), st.sampled_from(["村长", "党员"])),
+    st.builds(lambda no, t: card(no, 联系人类别=t), st.sampled_from(NOS), st.sampled_from(["书记", "党员"])),
     st.builds(lambda no: card(no, 户主=None), st.sampled_from(NOS)),
     st.builds(lambda no, n: card(no, 家庭人口=n), st.sampled_from(NOS), st.sampled_from([4, "五六口", 0, 31])),
     st.just({"卡号": "合计", "家庭人口": 12}),

@@ -99,10 +99,10 @@ def test_a_cadres_newer_own_book_is_not_told_to_replace_the_villages(tmp_path):
 
 
 def test_the_cadres_fixed_copy_beside_the_book_with_the_error_says_which_to_move_out(tmp_path):
-    """The clerk saved the cadre's corrected copy (联系人类别 乡长 → 乡干部) beside the book with the
+    """The clerk saved the cadre's corrected copy (联系人类别 书记 → 乡干部) beside the book with the
     error: the old card has an error of its own, so the fixed one was `conflicting-card` with a
     copy no message linked to a resend. It is the same book sent twice: said at the old one."""
-    old = write_book(tmp_path / "收集" / "下营村.xlsx", [card("A", 联系人类别="乡长"), card("B")],
+    old = write_book(tmp_path / "收集" / "下营村.xlsx", [card("A", 联系人类别="书记"), card("B")],
                      [diary("A", D(2010, 3, 6))])
     _age(old, 1)
     write_book(tmp_path / "收集" / "下营村 改好的.xlsx", [card("A"), card("B")], [diary("A", D(2010, 3, 6))])
