@@ -13,6 +13,7 @@ like (a forged size, an encryption flag, an unknown method).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -644,3 +645,19 @@ def validated(folder: Path, *extra: object) -> dict:
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output
     return json.loads(result.stdout)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` by its digest: sources are compared before and after a run."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def file_issues(report: dict, name: str) -> list[dict]:
+    """The issues of one file in a ``--json`` report."""
+    return [i for i in report["issues"] if i["file"] == name]
+
+
+def file_entry(report: dict, name: str) -> dict:
+    """One file's summary in a ``--json`` report."""
+    return next(f for f in report["files"] if f["file"] == name)

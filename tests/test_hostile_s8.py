@@ -10,7 +10,6 @@ sources unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
@@ -19,7 +18,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from bookfactory import card, diary, write_book
-from hostile import DIARY_XML, good_book, members_of, ole_file, rezip, run, validated
+from hostile import DIARY_XML, digests, good_book, members_of, ole_file, rezip, run, validated
+from hostile import file_entry as _file
+from hostile import file_issues as _issues
 from hypothesis import given, settings
 from test_guard import _sheet_xml, bound_covers_what_calamine_reads, sheet
 from test_hostile_s7 import _marked_book, _planted
@@ -28,17 +29,7 @@ CARD_XML = "xl/worksheets/sheet1.xml"
 ENGLISH = re.compile(r"Error|Exception|Traceback|errno|Errno", re.I)
 
 
-def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
-
-def _issues(report: dict, name: str) -> list[dict]:
-    return [i for i in report["issues"] if i["file"] == name]
-
-
-def _file(report: dict, name: str) -> dict:
-    return next(f for f in report["files"] if f["file"] == name)
 
 
 def _changed(path: Path, member: str, change) -> Path:

@@ -9,7 +9,6 @@ sources unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zipfile
 from pathlib import Path
@@ -17,7 +16,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from bookfactory import card, diary, write_book
-from hostile import good_book, members_of, rezip, run, validated
+from hostile import digests, good_book, members_of, rezip, run, validated
+from hostile import file_entry as _file
+from hostile import file_issues as _issues
 from test_hostile_s7 import _marked_book, _planted
 
 CARD_XML = "xl/worksheets/sheet1.xml"
@@ -25,17 +26,7 @@ DIARY_XML = "xl/worksheets/sheet2.xml"
 ENGLISH = re.compile(r"Error|Exception|Traceback|errno|Errno|multi-byte", re.I)
 
 
-def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
-
-def _issues(report: dict, name: str) -> list[dict]:
-    return [i for i in report["issues"] if i["file"] == name]
-
-
-def _file(report: dict, name: str) -> dict:
-    return next(f for f in report["files"] if f["file"] == name)
 
 
 def _rewritten(path: Path, change) -> Path:
