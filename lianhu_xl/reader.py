@@ -19,6 +19,7 @@ from .guard import Inspection, col_letters, col_number, ref_row
 from .issues import Issue, make_issue, spans
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, SERVICES, columns_of
 from .values import (
+    BLANK,
     fold,
     from_1904,
     is_footer_text,
@@ -873,7 +874,7 @@ def _values_of(row: list[object], items: list[tuple[str, int]]) -> dict[str, obj
     filled = False
     for f, c in items:
         value = row[c] if c < width else None
-        if value == "" or (value.__class__ is str and not value.strip()):
+        if value == "" or (value.__class__ is str and not value.strip(BLANK)):
             value = None
         else:
             filled = True
@@ -903,12 +904,12 @@ def _row_builder(fields: tuple[str, ...], cols: tuple[int, ...]) -> _Builder:
         lines = ["def build(row):"]
         for v, c in zip(cells, cols, strict=True):
             lines.append(f"    {v} = row[{int(c)}]")
-            lines.append(f"    if {v}.__class__ is str and not {v}.strip(): {v} = None")
+            lines.append(f"    if {v}.__class__ is str and not {v}.strip(_BLANK): {v} = None")
         lines.append(f"    if {' and '.join(f'{v} is None' for v in cells)}: return None")
         lines.append("    return {" + ", ".join(f"{f!r}: {v}" for f, v in zip(fields, cells, strict=True)) + "}")
         namespace: dict[str, _Builder] = {}
         code = compile("\n".join(lines), "<reader row builder>", "exec")  # named so in a profile
-        exec(code, {"str": str}, namespace)  # noqa: S102 - code built above from field names
+        exec(code, {"str": str, "_BLANK": BLANK}, namespace)  # noqa: S102 - code built above from field names
         if len(_BUILDERS) >= 256:  # layouts seen; a county's books share a handful
             _BUILDERS.clear()
         build = _BUILDERS[fields, cols] = namespace["build"]

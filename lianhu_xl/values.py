@@ -29,6 +29,9 @@ _AFTER_NFKC = str.maketrans({"。": ".", "−": "-", "–": "-", "—": "-", "�
 _CONTROL = {chr(c): "\ufffd" for c in (*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0))}
 _CONTROL["\r"] = None
 _INVISIBLE = str.maketrans({**_ZERO_WIDTH, **_CONTROL})
+# what a cell that looks empty may hold: spaces of every kind and the invisible characters above
+# (``text.strip(BLANK)`` is empty for it; ``str.strip()`` keeps a zero-width space)
+BLANK = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "".join(_ZERO_WIDTH)
 _PRINTABLE = str.maketrans(_CONTROL)
 
 

@@ -441,3 +441,18 @@ def test_a_serial_number_column_merged_down_a_two_row_header_has_its_label(tmp_p
     result = check(path)
     assert [(i.code, i.cell) for i in result.issues] == [("totals-row", "A5")]
     assert [(d.row, d.model.deeds) for d in result.diaries] == [(3, 1), (4, 0)]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u200b \u3000", "\u2060\u200d"])
+def test_a_line_holding_only_invisible_characters_is_blank(tmp_path, invisible):
+    """Text pasted from WeChat or a web page leaves zero-width characters in cells that look
+    empty: such a line is a blank line, as one of spaces is (it was a row of 必填项为空 errors the
+    clerk could not see); a name with one in it is still read, without it."""
+    book = grid_book(tmp_path / "b.xlsx", {
+        "联户卡": [REQUIRED_CARD, GOOD_CARD, [invisible, None, invisible, invisible],
+                 ["XY-002", "\u200b王明", *GOOD_CARD[2:5], "张三", *GOOD_CARD[6:]]],
+    })
+    result = validate([book])
+    assert [(i.cell, i.code) for i in result.report.issues] == []
+    assert result.books[0].summary.card_rows == 2
+    assert [(r.row, r.model.linker) for r in result.store.records("联户卡")] == [(2, "王明"), (4, "王明")]
