@@ -526,12 +526,7 @@ def _by_content(grid: list[list[object]], last: int, c: int, candidates: tuple[s
         elif f in _NAMES or f == "problem":  # names, notes: text that is no choice of a list (李一, not 致富明星户)
             good = sum(1 for v in cells if v.__class__ is str and not _is_choice(v, choices))
         else:
-            good = 0
-            for v in cells:
-                try:
-                    good += parse_choice(v, choices[f]) is not None
-                except ValueError:
-                    pass
+            good = sum(1 for v in cells if _is_choice(v, {f: choices[f]}))
         if good * 2 > len(cells):
             found.append(f)
     if len(found) != 1:
@@ -552,7 +547,7 @@ def _is_yesno(value: object) -> bool:
         return False
 
 
-def _is_choice(value: str, choices: dict[str, tuple[str, ...] | None]) -> bool:
+def _is_choice(value: object, choices: dict[str, tuple[str, ...] | None]) -> bool:
     """Whether ``value`` reads as a choice of any of the sheet's lists."""
     for options in choices.values():
         if options:

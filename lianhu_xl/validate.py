@@ -101,7 +101,7 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
         report.files.append(book.summary)
     report.issues.extend(crosscheck(store, roster, unify_villages=unify_villages,
                                     review_only=review_errors_only(report.issues)))
-    report.issues.extend(resent_books(store, dict((shown, path) for path, shown in files)))
+    report.issues.extend(resent_books(store, {shown: path for path, shown in files}))
     finish(report, books, store)
     return Validation(report=report, books=books, store=store)
 
