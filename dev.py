@@ -49,6 +49,9 @@ def has_pip() -> bool:
 
 
 def main() -> int:
+    for stream in (sys.stdout, sys.stderr):  # Chinese on a console or pipe that cannot show it: never a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     if len(sys.argv) < 2 or sys.argv[1] not in ("demo", "test"):
         print(__doc__)
         return 2

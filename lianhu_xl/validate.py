@@ -528,14 +528,13 @@ def _households(store: RowStore) -> list[Issue]:
     """The same household on two cards is a warning, on each card (once: a card whose 身份证号
     and whose 村、社、户主 both repeat is told with the cards sharing its 身份证号). Read one group
     at a time: synthetic or careless books can repeat names thousands of times. A 村 written two
-    ways is one already (_village_names); 6社, 第六社 and 六社 are one 社 (team_key, in SQL, so that
-    only cards sharing a household become records)."""
-    store.db.create_function("team_key", 1, team_key, deterministic=True)
+    ways is one already (_village_names); 6社, 第六社 and 六社 are one 社 (team_key, stored with
+    each card by its worker, so that only cards sharing a household become records)."""
     issues = []
     flagged: set[int] = set()
     for cols, key, extra in (
             ("{t}id_number", lambda m: m.id_number, "AND id_number IS NOT NULL AND id_number <> ''"),
-            ("{t}village, team_key({t}team), {t}head", lambda m: (m.village, team_key(m.team), m.head), "")):
+            ("{t}village, {t}team_key, {t}head", lambda m: (m.village, team_key(m.team), m.head), "")):
         plain, aliased = cols.format(t=""), cols.format(t="t.")
         rows = store.records(CARD_SHEET, f"{counted('t')} AND ({aliased}) IN (SELECT {plain} FROM card WHERE "
                                          f"{counted()} {extra} GROUP BY {plain} HAVING count(*) > 1)",
