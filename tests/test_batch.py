@@ -91,16 +91,28 @@ def test_a_file_that_kills_its_worker_costs_that_file_only(folder, monkeypatch, 
     assert multiprocessing.active_children() == []
 
 
-def test_validate_with_two_jobs_reports_the_crash_and_goes_on(folder, monkeypatch):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_validate_reports_the_crash_and_goes_on_with_one_job_or_two(folder, monkeypatch, jobs):
+    """-j 1 reads in one worker process too: the file that aborts it is the only one lost."""
     path, _ = folder
     _unguarded(monkeypatch)
-    result = CliRunner().invoke(cli, ["validate", str(path), "--json", "-j", "2", "--no-cache"])
+    result = CliRunner().invoke(cli, ["validate", str(path), "--json", "-j", jobs, "--no-cache"])
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     errors = [(i["file"], i["code"]) for i in report["issues"] if i["severity"] == "error"]
     assert errors == [("炸.xlsx", "reader-crashed")]
     read = {f["file"]: f["card_rows"] + f["diary_rows"] for f in report["files"]}
     assert read == {n: (0 if n == "炸.xlsx" else 5) for n in read} and len(read) == 7
+
+
+def test_a_batch_of_two_with_one_job_survives_the_file_that_aborts_its_reader(tmp_path, monkeypatch):
+    good_book(tmp_path / "甲.xlsx")
+    huge_range(tmp_path / "炸.xlsx")
+    _unguarded(monkeypatch)
+    results = batch.run_checks([(tmp_path / "炸.xlsx", "炸.xlsx"), (tmp_path / "甲.xlsx", "甲.xlsx")], jobs=1)
+    assert [[i.code for i in r.issues] for r in results] == [["reader-crashed"], []]
+    assert (len(results[1].cards), len(results[1].diaries)) == (2, 3)
+    assert multiprocessing.active_children() == []
 
 
 def test_two_crashing_files_and_one_hung_worker(tmp_path, monkeypatch, sends):

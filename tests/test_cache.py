@@ -10,7 +10,7 @@ import pytest
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
 
-import lianhu_xl.batch as batch
+import lianhu_xl.validate as validate_mod
 from lianhu_xl import cache as cache_mod
 from lianhu_xl.cache import ResultCache, open_cache, pack, unpack
 from lianhu_xl.cli import cli
@@ -20,15 +20,16 @@ from lianhu_xl.validate import validate
 
 @pytest.fixture
 def reads(monkeypatch):
-    """Counts the workbooks actually opened (check_file calls)."""
+    """Counts the workbooks actually read: the files a run hands to its readers (which read them
+    in worker processes, whose own calls this process never sees)."""
     opened: list[str] = []
-    real = batch.check_file
+    real = validate_mod.run_checks
 
-    def counting(path, display, roster=None):
-        opened.append(display)
-        return real(path, display, roster)
+    def counting(files, *args, **kwargs):
+        opened.extend(display for _, display in files)
+        return real(files, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "check_file", counting)
+    monkeypatch.setattr(validate_mod, "run_checks", counting)
     return opened
 
 
