@@ -61,6 +61,7 @@ ROW_COLOURS = {"error": "FFFFD9D9", "warning": "FFFFF6CC"}
 OUR_COLOURS = set(CELL_COLOURS.values()) | set(ROW_COLOURS.values())
 RANK = {"error": 0, "warning": 1, "notice": 2}
 ROW_SCOPES = ("row", "cross")
+RESENT_CODES = ("resent-book", "resent-book-rows")  # a book sent twice: told at the one to move out
 MAX_ROW_WIDTH = 60
 BODY_WIDTH = 64
 
@@ -105,6 +106,11 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
         if book is None or not book.summary.sha256 or book.summary.kind == "totals":
             continue
         if any(i.code in ("reader-crashed", "file-corrupt") for i in by_file[display]):  # not read: no copy
+            continue
+        resent = next((i for i in by_file[display] if i.code in RESENT_CODES), None)
+        if resent is not None:  # the version to move out of the collection: the clerk's, not the cadre's
+            stale.append(make_issue("annotate-resent", display, value=resent.value,
+                                    detail=CATALOGUE[resent.code].title))
             continue
         if not any(i.severity in ("error", "warning") for i in by_file[display]):
             earlier = out_dir / _relative(display, path, base)

@@ -15,6 +15,7 @@ from itertools import combinations
 from pathlib import Path
 
 from .issues import Issue, make_issue
+from .standard_names import DIARY_SHEET
 from .store import RowStore
 
 PLACES_SHOWN = 3  # rows named in a message, at most
@@ -46,7 +47,7 @@ def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
                 pairs[pair] += 1
     issues: list[Issue] = []
     told: set[str] = set()  # a file is told once (three versions: the oldest by the first pair)
-    twins = _same_cards(store)  # books whose cards may be the same: a version that dropped rows
+    twins = _same_cards(store) | _same_diaries(store)  # books that may be one: a version that dropped rows
     files = {f for pair in [*pairs, *twins] for f in pair}
     if not files:
         return issues
@@ -107,6 +108,29 @@ def _same_cards(store: RowStore) -> set[tuple[str, str]]:
         groups[tuple(marks)].append(file)
     return {pair for found in groups.values() if 1 < len(found) <= RESENT_COPIES
             for pair in combinations(sorted(found), 2)}
+
+
+def _same_diaries(store: RowStore) -> set[tuple[str, str]]:
+    """Pairs of books of diaries only (a month's submission, its cards in another book) sharing an
+    entry counted once: a village re-sending its corrected diary book. The repeats of such books
+    only are joined to their copies (by the entry index); none when every book has cards."""
+    kinds: dict[str, set[str]] = defaultdict(set)
+    sheets: dict[int, str] = {}
+    for sid, file, kind, rows in store.query("SELECT id, file, kind, rows FROM sheet"):
+        if rows:
+            kinds[file].add(kind)
+            sheets[sid] = file
+    only = {sid: file for sid, file in sheets.items() if kinds[file] == {DIARY_SHEET}}
+    if len(set(only.values())) < 2:
+        return set()
+    found: set[tuple[str, str]] = set()
+    for sid, other in store.query(
+            "SELECT t.sheet, u.sheet FROM diary t JOIN diary u ON u.card_no = t.card_no AND u.date = t.date "
+            "AND u.form = t.form AND u.problem IS t.problem AND u.id <> t.id "
+            "WHERE t.excluded = 'duplicate-diary'"):  # one scan; the few repeats joined by the index
+        if sid in only and other in only and only[sid] != only[other]:
+            found.add(tuple(sorted((only[sid], only[other]))))
+    return found
 
 
 def _alike_pairs(store: RowStore, files: set[str]) -> set[tuple[str, str]]:

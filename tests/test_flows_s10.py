@@ -1,0 +1,110 @@
+"""Session 10 flow audit: the township clerk and the county clerk walked end to end once more, and
+the docs held against what the code does. Each test is a place where one of them was left with a
+wrong or missing next step. Books are built here (bookfactory); CLI runs go through click's
+CliRunner in tmp_path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+
+from bookfactory import card, diary, write_book
+from click.testing import CliRunner
+
+from lianhu_xl.cli import cli
+
+D = dt.date
+
+
+def invoke(*args: str | Path):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def _age(path: Path, days: float) -> Path:
+    """Make ``path`` look saved ``days`` ago (a book received last week)."""
+    when = time.time() - days * 86400
+    os.utime(path, (when, when))
+    return path
+
+
+# --- a book sent twice: the old version is the clerk's to move out, not the cadre's to fix -------
+
+
+def test_the_old_version_of_a_resent_book_gets_no_marked_copy(tmp_path):
+    """王明 deleted a visit typed by mistake and resent his book; both are in the folder. The old
+    book's only findings are the clerk's (resent-book-rows, and the repeats it shares with the new
+    one, “无需处理”), yet `--annotate` made a marked copy of it to send back: the cadre gets his
+    old version, marked “没有错误，可以汇总”, and may well send it a third time. Now no copy, and a
+    notice at the book says why (the terminal no longer says there was nothing to mark)."""
+    cards = [card("A"), card("B")]
+    _age(write_book(tmp_path / "收集" / "王明.xlsx", cards,
+                    [diary("A", D(2010, 3, 6)), diary("B", D(2010, 3, 7)), diary("A", D(2010, 3, 9))]), 2)
+    write_book(tmp_path / "收集" / "王明(1).xlsx", cards, [diary("A", D(2010, 3, 6)), diary("B", D(2010, 3, 7))])
+    run = invoke("validate", tmp_path / "收集", "--annotate", tmp_path / "退回")
+    assert run.exit_code == 0
+    assert not (tmp_path / "退回" / "王明.xlsx").exists()
+    assert "王明.xlsx  通过（错误 0，警告 5）" in run.output
+    assert ("提示  这本与“王明(1).xlsx”像是同一本交了两次（见本文件“旧的一本有几行新的一本没有”的警告），"
+            "没有为它做标注副本") in run.output
+    assert "没有生成标注副本：有警告的只是同一本交了两次的旧的一本，不发回" in run.output
+    assert "没有需要标注的工作簿（没有错误和警告" not in run.output
+
+
+def test_a_corrected_book_beside_its_old_one_the_new_one_still_gets_its_copy(tmp_path):
+    """下营村's corrected book saved beside the old: the old one (told resent-book) gets no copy,
+    the corrected one keeps its copy (its rows conflict with the old one's until that is moved)."""
+    cards = [card("XY-1"), card("XY-2")]
+    _age(write_book(tmp_path / "收集" / "下营村.xlsx", cards,
+                    [diary("XY-1", D(2010, 3, 6)), diary("XY-2", D(2010, 4, 6), **{"担保贷款(元)": 3000})]), 3)
+    write_book(tmp_path / "收集" / "下营村（改）.xlsx", cards,
+               [diary("XY-1", D(2010, 3, 6)), diary("XY-2", D(2010, 4, 6), **{"担保贷款(元)": 5000})])
+    run = invoke("validate", tmp_path / "收集", "--annotate", tmp_path / "退回", "--json")
+    assert run.exit_code == 1
+    issues = json.loads(run.output)["issues"]
+    assert [(i["file"], i["code"]) for i in issues if i["code"].startswith(("resent", "annotate"))] == [
+        ("下营村.xlsx", "annotate-resent"), ("下营村.xlsx", "resent-book")]
+    assert sorted(p.name for p in (tmp_path / "退回").iterdir()) == ["下营村（改）.xlsx"]
+
+
+# --- a village re-sends its diary book (cards in another book) ----------------------------------
+
+
+def _diary_books(folder: Path, newer: list, older_days: float = 2) -> None:
+    write_book(folder / "下营村联户卡.xlsx", [card("A"), card("B")], None)
+    _age(write_book(folder / "下营村九月日记.xlsx", None,
+                    [diary("A", D(2010, 9, 6)), diary("B", D(2010, 9, 7)), diary("A", D(2010, 9, 9))]), older_days)
+    write_book(folder / "下营村九月日记（改）.xlsx", None, newer)
+
+
+def test_a_resent_diary_book_that_dropped_a_visit_is_told(tmp_path):
+    """A village sends its cards once and a diary book each month. Its September diary book is
+    resent with a visit deleted, saved beside the first: the standard counts the old book's extra
+    row (3 visits where the village now says 2) and nothing told the clerk, because only books
+    with cards were compared. Now resent-book-rows at the old diary book, as for books with cards."""
+    _diary_books(tmp_path / "收集", [diary("A", D(2010, 9, 6)), diary("B", D(2010, 9, 7))])
+    run = invoke("consolidate", tmp_path / "收集", "-o", tmp_path / "汇总表.xlsx", "--json")
+    data = json.loads(run.stdout)
+    assert run.exit_code == 0 and data["total"]["入户访谈"] == 3  # the standard's count: only said
+    told = [i for i in data["issues"] if i["code"] == "resent-book-rows"]
+    assert [(i["file"], i["severity"]) for i in told] == [("下营村九月日记.xlsx", "warning")]
+    assert "“下营村九月日记（改）.xlsx”较新（保存于" in told[0]["message"]
+    assert "这一本有 1 条日记它没有（联户日记!第5行），照样计入了汇总" in told[0]["message"]
+
+
+def test_diary_books_that_only_add_or_belong_to_others_stay_quiet(tmp_path):
+    """Guards: the corrected diary book adds a visit and drops none; a cadre's own diary book
+    beside the village's (which holds it and other cards); two months' diary books."""
+    _diary_books(tmp_path / "a", [diary("A", D(2010, 9, 6)), diary("B", D(2010, 9, 7)),
+                                  diary("A", D(2010, 9, 9)), diary("B", D(2010, 9, 20))])
+    b = tmp_path / "b"
+    write_book(b / "卡.xlsx", [card("A"), card("B")], None)
+    write_book(b / "下营村日记.xlsx", None, [diary("A", D(2010, 9, 6)), diary("B", D(2010, 9, 7))])
+    _age(write_book(b / "王明日记.xlsx", None, [diary("A", D(2010, 9, 6))]), 1)
+    write_book(b / "三月.xlsx", None, [diary("A", D(2010, 3, 16))])
+    _age(write_book(b / "四月.xlsx", None, [diary("A", D(2010, 4, 16))]), 1)
+    for folder in (tmp_path / "a", b):
+        data = json.loads(invoke("validate", folder, "--json").output)
+        assert not [i for i in data["issues"] if i["code"].startswith("resent-book")], folder
