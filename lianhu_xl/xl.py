@@ -48,6 +48,7 @@ from .issues import Report, severity_zh
 TITLE = "联户带创汇总台"
 ACTIONS = ("template", "validate", "consolidate")
 SHOWN_PROBLEMS = 5
+MSGBOX_CHARS = 1000  # VBA's MsgBox shows "approximately 1024 characters" of its prompt (WPS path)
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -170,12 +171,11 @@ def _validate(plan: Plan, console: Path | None, into_book: bool = True) -> Outco
 
     check_totals(report, result.books)  # townships' 汇总表: what a roll-up of them would say
     path = write_report(report, plan.output / REPORT_FILE, validation=result)
-    lines = [("校验完成，没有错误。" if report.valid else "校验完成，发现需要改正的错误。"), headline(report)]
-    lines += _first_problems(report)
-    lines += _roster_notes(roster)
-    lines.append(f"\n全部问题见本工作簿的“{PROBLEMS_SHEET}”表，并已另存：\n{path}" if into_book else
-                 f"\n全部问题见{path.name}：\n{path}")
-    return Outcome("ok" if report.valid else "problems", "\n".join(lines), path,
+    head = [("校验完成，没有错误。" if report.valid else "校验完成，发现需要改正的错误。"), headline(report)]
+    tail = [f"\n全部问题见本工作簿的“{PROBLEMS_SHEET}”表，并已另存：\n{path}" if into_book else
+            f"\n全部问题见{path.name}：\n{path}"]
+    message = _message(head, _roster_notes(roster), report, [], tail, into_book)
+    return Outcome("ok" if report.valid else "problems", message, path,
                    sheets={PROBLEMS_SHEET: problem_rows(report), SOURCES_SHEET: source_rows(report)},
                    notes={PROBLEMS_SHEET: f"校验：{headline(report)}",
                           SOURCES_SHEET: f"校验：{plan.folder}"})
@@ -204,16 +204,16 @@ def _consolidate(plan: Plan, console: Path | None, into_book: bool = True) -> Ou
         from .consolidate import left_out_note
 
         lines.append(left_out_note(c.villages_left_out))
-    lines += _roster_notes(roster)
+    after = []
     if not c.complete:
         what = "汇总表" if c.kind == "totals" else "行"  # a county's sources are townships' 汇总表
-        lines += _first_problems(c.report)
-        lines.append(f"有错误的{what}没有计入，逐条见本工作簿的“{PROBLEMS_SHEET}”表；"
+        after.append(f"有错误的{what}没有计入，逐条见本工作簿的“{PROBLEMS_SHEET}”表；"
                      f"“未计入”表在另存的{path.name}里。" if into_book else
                      f"有错误的{what}没有计入，逐条见{path.name}的“未计入”表；点“校验”可另存问题清单，退回改正。")
-    lines.append(f"\n汇总表已写入本工作簿的“{TOTALS_SHEET}”表，并已另存：\n{path}" if into_book else
-                 f"\n汇总表已保存：\n{path}")
-    return Outcome("ok" if c.complete else "problems", "\n".join(lines), path,
+    tail = [f"\n汇总表已写入本工作簿的“{TOTALS_SHEET}”表，并已另存：\n{path}" if into_book else
+            f"\n汇总表已保存：\n{path}"]
+    message = _message(lines, _roster_notes(roster), c.report, after, tail, into_book)
+    return Outcome("ok" if c.complete else "problems", message, path,
                    sheets={TOTALS_SHEET: totals, PROBLEMS_SHEET: problem_rows(c.report),
                            SOURCES_SHEET: source_rows(c.report, c.accounts)},
                    notes={TOTALS_SHEET: f"{c.heading}　{c.span_text}",
@@ -221,14 +221,42 @@ def _consolidate(plan: Plan, console: Path | None, into_book: bool = True) -> Ou
                           SOURCES_SHEET: f"汇总：{plan.folder}"})
 
 
-def _first_problems(report: Report) -> list[str]:
+def _message(head: list[str], notes: list[str], report: Report, after: list[str], tail: list[str],
+             into_book: bool) -> str:
+    """A button's message: what was done, the roster's notes, the first errors, where the rest are.
+    Under WPS the VBA's MsgBox shows about 1,024 characters and cuts the rest (its own limit): the
+    first errors shown are then fewer, then the notes, so that where to look stays in the box."""
+    def text(shown: int, kept: list[str]) -> str:
+        return "\n".join(head + kept + _first_problems(report, shown) + after + tail)
+
+    if into_book:
+        return text(SHOWN_PROBLEMS, notes)
+    for shown in range(SHOWN_PROBLEMS, -1, -1):
+        if _boxed(text(shown, notes)) <= MSGBOX_CHARS:
+            return text(shown, notes)
+    for keep in range(len(notes) - 1, -1, -1):
+        kept = notes[:keep] + [f"提示：名册里还有 {len(notes) - keep} 行也只写了村、没有写社，读法同上；"
+                               "请在名册里给每个村的每个社写一行。"]
+        if _boxed(text(0, kept)) <= MSGBOX_CHARS or keep == 0:
+            return text(0, kept)
+    return text(0, notes)
+
+
+def _boxed(message: str) -> int:
+    """Characters the MsgBox receives: the VBA joins the result file's lines with CR LF."""
+    return len(message) + message.count("\n")
+
+
+def _first_problems(report: Report, shown: int = SHOWN_PROBLEMS) -> list[str]:
     errors = report.errors
     if not errors:
         return []
+    if not shown:
+        return ["", f"共 {len(errors)} 处错误。"]
     lines = ["", "前几处错误："]
-    for issue in errors[:SHOWN_PROBLEMS]:
+    for issue in errors[:shown]:
         lines.append(f"· {issue.file}  {issue.message}")
-    if len(errors) > SHOWN_PROBLEMS:
+    if len(errors) > shown:
         lines.append(f"…… 共 {len(errors)} 处错误")
     return lines
 

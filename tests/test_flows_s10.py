@@ -108,3 +108,34 @@ def test_diary_books_that_only_add_or_belong_to_others_stay_quiet(tmp_path):
     for folder in (tmp_path / "a", b):
         data = json.loads(invoke("validate", folder, "--json").output)
         assert not [i for i in data["issues"] if i["code"].startswith("resent-book")], folder
+
+
+# --- the 校验 / 汇总 buttons under WPS: the message box VBA shows -------------------------------
+
+
+def test_under_wps_the_message_box_keeps_the_roster_notes_and_the_file(tmp_path):
+    """Under WPS the VBA reads `lianhu xl run`'s result file and shows it with MsgBox, whose prompt
+    is cut after about 1,024 characters. The roster's notes (a line with a 村 and no 社: why every
+    other 社 is an error) came after five long errors and were cut, with the path of the file
+    opened next: the notes were nowhere else the clerk could see. Now the notes come first and
+    fewer errors are listed when the box would overflow; the file opened lists them all."""
+    from lianhu_xl.console import Plan
+    from lianhu_xl.xl import run_action, write_result_file
+
+    (tmp_path / "名册.csv").write_text("村,社\n下营村,\n,五社\n倪家营村,一社\n倪家营村,二社\n江淮村,\n",
+                                      encoding="utf-8")
+    folder = tmp_path / "二〇一〇年九月各村交来的登记簿"
+    for n in range(3):  # three versions of one village's cards, each 户主 different: long conflicts
+        write_book(folder / f"下营村联户带创登记簿（第{n}本，村党支部书记王明整理）.xlsx",
+                   [card(f"XY-2010-00{k}", 村="下营村", 社="五社", 户主=f"张{n}") for k in range(4)], [])
+    plan = Plan("倪家营乡", folder, tmp_path / "汇总结果", tmp_path / "名册.csv", "")
+    for action, opened in (("validate", "问题清单.xlsx"), ("consolidate", "汇总表.xlsx")):
+        outcome = run_action(action, plan, into_book=False)
+        write_result_file(tmp_path / "result.txt", outcome)
+        lines = (tmp_path / "result.txt").read_text(encoding="utf-8").splitlines()
+        shown = "\r\n".join(lines[2:])[:1023]  # LianhuShowResult: the lines after two, CR LF; MsgBox's cut
+        assert "名册“名册.csv”第 2 行只写了村“下营村”，没有写社" in shown, action
+        assert "第 6 行只写了村“江淮村”，没有写社" in shown, action
+        assert str(tmp_path / "汇总结果" / opened) in shown, action
+        assert "前几处错误：\n· 下营村联户带创登记簿（第0本" in outcome.message  # still one error at least
+        assert "…… 共 12 处错误" in outcome.message
