@@ -40,7 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
-from .catalogue import CATALOGUE
+from .catalogue import CATALOGUE, REPEAT_CODES
 from .errors import LianhuError, os_error_zh
 from .issues import PERSONAL_COLUMNS, Issue, make_issue, severity_zh, spans
 from .standard_names import MARKS_SHEET, RESULT_SHEET
@@ -112,7 +112,8 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
             stale.append(make_issue("annotate-resent", display, value=resent.value,
                                     detail=CATALOGUE[resent.code].title))
             continue
-        if not any(i.severity in ("error", "warning") for i in by_file[display]):
+        if not any(i.severity in ("error", "warning") and i.code not in REPEAT_CODES for i in by_file[display]):
+            # nothing the cadre must do: clean, or its only warnings copies counted once ("无需处理")
             earlier = out_dir / _relative(display, path, base)
             if earlier.resolve() != path.resolve() and _our_copy(earlier):  # last run's copy of a book now
                 # clean: the clerk must not send it again (never the book itself, a copy resubmitted)

@@ -357,7 +357,7 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
                        if any(i.code == "annotate-resent" for i in rep.issues)
                        else "没有需要标注的登记簿；汇总表不做标注副本，有问题的请该单位按上面的提示重新生成。"
                        if any(f.kind == "totals" and (f.errors or f.warnings) for f in rep.files)
-                       else "没有需要标注的工作簿（没有错误和警告，或文件无法打开）。")
+                       else "没有需要标注的工作簿（没有要改的错误和警告，或文件无法打开）。")
     sys.exit(EXIT_OK if rep.valid else EXIT_PROBLEMS)
 
 

@@ -69,6 +69,24 @@ def test_a_corrected_book_beside_its_old_one_the_new_one_still_gets_its_copy(tmp
     assert sorted(p.name for p in (tmp_path / "退回").iterdir()) == ["下营村（改）.xlsx"]
 
 
+
+def test_a_cadres_own_book_beside_the_villages_gets_no_copy_of_repeats_to_ignore(tmp_path):
+    """The standard's own case: 宋海's own book and 下营村's merged book both arrive (the demo has
+    two). Every card and visit of his book is a repeat counted once, each warning saying “无需处理”;
+    `--annotate` still sent him a copy, 12 yellow rows and “没有错误，可以汇总”: marks he can do
+    nothing about. Now a book whose only warnings are repeats gets no copy; the village's book,
+    with a date to correct, gets its copy, the repeats marked beside the error."""
+    cards = [card("XY-1", 联系人="宋海"), card("XY-2", 联系人="宋海")]
+    visits = [diary("XY-1", D(2010, 3, 6)), diary("XY-2", D(2010, 3, 7))]
+    write_book(tmp_path / "收集" / "个人" / "宋海.xlsx", cards, visits)
+    write_book(tmp_path / "收集" / "下营村.xlsx", cards + [card("XY-3")], visits + [diary("XY-3", "2010.9.31")])
+    run = invoke("validate", tmp_path / "收集", "--annotate", tmp_path / "退回")
+    assert run.exit_code == 1
+    assert "个人/宋海.xlsx  通过（错误 0，警告 4）" in run.output  # still listed for the clerk
+    copies = sorted(p.relative_to(tmp_path / "退回").as_posix() for p in (tmp_path / "退回").rglob("*.xlsx"))
+    assert copies == ["下营村.xlsx"]
+    assert "已标注 1 个工作簿" in run.output
+
 # --- a village re-sends its diary book (cards in another book) ----------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import openpyxl
-from bookfactory import card, write_book
+from bookfactory import card, diary, write_book
 from click.testing import CliRunner
 
 from lianhu_xl.annotate import RESULT_SHEET
@@ -29,8 +29,9 @@ def test_a_row_wide_tint_does_not_unhide_the_columns_the_cadre_hid(tmp_path):
     the row tinted across: the copy shows column A's mark, and K and L stay hidden, unsaid."""
     folder = tmp_path / "收集"
     sources = []
-    for name in ("一社.xlsx", "二社.xlsx"):
-        path = write_book(folder / name, [card("XY-001")], None)
+    for name in ("一社.xlsx", "二社.xlsx"):  # 二社's visit lacks its 解决办法: a warning to act on, so a copy
+        path = write_book(folder / name, [card("XY-001")],
+                          [diary("XY-001", 发现问题="缺水", 办理结果="正在办理")] if name == "二社.xlsx" else None)
         wb = openpyxl.load_workbook(path)
         wb["联户卡"].column_dimensions.group("K", "L", hidden=True)
         wb.save(path)
