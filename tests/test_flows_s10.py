@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import time
 from pathlib import Path
 
+import click
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
 
@@ -157,3 +159,47 @@ def test_under_wps_the_message_box_keeps_the_roster_notes_and_the_file(tmp_path)
         assert str(tmp_path / "汇总结果" / opened) in shown, action
         assert "前几处错误：\n· 下营村联户带创登记簿（第0本" in outcome.message  # still one error at least
         assert "…… 共 12 处错误" in outcome.message
+
+
+# --- the README against the code -------------------------------------------------------------------
+
+
+def _readme_options() -> dict[str, set[str]]:
+    """The README's table of every command's options: command (``xl run``; "" for lianhu itself)
+    -> the options it names."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = text.split("每条命令的全部选项")[1].split("\n\n")[1]
+    found = {}
+    for line in table.splitlines()[2:]:
+        command, options = line.strip("|").split("|")
+        words = [w for w in command.strip().strip("`").split() if w.isascii() and not w.startswith("[")]
+        found[" ".join(w for w in words if w != "lianhu")] = {
+            name for span in re.findall(r"`([^`]+)`", options) for name in span.split("/")}
+    return found
+
+
+def _commands(group: click.Group, prefix: str = ""):
+    yield prefix.strip(), group
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _commands(command, f"{prefix}{name} ")
+        elif name != "xl":
+            yield f"{prefix}{name}", command
+
+
+def test_the_readme_names_every_option_of_every_command_and_no_other():
+    """`--help` and the README must agree both ways: the docs named only options that exist
+    (checked since session 6), but nothing said which the README left out: consolidate --json,
+    --no-cache, --debug, --version and xl console --python were nowhere in it."""
+    listed = _readme_options()
+    for name, command in _commands(cli):
+        if isinstance(command, click.Group) and name:  # `xl` itself: its commands have the options
+            continue
+        options = [p for p in command.params if isinstance(p, click.Option)]
+        named = listed.get(name, set())
+        known = {o for p in options for o in p.opts + p.secondary_opts} | {"-h", "--help"}
+        assert named <= known, (name, named - known)
+        for option in options:
+            assert set(option.opts) & named, (name, option.opts)
+    assert set(listed) == {name for name, command in _commands(cli)
+                           if not (isinstance(command, click.Group) and name)}
