@@ -6,13 +6,16 @@ CliRunner in tmp_path."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
+import openpyxl
 from bookfactory import card, diary, write_book
 from click.testing import CliRunner
 
@@ -203,3 +206,154 @@ def test_the_readme_names_every_option_of_every_command_and_no_other():
             assert set(option.opts) & named, (name, option.opts)
     assert set(listed) == {name for name, command in _commands(cli)
                            if not (isinstance(command, click.Group) and name)}
+
+
+# --- the whole month, walked: two townships, a county, a village re-sending ----------------------
+
+
+LOAN, DEEDS, PLOUGH = "担保贷款(元)", "办实事(件)", "帮耕帮畜(次)"
+FIGURES = ("致富明星户", "思想保守户", "经济落后户", "入户访谈", "提供服务", "解决主要问题", "办实事", "担保贷款(元)",
+           "帮耕帮畜", "转化户数", "思想保守户数", "应访谈月数", "实访谈月数", "应记日记月数", "实记日记月数",
+           "主要问题已解决户数")
+
+
+def _township_books(folder: Path) -> None:
+    """倪家营乡: 下营村 (three cards, the three 联 of 三联, five visits typed the ways cadres type,
+    one date that does not exist) and 江淮村 (one card; a visit under a card number mistyped)."""
+    write_book(folder / "下营村.xlsx", [
+        card("XY-1", 联系人="王明", 联系人类别="乡干部", 联系户类型="致富明星户", 结对日期=D(2010, 1, 5)),
+        card("XY-2", 联系人="李强", 联系人类别="村干部", 联系户类型="思想保守户", 结对日期="2010-3-10", 是否转化="是"),
+        card("XY-3", 联系人="张三", 联系人类别="党员", 联系户类型="经济落后户", 结对日期="2010年11月20日",
+             **{"基期人均纯收入(元)": "2500元"}),
+    ], [
+        diary("XY-1", D(2010, 1, 6), 服务类别="政策宣传", **{LOAN: "3000元"}),
+        diary("XY-1", "2010.2.8"),
+        diary("XY-2", "2010年3月15日", 形式="电话联系", 发现问题="缺水", 是否主要问题="是", 解决办法="打井",
+              办理结果="当场解决"),
+        diary("XY-2", "2010.9.31"),  # 联户日记!B6: September has 30 days
+        diary("XY-3", "20101201", **{DEEDS: 2, PLOUGH: "3次"}),
+    ])
+    write_book(folder / "江淮村.xlsx", [
+        card("JH-1", 联系人="赵六", 联系人类别="党员", 村="江淮村", 社="一社", 联系户类型="经济落后户",
+             结对日期=D(2010, 6, 1), **{"基期人均纯收入(元)": 3000}),
+    ], [diary("JH-1", D(2010, 6, 2)), diary("JH-9", D(2010, 6, 3))])  # 联户日记!A4: JH-9 is no card
+
+
+def _figures(run) -> dict[str, dict[str, object]]:
+    data = json.loads(run.stdout)
+    rows = {u["单位"]: u for u in data["units"]} | {"合计": data["total"]}
+    return {unit: {k: row[k] for k in FIGURES} for unit, row in rows.items()}
+
+
+def _balanced(run) -> None:
+    """Every row read is counted, a repeat counted once, or listed (未计入 / 统计期外 / 合计行)."""
+    data = json.loads(run.stdout)
+    for f in data["files"]:
+        r = f["rows"]
+        assert r["read"] == r["counted"] + r["duplicate"] + r["excluded"] + r["out_of_period"] + r["totals_rows"], f
+        assert r["read"] == f["card_rows"] + f["diary_rows"] + r["totals_rows"], f
+    listed = Counter((e["file"], e["category"]) for e in data["excluded"])
+    for f in data["files"]:
+        assert listed[(f["file"], "未计入")] == f["rows"]["excluded"], f
+        assert listed[(f["file"], "重复")] == f["rows"]["duplicate"], f
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_month_of_a_township_and_a_county_end_to_end(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIANHU_CACHE", "on")  # the clerk's re-runs use the cache (a private one here)
+    monkeypatch.setenv("LIANHU_CACHE_DIR", str(tmp_path / "cache"))
+    collected = tmp_path / "倪家营乡" / "收集"
+    _township_books(collected)
+    sent = _digests(collected)
+
+    # 1. validate, send back marked copies: exit 1, each mistake at its cell with what to type
+    run = invoke("validate", collected, "--report", tmp_path / "问题清单.xlsx", "--annotate", tmp_path / "退回")
+    assert run.exit_code == 1
+    assert "联户日记!B6：“日期”填的是“2010.9.31”，不是有效日期。日期写成 2010-9-6 或 2010年9月6日。" in run.output
+    assert "联户日记!A4：卡号“JH-9”在本次提交的联户卡中找不到" in run.output
+    assert "已标注 2 个工作簿" in run.output
+    assert _digests(collected) == sent  # sources never touched
+
+    # 2. each cadre fixes his marked copy; the clerk saves it over the book sent before
+    for name, cell, value in (("下营村.xlsx", "B6", "2010-9-30"), ("江淮村.xlsx", "A4", "JH-1")):
+        wb = openpyxl.load_workbook(tmp_path / "退回" / name)
+        assert wb.sheetnames[0] == "校验结果"
+        assert wb["联户日记"][cell].comment is not None and "【校验】" in wb["联户日记"][cell].comment.text
+        wb["联户日记"][cell].value = value
+        wb.save(collected / name)
+    again = invoke("validate", collected)
+    assert again.exit_code == 0, again.output
+    assert "共 2 个文件（2 个通过）。错误 0 处，警告 0 处，提示 2 处。" in again.output  # annotated-copy, each
+
+    # 3. consolidate the year: the figures are the hand count, every row accounted for
+    out = tmp_path / "倪家营乡汇总表.xlsx"
+    run = invoke("consolidate", collected, "-o", out, "--period", "2010", "--title", "倪家营乡", "--json")
+    assert run.exit_code == 0, run.output
+    _balanced(run)
+    figures = _figures(run)
+    assert figures["下营村"] == {  # by hand: months expected XY-1 1–12, XY-2 3–12, XY-3 11–12
+        "致富明星户": 1, "思想保守户": 1, "经济落后户": 1, "入户访谈": 4, "提供服务": 1, "解决主要问题": 1, "办实事": 2,
+        "担保贷款(元)": 3000, "帮耕帮畜": 3, "转化户数": 1, "思想保守户数": 1, "应访谈月数": 24, "实访谈月数": 4,
+        "应记日记月数": 24, "实记日记月数": 5, "主要问题已解决户数": 1}
+    assert figures["江淮村"] == {  # JH-1 June–December; two visits in June: one month met
+        "致富明星户": 0, "思想保守户": 0, "经济落后户": 1, "入户访谈": 2, "提供服务": 0, "解决主要问题": 0, "办实事": 0,
+        "担保贷款(元)": 0, "帮耕帮畜": 0, "转化户数": 0, "思想保守户数": 0, "应访谈月数": 7, "实访谈月数": 1,
+        "应记日记月数": 7, "实记日记月数": 1, "主要问题已解决户数": 0}
+    assert figures["合计"] == {k: figures["下营村"][k] + figures["江淮村"][k] for k in FIGURES}
+
+    # 4. another township, then the county rolls both 汇总表 up: sums, rates from the sums
+    other = tmp_path / "沙河镇" / "收集"
+    write_book(other / "沙河村.xlsx", [card("SH-1", 村="沙河村", 社="一社", 结对日期=D(2010, 5, 1))],
+               [diary("SH-1", D(2010, 5, 9)), diary("SH-1", D(2010, 7, 9), 服务类别="实用技术、市场信息")])
+    county = tmp_path / "临泽县"
+    county.mkdir()
+    (county / "倪家营乡汇总表.xlsx").write_bytes(out.read_bytes())
+    assert invoke("consolidate", other, "-o", county / "沙河镇汇总表.xlsx", "--period", "2010",
+                  "--title", "沙河镇", "-q").exit_code == 0
+    run = invoke("consolidate", county, "-o", tmp_path / "县汇总表.xlsx", "--period", "2010", "--title", "临泽县",
+                 "--json")
+    assert run.exit_code == 0, run.output
+    rolled = _figures(run)
+    assert sorted(rolled) == ["倪家营乡", "合计", "沙河镇"]
+    assert rolled["倪家营乡"] == figures["合计"]
+    assert rolled["沙河镇"] == {**dict.fromkeys(FIGURES, 0), "致富明星户": 1, "入户访谈": 2, "提供服务": 1,
+                               "应访谈月数": 8, "实访谈月数": 2, "应记日记月数": 8, "实记日记月数": 2}
+    assert rolled["合计"] == {k: rolled["倪家营乡"][k] + rolled["沙河镇"][k] for k in FIGURES}
+    total = json.loads(run.stdout)["total"]
+    assert total["访谈达标率"] == 7 / 39 and total["转化率"] == 1.0  # recomputed, not averaged
+
+    # 5. mid-month 下营村 re-sends its book, a loan corrected (3000 -> 5000), saved beside the old
+    _age(collected / "下营村.xlsx", 3)
+    wb = openpyxl.load_workbook(collected / "下营村.xlsx")
+    column = [c.value for c in wb["联户日记"][2]].index(LOAN) + 1
+    wb["联户日记"].cell(3, column).value = "5000"  # XY-1's visit of 2010-01-06
+    wb.save(collected / "下营村（改）.xlsx")
+    before = out.read_bytes()
+    run = invoke("consolidate", collected, "-o", out, "--period", "2010", "--title", "倪家营乡", "--json")
+    assert run.exit_code == 1  # the changed visit is a conflict: both copies out until one book goes
+    _balanced(run)
+    told = [i for i in json.loads(run.stdout)["issues"] if i["code"] == "resent-book"]
+    assert [i["file"] for i in told] == ["下营村.xlsx"] and "较新（保存于" in told[0]["message"]
+    assert out.read_bytes() != before  # written whole, its first sheet says what was left out
+    assert _figures(run)["下营村"]["担保贷款(元)"] == 0 and _figures(run)["下营村"]["入户访谈"] == 3
+    (tmp_path / "留底").mkdir()
+    (collected / "下营村.xlsx").rename(tmp_path / "留底" / "下营村.xlsx")  # as the warning says
+    cached = invoke("consolidate", collected, "-o", out, "--period", "2010", "--title", "倪家营乡", "--json")
+    fresh = invoke("consolidate", collected, "-o", tmp_path / "核对.xlsx", "--period", "2010", "--title", "倪家营乡",
+                   "--json", "--no-cache")
+    assert cached.exit_code == fresh.exit_code == 0
+    assert _figures(cached) == _figures(fresh)
+    assert _figures(cached)["下营村"] == {**figures["下营村"], "担保贷款(元)": 5000}
+
+    # -q: nothing said, the exit code only; a failed run leaves the last 汇总表 as it was
+    quiet = invoke("consolidate", collected, "-o", out, "--period", "2010", "-q")
+    assert quiet.exit_code == 0 and quiet.output == ""
+    kept = out.read_bytes()
+    (collected / "沙河镇汇总表.xlsx").write_bytes((county / "沙河镇汇总表.xlsx").read_bytes())  # mixed in
+    mixed = invoke("consolidate", collected, "-o", out, "--period", "2010")
+    assert mixed.exit_code == 2 and "没有写出汇总表" in mixed.output
+    assert out.read_bytes() == kept
