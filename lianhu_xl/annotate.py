@@ -88,8 +88,9 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
     Files the guard refused or no reader could open get no copy (the report
     lists them). A file that cannot be annotated is reported as a notice in
     ``result.report``, never silently skipped. ``jobs`` > 1 annotates in worker
-    processes (about 0.3 s per book of 50 cards and 200 diary rows). ``progress``, given how many
-    copies are to be made, gives a bar to tick once a copy (a county's: minutes).
+    processes (a book of 50 cards and 200 diary rows: about 0.06 s with 10 problems, 0.25 s with
+    one a row). ``progress``, given how many copies are to be made, gives a bar to tick once a
+    copy (a county's: minutes).
     """
     out_dir = Path(out_dir)
     books = {b.summary.file: b for b in result.books}
