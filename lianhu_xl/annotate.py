@@ -61,7 +61,7 @@ ROW_COLOURS = {"error": "FFFFD9D9", "warning": "FFFFF6CC"}
 OUR_COLOURS = set(CELL_COLOURS.values()) | set(ROW_COLOURS.values())
 RANK = {"error": 0, "warning": 1, "notice": 2}
 ROW_SCOPES = ("row", "cross")
-RESENT_CODES = ("resent-book", "resent-book-rows")  # a book sent twice: told at the one to move out
+RESENT_CODES = ("resent-book", "resent-book-rows", "resent-book-fixed")  # a book sent twice: told at the one to move out
 MAX_ROW_WIDTH = 60
 BODY_WIDTH = 64
 

@@ -353,7 +353,7 @@ def validate(paths: tuple[Path, ...], roster: Path | None, as_json: bool, report
             failed = sum(1 for i in rep.issues if i.code == "annotate-failed")
             click.echo(f"已标注 {len(annotated)} 个工作簿，保存在：{annotate}" if annotated
                        else f"没有生成标注副本：{failed} 个文件的副本没能写出（原因见上面的提示）。" if failed
-                       else "没有生成标注副本：有警告的只是同一本交了两次的旧的一本，不发回（见上面的提示）。"
+                       else "没有生成标注副本：要改的只在同一本交了两次的旧的一本上，它不发回（见上面的提示）。"
                        if any(i.code == "annotate-resent" for i in rep.issues)
                        else "没有需要标注的登记簿；汇总表不做标注副本，有问题的请该单位按上面的提示重新生成。"
                        if any(f.kind == "totals" and (f.errors or f.warnings) for f in rep.files)

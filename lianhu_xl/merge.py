@@ -202,7 +202,7 @@ def text_summary(result: MergeResult, limit: int = 20) -> str:
             dup, min(limit, 10))
     listing("内容冲突，未合并（同一卡号或同一条日记在两处内容不同；核对后只留正确的一份，再合并）：",
             result._issues(("resent-book",)) + result.conflicts, limit)  # which of two versions to keep first
-    listing("有错误，未合并（改正源登记簿后再合并）：", result.errors, limit)
+    listing("有错误，未合并（改正源登记簿后再合并）：", result._issues(("resent-book-fixed",)) + result.errors, limit)
     listing("像是同一本交了两次，旧的一本里新的一本没有的行也合并了（是有意删掉的，就移走旧的一本再合并）：",
             result._issues(("resent-book-rows",)), limit)
     listing("已合并，但卡号在这些登记簿中找不到联户卡（请一起提交那张联户卡）：", result.unknown_cards, limit)

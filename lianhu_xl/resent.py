@@ -88,9 +88,12 @@ def resent_books(store: RowStore, paths: dict[str, Path]) -> list[Issue]:
         if newer is None or older in told:
             continue
         dropped = _dropped(store, older, newer)
-        if dropped:
-            issues.append(make_issue("resent-book-rows", older, value=newer, count=len(dropped), detail=why,
-                                     place="、".join(dropped[:PLACES_SHOWN]) + ("等" if len(dropped) > PLACES_SHOWN else "")))
+        fixed = [] if dropped else _fixed(store, older, newer)  # the cadre's corrected copy beside the book
+        if dropped or fixed:
+            places = dropped or fixed
+            issues.append(make_issue("resent-book-rows" if dropped else "resent-book-fixed", older, value=newer,
+                                     count=len(places), detail=why,
+                                     place="、".join(places[:PLACES_SHOWN]) + ("等" if len(places) > PLACES_SHOWN else "")))
             told.add(older)
     return issues
 
@@ -159,6 +162,17 @@ def _dropped(store: RowStore, older: str, newer: str) -> list[str]:
         "AND NOT EXISTS (SELECT 1 FROM diary u JOIN sheet v ON v.id = u.sheet WHERE v.file = ? "
         "AND u.card_no = t.card_no AND u.date = t.date AND u.form = t.form AND u.problem IS t.problem) "
         "ORDER BY s.name, t.row", (older, newer))]
+
+
+def _fixed(store: RowStore, older: str, newer: str) -> list[str]:
+    """The places of ``older``'s rows with an error of their own where ``newer`` has none at that
+    place (its sheet of that name, that row): corrected in the copy, as a cadre corrects the
+    marked copy sent back to him. An error's row cannot be matched by its content (its 日期 or 卡号
+    may be what is wrong), so by its place, which a correction in the copy keeps."""
+    return [f"{sheet}!第{row}行" for table in ("card", "diary") for sheet, row in store.query(
+        f"SELECT s.name, t.row FROM {table} t JOIN sheet s ON s.id = t.sheet WHERE s.file = ? AND t.rejected = 1 "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} u JOIN sheet v ON v.id = u.sheet WHERE v.file = ? "
+        "AND v.name = s.name AND u.row = t.row AND u.rejected = 1) ORDER BY s.name, t.row", (older, newer))]
 
 
 def _card_numbers(store: RowStore, files: set[str]) -> dict[str, set[str]]:

@@ -54,7 +54,7 @@ def test_the_old_version_of_a_resent_book_gets_no_marked_copy(tmp_path):
     assert "王明.xlsx  通过（错误 0，警告 5）" in run.output
     assert ("提示  这本与“王明(1).xlsx”像是同一本交了两次（见本文件“旧的一本有几行新的一本没有”的警告），"
             "没有为它做标注副本") in run.output
-    assert "没有生成标注副本：有警告的只是同一本交了两次的旧的一本，不发回" in run.output
+    assert "没有生成标注副本：要改的只在同一本交了两次的旧的一本上，它不发回" in run.output
     assert "没有需要标注的工作簿（没有错误和警告" not in run.output
 
 
@@ -91,6 +91,45 @@ def test_a_cadres_own_book_beside_the_villages_gets_no_copy_of_repeats_to_ignore
     copies = sorted(p.relative_to(tmp_path / "退回").as_posix() for p in (tmp_path / "退回").rglob("*.xlsx"))
     assert copies == ["下营村.xlsx"]
     assert "已标注 1 个工作簿" in run.output
+
+
+def test_the_cadres_corrected_copy_saved_beside_the_book_says_to_move_the_old_one_out(tmp_path):
+    """The flow the marked copies are for: 下营村's book had 2010.9.31, the cadre corrected the date
+    in his marked copy and sent it back, and the clerk saved it beside the book. A date that does
+    not exist makes a row no copy can be matched to, so nothing linked the two files: the old
+    book's error stood (exit 1), `--annotate` sent the old book back to be fixed a second time,
+    and nothing said the correction was already in. Now `resent-book-fixed` at the old book names
+    the corrected one and says to move the old one out; then all is clean."""
+    _age(write_book(tmp_path / "收集" / "下营村.xlsx", [card("A"), card("B")],
+                    [diary("A", D(2010, 3, 6)), diary("B", "2010.9.31")]), 3)
+    invoke("validate", tmp_path / "收集", "--annotate", tmp_path / "退回")
+    wb = openpyxl.load_workbook(tmp_path / "退回" / "下营村.xlsx")
+    wb["联户日记"]["B4"].value = "2010-9-30"
+    wb.save(tmp_path / "收集" / "下营村（已改）.xlsx")
+    run = invoke("validate", tmp_path / "收集", "--annotate", tmp_path / "退回2", "--json")
+    told = [i for i in json.loads(run.output)["issues"] if i["code"] == "resent-book-fixed"]
+    assert [(i["file"], i["severity"]) for i in told] == [("下营村.xlsx", "warning")]
+    assert "“下营村（已改）.xlsx”较新（保存于" in told[0]["message"]
+    assert "这一本有错误的 1 处（联户日记!第4行）在那本里已改正" in told[0]["message"]
+    assert "就把这一本移出收集文件夹留底，再校验、汇总" in told[0]["message"]
+    assert not (tmp_path / "退回2").exists()  # the old book is not sent back to be fixed again
+    merged = invoke("merge", tmp_path / "收集", "-o", tmp_path / "合并.xlsx")
+    assert "有错误，未合并（改正源登记簿后再合并）：\n  下营村.xlsx  这本与“下营村（已改）.xlsx”卡号相同" in merged.output
+    (tmp_path / "收集" / "下营村.xlsx").rename(tmp_path / "下营村（旧）.xlsx")
+    assert invoke("validate", tmp_path / "收集").exit_code == 0
+
+
+def test_two_copies_with_the_same_error_or_a_new_one_say_nothing_of_a_correction(tmp_path):
+    """Guards: the same book twice with its error in both (nothing corrected), and a resend whose
+    only change is a new error (the old one has none; its visit, lacking in the new one, is
+    resent-book-rows as before): no resent-book-fixed."""
+    for folder, old_date, new_date in (("a", "2010.9.31", "2010.9.31"), ("b", D(2010, 9, 30), "2010.9.31")):
+        _age(write_book(tmp_path / folder / "下营村.xlsx", [card("A"), card("B")],
+                        [diary("A", D(2010, 3, 6)), diary("B", old_date)]), 3)
+        write_book(tmp_path / folder / "下营村（改）.xlsx", [card("A"), card("B")],
+                   [diary("A", D(2010, 3, 6)), diary("B", new_date)])
+        data = json.loads(invoke("validate", tmp_path / folder, "--json").output)
+        assert not [i for i in data["issues"] if i["code"] == "resent-book-fixed"], folder
 
 # --- a village re-sends its diary book (cards in another book) ----------------------------------
 
