@@ -235,8 +235,8 @@ def _message(head: list[str], notes: list[str], report: Report, after: list[str]
         if _boxed(text(shown, notes)) <= MSGBOX_CHARS:
             return text(shown, notes)
     for keep in range(len(notes) - 1, -1, -1):
-        kept = notes[:keep] + [f"提示：名册里还有 {len(notes) - keep} 行也只写了村、没有写社，读法同上；"
-                               "请在名册里给每个村的每个社写一行。"]
+        kept = notes[:keep] + [f"提示：名册里{'还' if keep else ''}有 {len(notes) - keep} 行只写了村、没有写社"
+                               "（这样的村只认名册给它的社，一个社也没有的不核对社）；请在名册里给每个村的每个社写一行。"]
         if _boxed(text(0, kept)) <= MSGBOX_CHARS or keep == 0:
             return text(0, kept)
     return text(0, notes)

@@ -396,3 +396,21 @@ def test_a_month_of_a_township_and_a_county_end_to_end(tmp_path, monkeypatch):
     mixed = invoke("consolidate", collected, "-o", out, "--period", "2010")
     assert mixed.exit_code == 2 and "没有写出汇总表" in mixed.output
     assert out.read_bytes() == kept
+
+
+def test_under_wps_a_roster_of_villages_without_teams_is_said_in_a_line_that_fits(tmp_path):
+    """A 名册 listing only villages (each on a line of its own, no 社): a note a line, 20 of them,
+    is more than the box shows; under WPS they are said as a count, the result file's place kept."""
+    from lianhu_xl.console import Plan
+    from lianhu_xl.xl import run_action
+
+    villages = [f"第{n}村" for n in range(1, 21)]
+    (tmp_path / "名册.csv").write_text("村,社\n" + "".join(f"{v},\n" for v in villages), encoding="utf-8")
+    write_book(tmp_path / "收集" / "a.xlsx", [card("A", 村="第1村")], [diary("A", D(2010, 3, 6))])
+    plan = Plan("倪家营乡", tmp_path / "收集", tmp_path / "结果", tmp_path / "名册.csv", "")
+    message = run_action("validate", plan, into_book=False).message
+    assert len(message) + message.count("\n") <= 1000
+    assert "名册里还有" in message and "行只写了村、没有写社" in message
+    assert str(tmp_path / "结果" / "问题清单.xlsx") in message
+    in_excel = run_action("validate", plan, into_book=True).message  # the Excel path: every note
+    assert all(f"只写了村“{v}”" in in_excel for v in villages)
