@@ -128,6 +128,9 @@ def _shown(value: object) -> str | None:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
+MOVE_OUT = "应移走"  # a FileSummary's status: its errors are corrected in a newer book beside it (resent.py)
+
+
 @dataclass(slots=True)
 class FileSummary:
     """What happened to one file offered: rows read and how each was accounted for."""

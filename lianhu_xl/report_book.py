@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fast_rows
 from .atomic import write_atomic
-from .issues import Report, severity_zh
+from .issues import MOVE_OUT, Report, severity_zh
 from .standard import CARD_SHEET, DIARY_SHEET
 from .summary import headline
 from .xl_text import new_workbook
@@ -163,7 +163,8 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     # --- 按文件: which books are clean, which need fixing ---------------------------
     ws = wb.add_worksheet("按文件")
     ws.write_string(0, 0, "校验结果：" + headline(report), title)
-    need = {id(f) for f in report.files if f.errors or f.kind == "unreadable"}
+    need = {id(f) for f in report.files if (f.errors and f.status != MOVE_OUT) or f.kind == "unreadable"}
+    moved = {f.file for f in report.files if f.status == MOVE_OUT}  # corrected in a newer book: moved out, not fixed
     people = list(who.people.values()) if who is not None else _coarse_people(report, linkers)
     ws.write_string(1, 0, f"需要退回改正的文件 {len(need)} 个，排在前面；"
                           "“联系人”一栏是文件里联户卡和日记所属的人。"
@@ -191,8 +192,10 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     ws = wb.add_worksheet("按联系人")
     cols = ["联系人", "村", "文件", "联户卡", "日记", "错误数", "警告数", "状态", "要改正的单元格"]
     ws.write_row(0, 0, cols, head)
-    people.sort(key=lambda p: (0 if p.errors else 1 if p.warnings else 2, p.name, p.file))
+    people.sort(key=lambda p: (0 if p.errors and p.file not in moved else 1 if p.errors or p.warnings else 2,
+                               p.name, p.file))
     for sheet, r, p in _spread(wb, ws, 1, cols, head, people):
+        calls = p.errors and p.file not in moved  # a cadre to call (the errors of a moved book are fixed)
         _tall(sheet, r, (_places(p.places), PEOPLE_WIDTHS[8]))
         sheet.write_string(r, 0, p.name)
         sheet.write_string(r, 1, p.village)
@@ -201,7 +204,8 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
         sheet.write_number(r, 4, p.diaries)
         sheet.write_number(r, 5, p.errors)
         sheet.write_number(r, 6, p.warnings)
-        sheet.write_string(r, 7, p.status, red if p.errors else yellow if p.warnings else green)
+        sheet.write_string(r, 7, MOVE_OUT if p.file in moved else p.status,
+                           red if calls else yellow if p.errors or p.warnings else green)
         sheet.write_string(r, 8, _places(p.places), wrap)
     _finish(wb, "按联系人", PEOPLE_WIDTHS, 0, len(cols) - 1)
 

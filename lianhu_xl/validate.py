@@ -24,7 +24,7 @@ from .batch import Keep, Progress, run_checks, uses_workers
 from .book import BookResult, Record
 from .cache import ResultCache, run_cached
 from .collection import collect
-from .issues import PERSONAL_COLUMNS, FileSummary, Issue, Report, make_issue
+from .issues import MOVE_OUT, PERSONAL_COLUMNS, FileSummary, Issue, Report, make_issue
 from .reader import REVIEW_FIELDS, label_index, match_label, normalise_label
 from .resent import resent_books
 from .roster import Roster
@@ -130,6 +130,9 @@ def finish(report: Report, books: list[BookResult], store: RowStore) -> None:
             s.status, s.why = "未读取", next((i.message for i in own if i.severity == "error"), "")
         elif s.kind == "totals":
             s.status, s.why = "汇总表", ""
+        elif s.errors and any(i.code == FIXED_ELSEWHERE for i in own):
+            # its errors are corrected in a newer book beside it: the clerk moves it out, nobody fixes it
+            s.status, s.why = MOVE_OUT, f"{s.errors} 处错误，已在较新的一本里改正"
         elif s.errors:
             s.status, s.why = "需改正", f"{s.errors} 处错误"
         else:
@@ -408,6 +411,9 @@ def _fuller(r: Record, kept: Record) -> str:
     if extra:
         parts.append(f"这一份填了{cells(extra)}，那一份没填，以计入的那一份为准")
     return "（" + "；".join(parts) + "）"
+
+
+FIXED_ELSEWHERE = "resent-book-fixed"  # resent.py: this book's errors corrected in a newer one beside it
 
 
 # SQL over the store (store.py): table aliases t (the row), s (its sheet)

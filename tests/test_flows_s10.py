@@ -119,6 +119,25 @@ def test_the_cadres_corrected_copy_saved_beside_the_book_says_to_move_the_old_on
     assert invoke("validate", tmp_path / "收集").exit_code == 0
 
 
+def test_the_old_book_of_a_correction_is_to_be_moved_out_not_sent_back(tmp_path):
+    """问题清单 and the terminal told the old book of a resent-book-fixed pair 需改正, listing its
+    cadre first among those to call about errors the corrected copy had fixed already."""
+    _age(write_book(tmp_path / "收集" / "下营村.xlsx", [card("A", 联系人="王明"), card("B", 联系人="王明")],
+                    [diary("A", D(2010, 3, 6), 联系人="王明"), diary("B", "2010.9.31", 联系人="王明")]), 3)
+    write_book(tmp_path / "收集" / "下营村（已改）.xlsx", [card("A", 联系人="王明"), card("B", 联系人="王明")],
+               [diary("A", D(2010, 3, 6), 联系人="王明"), diary("B", "2010-9-30", 联系人="王明")])
+    run = invoke("validate", tmp_path / "收集", "--report", tmp_path / "问题清单.xlsx")
+    assert "下营村.xlsx  应移走（错误 1，警告 1）" in run.output
+    wb = openpyxl.load_workbook(tmp_path / "问题清单.xlsx")
+    grid = [r for r in wb["按文件"].iter_rows(values_only=True)]
+    at = next(i for i, r in enumerate(grid) if r[0] == "文件")
+    files = {r[0]: r for r in grid[at + 1:] if r[0]}
+    assert files["下营村.xlsx"][1] == "应移走" and "已在较新的一本里改正" in files["下营村.xlsx"][9]
+    assert grid[1][0].startswith("需要退回改正的文件 0 个")
+    people = [r for r in wb["按联系人"].iter_rows(values_only=True)][1:]
+    assert [(r[2], r[7]) for r in people] == [("下营村.xlsx", "应移走"), ("下营村（已改）.xlsx", "请核对警告")]
+
+
 def test_two_copies_with_the_same_error_or_a_new_one_say_nothing_of_a_correction(tmp_path):
     """Guards: the same book twice with its error in both (nothing corrected), and a resend whose
     only change is a new error (the old one has none; its visit, lacking in the new one, is
