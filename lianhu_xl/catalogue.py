@@ -97,7 +97,7 @@ _CODES = [
          "请该单位改正未计入的行、重新汇总后再报；或者确认这些行确实不该计入。", "file"),
     Code("totals-duplicate", "warning", "汇总表重复", "单位“{value}”的汇总表在 {detail} 也有一份，数字相同，只计一次。",
          "无需处理；同一个汇总表只提交一次。", "file"),
-    Code("totals-conflict", "error", "同一单位两份汇总表", "单位“{value}”在 {detail} 也有一份汇总表，但数字不同，两份都不计入。",
+    Code("totals-conflict", "error", "同一单位两份汇总表", "单位“{value}”在 {detail} 也有一份汇总表，但数字不同，两份都不计入{why}。",
          "核对后只保留正确的一份；若是不同乡镇的汇总表，生成时写明乡镇名（标题）后重新生成。", "file"),
     Code("totals-rows-disagree", "warning", "各单位之和与合计不符",
          "各单位的“{column}”加起来是 {value}，合计行写的是 {expected}；按合计行计入。",

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import PurePath
+from datetime import date, datetime
+from pathlib import Path, PurePath
 
 from . import seal
 from .book import TOTALS_SHEET, BookResult
@@ -409,8 +409,22 @@ def check_totals(report: Report, books: list[BookResult]) -> None:
     report.sort()
 
 
-def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
-    """Sum each totals workbook's 合计 into one unit per township; rates recomputed."""
+def _saved_last(group: list[TotalsSource], paths: dict[str, Path]) -> str:
+    """Which of a township's differing 汇总表 was saved last (a minute apart at least), as the
+    clerk sorting them out needs to know: a township re-sends its corrected one beside the old."""
+    try:
+        saved = {s.file: paths[s.file].stat().st_mtime for s in group}
+    except (KeyError, OSError):
+        return ""
+    order = sorted(saved, key=saved.__getitem__)
+    if saved[order[-1]] - saved[order[-2]] < 60:
+        return ""
+    return f"；“{order[-1]}”保存得最晚（{datetime.fromtimestamp(saved[order[-1]]):%Y-%m-%d %H:%M}）"
+
+
+def roll_up(c: Consolidation, totals: list[BookResult], paths: dict[str, Path] | None = None) -> None:
+    """Sum each totals workbook's 合计 into one unit per township; rates recomputed. ``paths``
+    (each file's path by the name shown) tells which of two differing copies was saved last."""
     c.kind = "totals"
     sources: list[TotalsSource] = []
     for book in totals:
@@ -481,7 +495,7 @@ def roll_up(c: Consolidation, totals: list[BookResult]) -> None:
                 continue
             code = "totals-duplicate" if same else "totals-conflict"
             issue = make_issue(code, s.file, sheet=TOTALS_SHEET, cell=f"A{s.total_row}", value=name,
-                               detail=others)
+                               detail=others, why="" if same else _saved_last(group, paths or {}))
             c.report.issues.append(issue)
             fates[s.file] = (DUPLICATE if same else EXCLUDED, issue.message)
         if same:

@@ -433,3 +433,19 @@ def test_under_wps_a_roster_of_villages_without_teams_is_said_in_a_line_that_fit
     assert str(tmp_path / "结果" / "问题清单.xlsx") in message
     in_excel = run_action("validate", plan, into_book=True).message  # the Excel path: every note
     assert all(f"只写了村“{v}”" in in_excel for v in villages)
+
+
+def test_a_townships_two_differing_totals_say_which_was_saved_last(tmp_path):
+    """A township re-sends its corrected 汇总表 beside the old one: both stay out (totals-conflict),
+    and the county clerk is told which of the two was saved last (nothing said it)."""
+    for name, rows in (("旧", [diary("XY-001", D(2010, 3, 6))]),
+                       ("新", [diary("XY-001", D(2010, 3, 6)), diary("XY-002", D(2010, 3, 8))])):
+        write_book(tmp_path / name / "下营村.xlsx", [card("XY-001"), card("XY-002")], rows)
+        out = tmp_path / "县" / f"倪家营乡汇总表（{name}）.xlsx"
+        assert invoke("consolidate", tmp_path / name, "-o", out, "--period", "2010",
+                      "--title", "倪家营乡").exit_code == 0
+    _age(tmp_path / "县" / "倪家营乡汇总表（旧）.xlsx", 2)
+    run = invoke("consolidate", tmp_path / "县", "-o", tmp_path / "县汇总表.xlsx", "--json")
+    told = {i["file"]: i["message"] for i in json.loads(run.output)["issues"] if i["code"] == "totals-conflict"}
+    assert run.exit_code == 1 and set(told) == {"倪家营乡汇总表（旧）.xlsx", "倪家营乡汇总表（新）.xlsx"}
+    assert all("两份都不计入；“倪家营乡汇总表（新）.xlsx”保存得最晚（" in m for m in told.values()), told
