@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.parsers import expat
 
-from .standard_names import CARD_SHEET, DIARY_SHEET, TOTALS_SHEET
+from .standard_names import CARD_SHEET, DIARY_SHEET, TOTALS_SHEET, register_kind
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 1000
@@ -602,7 +602,7 @@ def _read_by_reader(sheet: str) -> bool:
     """Whether the reader reads this sheet's cells: its name, as the tab shows it (trimmed, the
     invisible characters a pasted name brings dropped: reader.sheet_key), is 联户卡, 联户日记 or 汇总.
     联户日记 (2) or 联户卡备份 is not read (said as a lookalike at most): its text changes nothing."""
-    return sheet.translate(_INVISIBLE).strip() in _READ_SHEETS
+    return sheet.translate(_INVISIBLE).strip() in _READ_SHEETS or register_kind(sheet) is not None  # 联户日记（2010年）
 
 
 _ROOT_RE = re.compile(rb"<(?![?!])(?:[^\s<>/:]+:)?([^\s<>/:]+)")  # a part's first element, its prefix dropped

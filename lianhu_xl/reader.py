@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .guard import Inspection, col_letters, col_number, ref_row
 from .issues import Issue, make_issue, spans
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, SERVICES, columns_of
+from .standard_names import register_kind
 from .values import (
     BLANK,
     fold,
@@ -52,6 +53,7 @@ _FILLED_AHEAD = {CARD_SHEET: frozenset(("linker", "linker_kind", "position", "br
 _HEADING_HINT = re.compile("[月年季社组队村]")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
 _SLASH_UNIT = re.compile(r"(?<=[^/(])/(万元|元|件|次|人|户|口)$")
+_BARE_WAN = re.compile(r"(?<=[\u4e00-\u9fff])万元$")
 _LABEL_FOLD = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "［": "(", "］": ")", "\u3000": " ",
                              "*": "", "＊": "", "\ufeff": "", "\u200b": "", "／": "/"})
 
@@ -62,6 +64,8 @@ def normalise_label(text: object) -> str:
     if not isinstance(text, str):
         return "" if text is None or text == "" else str(text)
     norm = _SPACES.sub("", text.translate(_LABEL_FOLD)).upper()
+    if norm.endswith("万元"):  # 担保贷款万元, the unit written without brackets: 担保贷款(万元)
+        norm = _BARE_WAN.sub("(万元)", norm)
     return _SLASH_UNIT.sub(r"(\1)", norm) if "/" in norm else norm  # 担保贷款/元 is 担保贷款(元)
 
 
@@ -112,7 +116,8 @@ def _unit_of(norm: str, bare: str) -> str:
     """The unit in brackets after a normalised label (``bare``: the label without it), as the
     standard writes it: (单位：元) -> (元), (件数) -> (件), (元/人) -> (元): per head or household
     is the row's own."""
-    return _COUNT_WORD.sub(")", _UNIT_WORD.sub("(", norm[len(bare):]))
+    unit = _COUNT_WORD.sub(")", _UNIT_WORD.sub("(", norm[len(bare):]))
+    return _SAME_UNIT.get(unit, unit)
 
 
 _WAN = "(万元)"  # a money column headed in 万元 (担保贷款（万元）): read, its bare numbers times 10 000
@@ -125,6 +130,9 @@ def _wan_label(norm: str) -> bool:
 
 _UNIT_WORD = re.compile(r"^\(单位[:：]?")
 _COUNT_WORD = re.compile(r"(?:数|/人|/户)\)$")
+# units that count the same thing as the standard's (the report: 帮耕帮畜1700余场次, 办实事76件):
+# 帮耕帮畜（人次） was an unknown column, its helps kept nowhere, the 汇总 0 with only a warning
+_SAME_UNIT = {"(人次)": "(次)", "(场次)": "(次)", "(回)": "(次)", "(项)": "(件)", "(个)": "(件)", "(件次)": "(件)"}
 
 
 _LABEL_OF = {kind: {c.name: c.label for c in columns_of(model)} for kind, model in MODELS.items()}
@@ -193,14 +201,9 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         actual = find_sheet(names, name)
         if actual is not None:
             book.grid[name] = wb.get_sheet_by_name(actual).to_python(skip_empty_area=False)
-    for kind in (CARD_SHEET, DIARY_SHEET):
-        actual = find_sheet(names, kind)
-        if actual is None:
-            continue
-        twins = [n for n in names if n != actual and sheet_key(n) == kind]
-        for twin in twins:  # "联户卡" and "联户卡 ": only one is read, so the other must be said
-            book.issues.append(make_issue("duplicate-sheet", book.file, sheet=twin, cell="A1", row=1,
-                                          expected=actual))
+    read: set[str] = set()
+    for kind, actual in _register_sheets(book, names):
+        read.add(actual)
         found = wb.get_sheet_by_name(actual)
         grid = found.to_python(skip_empty_area=False)
         if not grid and _is_chart(wb, actual):  # a chart named 联户卡: said as one, not 找不到表头
@@ -219,9 +222,32 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
     if inspection.date1904:  # old Mac Excel: bare serials count from 1904 (rare; no cost for others)
         for sheet in book.sheets:
             _dates_from_1904(sheet)
-    if book.sheets:
-        _say_lookalikes(book, wb, names)
+    if book.sheets or not book.grid:  # a book of Sheet1 and Sheet2 too: said where its tables are
+        _say_lookalikes(book, wb, [n for n in names if n not in read])
     return book
+
+
+def _register_sheets(book: BookRows, names: list[str]) -> list[tuple[str, str]]:
+    """(kind, sheet) of the sheets to read: 联户卡 and 联户日记 by name; without one of them,
+    the sheets whose names say they hold it (standard_names.register_kind: 联户日记（2010年）,
+    联户卡（倪家营村）, one a month: 联户日记(3月), 联户日记(4月)), each said with a notice. Beside
+    a sheet named exactly so, such a sheet stays unread (said as a lookalike): it may be a copy."""
+    found = []
+    for kind in (CARD_SHEET, DIARY_SHEET):
+        actual = find_sheet(names, kind)
+        if actual is None:
+            for name in names:
+                if register_kind(name) == kind:
+                    found.append((kind, name))
+                    book.issues.append(make_issue("named-sheet", book.file, sheet=name, cell="A1", row=1,
+                                                  expected=kind))
+            continue
+        found.append((kind, actual))
+        twins = [n for n in names if n != actual and sheet_key(n) == kind]
+        for twin in twins:  # "联户卡" and "联户卡 ": only one is read, so the other must be said
+            book.issues.append(make_issue("duplicate-sheet", book.file, sheet=twin, cell="A1", row=1,
+                                          expected=actual))
+    return found
 
 
 def _is_chart(wb: CalamineWorkbook, name: str) -> bool:

@@ -300,7 +300,7 @@ class DiaryRow(StandardRow):
         check_above=10)
     loans: Annotated[float | None, _number(0)] = _col(
         "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9,
-        aliases=("担保贷款金额", "担保贷款数额"), check_above=LOAN_CHECK)
+        aliases=("担保贷款金额", "担保贷款数额", "担保贷款额"), check_above=LOAN_CHECK)
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
         "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数",),
         check_above=20)

@@ -613,6 +613,10 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # between digits is a list (2000 3000, 2000，3000) or a decimal comma (0,5), never one number
 _THOUSANDS_RE = re.compile(r"(?<=\d)[, ](?=\d{3}(?!\d))")
 _LIST_RE = re.compile(r"\d[, ]+\d")
+_DECIMAL_COMMA_RE = re.compile(r"^(\d{1,3}),(\d{1,2})$")  # 1,5: a decimal comma (1.5) or 15 mistyped
+# 3.000 typed as text under 担保贷款(元): 3 yuan, or 3000 with a point for the thousands (as 3,000)?
+# No loan is 3 yuan; a text cell keeps the three 0s a number cell would drop
+_POINT_THOUSANDS_RE = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")
 
 
 def parse_number(value: object) -> float | None:
@@ -634,7 +638,9 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
     if "," in text or " " in text:
         text = _THOUSANDS_RE.sub("", text)
         if _LIST_RE.search(text):
-            raise problem("bad-number")
+            decimal = _DECIMAL_COMMA_RE.match(text)
+            raise problem("bad-number", detail=f"（是 {decimal[1]}.{decimal[2]} 还是 {decimal[1]}{decimal[2]}？"
+                                               f"小数点用“.”，一格只填一个数）") if decimal else problem("bad-number")
         text = text.replace(",", "").replace(" ", "")
     if not text or text in NOTHING:
         return None
@@ -667,6 +673,10 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
     scale = _SCALES.get(text[-1:], 1.0)
     digits = text[:-1] if scale != 1.0 else text
     if _NUMBER_RE.match(digits):
+        if units is _MONEY_UNITS and scale == 1.0 and _POINT_THOUSANDS_RE.match(digits):
+            raise problem("bad-number", detail=f"（是 {float(digits):g} 元还是 {digits.replace('.', '')} 元？"
+                                               f"点后正好三位，像是把“.”当千位分隔号用了：是几千元就只填数字，"
+                                               f"如 {digits.replace('.', '')}）")
         return round(_finite(float(digits) * scale, "bad-number"), 6)
     whole = _cn_whole(text) if typed != "一" else _UNSEEN  # 一 alone may be a dash typed for "none"
     if whole is None:
