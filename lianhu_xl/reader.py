@@ -222,9 +222,15 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
     if inspection.date1904:  # old Mac Excel: bare serials count from 1904 (rare; no cost for others)
         for sheet in book.sheets:
             _dates_from_1904(sheet)
-    if book.sheets or not book.grid:  # a book of Sheet1 and Sheet2 too: said where its tables are
+    if book.sheets or not _totals_like(book, names):  # a book of Sheet1 and Sheet2 too: said where its tables are
         _say_lookalikes(book, wb, [n for n in names if n not in read])
     return book
+
+
+def _totals_like(book: BookRows, names: list[str]) -> bool:
+    """A 汇总表 (its 汇总 sheet, or one renamed: book.py says so), whose 未计入 sheet lists rows
+    under a diary's labels: no register left in a Sheet1."""
+    return bool(book.grid) or any("汇总" in n for n in names) or {"来源", "未计入"} <= set(names)
 
 
 def _register_sheets(book: BookRows, names: list[str]) -> list[tuple[str, str]]:

@@ -596,7 +596,7 @@ _NO_PROBLEM_RE = re.compile(
 # 5000元整 as receipts and loan papers write an amount (整: “exactly”); the longer units first
 # (元/人/年, 元/年: an income per head a year; 块, 块钱: yuan as said aloud; 人次: helps counted per person)
 _UNITS = ("口之家", "口人", "人口", "个人", "元/人/年", "元/人·年", "元/人.年", "元/人", "元/年", "元/户", "元整", "元", "块钱", "块", "人次",
-          "场次", "场", "人", "次", "件", "口", "户", "个", "位", "头", "只", "亩", "项")
+          "场次", "场", "人", "次", "件", "口", "户", "个", "位", "头", "只", "亩", "项", "回", "趟")
 _SCALES = {"万": 10000.0, "千": 1000.0, "w": 10000.0, "W": 10000.0}  # 1.5w: 万 as typed in a chat
 _BRACKETED = re.compile(r"\(([^()]+)\)$")  # 3000(元), 5(人): the unit in brackets, after fold
 # a note that a count was not (yet) done: 1件(未办完), 2次(计划): it may change the figure
