@@ -18,7 +18,7 @@ from . import seal
 from .catalogue import CATALOGUE
 from .guard import Refused, explain_failure, inspect, ref_row
 from .issues import FileSummary, Issue, make_issue
-from .reader import SheetRows, find_sheet, formula_issue, read_rows
+from .reader import SheetRows, content_sheets, find_sheet, formula_issue, read_rows
 from .roster import Roster
 from .standard import (
     CARD_SHEET,
@@ -170,6 +170,19 @@ def check_file(path: Path, display: str, roster: Roster | None = None) -> BookRe
             issue = make_issue(why.code, display, sheet=why.sheet, cell=why.cell, value=display, detail=why.detail)
         result.issues.append(issue)
         return result
+    pasted = content_sheets(rows, inspection.sheets)
+    if pasted:  # the tables pasted into a new book's Sheet1 and Sheet2: read, the book guarded whole
+        try:
+            whole = inspect(path, every_sheet=True)
+        except Refused as refused:
+            summary.kind = "unreadable"
+            result.issues.append(make_issue(refused.code, display, sheet=refused.sheet, cell=refused.cell,
+                                            value=display, detail=refused.detail))
+            return result
+        try:
+            rows = read_rows(display, whole, keep_sheets=(TOTALS_SHEET,), by_content=pasted)
+        except Exception:  # noqa: BLE001 - the same bytes read once already: keep that reading (its lookalike errors)
+            pass
     result.issues.extend(rows.issues)
     if not rows.sheets:
         if TOTALS_SHEET in rows.grid:

@@ -167,6 +167,7 @@ class BookRows:
     sheets: list[SheetRows] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     grid: dict[str, list[list[object]]] = field(default_factory=dict)
+    lookalikes: dict[str, list[str]] = field(default_factory=dict)  # kind -> sheets holding its header, unread
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -186,11 +187,13 @@ def find_sheet(names: list[str], wanted: str) -> str | None:
     return None
 
 
-def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...] = ()) -> BookRows:
+def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...] = (),
+              by_content: dict[str, str] | None = None) -> BookRows:
     """Read the standard sheets of a guarded workbook.
 
     ``keep_sheets`` names other sheets whose raw grids are kept too (the
-    consolidation reads a totals workbook's 汇总 sheet this way).
+    consolidation reads a totals workbook's 汇总 sheet this way). ``by_content``: kind -> a
+    Sheet1 to read as that register (``content_sheets``), the book guarded as a whole.
     """
     from python_calamine import CalamineWorkbook
 
@@ -202,7 +205,7 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         if actual is not None:
             book.grid[name] = wb.get_sheet_by_name(actual).to_python(skip_empty_area=False)
     read: set[str] = set()
-    for kind, actual in _register_sheets(book, names):
+    for kind, actual in _register_sheets(book, names, by_content or {}):
         read.add(actual)
         found = wb.get_sheet_by_name(actual)
         grid = found.to_python(skip_empty_area=False)
@@ -214,6 +217,10 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         formulas = dict(inspection.formula_cells.get(actual, []))
         book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged,
                                        inspection.hidden_rows.get(actual, frozenset())))
+        if by_content and by_content.get(kind) == actual:
+            at = book.sheets[-1].header_row or 1
+            book.issues.append(make_issue("content-sheet", book.file, sheet=actual, cell=f"A{at}", row=at,
+                                          expected=kind))
         if actual in inspection.hidden_columns:  # the same for columns
             _hidden_columns(book, book.sheets[-1], inspection.hidden_columns[actual])
         if actual in inspection.hidden_sheets:  # counted, yet not seen in Excel: said, as hidden rows are
@@ -233,7 +240,27 @@ def _totals_like(book: BookRows, names: list[str]) -> bool:
     return bool(book.grid) or any("汇总" in n for n in names) or {"来源", "未计入"} <= set(names)
 
 
-def _register_sheets(book: BookRows, names: list[str]) -> list[tuple[str, str]]:
+# the names Excel, WPS and LibreOffice give a new book's sheets: they say nothing of what a sheet holds
+_DEFAULT_NAME_RE = re.compile(r"^(?:SHEET|工作表)\s*\d{1,3}$", re.IGNORECASE)
+
+
+def content_sheets(book: BookRows, names: list[str]) -> dict[str, str]:
+    """kind -> sheet, for a book with no register sheet by name whose tables were pasted into a
+    new book's Sheet1 / Sheet2: each holding the header of one register, the only sheet that
+    does (``_say_lookalikes``), and every such sheet named as a new book names it. Read, the
+    book first guarded whole. Beside a sheet with another name holding a header (日记草稿), or
+    two Sheet1s of one kind, nothing is read: which one counts cannot be told."""
+    if book.sheets or not book.lookalikes or any(register_kind(n) for n in names):
+        return {}
+    found = {}
+    for kind, sheets in book.lookalikes.items():
+        if len(sheets) != 1 or not _DEFAULT_NAME_RE.match(sheet_key(sheets[0])):
+            return {}
+        found[kind] = sheets[0]
+    return found
+
+
+def _register_sheets(book: BookRows, names: list[str], by_content: dict[str, str]) -> list[tuple[str, str]]:
     """(kind, sheet) of the sheets to read: 联户卡 and 联户日记 by name; without one of them,
     the sheets whose names say they hold it (standard_names.register_kind: 联户日记（2010年）,
     联户卡（倪家营村）, one a month: 联户日记(3月), 联户日记(4月)), each said with a notice. Beside
@@ -241,6 +268,9 @@ def _register_sheets(book: BookRows, names: list[str]) -> list[tuple[str, str]]:
     found = []
     for kind in (CARD_SHEET, DIARY_SHEET):
         actual = find_sheet(names, kind)
+        if actual is None and kind in by_content:  # Sheet1 holding the cards, in a book of Sheet1 and Sheet2
+            found.append((kind, by_content[kind]))  # said at its header once read
+            continue
         if actual is None:
             for name in names:
                 if register_kind(name) == kind:
@@ -313,6 +343,7 @@ def _say_lookalikes(book: BookRows, wb: CalamineWorkbook, names: list[str]) -> N
             if row is not None:
                 book.issues.append(make_issue("lookalike-sheet", book.file, sheet=name, cell=f"A{row + 1}",
                                               row=row + 1, expected=kind))
+                book.lookalikes.setdefault(kind, []).append(name)
                 break
 
 

@@ -424,17 +424,17 @@ def test_a_book_without_the_standard_sheets_is_told_so_on_its_first_sheet(tmp_pa
     from bookfactory import CARD_LABELS, card
 
     book = openpyxl.Workbook()
-    book.active.title = "Sheet1"
+    book.active.title = "卡片"  # (a new book's Sheet1 is read by its header since session 10)
     book.active.append(CARD_LABELS)
     book.active.append([card().get(label) for label in CARD_LABELS])
     (tmp_path / "in").mkdir()
     book.save(tmp_path / "in" / "改了名.xlsx")
     assert run(str(tmp_path / "in"), "--annotate", str(tmp_path / "out")).exit_code == 1
     wb = openpyxl.load_workbook(tmp_path / "out" / "改了名.xlsx")
-    assert wb.sheetnames[:2] == [RESULT_SHEET, "Sheet1"]
-    assert colour(wb["Sheet1"]["A1"]) == CELL_COLOURS["error"]
-    assert "“联户卡”" in wb["Sheet1"]["A1"].comment.text and "改名" in wb["Sheet1"]["A1"].comment.text
-    assert wb["Sheet1"]["A1"].value == "卡号"
+    assert wb.sheetnames[:2] == [RESULT_SHEET, "卡片"]
+    assert colour(wb["卡片"]["A1"]) == CELL_COLOURS["error"]
+    assert "“联户卡”" in wb["卡片"]["A1"].comment.text and "改名" in wb["卡片"]["A1"].comment.text
+    assert wb["卡片"]["A1"].value == "卡号"
 
 
 def test_worker_processes_make_the_same_copies(tmp_path):

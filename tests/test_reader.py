@@ -234,13 +234,14 @@ def test_other_sheets_are_ignored(tmp_path):
 
 
 def test_a_book_with_neither_sheet_is_an_error_naming_its_sheets(tmp_path):
-    path = grid_book(tmp_path / "b.xlsx", {"Sheet1": [REQUIRED_CARD, GOOD_CARD], "日记": [["x"]]})
+    # (a new book's Sheet1 holding the card table is read since session 10: test_realworld_s10)
+    path = grid_book(tmp_path / "b.xlsx", {"卡片草稿": [REQUIRED_CARD, GOOD_CARD], "日记": [["x"]]})
     result = check(path)
     lookalike, issue = result.issues
     assert (issue.code, issue.severity, issue.file) == ("no-standard-sheet", "error", "b.xlsx")
-    assert "Sheet1" in issue.message and "日记" in issue.message
-    # Sheet1 holds the card table: said where (session 10), as beside a 联户日记 sheet
-    assert (lookalike.code, lookalike.sheet, lookalike.cell) == ("lookalike-sheet", "Sheet1", "A1")
+    assert "卡片草稿" in issue.message and "日记" in issue.message
+    # it holds the card table: said where (session 10), as beside a 联户日记 sheet
+    assert (lookalike.code, lookalike.sheet, lookalike.cell) == ("lookalike-sheet", "卡片草稿", "A1")
 
 
 # --- every row accounted for ----------------------------------------------------------------

@@ -118,20 +118,64 @@ def test_a_sheet_read_by_its_name_is_guarded_like_the_register(tmp_path):
     assert [i["code"] for i in issues if i["severity"] == "error"] == ["file-corrupt"]
 
 
-def test_a_book_of_sheet1_and_sheet2_says_where_its_tables_are(tmp_path):
-    """The standard's tables pasted into a new book's Sheet1 and Sheet2: the names say nothing,
-    so they are not read (Sheet1 may be a draft); the clerk was told only 没有名为“联户卡”的工作表
-    (现有：Sheet1、Sheet2). Now each sheet is named with the row of its header and what to rename
-    it to."""
-    labels = ["卡号", "日期", "形式"]
-    book(tmp_path / "b.xlsx", {
-        "Sheet1": [CARD_HEADER, [1, "K1", "王明", "乡干部", "下营村", "六社", "李一", "致富明星户", D(2010, 1, 5), "缺技术"]],
-        "Sheet2": [labels, ["K1", D(2010, 3, 6), "入户访谈"]]})
-    code, _, issues = consolidated(tmp_path / "b.xlsx")
+CARD_ROW = [1, "K1", "王明", "乡干部", "下营村", "六社", "李一", "致富明星户", D(2010, 1, 5), "缺技术"]
+
+
+def test_the_tables_pasted_into_a_new_books_sheet1_and_sheet2_are_read_with_a_warning(tmp_path):
+    """A clerk opens a new book and pastes the standard's two tables into Sheet1 and Sheet2 (工作表1 in
+    LibreOffice). The book was refused whole (没有名为“联户卡”的工作表（现有：Sheet1、Sheet2）): its
+    cards and visits out of the township's totals. The names say nothing, but the book has no
+    other sheet, each holds one register's header, the only sheet that does: read, each said with
+    a warning (rename it; delete it if it is a draft)."""
+    book(tmp_path / "乡" / "a.xlsx", {"Sheet1": [CARD_HEADER, CARD_ROW],
+                                     "Sheet2": [["卡号", "日期", "形式"], ["K1", D(2010, 3, 6), "入户访谈"],
+                                                ["K1", D(2010, 4, 6), "入户访谈"]],
+                                     "Sheet3": []})
+    book(tmp_path / "乡" / "b.xlsx", {"工作表1": [CARD_HEADER, [2, "K2", *CARD_ROW[2:6], "李二", *CARD_ROW[7:]]]})
+    code, total, issues = consolidated(tmp_path / "乡")
+    assert code == 0, issues
+    assert said(issues) == [("content-sheet", "Sheet1", "A2"), ("content-sheet", "Sheet2", "A2"),
+                            ("content-sheet", "工作表1", "A2")]
+    warning = by_code(issues, "content-sheet")[0]
+    assert warning["severity"] == "warning" and "改名为“联户卡”" in warning["message"]
+    # by hand: two star cards linked in January (12 months each), K1 visited in March and April
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 应访谈月数=24, 实访谈月数=2, 应记日记月数=24,
+                                  实记日记月数=2)
+
+
+def test_a_sheet1_is_read_only_when_nothing_else_could_be_the_register(tmp_path):
+    """Not read, said as lookalikes (as before): two Sheet1s with the card header (which one?); a
+    Sheet1 beside a sheet with another name holding the diary's header (日记草稿: a draft?);
+    a Sheet1 beside 联户卡 (a copy?), or beside Excel's copy 联户日记 (2)."""
+    diary_rows = [["卡号", "日期", "形式"], ["K1", D(2010, 3, 6), "入户访谈"]]
+    book(tmp_path / "乡" / "two.xlsx", {"Sheet1": [CARD_HEADER, CARD_ROW], "Sheet2": [CARD_HEADER, CARD_ROW]})
+    book(tmp_path / "乡" / "draft.xlsx", {"Sheet1": [CARD_HEADER, CARD_ROW], "日记草稿": diary_rows})
+    book(tmp_path / "乡" / "named.xlsx", {"联户卡": [CARD_HEADER, CARD_ROW], "Sheet1": diary_rows})
+    book(tmp_path / "乡" / "copy.xlsx", {"Sheet1": [CARD_HEADER, [*CARD_ROW[:1], "K9", *CARD_ROW[2:]]],
+                                        "联户日记 (2)": diary_rows})
+    code, total, issues = consolidated(tmp_path / "乡")
     assert code == 1
-    assert said(issues) == [("lookalike-sheet", "Sheet1", "A2"), ("lookalike-sheet", "Sheet2", "A2"),
-                            ("no-standard-sheet", None, None)]
-    assert "改名为“联户卡”" in by_code(issues, "lookalike-sheet")[0]["message"]
+    assert not by_code(issues, "content-sheet")
+    assert sorted((i["file"], i["sheet"]) for i in by_code(issues, "lookalike-sheet")) == [
+        ("copy.xlsx", "Sheet1"), ("copy.xlsx", "联户日记 (2)"), ("draft.xlsx", "Sheet1"), ("draft.xlsx", "日记草稿"),
+        ("named.xlsx", "Sheet1"), ("two.xlsx", "Sheet1"), ("two.xlsx", "Sheet2")]
+    # only named.xlsx's 联户卡 is read: one card, no visit
+    assert counts_of(total) == hand(致富明星户=1, 应访谈月数=12, 应记日记月数=12)
+
+
+def test_a_pasted_sheet1_is_guarded_as_a_register_before_it_is_read(tmp_path):
+    """The guard checks only the sheets read by name; a Sheet1 read by its content is checked too
+    (the book guarded whole first): a raw control character in it refuses the book, as in 联户卡."""
+    path = book(tmp_path / "b.xlsx", {"Sheet1": [CARD_HEADER, [*CARD_ROW[:4], "下营Q村", *CARD_ROW[5:]]]})
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts = {n: data.replace("下营Q村".encode(), "下营\x01村".encode()) for n, data in parts.items()}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    code, _, issues = consolidated(path)
+    assert code == 1
+    assert [i["code"] for i in issues if i["severity"] == "error"] == ["file-corrupt"]
 
 
 # --- column units --------------------------------------------------------------------------
