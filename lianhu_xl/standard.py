@@ -216,11 +216,11 @@ class CardRow(StandardRow):
     position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=9, aliases=("联系人职务",))
     branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10, aliases=("支部", "所在支部"))
     village: ReqName = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8, aliases=("行政村", "村名", "所在村", "村别", "所属村"))
-    team: ReqName = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6, aliases=("组", "小组", "村民小组", "所在社", "社别", "组别", "所在组"))
-    head: ReqName = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名", "联系户户主", "户主名", "联系户姓名", "联系对象", "联户对象", "被联系户", "被联系人", "农户姓名"))
+    team: ReqName = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6, aliases=("组", "小组", "村民小组", "所在社", "社别", "组别", "所在组", "社名"))
+    head: ReqName = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名", "联系户户主", "户主名", "联系户姓名", "联系对象", "联户对象", "被联系户", "被联系人", "农户姓名", "户名"))
     household_type: Annotated[str, _choice(HOUSEHOLD_TYPES, True)] = _col(
         "联系户类型", "choice", "致富明星户由乡干部联系，思想保守户由村社干部联系，经济落后户由党员联系",
-        "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11, aliases=("联系户类别", "农户类型"))
+        "致富明星户", required=True, choices=HOUSEHOLD_TYPES, width=11, aliases=("联系户类别", "农户类型", "农户类别", "户类型"))
     household_size: Annotated[int | None, _number(1, 30, whole=True)] = _col(
         "家庭人口", "whole", "联系户家庭人口数", "5", ge=1, le=30, width=7, aliases=("家庭人口数", "人口数", "人口"))
     id_number: Annotated[str | None, _t(v.parse_id_number)] = _col(
@@ -245,7 +245,7 @@ class CardRow(StandardRow):
     awareness_improved: YesNo = _col("认识有提高", "yesno", "年末评议：认识上是否有提高", "是", choices=YESNO, width=7,
                                      aliases=("认识是否有提高", "认识上是否有提高"))
     converted: YesNo = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=7,
-                           aliases=("是否已转化", "是否已经转化", "转化情况"))
+                           aliases=("是否已转化", "是否已经转化", "转化情况", "转化与否", "转化"))
     remarks: Text = _col("备注", "text", "其他需要说明的情况", "", width=10)
 
     @classmethod
@@ -286,23 +286,23 @@ class DiaryRow(StandardRow):
     problem: Note = _col("发现问题", "text", "这次发现的问题；没有就空着（写“无”也按空白算）", "缺少滴灌设备", width=16,
                    aliases=("发现的问题", "存在问题", "存在的问题"))
     is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
-                                  choices=YESNO, width=7, aliases=("是否为主要问题", "是否是主要问题", "是否主要"))
+                                  choices=YESNO, width=7, aliases=("是否为主要问题", "是否是主要问题", "是否主要", "是否属主要问题", "是否属于主要问题", "主要问题(是/否)"))
     solution: Note = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16,
                       aliases=("解决措施", "解决方法", "解决办法及措施"))
     result: Annotated[str | None, _choice(RESULTS, False)] = _col(
         "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9,
-        aliases=("处理结果", "办理情况", "解决结果", "处理情况"))
+        aliases=("处理结果", "办理情况", "解决结果", "处理情况", "解决情况"))
     services: Annotated[tuple[str, ...], BeforeValidator(v.parse_many)] = _col(
         "服务类别", "many", "这次提供的服务，可多选，用顿号分开", "政策宣传、实用技术", choices=SERVICES, width=16,
-        default=(), aliases=("服务内容", "服务类型", "服务项目", "提供服务", "服务情况"))
+        default=(), aliases=("服务内容", "服务类型", "服务项目", "提供服务", "服务情况", "提供服务类别", "服务种类"))
     deeds: Annotated[int | None, _number(0, whole=True)] = _col(
-        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数", "办实事数"),
+        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数", "办实事数", "为民办实事"),
         check_above=10)
     loans: Annotated[float | None, _number(0)] = _col(
         "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9,
-        aliases=("担保贷款金额", "担保贷款数额", "担保贷款额"), check_above=LOAN_CHECK)
+        aliases=("担保贷款金额", "担保贷款数额", "担保贷款额", "贷款担保"), check_above=LOAN_CHECK)
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
-        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数",),
+        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数", "帮耕帮畜数"),
         check_above=20)
     reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8, aliases=("调阅人签字", "调阅人签名", "审阅人"))
     review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11, aliases=("调阅时间",))

@@ -205,6 +205,26 @@ def test_count_columns_headed_in_units_that_count_the_same_are_read(tmp_path):
                                   实访谈月数=2, 应记日记月数=24, 实记日记月数=2)
 
 
+def test_headers_in_a_townships_own_words_are_the_standards_columns(tmp_path):
+    """Diary headers 提供服务类别, 是否属主要问题, 解决情况, 贷款担保（元）, 为民办实事, 帮耕帮畜数 and card
+    headers 户名, 社名, 户类型, 转化与否: unknown columns before. The diary's were a silent miscount (the
+    services, solved problems, loans, deeds and helps kept nowhere: 0 in the 汇总, a warning, exit
+    0); the card's 转化与否 too (转化户数 0), and 户名 / 社名 / 户类型 refused the whole card sheet."""
+    card_labels = ["卡号", "联系人", "联系人类别", "村", "社名", "户名", "户类型", "结对日期", "主要问题", "转化与否"]
+    diary_labels = ["卡号", "日期", "形式", "提供服务类别", "发现问题", "是否属主要问题", "解决情况", "解决办法",
+                    "贷款担保（元）", "为民办实事", "帮耕帮畜数"]
+    book(tmp_path / "b.xlsx", {
+        "联户卡": [card_labels, ["K1", "宋海", "村干部", "下营村", "六社", "缪红", "思想保守户", D(2010, 1, 5), "缺资金", "是"]],
+        "联户日记": [diary_labels, ["K1", D(2010, 3, 6), "入户访谈", "政策宣传", "缺资金", "是", "协调解决", "担保贷款",
+                                 3000, 1, 2]]})
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0, issues
+    assert not by_code(issues, "unknown-column")
+    assert counts_of(total) == hand(思想保守户=1, 入户访谈=1, 提供服务=1, 解决主要问题=1, 办实事=1, 担保贷款=3000,
+                                  帮耕帮畜=2, 转化户数=1, 思想保守户数=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+                                  实记日记月数=1, 主要问题已解决户数=1)
+
+
 def test_a_unit_that_counts_something_else_stays_an_unknown_column(tmp_path):
     """帮耕帮畜（亩）: the land ploughed, not the times helped. It must not be read as the count."""
     labels = [{"帮耕帮畜(次)": "帮耕帮畜（亩）"}.get(label, label) for label in DIARY_LABELS]
