@@ -41,8 +41,10 @@ if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
 
 HEADER_SCAN_ROWS = 10
-_FOOTER_START = frozenset(("填", "制", "审", "统", "单", "负", "报", "以", "注", "说", "备"))  # a cheap first look
+_FOOTER_START = frozenset(("填", "制", "审", "统", "单", "负", "报", "以", "注", "说", "备", "复", "日", "此", "本", "(",
+                           "（"))  # a cheap first look; a signature line (联系人签字：) is looked for by its 签 / 章
 IGNORED_LABELS = {"序号", "编号", "NO", "NO."}
+_SIGNED = re.compile(r"签|章").search  # 联系人签字：, 村支部书记（签字）, （盖章）
 _SPACES = re.compile(r"\s+")
 # columns a cadre fills down the empty lines of the form in advance (his own name, his 村 and 社):
 # with no 卡号 and nothing else, such a line is empty, not a card or visit with eight errors
@@ -834,7 +836,8 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                                           row=number, value=head.strip()))
             sheet.set_aside += 1  # an Excel table's total row (表设计 → 汇总行) says 汇总
             continue
-        if head.__class__ is text and head[:1] in _FOOTER_START and is_footer_text(head):
+        if head.__class__ is text and (head[:1] in _FOOTER_START or (not head.isascii() and _SIGNED(head))) \
+                and is_footer_text(head):
             book.issues.append(make_issue("footer-row", book.file, sheet=name, cell=f"{_column_of(row, head)}{number}",
                                           row=number, value=head.strip()))
             continue  # 填表人：…, 以下空白: the form's footer, not a row (like a blank one)
@@ -920,7 +923,8 @@ def _closes_table(value: object) -> bool:
     if value.__class__ is not str:
         return False
     text = value.strip()
-    return (("计" in text and is_totals_text(text)) or (text[:1] in _FOOTER_START and is_footer_text(text))
+    return (("计" in text and is_totals_text(text))
+            or ((text[:1] in _FOOTER_START or _SIGNED(text)) and is_footer_text(text))
             or _SPACES.sub("", text).rstrip(":：") == "汇总")
 
 

@@ -488,8 +488,10 @@ def _day_of(m: re.Match[str]) -> date:
 # the longer units first: 5口人 (household size), 2500元/人 (per-capita income) as a clerk writes them
 # Lines a clerk adds to a table that are not entries: sums, and the footer printed forms carry
 TOTALS_WORDS = ("合计", "小计", "总计")  # each contains 计 (the reader tests that first, for speed)
-_FOOTER_RE = re.compile(r"(填表人|填报人|制表人|审核人|审批人|统计人|单位负责人|负责人|填表日期|填报日期|制表日期|"
-                        r"报送日期|填报单位|以下空白|以下无|(注|说明|备注)[:：])")
+_FOOTER_RE = re.compile(r"[(（]?(填表人|填报人|制表人|审核人|审批人|统计人|单位负责人|负责人|填表日期|填报日期|制表日期|"
+                        r"报送日期|填报单位|以下空白|以下无|此页无正文|本页以下空白|(注|说明|备注)[:：]|"
+                        # 审核：李四, 日期：2010年12月31日, 联系人签字：, 村支部书记（签字）：, （盖章）
+                        r"(填表|填报|制表|审核|审批|复核|统计|日期)[:：]|[^:：\d]{0,12}?[(（]?(签字|签名|盖章)[)）]?([:：]|$))")
 _BLANKS_RE = re.compile(r"\s+")
 
 

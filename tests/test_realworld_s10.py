@@ -244,6 +244,39 @@ def test_helps_counted_in_hui_and_tang_are_read(tmp_path):
     assert (total["帮耕帮畜"], total["入户访谈"]) == (7, 3)
 
 
+# --- the lines under a table ---------------------------------------------------------------
+
+
+def test_signature_and_date_lines_under_a_table_are_its_footer(tmp_path):
+    """The lines a township's printed form carries under the table: 联系人签字：, 村支部书记（签字）：,
+    （盖章）, 审核：李四 and 制表：张三 (without 人), 日期：2010年12月31日, （以下空白）, 此页无正文. Each was
+    read as a card or a visit missing everything (a row of 必填项为空 errors at cells the clerk
+    left empty on purpose: exit 1, the book 部分汇总). Now each is a footer line, skipped with a
+    notice, like 填表人：张三 already was. A visit whose 卡号 is 章明's name is still a visit."""
+    book(tmp_path / "b.xlsx", {
+        "联户卡": [CARD_HEADER, CARD_ROW, [None, "联系人签字：", None, "村支部书记（签字）："], [None, "（盖章）"],
+                 [None, "日期：2010年12月31日"]],
+        "联户日记": [["卡号", "日期", "形式"], ["K1", D(2010, 3, 6), "入户访谈"], ["K1", D(2010, 4, 6), "入户访谈"],
+                 ["（以下空白）"], ["此页无正文"], ["审核：李四"], ["制表：张三"]]})
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 0, issues
+    assert said(issues) == [("footer-row", "联户卡", f"B{r}") for r in (4, 5, 6)] + [
+        ("footer-row", "联户日记", f"A{r}") for r in (5, 6, 7, 8)]
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12,
+                                  实记日记月数=2)
+
+
+def test_a_name_or_a_card_number_is_no_footer(tmp_path):
+    """章明 (a 章 in a name), (XY001) in brackets: not a signature or footer line; still rows,
+    errors at their cells as before."""
+    book(tmp_path / "b.xlsx", {
+        "联户卡": [CARD_HEADER, CARD_ROW],
+        "联户日记": [["卡号", "日期", "形式"], ["章明", D(2010, 3, 6), "入户访谈"], ["(K1)", D(2010, 4, 6), "入户访谈"]]})
+    code, _, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("unknown-card", "联户日记", "A3"), ("unknown-card", "联户日记", "A4")]
+
+
 # --- a figure a text cell holds two ways -----------------------------------------------------
 
 
