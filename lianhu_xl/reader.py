@@ -21,6 +21,8 @@ from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, SERVICES, co
 from .standard_names import register_kind
 from .values import (
     BLANK,
+    WAN_IMPLAUSIBLE,
+    YuanInWan,
     fold,
     from_1904,
     is_footer_text,
@@ -30,6 +32,7 @@ from .values import (
     is_totals_text,
     parse_choice,
     parse_many,
+    parse_number,
     parse_text,
     parse_yesno,
     title_year,
@@ -312,9 +315,14 @@ def _as_yuan(sheet: SheetRows, f: str) -> None:
     for _, values in sheet.rows:
         v = values[f]
         if v.__class__ is float or v.__class__ is int:
-            values[f] = round(v * 10000, 6)  # type: ignore[operator]
+            # 3000 under 担保贷款（万元）: 3000万 for one household? yuan typed: an error naming both
+            values[f] = YuanInWan(f"{v:g}") if v >= WAN_IMPLAUSIBLE else round(v * 10000, 6)  # type: ignore[operator]
         elif v.__class__ is str and v.strip() and v.strip()[-1:].isdigit():
-            values[f] = f"{v.strip()}万"
+            try:
+                figure = parse_number(v)
+            except ValueError:  # PydanticCustomError: said when the cell is parsed
+                figure = None
+            values[f] = YuanInWan(v) if figure is not None and figure >= WAN_IMPLAUSIBLE else f"{v.strip()}万"
 
 
 def _dates_with_year(sheet: SheetRows, year: int) -> None:

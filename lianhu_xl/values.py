@@ -467,6 +467,15 @@ def _short_year(text: str) -> re.Match[str] | None:
     return _DATE_RE.match(f"{year}-{m.group(2)}-{m.group(3)}")
 
 
+class YuanInWan(str):
+    """A figure of 100 or more under a column headed in 万元 (担保贷款（万元） 3000): read in 万元 it
+    is 3000万 for one household, so the cadre typed yuan. Which is meant one cannot tell for sure
+    (reader._as_yuan): an error naming both, never 30 000 000 yuan with a warning."""
+
+
+WAN_IMPLAUSIBLE = 100  # 100万元 (a million yuan) for one household's loan or per-head income
+
+
 class AfterTitle(str):
     """A date typed with a two-digit year after the one year its sheet's title names (26/3/5
     in 联户日记（2010年）): 2026 or a slip? Which is meant one cannot tell (``with_year``)."""
@@ -634,6 +643,8 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
         raise problem("bad-number")
     if isinstance(value, int | float):
         return _finite(value, "bad-number")
+    if value.__class__ is YuanInWan:  # 3000 under 担保贷款（万元）
+        raise problem("yuan-in-wan", value=str(value).strip())
     text = fold(str(value))
     if text[:1] in _QUOTES:  # '3000 pasted with the apostrophe that made it text
         text = text.lstrip(_QUOTES)

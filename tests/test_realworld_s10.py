@@ -299,6 +299,28 @@ def test_three_digits_after_a_point_in_an_amount_is_an_error_naming_both_reading
     assert total["入户访谈"] == 4  # the March visit is out with its cell
 
 
+def test_yuan_typed_under_a_column_headed_in_wan_is_an_error_naming_both_readings(tmp_path):
+    """The form heads its loan column 担保贷款（万元）; the cadre types 3000 (yuan, as on his receipt).
+    Read in 万元 that is 3000万 = 30 000 000 yuan for one household: it was counted, with only a
+    large-number warning, exit 0 (a township's 汇总 of 80 million against the report's 1.2 million
+    over years). 3000 万元 or 3000 元: an error at the cell naming both. 0.3, 1.2, 50 (50万, rare:
+    asked about, counted) and 3000元 (its own unit) are read as before."""
+    labels = [{"担保贷款(元)": "担保贷款（万元）"}.get(label, label) for label in DIARY_LABELS]
+    loans = [3000, "5000", 0.3, "1.2", 50, "3000元"]
+    write_book(tmp_path / "b.xlsx", [card("K1")],
+               [diary("K1", D(2010, m, 6), **{"担保贷款（万元）": v}) for m, v in enumerate(loans, 3)],
+               diary_labels=labels)
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    errors = [(i["code"], i["cell"]) for i in issues if i["severity"] == "error"]
+    assert errors == [("yuan-in-wan", f"{col('担保贷款(元)')}3"), ("yuan-in-wan", f"{col('担保贷款(元)')}4")]
+    message = by_code(issues, "yuan-in-wan")[0]["message"]
+    assert "3000 万元" in message and "是 3000 元吧" in message and "写成“3000元”" in message
+    assert [i["value"] for i in by_code(issues, "large-number")] == ["500000"]
+    # by hand: 0.3万 + 1.2万 + 50万 + 3000 = 518000 yuan over four visits
+    assert (total["担保贷款(元)"], total["入户访谈"]) == (518000, 4)
+
+
 def test_a_decimal_comma_is_an_error_naming_both_readings(tmp_path):
     """帮耕帮畜 `1,5` and 担保贷款 `2,5`: 1.5 (a decimal comma) or 15? The message said only 不是数字."""
     write_book(tmp_path / "b.xlsx", [card("K1")],
