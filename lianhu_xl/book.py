@@ -240,7 +240,7 @@ def _parse_sheet(result: BookResult, sheet: SheetRows, roster: Roster | None) ->
             ctx = dict(ctx)
             value = ctx.pop("value", values.get(name))
             ctx.setdefault("expected", examples.get(name, ""))
-            letter = sheet.letters.get(name)
+            letter = (sheet.moved.get(number) or sheet.letters).get(name)  # under a header in another order: its own
             has_error = has_error or CATALOGUE[code].severity == "error"
             result.issues.append(make_issue(
                 code, display, sheet=sheet.sheet,

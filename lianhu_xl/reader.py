@@ -162,6 +162,7 @@ class SheetRows:
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
     set_aside: int = 0  # rows read but not parsed: totals rows, formulas without values
     usable: bool = True
+    moved: dict[int, dict[str, str]] = field(default_factory=dict)  # row -> letters, under a header in another order
 
 
 @dataclass(slots=True)
@@ -674,6 +675,27 @@ def _serial(value: object) -> int | None:
     return None
 
 
+_NOWHERE = 1 << 30  # no row reaches this column: the builder is never used, _values_of reads each row
+
+
+def _moved(row: list[object], items: list[tuple[str, int]], kind: str) -> list[tuple[str, int]] | None:
+    """The columns of a header printed again under the table (a second page pasted under the
+    first) when its labels stand in other columns than the first header's: (field, column) by
+    this header, a field it does not name kept where it was (a column read by content, 类别).
+    None when the labels stand where they stood: rows below read as before. 帮耕帮畜 and 担保贷款
+    swapped on page two were read into each other's column: 2 yuan and 5000 helps, silently."""
+    index = label_index(kind)
+    found: dict[str, int] = {}
+    for c, raw in enumerate(row):
+        if raw.__class__ is str and raw.strip():
+            f = match_label(normalise_label(raw), index, kind)
+            if f is not None and f not in found:
+                found[f] = c
+    if all(found.get(f, c) == c for f, c in items):
+        return None
+    return [(f, found.get(f, c)) for f, c in items]
+
+
 def _header_again(values: dict[str, object], items: list[tuple[str, int]], words: dict[int, set[str]],
                   kind: str) -> bool:
     """Every filled cell of the row is its column's header text (either row of a two-row header,
@@ -764,6 +786,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     prefilled: list[tuple[int, object]] = []  # (row, a value filled in advance) of rows taken as blank
     review = sheet.kind == DIARY_SHEET and any(f in positions for f in REVIEW_FIELDS[1:])  # a diary with its review
     dittos: list[int] = []  # rows with 同上 read as the row above
+    layout: dict[str, str] | None = None  # field -> letter, under a header printed again in another order
     for r in range(header + 1, len(grid)):
         row = grid[r]
         values = build(row) if len(row) > reach else None
@@ -820,6 +843,15 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         # 联户卡号: every label of that column has 号, which card numbers seldom have)
         if ((no in repeats or (no.__class__ is text and "号" in no))
                 and _header_again(values, items, words or {}, sheet.kind)):
+            moved = _moved(row, items, sheet.kind)
+            if moved is not None:  # a page pasted with its columns in another order: read by its own header
+                items, cols, reach, layout = moved, [c for _, c in moved], _NOWHERE, {
+                    f: col_letter(c) for f, c in moved}
+                letters = [layout[f] for f in fields]
+                book.issues.append(make_issue("header-moved", book.file, sheet=name, cell=f"A{r + 1}", row=r + 1,
+                                              expected=sheet.header_row, detail="、".join(
+                                                  f"{label_of[f]} 在 {layout[f]} 列" for f, c in moved
+                                                  if layout[f] != sheet.letters[f])))
             continue
         first = row[0] if row else None  # most rows start with text without 计, or a number
         begin = 0
@@ -863,6 +895,8 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
                                           row=r0 + 1, column=label_of[f], value=shared,
                                           detail=f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}"))
         rows.append((number, values))
+        if layout is not None:  # its cells are said where they stand
+            sheet.moved[number] = layout
     if dittos:  # said once per sheet, like the rows filled ahead
         book.issues.append(make_issue("ditto-cells", book.file, sheet=name, row=dittos[0],
                                       cell=f"{sheet.letters['card_no']}{dittos[0]}", detail=spans(dittos)))

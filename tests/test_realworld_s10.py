@@ -277,6 +277,30 @@ def test_a_name_or_a_card_number_is_no_footer(tmp_path):
     assert said(issues) == [("unknown-card", "联户日记", "A3"), ("unknown-card", "联户日记", "A4")]
 
 
+def test_a_page_pasted_with_its_columns_in_another_order_is_read_by_its_own_header(tmp_path):
+    """A village's diary of two pages: the second pasted from another cadre's sheet, its header
+    along, 担保贷款 and 帮耕帮畜 swapped. The header printed again was skipped and the rows under
+    it read by the first header's columns: a loan of 2 yuan and 5000 helps (a large-number
+    warning), exit 0 — a silent miscount. Now the rows under it are read by their own header
+    (header-moved notice), an error in them is said at the cell where it stands, and a third page
+    in the first order is read by that order again."""
+    first = ["卡号", "日期", "形式", "担保贷款(元)", "帮耕帮畜(次)"]
+    second = ["卡号", "日期", "形式", "帮耕帮畜(次)", "担保贷款(元)"]
+    book(tmp_path / "b.xlsx", {
+        "联户卡": [CARD_HEADER, CARD_ROW],
+        "联户日记": [first, ["K1", D(2010, 3, 6), "入户访谈", 3000, 1],
+                 second, ["K1", D(2010, 4, 6), "入户访谈", 2, 5000], ["K1", D(2010, 5, 6), "入户访谈", 1, "三四千"],
+                 first, ["K1", D(2010, 6, 6), "入户访谈", 1000, 4]]})
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said(issues) == [("bad-number", "联户日记", "E6"), ("header-moved", "联户日记", "A4"),
+                            ("header-moved", "联户日记", "A7")]
+    moved = by_code(issues, "header-moved")[0]["message"]
+    assert "担保贷款(元) 在 E 列" in moved and "帮耕帮畜(次) 在 D 列" in moved
+    # by hand: loans 3000 + 5000 + 1000, helps 1 + 2 + 4; the May visit out (三四千)
+    assert (total["担保贷款(元)"], total["帮耕帮畜"], total["入户访谈"]) == (9000, 7, 3)
+
+
 # --- a figure a text cell holds two ways -----------------------------------------------------
 
 
