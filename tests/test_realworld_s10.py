@@ -13,7 +13,8 @@ from pathlib import Path
 
 import openpyxl
 from bookfactory import DIARY_LABELS, card, diary, write_book
-from realworld_books import col, consolidated, counts_of, hand, said, totals_rows
+from conftest import needs_libreoffice
+from realworld_books import col, consolidated, counts_of, hand, libreoffice_save, said, totals_rows
 
 D = dt.date
 
@@ -433,14 +434,27 @@ def test_a_township_whose_clerks_name_their_sheets_and_units_their_own_way_gives
     下营村's book was refused whole (no sheet named 联户卡/联户日记), 倪家营村's two diary sheets were
     not read, and 3.000 would have been 3 yuan."""
     _township(tmp_path / "乡")
-    code, total, issues = consolidated(tmp_path / "乡")
+    _check_township(tmp_path / "乡")
+
+
+@needs_libreoffice
+def test_the_township_saved_again_by_libreoffice_counts_the_same(tmp_path):
+    """The three books opened and saved in LibreOffice (as WPS and LibreOffice users pass them
+    on): the sheet names, the units and the hand count must not move."""
+    _township(tmp_path / "src")
+    libreoffice_save(sorted((tmp_path / "src").glob("*.xlsx")), tmp_path / "乡")
+    _check_township(tmp_path / "乡")
+
+
+def _check_township(folder: Path) -> None:
+    code, total, issues = consolidated(folder)
     assert code == 1
     assert sorted((i["code"], i["sheet"], i["cell"]) for i in issues if i["severity"] == "error") == [
         ("bad-number", "联户日记", "I3"), ("bad-number", "联户日记(3月)", "I4"),
         ("lookalike-sheet", "联户卡备份", "A2"), ("lookalike-sheet", "联户日记 (2)", "A2")]
     assert sorted(i["sheet"] for i in by_code(issues, "named-sheet")) == [
         "联户卡（下营村）", "联户日记(3月)", "联户日记(4月)", "联户日记（2010年）"]
-    rows = totals_rows(tmp_path / "乡" / "汇总表.xlsx")
+    rows = totals_rows(folder / "汇总表.xlsx")
     assert {v: counts_of(rows[v]) for v in VILLAGES} == VILLAGES
     township = {k: sum(v[k] for v in VILLAGES.values()) for k in VILLAGES["下营村"]}
     assert counts_of(total) == township
