@@ -156,14 +156,17 @@ def test_mutated_books_never_crash_the_reader(worker, case):
 def test_regression_date_cell_with_a_huge_negative_serial(tmp_path, value):
     """python-calamine panics (pyo3 PanicException, a BaseException) turning -1e12 or less in a
     date-formatted cell into a date; it ended the whole run with a traceback, then cost the file
-    with a Rust message on stderr. Now the guard names the cell before calamine sees it."""
+    with a Rust message on stderr. The guard then refused the whole book naming the cell; since
+    session 10 it hands the reader that cell as the text typed, said at the cell (bad-date) as
+    ``inf`` is, the rest of the book read."""
     bad = patched(tmp_path / "坏日期.xlsx",
                   xl_worksheets_sheet1_xml=lambda b: DATE_CELL.sub(rb"\g<1>" + value + rb"\g<3>", b, count=1))
     from hostile import good_book
 
     good = good_book(tmp_path / "好.xlsx")
     results = batch.run_checks([(bad, bad.name), (good, good.name)], jobs=1)
-    assert [(i.code, i.sheet, i.cell) for i in results[0].issues] == [("file-corrupt", "联户卡", "N3")]
+    assert [(i.code, i.sheet, i.cell) for i in results[0].issues] == [("bad-date", "联户卡", "N3")]
+    assert value.decode() in results[0].issues[0].message and len(results[0].cards) == 1
     assert CJK.search(results[0].issues[0].message)
     assert len(results[1].cards) == 2
 
