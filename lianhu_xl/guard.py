@@ -61,9 +61,9 @@ _PREFIXED_HINT_RE = re.compile(rb":(?:c|row)[\s/>]")  # literal first byte: chea
 # `` r=`` (not right after ``<c``/``<row``), ``r = "…"``, ``s="1"r="…"`` (no space after a quote),
 # ``r`` next to a tab or line break. One literal-led regex each: a character class first costs
 # sre 20 times as much.
-_STRAY_R_RE = re.compile(rb" r[ =](?<!<c r=)(?<!<row r=)")  # ~10 % cheaper than `` r(?: |=(?<!…)…)``
-_QUOTE_R_RE = re.compile(rb'"r[=\s]')
-_APOSTROPHE_R_RE = re.compile(rb"'r[=\s]")
+# One pattern led by r (rarer than the space and the quote that led two before: ~20 % cheaper):
+# `` r=``, ``"r=``, ``'r =``… and not the address a <c or <row opens with.
+_STRAY_R_RE = re.compile(rb"""r(?<=[ "']r)[=\s](?<!<c r=)(?<!<row r=)""")
 _WS_R = (b"\tr", b"\nr", b"\rr", b"r\t", b"r\n", b"r\r")
 _ODD_TAG_RES: dict[int, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
 _ODD_ROW_RE = re.compile(rb'<row r="(?!\d{1,7}")')
@@ -106,6 +106,15 @@ _NS = {
 # Excel's "Strict Open XML" save: the same parts under other namespaces (calamine reads them alike)
 _STRICT_NS = {"m": "http://purl.oclc.org/ooxml/spreadsheetml/main",
               "r": "http://purl.oclc.org/ooxml/officeDocument/relationships"}
+
+
+@dataclass(slots=True)
+class SheetFacts:
+    """What the extent's fast path learnt of a sheet on its way (``_fast_extent``), for the
+    checks after it; left as it is when the fast path was not taken."""
+
+    rows: list[bytes] = field(default_factory=list)  # the rows' numbers, as written (no leading zeros)
+    indexes: bool = False  # every cell written the common way: each shared-text index a whole number
 
 
 class Refused(Exception):
@@ -281,9 +290,9 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
         if member.lower() in _STRUCTURE_NAMES or (sheet is not None and (every_sheet or _read_by_reader(sheet))):
             _refuse_foreign(sheet, member, parts[member], encoding)
     patches: dict[str, bytes] = {}  # part -> the bytes the reader is given instead (see Inspection.patched)
-    row_numbers: dict[str, list[bytes]] = {}  # part -> its rows' numbers, as the extent's fast path found them
+    facts: dict[str, SheetFacts] = {}  # part -> what the extent's fast path learnt of it on its way
     for member in sheetlike:  # every part with cells, named as the clerk sees it
-        check_extent(sheet_of.get(member, member), parts[member], row_numbers.setdefault(member, []))
+        check_extent(sheet_of.get(member, member), parts[member], facts.setdefault(member, SheetFacts()))
         if _holds(parts[member], b"<v>-", b"-", 3):
             as_text = _check_negatives(sheet_of.get(member, member), parts[member])
             if as_text is not None:
@@ -300,7 +309,8 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
                               else f"工作簿目录 xl/workbook.xml 和工作表目录 xl/_rels/workbook.xml.rels "
                               f"没有写明工作表“{sheet}”的内容在哪里", sheet=sheet)
             continue
-        pattern = _formula_pattern(blob)
+        lo, hi = _cells_span(blob)  # where calamine reads cells: formulas, error values, hidden rows count there only
+        pattern = _formula_pattern(blob, lo, hi)
         if every_sheet or _read_by_reader(sheet):  # text the reader takes from this sheet's cells
             if member not in sheetlike:  # no cells: a chart, or another format zipped as the sheet
                 _check_sheet_root(sheet, member, blob)
@@ -310,14 +320,14 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
             inner = _TAG_IN_TEXT_RE.search(blob) if inline else None
             if inner is not None:  # <t>a<b/>c</t>: well-formed, read as "ac"
                 raise _sheet_fault(sheet, member, blob, _tag_fault(blob, inner))
-            if not no_strings:  # <c t="s"><v>abc</v>: read as the first shared text
-                _check_shared_indexes(sheet, blob)
-            _check_rows_once(sheet, blob, row_numbers.get(member))  # a row written twice: its cells overwritten
+            known = facts.get(member) or SheetFacts()
+            if not (no_strings or known.indexes):  # <c t="s"><v>abc</v>: read as the first shared text
+                _check_shared_indexes(sheet, blob, lo, hi)
+            _check_rows_once(sheet, blob, known.rows)  # a row written twice: its cells overwritten
         _check_cells(sheet, blob, no_strings)
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
         if any(not text for _, text in formulas):  # a shared formula's cells below its first: text there
             formulas = _shared_texts(blob, formulas)
-        lo, hi = _cells_span(blob)  # where calamine reads cells: error values and hidden rows count there only
         errors = _found(blob, _ERROR_HINT_RE, b"e", 0, 32, lo, hi)
         if errors:  # cells showing #DIV/0!, #N/A…: calamine reads them blank
             shown = _error_cells(blob)
@@ -900,12 +910,14 @@ _LOOSE_SHARED_INDEX_RE = re.compile(
 _INDEX_RE = re.compile(rb"\d{1,18}")
 
 
-def _check_shared_indexes(sheet: str, blob: bytes) -> None:
+def _check_shared_indexes(sheet: str, blob: bytes, lo: int = 0, hi: int | None = None) -> None:
     """Refuse, at the cell, a shared-text cell (t="s") whose stored index is not a whole number
     of digits (an empty one reads as an empty cell, as Excel shows it; one past the table makes
-    the reader fail, and is said then: explain_failure)."""
+    the reader fail, and is said then: explain_failure). Looked for where calamine reads cells,
+    from ``lo`` to ``hi`` (``_cells_span``)."""
+    hi = len(blob) if hi is None else hi
     pattern = _SHARED_INDEX_RE
-    m = pattern.search(blob)
+    m = pattern.search(blob, lo, hi)
     while m is not None:
         start = blob.rfind(b"<", 0, m.start())
         tag = _CELL_TAG_RE.match(blob, start) if start >= 0 else None
@@ -916,7 +928,7 @@ def _check_shared_indexes(sheet: str, blob: bytes) -> None:
                 raise _cell_refused(sheet, tag.group(0), f"标为共享文本，存的编号“{shown}”却不是整数（应是 0 起的"
                                     "整数，指向文件里的第几条文字），读出来会是别的文字")
         pattern = _LOOSE_SHARED_INDEX_RE
-        m = pattern.search(blob, m.end())
+        m = pattern.search(blob, m.end(), hi)
 
 
 _SHARED_CELL_RE = re.compile(rb"<(?:" + _PREFIX + rb""")c\s[^>]*?\bt\s*=\s*["']s["'][^>]*>""")
@@ -1053,12 +1065,13 @@ def _hidden_columns(blob: bytes, lo: int, hi: int) -> frozenset[int]:
     return frozenset(out)
 
 
-def _formula_pattern(blob: bytes) -> re.Pattern[bytes] | None:
+def _formula_pattern(blob: bytes, lo: int = 0, hi: int | None = None) -> re.Pattern[bytes] | None:
     """The pattern for a sheet's formula cells without a value; None when it has no cell formula
-    (a few memchr calls for f)."""
-    if _found(blob, _PREFIXED_FORMULA_HINT_RE, b"f", 1) and _PREFIXED_FORMULA_TAG_RE.search(blob):
+    between ``lo`` and ``hi`` (where its cells are: ``_cells_span``; a few memchr calls for f, the
+    f of the validations' <formula1> after the cells not among them)."""
+    if _found(blob, _PREFIXED_FORMULA_HINT_RE, b"f", 1, 32, lo, hi) and _PREFIXED_FORMULA_TAG_RE.search(blob, lo, hi):
         return _ANY_FORMULA_NO_VALUE_RE  # written with a namespace prefix (<x:c><x:f>)
-    if _found(blob, _FORMULA_TAG_RE, b"f", 1):
+    if _found(blob, _FORMULA_TAG_RE, b"f", 1, 32, lo, hi):
         return _FORMULA_NO_VALUE_RE
     return None
 
@@ -1287,7 +1300,7 @@ def _error_cells(blob: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def check_extent(sheet: str, blob: bytes, rows: list[bytes] | None = None) -> tuple[int, int]:
+def check_extent(sheet: str, blob: bytes, facts: SheetFacts | None = None) -> tuple[int, int]:
     """Bounds on the last row and column a sheet's cells reach; Refused when beyond a register's size.
 
     calamine builds the whole rectangle up to the farthest cell, so a sheet
@@ -1297,10 +1310,10 @@ def check_extent(sheet: str, blob: bytes, rows: list[bytes] | None = None) -> tu
     no value: what formatting whole rows or columns leaves) make no cells there, and no grid; nor
     do rows of a part without a single cell (an external link's cache: its cells are <cell>), nor
     such cells anywhere in a sheet whose every cell has its address (borders drawn over A1:AZ9000).
-    Looked at only when the sheet would otherwise be refused. ``rows``, when given, receives the
-    numbers of the sheet's rows when its fast path found them (nothing otherwise).
+    Looked at only when the sheet would otherwise be refused. ``facts``, when given, receives what
+    the fast path learnt on its way (nothing when it was not taken).
     """
-    extent = _extent(sheet, blob, rows)
+    extent = _extent(sheet, blob, facts)
     if not _within(*extent):
         trimmed = _without_empty_tail(blob)
         if trimmed is not None:
@@ -1322,10 +1335,10 @@ def check_extent(sheet: str, blob: bytes, rows: list[bytes] | None = None) -> tu
     return extent
 
 
-def _extent(sheet: str, blob: bytes, rows: list[bytes] | None = None) -> tuple[int, int]:
+def _extent(sheet: str, blob: bytes, facts: SheetFacts | None = None) -> tuple[int, int]:
     """Bounds on the last row and column the sheet's cells reach: the fast bound for a sheet
     written the common way, else a closer look, down to the walk."""
-    extent = _fast_extent(blob, True, rows)
+    extent = _fast_extent(blob, True, facts)
     if extent is None or not _within(*extent):
         canonical = _canonical(blob)
         extent = _bound(blob) if canonical else None
@@ -1360,9 +1373,14 @@ def _merged_rows(blob: bytes, max_row: int, at: int) -> tuple[int, int, int]:
     """Rows the reader fills under merged blocks, each counted down to the sheet's last row
     only (thousands of blocks merged to row 1048576 would otherwise cost millions); also the
     number of blocks and the lowest row one reaches. ``at``: where "mergeCell" first occurs."""
-    total = blocks = bottom = 0
-    start = max(blob.rfind(b"<", 0, at), 0)  # merges come after the cells
-    for m in _MERGE_TAG_RE.finditer(blob, start):
+    total = blocks = bottom = done = 0
+    while at >= 0:  # each "mergeCell" found (fast: a literal), its tag read from the < before it
+        lt = blob.rfind(b"<", 0, at)
+        m = _MERGE_TAG_RE.match(blob, lt) if lt >= done else None  # not inside the tag before
+        at = blob.find(b"mergeCell", at + 9)
+        if m is None:
+            continue
+        done = m.end()
         for key, v, w in _ATTR_RE.findall(m.group(1)):
             found = _RANGE_RE.fullmatch(v or w) if key.rsplit(b":", 1)[-1] == b"ref" else None
             if found:
@@ -1376,44 +1394,57 @@ def _within(max_row: int, max_col: int) -> bool:
     return max_row <= MAX_ROWS and max_col <= MAX_COLUMN and max_row * max_col <= MAX_CELLS
 
 
-def _fast_extent(blob: bytes, prefixed: bool = True, rows: list[bytes] | None = None) -> tuple[int, int] | None:
+def _fast_extent(blob: bytes, prefixed: bool = True, facts: SheetFacts | None = None) -> tuple[int, int] | None:
     """A bound for a sheet written the common way, from a few regex passes; None when not sure.
 
     The last <row> gives the number of digits D. If every <c> and <row> tag opens with
     one double-quoted address of at most D digits (and one letter for a cell), no tag has
     a prefix and no other ``r`` attribute exists, no cell lies below row 10**D - 1 or right
-    of column Z, whatever order the rows come in. The rows' numbers are put in ``rows`` (when
-    given) on the way: one findall where a search looked for an odd row tag.
+    of column Z, whatever order the rows come in.
+
+    The first pass asks more of each cell: written as Excel, WPS, LibreOffice and XlsxWriter
+    write it, its address, a style, a type and nothing else (``<c r="B7" s="3" t="s">``), a
+    shared-text cell holding a whole index. When every cell is, no cell can hold another ``r``
+    (and a row's ``r`` places no cell: each has its own), so the search for one is not needed,
+    nor the later look at the indexes (``facts.indexes``): one pass over the cells instead of
+    three (~0.3 ms less a benchmark book). A cell written otherwise sends the sheet on to the
+    looser passes, from that cell. The rows' numbers go to ``facts.rows`` on the way (a findall
+    where a search looked for an odd row tag).
     """
     last = blob.rfind(b'<row r="')
     top = _ROW_R_RE.match(blob, last) if last >= 0 else None
     if top is None:
-        return _unprefixed_extent(blob, rows) if last < 0 and prefixed else None
+        return _unprefixed_extent(blob, facts) if last < 0 and prefixed else None
     digits = len(top.group(1))
     odd = _ODD_TAG_RES.get(digits)
-    if odd is None:  # any c or row tag not opening with a short address (at most 7 pairs)
+    if odd is None:  # for each number of digits (at most 7): the patterns below
         # One pattern per tag: a literal <c leads sre to far fewer places than <; <row from its w
-        # (rarer than <: ~20 % cheaper). The rows' numbers, or b"" for a row tag without a short one.
-        odd = _ODD_TAG_RES[digits] = (re.compile(rb'<c(?! r="[A-Z]\d{1,%d}")[\s/>]' % digits),
-                                      re.compile(rb'w(?<=<row)(?=[\s/>])(?: r="(\d{1,%d})")?' % digits))
-    if odd[0].search(blob) is not None:
+        # (rarer than <: ~20 % cheaper). The rows' numbers, or b"" for a row tag without a short one
+        # written without leading zeros (so that two rows of one number hold the same bytes).
+        odd = _ODD_TAG_RES[digits] = (
+            re.compile(rb'<c(?! r="[A-Z]\d{1,%d}"(?: s="[^"]*+")?+(?:>| t="(?:s"><v>\d{1,18}+</v>|str"/?>|'
+                       rb'[^s"][^"]*+"/?>)|/>))[\s/>]' % digits),
+            re.compile(rb'<c(?! r="[A-Z]\d{1,%d}")[\s/>]' % digits),
+            re.compile(rb'w(?<=<row)(?=[\s/>])(?: r="([1-9]\d{0,%d})")?' % (digits - 1)))
+    uncommon = odd[0].search(blob)  # the first cell not written the common way
+    if uncommon is not None and odd[1].search(blob, uncommon.start()) is not None:
         return None
-    found = odd[1].findall(blob)
+    found = odd[2].findall(blob)
     if b"" in found:
         return None
     if _PREFIXED_HINT_RE.search(blob) is not None and _PREFIXED_RE.search(blob) is not None:
         return None
-    if not _one_address_per_tag(blob):
+    if uncommon is not None and not _one_address_per_tag(blob):
         return None
-    if rows is not None:
-        rows[:] = found
+    if facts is not None:
+        facts.rows, facts.indexes = found, uncommon is None
     return 10 ** digits - 1, 26
 
 
 _PREFIX_NAME_RE = re.compile(rb"[A-Za-z_][\w.\-]*")
 
 
-def _unprefixed_extent(blob: bytes, rows: list[bytes] | None = None) -> tuple[int, int] | None:
+def _unprefixed_extent(blob: bytes, facts: SheetFacts | None = None) -> tuple[int, int] | None:
     """The fast bound of a sheet whose tags carry a prefix (<x:row>, <x:c>: how the .NET OpenXML
     SDK writes), taken from the same sheet with that prefix taken off its tags: calamine reads
     tags by their local names, so the cells and rows are the same, at the same places. Tags with
@@ -1424,19 +1455,20 @@ def _unprefixed_extent(blob: bytes, rows: list[bytes] | None = None) -> tuple[in
     prefix = blob[start + 1:at] if start >= 0 else b""
     if not _PREFIX_NAME_RE.fullmatch(prefix):
         return None
-    return _fast_extent(blob.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</"), False, rows)
+    return _fast_extent(blob.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</"), False, facts)
 
 
 def _check_rows_once(sheet: str, blob: bytes, rows: list[bytes] | None) -> None:
     """Refuse (at the row) a sheet holding two rows of one number (a second <sheetData>, a row
     written again by a script): calamine keeps the later cell of each address, so a card is read
-    with another's values, without a word. ``rows``: the numbers the fast path found (~0.05 ms
-    more for a 600-line diary than the look it replaces); else they are read here."""
-    numbers = list(map(int, rows or _NEAR_ROW_RE.findall(blob)))
+    with another's values, without a word. ``rows``: the numbers the fast path found, without
+    leading zeros (a set of them: ~0.02 ms for a 600-line diary, the findall ~0.02 ms more than
+    the look it replaced); else they are read here."""
+    numbers: list[bytes] | list[int] = rows or list(map(int, _NEAR_ROW_RE.findall(blob)))
     if len(set(numbers)) == len(numbers):
         return
     seen: set[int] = set()
-    twice = next(n for n in numbers if n in seen or seen.add(n))
+    twice = next(n for n in map(int, numbers) if n in seen or seen.add(n))
     raise Refused("file-corrupt", f"第 {twice} 行在文件里写了两遍，后写的单元格会盖住先写的，读出来不可靠",
                   sheet=sheet, cell=f"A{twice}")
 
@@ -1445,9 +1477,7 @@ def _one_address_per_tag(blob: bytes) -> bool:
     """No ``r`` attribute besides the `` r="`` every <c> and <row> tag opens with (the caller
     has made sure they do): calamine takes a tag's LAST ``r``, so ``<c r="A1" r="XFD1048576">``
     is a cell at XFD1048576."""
-    if _STRAY_R_RE.search(blob) or _QUOTE_R_RE.search(blob):
-        return False
-    if b"'" in blob and _APOSTROPHE_R_RE.search(blob):  # one byte: memchr, no regex pass
+    if _STRAY_R_RE.search(blob):
         return False
     declaration = blob.find(b"?>") if blob.startswith(b"<?xml") else -1
     start = max(blob.find(b"<", declaration), 0) if declaration >= 0 else 0  # skip its line break
