@@ -205,3 +205,34 @@ def test_rows_and_columns_of_a_visible_size_say_nothing(tmp_path):
     _sized(tmp_path / "常规.xlsx", b"10.5", b"1")
     report = validated(tmp_path)
     assert report["issues"] == [] and _file(report, "常规.xlsx")["counted"] == 3, report["issues"]
+
+
+# --- a stored number cut in two ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stored", [b"3&#48;00", b"&#51;000", b"<![CDATA[3000]]>", b"3<!-- x -->000", b"3<?x y?>000"])
+def test_a_number_cut_by_a_reference_or_a_comment_is_refused_at_its_cell(tmp_path, stored):
+    """``<v>3&#48;00</v>`` is XML for 3000, what Excel reads; calamine read the first piece only:
+    担保贷款 3 instead of 3000, exit 0, without a word (``&#51;000`` and a CDATA section read as
+    empty). Refused at the cell, quoting what the file holds."""
+    folder = tmp_path / "收集"
+    good_book(folder / "好.xlsx")
+    path = write_book(folder / "截断.xlsx", [card("XY-101")], [diary("XY-101", **{"担保贷款(元)": 7777001})])
+    _changed(path, DIARY_XML, lambda b: b.replace(b"<v>7777001</v>", b"<v>%s</v>" % stored))
+    before = digests(folder)
+    report = validated(folder)
+    [issue] = _issues(report, "截断.xlsx")
+    assert (issue["code"], issue["sheet"], issue["cell"]) == ("file-corrupt", "联户日记", "M3"), issue
+    assert f"“{stored.decode()}”" in issue["message"] and not ENGLISH.search(issue["message"])
+    assert _file(report, "好.xlsx")["counted"] == 5 and digests(folder) == before
+
+
+def test_references_in_text_values_and_formulas_are_read_as_before(tmp_path):
+    """A formula's text (``IF(A3&lt;&gt;"",2,0)``: the cached 2 read) and an inline text holding
+    ``&amp;`` are no number cut in two: read as before."""
+    path = write_book(tmp_path / "文字.xlsx", [card("XY-101")],
+                      [diary("XY-101", 生产生活情况="MARKT", **{"担保贷款(元)": 7777001, "办实事(件)": 7777002})])
+    _changed(path, DIARY_XML, lambda b: re.sub(rb'<c r="L3"([^>]*)><v>7777002</v>', rb'<c r="L3"\1><f>IF(A3&lt;&gt;"",2,0)</f><v>2</v>', b)
+             .replace(b"<v>7777001</v>", b"<v>3000</v>").replace(b"<t>MARKT</t>", "<t>缺水 &amp; 缺电</t>".encode()))
+    report = validated(tmp_path)
+    assert [i["code"] for i in report["issues"]] == [] and _file(report, "文字.xlsx")["counted"] == 2, [i["message"] for i in report["issues"]]
