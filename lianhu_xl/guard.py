@@ -298,6 +298,7 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
             if as_text is not None:
                 patches[member] = as_text
     inspection.date1904 = _date1904(parts["xl/workbook.xml"])
+    uncomputed = _computed_on_load(parts["xl/workbook.xml"])  # a writer that leaves formulas to Excel
     no_strings = "xl/sharedstrings.xml" not in lowered  # where calamine looks for them, whatever the rels say
     newer: list[str] = []  # sheets showing #SPILL! or another error value calamine does not know
     for sheet, member in sheet_paths:
@@ -327,6 +328,8 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
             _check_split_values(sheet, blob, lo, hi)  # <v>3&#48;00</v>: read as 3
         _check_cells(sheet, blob, no_strings)
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
+        if uncomputed and pattern is _FORMULA_NO_VALUE_RE and (every_sheet or _read_by_reader(sheet)):
+            formulas += _formulas_left_at_zero(blob)  # <f>1000*3</f><v>0</v>: Excel shows 3000
         if any(not text for _, text in formulas):  # a shared formula's cells below its first: text there
             formulas = _shared_texts(blob, formulas)
         errors = _found(blob, _ERROR_HINT_RE, b"e", 0, 32, lo, hi)
@@ -971,6 +974,24 @@ def _refuse_split(sheet: str, blob: bytes, opener: int, at: int) -> None:
     shown = blob[start:min(close if close >= 0 else len(blob), start + 30)].decode("utf-8", "replace")
     raise _cell_refused(sheet, tag.group(0), f"存的数值“{shown}”中间夹着转义符、注释或 CDATA，"
                         "读出来会只剩前一段（或是空的），读不准")
+
+
+_CALC_ON_LOAD_RE = re.compile(rb"<" + _PREFIX + rb"""calcPr\s[^>]*?\bfullCalcOnLoad\s*=\s*["'](?:1|true)["']""")
+_ZERO_CACHED_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*<v>0</v>\s*</c>')
+
+
+def _computed_on_load(workbook: bytes) -> bool:
+    """Whether the book asks Excel to compute every formula when it is opened
+    (``<calcPr fullCalcOnLoad="1"/>``): what XlsxWriter and openpyxl write, which compute none."""
+    return b"fullCalcOnLoad" in workbook and _CALC_ON_LOAD_RE.search(workbook) is not None
+
+
+def _formulas_left_at_zero(blob: bytes) -> list[tuple[str, str]]:
+    """(cell, formula) for each formula cell whose stored result is 0, in a book whose writer left
+    its formulas for Excel to compute (``_computed_on_load``): XlsxWriter stores 0 for every formula
+    it is given no result for, so =1000*3 in 担保贷款 was read as 0, exit 0, where Excel shows 3000.
+    Said as a formula without a result (the reader's formula-no-value), as openpyxl's are."""
+    return [(m.group(1).decode(), xml_text(m.group(2) or b"")) for m in _ZERO_CACHED_RE.finditer(blob)]
 
 
 _SHARED_CELL_RE = re.compile(rb"<(?:" + _PREFIX + rb""")c\s[^>]*?\bt\s*=\s*["']s["'][^>]*>""")

@@ -236,3 +236,39 @@ def test_references_in_text_values_and_formulas_are_read_as_before(tmp_path):
              .replace(b"<v>7777001</v>", b"<v>3000</v>").replace(b"<t>MARKT</t>", "<t>缺水 &amp; 缺电</t>".encode()))
     report = validated(tmp_path)
     assert [i["code"] for i in report["issues"]] == [] and _file(report, "文字.xlsx")["counted"] == 2, [i["message"] for i in report["issues"]]
+
+
+# --- a formula its writer never computed -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stored,said", [(b"0", True), (b"3000", False)], ids=["left-at-0", "computed"])
+def test_a_formula_its_writer_left_at_0_is_said_not_counted_as_0(tmp_path, stored, said):
+    """XlsxWriter stores 0 as the result of every formula it is not given one for, and asks Excel to
+    compute them all on opening (<calcPr fullCalcOnLoad="1"/>): 担保贷款 =1000*3 showed 3000 in
+    Excel and was counted as 0, exit 0. Said as a formula without a result (as openpyxl's, which
+    store none), the row left out; a result the writer did store (3000) is read as before."""
+    folder = tmp_path / "收集"
+    good_book(folder / "好.xlsx")
+    path = write_book(folder / "公式.xlsx", [card("XY-101")], [diary("XY-101", **{"担保贷款(元)": 7777001})])
+    assert b'fullCalcOnLoad="1"' in members_of(path.read_bytes())["xl/workbook.xml"]  # as XlsxWriter writes too
+    _changed(path, DIARY_XML, lambda b: b.replace(b"<v>7777001</v>", b"<f>1000*3</f><v>%s</v>" % stored))
+    before = digests(folder)
+    report = validated(folder)
+    if said:
+        [issue] = _issues(report, "公式.xlsx")
+        assert (issue["code"], issue["sheet"], issue["cell"]) == ("formula-no-value", "联户日记", "M3"), issue
+        assert "1000*3" in issue["message"] and not ENGLISH.search(issue["message"])
+        assert _file(report, "公式.xlsx")["counted"] == 1  # the card; the diary row left out
+    else:
+        assert _issues(report, "公式.xlsx") == [] and _file(report, "公式.xlsx")["counted"] == 2
+    assert _file(report, "好.xlsx")["counted"] == 5 and digests(folder) == before
+
+
+def test_a_formula_stored_as_0_in_a_book_not_left_for_excel_is_read(tmp_path):
+    """Without fullCalcOnLoad (a book saved by a program that computes its formulas: LibreOffice,
+    checked, drops the flag) a stored 0 is the formula's result: read as 0."""
+    path = write_book(tmp_path / "已算.xlsx", [card("XY-101")], [diary("XY-101", **{"担保贷款(元)": 7777001})])
+    _changed(path, DIARY_XML, lambda b: b.replace(b"<v>7777001</v>", b"<f>A3*0</f><v>0</v>"))
+    _changed(path, "xl/workbook.xml", lambda b: b.replace(b' fullCalcOnLoad="1"', b""))
+    report = validated(tmp_path)
+    assert report["issues"] == [] and _file(report, "已算.xlsx")["counted"] == 2, report["issues"]
