@@ -953,7 +953,7 @@ def _check_split_values(sheet: str, blob: bytes, lo: int = 0, hi: int | None = N
         pos, looked = blob.find(rare, lo, hi), 0
         while pos >= 0:
             if looked == 32:  # many (formulas joining texts with &): one pass over the rest
-                for m in _SPLIT_V_RE.finditer(blob, max(pos - 4096, lo), hi):
+                for m in _SPLIT_V_RE.finditer(blob, max(blob.rfind(b"<", lo, pos), lo), hi):  # from its tag
                     _refuse_split(sheet, blob, m.start(), m.end() - 1 - back)
                 break
             looked += 1

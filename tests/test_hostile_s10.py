@@ -272,3 +272,17 @@ def test_a_formula_stored_as_0_in_a_book_not_left_for_excel_is_read(tmp_path):
     _changed(path, "xl/workbook.xml", lambda b: b.replace(b' fullCalcOnLoad="1"', b""))
     report = validated(tmp_path)
     assert report["issues"] == [] and _file(report, "已算.xlsx")["counted"] == 2, report["issues"]
+
+
+def test_a_number_cut_in_two_is_found_after_many_references_in_texts(tmp_path):
+    """Forty visits whose 生产生活情况 says 缺水 & 缺电 (``&amp;`` in each inline text) before the
+    number cut in two: past the first 32 & the rest is searched in one pass, from the tag holding
+    the next one, and the cut number is still found."""
+    visits = [diary("XY-101", f"2010-3-{1 + i % 28}", 生产生活情况="缺水 & 缺电", 发现问题=f"问题{i}",
+                    解决办法="打井", 办理结果="协调解决") for i in range(40)]
+    path = write_book(tmp_path / "多符号.xlsx", [card("XY-101")],
+                      visits + [diary("XY-101", "2010-4-1", **{"担保贷款(元)": 7777001})])
+    assert members_of(path.read_bytes())[DIARY_XML].count(b"&amp;") == 40
+    _changed(path, DIARY_XML, lambda b: b.replace(b"<v>7777001</v>", b"<v>3&#48;00</v>"))
+    [issue] = validated(tmp_path)["issues"]
+    assert (issue["code"], issue["sheet"], issue["cell"]) == ("file-corrupt", "联户日记", "M43"), issue
