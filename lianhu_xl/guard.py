@@ -140,6 +140,7 @@ class Inspection:
     hidden_rows: dict[str, frozenset[int]] = field(default_factory=dict)  # rows hidden (or filtered out)
     hidden_sheets: dict[str, str] = field(default_factory=dict)  # sheet -> "hidden" or "veryHidden"
     hidden_columns: dict[str, frozenset[int]] = field(default_factory=dict)  # columns hidden (1-based numbers)
+    unshown_cells: dict[str, frozenset[str]] = field(default_factory=dict)  # cells a format shows as nothing (;;;)
     date1904: bool = False  # dates count from 1904-01-01 (old Mac Excel), not from 1900
     # the book with each error value the reader does not know (#SPILL!) written #N/A and each absurd
     # negative number (-inf) made text, to be read instead of ``data`` (which stays what the file
@@ -299,6 +300,7 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
                 patches[member] = as_text
     inspection.date1904 = _date1904(parts["xl/workbook.xml"])
     uncomputed = _computed_on_load(parts["xl/workbook.xml"])  # a writer that leaves formulas to Excel
+    blank_styles = _blank_styles(parts.get("xl/styles.xml"))  # formats showing nothing (;;;): rare
     no_strings = "xl/sharedstrings.xml" not in lowered  # where calamine looks for them, whatever the rels say
     newer: list[str] = []  # sheets showing #SPILL! or another error value calamine does not know
     for sheet, member in sheet_paths:
@@ -326,6 +328,10 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
                 _check_shared_indexes(sheet, blob, lo, hi)
             _check_rows_once(sheet, blob, known.rows)  # a row written twice: its cells overwritten
             _check_split_values(sheet, blob, lo, hi)  # <v>3&#48;00</v>: read as 3
+            if blank_styles:
+                unshown = _cells_styled(blob, blank_styles)
+                if unshown:
+                    inspection.unshown_cells[sheet] = unshown
         _check_cells(sheet, blob, no_strings)
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
         if uncomputed and pattern is _FORMULA_NO_VALUE_RE and (every_sheet or _read_by_reader(sheet)):
@@ -992,6 +998,34 @@ def _formulas_left_at_zero(blob: bytes) -> list[tuple[str, str]]:
     it is given no result for, so =1000*3 in 担保贷款 was read as 0, exit 0, where Excel shows 3000.
     Said as a formula without a result (the reader's formula-no-value), as openpyxl's are."""
     return [(m.group(1).decode(), xml_text(m.group(2) or b"")) for m in _ZERO_CACHED_RE.finditer(blob)]
+
+
+def _blank_styles(styles: bytes | None) -> frozenset[bytes]:
+    """The style numbers (a cell's s="…") whose number format shows nothing: ``;;;`` (or ``;;``,
+    every section empty: the classic way to hide a cell's value). Excel shows an empty cell;
+    the reader reads the value. Parsed only when the styles hold ";;" at all (a search over a
+    few KB)."""
+    if not styles or b";;" not in styles:
+        return frozenset()
+    try:
+        root = _from_utf8(styles)
+    except ElementTree.ParseError:
+        return frozenset()
+    blank = {f.get("numFmtId") for f in root.iter() if f.tag.rsplit("}", 1)[-1] == "numFmt"
+             and re.fullmatch(";{2,}", f.get("formatCode", "").strip())}
+    if not blank:
+        return frozenset()
+    for cell_xfs in (e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "cellXfs"):
+        return frozenset(str(k).encode() for k, xf in enumerate(x for x in cell_xfs if x.tag.rsplit("}", 1)[-1] == "xf")
+                         if xf.get("numFmtId") in blank)
+    return frozenset()
+
+
+def _cells_styled(blob: bytes, styles: frozenset[bytes]) -> frozenset[str]:
+    """The addresses of the cells holding something (not ``<c …/>``) whose style is one of
+    ``styles`` (written as every program writes a cell: its address first)."""
+    pattern = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"[^>]*?\ss="(?:%s)"[^>]*>' % b"|".join(sorted(styles)))
+    return frozenset(m.group(1).decode() for m in pattern.finditer(blob) if not m.group(0).endswith(b"/>"))
 
 
 _SHARED_CELL_RE = re.compile(rb"<(?:" + _PREFIX + rb""")c\s[^>]*?\bt\s*=\s*["']s["'][^>]*>""")

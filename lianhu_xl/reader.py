@@ -229,6 +229,8 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
                                           expected=kind))
         if actual in inspection.hidden_columns:  # the same for columns
             _hidden_columns(book, book.sheets[-1], inspection.hidden_columns[actual])
+        if actual in inspection.unshown_cells:  # and for cells a format shows as nothing (;;;)
+            _unshown_cells(book, book.sheets[-1], inspection.unshown_cells[actual])
         if actual in inspection.hidden_sheets:  # counted, yet not seen in Excel: said, as hidden rows are
             book.issues.append(make_issue("hidden-sheet", book.file, sheet=actual, cell="A1", row=1, detail=(
                 "（只能用宏取消隐藏）" if inspection.hidden_sheets[actual] == "veryHidden" else "")))
@@ -545,6 +547,22 @@ def _hidden_columns(book: BookRows, sheet: SheetRows, hidden: frozenset[int]) ->
         book.issues.append(make_issue("hidden-columns", book.file, sheet=sheet.sheet, row=sheet.header_row,
                                       cell=f"{shown[0][1]}{sheet.header_row}",
                                       detail="、".join(f"{letters} 列（{label}）" for _, letters, label in shown)))
+
+
+def _unshown_cells(book: BookRows, sheet: SheetRows, refs: frozenset[str]) -> None:
+    """Say, once a sheet, the standard cells read that a number format shows as nothing (;;;):
+    their values are counted, nothing is seen in Excel. A cell of another column, or of a row
+    not read, is not said."""
+    field_of = {letters: name for name, letters in sheet.letters.items()}
+    values_of = dict(sheet.rows)
+    shown = sorted((ref_row(ref), col_number(ref.rstrip("0123456789")), ref) for ref in refs
+                   if (name := field_of.get(ref.rstrip("0123456789"))) is not None
+                   and values_of.get(ref_row(ref), {}).get(name) not in (None, ""))
+    if shown:
+        first = shown[0][2]
+        detail = "、".join(ref for _, _, ref in shown[:5]) + (f" 等 {len(shown)} 个单元格" if len(shown) > 5 else " 单元格")
+        book.issues.append(make_issue("unshown-cells", book.file, sheet=sheet.sheet, row=shown[0][0], cell=first,
+                                      detail=detail))
 
 
 # Labels too loose to name a column by themselves (类别: of the linker or of the household?):

@@ -286,3 +286,43 @@ def test_a_number_cut_in_two_is_found_after_many_references_in_texts(tmp_path):
     _changed(path, DIARY_XML, lambda b: b.replace(b"<v>7777001</v>", b"<v>3&#48;00</v>"))
     [issue] = validated(tmp_path)["issues"]
     assert (issue["code"], issue["sheet"], issue["cell"]) == ("file-corrupt", "联户日记", "M43"), issue
+
+
+# --- a value its format shows as nothing ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [";;;", ";;"])
+def test_values_a_format_shows_as_nothing_are_counted_and_said(tmp_path, code):
+    """担保贷款 50,000 formatted ``;;;`` (设置单元格格式 → 自定义, the classic way to hide a value):
+    Excel shows an empty cell, the reader counted 50,000 with nothing said. Said once a sheet, at
+    the first such cell, as hidden rows and columns are; the book still passes. A cell so
+    formatted that holds nothing read (帮耕帮畜 left empty) is not said."""
+    import openpyxl
+
+    path = write_book(tmp_path / "隐形.xlsx", [card("XY-101")],
+                      [diary("XY-101", **{"担保贷款(元)": 50000}), diary("XY-101", "2010-4-1", **{"担保贷款(元)": 20000})])
+    wb = openpyxl.load_workbook(path)
+    for ref in ("M3", "M4", "N3"):  # N3: 帮耕帮畜, empty: given the format, no value
+        wb["联户日记"][ref].number_format = code
+    wb.save(path)
+    before = digests(tmp_path)
+    report = validated(tmp_path)
+    [issue] = report["issues"]
+    assert (issue["code"], issue["severity"], issue["sheet"], issue["cell"]) == (
+        "unshown-cells", "notice", "联户日记", "M3"), issue
+    assert "M3、M4 单元格" in issue["message"] and "N3" not in issue["message"] and not ENGLISH.search(issue["message"])
+    assert report["valid"] and _file(report, path.name)["counted"] == 3 and digests(tmp_path) == before
+
+
+def test_formats_with_sections_that_show_something_say_nothing(tmp_path):
+    """A format with empty sections that still shows the number (``#,##0;;``: zero shown blank,
+    ``0;-0;;@``) is no hidden value."""
+    import openpyxl
+
+    path = write_book(tmp_path / "常规格式.xlsx", [card("XY-101")], [diary("XY-101", **{"担保贷款(元)": 50000})])
+    wb = openpyxl.load_workbook(path)
+    wb["联户日记"]["M3"].number_format = "#,##0;;"
+    wb["联户日记"]["L3"].number_format = "0;-0;;@"
+    wb.save(path)
+    report = validated(tmp_path)
+    assert report["issues"] == [] and _file(report, path.name)["counted"] == 2, report["issues"]
