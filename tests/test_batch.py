@@ -405,7 +405,7 @@ def test_workers_keep_rows_in_parts_and_the_run_counts_each_row_once(tmp_path, m
     folder = two.store.parts_folder()
     from lianhu_xl.store import PART
     # one part, shared by the workers and taken over as the run's database: no copy is left
-    assert [p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))] == [PART]
+    assert [p.name for p in folder.iterdir() if not p.name.endswith("-journal")] == [PART]
     del two
     import gc
     gc.collect()
@@ -460,6 +460,36 @@ def test_a_worker_killed_after_storing_a_book_does_not_count_it_twice(tmp_path, 
 
     monkeypatch.setattr(batch, "RowStore", DiesAfterStoring)
     run = validate([tmp_path / "收"], jobs=2)
+    assert flag.exists()
+    assert run.report.issues == []
+    assert run.store.query("SELECT count(*) FROM diary").fetchone()[0] == 12
+    assert run.store.query("SELECT count(*) FROM card").fetchone()[0] == 6
+    assert [f.counted for f in run.report.files] == [3] * 6
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_worker_killed_in_the_middle_of_storing_a_book_leaves_none_of_it(tmp_path, monkeypatch, jobs):
+    """The worker dies after writing 2.xlsx's cards into its part but before the book is committed:
+    the part's journal rolls the half-written book back when it is next opened (by the other worker,
+    or by the run), the file is read again alone, and every row is counted once."""
+    from bookfactory import card, diary, write_book
+
+    from lianhu_xl.validate import validate
+
+    for i in range(6):
+        write_book(tmp_path / "收" / f"{i}.xlsx", [card(f"XY-{i}01")], [diary(f"XY-{i}01"), diary(f"XY-{i}01", "2010-4-2")])
+    flag = tmp_path / "died-once"
+
+    class DiesMidBook(batch.RowStore):
+        def add_sheet(self, file, name, kind, letters, rows):
+            sid = super().add_sheet(file, name, kind, letters, rows)
+            if self.path and file == "2.xlsx" and not flag.exists():  # a worker's part, mid-transaction
+                flag.touch()
+                os._exit(9)
+            return sid
+
+    monkeypatch.setattr(batch, "RowStore", DiesMidBook)
+    run = validate([tmp_path / "收"], jobs=jobs)
     assert flag.exists()
     assert run.report.issues == []
     assert run.store.query("SELECT count(*) FROM diary").fetchone()[0] == 12
