@@ -105,6 +105,13 @@ def rezip(path: Path, parts: dict[str, bytes], *, compression: int = zipfile.ZIP
     return path
 
 
+def changed_part(path: Path, name: str, change: Callable[[bytes], bytes]) -> Path:
+    """The book at ``path`` with ``change(blob)`` applied to its part ``name``, in place."""
+    parts = members_of(path.read_bytes())
+    parts[name] = change(parts[name])
+    return rezip(path, parts)
+
+
 def good_book(path: Path) -> Path:
     """A small correct book: two cards, three diaries."""
     return write_book(path, [card("XY-001"), card("XY-002", 户主="李进忠")],

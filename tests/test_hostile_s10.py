@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from bookfactory import card, diary, write_book
-from hostile import digests, good_book, members_of, rezip, validated
+from hostile import changed_part as _changed
+from hostile import digests, good_book, members_of, validated
 from hostile import file_entry as _file
 from hostile import file_issues as _issues
 from test_hostile_s7 import _marked_book, _planted
@@ -22,13 +23,6 @@ from test_hostile_s7 import _marked_book, _planted
 CARD_XML = "xl/worksheets/sheet1.xml"
 DIARY_XML = "xl/worksheets/sheet2.xml"
 ENGLISH = re.compile(r"Error|Exception|Traceback|errno|Errno|panic|TimeDelta", re.I)
-
-
-def _changed(path: Path, name: str, change) -> Path:
-    """The book with ``change(blob)`` applied to its part ``name``."""
-    parts = members_of(path.read_bytes())
-    parts[name] = change(parts[name])
-    return rezip(path, parts)
 
 
 # --- an absurd negative number -------------------------------------------------------------------

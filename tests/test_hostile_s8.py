@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from bookfactory import card, diary, write_book
 from hostile import DIARY_XML, digests, good_book, members_of, ole_file, rezip, run, validated
+from hostile import changed_part as _changed
 from hostile import file_entry as _file
 from hostile import file_issues as _issues
 from hypothesis import given, settings
@@ -27,15 +28,6 @@ from test_hostile_s7 import _marked_book, _planted
 
 CARD_XML = "xl/worksheets/sheet1.xml"
 ENGLISH = re.compile(r"Error|Exception|Traceback|errno|Errno", re.I)
-
-
-
-
-
-def _changed(path: Path, member: str, change) -> Path:
-    parts = members_of(path.read_bytes())
-    parts[member] = change(parts[member])
-    return rezip(path, parts)
 
 
 # --- text no program writes raw ---------------------------------------------------------------------
