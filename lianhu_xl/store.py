@@ -246,7 +246,7 @@ class RowStore:
                 self._db.commit()
             finally:
                 self._db.execute("DETACH DATABASE part")
-            for suffix in ("", "-journal", "-wal", "-shm"):
+            for suffix in ("", "-journal"):
                 try:
                     Path(path + suffix).unlink(missing_ok=True)
                 except OSError:  # held a moment longer (a virus scanner on Windows): the folder goes at exit
