@@ -604,12 +604,9 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
     Never raises for a bad workbook: problems are issues in ``.report`` and the
     rows they concern are listed in ``.excluded``.
     """
-    from .collection import collect
     from .validate import validate
 
     paths = [Path(p) for p in paths]
-    if files is None:
-        files, collect_issues = collect(paths)
     result = validate(paths, roster=roster, jobs=jobs, progress=progress, files=files,
                       collect_issues=collect_issues, cache=cache)  # cache: see cache.py (H6)
     c = Consolidation(report=result.report, period=period, title=title_name(title or guess_title(paths)),
@@ -622,7 +619,7 @@ def consolidate(paths: list[Path], period: Period | None = None, roster: Roster 
     if totals:
         from .rollup import roll_up
 
-        roll_up(c, totals, {shown: path for path, shown in files})
+        roll_up(c, totals, result.paths)
         return c
     count_books(c, result.books, result.store, roster)
     return c

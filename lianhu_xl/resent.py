@@ -199,9 +199,9 @@ def _newer(store: RowStore, paths: dict[str, Path], a: str, b: str) -> tuple[str
         except (KeyError, OSError):
             saved = {}
             break
-    if saved and abs(saved[a] - saved[b]) >= 60:
+    if saved and abs(saved[a] - saved[b]) >= SAVED_APART:
         new, old = (a, b) if saved[a] > saved[b] else (b, a)
-        return new, f"保存于 {_when(saved[new])}，另一本 {_when(saved[old])}"
+        return new, f"保存于 {saved_when(saved[new])}，另一本 {saved_when(saved[old])}"
     last = {}
     for f in (a, b):
         (last[f],) = store.query("SELECT max(t.date) FROM diary t JOIN sheet s ON s.id = t.sheet "
@@ -217,5 +217,9 @@ def _day(value: object) -> str:
     return date.fromordinal(value).isoformat() if isinstance(value, int) else str(value)
 
 
-def _when(stamp: float) -> str:
+SAVED_APART = 60  # seconds between two files' save times that say which is newer (a copy keeps or renews it)
+
+
+def saved_when(stamp: float) -> str:
+    """A file's save time as a message shows it: 2026-12-01 02:47."""
     return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")

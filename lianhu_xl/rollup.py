@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path, PurePath
 
 from . import seal
@@ -44,6 +44,7 @@ from .consolidate import (
 from .issues import Issue, Report, make_issue
 from .period import Period, month_label, parse_period
 from .reader import col_letter, normalise_label
+from .resent import SAVED_APART, saved_when
 from .values import parse_number
 
 HEADER_SCAN_ROWS = 10
@@ -417,9 +418,9 @@ def _saved_last(group: list[TotalsSource], paths: dict[str, Path]) -> str:
     except (KeyError, OSError):
         return ""
     order = sorted(saved, key=saved.__getitem__)
-    if saved[order[-1]] - saved[order[-2]] < 60:
+    if saved[order[-1]] - saved[order[-2]] < SAVED_APART:
         return ""
-    return f"；“{order[-1]}”保存得最晚（{datetime.fromtimestamp(saved[order[-1]]):%Y-%m-%d %H:%M}）"
+    return f"；“{order[-1]}”保存得最晚（{saved_when(saved[order[-1]])}）"
 
 
 def roll_up(c: Consolidation, totals: list[BookResult], paths: dict[str, Path] | None = None) -> None:

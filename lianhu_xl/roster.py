@@ -150,6 +150,13 @@ def _alone_note(name: str, at: int, village: str, teams: list[str]) -> str:
             f"如果{village}还有别的社，请在名册里给每个社写一行。")
 
 
+def alone_notes_in_short(count: int, more: bool = False) -> str:
+    """``count`` of the notes ``_alone_note`` writes, in one line (where a message has no room for
+    each: the WPS button's box); ``more``: some were said in full before it."""
+    return (f"名册里{'还' if more else ''}有 {count} 行只写了村、没有写社（这样的村只认名册给它的社，"
+            "一个社也没有的不核对社）；请在名册里给每个村的每个社写一行。")
+
+
 def _csv_rows(path: Path) -> list[list[object]]:
     try:
         raw = path.read_bytes()

@@ -53,6 +53,7 @@ class Validation:
     report: Report
     books: list[BookResult] = field(default_factory=list)
     store: RowStore = field(default_factory=RowStore)
+    paths: dict[str, Path] = field(default_factory=dict)  # each file read, by the name shown
 
     @property
     def cards(self) -> list[Record]:
@@ -101,9 +102,10 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
         report.files.append(book.summary)
     report.issues.extend(crosscheck(store, roster, unify_villages=unify_villages,
                                     review_only=review_errors_only(report.issues)))
-    report.issues.extend(resent_books(store, {shown: path for path, shown in files}))
+    paths = {shown: path for path, shown in files}
+    report.issues.extend(resent_books(store, paths))
     finish(report, books, store)
-    return Validation(report=report, books=books, store=store)
+    return Validation(report=report, books=books, store=store, paths=paths)
 
 
 def finish(report: Report, books: list[BookResult], store: RowStore) -> None:

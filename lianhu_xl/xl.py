@@ -226,6 +226,8 @@ def _message(head: list[str], notes: list[str], report: Report, after: list[str]
     """A button's message: what was done, the roster's notes, the first errors, where the rest are.
     Under WPS the VBA's MsgBox shows about 1,024 characters and cuts the rest (its own limit): the
     first errors shown are then fewer, then the notes, so that where to look stays in the box."""
+    from .roster import alone_notes_in_short
+
     def text(shown: int, kept: list[str]) -> str:
         return "\n".join(head + kept + _first_problems(report, shown) + after + tail)
 
@@ -235,8 +237,7 @@ def _message(head: list[str], notes: list[str], report: Report, after: list[str]
         if _boxed(text(shown, notes)) <= MSGBOX_CHARS:
             return text(shown, notes)
     for keep in range(len(notes) - 1, -1, -1):
-        kept = notes[:keep] + [f"提示：名册里{'还' if keep else ''}有 {len(notes) - keep} 行只写了村、没有写社"
-                               "（这样的村只认名册给它的社，一个社也没有的不核对社）；请在名册里给每个村的每个社写一行。"]
+        kept = notes[:keep] + [f"提示：{alone_notes_in_short(len(notes) - keep, more=bool(keep))}"]
         if _boxed(text(0, kept)) <= MSGBOX_CHARS or keep == 0:
             return text(0, kept)
     return text(0, notes)
