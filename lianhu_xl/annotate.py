@@ -94,10 +94,6 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
     """
     out_dir = Path(out_dir)
     books = {b.summary.file: b for b in result.books}
-    by_file: dict[str, list[Issue]] = defaultdict(list)
-    for issue in result.report.issues:
-        if issue.code != "annotated-copy":  # the copy made now replaces last run's 校验结果: nothing to say
-            by_file[issue.file].append(issue)
     plan: list[tuple[Path, str, Path, str, list[Issue]]] = []
     taken: set[Path] = set()
     stale: list[Issue] = []
@@ -106,14 +102,16 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
         book = books.get(display)
         if book is None or not book.summary.sha256 or book.summary.kind == "totals":
             continue
-        if any(i.code in ("reader-crashed", "file-corrupt") for i in by_file[display]):  # not read: no copy
+        # the copy made now replaces last run's 校验结果: nothing to say of it
+        own = [i for i in result.report.issues.of_file(display) if i.code != "annotated-copy"]
+        if any(i.code in ("reader-crashed", "file-corrupt") for i in own):  # not read: no copy
             continue
-        resent = next((i for i in by_file[display] if i.code in RESENT_CODES), None)
+        resent = next((i for i in own if i.code in RESENT_CODES), None)
         if resent is not None:  # the version to move out of the collection: the clerk's, not the cadre's
             stale.append(make_issue("annotate-resent", display, value=resent.value,
                                     detail=CATALOGUE[resent.code].title))
             continue
-        if not any(i.severity in ("error", "warning") and i.code not in REPEAT_CODES for i in by_file[display]):
+        if not any(i.severity in ("error", "warning") and i.code not in REPEAT_CODES for i in own):
             # nothing the cadre must do: clean, or its only warnings copies counted once ("无需处理")
             earlier = out_dir / _relative(display, path, base)
             if earlier.resolve() != path.resolve() and _our_copy(earlier):  # last run's copy of a book now
@@ -128,7 +126,7 @@ def annotate_books(result: Validation, files: list[tuple[Path, str]], out_dir: P
             n += 1
             target = target.with_name(f"{target.stem.rsplit('(', 1)[0]}({n}){target.suffix}")
         taken.add(target)
-        plan.append((path, display, target, book.summary.sha256, by_file[display]))
+        plan.append((path, display, target, book.summary.sha256, own))
     written: list[Path] = []
     added: list[Issue] = stale
     with progress(len(plan)) if progress is not None else nullcontext(lambda _done: None) as tick:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import marshal
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from dataclasses import asdict, dataclass, field
 from sys import intern
 from typing import Any
@@ -152,15 +154,253 @@ class FileSummary:
         return asdict(self)
 
 
+HOLD = 100_000  # issues an IssueList keeps as objects (about 30 MB); past this they go to a file
+
+
+class IssueList(MutableSequence):
+    """A run's issues: a plain list while they are few, then rows of a temporary SQLite file.
+
+    A county's diary books sent without their cards make 600 issues a book: 1,000 books kept
+    as objects took 250 MB of the run's 327, and 10,000 would take 2.5 GB, where the run's
+    memory must stay flat as books are added. Past ``HOLD`` issues every issue moves into the
+    file (SQLite's own temporary database, removed when the list goes), and each is made an
+    Issue again only while it is read. It behaves as a list in every way the code uses one:
+    ``append``/``extend``/``insert``, iteration, ``len``, indexes and slices, ``sort`` by
+    ``Issue.sort_key`` (done by SQLite there), and ``of_file`` for one file's issues in order.
+    """
+
+    def __init__(self, items: Iterable[Issue] = ()) -> None:
+        self._items: list[Issue] | None = []  # None once the issues are in the file
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple] = []  # rows not inserted yet
+        self._count = 0  # rows inserted
+        self._by_file: dict[str, list[Issue]] | None = None  # of_file's index, while in memory
+        self._indexed = False  # of_file's index, in the file
+        self.extend(items)
+
+    def __reduce__(self) -> tuple:
+        return (IssueList, (list(self),))
+
+    # -- the list in memory, until HOLD ------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._items) if self._items is not None else self._count + len(self._pending)
+
+    def __iter__(self) -> Iterator[Issue]:
+        if self._items is not None:
+            return iter(self._items)
+        return self._select("", ())
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if self._items is not None:
+            return self._items[index]
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return list(self)[index]
+            return list(self._select(" WHERE id > ? AND id <= ?", (start, max(start, stop))))
+        return next(self._select(" WHERE id = ?", (self._position(index) + 1,)))
+
+    def __setitem__(self, index, value) -> None:  # type: ignore[override]
+        if self._items is not None:
+            self._items[index] = value
+            self._by_file = None
+        elif isinstance(index, slice):
+            items = list(self)
+            items[index] = value
+            self._reset(items)
+        else:
+            self._flush()
+            self._db.execute("UPDATE issue SET (f, s, r, c, k, d) = (?, ?, ?, ?, ?, ?) WHERE id = ?",  # type: ignore[union-attr]
+                             (*_row(value), self._position(index) + 1))
+
+    def __delitem__(self, index) -> None:  # type: ignore[override]
+        if self._items is not None:
+            del self._items[index]
+            self._by_file = None
+        elif isinstance(index, slice):
+            items = list(self)
+            del items[index]
+            self._reset(items)
+        else:
+            self._renumber(self._position(index), None, skip=True)
+
+    def insert(self, index: int, value: Issue) -> None:
+        if self._items is not None:
+            self._items.insert(index, value)
+            self._by_file = None
+            return
+        n = len(self)
+        position = max(0, index + n if index < 0 else index)
+        if position >= n:
+            self.append(value)
+        else:  # rare (consolidate puts one issue first): the table written again, by SQLite
+            self._renumber(position, value)
+
+    def append(self, value: Issue) -> None:
+        if self._items is not None:
+            self._items.append(value)
+            self._by_file = None
+            if len(self._items) > HOLD:
+                self._spill()
+            return
+        self._pending.append(_row(value))
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def extend(self, values: Iterable[Issue]) -> None:
+        values = iter(values)  # taken on where the list moved into the file
+        if self._items is not None:
+            for value in values:  # a generator of 600,000 issues is taken as it comes
+                self.append(value)
+                if self._items is None:
+                    break
+            else:
+                return
+        pending = self._pending
+        for value in values:
+            pending.append(_row(value))
+            if len(pending) >= _BATCH:
+                self._flush()
+
+    def sort(self, key: Callable[[Issue], Any] | None = None, reverse: bool = False) -> None:
+        """Only by ``Issue.sort_key`` once in the file (what Report.sort asks)."""
+        if self._items is not None:
+            self._items.sort(key=key, reverse=reverse)  # type: ignore[arg-type]
+            self._by_file = None
+            return
+        if key is not Issue.sort_key or reverse:
+            raise ValueError("an IssueList kept in a file sorts only by Issue.sort_key")
+        self._flush()
+        db = self._db
+        assert db is not None
+        db.execute("CREATE TABLE sorted (id INTEGER PRIMARY KEY, f BLOB, s BLOB, r INTEGER, c BLOB, k BLOB, d BLOB)")
+        db.execute("INSERT INTO sorted (f, s, r, c, k, d) SELECT f, s, r, c, k, d FROM issue ORDER BY f, s, r, c, k, id")
+        db.execute("DROP TABLE issue")
+        db.execute("ALTER TABLE sorted RENAME TO issue")
+        self._indexed = False
+
+    def of_file(self, file: str) -> list[Issue]:
+        """One file's issues, in the list's order."""
+        if self._items is not None:
+            if self._by_file is None:
+                by_file: dict[str, list[Issue]] = {}
+                for issue in self._items:
+                    by_file.setdefault(issue.file, []).append(issue)
+                self._by_file = by_file
+            return list(self._by_file.get(file, ()))
+        self._flush()
+        if not self._indexed:
+            self._db.execute("CREATE INDEX IF NOT EXISTS issue_file ON issue (f, id)")  # type: ignore[union-attr]
+            self._indexed = True
+        return list(self._select(" WHERE f = ?", (_sortable(file),)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (IssueList, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"IssueList({list(self)!r})" if self._items is not None else f"IssueList(<{len(self)} issues in a file>)"
+
+    # -- the file ---------------------------------------------------------------------------
+    def _spill(self) -> None:
+        items, self._items, self._by_file = self._items or [], None, None
+        self._db = sqlite3.connect("", check_same_thread=False)  # SQLite's temporary database: on disk once past its cache, gone on close
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "locking_mode=EXCLUSIVE", "page_size=16384",
+                       "cache_size=-4096"):  # private and thrown away: no journal; 4 MB of pages in memory
+            self._db.execute(f"PRAGMA {pragma}")
+        self._db.execute("CREATE TABLE issue (id INTEGER PRIMARY KEY, f BLOB, s BLOB, r INTEGER, c BLOB, k BLOB, d BLOB)")
+        self._indexed = False
+        self._count = 0
+        self._pending = [_row(i) for i in items]
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._pending and self._db is not None:
+            self._db.executemany("INSERT INTO issue (f, s, r, c, k, d) VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+            self._count += len(self._pending)
+            self._pending.clear()  # the same list: extend holds it
+
+    def _select(self, where: str, params: tuple) -> Iterator[Issue]:
+        self._flush()
+        cursor = self._db.execute(f"SELECT d FROM issue{where} ORDER BY id", params)  # type: ignore[union-attr]
+        loads, make = marshal.loads, Issue
+        for (data,) in cursor:
+            yield make(*loads(data))
+
+    def _position(self, index: int) -> int:
+        n = len(self)
+        position = index + n if index < 0 else index
+        if not 0 <= position < n:
+            raise IndexError("issue index out of range")
+        return position
+
+    def _renumber(self, position: int, value: Issue | None, skip: bool = False) -> None:
+        """The table again with ``value`` put before the issue at ``position`` (0-based), or with
+        that issue left out (``skip``): its ids stay 1, 2, 3, … in the list's order."""
+        self._flush()
+        db = self._db
+        assert db is not None
+        db.execute("CREATE TABLE moved (id INTEGER PRIMARY KEY, f BLOB, s BLOB, r INTEGER, c BLOB, k BLOB, d BLOB)")
+        db.execute("INSERT INTO moved (f, s, r, c, k, d) SELECT f, s, r, c, k, d FROM issue WHERE id <= ? ORDER BY id",
+                   (position,))
+        if value is not None:
+            db.execute("INSERT INTO moved (f, s, r, c, k, d) VALUES (?, ?, ?, ?, ?, ?)", _row(value))
+        db.execute("INSERT INTO moved (f, s, r, c, k, d) SELECT f, s, r, c, k, d FROM issue WHERE id > ? ORDER BY id",
+                   (position + 1 if skip else position,))
+        db.execute("DROP TABLE issue")
+        db.execute("ALTER TABLE moved RENAME TO issue")
+        self._count += (value is not None) - skip
+        self._indexed = False
+
+    def _reset(self, items: list[Issue]) -> None:
+        """Start again from ``items`` (in memory, moving to the file past HOLD again)."""
+        if self._db is not None:
+            self._db.close()
+        self._items, self._db, self._pending, self._count, self._by_file = [], None, [], 0, None
+        self.extend(items)
+
+
+_BATCH = 5_000  # rows inserted at once
+
+
+def _sortable(text: str | None) -> bytes:
+    """Text as bytes that SQLite orders as Python orders the text (code points; a file name's
+    undecodable bytes, kept by Python as lone surrogates, too). Files, sheets, codes and cells
+    repeat: each is encoded once (a bounded memo)."""
+    data = _SORTABLE.get(text)
+    if data is None:
+        if len(_SORTABLE) >= 100_000:
+            _SORTABLE.clear()
+        data = _SORTABLE[text] = (text or "").encode("utf-8", "surrogatepass")
+    return data
+
+
+_SORTABLE: dict[str | None, bytes] = {}
+
+
+def _row(issue: Issue) -> tuple:
+    return (_sortable(issue.file), _sortable(issue.sheet), issue.row or 0, _sortable(issue.cell), _sortable(issue.code),
+            marshal.dumps((issue.code, issue.severity, issue.file, issue.sheet, issue.cell, issue.column, issue.value,
+                           issue.body, issue.row, issue.technical)))
+
+
 @dataclass(slots=True)
 class Report:
     """Every issue of a run, plus one summary per file."""
 
-    issues: list[Issue] = field(default_factory=list)
+    issues: IssueList = field(default_factory=IssueList)
     files: list[FileSummary] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.issues, IssueList):
+            self.issues = IssueList(self.issues)
 
     @property
     def errors(self) -> list[Issue]:
+        """Every error as a list: for a few (a roll-up's); ``counts`` says how many."""
         return [i for i in self.issues if i.severity == "error"]
 
     @property

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fast_rows
 from .atomic import write_atomic
-from .issues import MOVE_OUT, Report, severity_zh
+from .issues import MOVE_OUT, Issue, Report, severity_zh
 from .standard import CARD_SHEET, DIARY_SHEET
 from .summary import headline
 from .xl_text import new_workbook
@@ -48,7 +48,14 @@ class Person:
     diaries: int = 0
     errors: int = 0
     warnings: int = 0
-    places: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # the first MAX_PLACES of them
+    place_count: int = 0
+
+    def add_place(self, place: str) -> None:
+        """A cell to correct: the first few are said, the rest counted (a book of 600 kept none)."""
+        self.place_count += 1
+        if len(self.places) < MAX_PLACES:
+            self.places.append(place)
 
     @property
     def status(self) -> str:
@@ -59,9 +66,22 @@ class Person:
 class Attribution:
     """Who each issue belongs to, and everyone's share per file."""
 
-    owner: dict[int, str] = field(default_factory=dict)  # id(issue) -> linker
+    at: dict[tuple[str, str, int], str] = field(default_factory=dict)  # (file, sheet, row) -> linker
+    fallback: dict[str, str] = field(default_factory=dict)  # file -> whom its other issues go to
     people: dict[tuple[str, str], Person] = field(default_factory=dict)  # (name, file) -> Person
     by_file: dict[str, list[str]] = field(default_factory=dict)  # file -> linker names
+
+    def owner_of(self, issue: Issue) -> str:
+        """The linker whose row the issue is on; else the file's only linker, or the whole file.
+        Found again from the issue each time (a run's issues kept in a file are new objects each
+        time they are read: never keyed by ``id``)."""
+        name = self.at.get((issue.file, issue.sheet or "", issue.row or 0))
+        if name is None:
+            name = self.fallback.get(issue.file)
+            if name is None:
+                names = [n for n in self.by_file.get(issue.file, []) if n not in (NO_NAME, NO_CARD)]
+                name = self.fallback[issue.file] = names[0] if len(names) == 1 else WHOLE_FILE
+        return name
 
     def person(self, name: str, file: str) -> Person:
         key = (name, file)
@@ -88,7 +108,6 @@ def attribute(validation: Validation) -> Attribution:
     for i in validation.report.issues:
         if i.row is not None and i.sheet:
             wanted.setdefault((i.file, i.sheet), set()).add(i.row)
-    owner_at: dict[tuple[str, str, int], str] = {}
     sheets: dict[str, list[tuple[int, str, str]]] = {}
     for sid, file, name, kind in store.query("SELECT id, file, name, kind FROM sheet ORDER BY id"):
         sheets.setdefault(file, []).append((sid, name, kind))
@@ -117,20 +136,15 @@ def attribute(validation: Validation) -> Attribution:
                     p.diaries += count
             for row, name in store.query_in(f"SELECT row, who FROM ({sql}) WHERE row IN ({{}})", (missing, sid),
                                             sorted(wanted.get((file, sheet), ()))):
-                owner_at[(file, sheet, row)] = name
+                out.at[(file, sheet, row)] = name
     for issue in validation.report.issues:
         if issue.severity not in ("error", "warning"):
             continue
-        name = owner_at.get((issue.file, issue.sheet or "", issue.row or 0))
-        if name is None:
-            names = [n for n in out.by_file.get(issue.file, []) if n not in (NO_NAME, NO_CARD)]
-            name = names[0] if len(names) == 1 else WHOLE_FILE
-        out.owner[id(issue)] = name
-        p = out.person(name, issue.file)
+        p = out.person(out.owner_of(issue), issue.file)
         if issue.severity == "error":
             p.errors += 1
             if issue.where:
-                p.places.append(issue.where)
+                p.add_place(issue.where)
         else:
             p.warnings += 1
     return out
@@ -196,7 +210,7 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
                                p.name, p.file))
     for sheet, r, p in _spread(wb, ws, 1, cols, head, people):
         calls = p.errors and p.file not in moved  # a cadre to call (the errors of a moved book are fixed)
-        _tall(sheet, r, (_places(p.places), PEOPLE_WIDTHS[8]))
+        _tall(sheet, r, (_places(p), PEOPLE_WIDTHS[8]))
         sheet.write_string(r, 0, p.name)
         sheet.write_string(r, 1, p.village)
         sheet.write_string(r, 2, p.file)
@@ -206,7 +220,7 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
         sheet.write_number(r, 6, p.warnings)
         sheet.write_string(r, 7, MOVE_OUT if p.file in moved else p.status,
                            red if calls else yellow if p.errors or p.warnings else green)
-        sheet.write_string(r, 8, _places(p.places), wrap)
+        sheet.write_string(r, 8, _places(p), wrap)
     _finish(wb, "按联系人", PEOPLE_WIDTHS, 0, len(cols) - 1)
 
     # --- 问题清单: every issue ------------------------------------------------------------
@@ -215,7 +229,7 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     ws.write_row(0, 0, cols, head)
     for sheet, r, i in _spread(wb, ws, 1, cols, head, report.issues):
         fmt = red if i.severity == "error" else yellow if i.severity == "warning" else None
-        owner = who.owner.get(id(i), "") if who is not None else ""
+        owner = who.owner_of(i) if who is not None and i.severity in ("error", "warning") else ""
         _tall(sheet, r, (i.message, ISSUE_WIDTHS[8]))
         for c, value in enumerate([i.file, owner, i.sheet, i.cell, i.column, i.value]):
             sheet.write_string(r, c, value or "")
@@ -259,15 +273,15 @@ def _coarse_people(report: Report, linkers: dict[str, str]) -> list[Person]:
         if issue.severity == "error":
             p.errors += 1
             if issue.where:
-                p.places.append(issue.where)
+                p.add_place(issue.where)
         elif issue.severity == "warning":
             p.warnings += 1
     return list(out.values())
 
 
-def _places(places: list[str]) -> str:
-    shown = "、".join(places[:MAX_PLACES])
-    return shown + (f" 等 {len(places)} 处" if len(places) > MAX_PLACES else "")
+def _places(p: Person) -> str:
+    shown = "、".join(p.places[:MAX_PLACES])
+    return shown + (f" 等 {p.place_count} 处" if p.place_count > MAX_PLACES else "")
 
 
 def _spread(wb, ws, first_row: int, cols: list[str], head, items: Iterable[T]) -> Iterator[tuple[Any, int, T]]:

@@ -322,6 +322,21 @@ class RowStore:
         """Set ``excluded`` (a reason code) on rows by id."""
         self.db.executemany(f"UPDATE {TABLES[kind]} SET excluded = ? WHERE id = ?", marks)
 
+    def mark_later(self, kind: str, marks: Iterable[tuple[str | None, int]]) -> None:
+        """``mark``, kept aside until ``mark_now``: for a query still reading the rows (and a
+        run marking 600,000 of them, which need not be held as tuples meanwhile)."""
+        table = f"temp.marks_{TABLES[kind]}"
+        self.db.execute(f"CREATE TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY, code TEXT)")
+        self.db.executemany(f"INSERT OR REPLACE INTO {table} (code, id) VALUES (?, ?)", marks)  # the last one stands
+
+    def mark_now(self, kind: str) -> None:
+        """Set what ``mark_later`` kept aside."""
+        table, marks = TABLES[kind], f"temp.marks_{TABLES[kind]}"
+        self.db.execute(f"CREATE TABLE IF NOT EXISTS {marks} (id INTEGER PRIMARY KEY, code TEXT)")
+        self.db.execute(f"UPDATE {table} SET excluded = (SELECT m.code FROM {marks} m WHERE m.id = {table}.id) "
+                        f"WHERE id IN (SELECT id FROM {marks})")
+        self.db.execute(f"DROP TABLE {marks}")
+
     def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params if isinstance(params, dict) else tuple(params))
 

@@ -33,12 +33,8 @@ def text_summary(report: Report, show_notices: bool = True) -> str:
     for issue in report.issues:
         if issue.code in REPEAT_CODES:
             repeats[issue.file] += 1
-    by_file = defaultdict(list)
-    for issue in report.issues:
-        if show_notices or issue.severity != "notice":
-            by_file[issue.file].append(issue)
-    for f in report.files:
-        issues = by_file.get(f.file, [])
+    for f in report.files:  # a file's issues at a time (a county's 600,000 are never all held)
+        issues = [i for i in report.issues.of_file(f.file) if show_notices or i.severity != "notice"]
         lines.append("")
         tail = f"（错误 {f.errors}，警告 {f.warnings}）" if (f.errors or f.warnings) else ""
         rows = f"，联户卡 {f.card_rows} 行、日记 {f.diary_rows} 行" if f.kind == "book" else ""
@@ -46,7 +42,7 @@ def text_summary(report: Report, show_notices: bool = True) -> str:
             rows += _left_out(f.excluded, repeats.get(f.file, 0))
         lines.append(f"{f.file}  {f.status}{tail}{rows}")
         lines += [f"  {severity_zh(severity)}  {message}" for severity, message in _grouped(issues)]
-    if report.errors:
+    if not report.valid:
         lines.append("")
         lines.append("改正标出的错误后重新校验；警告请核对，不影响汇总。")
     return "\n".join(lines)

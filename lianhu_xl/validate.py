@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
@@ -110,9 +111,7 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
 
 def finish(report: Report, books: list[BookResult], store: RowStore) -> None:
     """Fill each file's counts from the issues and the store, then sort."""
-    by_file: dict[str, list[Issue]] = defaultdict(list)
-    for issue in report.issues:
-        by_file[issue.file].append(issue)
+    told = _told_by_file(report)
     kept: dict[str, int] = defaultdict(int)  # the rows stored, less the few left out
     for file, n in store.query("SELECT file, sum(rows) FROM sheet GROUP BY file"):
         kept[file] += n
@@ -125,14 +124,13 @@ def finish(report: Report, books: list[BookResult], store: RowStore) -> None:
         s.counted = kept.get(s.file, 0)
         s.excluded = book.rows_read - s.counted
     for s in report.files:
-        own = by_file.get(s.file, [])
-        s.errors = sum(1 for i in own if i.severity == "error")
-        s.warnings = sum(1 for i in own if i.severity == "warning")
+        own = told.get(s.file) or _Told()
+        s.errors, s.warnings = own.errors, own.warnings
         if s.kind == "unreadable":
-            s.status, s.why = "未读取", next((i.message for i in own if i.severity == "error"), "")
+            s.status, s.why = "未读取", own.first_error
         elif s.kind == "totals":
             s.status, s.why = "汇总表", ""
-        elif s.errors and any(i.code == FIXED_ELSEWHERE for i in own):
+        elif s.errors and own.fixed_elsewhere:
             # its errors are corrected in a newer book beside it: the clerk moves it out, nobody fixes it
             s.status, s.why = MOVE_OUT, f"{s.errors} 处错误，已在较新的一本里改正"
         elif s.errors:
@@ -140,6 +138,33 @@ def finish(report: Report, books: list[BookResult], store: RowStore) -> None:
         else:
             s.status, s.why = "通过", ""
     report.sort()
+
+
+@dataclass(slots=True)
+class _Told:
+    """What ``finish`` needs of one file's issues: counted as they pass, never all held."""
+
+    errors: int = 0
+    warnings: int = 0
+    first_error: str = ""  # its message
+    fixed_elsewhere: bool = False
+
+
+def _told_by_file(report: Report) -> dict[str, _Told]:
+    told: dict[str, _Told] = {}
+    for issue in report.issues:
+        own = told.get(issue.file)
+        if own is None:
+            own = told[issue.file] = _Told()
+        if issue.severity == "error":
+            own.errors += 1
+            if not own.first_error:
+                own.first_error = issue.message
+        elif issue.severity == "warning":
+            own.warnings += 1
+        if issue.code == FIXED_ELSEWHERE:
+            own.fixed_elsewhere = True
+    return told
 
 
 # Columns one copy of an entry may leave blank where another has a value and still be the same
@@ -415,6 +440,7 @@ def _fuller(r: Record, kept: Record) -> str:
     return "（" + "；".join(parts) + "）"
 
 
+MARKS_AT_ONCE = 20_000  # rows left out, kept aside in the store a batch at a time (_diaries)
 FIXED_ELSEWHERE = "resent-book-fixed"  # resent.py: this book's errors corrected in a newer one beside it
 
 
@@ -426,16 +452,17 @@ def counted(alias: str = "") -> str:
 
 
 def crosscheck(store: RowStore, roster: Roster | None = None, unify_villages: bool = True,
-               review_only: frozenset[tuple[str, str, int]] = frozenset()) -> list[Issue]:
+               review_only: frozenset[tuple[str, str, int]] = frozenset()) -> Iterator[Issue]:
     """Rules across rows, sheets and files; marks the rows left out. Order-independent:
     queries find the few rows a rule concerns, which are then judged in canonical order.
-    ``review_only``: the diary rows (file, sheet, row) whose errors are all in review columns."""
+    ``review_only``: the diary rows (file, sheet, row) whose errors are all in review columns.
+    The issues come as they are found (a county's diary books sent without their cards: 600,000,
+    taken into the report's IssueList one by one); the rows are marked once all are taken."""
     store.index()
-    issues = _cards(store)
-    issues.extend(_village_names(store, roster, unify_villages))
-    issues.extend(_households(store))
-    issues.extend(_diaries(store, review_only))
-    return issues
+    yield from _cards(store)
+    yield from _village_names(store, roster, unify_villages)
+    yield from _households(store)
+    yield from _diaries(store, review_only)
 
 
 def review_errors_only(issues: list[Issue]) -> frozenset[tuple[str, str, int]]:
@@ -590,9 +617,8 @@ def _against_card(r: Record, linker: str, head: str, link_date: date) -> list[Is
     return issues
 
 
-def _diaries(store: RowStore, review_only: frozenset[tuple[str, str, int]] = frozenset()) -> list[Issue]:
+def _diaries(store: RowStore, review_only: frozenset[tuple[str, str, int]] = frozenset()) -> Iterator[Issue]:
     """Each diary row against its card, then copies of one entry."""
-    issues: list[Issue] = []
     # one pass over the diary rows, against a compact table of the counted cards, picks out the
     # rows whose card is not counted and those whose names or date disagree with it
     store.query("DROP TABLE IF EXISTS temp.counted_card")
@@ -644,19 +670,23 @@ def _diaries(store: RowStore, review_only: frozenset[tuple[str, str, int]] = fro
                     detail = NEAR_CARD_NO.format(card=alike[0])
         if r.excluded == ROW_ERROR:  # left out already; only what is news is told
             if code != "card-excluded":
-                issues.append(_card_no_issue(code, r, no, detail=detail))
+                yield _card_no_issue(code, r, no, detail=detail)
             continue
         marks.append((code, r.key))
-        issues.append(_card_no_issue(code, r, no, detail=detail))
+        if len(marks) >= MARKS_AT_ONCE:  # kept aside in the store, not as 600,000 tuples
+            store.mark_later(DIARY_SHEET, marks)
+            marks = []
+        yield _card_no_issue(code, r, no, detail=detail)
     odd = list(store.records(DIARY_SHEET, "t.id IN (SELECT id FROM picked WHERE NOT missing)"))
-    store.mark(DIARY_SHEET, marks)
+    store.mark_later(DIARY_SHEET, marks)
+    store.mark_now(DIARY_SHEET)
     # names and dates that disagree with the card (its 联系人, 户主 and 结对日期 are in counted_card)
     if odd:
         cards = {no: (linker, head, date.fromordinal(day)) for no, linker, head, day in store.query(
             "SELECT no, linker, head, link_date FROM counted_card WHERE no IN (SELECT t.card_no FROM diary t "
             "JOIN picked p ON p.id = t.id AND NOT p.missing)")}
         for r in odd:
-            issues.extend(_against_card(r, *cards[r.model.card_no]))  # type: ignore[attr-defined]
+            yield from _against_card(r, *cards[r.model.card_no])  # type: ignore[attr-defined]
     # copies of one entry (_copies: identical ones count once; differing ones, or any copy with
     # an error, leave every copy out). Rows with an error take part when their 卡号, 日期 and 形式
     # could be read (a cell that failed is blank in the store: such a row cannot be matched);
@@ -673,9 +703,8 @@ def _diaries(store: RowStore, review_only: frozenset[tuple[str, str, int]] = fro
     marks = []
     for key, group in groups.items():
         if len(group) > 1:
-            issues.extend(_copies(group, key[0], marks, review_only))
+            yield from _copies(group, key[0], marks, review_only)
     store.mark(DIARY_SHEET, marks)
-    return issues
 
 
 

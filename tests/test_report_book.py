@@ -97,7 +97,7 @@ def test_a_diary_without_card_or_name_is_said_plainly(tmp_path):
     v = validate([tmp_path])
     who = attribute(v)
     issue = next(i for i in v.report.issues if i.code == "unknown-card")
-    assert who.owner[id(issue)] == NO_CARD
+    assert who.owner_of(issue) == NO_CARD
 
 
 def test_typed_text_that_looks_like_a_formula_stays_text(tmp_path):
