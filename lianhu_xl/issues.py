@@ -6,7 +6,7 @@ import json
 import marshal
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, MutableSequence
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import asdict, dataclass, field
 from sys import intern
 from typing import Any
@@ -154,7 +154,7 @@ class FileSummary:
         return asdict(self)
 
 
-HOLD = 100_000  # issues an IssueList keeps as objects (about 30 MB); past this they go to a file
+HOLD = 50_000  # issues an IssueList keeps as objects (about 17 MB); past this they go to a file
 
 
 class IssueList(MutableSequence):
@@ -210,7 +210,7 @@ class IssueList(MutableSequence):
             self._reset(items)
         else:
             self._flush()
-            self._db.execute("UPDATE issue SET (f, s, r, c, k, d) = (?, ?, ?, ?, ?, ?) WHERE id = ?",  # type: ignore[union-attr]
+            self._db.execute(f"UPDATE issue SET ({_COLUMNS}) = ({_VALUES}) WHERE id = ?",  # type: ignore[union-attr]
                              (*_row(value), self._position(index) + 1))
 
     def __delitem__(self, index) -> None:  # type: ignore[override]
@@ -273,8 +273,8 @@ class IssueList(MutableSequence):
         self._flush()
         db = self._db
         assert db is not None
-        db.execute("CREATE TABLE sorted (id INTEGER PRIMARY KEY, f BLOB, s BLOB, r INTEGER, c BLOB, k BLOB, d BLOB)")
-        db.execute("INSERT INTO sorted (f, s, r, c, k, d) SELECT f, s, r, c, k, d FROM issue ORDER BY f, s, r, c, k, id")
+        db.execute(f"CREATE TABLE sorted {_TABLE}")
+        db.execute(f"INSERT INTO sorted ({_COLUMNS}) SELECT {_COLUMNS} FROM issue ORDER BY f, s, r, c, k, id")
         db.execute("DROP TABLE issue")
         db.execute("ALTER TABLE sorted RENAME TO issue")
         self._indexed = False
@@ -294,6 +294,13 @@ class IssueList(MutableSequence):
             self._indexed = True
         return list(self._select(" WHERE f = ?", (_sortable(file),)))
 
+    def severities(self) -> Counter:
+        """How many issues of each severity (in the file: counted by SQLite, none made again)."""
+        if self._items is not None:
+            return Counter(i.severity for i in self._items)
+        self._flush()
+        return Counter(dict(self._db.execute("SELECT v, count(*) FROM issue GROUP BY v")))  # type: ignore[union-attr]
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (IssueList, list, tuple)):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
@@ -311,15 +318,16 @@ class IssueList(MutableSequence):
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "locking_mode=EXCLUSIVE", "page_size=16384",
                        "cache_size=-4096"):  # private and thrown away: no journal; 4 MB of pages in memory
             self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE issue (id INTEGER PRIMARY KEY, f BLOB, s BLOB, r INTEGER, c BLOB, k BLOB, d BLOB)")
+        self._db.execute(f"CREATE TABLE issue {_TABLE}")
         self._indexed = False
         self._count = 0
-        self._pending = [_row(i) for i in items]
-        self._flush()
+        for start in range(0, len(items), _BATCH):  # a batch at a time: never every issue twice over
+            self._pending.extend(map(_row, items[start:start + _BATCH]))
+            self._flush()
 
     def _flush(self) -> None:
         if self._pending and self._db is not None:
-            self._db.executemany("INSERT INTO issue (f, s, r, c, k, d) VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+            self._db.executemany(f"INSERT INTO issue ({_COLUMNS}) VALUES ({_VALUES})", self._pending)
             self._count += len(self._pending)
             self._pending.clear()  # the same list: extend holds it
 
@@ -343,12 +351,12 @@ class IssueList(MutableSequence):
         self._flush()
         db = self._db
         assert db is not None
-        db.execute("CREATE TABLE moved (id INTEGER PRIMARY KEY, f BLOB, s BLOB, r INTEGER, c BLOB, k BLOB, d BLOB)")
-        db.execute("INSERT INTO moved (f, s, r, c, k, d) SELECT f, s, r, c, k, d FROM issue WHERE id <= ? ORDER BY id",
+        db.execute(f"CREATE TABLE moved {_TABLE}")
+        db.execute(f"INSERT INTO moved ({_COLUMNS}) SELECT {_COLUMNS} FROM issue WHERE id <= ? ORDER BY id",
                    (position,))
         if value is not None:
-            db.execute("INSERT INTO moved (f, s, r, c, k, d) VALUES (?, ?, ?, ?, ?, ?)", _row(value))
-        db.execute("INSERT INTO moved (f, s, r, c, k, d) SELECT f, s, r, c, k, d FROM issue WHERE id > ? ORDER BY id",
+            db.execute(f"INSERT INTO moved ({_COLUMNS}) VALUES ({_VALUES})", _row(value))
+        db.execute(f"INSERT INTO moved ({_COLUMNS}) SELECT {_COLUMNS} FROM issue WHERE id > ? ORDER BY id",
                    (position + 1 if skip else position,))
         db.execute("DROP TABLE issue")
         db.execute("ALTER TABLE moved RENAME TO issue")
@@ -363,7 +371,41 @@ class IssueList(MutableSequence):
         self.extend(items)
 
 
+class IssueSlice(Sequence):
+    """Issues ``start:end`` of an IssueList that only grows: a book's own issues, kept with the
+    run's others (in the file past HOLD) instead of in the book, and read again when asked."""
+
+    def __init__(self, issues: IssueList, start: int, end: int) -> None:
+        self._issues, self._start, self._end = issues, start, end
+
+    def __len__(self) -> int:
+        return self._end - self._start
+
+    def __iter__(self) -> Iterator[Issue]:
+        return iter(self._issues[self._start:self._end])
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._issues[self._start:self._end][index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"IssueSlice({list(self)!r})"
+
+    def __reduce__(self) -> tuple:
+        return (list, (list(self),))
+
+
 _BATCH = 5_000  # rows inserted at once
+# the file's table: the sort key's parts (file, sheet, row, cell, code), the severity, the issue
+_TABLE = "(id INTEGER PRIMARY KEY, f BLOB, s BLOB, r INTEGER, c BLOB, k BLOB, v TEXT, d BLOB)"
+_COLUMNS = "f, s, r, c, k, v, d"
+_VALUES = "?, ?, ?, ?, ?, ?, ?"
 
 
 def _sortable(text: str | None) -> bytes:
@@ -383,7 +425,7 @@ _SORTABLE: dict[str | None, bytes] = {}
 
 def _row(issue: Issue) -> tuple:
     return (_sortable(issue.file), _sortable(issue.sheet), issue.row or 0, _sortable(issue.cell), _sortable(issue.code),
-            marshal.dumps((issue.code, issue.severity, issue.file, issue.sheet, issue.cell, issue.column, issue.value,
+            issue.severity, marshal.dumps((issue.code, issue.severity, issue.file, issue.sheet, issue.cell, issue.column, issue.value,
                            issue.body, issue.row, issue.technical)))
 
 
@@ -409,10 +451,10 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not any(i.severity == "error" for i in self.issues)
+        return not self.counts()["error"]
 
     def counts(self) -> Counter:
-        return Counter(i.severity for i in self.issues)
+        return self.issues.severities()
 
     def sort(self) -> None:
         self.issues.sort(key=Issue.sort_key)

@@ -29,17 +29,15 @@ def headline(report: Report) -> str:
 
 def text_summary(report: Report, show_notices: bool = True) -> str:
     lines = [headline(report)]
-    repeats: dict[str, int] = defaultdict(int)  # rows not counted because another copy is
-    for issue in report.issues:
-        if issue.code in REPEAT_CODES:
-            repeats[issue.file] += 1
     for f in report.files:  # a file's issues at a time (a county's 600,000 are never all held)
-        issues = [i for i in report.issues.of_file(f.file) if show_notices or i.severity != "notice"]
+        own = report.issues.of_file(f.file)
+        repeats = sum(1 for i in own if i.code in REPEAT_CODES)  # rows not counted because another copy is
+        issues = [i for i in own if show_notices or i.severity != "notice"]
         lines.append("")
         tail = f"（错误 {f.errors}，警告 {f.warnings}）" if (f.errors or f.warnings) else ""
         rows = f"，联户卡 {f.card_rows} 行、日记 {f.diary_rows} 行" if f.kind == "book" else ""
         if f.kind == "book" and f.excluded:
-            rows += _left_out(f.excluded, repeats.get(f.file, 0))
+            rows += _left_out(f.excluded, repeats)
         lines.append(f"{f.file}  {f.status}{tail}{rows}")
         lines += [f"  {severity_zh(severity)}  {message}" for severity, message in _grouped(issues)]
     if not report.valid:

@@ -25,7 +25,16 @@ from .batch import Keep, Progress, run_checks, uses_workers
 from .book import BookResult, Record
 from .cache import ResultCache, run_cached
 from .collection import collect
-from .issues import MOVE_OUT, PERSONAL_COLUMNS, FileSummary, Issue, Report, make_issue
+from .issues import (
+    MOVE_OUT,
+    PERSONAL_COLUMNS,
+    FileSummary,
+    Issue,
+    IssueList,
+    IssueSlice,
+    Report,
+    make_issue,
+)
 from .reader import REVIEW_FIELDS, label_index, match_label, normalise_label
 from .resent import resent_books
 from .roster import Roster
@@ -93,7 +102,15 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
         return run_checks(todo, roster=roster, jobs=jobs, progress=progress, keep=keep, cache=cache,
                           keys=keys, parts=parts)
 
-    books = run_cached(files, cache, run, progress, keep=lambda index, book: store.add_book(book))
+    own = IssueList()  # every book's own issues as it arrives, read again later: past HOLD in a file too
+
+    def keep(index: int, book: BookResult) -> BookResult:
+        start = len(own)
+        own.extend(book.issues)
+        book.issues = IssueSlice(own, start, len(own))  # type: ignore[assignment]
+        return store.add_book(book)
+
+    books = run_cached(files, cache, run, progress, keep=keep)
     report = Report()
     for issue in collect_issues or []:
         report.issues.append(issue)

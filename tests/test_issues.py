@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -74,6 +75,7 @@ def test_an_issue_list_past_its_hold_behaves_as_the_list_it_was(monkeypatch):
         step(kept)
         assert kept._items is None, "past HOLD the issues are in the file"
         assert kept == plain and list(kept) == plain and len(kept) == len(plain)
+        assert kept.severities() == Counter(i.severity for i in plain)
         assert [kept[i] for i in range(-len(plain), len(plain))] == plain * 2
         assert kept[2:7] == plain[2:7] and kept[5:] == plain[5:] and kept[:0] == [] and kept[::3] == plain[::3]
         for file in {i.file for i in plain} | {"none.xlsx"}:
