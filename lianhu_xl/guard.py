@@ -141,6 +141,7 @@ class Inspection:
     hidden_sheets: dict[str, str] = field(default_factory=dict)  # sheet -> "hidden" or "veryHidden"
     hidden_columns: dict[str, frozenset[int]] = field(default_factory=dict)  # columns hidden (1-based numbers)
     unshown_cells: dict[str, frozenset[str]] = field(default_factory=dict)  # cells a format shows as nothing (;;;)
+    percent_cells: dict[str, frozenset[str]] = field(default_factory=dict)  # cells formatted as a percent (0%)
     date1904: bool = False  # dates count from 1904-01-01 (old Mac Excel), not from 1900
     # the book with each error value the reader does not know (#SPILL!) written #N/A and each absurd
     # negative number (-inf) made text, to be read instead of ``data`` (which stays what the file
@@ -301,6 +302,7 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
     inspection.date1904 = _date1904(parts["xl/workbook.xml"])
     uncomputed = _computed_on_load(parts["xl/workbook.xml"])  # a writer that leaves formulas to Excel
     blank_styles = _blank_styles(parts.get("xl/styles.xml"))  # formats showing nothing (;;;): rare
+    percent_styles = _percent_styles(parts.get("xl/styles.xml"))  # 0%: 3000 typed is stored 30 (rare)
     no_strings = "xl/sharedstrings.xml" not in lowered  # where calamine looks for them, whatever the rels say
     newer: list[str] = []  # sheets showing #SPILL! or another error value calamine does not know
     for sheet, member in sheet_paths:
@@ -332,6 +334,10 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
                 unshown = _cells_styled(blob, blank_styles)
                 if unshown:
                     inspection.unshown_cells[sheet] = unshown
+            if percent_styles:
+                percent = _cells_styled(blob, percent_styles)
+                if percent:
+                    inspection.percent_cells[sheet] = percent
         _check_cells(sheet, blob, no_strings)
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
         if uncomputed and pattern is _FORMULA_NO_VALUE_RE and (every_sheet or _read_by_reader(sheet)):
@@ -1018,6 +1024,37 @@ def _blank_styles(styles: bytes | None) -> frozenset[bytes]:
     for cell_xfs in (e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "cellXfs"):
         return frozenset(str(k).encode() for k, xf in enumerate(x for x in cell_xfs if x.tag.rsplit("}", 1)[-1] == "xf")
                          if xf.get("numFmtId") in blank)
+    return frozenset()
+
+
+# Excel's own percent formats (0%, 0.00%), written by number, and a format of a book's own
+# showing a percent: a % outside quotes ("%" and \% show the sign without multiplying)
+_PERCENT_IDS = (b"9", b"10")
+_PERCENT_HINT_RE = re.compile(rb"""numFmtId\s*=\s*["'](?:9|10)["']""")
+_QUOTED_FORMAT_RE = re.compile(r'"[^"]*"|\\.')
+
+
+def _percent_styles(styles: bytes | None) -> frozenset[bytes]:
+    """The style numbers (a cell's s="…") whose number format is a percent: a number typed into
+    such a cell is stored divided by 100 (3000 is kept as 30, shown 3000%), which the reader reads
+    (the reader says it under a count or an amount). Parsed only when the styles name Excel's
+    percent formats in the cells' styles or hold a % at all (WPS lists a 百分比 style in every
+    book, outside them: two searches over a few KB); most books pay nothing more."""
+    if not styles:
+        return frozenset()
+    start = styles.find(b"cellXfs")
+    if b"%" not in styles and (start < 0 or not _PERCENT_HINT_RE.search(styles, start, styles.find(b"cellXfs", start + 7))):
+        return frozenset()
+    try:
+        root = _from_utf8(styles)
+    except ElementTree.ParseError:
+        return frozenset()
+    percent = {id_.decode() for id_ in _PERCENT_IDS}
+    percent.update(f.get("numFmtId") for f in root.iter() if f.tag.rsplit("}", 1)[-1] == "numFmt"
+                   and "%" in _QUOTED_FORMAT_RE.sub("", f.get("formatCode", "")))
+    for cell_xfs in (e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "cellXfs"):
+        return frozenset(str(k).encode() for k, xf in enumerate(x for x in cell_xfs if x.tag.rsplit("}", 1)[-1] == "xf")
+                         if xf.get("numFmtId") in percent)
     return frozenset()
 
 

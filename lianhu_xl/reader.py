@@ -22,6 +22,7 @@ from .standard_names import register_kind
 from .values import (
     BLANK,
     WAN_IMPLAUSIBLE,
+    PercentShown,
     YuanInWan,
     fold,
     from_1904,
@@ -137,7 +138,8 @@ _UNIT_WORD = re.compile(r"^\(单位[:：]?")
 _COUNT_WORD = re.compile(r"(?:数|/人|/户)\)$")
 # units that count the same thing as the standard's (the report: 帮耕帮畜1700余场次, 办实事76件):
 # 帮耕帮畜（人次） was an unknown column, its helps kept nowhere, the 汇总 0 with only a warning
-_SAME_UNIT = {"(人次)": "(次)", "(场次)": "(次)", "(回)": "(次)", "(项)": "(件)", "(个)": "(件)", "(件次)": "(件)"}
+_SAME_UNIT = {"(人次)": "(次)", "(场次)": "(次)", "(回)": "(次)", "(项)": "(件)", "(个)": "(件)", "(件次)": "(件)",
+              "(万)": "(万元)", "(人民币元)": "(元)", "(元人民币)": "(元)"}  # 担保贷款（万）: its loans in 万元
 
 
 _LABEL_OF = {kind: {c.name: c.label for c in columns_of(model)} for kind, model in MODELS.items()}
@@ -174,6 +176,7 @@ class BookRows:
     issues: list[Issue] = field(default_factory=list)
     grid: dict[str, list[list[object]]] = field(default_factory=dict)
     lookalikes: dict[str, list[str]] = field(default_factory=dict)  # kind -> sheets holding its header, unread
+    mixed: set[str] = field(default_factory=set)  # of those, sheets whose header names the other register's own columns too
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -222,7 +225,8 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         merged = list(getattr(found, "merged_cell_ranges", None) or [])
         formulas = dict(inspection.formula_cells.get(actual, []))
         book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged,
-                                       inspection.hidden_rows.get(actual, frozenset())))
+                                       inspection.hidden_rows.get(actual, frozenset()),
+                                       inspection.percent_cells.get(actual, frozenset())))
         if by_content and by_content.get(kind) == actual:
             at = book.sheets[-1].header_row or 1
             book.issues.append(make_issue("content-sheet", book.file, sheet=actual, cell=f"A{at}", row=at,
@@ -258,11 +262,30 @@ def content_sheets(book: BookRows, names: list[str]) -> dict[str, str]:
     does (``_say_lookalikes``), and every such sheet named as a new book names it. Read, the
     book first guarded whole. Beside a sheet with another name holding a header (日记草稿), or
     two Sheet1s of one kind, nothing is read: which one counts cannot be told."""
-    if book.sheets or not book.lookalikes or any(register_kind(n) for n in names):
+    if book.sheets:
+        return _content_beside(book, names)
+    if not book.lookalikes or any(register_kind(n) for n in names):
         return {}
     found = {}
     for kind, sheets in book.lookalikes.items():
         if len(sheets) != 1 or not _DEFAULT_NAME_RE.match(sheet_key(sheets[0])):
+            return {}
+        found[kind] = sheets[0]
+    return found
+
+
+def _content_beside(book: BookRows, names: list[str]) -> dict[str, str]:
+    """kind -> sheet, for a book whose one register is read by its name (联户卡) and whose other
+    was left in a new book's Sheet1 (the diary): the only sheet holding that register's header,
+    named as a new book names it, its header naming nothing of the read register's own columns;
+    no sheet of the read register's kind unread (a copy: which counts?) and no sheet named for
+    the other (联户日记（作废）: what is it?). Anything else: nothing read, lookalikes said."""
+    read = {s.kind for s in book.sheets}
+    found = {}
+    for kind, sheets in book.lookalikes.items():
+        if kind in read or len(sheets) != 1 or sheets[0] in book.mixed or not _DEFAULT_NAME_RE.match(sheet_key(sheets[0])):
+            return {}
+        if any(kind in sheet_key(n) for n in names):
             return {}
         found[kind] = sheets[0]
     return found
@@ -357,6 +380,9 @@ def _say_lookalikes(book: BookRows, wb: CalamineWorkbook, names: list[str]) -> N
                 book.issues.append(make_issue("lookalike-sheet", book.file, sheet=name, cell=f"A{row + 1}",
                                               row=row + 1, expected=kind))
                 book.lookalikes.setdefault(kind, []).append(name)
+                other = DIARY_SHEET if kind == CARD_SHEET else CARD_SHEET
+                if _fields_in(top[row], other, label_index(other)) & (_REQUIRED[other] - _REQUIRED[kind]):
+                    book.mixed.add(name)  # 户主 | 联系户类型 | 日期 | 形式: a table of both registers
                 break
 
 
@@ -397,7 +423,7 @@ _ONCE = {kind: frozenset(c.name for c in columns_of(model) if c.kind in ("number
 
 def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 formulas: dict[str, str], merged: list | None = None,
-                hidden: frozenset[int] = frozenset()) -> SheetRows:
+                hidden: frozenset[int] = frozenset(), percent: frozenset[str] = frozenset()) -> SheetRows:
     sheet = SheetRows(sheet=name, kind=kind)
     index = label_index(kind)
     best, best_row = 0, -1
@@ -486,8 +512,11 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         book.issues.append(make_issue("loose-column", book.file, sheet=name, cell=cell, row=label_rows[c],
                                       column=label_of[name_], value=str(raw).strip(), detail=seen))
     village = None  # a card sheet without a 村 column, under a title naming one village (下营村联户卡)
-    if kind == CARD_SHEET and "village" not in positions and top:
-        village = village_of_title([c for row in grid[:top] for c in row if isinstance(c, str)])
+    titles = [c for row in grid[:top] for c in row if isinstance(c, str)]
+    if sheet_key(name) != kind:  # 联户日记（2010年）, 下营村联户卡: the tab's name says what a title would
+        titles.append(name)
+    if kind == CARD_SHEET and "village" not in positions and titles:
+        village = village_of_title(titles)
     for col in columns:
         if col.required and col.name not in positions and not (village and col.name == "village"):
             book.issues.append(make_issue("missing-column", book.file, sheet=name,
@@ -514,6 +543,8 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 words.setdefault(c, set()).add(norm)
     _read_body(book, sheet, grid, last, positions, formulas, _merged_fill(merged or [], last, len(grid)), lead,
                repeats, words)
+    if percent:  # 3000 typed into a 0% cell is stored 30: marked before 万元 multiplies it
+        _percent_marked(sheet, percent)
     if village:  # every card of 下营村联户卡 is 下营村's: said once, at the title
         for _, values in sheet.rows:
             values["village"] = village
@@ -525,7 +556,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         _as_yuan(sheet, f)
         book.issues.append(make_issue("wan-column", book.file, sheet=name, cell=f"{col_letter(c)}{label_rows[c]}",
                                       row=label_rows[c], column=label))
-    year = title_year([c for row in grid[:top] for c in row if isinstance(c, str)]) if top else None
+    year = title_year(titles) if titles else None
     if year is not None:  # 3月5日 under 下营村联户日记（2010年） is 2010年3月5日
         _dates_with_year(sheet, year)
     if hidden:  # read and counted like the others, though Excel does not show them: said once
@@ -534,6 +565,25 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             book.issues.append(make_issue("hidden-rows", book.file, sheet=name, row=unseen[0],
                                           cell=f"{sheet.letters['card_no']}{unseen[0]}", detail=spans(unseen)))
     return sheet
+
+
+def _percent_marked(sheet: SheetRows, refs: frozenset[str]) -> None:
+    """Each number (not 0) read from a count or an amount column out of a cell formatted as a
+    percent, marked ``PercentShown``: stored 30, shown 3000%, which was typed one cannot tell
+    (an error at the cell when it is parsed). Text, and a cell of another column, stay as read."""
+    values_of = dict(sheet.rows)
+    numeric = _ONCE[sheet.kind]
+    field_of = {letters: name for name, letters in sheet.letters.items()}
+    for ref in refs:
+        number = ref_row(ref)
+        values = values_of.get(number)
+        if values is None:
+            continue
+        moved = sheet.moved.get(number)  # under a header printed again in another order: its letters
+        name = ({letters: f for f, letters in moved.items()} if moved else field_of).get(ref.rstrip("0123456789"))
+        v = values.get(name) if name in numeric else None
+        if (v.__class__ is float or v.__class__ is int) and v:
+            values[name] = PercentShown(str(v))  # type: ignore[index]
 
 
 def _hidden_columns(book: BookRows, sheet: SheetRows, hidden: frozenset[int]) -> None:
@@ -899,6 +949,13 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             book.issues.append(make_issue("footer-row", book.file, sheet=name, cell=f"{_column_of(row, head)}{number}",
                                           row=number, value=head.strip()))
             continue  # 填表人：…, 以下空白: the form's footer, not a row (like a blank one)
+        if no is None and rows and _prose_only(values, sheet.kind):
+            own = [f for f, v in values.items() if v is not None]
+            book.issues.append(make_issue("text-only-row", book.file, sheet=name, row=number,
+                                          cell=f"{(layout or sheet.letters)[own[0]]}{number}", expected=rows[-1][0],
+                                          detail="、".join(label_of[f] for f in own),
+                                          keys="、".join(label_of[f] for f in _ENTRY_KEYS[sheet.kind])))
+            continue  # 缺肥 under 缺水，: the rest of the line above, typed without Alt+Enter; nothing to count
         if number in formula_rows:
             refs = [f"{letter}{number}" for letter in letters]
             bad = [(f, ref) for f, ref in zip(fields, refs, strict=True) if ref in formulas]
@@ -934,6 +991,15 @@ _ENTRY_KEYS = {CARD_SHEET: ("card_no",), DIARY_SHEET: ("card_no", "date", "form"
 # text that runs on over lines when it is long (帮扶措施, 生产生活情况, 发现问题 …)
 _PROSE = {CARD_SHEET: frozenset(("industry", "main_problem", "measures", "remarks")),
           DIARY_SHEET: frozenset(("situation", "problem", "solution", "review_opinion"))}
+
+
+def _prose_only(values: dict[str, object], kind: str) -> bool:
+    """A line (no 卡号, nothing merged into it) holding only text that runs on (发现问题, 解决办法,
+    帮扶措施 …): the rest of the line above, typed on the next line. Said, not read as a visit or a
+    card missing its every key (four required errors, none saying what happened); nothing in it
+    counts either way. Its text is not added to the line above: unmerged, that is not sure."""
+    prose = _PROSE[kind]
+    return all(v is None or (f in prose and v.__class__ is str) for f, v in values.items())
 
 
 def _continues(book: BookRows, sheet: SheetRows, values: dict[str, object], merged_from: dict[str, int],

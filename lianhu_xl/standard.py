@@ -296,13 +296,13 @@ class DiaryRow(StandardRow):
         "服务类别", "many", "这次提供的服务，可多选，用顿号分开", "政策宣传、实用技术", choices=SERVICES, width=16,
         default=(), aliases=("服务内容", "服务类型", "服务项目", "提供服务", "服务情况", "提供服务类别", "服务种类"))
     deeds: Annotated[int | None, _number(0, whole=True)] = _col(
-        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数", "办实事数", "为民办实事"),
+        "办实事(件)", "whole", "为这一户办的实事件数", "1", ge=0, width=9, aliases=("办实事件数", "办实事数", "为民办实事", "办实事件"),
         check_above=10)
     loans: Annotated[float | None, _number(0)] = _col(
         "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9,
-        aliases=("担保贷款金额", "担保贷款数额", "担保贷款额", "贷款担保"), check_above=LOAN_CHECK)
+        aliases=("担保贷款金额", "担保贷款数额", "担保贷款额", "贷款担保", "担保贷款数", "担保贷款元"), check_above=LOAN_CHECK)
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
-        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数", "帮耕帮畜数"),
+        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数", "帮耕帮畜数", "帮耕帮畜次"),
         check_above=20)
     reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8, aliases=("调阅人签字", "调阅人签名", "审阅人"))
     review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11, aliases=("调阅时间",))

@@ -95,16 +95,24 @@ def _clean(text: str) -> str | None:
 
 
 # spaces between two Chinese characters: typed to line names up (李　四 under 王小明), never part of one
-_SPACE_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+# and the middle dot of a minority name (阿不都·热合曼) typed as the keyboard offers it: . ． • ・ ∙ ‧
+_SPACE_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff])(?:\s*[.．•・∙‧⋅·]\s*|\s+)(?=[\u3400-\u9fff])")
 
 
 def parse_name(value: object) -> str | None:
     """A person's or a place's name as text, without the spaces typed inside it to line names
-    up (``李　四``, ``下 营村``), so that it is the same name as ``李四`` on another sheet or book."""
+    up (``李　四``, ``下 营村``), so that it is the same name as ``李四`` on another sheet or book;
+    a minority name's middle dot one character however typed (``阿不都.热合曼``)."""
     text = parse_text(value)
     if text is None or text.isascii() or not _SPACE_IN_NAME.search(text):
         return text
-    return _SPACE_IN_NAME.sub("", text)
+    return _SPACE_IN_NAME.sub(_name_gap, text)
+
+
+def _name_gap(m: re.Match[str]) -> str:
+    """A gap inside a name: spaces go; a dot, however typed, is the middle dot (阿不都•热合曼 and
+    阿不都.热合曼 are 阿不都·热合曼, the name on the card)."""
+    return "·" if m.group().strip() else ""
 
 
 # what a number pasted from an export may start with (the apostrophe that once made it text)
@@ -473,6 +481,14 @@ class YuanInWan(str):
     (reader._as_yuan): an error naming both, never 30 000 000 yuan with a warning."""
 
 
+class PercentShown(str):
+    """A number in a cell formatted as a percent (0%, 0.00%) under a count or an amount column:
+    3000 typed into it is stored 30 and shown 3000% (Excel divides what is typed by 100), a
+    number typed before the format was set is stored as typed and shown 100 times larger. Which
+    was meant one cannot tell (reader, from the cells the guard found so formatted): an error
+    naming both, never the stored figure counted."""
+
+
 WAN_IMPLAUSIBLE = 100  # 100万元 (a million yuan) for one household's loan or per-head income
 
 
@@ -607,7 +623,7 @@ _NO_PROBLEM_RE = re.compile(
 # 5000元整 as receipts and loan papers write an amount (整: “exactly”); the longer units first
 # (元/人/年, 元/年: an income per head a year; 块, 块钱: yuan as said aloud; 人次: helps counted per person)
 _UNITS = ("口之家", "口人", "人口", "个人", "元/人/年", "元/人·年", "元/人.年", "元/人", "元/年", "元/户", "元整", "元", "块钱", "块", "人次",
-          "场次", "场", "人", "次", "件", "口", "户", "个", "位", "头", "只", "亩", "项", "回", "趟")
+          "场次", "场", "人", "次", "件实事", "件事", "件", "口", "户", "个", "位", "头", "只", "亩", "项", "回", "趟")
 _SCALES = {"万": 10000.0, "千": 1000.0, "w": 10000.0, "W": 10000.0}  # 1.5w: 万 as typed in a chat
 _BRACKETED = re.compile(r"\(([^()]+)\)$")  # 3000(元), 5(人): the unit in brackets, after fold
 # a note that a count was not (yet) done: 1件(未办完), 2次(计划): it may change the figure
@@ -645,6 +661,8 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
         return _finite(value, "bad-number")
     if value.__class__ is YuanInWan:  # 3000 under 担保贷款（万元）
         raise problem("yuan-in-wan", value=str(value).strip())
+    if value.__class__ is PercentShown:  # 30 stored in a 0% cell, shown 3000%
+        raise _percent_shown(float(value))
     text = fold(str(value))
     if text[:1] in _QUOTES:  # '3000 pasted with the apostrophe that made it text
         text = text.lstrip(_QUOTES)
@@ -667,6 +685,8 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
     elif bracketed and bracketed.start() and (_LENDER_RE.search(bracketed.group(1)) or (
             units is _COUNT_UNITS and not _NOT_DONE_RE.search(bracketed.group(1)))):
         text = text[: bracketed.start()]  # 3000元(信用社), 1件(修渠): the lender or the deed said, the figure the same
+        if units is _COUNT_UNITS and _LENDER_RE.search(bracketed.group(1)):  # 3000(信用社) under 办实事
+            _no_loan(_read_number(text, units), bracketed.group(1))
     elif bracketed and bracketed.start():  # 3000(未到位): a note that may change the figure
         try:
             figure = _read_number(text[: bracketed.start()], units)
@@ -703,9 +723,29 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
     return _finite(float(whole), "bad-number")
 
 
+def _percent_shown(stored: float) -> PydanticCustomError:
+    """``percent-cell`` for a number stored in a percent-formatted cell (``PercentShown``): the
+    figure shown (3000%) and the one stored (30) named, both as the clerk would type them."""
+    shown = round(stored * 100, 9)
+    return problem("percent-cell", value=f"{shown:g}%", detail=f"{stored:g}", expected=f"{shown:g}")
+
+
+LOAN_LIKE = 100  # a count of 100 or more in one visit is no count of deeds or helps; no loan is less
+
+
+def _no_loan(figure: float | None, note: str) -> None:
+    """A figure under a count column with a lender in brackets (3000（信用社） under 办实事): a loan
+    typed one column over when no visit could do so many (1（信用社担保） is a deed: the guarantee
+    arranged). Said, never 3000 deeds counted."""
+    if figure is not None and figure >= LOAN_LIKE:
+        raise problem("bad-number", detail=f"（括号里的“{note}”是放贷的地方，{figure:g} 像是贷款的金额填进了这一列："
+                                           f"贷款金额填到“担保贷款(元)”列，这一列只填件数或次数）")
+
+
 # what is written before an amount saying what it is: the column's own words (人均2500, 贷款3000元)
 # or that it is the sum (共3000元); the longer first
-_SAID_FIRST = ("人均纯收入", "人均收入", "人均", "担保贷款", "贷款", "担保", "共计", "共", "计", "全家", "家庭人口", "家中")
+_SAID_FIRST = ("人均纯收入", "人均收入", "人均", "担保贷款", "贷款", "担保", "共计", "共", "计", "全家", "家庭人口", "家中",
+               "人民币", "RMB")  # 人民币3000元, RMB5000: as loan papers write an amount
 _MIXED_RE = re.compile(r"零?(\d+(?:\.\d+)?)([万千百十]?)")
 _MIXED_UNITS = {"万": 10000, "千": 1000, "百": 100, "十": 10}
 
@@ -823,7 +863,7 @@ def parse_whole(value: object) -> int | None:
 # --- yes / no ----------------------------------------------------------------
 
 # with the marks a Chinese input method offers for “dui” / “cha” (☑, ✕ ✖ ╳) and WeChat's ✅ ❌
-_YES = {"是", "是的", "√", "✓", "✔", "☑", "✅", "Y", "YES", "对", "有", "TRUE", "1"}
+_YES = {"是", "是的", "√", "✓", "✔", "☑", "✅", "Y", "YES", "对", "有", "TRUE", "1", "V", "∨"}  # V: a tick typed without √
 _NO = {"否", "不是", "×", "✗", "✘", "✕", "✖", "╳", "❌", "X", "N", "NO", "不", "无", "没有", "FALSE", "0"}
 
 

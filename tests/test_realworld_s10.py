@@ -147,7 +147,8 @@ def test_the_tables_pasted_into_a_new_books_sheet1_and_sheet2_are_read_with_a_wa
 def test_a_sheet1_is_read_only_when_nothing_else_could_be_the_register(tmp_path):
     """Not read, said as lookalikes (as before): two Sheet1s with the card header (which one?); a
     Sheet1 beside a sheet with another name holding the diary's header (日记草稿: a draft?);
-    a Sheet1 beside 联户卡 (a copy?), or beside Excel's copy 联户日记 (2)."""
+    a Sheet1 beside Excel's copy 联户日记 (2). (The diary in a Sheet1 beside 联户卡 is read since
+    session 11, with a content-sheet warning: tests/test_realworld_s11.py.)"""
     diary_rows = [["卡号", "日期", "形式"], ["K1", D(2010, 3, 6), "入户访谈"]]
     book(tmp_path / "乡" / "two.xlsx", {"Sheet1": [CARD_HEADER, CARD_ROW], "Sheet2": [CARD_HEADER, CARD_ROW]})
     book(tmp_path / "乡" / "draft.xlsx", {"Sheet1": [CARD_HEADER, CARD_ROW], "日记草稿": diary_rows})
@@ -156,12 +157,13 @@ def test_a_sheet1_is_read_only_when_nothing_else_could_be_the_register(tmp_path)
                                         "联户日记 (2)": diary_rows})
     code, total, issues = consolidated(tmp_path / "乡")
     assert code == 1
-    assert not by_code(issues, "content-sheet")
+    assert [(i["file"], i["sheet"]) for i in by_code(issues, "content-sheet")] == [("named.xlsx", "Sheet1")]
     assert sorted((i["file"], i["sheet"]) for i in by_code(issues, "lookalike-sheet")) == [
         ("copy.xlsx", "Sheet1"), ("copy.xlsx", "联户日记 (2)"), ("draft.xlsx", "Sheet1"), ("draft.xlsx", "日记草稿"),
-        ("named.xlsx", "Sheet1"), ("two.xlsx", "Sheet1"), ("two.xlsx", "Sheet2")]
-    # only named.xlsx's 联户卡 is read: one card, no visit
-    assert counts_of(total) == hand(致富明星户=1, 应访谈月数=12, 应记日记月数=12)
+        ("two.xlsx", "Sheet1"), ("two.xlsx", "Sheet2")]
+    # only named.xlsx is read: one card, visited at home in March
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+                                  实记日记月数=1)
 
 
 def test_a_pasted_sheet1_is_guarded_as_a_register_before_it_is_read(tmp_path):
