@@ -199,6 +199,8 @@ _CODES = [
     Code("continued-row", "notice", "续写的一行已并入上一行",
          "第 {row} 行只写了{detail}，卡号等格子是从第 {expected} 行合并下来的：按第 {expected} 行的续写读，不算另一行。",
          "无需处理。", "row"),
+    Code("struck-out", "error", "划掉的一行", "第 {row} 行的 {detail} 加了删除线，像是划掉了：算不算说不准，这一行暂不计入。",
+         "不该计入的，删除这一行（只划掉一个数的，清空那一格）；该计入的，选中这一行去掉删除线。", "row"),
     Code("text-only-row", "warning", "只有文字的一行",
          "第 {row} 行只写了{detail}，没有{keys}，没有单独计入：像是第 {expected} 行没写完的文字。",
          "把文字写到第 {expected} 行同一格里原有文字的后面，删除这一行；是另一条的，补填{keys}。", "row"),
@@ -210,7 +212,7 @@ _CODES = [
          "先改正该联户卡的错误。", "row"),
     # --- a cell ----------------------------------------------------------------
     Code("required", "error", "必填项为空", "“{column}”是必填项，不能为空。", "请填写{column}，例如：{expected}。"),
-    Code("bad-date", "error", "日期无法识别", "“{column}”填的是“{value}”，不是有效日期。",
+    Code("bad-date", "error", "日期无法识别", "“{column}”填的是“{value}”，不是有效日期{detail}。",
          "日期写成 2010-9-6 或 2010年9月6日。"),
     Code("weekday-mismatch", "error", "日期和星期对不上", "“{column}”填的是“{value}”，但{expected}是{detail}，日期和星期对不上。",
          "核对是哪一天，改正日期或星期（也可以只写日期，如 2010-9-6）。"),

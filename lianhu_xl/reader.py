@@ -23,6 +23,7 @@ from .values import (
     BLANK,
     WAN_IMPLAUSIBLE,
     PercentShown,
+    StruckOut,
     YuanInWan,
     fold,
     from_1904,
@@ -226,7 +227,8 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
         formulas = dict(inspection.formula_cells.get(actual, []))
         book.sheets.append(_read_sheet(book, actual, kind, grid, formulas, merged,
                                        inspection.hidden_rows.get(actual, frozenset()),
-                                       inspection.percent_cells.get(actual, frozenset())))
+                                       inspection.percent_cells.get(actual, frozenset()),
+                                       inspection.struck_cells.get(actual, frozenset())))
         if by_content and by_content.get(kind) == actual:
             at = book.sheets[-1].header_row or 1
             book.issues.append(make_issue("content-sheet", book.file, sheet=actual, cell=f"A{at}", row=at,
@@ -423,7 +425,8 @@ _ONCE = {kind: frozenset(c.name for c in columns_of(model) if c.kind in ("number
 
 def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 formulas: dict[str, str], merged: list | None = None,
-                hidden: frozenset[int] = frozenset(), percent: frozenset[str] = frozenset()) -> SheetRows:
+                hidden: frozenset[int] = frozenset(), percent: frozenset[str] = frozenset(),
+                struck: frozenset[str] = frozenset()) -> SheetRows:
     sheet = SheetRows(sheet=name, kind=kind)
     index = label_index(kind)
     best, best_row = 0, -1
@@ -545,6 +548,8 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                repeats, words)
     if percent:  # 3000 typed into a 0% cell is stored 30: marked before 万元 multiplies it
         _percent_marked(sheet, percent)
+    if struck:  # a line crossed out (删除线)
+        _struck_marked(sheet, struck)
     if village:  # every card of 下营村联户卡 is 下营村's: said once, at the title
         for _, values in sheet.rows:
             values["village"] = village
@@ -584,6 +589,43 @@ def _percent_marked(sheet: SheetRows, refs: frozenset[str]) -> None:
         v = values.get(name) if name in numeric else None
         if (v.__class__ is float or v.__class__ is int) and v:
             values[name] = PercentShown(str(v))  # type: ignore[index]
+
+
+# the columns whose reading can carry a struck line's error (text, a choice, a number: parse_text
+# and parse_number say StruckOut); the 卡号 last, so that a card's visits are told it is left out
+_STRUCK_CARRIERS = {kind: tuple(c.name for c in columns_of(model) if c.kind in ("text", "choice", "number", "whole")
+                                and c.name != "card_no") + ("card_no",) for kind, model in MODELS.items()}
+
+
+def _struck_marked(sheet: SheetRows, refs: frozenset[str]) -> None:
+    """Each line read with a struck-through cell holding something (删除线: crossed out instead of
+    deleted): one of its cells marked ``StruckOut``, naming the struck cells, so that the line is
+    an error and never counted (a careful clerk leaves a crossed-out line out; a stray format
+    cannot be told from it). A struck cell that is empty, or outside the standard's columns, is
+    nothing."""
+    values_of = dict(sheet.rows)
+    by_row: dict[int, list[tuple[int, str, str]]] = {}
+    for ref in refs:
+        number = ref_row(ref)
+        values = values_of.get(number)
+        if values is None:
+            continue
+        letters = ref.rstrip("0123456789")
+        name = next((f for f, at in (sheet.moved.get(number) or sheet.letters).items() if at == letters), None)
+        if name is not None and values.get(name) not in (None, ""):
+            by_row.setdefault(number, []).append((col_number(letters), ref, name))
+    for number, cells in by_row.items():
+        values = values_of[number]
+        cells.sort()
+        names = {name for _, _, name in cells}
+        carrier = next((f for f in _STRUCK_CARRIERS[sheet.kind] if values.get(f) is not None
+                        and (f in names or f == "card_no")), None)
+        if carrier is None:  # no 卡号 either: an error as it is
+            continue
+        v = values[carrier]
+        marked = StruckOut(f"{v:g}" if v.__class__ is float or v.__class__ is int else str(v))
+        marked.cells = "、".join(ref for _, ref, _ in cells[:5]) + (f" 等 {len(cells)} 格" if len(cells) > 5 else "")
+        values[carrier] = marked
 
 
 def _hidden_columns(book: BookRows, sheet: SheetRows, hidden: frozenset[int]) -> None:

@@ -77,6 +77,8 @@ def parse_text(value: object) -> str | None:
             text = _TEXT_SEEN[value] = _clean(value)
         return text  # type: ignore[return-value]
     if isinstance(value, str):
+        if value.__class__ is StruckOut:  # a line crossed out (删除线): its first struck cell says so
+            raise problem("struck-out", detail=value.cells)  # type: ignore[attr-defined]
         return _clean(value)
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -190,6 +192,9 @@ def parse_link_date(value: object, period: bool = True) -> date | None:
     try:
         return parse_date(value)
     except PydanticCustomError as exc:
+        month = _year_dot_month(value) if exc.type == "bad-date" and isinstance(value, float) else None
+        if month is not None:  # 2010.3 typed into an ordinary cell
+            return month
         if exc.type != "bad-date" or not isinstance(value, str):
             raise
         text = _SINCE_RE.sub("", fold(value).lstrip(_QUOTES))  # 2010年3月起: the link began then
@@ -207,6 +212,23 @@ def parse_link_date(value: object, period: bool = True) -> date | None:
         if year > date.today().year:
             raise
         return date(year, int(m.group(3)), 1)
+
+
+_YEAR_DOT_MONTH_RE = re.compile(r"^((?:19|20)\d{2})\.(0?[1-9]|1[0-2])$")
+
+
+def _year_dot_month(number: float) -> date | None:
+    """A link's month typed 2010.3 into an ordinary cell, which keeps the number: March 2010, as
+    the text 2010.3 is; None for a number that is no such month. 2010.1 may be 2010.10 with the
+    0 the number drops: January or October cannot be told, said."""
+    m = _YEAR_DOT_MONTH_RE.match(f"{number:.10g}")
+    if m is None or int(m.group(1)) > date.today().year:
+        return None
+    year = m.group(1)
+    if m.group(2) == "1":
+        raise problem("bad-date", detail=f"（是 {year}年1月 还是 {year}年10月？数字会丢掉 10 末尾的 0："
+                                         f"写成 {year}年1月 或 {year}年10月）")
+    return date(int(year), int(m.group(2)), 1)
 
 
 _TO_RE = re.compile(r"\s*(?:至|到|~|-)+\s*")  # between the two ends of a period, after ``fold`` (— is -)
@@ -489,6 +511,15 @@ class PercentShown(str):
     naming both, never the stored figure counted."""
 
 
+class StruckOut(str):
+    """A cell of a line a clerk struck through (删除线) instead of deleting it, as on paper: crossed
+    out, or a stray format? A careful clerk leaves a crossed-out line out; which was meant one
+    cannot tell (reader, from the cells the guard found so styled): an error on the line, naming
+    ``cells`` (its struck cells), the line never counted."""
+
+    cells: str
+
+
 WAN_IMPLAUSIBLE = 100  # 100万元 (a million yuan) for one household's loan or per-head income
 
 
@@ -663,6 +694,8 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
         raise problem("yuan-in-wan", value=str(value).strip())
     if value.__class__ is PercentShown:  # 30 stored in a 0% cell, shown 3000%
         raise _percent_shown(float(value))
+    if value.__class__ is StruckOut:
+        raise problem("struck-out", detail=value.cells)  # type: ignore[attr-defined]
     text = fold(str(value))
     if text[:1] in _QUOTES:  # '3000 pasted with the apostrophe that made it text
         text = text.lstrip(_QUOTES)

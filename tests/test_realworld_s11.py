@@ -301,3 +301,57 @@ def test_a_percent_cell_saved_by_libreoffice_is_said_too(tmp_path):
     assert code == 1
     assert said([i for i in issues if i["severity"] == "error"]) == [("percent-cell", "联户日记", f"{col('担保贷款(元)')}3")]
     assert total["担保贷款(元)"] == 0 and total["入户访谈"] == 0
+
+
+def test_a_link_month_typed_into_a_general_cell_is_read(tmp_path):
+    """结对日期 `2010.3` typed as text is March 2010 (session 8), but typed into an ordinary cell
+    Excel keeps the number 2010.3: bad-date, the card and all its visits out. The number reads as
+    the text does (2010.12 is December). 2010.1 may be 2010.10 with its 0 dropped by the number:
+    January or October? An error naming both."""
+    link = chr(ord("A") + CARD_LABELS.index("结对日期"))
+    write_book(tmp_path / "b.xlsx", [card("K1", 结对日期=2010.3), card("K2", 结对日期=2010.12),
+                                     card("K3", 结对日期=2010.1)],
+               [diary("K1", D(2010, 3, 6)), diary("K2", D(2010, 12, 6))])
+    code, total, issues = consolidated(tmp_path / "b.xlsx")
+    assert code == 1
+    assert said([i for i in issues if i["severity"] == "error"]) == [("bad-date", "联户卡", f"{link}5")]
+    message = by_code(issues, "bad-date")[0]["message"]
+    assert "2010年1月" in message and "2010年10月" in message
+    # by hand: K1 linked in March (10 months), K2 in December (1), both visited in their first month
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 应访谈月数=11, 实访谈月数=2, 应记日记月数=11,
+                                  实记日记月数=2)
+
+
+def struck(path: Path, sheet: str, refs: list[str]) -> Path:
+    """The book with these cells' text struck through (开始 → 字体 → 删除线), as a clerk crosses out
+    a line instead of deleting it."""
+    wb = openpyxl.load_workbook(path)
+    for ref in refs:
+        wb[sheet][ref].font = openpyxl.styles.Font(strike=True)
+    wb.save(path)
+    return path
+
+
+def test_a_line_struck_through_is_not_counted_without_a_word(tmp_path):
+    """A clerk crosses out a visit (and a card) with 删除线 instead of deleting the line, as on paper:
+    the line was counted (a 5000 loan, an interview, a star card), nothing said. Struck or a
+    stray format? A careful clerk counting by hand leaves a crossed-out line out; which was meant
+    cannot be told: an error on the line, naming its struck cells; the line left out (the card's
+    visits with it). A line without strikethrough beside it counts as before."""
+    labels = [chr(ord("A") + i) for i in range(len(CARD_LABELS))]
+    path = write_book(tmp_path / "b.xlsx", [card("K1"), card("K2")], [
+        diary("K1", D(2010, 3, 6), **{"担保贷款(元)": 5000}),
+        diary("K1", D(2010, 4, 6)),
+        diary("K2", D(2010, 3, 6)),
+    ])
+    struck(path, "联户日记", [f"{col(x)}3" for x in ("卡号", "日期", "形式", "担保贷款(元)")])
+    struck(path, "联户卡", [f"{letter}4" for letter in labels[:14]])
+    code, total, issues = consolidated(path)
+    assert code == 1
+    errors = [i for i in issues if i["severity"] == "error"]
+    assert [(i["code"], i["sheet"], i["row"]) for i in errors] == [("struck-out", "联户卡", 4), ("struck-out", "联户日记", 3)]
+    assert "删除线" in errors[1]["message"] and f"{col('担保贷款(元)')}3" in errors[1]["message"]
+    assert [i["code"] for i in issues if i["row"] == 5 and i["sheet"] == "联户日记"] == ["card-excluded"]
+    # by hand: K1's card, visited in April (March's visit crossed out); K2's card crossed out
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+                                  实记日记月数=1)
