@@ -77,6 +77,8 @@ _CODES = [
          "用 Excel 或 WPS 打开后另存为新的 .xlsx 再提交；仍不行请把文件交给技术人员。", "file"),
     Code("formula-no-value", "error", "公式没有计算结果", "“{column}”是公式“{value}”，但文件里没有它的计算结果。",
          "用 Excel 或 WPS 打开文件、保存一次（会算出结果），或直接填写数值。", "cell"),
+    Code("formula-stale", "error", "公式结果不可信", "“{column}”是公式“{value}”，文件里存的结果 {detail}，不能当真。",
+         "在 Excel 或 WPS 里按 F9 重新计算（并把 公式 → 计算选项 设为“自动”）后保存，或直接填写数值。", "cell"),
     Code("cell-error", "error", "单元格是错误值", "“{column}”显示的是错误值“{value}”，没有可用的数值。",
          "改正这个单元格的公式，或直接填写数值。", "cell"),
     Code("unreadable-error-value", "error", "读不了的错误值",
@@ -182,6 +184,8 @@ _CODES = [
          "这些列的内容不该计入的，请清除（不要只隐藏）；该计入的无需处理。", "sheet"),
     Code("unshown-cells", "notice", "看不见的单元格也已读取", "{detail}的数字格式设成了不显示内容（如“;;;”），在表格里看不见，"
          "但照样读取、计入汇总。", "这些单元格不该计入的，请清除；该计入的，把数字格式改回“常规”即可。", "sheet"),
+    Code("same-colour-text", "notice", "看不见的文字也已读取", "{detail}的文字颜色和单元格底色相同（如白字白底），在表格里看不见，"
+         "但照样读取、计入汇总。", "这些单元格不该计入的，请清除；该计入的，把文字颜色改回“自动”即可。", "sheet"),
     Code("hidden-sheet", "notice", "隐藏的工作表也已计入", "工作表“{sheet}”是隐藏的{detail}，打开文件时看不见，但照样读取、计入汇总。",
          "不该计入的，请删除这个工作表（不要只隐藏）；该计入的无需处理。", "sheet"),
     Code("section-row", "notice", "分段小标题已跳过", "第 {row} 行是分段的小标题（“{value}”），不是登记的一行，已跳过。",

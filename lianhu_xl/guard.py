@@ -65,7 +65,16 @@ _PREFIXED_HINT_RE = re.compile(rb":(?:c|row)[\s/>]")  # literal first byte: chea
 # `` r=``, ``"r=``, ``'r =``… and not the address a <c or <row opens with.
 _STRAY_R_RE = re.compile(rb"""r(?<=[ "']r)[=\s](?<!<c r=)(?<!<row r=)""")
 _WS_R = (b"\tr", b"\nr", b"\rr", b"r\t", b"r\n", b"r\r")
-_ODD_TAG_RES: dict[int, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
+_ODD_TAG_RES: dict[int, tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]] = {}
+# A cell written the common way, after its address: a style, a type, and one value closing the
+# cell (a shared text's whole index; an inline text of one plain <t>; a <v>, after a formula or
+# not; a formula alone): Excel, WPS, LibreOffice, openpyxl and XlsxWriter write every cell so.
+# With every cell so, none holds two values (<v>1</v><v>3000</v>: calamine reads the last) or an
+# attribute twice, for ~0.06 ms a benchmark book more than the tag alone was checked.
+_FORMULA_TAG = rb'<f(?: [^>/]*+)?+(?:/>|>[^<]*+</f>)'
+_COMMON_CELL = (rb'(?: s="[^"]*+")?+(?: t="s"><v>\d{1,18}+</v></c>'
+                rb'| t="inlineStr"><is><t(?: xml:space="preserve")?>[^<]*+</t></is></c>'
+                rb'|(?: t="(?:n|b|e|d|str)")?+(?:/>|><v>[^<]*+</v></c>|>' + _FORMULA_TAG + rb'(?:<v>[^<]*+</v>)?+</c>))')
 _ODD_ROW_RE = re.compile(rb'<row r="(?!\d{1,7}")')
 _ROW_R_RE = re.compile(rb'<row r="(\d{1,7})"')
 _CELL_R_RE = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
@@ -114,7 +123,9 @@ class SheetFacts:
     checks after it; left as it is when the fast path was not taken."""
 
     rows: list[bytes] = field(default_factory=list)  # the rows' numbers, as written (no leading zeros)
-    indexes: bool = False  # every cell written the common way: each shared-text index a whole number
+    # every cell written the common way (_COMMON_CELL): each shared-text index a whole number, one
+    # value a cell, no attribute twice
+    indexes: bool = False
 
 
 class Refused(Exception):
@@ -143,6 +154,7 @@ class Inspection:
     unshown_cells: dict[str, frozenset[str]] = field(default_factory=dict)  # cells a format shows as nothing (;;;)
     percent_cells: dict[str, frozenset[str]] = field(default_factory=dict)  # cells formatted as a percent (0%)
     struck_cells: dict[str, frozenset[str]] = field(default_factory=dict)  # cells whose text is struck through
+    same_colour_cells: dict[str, frozenset[str]] = field(default_factory=dict)  # text coloured like its cell
     date1904: bool = False  # dates count from 1904-01-01 (old Mac Excel), not from 1900
     # the book with each error value the reader does not know (#SPILL!) written #N/A and each absurd
     # negative number (-inf) made text, to be read instead of ``data`` (which stays what the file
@@ -302,9 +314,11 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
                 patches[member] = as_text
     inspection.date1904 = _date1904(parts["xl/workbook.xml"])
     uncomputed = _computed_on_load(parts["xl/workbook.xml"])  # a writer that leaves formulas to Excel
+    by_hand = _saved_uncomputed(parts["xl/workbook.xml"])  # stored results as last shown: computed by hand
     blank_styles = _blank_styles(parts.get("xl/styles.xml"))  # formats showing nothing (;;;): rare
     percent_styles = _percent_styles(parts.get("xl/styles.xml"))  # 0%: 3000 typed is stored 30 (rare)
     struck_styles = _struck_styles(parts.get("xl/styles.xml"))  # 删除线: a line crossed out (rare)
+    unseen_styles = _same_colour_styles(parts.get("xl/styles.xml"))  # white text on white: rare
     no_strings = "xl/sharedstrings.xml" not in lowered  # where calamine looks for them, whatever the rels say
     newer: list[str] = []  # sheets showing #SPILL! or another error value calamine does not know
     for sheet, member in sheet_paths:
@@ -331,6 +345,8 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
             if not (no_strings or known.indexes):  # <c t="s"><v>abc</v>: read as the first shared text
                 _check_shared_indexes(sheet, blob, lo, hi)
             _check_rows_once(sheet, blob, known.rows)  # a row written twice: its cells overwritten
+            if not known.indexes:  # a cell written otherwise: two values in one, an attribute or a cell twice
+                _check_values_once(sheet, blob, lo, hi)
             _check_split_values(sheet, blob, lo, hi)  # <v>3&#48;00</v>: read as 3
             if blank_styles:
                 unshown = _cells_styled(blob, blank_styles)
@@ -344,12 +360,18 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
                 crossed = _cells_styled(blob, struck_styles)
                 if crossed:
                     inspection.struck_cells[sheet] = crossed
+            if unseen_styles:
+                unseen = _cells_styled(blob, unseen_styles)
+                if unseen:
+                    inspection.same_colour_cells[sheet] = unseen
         _check_cells(sheet, blob, no_strings)
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
         if uncomputed and pattern is _FORMULA_NO_VALUE_RE and (every_sheet or _read_by_reader(sheet)):
             formulas += _formulas_left_at_zero(blob)  # <f>1000*3</f><v>0</v>: Excel shows 3000
         if any(not text for _, text in formulas):  # a shared formula's cells below its first: text there
             formulas = _shared_texts(blob, formulas)
+        if pattern is not None and not every_sheet and _read_by_reader(sheet):  # 1000*3 stored as 5000
+            formulas += _stale_formulas(blob, by_hand, {ref for ref, _ in formulas})
         errors = _found(blob, _ERROR_HINT_RE, b"e", 0, 32, lo, hi)
         if errors:  # cells showing #DIV/0!, #N/A…: calamine reads them blank
             shown = _error_cells(blob)
@@ -372,6 +394,10 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
         if columns:
             inspection.hidden_columns[sheet] = columns
     strings = parts.get("xl/sharedStrings.xml")
+    if strings is not None and _UNIQUE_COUNT_HINT in strings[:2048]:  # uniqueCount="4294967295": calamine
+        fixed = _honest_count(strings)  # reserves room for that many texts first, and the process aborts
+        if fixed is not None:
+            patches[next(n for n in names if n.lower() == "xl/sharedstrings.xml")] = fixed
     if strings is not None:
         _check_strings(strings, [(sheet, parts[member]) for sheet, member in sheet_paths
                                  if member in parts and (every_sheet or _read_by_reader(sheet))])
@@ -381,6 +407,23 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
     if patches:
         inspection.patched = _patched_book(zf, patches)
     return inspection
+
+
+_UNIQUE_COUNT_HINT = b"uniqueCount"
+_UNIQUE_COUNT_RE = re.compile(rb"""(<(?:[^\s<>/!?:=\"']+:)?sst\s[^>]*?\buniqueCount\s*=\s*["'])(\d+)(["'])""")
+
+
+def _honest_count(strings: bytes) -> bytes | None:
+    """The shared-text table with its declared number of texts (``uniqueCount``) made the number
+    it holds, when it declares more than the part could hold (each text takes 5 bytes at least:
+    ``<si/>``); None otherwise. python-calamine reserves room for the declared number before
+    reading: 4,294,967,295 asked for 96 GB and aborted the process (the book said only as
+    读取程序意外退出). The number is a hint Excel does not need: the texts are read as they are."""
+    m = _UNIQUE_COUNT_RE.search(strings, 0, 2048)
+    if m is None or int(m.group(2)) <= len(strings) // 5:
+        return None
+    real = len(_STRING_ITEM_RE.findall(strings))
+    return strings[:m.start(2)] + str(real).encode() + strings[m.end(2):]
 
 
 _LOCAL_HEADER = struct.Struct("<4s2xH18xHH")  # signature, flags, name length, extra length
@@ -536,7 +579,7 @@ def explain_failure(data: bytes) -> Refused | None:
         strings = parts.get("xl/sharedStrings.xml")
         count = len(_STRING_ITEM_RE.findall(strings)) if strings is not None else None
         for sheet, _member, blob in sheets:
-            found = _cell_fault(sheet, blob, count) or _range_fault(sheet, blob)
+            found = _cell_fault(sheet, blob, count) or _range_fault(sheet, blob) or _zero_fault(sheet, blob)
             if found is not None:
                 return found
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError, KeyError,
@@ -911,6 +954,22 @@ def _range_fault(sheet: str, blob: bytes) -> Refused | None:
     return None
 
 
+_ZERO_ROW_RE = re.compile(rb"<" + _PREFIX + rb"""row\s[^>]*?\br\s*=\s*["']0+["']""")
+_ZERO_CELL_RE = re.compile(rb"<" + _PREFIX + rb"""c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3}0+)["']""")
+
+
+def _zero_fault(sheet: str, blob: bytes) -> Refused | None:
+    """A row numbered 0 (<row r="0">) or a cell in it (A0): rows count from 1, and the reader
+    fails the whole book on either."""
+    cell = _ZERO_CELL_RE.search(blob)
+    if cell is not None:
+        shown = xml_text(cell.group(1))
+        return Refused("file-corrupt", f"工作表“{sheet}”有单元格地址写成了“{shown}”（行号从 1 起，没有第 0 行）", sheet=sheet)
+    if _ZERO_ROW_RE.search(blob) is not None:
+        return Refused("file-corrupt", f"工作表“{sheet}”有一行的行号写成了 0（行号从 1 起）", sheet=sheet)
+    return None
+
+
 _DATE1904_RE = re.compile(rb"<" + _PREFIX + rb"""workbookPr\s[^>]*?\bdate1904\s*=\s*["'](?:1|true)["']""")
 
 
@@ -951,6 +1010,55 @@ def _check_shared_indexes(sheet: str, blob: bytes, lo: int = 0, hi: int | None =
                                     "整数，指向文件里的第几条文字），读出来会是别的文字")
         pattern = _LOOSE_SHARED_INDEX_RE
         m = pattern.search(blob, m.end(), hi)
+
+
+# A cell holding two values (<v>1</v><v>3000</v>, an inline text and a <v>, two <is>), a cell
+# tag with an attribute twice (t="n" t="s": not XML, Excel refuses the file), a cell written twice
+# in its row, an inline text without its text (<c t="inlineStr"><v>3000</v>): calamine reads one
+# of the values (the last <v>, the <is>, nothing), or the last attribute, or the later cell,
+# without a word. No program writes any of them; a sheet whose every cell is written the common
+# way (_COMMON_CELL) holds none of the first three, so they are looked for only in a sheet
+# holding a cell written otherwise (from its first such cell on: three passes).
+_VALUE_END = rb"(?:</" + _PREFIX + rb"(?:v|is)\s*>|<" + _PREFIX + rb"v\s*/>)"
+_VALUE_TWICE_RE = re.compile(_VALUE_END + rb"\s*+<(?!/" + _PREFIX + rb"c\s*>)")
+_INLINE_WITHOUT_TEXT_RE = re.compile(rb"""inlineStr["'][^>]*+>\s*+<""" + _PREFIX + rb"v[\s/>]")
+_ATTRIBUTE_TWICE_RE = re.compile(rb"<" + _PREFIX + rb"""c\s(?:[^>]*?\s)??([^\s=<>/]+)\s*=\s*(?:"[^"]*"|'[^']*')"""
+                                 rb"""(?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+\1\s*=""")
+
+
+def _check_values_once(sheet: str, blob: bytes, lo: int = 0, hi: int | None = None) -> None:
+    """Refuse, at the cell, one holding two values or none it is typed for, an attribute written
+    twice in a cell's tag, or a cell written twice (from ``lo`` to ``hi``: ``_cells_span``)."""
+    hi = len(blob) if hi is None else hi
+    found = [(m.end(), "里存了不止一个值（Excel 会说文件已损坏），读出来的只是其中一个，读不准")
+             for m in (_VALUE_TWICE_RE.search(blob, lo, hi), _INLINE_WITHOUT_TEXT_RE.search(blob, lo, hi)) if m]
+    twice = _ATTRIBUTE_TWICE_RE.search(blob, lo, hi)
+    if twice is not None and _attribute_twice(blob[twice.start():blob.find(b">", twice.end()) + 1]):
+        name = twice.group(1).rsplit(b":", 1)[-1].decode("utf-8", "replace")[:20]
+        found.append((blob.find(b">", twice.end()) + 1,
+                      f"的“{name}”属性写了两遍（Excel 会说文件已损坏），读出来的只是后一个，读不准"))
+    for at, what in sorted(found)[:1]:
+        tag = _cell_tag_before(blob, at)
+        if tag is not None:
+            raise _cell_refused(sheet, tag.group(0), what)
+        raise Refused("file-corrupt", f"工作表“{sheet}”有单元格{what}", sheet=sheet)
+    seen: set[bytes] = set()
+    for ref in _NEAR_CELL_RE.findall(blob, lo, hi):
+        if ref in seen:
+            raise Refused("file-corrupt", "这个单元格在文件里写了两遍，后写的会盖住先写的，读出来不可靠",
+                          sheet=sheet, cell=ref.decode())
+        seen.add(ref)
+
+
+def _attribute_twice(tag: bytes) -> bool:
+    """Whether expat finds an attribute written twice in ``tag`` (not a quote left open, which
+    the pattern above may take for one: the reader fails on that, and it is said then)."""
+    parser = expat.ParserCreate("utf-8")
+    try:
+        parser.Parse(tag[:-1].rstrip(b"/") + b"/>", True)
+    except expat.ExpatError as exc:
+        return exc.code == expat.errors.codes[expat.errors.XML_ERROR_DUPLICATE_ATTRIBUTE]
+    return False
 
 
 # A number cell whose stored value a character reference, a comment, a CDATA section or a
@@ -996,6 +1104,147 @@ def _refuse_split(sheet: str, blob: bytes, opener: int, at: int) -> None:
 
 _CALC_ON_LOAD_RE = re.compile(rb"<" + _PREFIX + rb"""calcPr\s[^>]*?\bfullCalcOnLoad\s*=\s*["'](?:1|true)["']""")
 _ZERO_CACHED_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*<v>0</v>\s*</c>')
+
+
+# A formula's stored result that cannot be trusted (formula-stale): said through formula_cells,
+# its text STALE + formula + STALE + why (reader.formula_issue reads it so).
+STALE = "\x00"
+_CALC_MANUAL_RE = re.compile(rb"<" + _PREFIX + rb"""calcPr\s[^>]*?\bcalcMode\s*=\s*["']manual["']""")
+_NOT_ON_SAVE_RE = re.compile(rb"<" + _PREFIX + rb"""calcPr\s[^>]*?\bcalcOnSave\s*=\s*["'](?:0|false)["']""")
+_FORMULA_RESULT_RE = re.compile(rb"<" + _PREFIX + rb"c\b([^>]*)>\s*<" + _PREFIX + rb"f\b[^>]*?(?:/>|>([^<]*)</"
+                                + _PREFIX + rb"f>)\s*<" + _PREFIX + rb"v>([^<]*)</" + _PREFIX + rb"v>")
+
+
+def _saved_uncomputed(workbook: bytes) -> bool:
+    """Whether the book is set to compute by hand and not before saving (Excel: 公式 → 计算选项 →
+    手动, “保存工作簿前重新计算” off: ``<calcPr calcMode="manual" calcOnSave="0"/>``): every stored
+    result is what Excel showed when it last computed, whatever was typed since."""
+    return b"calcOnSave" in workbook and _NOT_ON_SAVE_RE.search(workbook) is not None \
+        and _CALC_MANUAL_RE.search(workbook) is not None
+
+
+def _stale_formulas(blob: bytes, by_hand: bool, said: set[str]) -> list[tuple[str, str]]:
+    """(cell, STALE-text) for each formula cell (not in ``said``: told already) whose stored result
+    cannot be trusted: every one in a book computed by hand and not before saving (``by_hand``),
+    else a number whose formula holds numbers only (1000*3, SUM(1000,2000)) and gives another
+    result than the one stored (saved without computing: a script, a tool that keeps results).
+    A formula referring to cells is not computed here: its stored result is read. Asked only of
+    a sheet read holding formulas (rare in a register)."""
+    out: list[tuple[str, str, str]] = []  # cell, formula, why
+    for m in _FORMULA_RESULT_RE.finditer(blob):
+        attrs = _attrs(m.group(1))
+        ref, kind, stored = attrs.get(b"r"), attrs.get(b"t", b"n"), xml_text(m.group(3)).strip()
+        if ref is None or kind == b"e" or not stored or ref.decode("ascii", "replace") in said:
+            continue
+        text = xml_text(m.group(2) or b"")
+        shown = stored[:30]
+        if by_hand:
+            why = f"{shown} 可能是旧的（这个工作簿设成了手动计算，保存前不重新计算）"
+        elif kind == b"n" and text:
+            computed = _constant_value(text)
+            try:
+                value = float(stored)
+            except ValueError:
+                continue
+            if computed is None or abs(computed - value) <= 1e-9 * max(1.0, abs(computed)):
+                continue
+            why = f"是 {shown}，而公式算出来是 {computed:.15g}（保存时没有重新计算）"
+        else:
+            continue
+        out.append((ref.decode("ascii", "replace"), text, why))
+    if any(not text for _, text, _ in out):  # a shared formula's cells below its first: the first's text
+        texts = dict(_shared_texts(blob, [(ref, text) for ref, text, _ in out]))
+        out = [(ref, texts.get(ref, text), why) for ref, text, why in out]
+    return [(ref, f"{STALE}{text}{STALE}{why}") for ref, text, why in out]
+
+
+_CONSTANT_TOKEN_RE = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|(SUM)\s*\(|([-+*/^%(),]))",
+                                re.IGNORECASE)
+
+
+def _constant_value(text: str) -> float | None:
+    """What a formula of numbers only gives, as Excel computes it (``1000*3``, ``-2^2`` is 4,
+    ``50%``, ``SUM(1000,2000)``); None for anything else (a cell referred to, another function,
+    a division by 0)."""
+    if len(text) > 200:
+        return None
+    tokens: list[str] = []
+    at = 0
+    while at < len(text):
+        m = _CONSTANT_TOKEN_RE.match(text, at)
+        if m is None or m.end() == at:
+            return None if text[at:].strip() else _evaluate(tokens)
+        tokens.append(m.group(1) or ("SUM(" if m.group(2) else m.group(3)))
+        at = m.end()
+    return _evaluate(tokens)
+
+
+def _evaluate(tokens: list[str]) -> float | None:
+    """``tokens`` (numbers, operators, parentheses, ``SUM(``) computed with Excel's precedence:
+    the sign, then %, then ^ (from the left), then * and /, then + and -."""
+    at = 0
+
+    def peek() -> str | None:
+        return tokens[at] if at < len(tokens) else None
+
+    def take() -> str:
+        nonlocal at
+        at += 1
+        return tokens[at - 1]
+
+    def sum_expr() -> float:
+        value = product()
+        while peek() in ("+", "-"):
+            value = value + product() if take() == "+" else value - product()
+        return value
+
+    def product() -> float:
+        value = power()
+        while peek() in ("*", "/"):
+            if take() == "*":
+                value *= power()
+            else:
+                value /= power()  # ZeroDivisionError: #DIV/0!, not a number
+        return value
+
+    def power() -> float:
+        value = signed()
+        while peek() == "^":
+            take()
+            value = float(value ** signed())
+        return value
+
+    def signed() -> float:
+        if peek() in ("+", "-"):
+            return -signed() if take() == "-" else signed()
+        value = atom()
+        while peek() == "%":
+            take()
+            value /= 100
+        return value
+
+    def atom() -> float:
+        token = take()
+        if token == "(":
+            value = sum_expr()
+            if take() != ")":
+                raise ValueError
+            return value
+        if token == "SUM(":
+            total = sum_expr()
+            while peek() == ",":
+                take()
+                total += sum_expr()
+            if take() != ")":
+                raise ValueError
+            return total
+        return float(token)
+
+    try:
+        value = sum_expr()
+    except (ValueError, IndexError, ZeroDivisionError, OverflowError, TypeError, RecursionError):
+        return None
+    return value if at == len(tokens) and value == value and abs(value) != float("inf") else None
 
 
 def _computed_on_load(workbook: bytes) -> bool:
@@ -1090,9 +1339,86 @@ def _struck_styles(styles: bytes | None) -> frozenset[bytes]:
 
 def _cells_styled(blob: bytes, styles: frozenset[bytes]) -> frozenset[str]:
     """The addresses of the cells holding something (not ``<c …/>``) whose style is one of
-    ``styles`` (written as every program writes a cell: its address first)."""
-    pattern = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"[^>]*?\ss="(?:%s)"[^>]*>' % b"|".join(sorted(styles)))
+    ``styles`` (written as every program writes a cell: its address first); style 0 is also
+    that of a cell written without one."""
+    unstyled = rb'|(?![^>]*?\ss=)' if b"0" in styles else b""
+    pattern = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"(?:[^>]*?\ss="(?:%s)"%s)[^>]*>' % (b"|".join(sorted(styles)), unstyled))
     return frozenset(m.group(1).decode() for m in pattern.finditer(blob) if not m.group(0).endswith(b"/>"))
+
+
+# Text in the colour of its cell (white on white, red on red): Excel shows an empty cell, the reader
+# reads the value. A colour as written (rgb="FFFFFFFF", theme="0", indexed="9", auto="1") -> a key;
+# the default theme's first two colours (background 1 white, text 1 black) and the palette's
+# black and white taken as such. Conditional formats are not looked at.
+_COLOUR_TAG_RE = re.compile(rb"<(?:\w+:)?(?:color|fgColor)\b[^>]*>")
+_COLOUR_ATTR_RE = re.compile(rb"""\b(rgb|theme|indexed|auto|tint)\s*=\s*["']([^"']*)["']""")
+_WHITE, _BLACK = "rgb:FFFFFF", "rgb:000000"
+_PALETTE = {"0": _BLACK, "8": _BLACK, "64": _BLACK, "1": _WHITE, "9": _WHITE, "65": _WHITE}
+
+
+def _colour_key(attributes: dict[str, str]) -> str:
+    """A colour's key from its attributes (``_COLOUR_ATTR_RE``): one key for one colour shown."""
+    tint = attributes.get("tint", "0")
+    if "rgb" in attributes:
+        return "rgb:" + attributes["rgb"][-6:].upper()
+    if "theme" in attributes:
+        plain = tint in ("0", "0.0", "")
+        return {"0": _WHITE, "1": _BLACK}.get(attributes["theme"], "") if plain and attributes["theme"] in ("0", "1") \
+            else f"theme:{attributes['theme']}:{tint}"
+    if "indexed" in attributes:
+        return _PALETTE.get(attributes["indexed"], "indexed:" + attributes["indexed"])
+    return _BLACK  # auto="1", or no colour given: the window's text colour
+
+
+def _section(styles: bytes, name: bytes) -> bytes:
+    start = styles.find(b"<" + name)
+    end = styles.find(b"</" + name, start)
+    return styles[start:end] if start >= 0 and end >= 0 else b""
+
+
+def _same_colour_styles(styles: bytes | None) -> frozenset[bytes]:
+    """The style numbers (a cell's s="…") whose font colour is the fill's (a white font with no
+    fill: the sheet's white). Parsed only when some font's colour is white or a solid fill's
+    (two short searches over the fonts and fills: ~0.01 ms; the template's fonts are black and
+    grey on blue and orange fills)."""
+    if not styles:
+        return frozenset()
+    fonts = {_colour_key({k.decode(): v.decode("ascii", "replace") for k, v in _COLOUR_ATTR_RE.findall(tag)})
+             for tag in _COLOUR_TAG_RE.findall(_section(styles, b"fonts"))}
+    fills = {_colour_key({k.decode(): v.decode("ascii", "replace") for k, v in _COLOUR_ATTR_RE.findall(tag)})
+             for tag in _COLOUR_TAG_RE.findall(_section(styles, b"fills"))}
+    if not fonts & (fills | {_WHITE}):  # a white font (a cell with no fill is white), or a fill's colour
+        return frozenset()
+    try:
+        root = _from_utf8(styles)
+    except ElementTree.ParseError:
+        return frozenset()
+
+    def local(element: ElementTree.Element) -> str:
+        return element.tag.rsplit("}", 1)[-1]
+
+    def key_of(element: ElementTree.Element | None) -> str:
+        return _BLACK if element is None else _colour_key(dict(element.attrib))
+
+    def children(name: str, child: str) -> list[ElementTree.Element]:
+        return next(([x for x in e if local(x) == child] for e in root if local(e) == name), [])
+
+    font_keys = [key_of(next((c for c in font if local(c) == "color"), None)) for font in children("fonts", "font")]
+    fill_keys: list[str | None] = []
+    for fill in children("fills", "fill"):
+        pattern = next((c for c in fill if local(c) == "patternFill"), None)
+        kind = pattern.get("patternType", "none") if pattern is not None else "none"
+        colour = next((c for c in pattern if local(c) == "fgColor"), None) if pattern is not None else None
+        fill_keys.append(_WHITE if kind == "none" else key_of(colour) if kind == "solid" else None)
+    out = set()
+    for k, xf in enumerate(children("cellXfs", "xf")):
+        try:
+            font, fill = font_keys[int(xf.get("fontId", "0"))], fill_keys[int(xf.get("fillId", "0"))]
+        except (ValueError, IndexError):
+            continue
+        if font == fill:
+            out.add(str(k).encode())
+    return frozenset(out)
 
 
 _SHARED_CELL_RE = re.compile(rb"<(?:" + _PREFIX + rb""")c\s[^>]*?\bt\s*=\s*["']s["'][^>]*>""")
@@ -1586,8 +1912,7 @@ def _fast_extent(blob: bytes, prefixed: bool = True, facts: SheetFacts | None = 
         # (rarer than <: ~20 % cheaper). The rows' numbers, or b"" for a row tag without a short one
         # written without leading zeros (so that two rows of one number hold the same bytes).
         odd = _ODD_TAG_RES[digits] = (
-            re.compile(rb'<c(?! r="[A-Z]\d{1,%d}"(?: s="[^"]*+")?+(?:>| t="(?:s"><v>\d{1,18}+</v>|str"/?>|'
-                       rb'[^s"][^"]*+"/?>)|/>))[\s/>]' % digits),
+            re.compile(rb'<c(?! r="[A-Z]\d{1,%d}"' % digits + _COMMON_CELL + rb')[\s/>]'),
             re.compile(rb'<c(?! r="[A-Z]\d{1,%d}")[\s/>]' % digits),
             re.compile(rb'w(?<=<row)(?=[\s/>])(?: r="([1-9]\d{0,%d})")?' % (digits - 1)))
     uncommon = odd[0].search(blob)  # the first cell not written the common way
@@ -1830,6 +2155,10 @@ def _what_is_it(data: bytes) -> str:
         return "内容是单个文件网页（.mht）"
     if head.startswith(b"%PDF"):
         return "内容是 PDF"
+    if head.startswith(b"MZ"):  # a program (.exe) renamed: never run it
+        return "内容是一个程序（.exe 文件），不是表格"
+    if any(b in head for b in _CONTROL_BYTES):  # NUL and other control bytes: binary, not text (valid UTF-8 though)
+        return "无法识别的文件内容"
     try:
         head.decode("utf-8")
         return "内容是纯文本，可能是 CSV 改了扩展名"

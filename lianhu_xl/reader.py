@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .guard import Inspection, col_letters, col_number, ref_row
+from .guard import STALE, Inspection, col_letters, col_number, ref_row
 from .issues import Issue, make_issue, spans
 from .standard import CARD_SHEET, DIARY_SHEET, GUIDE_SHEET, MODELS, SERVICES, columns_of
 from .standard_names import register_kind
@@ -237,6 +237,8 @@ def read_rows(display: str, inspection: Inspection, keep_sheets: tuple[str, ...]
             _hidden_columns(book, book.sheets[-1], inspection.hidden_columns[actual])
         if actual in inspection.unshown_cells:  # and for cells a format shows as nothing (;;;)
             _unshown_cells(book, book.sheets[-1], inspection.unshown_cells[actual])
+        if actual in inspection.same_colour_cells:  # and for text coloured like its cell (white on white)
+            _unshown_cells(book, book.sheets[-1], inspection.same_colour_cells[actual], "same-colour-text")
         if actual in inspection.hidden_sheets:  # counted, yet not seen in Excel: said, as hidden rows are
             book.issues.append(make_issue("hidden-sheet", book.file, sheet=actual, cell="A1", row=1, detail=(
                 "（只能用宏取消隐藏）" if inspection.hidden_sheets[actual] == "veryHidden" else "")))
@@ -394,6 +396,10 @@ _REQUIRED = {kind: frozenset(c.name for c in columns_of(model) if c.required) fo
 def formula_issue(file: str, sheet: str, ref: str, row: int, column: str, text: str) -> Issue:
     """A formula cell without a stored value, read as blank (never silently 0): an error
     value (``#DIV/0!``) is shown as such, anything else as the formula's text."""
+    if text.startswith(STALE):  # a stored result the guard found untrustworthy: STALE formula STALE why
+        formula, why = text[1:].split(STALE, 1)
+        return make_issue("formula-stale", file, sheet=sheet, cell=ref, row=row, column=column,
+                          value="=" + formula, detail=why)
     error = text.startswith("#")
     return make_issue("cell-error" if error else "formula-no-value", file, sheet=sheet, cell=ref,
                       row=row, column=column, value=text if error else "=" + text)
@@ -437,7 +443,7 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     columns = columns_of(MODELS[kind])
     if best < 2:
         # a header of formulas without stored values (a program that never computes them) reads blank
-        uncomputed = next(((ref, text) for ref, text in formulas.items() if not text.startswith("#")
+        uncomputed = next(((ref, text) for ref, text in formulas.items() if not text.startswith(("#", STALE))
                            and ref_row(ref) <= HEADER_SCAN_ROWS), None)
         if uncomputed is not None:
             ref, text = uncomputed
@@ -641,7 +647,7 @@ def _hidden_columns(book: BookRows, sheet: SheetRows, hidden: frozenset[int]) ->
                                       detail="、".join(f"{letters} 列（{label}）" for _, letters, label in shown)))
 
 
-def _unshown_cells(book: BookRows, sheet: SheetRows, refs: frozenset[str]) -> None:
+def _unshown_cells(book: BookRows, sheet: SheetRows, refs: frozenset[str], code: str = "unshown-cells") -> None:
     """Say, once a sheet, the standard cells read that a number format shows as nothing (;;;):
     their values are counted, nothing is seen in Excel. A cell of another column, or of a row
     not read, is not said."""
@@ -653,7 +659,7 @@ def _unshown_cells(book: BookRows, sheet: SheetRows, refs: frozenset[str]) -> No
     if shown:
         first = shown[0][2]
         detail = "、".join(ref for _, _, ref in shown[:5]) + (f" 等 {len(shown)} 个单元格" if len(shown) > 5 else " 单元格")
-        book.issues.append(make_issue("unshown-cells", book.file, sheet=sheet.sheet, row=shown[0][0], cell=first,
+        book.issues.append(make_issue(code, book.file, sheet=sheet.sheet, row=shown[0][0], cell=first,
                                       detail=detail))
 
 
