@@ -78,7 +78,7 @@ _CODES = [
     Code("formula-no-value", "error", "公式没有计算结果", "“{column}”是公式“{value}”，但文件里没有它的计算结果。",
          "用 Excel 或 WPS 打开文件、保存一次（会算出结果），或直接填写数值。", "cell"),
     Code("formula-stale", "error", "公式结果不可信", "“{column}”是公式“{value}”，文件里存的结果 {detail}，不能当真。",
-         "在 Excel 或 WPS 里按 F9 重新计算（并把 公式 → 计算选项 设为“自动”）后保存，或直接填写数值。", "cell"),
+         "在 Excel 或 WPS 里把“公式 → 计算选项”设为“自动”（会重新计算一遍）后保存，或直接填写数值。", "cell"),
     Code("cell-error", "error", "单元格是错误值", "“{column}”显示的是错误值“{value}”，没有可用的数值。",
          "改正这个单元格的公式，或直接填写数值。", "cell"),
     Code("unreadable-error-value", "error", "读不了的错误值",

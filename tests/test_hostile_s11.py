@@ -94,15 +94,21 @@ def test_a_cell_with_an_attribute_written_twice_is_refused_at_the_cell(tmp_path,
     _refused_at(folder, "属性两遍.xlsx", "联户日记", "F3", "写了两遍")
 
 
-def test_a_cell_written_twice_in_its_row_is_refused_when_the_sheet_is_written_otherwise(tmp_path):
-    """``<c r="M3">`` twice in row 3 (the later value wins in calamine) in a sheet whose cells are
-    not all written the common way (here: the type before the style, as some scripts write): the
-    addresses are compared, the cell refused. (In a sheet written the common way it is not looked
-    for: see notes/hostile-bugs-s11/README.md for the cost.)"""
+@pytest.mark.parametrize("again", [
+    LOAN + b'<c r="M3" t="n"><v>3000</v></c>',  # right after itself
+    LOAN + b'<c r="N3" t="n"><v>1</v></c><c r="M3" t="n"><v>3000</v></c>',  # after a later column
+    LOAN + b'<c r="M3" t="n" s="0"><v>3000</v></c>',  # written otherwise (type before style)
+    b'<c r="M3" t="n"><v>3000</v></c>' + b'<c r="B3" s="1" t="n"><v>40243</v></c>',  # a column before its own
+], ids=["adjacent", "after-another", "written-otherwise", "before-its-row"])
+def test_a_cell_written_twice_in_its_row_is_refused_at_the_cell(tmp_path, again):
+    """``<c r="M3">`` twice in row 3, or a row's cells out of order: calamine keeps the later cell
+    of each address, so 担保贷款 was read as 3000 where the file first says 7,777,001 (or the
+    date of the visit written twice), exit 0, without a word. Refused at the cell."""
     folder = tmp_path / "收集"
     path = _loan_book(folder, "格写两遍.xlsx")
-    _changed(path, DIARY_XML, lambda b: b.replace(LOAN, LOAN + b'<c r="M3" t="n" s="0"><v>3000</v></c>'))
-    _refused_at(folder, "格写两遍.xlsx", "联户日记", "M3", "两遍")
+    _changed(path, DIARY_XML, lambda b: b.replace(LOAN, again))
+    twice = "B3" if again.endswith(b"<v>40243</v></c>") else "M3"  # the visit's date written again after M3
+    _refused_at(folder, "格写两遍.xlsx", "联户日记", twice, "两遍")
 
 
 @pytest.mark.parametrize("written", [
@@ -141,8 +147,10 @@ def _formula_book(folder: Path, name: str, formula: bytes, stored: bytes, calc: 
     (b"(1000+500)*2", b"1500", b'<calcPr calcId="191029"/>', ("1500", "3000")),
     (b"SUM(1000,2000)", b"30000", None, ("30000", "3000")),
     (b"L3*3000", b"6000", b'<calcPr calcId="191029" calcMode="manual" calcOnSave="0"/>', ("6000", "手动计算")),
+    (b"L3*3000", b"6000", None, ("6000", "算出来是 0")),  # 办实事 (L3) is empty
+    (b"SUM(B3:B4)-$B$3", b"5", None, ("5", "40243")),  # the dates of the visits, as numbers
     (b"1000*3", b"3000", b'<calcPr calcId="191029" calcMode="manual" calcOnSave="false"/>', ("3000", "手动计算")),
-], ids=["constant", "parentheses", "sum", "manual-not-on-save", "manual-false"])
+], ids=["constant", "parentheses", "sum", "manual-not-on-save", "manual-false", "reference", "range"])
 def test_a_formula_whose_stored_result_cannot_be_trusted_is_not_counted(tmp_path, formula, stored, calc, words):
     """The reader takes a formula's stored result as the cell's value. A result that is not what
     the formula's own numbers give (1000*3 stored as 5000: the file saved without computing), or
@@ -166,9 +174,14 @@ def test_a_formula_whose_stored_result_cannot_be_trusted_is_not_counted(tmp_path
     (b"1000*3", b"3000", None),
     (b"1000/3", b"333.333333333333", None),  # as Excel stores it: 15 digits
     (b"-2^2+1", b"5", None),  # Excel: the sign binds first, (-2)^2
-    (b"L3*3000", b"6000", None),  # cells referred to: not computed here, the stored result read
-    (b"L3*3000", b"6000", b'<calcPr calcId="191029" calcMode="manual"/>'),  # computed before saving
-], ids=["constant", "division", "sign", "reference", "manual-on-save"])
+    (b"B3-40243+6000", b"6000", None),  # B3: the visit's date, 40243 as a number
+    (b"SUM(A3:B4)/2", b"40243", None),  # SUM leaves the texts (card numbers) out
+    (b"A3*2", b"6000", None),  # a text in a product: Excel shows #VALUE!; not computed, read
+    (b"VLOOKUP(A3,X1:Y9,2,0)", b"6000", None),  # another function: not computed, read
+    (b"Sheet2!B3*2", b"6000", None),  # another sheet: not computed, read
+    (b"B3-40243+6000", b"6000", b'<calcPr calcId="191029" calcMode="manual"/>'),  # computed before saving
+], ids=["constant", "division", "sign", "reference", "sum-of-texts", "text", "function", "other-sheet",
+        "manual-on-save"])
 def test_a_formula_whose_stored_result_agrees_is_read_as_before(tmp_path, formula, stored, calc):
     folder = tmp_path / "收集"
     _formula_book(folder, "公式.xlsx", formula, stored, calc)
