@@ -1018,11 +1018,12 @@ def _check_shared_indexes(sheet: str, blob: bytes, lo: int = 0, hi: int | None =
 # of the values (the last <v>, the <is>, nothing), or the last attribute, or the later cell,
 # without a word. No program writes any of them; a sheet whose every cell is written the common
 # way (_COMMON_CELL) holds none of the first three, so they are looked for only in a sheet
-# holding a cell written otherwise (from its first such cell on: three passes).
+# holding a cell written otherwise (three passes; a cell tag over 400 bytes is not looked into for
+# an attribute twice: each attribute compared with every other would cost its square).
 _VALUE_END = rb"(?:</" + _PREFIX + rb"(?:v|is)\s*>|<" + _PREFIX + rb"v\s*/>)"
 _VALUE_TWICE_RE = re.compile(_VALUE_END + rb"\s*+<(?!/" + _PREFIX + rb"c\s*>)")
 _INLINE_WITHOUT_TEXT_RE = re.compile(rb"""inlineStr["'][^>]*+>\s*+<""" + _PREFIX + rb"v[\s/>]")
-_ATTRIBUTE_TWICE_RE = re.compile(rb"<" + _PREFIX + rb"""c\s(?:[^>]*?\s)??([^\s=<>/]+)\s*=\s*(?:"[^"]*"|'[^']*')"""
+_ATTRIBUTE_TWICE_RE = re.compile(rb"<" + _PREFIX + rb"""c\s(?=[^>]{0,400}>)(?:[^>]*?\s)??([^\s=<>/]+)\s*=\s*(?:"[^"]*"|'[^']*')"""
                                  rb"""(?:\s+[^\s=<>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+\1\s*=""")
 
 
@@ -1133,6 +1134,7 @@ def _stale_formulas(blob: bytes, by_hand: bool, said: set[str]) -> list[tuple[st
     a sheet read holding formulas (rare in a register)."""
     out: list[tuple[str, str, str]] = []  # cell, formula, why
     cells: dict[str, float | None] | None = None  # the sheet's numbers, read once a formula refers to a cell
+    budget = 500  # formulas referring to cells computed (each range at most 1,000 cells)
     for m in _FORMULA_RESULT_RE.finditer(blob):
         attrs = _attrs(m.group(1))
         ref, kind, stored = attrs.get(b"r"), attrs.get(b"t", b"n"), xml_text(m.group(3)).strip()
@@ -1143,8 +1145,12 @@ def _stale_formulas(blob: bytes, by_hand: bool, said: set[str]) -> list[tuple[st
         if by_hand:
             why = f"{shown} 可能是旧的（这个工作簿设成了手动计算，保存前不重新计算）"
         elif kind == b"n" and text:
-            if cells is None and _REF_IN_FORMULA_RE.search(text):
-                cells = _cell_numbers(blob)
+            if _REF_IN_FORMULA_RE.search(text):
+                budget -= 1  # a sheet of thousands of formulas over ranges: the first 500 computed
+                if budget < 0:
+                    continue
+                if cells is None:
+                    cells = _cell_numbers(blob)
             computed = _constant_value(text, cells or {})
             try:
                 value = float(stored)
@@ -1216,7 +1222,7 @@ def _referred(m: re.Match[str], cells: dict[str, float | None], in_sum: bool) ->
     if not in_sum:
         return None
     last_col, last_row = col_number(m.group(5).upper()), int(m.group(6))
-    if (last_col - first_col + 1) * (last_row - first_row + 1) > 10_000 or last_col < first_col or last_row < first_row:
+    if (last_col - first_col + 1) * (last_row - first_row + 1) > 1_000 or last_col < first_col or last_row < first_row:
         return None
     return sum(v for r in range(first_row, last_row + 1) for c in range(first_col, last_col + 1)
                if (v := cells.get(f"{col_letters(c)}{r}")) is not None)
