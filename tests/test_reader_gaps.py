@@ -183,12 +183,13 @@ def test_a_cell_read_as_blank_is_said_however_its_attributes_are_spaced(tmp_path
 
 
 def test_spaces_in_a_formula_with_its_value_are_no_problem(tmp_path):
-    """A formula typed with spaces (=L3 * 2) holds its value: read and counted, nothing said,
-    though the guard now reads the sheet cell by cell."""
+    """A formula typed with spaces (=L3 * 3000) holds its value: read and counted, nothing said,
+    though the guard now reads the sheet cell by cell. (The value is what the formula gives:
+    a result that is not is formula-stale, tests/test_hostile_s11.py.)"""
     book = write_book(tmp_path / "公式.xlsx", [card("XY-001")],
                       [diary("XY-001", **{"办实事(件)": 1, "担保贷款(元)": 3000})])
     parts = members_of(book.read_bytes())
-    rewrite_cell(parts, DIARY_XML, "M3", b'<c r="M3"><f>L3 * 2</f><v>3000</v></c>')
+    rewrite_cell(parts, DIARY_XML, "M3", b'<c r="M3"><f>L3 * 3000</f><v>3000</v></c>')
     rezip(book, parts)
     report = validated(tmp_path)
     assert issues_of(report, "公式.xlsx") == []
