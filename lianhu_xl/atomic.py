@@ -37,7 +37,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
     except BaseException as exc:
         _discard(tmp)
         refused = _os_error(exc)
-        if isinstance(refused, PermissionError):
+        if isinstance(refused, PermissionError) and getattr(refused, "winerror", None) in HELD_OR_DENIED:
             raise OutputLocked(
                 f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭后重试。"
             ) from None
@@ -45,6 +45,11 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
             raise LianhuError(f"无法写入“{path}”（{os_error_zh(refused)}）。原有文件未改动。") from None
         raise
     return path
+
+
+# a PermissionError that is an open file or a refusal (POSIX: no winerror); Windows says "access
+# denied" for a pulled-out USB stick or a write-protected one too (19, 21): those get os_error_zh
+HELD_OR_DENIED = (None, 5, 32, 33)
 
 
 def file_in_the_way(folder: Path) -> Path | None:

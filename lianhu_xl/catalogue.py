@@ -50,6 +50,9 @@ _CODES = [
          "在 WPS 中点“文件→另存为”，类型选“Excel 工作簿（*.xlsx）”。", "file"),
     Code("console-skipped", "notice", "汇总台未读取", "“{value}”是汇总台（放按钮的工作簿），不是登记簿，没有读取。",
          "无需处理；汇总台也可以放在收集文件夹外面。", "file"),
+    Code("open-elsewhere", "notice", "正在打开", "“{value}”正在 Excel 或 WPS 中打开，读到的是它最后一次保存的内容。",
+         "刚改过的地方请先在 Excel 或 WPS 里保存，再校验或汇总；它其实没有打开时（电脑死机后留下的），"
+         "可以删除它旁边以 ~$ 开头的小文件。", "file"),
     Code("report-skipped", "notice", "问题清单未读取", "“{value}”是本工具写出的问题清单，不是登记簿，没有读取。",
          "无需处理；问题清单也可以存在收集文件夹外面。", "file"),
     Code("archive-not-read", "error", "压缩包没有读取",

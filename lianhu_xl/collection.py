@@ -48,6 +48,19 @@ def collect(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
     return _distinct(unique), issues
 
 
+def open_elsewhere(files: list[tuple[Path, str]]) -> list[Issue]:
+    """A word on each book open in Excel or WPS (~$下营村.xlsx beside it) or LibreOffice
+    (.~lock.下营村.xlsx#): it is read as last saved, without what was typed since."""
+    issues = []
+    for path, shown in files:
+        try:
+            if any((path.parent / owner).exists() for owner in (f"~${path.name}", f".~lock.{path.name}#")):
+                issues.append(make_issue("open-elsewhere", shown, value=shown))
+        except OSError:
+            pass
+    return issues
+
+
 def _is_console(path: Path) -> bool:
     """The 汇总台 (console.py): an .xlsm whose workbook lists the console's internal sheet.
     Read from the zip's directory and one small part; anything odd is left to the guard."""

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from .batch import Keep, Progress, run_checks, uses_workers
 from .book import BookResult, Record
 from .cache import ResultCache, run_cached
-from .collection import collect
+from .collection import collect, open_elsewhere
 from .issues import (
     MOVE_OUT,
     PERSONAL_COLUMNS,
@@ -118,6 +118,7 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
     for book in books:
         report.issues.extend(book.issues)
         report.files.append(book.summary)
+    report.issues.extend(open_elsewhere(files))
     report.issues.extend(crosscheck(store, roster, unify_villages=unify_villages,
                                     review_only=review_errors_only(report.issues)))
     paths = {shown: path for path, shown in files}

@@ -305,8 +305,8 @@ def run_file(action: str, book: Path, result_file: Path | None = None) -> Outcom
 
 def write_result_file(path: Path, outcome: Outcome) -> None:
     """Status, the file to open, then the message; in the ANSI code page on Windows,
-    which is what VBA's ``Line Input`` reads."""
-    encoding = locale.getpreferredencoding(False) if os.name == "nt" else "utf-8"
+    which is what VBA's ``Line Input`` reads (``getencoding``: also under Python's UTF-8 mode)."""
+    encoding = locale.getencoding() if os.name == "nt" else "utf-8"
     text = "\n".join([outcome.status, str(outcome.result or ""), outcome.message])
     with open(path, "w", encoding=encoding, errors="replace", newline="\r\n") as fh:
         fh.write(text + "\n")

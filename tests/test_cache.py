@@ -237,12 +237,14 @@ def test_a_rerun_with_nothing_changed_answers_as_before_without_loading_the_read
     import subprocess
     import sys
 
-    env = {**os.environ, "LIANHU_CACHE": "on", "LIANHU_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "LIANHU_CACHE": "on", "LIANHU_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONIOENCODING": "utf-8"}  # an English Windows' pipes are cp1252: 汇总表已保存 would be ??????
     out = tmp_path / "汇总表.xlsx"
 
     def run(*extra: str) -> tuple[int, str, str]:
         done = subprocess.run([sys.executable, "-c", RERUN, "consolidate", str(folder), "-o", str(out),
-                               "--period", "2010", *extra], capture_output=True, text=True, env=env, timeout=120)
+                               "--period", "2010", *extra], capture_output=True, encoding="utf-8", env=env,
+                              timeout=120)
         return done.returncode, done.stdout, done.stderr.rsplit("IMPORTED:", 1)[1].strip()
 
     first = run()

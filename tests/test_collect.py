@@ -60,7 +60,9 @@ def folder(tmp_path):
 def test_archives_and_a_csv_export_are_each_named_with_what_to_do(folder):
     result = invoke("validate", folder, "--json")
     by_file = issues_by_file(result)
-    assert set(by_file) == {"下营村.zip", "倪家营村.rar", "江淮村/江淮村.7z", "江淮村日记.csv"}  # clutter quiet
+    assert set(by_file) == {"下营村.zip", "倪家营村.rar", "江淮村/江淮村.7z", "江淮村日记.csv",  # clutter quiet
+                            "王明个人.xlsx"}
+    assert [i["code"] for i in by_file["王明个人.xlsx"]] == ["open-elsewhere"]  # its lock file beside it
     for name in ("下营村.zip", "倪家营村.rar", "江淮村/江淮村.7z"):
         [issue] = by_file[name]
         assert issue["code"] == "archive-not-read" and issue["severity"] == "error"
@@ -77,7 +79,7 @@ def test_the_text_summary_lists_each_archive_as_not_read(folder):
     result = invoke("validate", folder)
     assert result.exit_code == 1
     assert "下营村.zip  未读取" in result.output and "江淮村日记.csv  未读取" in result.output
-    assert "desktop.ini" not in result.output and "~$" not in result.output
+    assert "desktop.ini" not in result.output and "~$王明个人.xlsx" not in result.output
 
 
 def test_consolidate_exits_1_and_says_which_village_is_missing(folder, tmp_path):
