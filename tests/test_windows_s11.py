@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,76 @@ def test_a_book_open_in_excel_is_read_with_a_word_that_unsaved_changes_are_not_i
     result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(totals), "--period", "2010"])
     assert result.exit_code == 0, result.output  # a word, never a book left out
     assert "全部计入汇总" in result.output and "未汇总  下营村" not in result.output
+
+
+# The batch as Windows runs it: workers spawned, no PR_SET_PDEATHSIG, and a parent process id that
+# never changes when the parent dies (Windows keeps the number). Only the parent's handle (its
+# sentinel) can tell a worker that the batch is gone. The script is re-run in each worker as
+# __mp_main__, so what it patches at the top applies there too.
+WINDOWS_DRIVER = """
+import os, signal, sys, time
+import lianhu_xl.batch as batch
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
+def slow(path, display, roster=None):  # a book that takes ten minutes to read
+    time.sleep(600)
+
+batch.check_file = slow
+if __name__ != "__main__":  # a worker: no PR_SET_PDEATHSIG, its parent's number kept, as on Windows
+    batch._die_with_parent = lambda: None
+    started = os.getppid()
+    os.getppid = lambda: started
+
+if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.set_start_method("spawn", force=True)
+    from lianhu_xl.cli import cli
+
+    cli(["validate", sys.argv[1], "-j", "2", "--no-cache", "-q"])
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds child processes through /proc")
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
+def test_spawned_workers_end_with_a_killed_batch_through_its_handle_alone(tmp_path, how):
+    """Task Manager ending `lianhu validate` (or the console window closed) on Windows: the workers
+    see the batch's handle close and end, instead of reading on for minutes with nobody waiting."""
+    import signal
+    import subprocess
+
+    from hostile import good_book
+    from test_batch import _alive, _children, _poll, _reap
+
+    for i in range(4):
+        good_book(tmp_path / "书" / f"{i}.xlsx")
+    (tmp_path / "driver.py").write_text(WINDOWS_DRIVER, encoding="utf-8")
+    env = {**os.environ, "LIANHU_CACHE": "off"}
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "driver.py"), str(tmp_path / "书")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    workers: set[int] = set()
+
+    def reading() -> bool:  # a worker counts once it has imported the toolkit (it is reading)
+        for pid in _children(proc.pid):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    if b"spawn_main" in fh.read() and _maps_lianhu(pid):
+                        workers.add(pid)
+            except OSError:
+                pass
+        return len(workers) >= 2
+
+    try:
+        assert _poll(reading, 60), "no workers started"
+        proc.send_signal(getattr(signal, how))
+        assert _poll(lambda: proc.poll() is not None), f"validate did not end on {how}"
+        assert _poll(lambda: not any(_alive(w) for w in workers)), "a spawned worker outlived validate"
+    finally:
+        _reap(proc)
+
+
+def _maps_lianhu(pid: int) -> bool:
+    """The worker has the row store's SQLite loaded: it has imported the batch and is past starting."""
+    with open(f"/proc/{pid}/maps", "rb") as fh:
+        return b"_sqlite3" in fh.read()
