@@ -48,6 +48,7 @@ Progress = Callable[[BookResult], None]
 Keep = Callable[[int, BookResult], BookResult]  # what to keep of a result as it arrives
 WORKER_MEMORY_LIMIT = 2 * 1024**3
 FILE_TIMEOUT = 120.0  # seconds a file, with no send finished, before a worker counts as hung; a book takes ~0.05 s
+MAX_WINDOWS_WORKERS = 61  # concurrent.futures.process._MAX_WINDOWS_WORKERS
 WAKE = 0.5  # seconds between a waiting batch's looks for an interrupt that was lost (terminated_as_interrupt)
 Item = tuple[int, tuple[Path, str]]
 Keys = list[str | None]  # each file's cache key, or None: not to be cached
@@ -133,6 +134,8 @@ class worker_pool:
         main = threading.current_thread() is threading.main_thread()
         self.before = set(multiprocessing.active_children())
         shared = (setup.roster, setup.cache, setup.parts) if setup else (None, None, None)
+        if sys.platform == "win32":  # more is a ValueError there (WaitForMultipleObjects' 64 handles)
+            jobs = min(jobs, MAX_WINDOWS_WORKERS)
         self.executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                             initargs=(os.getpid(), main, *shared))
 

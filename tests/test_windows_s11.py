@@ -317,3 +317,25 @@ def _maps_lianhu(pid: int) -> bool:
     """The worker has the row store's SQLite loaded: it has imported the batch and is past starting."""
     with open(f"/proc/{pid}/maps", "rb") as fh:
         return b"_sqlite3" in fh.read()
+
+
+def test_more_jobs_than_windows_allows_are_capped_not_a_crash(tmp_path, monkeypatch):
+    """On Windows ProcessPoolExecutor refuses more than 61 workers (ValueError: max_workers must be
+    <= 61): `-j 64`, which --help allows, or the default on a server with 64 logical CPUs, ended in
+    程序出错. Python's check is made to see Windows here; the batch takes 61 at most there."""
+    import concurrent.futures.process
+    import types
+
+    from lianhu_xl import batch
+
+    windows = types.ModuleType("sys")
+    windows.__dict__.update(sys.__dict__)
+    windows.platform = "win32"
+    monkeypatch.setattr(concurrent.futures.process, "sys", windows)
+    monkeypatch.setattr(batch, "sys", windows)
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx", [card("XY-001")], [diary("XY-001")])
+    write_book(folder / "倪家营村.xlsx", [card("NJ-001", 村="倪家营村")], [diary("NJ-001")])
+    result = CliRunner().invoke(cli, ["validate", str(folder), "-j", "64"])
+    assert result.exit_code == 0, result.output
+    assert "共 2 个文件（2 个通过）" in result.output
