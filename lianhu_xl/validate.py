@@ -294,10 +294,21 @@ def _month_alike(name: str, a: object, b: object) -> bool:
 
 
 def _fullest(copies: list[Record]) -> Record:
-    """The copy counted among alike ones: the one with the most FILLED_LATER cells filled (the
-    branch's reviewed copy over the cadre's own), the first in canonical order among equals."""
+    """The copy counted among alike ones: first the one saying the most in the other columns (a
+    copy on an older form without 是否转化 or 担保贷款 must not hide what the other copy says
+    there: alike copies agree wherever both have a column), then the one with the most
+    FILLED_LATER cells filled (the branch's reviewed copy over the cadre's own), the first in
+    canonical order among equals."""
     later = FILLED_LATER[copies[0].sheet_kind]
-    return max(copies, key=lambda r: (sum(_filled(r, n) for n in later), _day_given(r)))  # max keeps the first of equals
+    others = [n for n in FIELDS[copies[0].sheet_kind] if n not in later]
+    return max(copies, key=lambda r: (sum(_says_more(r, n) for n in others),
+                                      sum(_filled(r, n) for n in later), _day_given(r)))  # max keeps the first of equals
+
+
+def _says_more(r: Record, name: str) -> bool:
+    """The row has the column and says something there that a blank would not (a 0 in a sum or
+    否 in 是否主要问题 is what the standard reads a blank as)."""
+    return _filled(r, name) and BLANK_MEANS.get(name, SILENT) != getattr(r.model, name)
 
 
 def _day_given(r: Record) -> bool:
@@ -435,12 +446,15 @@ def _fuller(r: Record, kept: Record) -> str:
     this one has some the counted copy lacks, that they are not counted."""
     later = FILLED_LATER[r.sheet_kind]
     labels = CARD_LABELS if r.sheet_kind == CARD_SHEET else DIARY_LABELS
-    lacks = [n for n in later if _filled(kept, n) and not _filled(r, n)]
+    others = [n for n in FIELDS[r.sheet_kind] if n not in later]
+    lacks = ([n for n in others if n not in r.letters and _says_more(kept, n)]
+             + [n for n in later if _filled(kept, n) and not _filled(r, n)])
     extra = [n for n in later if _filled(r, n) and not _filled(kept, n)]
+    unheld = [n for n in others if n not in kept.letters and _says_more(r, n)]  # neither copy has it all
     if r.sheet_kind == CARD_SHEET and r.model.link_date != kept.model.link_date:  # _month_alike
         return (f"（结对日期这里只写到月（{r.sheet}!{r.cell('link_date')}），计入的是 {kept.place} "
                 f"写明 {kept.model.link_date.isoformat()} 的那一份）")
-    if not lacks and not extra:
+    if not lacks and not extra and not unheld:
         return ""
 
     def cells(names: list[str]) -> str:
@@ -455,6 +469,8 @@ def _fuller(r: Record, kept: Record) -> str:
         parts.append("这一份只是" + "，".join(said))
     if extra:
         parts.append(f"这一份填了{cells(extra)}，那一份没填，以计入的那一份为准")
+    if unheld:
+        parts.append(f"这一份的{cells(unheld)}那一份没有这一列，没有计入；要计入，把它填进那一份再汇总")
     return "（" + "；".join(parts) + "）"
 
 
