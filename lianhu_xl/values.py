@@ -155,6 +155,11 @@ def parse_date(value: object) -> date | None:
         day = value.date() if isinstance(value, datetime) else value
         if day.year < 1900:  # Excel's day 0 (1900-01-00, read as 1899-12-30): a 0 or a NaN, never a date typed
             raise problem("bad-date")
+        serial = day.toordinal() - _EXCEL_EPOCH.toordinal()
+        if serial < _SERIAL_MIN:  # before 1950: no date of a register
+            if 1950 <= serial <= 2100:  # a year typed into a date cell: 2010 is shown as 1905-07-02
+                raise problem("year-as-date", detail=str(serial))
+            raise problem("bad-date")
         return day
     if isinstance(value, bool):
         raise problem("bad-date")
@@ -677,6 +682,19 @@ _DECIMAL_COMMA_RE = re.compile(r"^(\d{1,3}),(\d{1,2})$")  # 1,5: a decimal comma
 _POINT_THOUSANDS_RE = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")
 
 
+def _typed_in_date_cell(value: date) -> float:
+    """The number a date-formatted cell holds (Excel's day count, with its 1900-02-29), when it
+    is before 1950: a count or an amount typed where the format was painted down. A later date
+    there (WPS turns 3-5 typed into a cell into March 5th) is no number anybody typed."""
+    day = value.date() if isinstance(value, datetime) else value
+    number = day.toordinal() - _EXCEL_EPOCH.toordinal() - (day < date(1900, 3, 1))
+    if not 0 <= number < _SERIAL_MIN:
+        raise problem("bad-number", detail=f"（这一格是日期格式，显示为 {day.isoformat()}；只填数字，格式改成“常规”）")
+    if isinstance(value, datetime):
+        number += (value - datetime.combine(day, datetime.min.time())).total_seconds() / 86400
+    return round(float(number), 6)
+
+
 def parse_number(value: object) -> float | None:
     """3000, '3000元', '3,000', '３０００', '5人', '1.2万' (12000), '¥3000'."""
     return _read_number(value, None)
@@ -690,6 +708,8 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
         raise problem("bad-number")
     if isinstance(value, int | float):
         return _finite(value, "bad-number")
+    if isinstance(value, date):  # a date-formatted cell: 3000 typed there shows as 1908-03-18
+        return _typed_in_date_cell(value)
     if value.__class__ is YuanInWan:  # 3000 under 担保贷款（万元）
         raise problem("yuan-in-wan", value=str(value).strip())
     if value.__class__ is PercentShown:  # 30 stored in a 0% cell, shown 3000%

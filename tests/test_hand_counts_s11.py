@@ -225,3 +225,102 @@ def test_the_county_sheet_recalculated_by_libreoffice_shows_the_hand_count(tmp_p
     shutil.rmtree(tmp_path / "市" / "lo")
     city = Run(tmp_path / "市", tmp_path / "市汇总表.xlsx", "--period", "2010Q2", "--title", "张掖市")
     check(city, {"临泽县": COUNTY_Q2["合计"], "合计": COUNTY_Q2["合计"]})
+
+
+def test_a_year_typed_into_a_date_cell_is_not_a_link_in_1905(tmp_path):
+    """宋海 typed only the year, 2010, into a 结对日期 cell formatted as a date: Excel keeps day
+    2010 of its calendar and shows 1905-07-02. The same 2010 typed into a plain cell is an error
+    (values.py reads bare serials from 1950 on); in a date cell it was taken as a link made in
+    1905: without a period its months expected ran from 1905-07 -- 1,258 months for one household
+    -- and the township's 访谈达标率 fell to 0.08 %, with no word said. A visit dated the same way
+    counted as a visit of 1905."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [
+        card("A", 结对日期=dt.datetime(1905, 7, 2)),            # 2010 typed into a date cell
+        card("B"),                                             # linked 2010-01-05
+    ], [
+        diary("A", D(2010, 4, 6)),                             # its card is left out: goes with it
+        diary("B", D(2010, 3, 6)),
+        diary("B", dt.datetime(1905, 7, 3), 形式="电话联系"),   # 2011 typed into a date cell
+    ])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx")
+    assert run.exit_code == 1
+    # No period: months expected up to the latest diary month among rows counted: B's 2010-03
+    # (A's 4-06 visit is left out with its card). B: Jan–Mar = 3 months, interview in March: 1.
+    row = figures(致富明星户=1, 入户访谈=1, 应访谈月数=3, 实访谈月数=1, 应记日记月数=3, 实记日记月数=1)
+    check(run, {"下营村": row, "合计": row})
+    accounted(run, {"下营村.xlsx": 5}, {"下营村.xlsx": {"counted": 2, "excluded": 3}})
+    told = {(i["cell"], i["code"]): i["message"] for i in run.json["issues"]}
+    assert "只填了年份 2010" in told[("N3", "year-as-date")]
+    assert "2010-9-6" in told[("N3", "year-as-date")] and "1905-07-02" in told[("N3", "year-as-date")]
+    assert "只填了年份 2011" in told[("B5", "year-as-date")]
+
+
+def test_a_number_typed_into_a_date_formatted_cell_is_the_number_typed(tmp_path):
+    """李胜's 担保贷款 and 办实事 cells were formatted as dates (a format painted down the sheet):
+    the 3000 he typed shows as 1908-03-18, the 2 as 1900-01-02, but the cell holds 3000 and 2,
+    and that is what he meant. Before, each was "not a number (约数或范围)" and the whole visit was
+    left out. A real date in such a cell (WPS turns 3-5 typed under 帮耕帮畜 into March 5th) is
+    still an error, and says it is shown as a date."""
+    write_book(tmp_path / "收集" / "下营村.xlsx", [backward("A")], [
+        diary("A", D(2010, 3, 6), **{LOAN: dt.datetime(1908, 3, 18), DEEDS: dt.datetime(1900, 1, 2)}),
+        diary("A", D(2010, 4, 6), **{HELP: dt.datetime(2010, 3, 5)}),
+    ])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 1
+    # Counted: the 3-06 visit, 担保贷款 3000, 办实事 2; the 4-06 visit is left out (帮耕帮畜 unreadable).
+    # 12 months expected (linked 2010-01-05), March met.
+    row = figures(经济落后户=1, 入户访谈=1, 办实事=2, 担保贷款=3000, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+                  实记日记月数=1)
+    check(run, {"下营村": row, "合计": row})
+    accounted(run, {"下营村.xlsx": 3}, {"下营村.xlsx": {"counted": 2, "excluded": 1}})
+    (told,) = [i["message"] for i in run.json["issues"] if i["severity"] == "error"]
+    assert "显示为 2010-03-05" in told and "约数" not in told
+
+
+# The same four villages for June alone and for no period at all.
+# June (2010-06-01..06-30): every counted card expects June only (all linked by then): 下营村 L1 L2
+# S1 S2 = 4, 倪家营村 Z1 Z3 = 2, 汪家墩村 W1 W2 = 2. June's rows: L1 6-30 访谈 (main problem solved,
+# 5,000), S1 6-05 座谈 (政策宣传), S3 6-20 访谈 (S3 linked 7-01: its visit counts, not its card),
+# W2 6-16 访谈 (1.2万). 下营村: 入户访谈 2, 提供服务 1, 解决主要问题 2, 担保贷款 5000, met: L1 June
+# (interview), L1 + S1 June (diary); 已解决户数 L1 = 1.
+JUNE = {
+    "下营村": figures(思想保守户=2, 经济落后户=2, 入户访谈=2, 提供服务=1, 解决主要问题=2, 担保贷款=5000, 转化户数=1,
+                   应访谈月数=4, 实访谈月数=1, 应记日记月数=4, 实记日记月数=2, 主要问题已解决户数=1),
+    "倪家营村": figures(致富明星户=2, 应访谈月数=2, 应记日记月数=2),
+    "汪家墩村": figures(经济落后户=2, 入户访谈=1, 担保贷款=12000, 应访谈月数=2, 实访谈月数=1, 应记日记月数=2,
+                    实记日记月数=1),
+    "江淮村": figures(),
+    "合计": figures(致富明星户=2, 思想保守户=2, 经济落后户=4, 入户访谈=3, 提供服务=1, 解决主要问题=2, 担保贷款=17000,
+                  转化户数=1, 应访谈月数=8, 实访谈月数=2, 应记日记月数=8, 实记日记月数=3, 主要问题已解决户数=1),
+}
+# No period: every row; months expected up to the latest diary month counted, 2010-07 (L1 7-01).
+# 下营村 now has S3 too (思想保守户 3, 是否转化 是: 转化户数 2). Months: L1 Apr–Jul 4, L2 Dec–Jul 8,
+# S1 Feb–Jul 6, S2 May–Jul 3, S3 Jul 1 = 22. 入户访谈: L1 4-30 6-30 7-01, L2 3-31 5-31 5-31, S1 4-10,
+# S3 6-20 = 8. Interview months: L1 Apr Jun Jul 3, L2 Mar May 2, S1 Apr 1 (S3's June visit is before
+# its 结对 month: no month of its) = 6; diary months: L1 Apr–Jul 4, L2 Mar–May 3, S1 Apr Jun 2 = 9.
+# Solved: L1, L2, S3 = 3 households. 倪家营村: Z1 Jan–Jul 7 + Z3 Jun–Jul 2 = 9. 汪家墩村: W1 Mar–Jul 5
+# + W2 Jun–Jul 2 = 7.
+NO_PERIOD = {
+    "下营村": figures(思想保守户=3, 经济落后户=2, 入户访谈=8, 提供服务=2, 解决主要问题=3, 办实事=1, 担保贷款=13000,
+                   帮耕帮畜=3, 转化户数=2, 应访谈月数=22, 实访谈月数=6, 应记日记月数=22, 实记日记月数=9,
+                   主要问题已解决户数=3),
+    "倪家营村": figures(致富明星户=2, 入户访谈=1, 办实事=2, 应访谈月数=9, 实访谈月数=1, 应记日记月数=9, 实记日记月数=1),
+    "汪家墩村": figures(经济落后户=2, 入户访谈=2, 担保贷款=12000, 帮耕帮畜=2, 应访谈月数=7, 实访谈月数=2,
+                    应记日记月数=7, 实记日记月数=2),
+    "江淮村": figures(),
+    "合计": figures(致富明星户=2, 思想保守户=3, 经济落后户=4, 入户访谈=11, 提供服务=2, 解决主要问题=3, 办实事=3,
+                  担保贷款=25000, 帮耕帮畜=5, 转化户数=2, 应访谈月数=38, 实访谈月数=9, 应记日记月数=38,
+                  实记日记月数=12, 主要问题已解决户数=3),
+}
+
+
+@pytest.mark.parametrize(("period", "want"), [(("--period", "2010-06"), JUNE), ((), NO_PERIOD)])
+def test_the_four_villages_for_june_and_for_no_period(tmp_path, period, want):
+    col, roster = _q2_township(tmp_path)
+    run = Run(col, tmp_path / "汇总表.xlsx", *period, "--roster", str(roster))
+    assert run.exit_code == 1
+    check(run, want)
+    files = {f["file"]: f["rows"] for f in run.json["files"]}
+    assert all(r["read"] == r["counted"] + r["duplicate"] + r["excluded"] + r["out_of_period"] + r["totals_rows"]
+               for r in files.values())
+    assert sum(r["excluded"] for r in files.values()) == 4  # Z2, its visit, 开会, Z9: whatever the period

@@ -353,7 +353,18 @@ def test_excels_day_zero_in_a_date_cell_is_no_date(cell):
     1899-12-30: no date anybody typed, so an error at the cell, not a card linked in 1899."""
     with pytest.raises(PydanticCustomError):
         v.parse_date(cell)
-    assert v.parse_date(dt.datetime(1900, 1, 1)) == dt.date(1900, 1, 1)
+    assert v.parse_date(dt.datetime(1950, 1, 1)) == dt.date(1950, 1, 1)  # before 1950: no register date
+
+
+@pytest.mark.parametrize(("cell", "year"), [(dt.datetime(1905, 7, 2), "2010"), (dt.date(1905, 6, 23), "2001")])
+def test_a_year_typed_into_a_date_cell_is_told_as_the_year(cell, year):
+    """2010 typed into a date-formatted cell is Excel's day 2010, shown 1905-07-02: the year
+    typed, never a date of the campaign (a bare 2010 in a plain cell is an error already)."""
+    with pytest.raises(PydanticCustomError) as told:
+        v.parse_date(cell)
+    assert told.value.type == "year-as-date" and told.value.context == {"detail": year}
+    with pytest.raises(PydanticCustomError, match="bad-date"):
+        v.parse_date(dt.date(1930, 5, 1))
 
 
 @pytest.mark.parametrize("team, number", [
