@@ -728,18 +728,37 @@ def _diaries(store: RowStore, review_only: frozenset[tuple[str, str, int]] = fro
     # household on one day in one form (read in order off the diary_entry index, no sort),
     # Python tells them apart by the problem written down
     groups: dict[tuple, list[Record]] = defaultdict(list)
+    unsaid: list[Record] = []  # rows of a sheet without 发现问题: they name no problem either way
     for r in store.records(DIARY_SHEET, (
             "t.excluded IS NULL AND t.card_no IN (SELECT no FROM temp.counted_card) "
             "AND (t.card_no, t.date, t.form) IN (SELECT card_no, date, form FROM diary "
             "WHERE excluded IS NULL GROUP BY 1, 2, 3 HAVING count(*) > 1)")):
         d = r.model
+        if "problem" not in r.letters:
+            unsaid.append(r)
+            continue
         groups[(d.card_no, d.date, d.form, note_key(d.problem))].append(r)  # type: ignore[attr-defined]
+    _join_unsaid(groups, unsaid)
     marks = []
     for key, group in groups.items():
         if len(group) > 1:
             yield from _copies(group, key[0], marks, review_only)
     store.mark(DIARY_SHEET, marks)
 
+
+
+def _join_unsaid(groups: dict[tuple, list[Record]], unsaid: list[Record]) -> None:
+    """A visit from a book without the 发现问题 column is a copy of the entry of that household,
+    day and form in the other books (the column it lacks says nothing, as every column a sheet
+    lacks): counted once with it, not a second visit. When the other books hold several entries
+    that day (two problems found), which one it copies cannot be told: it stays its own entry."""
+    entries: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in groups:
+        entries[key[:3]].append(key)
+    for r in unsaid:
+        d = r.model
+        at = entries.get((d.card_no, d.date, d.form), [])  # type: ignore[attr-defined]
+        groups[at[0] if len(at) == 1 else (d.card_no, d.date, d.form, None, "unsaid")].append(r)  # type: ignore[attr-defined]
 
 
 # said when a diary's 卡号 is a date: typed 3-1 (社-户) into a cell that is not text, Excel made it 3月1日

@@ -324,3 +324,47 @@ def test_the_four_villages_for_june_and_for_no_period(tmp_path, period, want):
     assert all(r["read"] == r["counted"] + r["duplicate"] + r["excluded"] + r["out_of_period"] + r["totals_rows"]
                for r in files.values())
     assert sum(r["excluded"] for r in files.values()) == 4  # Z2, its visit, 开会, Z9: whatever the period
+
+
+@pytest.mark.parametrize(("short_name", "full_name"), [("a李胜.xlsx", "b下营村.xlsx"), ("b李胜.xlsx", "a下营村.xlsx")])
+def test_a_visit_on_a_form_without_the_problem_column_is_the_same_visit(tmp_path, short_name, full_name):
+    """李胜's own book is on a form without 发现问题 (nor 解决办法, 办理结果, 是否主要问题); the village's
+    copy of the same visit (A, 2010-03-06, 入户访谈) has the problem written down. "Diary rows
+    equal in 卡号, 日期, 形式 and 发现问题 are the same entry": a book without the column says no
+    other problem, so this is one visit, counted once. Before, the two were two entries: 入户访谈 2
+    and 担保贷款 6000 for one visit and one loan, with no word said."""
+    visit = diary("A", D(2010, 3, 6), 发现问题="缺水", 解决办法="修渠", 办理结果="协调解决", 是否主要问题="是",
+                  **{LOAN: 3000})
+    short = [c for c in DIARY_LABELS if c not in ("发现问题", "解决办法", "办理结果", "是否主要问题")]
+    write_book(tmp_path / "收集" / short_name, [backward("A")], [visit], diary_labels=short)
+    write_book(tmp_path / "收集" / full_name, [backward("A")], [visit])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    assert run.exit_code == 0, run.json["issues"]
+    # One 经济落后户 (12 months), one visit in March: 入户访谈 1, main problem solved (是 + 协调解决) 1,
+    # 担保贷款 3000; 1 month met; 主要问题已解决户数 1.
+    row = figures(经济落后户=1, 入户访谈=1, 解决主要问题=1, 担保贷款=3000, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12,
+                  实记日记月数=1, 主要问题已解决户数=1)
+    check(run, {"下营村": row, "合计": row})
+    # The cards are the same form in both books: the first by file name is counted. The visit:
+    # the copy saying more (the village's) is counted, whichever sorts first.
+    first, second = sorted((short_name, full_name))
+    buckets = {first: {"counted": 1}, second: {"duplicate": 1}}  # the card
+    buckets[full_name]["counted"] = buckets[full_name].get("counted", 0) + 1  # the visit
+    buckets[short_name]["duplicate"] = buckets[short_name].get("duplicate", 0) + 1
+    accounted(run, {short_name: 2, full_name: 2}, buckets)
+    (told,) = [i["message"] for i in run.json["issues"] if i["code"] == "duplicate-diary"]
+    assert "没有发现问题、是否主要问题、解决办法、办理结果列" in told
+
+
+def test_a_visit_without_the_problem_column_beside_two_problems_that_day_is_not_guessed(tmp_path):
+    """The village's copy has two entries for A on 2010-03-06 (two problems found); the cadre's
+    book, without 发现问题, has one visit that day. Which of the two it copies cannot be told: it
+    stays an entry of its own (counted), as before; the two with their problems count too."""
+    short = [c for c in DIARY_LABELS if c not in ("发现问题", "解决办法", "办理结果", "是否主要问题")]
+    write_book(tmp_path / "收集" / "a.xlsx", [backward("A")], [diary("A", D(2010, 3, 6))], diary_labels=short)
+    write_book(tmp_path / "收集" / "b.xlsx", [backward("A")], [
+        diary("A", D(2010, 3, 6), 发现问题="缺水", 解决办法="修渠", 办理结果="正在办理"),
+        diary("A", D(2010, 3, 6), 发现问题="缺种子", 解决办法="联系站所", 办理结果="正在办理")])
+    run = Run(tmp_path / "收集", tmp_path / "汇总表.xlsx", "--period", "2010")
+    row = figures(经济落后户=1, 入户访谈=3, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+    check(run, {"下营村": row, "合计": row})
