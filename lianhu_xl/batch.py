@@ -11,11 +11,13 @@ files not yet started go on in a fresh pool. A worker that stops answering
 batch sends a worker a few files at once (``chunk_size``); every rule above still
 holds file by file.
 
-Every batch of two or more files is read this way, with one job too (one worker): a
-file that aborts its reader then costs that file, never the run. Its cost, 300 benchmark
-books on a noisy machine: 6.97–7.76 s against 7.02–8.73 s read in this process (with the
-part in WAL mode it was ≈ 8 % more; store.py). A single file is read in this process
-(no batch to protect; the guard refuses every file known to crash a reader).
+Every file is read this way, with one job too (one worker), and a single file too: a
+file that aborts its reader then costs that file, never the run, and is said as such (a
+clerk checking one book must never see the run vanish without a word; the guard refuses
+every file known to crash a reader, but not the ones nobody knows yet). Its cost, 300
+benchmark books on a noisy machine: 6.97–7.76 s against 7.02–8.73 s read in this process
+(with the part in WAL mode it was ≈ 8 % more; store.py); one book: a worker's start, about
+0.03 s where workers are forked (Linux), 0.3–1 s where they are spawned (Windows, macOS).
 
 Workers never outlive the batch: each one watches the process that started it
 and exits as soon as it is gone (killed, crashed, closed), and a Ctrl-C or
@@ -58,11 +60,6 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def uses_workers(files: int) -> bool:
-    """Whether a batch of this many files is read in worker processes (``run_checks``)."""
-    return files >= 2
-
-
 def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs: int = 1,
                progress: Progress | None = None, keep: Keep | None = None,
                cache: ResultCache | None = None, keys: Keys | None = None,
@@ -85,11 +82,6 @@ def run_checks(files: list[tuple[Path, str]], roster: Roster | None = None, jobs
 
     def here(index: int, path: Path, display: str) -> None:
         done(index, _cached(_safe_check(path, display, roster), cache, keys[index]))
-
-    if not uses_workers(len(files)):
-        for index, (path, display) in enumerate(files):
-            here(index, path, display)
-        return [results[i] for i in range(len(files))]
 
     queue: deque[Item] = deque(enumerate(files))
     jobs = max(1, jobs)

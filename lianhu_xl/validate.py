@@ -21,7 +21,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple
 
-from .batch import Keep, Progress, run_checks, uses_workers
+from .batch import Keep, Progress, run_checks
 from .book import BookResult, Record
 from .cache import ResultCache, run_cached
 from .collection import collect, open_elsewhere
@@ -96,7 +96,7 @@ def validate(paths: list[Path], roster: Roster | None = None, jobs: int = 1,
     if files is None:
         files, collect_issues = collect(paths)
     store = RowStore()
-    parts = store.parts_folder() if uses_workers(len(files)) else None  # each worker keeps its rows there
+    parts = store.parts_folder() if files else None  # each worker keeps its rows there (every file is read in one)
 
     def run(todo: list[tuple[Path, str]], keys: list[str | None], keep: Keep) -> list[BookResult]:
         return run_checks(todo, roster=roster, jobs=jobs, progress=progress, keep=keep, cache=cache,

@@ -105,6 +105,18 @@ def test_validate_reports_the_crash_and_goes_on_with_one_job_or_two(folder, monk
     assert read == {n: (0 if n == "炸.xlsx" else 5) for n in read} and len(read) == 7
 
 
+def test_one_book_that_aborts_its_reader_is_said_not_a_vanished_run(tmp_path, monkeypatch):
+    """A clerk checking a single book (the WPS button's way): the reader aborting on it ends in a
+    Chinese message and exit 1, never the run killed with nothing said (it was read in the run's
+    own process: pytest itself died here)."""
+    huge_range(tmp_path / "炸.xlsx")
+    _unguarded(monkeypatch)
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "炸.xlsx"), "--no-cache"])
+    assert result.exit_code == 1
+    assert "炸.xlsx" in result.output and "读取程序意外退出" in result.output
+    assert multiprocessing.active_children() == []
+
+
 def test_a_batch_of_two_with_one_job_survives_the_file_that_aborts_its_reader(tmp_path, monkeypatch):
     good_book(tmp_path / "甲.xlsx")
     huge_range(tmp_path / "炸.xlsx")
