@@ -1243,17 +1243,15 @@ def _without_place(issue: Issue) -> str:
 
 def _statuses(c: Consolidation) -> None:
     """已汇总 · 部分汇总 · 未汇总, with why, on every FileSummary."""
-    by_file: dict[str, list[Issue]] = defaultdict(list)
-    for issue in c.report.issues:
-        by_file[issue.file].append(issue)
     for s in c.report.files:
         acc = c.accounts.get(s.file)
-        errors = [i for i in by_file.get(s.file, []) if i.severity == "error"]
+        own = c.report.issues.of_file(s.file)  # a file's issues at a time: a county's are never all held
+        errors = [i for i in own if i.severity == "error"]
         if acc is None or s.kind != "book":
             s.counted = 0
             s.status = "未汇总"
             s.why = errors[0].message if errors else next(
-                (i.message for i in by_file.get(s.file, []) if i.code in SKIPPED_OUTPUTS), "不是登记簿")
+                (i.message for i in own if i.code in SKIPPED_OUTPUTS), "不是登记簿")
             continue
         s.counted = acc.counted
         s.excluded = acc.read - acc.counted
