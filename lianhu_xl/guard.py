@@ -348,22 +348,12 @@ def _inspect_zip(data: bytes, every_sheet: bool = False) -> Inspection:
             if not known.indexes:  # a cell written otherwise: two values in one, an attribute or a cell twice
                 _check_values_once(sheet, blob, lo, hi)
             _check_split_values(sheet, blob, lo, hi)  # <v>3&#48;00</v>: read as 3
-            if blank_styles:
-                unshown = _cells_styled(blob, blank_styles)
-                if unshown:
-                    inspection.unshown_cells[sheet] = unshown
-            if percent_styles:
-                percent = _cells_styled(blob, percent_styles)
-                if percent:
-                    inspection.percent_cells[sheet] = percent
-            if struck_styles:
-                crossed = _cells_styled(blob, struck_styles)
-                if crossed:
-                    inspection.struck_cells[sheet] = crossed
-            if unseen_styles:
-                unseen = _cells_styled(blob, unseen_styles)
-                if unseen:
-                    inspection.same_colour_cells[sheet] = unseen
+            for styles, found in ((blank_styles, inspection.unshown_cells), (percent_styles, inspection.percent_cells),
+                                  (struck_styles, inspection.struck_cells), (unseen_styles, inspection.same_colour_cells)):
+                if styles:  # a rare style in the book (;;;, 0%, 删除线, white on white): its cells in this sheet
+                    cells = _cells_styled(blob, styles)
+                    if cells:
+                        found[sheet] = cells
         _check_cells(sheet, blob, no_strings)
         formulas = _formulas_without_values(blob, pattern) if pattern is not None else []
         if uncomputed and pattern is _FORMULA_NO_VALUE_RE and (every_sheet or _read_by_reader(sheet)):

@@ -288,3 +288,21 @@ def libreoffice_save(sources: list[Path], out_dir: Path, filt: str = "xlsx:Calc 
                        check=True, capture_output=True, timeout=300)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """A workbook of exactly these sheets, in this order, each under a title row."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.append([f"倪家营乡 · {name}"])
+        for row in rows:
+            ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def by_code(issues: list[dict], code: str) -> list[dict]:
+    return [i for i in issues if i["code"] == code]

@@ -11,33 +11,24 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
-import openpyxl
 from bookfactory import DIARY_LABELS, card, diary, write_book
 from conftest import needs_libreoffice
-from realworld_books import col, consolidated, counts_of, hand, libreoffice_save, said, totals_rows
+from realworld_books import (
+    book,
+    by_code,
+    col,
+    consolidated,
+    counts_of,
+    hand,
+    libreoffice_save,
+    said,
+    totals_rows,
+)
 
 D = dt.date
 
 CARD_HEADER = ["序号", "卡号", "联系人", "联系人类别", "村", "社", "户主", "联系户类型", "结对日期", "主要问题", "是否转化",
                "基期人均纯收入（元）"]
-
-
-def book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    """A workbook of exactly these sheets, in this order, each under a title row."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        ws.append([f"倪家营乡 · {name}"])
-        for row in rows:
-            ws.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
-
-
-def by_code(issues: list[dict], code: str) -> list[dict]:
-    return [i for i in issues if i["code"] == code]
 
 
 # --- sheets named with their year, month, village or cadre ------------------------------------
