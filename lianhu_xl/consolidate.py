@@ -508,8 +508,7 @@ class Consolidation:
     def files_not_counted(self) -> list[str]:
         """Files offered and not counted; not the 汇总台 or a 问题清单 kept among the books (told
         and skipped: no submission, so no “N 个文件未汇总” for them)."""
-        skipped = {i.file for i in self.report.issues if i.code in SKIPPED_OUTPUTS}
-        return [f.file for f in self.report.files if f.status == "未汇总" and f.file not in skipped]
+        return [f.file for f in self.report.files if f.status == "未汇总"]
 
     def linkers(self) -> Iterable[LinkerLine]:
         """三个一 per linker, the ones short of it first, read from the store one at a time (a
@@ -1249,9 +1248,11 @@ def _statuses(c: Consolidation) -> None:
         errors = [i for i in own if i.severity == "error"]
         if acc is None or s.kind != "book":
             s.counted = 0
-            s.status = "未汇总"
-            s.why = errors[0].message if errors else next(
-                (i.message for i in own if i.code in SKIPPED_OUTPUTS), "不是登记簿")
+            ours = next((i.message for i in own if i.code in SKIPPED_OUTPUTS), None)
+            # the tool's own 问题清单 or 汇总台 among the books: nothing was offered, so nothing is
+            # 未汇总 (a clerk read it as a village book left out)
+            s.status = "已跳过" if ours is not None and not errors else "未汇总"
+            s.why = errors[0].message if errors else ours or "不是登记簿"
             continue
         s.counted = acc.counted
         s.excluded = acc.read - acc.counted

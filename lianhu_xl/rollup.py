@@ -31,6 +31,7 @@ from .consolidate import (
     EXCLUDED,
     HORIZON_PREFIX,
     NOTE_PREFIX,
+    SKIPPED_OUTPUTS,
     SPAN_PREFIX,
     TITLE_SUFFIX,
     TOTAL_UNIT,
@@ -598,7 +599,10 @@ def _statuses(c: Consolidation, sources: dict[str, TotalsSource], fates: dict[st
     errors: dict[str, list[Issue]] = defaultdict(list)
     warnings: Counter[str] = Counter()
     warned: dict[str, list[str]] = defaultdict(list)  # file -> what its warnings are about, once each
+    ours: dict[str, str] = {}  # the tool's own 问题清单 or 汇总台 among the totals: skipped, not 未汇总
     for issue in c.report.issues:
+        if issue.code in SKIPPED_OUTPUTS:
+            ours.setdefault(issue.file, issue.message)
         if issue.severity == "error":
             errors[issue.file].append(issue)
         elif issue.severity == "warning":
@@ -613,7 +617,9 @@ def _statuses(c: Consolidation, sources: dict[str, TotalsSource], fates: dict[st
         s.warnings = warnings[s.file]
         s.counted = acc.counted if acc else 0
         s.excluded = (acc.read - acc.counted) if acc else 0
-        if src is None or src.total is None:
+        if src is None and s.file in ours and not errors.get(s.file):
+            s.status, s.why = "已跳过", ours[s.file]
+        elif src is None or src.total is None:
             s.status = "未汇总"
             s.why = errors[s.file][0].message if errors.get(s.file) else "不是汇总表"
         elif s.file in fates and fates[s.file][0] == DUPLICATE:

@@ -310,7 +310,7 @@ def _sources(wb, st: _Styles, c: Consolidation) -> None:
             acc = c.accounts.get(f.file)
             values = ((acc.counted, acc.duplicate, acc.excluded, acc.out_of_period, acc.totals_rows)
                       if acc else (0, 0, 0, 0, 0))
-            rows.add(bad if f.status != "已汇总" else ok,
+            rows.add(ok if f.status in ("已汇总", "已跳过") else bad,
                      (f.file, f.sha256, f.template_version or ("汇总表" if f.kind == "totals" else ""),
                       f.card_rows, f.diary_rows, f.errors, f.warnings, f.status, f.why, *values),
                      _height(_lines(width(f.file), file_line), _lines(width(f.why), why_line)))

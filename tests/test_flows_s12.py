@@ -1,0 +1,54 @@
+"""Session 12: what a clerk reads after a run, where it misled."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+from bookfactory import card, diary, write_book
+from click.testing import CliRunner
+
+from lianhu_xl.cli import cli
+
+
+def invoke(*args: str | Path):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_the_tools_own_problem_list_among_the_books_is_skipped_not_a_file_left_out(tmp_path):
+    """A 问题清单 kept in the collection folder was listed as “未汇总 问题清单.xlsx” under a run
+    with a row left out, in red on the 来源 sheet: a clerk read it as a village book not counted.
+    It is 已跳过 now, never in “N 个文件未汇总”, and the 来源 sheet shows it as a file done with."""
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx", [card("XY-001")],
+               [diary("XY-001", dt.date(2010, 3, 6)), diary("XY-001", "三月六号")])  # one row with an error
+    invoke("validate", folder, "--report", folder / "问题清单.xlsx", "-q")
+    out = tmp_path / "汇总表.xlsx"
+    run = invoke("consolidate", folder, "-o", out, "--period", "2010")
+    assert run.exit_code == 1, run.output
+    assert "1 行因有错误未计入" in run.output
+    assert "未汇总" not in run.output
+    assert "已跳过  问题清单.xlsx" in run.output
+    sheet = openpyxl.load_workbook(out, read_only=True)["来源"]
+    statuses = {row[0]: row[7] for row in sheet.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert statuses == {"下营村.xlsx": "部分汇总", "问题清单.xlsx": "已跳过"}
+    data = json.loads(invoke("consolidate", folder, "-o", tmp_path / "2.xlsx", "--period", "2010", "--json").output)
+    assert {f["file"]: f["status"] for f in data["files"]} == {"下营村.xlsx": "部分汇总", "问题清单.xlsx": "已跳过"}
+
+
+def test_a_problem_list_among_township_totals_is_skipped_in_the_county_rollup(tmp_path):
+    """The county's folder of township 汇总表 with a 问题清单 beside them: the roll-up counted every
+    township and still said “1 份汇总表未计入”? It says the list was skipped, and nothing is missing."""
+    books = tmp_path / "乡"
+    write_book(books / "下营村.xlsx", [card("XY-001")], [diary("XY-001", dt.date(2010, 3, 6))])
+    county = tmp_path / "县"
+    county.mkdir()
+    assert invoke("consolidate", books, "-o", county / "甲乡汇总表.xlsx", "--period", "2010",
+                  "--title", "甲乡").exit_code == 0
+    invoke("validate", books, "--report", county / "问题清单.xlsx", "-q")
+    run = invoke("consolidate", county, "-o", tmp_path / "县汇总表.xlsx", "--period", "2010", "--json")
+    data = json.loads(run.output)
+    assert {f["file"]: f["status"] for f in data["files"]} == {"甲乡汇总表.xlsx": "已汇总", "问题清单.xlsx": "已跳过"}
+    assert run.exit_code == 0, run.output
