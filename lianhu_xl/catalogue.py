@@ -228,7 +228,7 @@ _CODES = [
          "把日期写全，如 {detail}-9-6。"),
     Code("two-digit-year", "error", "年份只写了两位", "“{column}”填的是“{value}”，年份只写了两位，{detail}。",
          "请把年份写全四位，如 {expected}。"),
-    Code("future-date", "error", "日期在将来", "“{column}”是 {value}，晚于今天。", "填写实际联系的日期。"),
+    Code("future-date", "error", "日期在将来", "“{column}”是 {value}，晚于今天。", "核对年份是否打错，填写实际的日期。"),
     Code("bad-number", "error", "不是数字", "“{column}”填的是“{value}”，不是数字{detail}。",
          "只填数字，例如 {expected}（可以带单位“元”“次”“件”）。"),
     Code("yuan-in-wan", "error", "万元列里像是按元填的",

@@ -205,7 +205,7 @@ class CardRow(StandardRow):
     """Sheet 联户卡: one row per linked household."""
 
     SHEET: ClassVar[str] = CARD_SHEET
-    ROW_RULES: ClassVar[tuple[str, ...]] = ("unusual-pairing", "bad-phone", "income-expected",
+    ROW_RULES: ClassVar[tuple[str, ...]] = ("future-date", "unusual-pairing", "bad-phone", "income-expected",
                                             "conversion-not-applicable", "large-number")
 
     card_no: CardNo = _col("卡号", "text", "联户卡编号，本乡唯一", "XY-2010-001", required=True, width=12, aliases=("联户卡号", "卡片编号", "联户卡编号"))
@@ -227,7 +227,7 @@ class CardRow(StandardRow):
         "身份证号", "id", "户主身份证号（只在本簿中保存，汇总时不显示）", "620702198001011231", width=19, aliases=("身份证号码", "户主身份证号", "户主身份证号码", "身份证"))
     phone: Note = _col("联系电话", "phone", "户主联系电话", "13912345678", width=12, aliases=("电话", "电话号码", "手机号码", "手机", "手机号", "联系方式"))
     industry: Text = _col("主导产业", "text", "这一户的主导产业", "玉米制种", width=9, aliases=("主导产业项目", "产业", "主要产业"))
-    link_date: LinkDate = _col("结对日期", "date", "开始联系这一户的日期", "2010-3-1", required=True, width=11, aliases=("结对时间", "结对年月日", "结对年月", "结对帮扶日期", "结对帮扶时间"))
+    link_date: LinkDate = _col("结对日期", "date", "开始联系这一户的日期，不能晚于今天", "2010-3-1", required=True, width=11, aliases=("结对时间", "结对年月日", "结对年月", "结对帮扶日期", "结对帮扶时间"))
     base_income: Annotated[float | None, _number(0)] = _col(
         "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9,
         check_above=INCOME_CHECK)
@@ -251,6 +251,9 @@ class CardRow(StandardRow):
     @classmethod
     def row_rules(cls, f: Mapping[str, Any]) -> list[Finding]:
         out: list[Finding] = []
+        linked = f.get("link_date")
+        if linked is not None and linked > _today():  # 2100 for 2010: the months it expects would start then
+            out.append(("future-date", "link_date", {}))
         kind, household = f.get("linker_kind"), f.get("household_type")
         if kind and household and household != EXPECTED_PAIRING[kind]:
             out.append(("unusual-pairing", "household_type",

@@ -52,3 +52,21 @@ def test_a_problem_list_among_township_totals_is_skipped_in_the_county_rollup(tm
     data = json.loads(run.output)
     assert {f["file"]: f["status"] for f in data["files"]} == {"甲乡汇总表.xlsx": "已汇总", "问题清单.xlsx": "已跳过"}
     assert run.exit_code == 0, run.output
+
+
+def test_a_link_date_in_the_future_is_an_error_at_its_cell(tmp_path):
+    """结对日期 2100-03-05 (2010 typed with its digits swapped) was taken without a word: with no
+    period the card expected no month at all, and with --period 2100 it would expect every month
+    from 2100. It is future-date at the card's 结对日期 cell, as a visit dated in the future is;
+    the card is left out and listed, the other card counted."""
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx", [card("XY-001", 结对日期=dt.date(2100, 3, 5)), card("XY-002")],
+               [diary("XY-002", dt.date(2010, 3, 6))])
+    run = invoke("validate", folder, "--json")
+    assert run.exit_code == 1, run.output
+    told = [(i["code"], i["sheet"], i["cell"], i["severity"]) for i in json.loads(run.output)["issues"]]
+    assert ("future-date", "联户卡", "N3", "error") in told
+    message = next(i["message"] for i in json.loads(run.output)["issues"] if i["code"] == "future-date")
+    assert "结对日期" in message and "2100-03-05" in message and "晚于今天" in message
+    data = json.loads(invoke("consolidate", folder, "-o", tmp_path / "汇总表.xlsx", "--json").output)
+    assert data["total"]["致富明星户"] == 1  # XY-002 only
