@@ -239,6 +239,8 @@ _CODES = [
          "右键→“设置单元格格式”→“常规”，再重填数字，如 {expected}。"),
     Code("large-number", "warning", "数字大得少见", "“{column}”填的是 {value}，大于 {expected}，很少见。",
          "核对是否多打了 0{detail}；确实如此可以不改，照样计入汇总。"),
+    Code("small-loan", "warning", "担保贷款少得少见", "“{column}”填的是 {value}，一笔担保贷款只有 {value} 元，少得少见：是 {value} 万元吧？",
+         "是万元的，按元填 {expected}（或写成“{value}万”）；确是 {value} 元的可以不改，照样计入汇总。"),
     Code("not-whole", "error", "应为整数", "“{column}”填的是“{value}”，应为整数。", "填写整数，例如 {expected}。"),
     Code("out-of-range", "error", "数值超出范围", "“{column}”填的是 {value}，超出范围（应为 {expected}）。", "改为 {expected} 的数。"),
     Code("bad-choice", "error", "不在可选项中", "“{column}”填的是“{value}”，不是可选项。", "从下拉列表中选：{expected}。"),

@@ -46,6 +46,7 @@ SOLVED = ("当场解决", "协调解决")
 # guaranteed loan a few tens of thousands (the township's year of them: 1.2 million)
 INCOME_CHECK = 100_000
 LOAN_CHECK = 200_000
+SMALL_LOAN = 100  # yuan: no guaranteed loan is smaller; a figure under it was typed in 万元
 SERVICES = ("政策宣传", "实用技术", "市场信息", "帮扶项目", "解决问题", "增收措施")
 YESNO = ("是", "否")
 _SERVICES = frozenset(SERVICES)
@@ -274,7 +275,7 @@ class DiaryRow(StandardRow):
 
     SHEET: ClassVar[str] = DIARY_SHEET
     ROW_RULES: ClassVar[tuple[str, ...]] = ("future-date", "result-required", "solution-expected",
-                                            "unknown-service", "review-before-date", "large-number")
+                                            "unknown-service", "review-before-date", "large-number", "small-loan")
 
     card_no: CardNo = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12, aliases=("联户卡号",))
     date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11,
@@ -334,6 +335,9 @@ class DiaryRow(StandardRow):
         review = f.get("review_date")
         if review is not None and day is not None and review < day:
             out.append(("review-before-date", "review_date", {"expected": day.isoformat()}))
+        loans = f.get("loans")
+        if loans is not None and 0 < loans < SMALL_LOAN:  # 3 under 担保贷款(元): 3 万元 typed in 万
+            out.append(("small-loan", "loans", {"expected": f"{loans * 10_000:g}"}))
         _large_numbers(cls, f, out)
         return out
 

@@ -70,3 +70,22 @@ def test_a_link_date_in_the_future_is_an_error_at_its_cell(tmp_path):
     assert "结对日期" in message and "2100-03-05" in message and "晚于今天" in message
     data = json.loads(invoke("consolidate", folder, "-o", tmp_path / "汇总表.xlsx", "--json").output)
     assert data["total"]["致富明星户"] == 1  # XY-002 only
+
+
+def test_a_loan_of_a_few_yuan_is_asked_about_as_typed_in_wan(tmp_path):
+    """担保贷款(元) 3 (a clerk typing 万元 as the village ledger keeps it) was summed as 3 yuan
+    without a word: the township's loans short by 29,997. It is asked about at its cell
+    (small-loan: 是 3 万元吧？按元填 30000), still counted as typed; 3000 and 0 say nothing."""
+    folder = tmp_path / "收集"
+    write_book(folder / "下营村.xlsx", [card("XY-001")],
+               [diary("XY-001", dt.date(2010, 3, 6), **{"担保贷款(元)": 3}), diary("XY-001", dt.date(2010, 4, 6), **{"担保贷款(元)": 3000}),
+                diary("XY-001", dt.date(2010, 5, 6), **{"担保贷款(元)": 0}), diary("XY-001", dt.date(2010, 6, 6), **{"担保贷款(元)": 0.5})])
+    run = invoke("validate", folder, "--json")
+    assert run.exit_code == 0, run.output
+    told = [i for i in json.loads(run.output)["issues"] if i["code"] == "small-loan"]
+    assert [(i["sheet"], i["cell"], i["severity"]) for i in told] == [("联户日记", "M3", "warning"),
+                                                                      ("联户日记", "M6", "warning")]
+    assert "是 3 万元吧" in told[0]["message"] and "30000" in told[0]["message"]
+    assert "5000" in told[1]["message"]
+    data = json.loads(invoke("consolidate", folder, "-o", tmp_path / "汇总表.xlsx", "--json").output)
+    assert data["total"]["担保贷款(元)"] == 3003.5

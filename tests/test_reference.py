@@ -60,7 +60,8 @@ def test_row_rules_listed_in_the_docs_are_the_ones_the_models_give():
     given = {CardRow: set(), DiaryRow: set()}
     for model, row in ((CardRow, card), (DiaryRow, diary),
                        (CardRow, {**card, "linker_kind": "乡干部", "household_type": "经济落后户"}),
-                       (CardRow, {**card, "base_income": 250000}), (CardRow, {**card, "link_date": future})):
+                       (CardRow, {**card, "base_income": 250000}), (CardRow, {**card, "link_date": future}),
+                       (DiaryRow, {**diary, "loans": 3})):
         given[model] |= {code for code, name, _ in check_row(model, row).problems}
     assert given[CardRow] == set(CardRow.ROW_RULES)
     assert given[DiaryRow] == set(DiaryRow.ROW_RULES)
