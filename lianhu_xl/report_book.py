@@ -30,6 +30,7 @@ from .xl_text import new_workbook
 if TYPE_CHECKING:
     from .validate import Validation
 
+FAST_ROWS = True  # 问题清单's rows as XML text (fast_rows); False: cell by cell through XlsxWriter
 NO_NAME = "（联系人未填）"
 NO_CARD = "（卡号找不到联户卡）"
 WHOLE_FILE = "（整个文件）"
@@ -168,6 +169,7 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     yellow = wb.add_format({"bg_color": "#FFF2CC"})
     green = wb.add_format({"bg_color": "#E2EFDA"})
     title = wb.add_format({"bold": True, "font_size": 14})
+    fast_rows.number_styles((head, wrap, red, yellow, green, title))  # the same file whichever way rows go in
 
     def names_in(file: str) -> str:
         if who is not None:
@@ -224,18 +226,28 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
     _finish(wb, "按联系人", PEOPLE_WIDTHS, 0, len(cols) - 1)
 
     # --- 问题清单: every issue ------------------------------------------------------------
+    # one row an issue: a county's run has hundreds of thousands, written as XML text
+    # (fast_rows; cell by cell through XlsxWriter they took longer than reading the books)
     ws = wb.add_worksheet("问题清单")
     cols = ["文件", "联系人", "工作表", "单元格", "列", "填写内容", "级别", "代码", "说明"]
     ws.write_row(0, 0, cols, head)
-    for sheet, r, i in _spread(wb, ws, 1, cols, head, report.issues):
-        fmt = red if i.severity == "error" else yellow if i.severity == "warning" else None
-        owner = who.owner_of(i) if who is not None and i.severity in ("error", "warning") else ""
-        _tall(sheet, r, (i.message, ISSUE_WIDTHS[8]))
-        for c, value in enumerate([i.file, owner, i.sheet, i.cell, i.column, i.value]):
-            sheet.write_string(r, c, value or "")
-        sheet.write_string(r, 6, severity_zh(i.severity), fmt)
-        sheet.write_string(r, 7, i.code)
-        sheet.write_string(r, 8, i.message, wrap)
+
+    def follow_on(n: int) -> tuple[Any, int]:
+        more = wb.add_worksheet(fast_rows.part_name("问题清单", n))
+        more.write_row(0, 0, cols, head)
+        return more, 1
+
+    with fast_rows.SheetRows(ws, 1, len(cols) - 1, follow_on, fast=FAST_ROWS) as rows:
+        kinds = "s" * len(cols)
+        by_severity = {sev: rows.layout(kinds, (*[None] * 6, fmt, None, wrap))
+                       for sev, fmt in (("error", red), ("warning", yellow), ("notice", None))}
+        for i in report.issues:
+            owner = who.owner_of(i) if who is not None and i.severity in ("error", "warning") else ""
+            rows.add(by_severity.get(i.severity, by_severity["notice"]),
+                     (i.file, owner or "", i.sheet or "", i.cell or "", i.column or "", i.value or "",
+                      severity_zh(i.severity), i.code, i.message),
+                     _height((i.message, ISSUE_WIDTHS[8])))
+        rows.finish()
     _finish(wb, "问题清单", ISSUE_WIDTHS, 0, len(cols) - 1)
     wb.close()
 
@@ -247,17 +259,24 @@ LINE_HEIGHT = 15  # points, one line of the default 11-point font
 
 
 def _tall(sheet, r: int, *texts: tuple[str, int]) -> None:
-    """Give row ``r`` the height its wrapped texts need (text, column width): XlsxWriter cannot
-    measure, and WPS and LibreOffice keep the stored height, so a 说明 of three lines showed and
-    printed as one, cut off or written over the next row. Set before the row's cells are written
-    (constant_memory). A Chinese character is two columns wide: its UTF-8 is three bytes."""
+    """Give row ``r`` the height its wrapped texts need (``_height``). Set before the row's
+    cells are written (constant_memory)."""
+    height = _height(*texts)
+    if height is not None:
+        sheet.set_row(r, height)
+
+
+def _height(*texts: tuple[str, int]) -> float | None:
+    """The height a row's wrapped texts need (text, column width), None for one line: XlsxWriter
+    cannot measure, and WPS and LibreOffice keep the stored height, so a 说明 of three lines showed
+    and printed as one, cut off or written over the next row. A Chinese character is two columns
+    wide: its UTF-8 is three bytes."""
     lines = 1
     for text, width in texts:
         if text:
             units = (len(text.encode("utf-8")) + len(text)) // 2
             lines = max(lines, -(-units // max(width - 2, 1)) + text.count("\n"))
-    if lines > 1:
-        sheet.set_row(r, LINE_HEIGHT * lines)
+    return LINE_HEIGHT * lines if lines > 1 else None
 
 
 def _coarse_people(report: Report, linkers: dict[str, str]) -> list[Person]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import openpyxl
 import pytest
@@ -113,3 +114,26 @@ def test_typed_text_that_looks_like_a_formula_stays_text(tmp_path):
     people = rows(wb["按联系人"], "联系人")
     assert people[0]["联系人"] == "=HYPERLINK(\"x\")"
     assert wb["按联系人"]["A2"].data_type == "s"
+
+
+def test_the_problem_list_written_as_xml_text_is_the_workbook_cell_by_cell_writes(branch, tmp_path, monkeypatch):
+    """问题清单's rows go in as XML text (a county's report holds hundreds of thousands; cell by
+    cell through XlsxWriter its writing took longer than reading the books): the same file, byte
+    for byte, as XlsxWriter's own calls write, with a message of several lines, a value needing
+    escaping (<, &) and each severity's colour."""
+    from lianhu_xl import report_book
+
+    _, folder = branch
+    write_book(folder / "上营村.xlsx", [card("SY-001", 户主="<李&张>")],
+               [diary("SY-001", dt.date(2010, 4, 3), 形式="走访 & 座谈"),
+                diary("SY-001", dt.date(2010, 5, 3), **{"担保贷款(元)": 3})])  # a warning
+    fast, plain = tmp_path / "快.xlsx", tmp_path / "慢.xlsx"
+    assert CliRunner().invoke(cli, ["validate", str(folder), "--report", str(fast), "-q"]).exit_code == 1
+    monkeypatch.setattr(report_book, "FAST_ROWS", False)
+    assert CliRunner().invoke(cli, ["validate", str(folder), "--report", str(plain), "-q"]).exit_code == 1
+    with zipfile.ZipFile(fast) as a, zipfile.ZipFile(plain) as b:
+        assert {n: a.read(n) for n in a.namelist() if n != "docProps/core.xml"} == {
+            n: b.read(n) for n in b.namelist() if n != "docProps/core.xml"}
+    listed = rows(openpyxl.load_workbook(fast)["问题清单"], "文件")
+    assert {r["级别"] for r in listed} >= {"错误", "警告"}
+    assert any("走访 & 座谈" == r["填写内容"] for r in listed)
