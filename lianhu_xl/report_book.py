@@ -15,8 +15,10 @@ several people's cards are in it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -67,16 +69,26 @@ class Person:
 class Attribution:
     """Who each issue belongs to, and everyone's share per file."""
 
-    at: dict[tuple[str, str, int], str] = field(default_factory=dict)  # (file, sheet, row) -> linker
     fallback: dict[str, str] = field(default_factory=dict)  # file -> whom its other issues go to
     people: dict[tuple[str, str], Person] = field(default_factory=dict)  # (name, file) -> Person
     by_file: dict[str, list[str]] = field(default_factory=dict)  # file -> linker names
+    # (sheet, row) -> linker of the rows with an issue, one file at a time: a county's run has
+    # 600,000 issues, whose rows all held cost more than the rest of the run (issues come in file order)
+    rows_of: Callable[[str, list[Issue] | None], dict[tuple[str, int], str]] | None = None
+    _file: str | None = None
+    _at: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def load(self, file: str, issues: list[Issue] | None = None) -> None:
+        """Look up the rows of ``file``'s ``issues`` (None: all of the file's), for ``owner_of``."""
+        self._file, self._at = file, self.rows_of(file, issues) if self.rows_of is not None else {}
 
     def owner_of(self, issue: Issue) -> str:
         """The linker whose row the issue is on; else the file's only linker, or the whole file.
         Found again from the issue each time (a run's issues kept in a file are new objects each
         time they are read: never keyed by ``id``)."""
-        name = self.at.get((issue.file, issue.sheet or "", issue.row or 0))
+        if issue.file != self._file:
+            self.load(issue.file)
+        name = self._at.get((issue.sheet or "", issue.row or 0))
         if name is None:
             name = self.fallback.get(issue.file)
             if name is None:
@@ -96,7 +108,7 @@ class Attribution:
 
 def attribute(validation: Validation) -> Attribution:
     """Give every issue of the validation to the person whose row it is on (read from the
-    run's store one sheet at a time: only the rows with an issue are remembered)."""
+    run's store one sheet at a time: only the rows with an issue are looked up, a file at a time)."""
     out = Attribution()
     store = validation.store
     store.index_sheets()
@@ -105,16 +117,12 @@ def attribute(validation: Validation) -> Attribution:
     store.query("INSERT OR IGNORE INTO owner SELECT t.card_no, t.linker, coalesce(t.village, '') FROM card t "
                 "JOIN sheet s ON s.id = t.sheet WHERE t.card_no IS NOT NULL AND t.card_no <> '' "
                 "AND t.linker IS NOT NULL AND t.linker <> '' ORDER BY t.rejected, s.file, s.name, t.row")
-    wanted: dict[tuple[str, str], set[int]] = {}  # the rows with an issue, by file and sheet
-    for i in validation.report.issues:
-        if i.row is not None and i.sheet:
-            wanted.setdefault((i.file, i.sheet), set()).add(i.row)
     sheets: dict[str, list[tuple[int, str, str]]] = {}
     for sid, file, name, kind in store.query("SELECT id, file, name, kind FROM sheet ORDER BY id"):
         sheets.setdefault(file, []).append((sid, name, kind))
     # per sheet: each person's row count and first village, in the order they first appear
     # (GROUP BY in SQLite: a county's report need not walk 650,000 rows in Python)
-    rows_of = {
+    rows_sql = {
         CARD_SHEET: ("SELECT t.row AS row, coalesce(nullif(t.linker, ''), ?) AS who, coalesce(t.village, '') AS v "
                      "FROM card t WHERE t.sheet = ?", NO_NAME),
         DIARY_SHEET: ("SELECT t.row AS row, coalesce(o.linker, nullif(t.linker, ''), ?) AS who, "
@@ -124,8 +132,8 @@ def attribute(validation: Validation) -> Attribution:
     for book in validation.books:
         file = book.summary.file
         ordered = sorted(sheets.get(file, ()), key=lambda x: x[2] != CARD_SHEET)  # cards first
-        for sid, sheet, kind in ordered:
-            sql, missing = rows_of[kind]
+        for sid, _, kind in ordered:
+            sql, missing = rows_sql[kind]
             for name, count, village in store.query(
                     f"SELECT who, count(*), coalesce(substr(min(CASE WHEN v <> '' THEN printf('%010d', row) || v "
                     f"END), 11), '') FROM ({sql}) GROUP BY who ORDER BY min(row)", (missing, sid)):
@@ -135,20 +143,40 @@ def attribute(validation: Validation) -> Attribution:
                     p.cards += count
                 else:
                     p.diaries += count
+
+    def rows_of(file: str, issues: list[Issue] | None) -> dict[tuple[str, int], str]:
+        wanted: dict[str, set[int]] = {}  # the file's rows with an issue, by sheet
+        for i in validation.report.issues.of_file(file) if issues is None else issues:
+            if i.row is not None and i.sheet:
+                wanted.setdefault(i.sheet, set()).add(i.row)
+        at: dict[tuple[str, int], str] = {}
+        for sid, sheet, kind in sheets.get(file, ()):
+            sql, missing = rows_sql[kind]
             for row, name in store.query_in(f"SELECT row, who FROM ({sql}) WHERE row IN ({{}})", (missing, sid),
-                                            sorted(wanted.get((file, sheet), ()))):
-                out.at[(file, sheet, row)] = name
-    for issue in validation.report.issues:
-        if issue.severity not in ("error", "warning"):
-            continue
-        p = out.person(out.owner_of(issue), issue.file)
-        if issue.severity == "error":
-            p.errors += 1
-            if issue.where:
-                p.add_place(issue.where)
-        else:
-            p.warnings += 1
+                                            sorted(wanted.get(sheet, ()))):
+                at[(sheet, row)] = name
+        return at
+
+    out.rows_of = rows_of
+    for file, issues in by_file(validation.report.issues):
+        out.load(file, issues)
+        for issue in issues:
+            if issue.severity not in ("error", "warning"):
+                continue
+            p = out.person(out.owner_of(issue), file)
+            if issue.severity == "error":
+                p.errors += 1
+                if issue.where:
+                    p.add_place(issue.where)
+            else:
+                p.warnings += 1
     return out
+
+
+def by_file(issues: Iterable[Issue]) -> Iterator[tuple[str, list[Issue]]]:
+    """The issues a file at a time, as they come (a report's are in file order: each file once)."""
+    for file, same in groupby(issues, key=attrgetter("file")):
+        yield file, list(same)
 
 
 def write_report(report: Report, path: Path, linkers: dict[str, str] | None = None, *,
@@ -241,12 +269,15 @@ def _write(report: Report, tmp: Path, linkers: dict[str, str], who: Attribution 
         kinds = "s" * len(cols)
         by_severity = {sev: rows.layout(kinds, (*[None] * 6, fmt, None, wrap))
                        for sev, fmt in (("error", red), ("warning", yellow), ("notice", None))}
-        for i in report.issues:
-            owner = who.owner_of(i) if who is not None and i.severity in ("error", "warning") else ""
-            rows.add(by_severity.get(i.severity, by_severity["notice"]),
-                     (i.file, owner or "", i.sheet or "", i.cell or "", i.column or "", i.value or "",
-                      severity_zh(i.severity), i.code, i.message),
-                     _height((i.message, ISSUE_WIDTHS[8])))
+        for file, issues in by_file(report.issues):
+            if who is not None:
+                who.load(file, issues)
+            for i in issues:
+                owner = who.owner_of(i) if who is not None and i.severity in ("error", "warning") else ""
+                rows.add(by_severity.get(i.severity, by_severity["notice"]),
+                         (i.file, owner or "", i.sheet or "", i.cell or "", i.column or "", i.value or "",
+                          severity_zh(i.severity), i.code, i.message),
+                         _height((i.message, ISSUE_WIDTHS[8])))
         rows.finish()
     _finish(wb, "问题清单", ISSUE_WIDTHS, 0, len(cols) - 1)
     wb.close()
