@@ -476,6 +476,12 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 label_rows.extend([sheet.header_row] * (c + 1 - len(label_rows)))
             if match_label(normalise_label(header[c]), index, kind) is None:  # blank, merged or a group
                 header[c], label_rows[c] = raw, last + 1
+    units = _units_below(grid, last)
+    if units is not None:  # 担保贷款 over （万元）: the form's row of units, the header's last row
+        last += 1
+        for c, unit in units.items():
+            if c < len(header) and (norm := normalise_label(header[c])) and not _BRACKET_UNIT.search(norm):
+                header[c], label_rows[c] = f"{str(header[c]).strip()}（{unit}）", last + 1  # said at its unit
     positions: dict[str, int] = {}
     wan: list[tuple[str, int, str]] = []  # (field, header column, label) of money columns in 万元
     label_of = _LABEL_OF[kind]
@@ -840,6 +846,35 @@ def _labels_below(grid: list[list[object]], header: int, kind: str, index: dict[
         return None
     new = _fields_in(below, kind, index) - _fields_in(grid[header], kind, index)
     return below if new else None
+
+
+# a row of units under the labels, as printed forms have it: （元）, 万元, 单位：件, (人次); a hint in
+# brackets (（年月日）, （是/否）) may stand beside them
+_UNIT_CELL = re.compile(r"^\(?(?:单位[:：]?)?(万元|千元|元|件次|件|人次|场次|次|回|项|个|人|口|户|亩)\)?$")
+_HINT_CELL = re.compile(r"^\(.*\)$")
+
+
+def _units_below(grid: list[list[object]], last: int) -> dict[int, str] | None:
+    """The row under the header's last row when it holds only units and bracketed hints (a form's
+    row of units: 办实事 | 担保贷款 over （件） | （万元））: column -> the unit it gives. None for any
+    other row (a visit, a blank line). Read as a visit, it was six errors (“（件）”不是数字)."""
+    if last + 1 >= len(grid):
+        return None
+    units: dict[int, str] = {}
+    for c, raw in enumerate(grid[last + 1]):
+        if raw is None or raw == "":
+            continue
+        if raw.__class__ is not str:
+            return None
+        norm = normalise_label(raw)
+        if not norm:
+            continue
+        unit = _UNIT_CELL.match(norm)
+        if unit is not None:
+            units[c] = unit.group(1)
+        elif not _HINT_CELL.match(norm):
+            return None
+    return units if units else None
 
 
 _HEADER_MEMO: dict[str, dict[object, str | None]] = {}
