@@ -1181,16 +1181,16 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
             if (issue.row is None or not issue.sheet or (issue.sheet, issue.row) in places
                     or CATALOGUE[issue.code].scope not in ("cell", "row")):
                 continue
-            if issue.severity == "error" or issue.code == "totals-row":
+            if issue.severity == "error" or issue.code in _TOTALS_CODES:
                 unparsed[(issue.sheet, issue.row)].append(issue)
         for (sheet, row), issues in sorted(unparsed.items()):
-            if all(i.code == "totals-row" for i in issues):
+            if all(i.code in _TOTALS_CODES for i in issues):
                 bucket = TOTALS_ROW
                 acc.totals_rows += 1
             else:
                 bucket = EXCLUDED
                 acc.excluded += 1
-                issues = [i for i in issues if i.code != "totals-row"]
+                issues = [i for i in issues if i.code not in _TOTALS_CODES]
             cells = "、".join(dict.fromkeys(i.cell or "" for i in issues))
             reason = "；".join(dict.fromkeys(_without_place(i) for i in issues))
             out.excluded(ExcludedRow(name, sheet, row, cells, bucket, reason))
@@ -1202,6 +1202,9 @@ def _account(c: Consolidation, books: list[BookResult], store: RowStore, out: _T
     out.flush()
     c.excluded = out.excluded_rows()
     _statuses(c)
+
+
+_TOTALS_CODES = frozenset(("totals-row", "sums-row"))  # a clerk's 合计 line, and one with no 合计 typed
 
 
 def _rows_not_counted(store: RowStore) -> None:

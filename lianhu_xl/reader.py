@@ -938,6 +938,7 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
     review = sheet.kind == DIARY_SHEET and any(f in positions for f in REVIEW_FIELDS[1:])  # a diary with its review
     dittos: list[int] = []  # rows with 同上 read as the row above
     layout: dict[str, str] | None = None  # field -> letter, under a header printed again in another order
+    since = 0  # rows[since:]: the rows under the last line of sums (a page's subtotal)
     for r in range(header + 1, len(grid)):
         row = grid[r]
         values = build(row) if len(row) > reach else None
@@ -1018,6 +1019,15 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"{_column_of(row, first)}{number}",
                                           row=number, value=first.strip()))
             sheet.set_aside += 1
+            since = len(rows)
+            continue
+        if no is None and rows and _sums_line(values, once, rows, since):  # =SUM(J3:J20) with no 合计 before it
+            filled = [(f, v) for f, v in values.items() if v is not None]
+            book.issues.append(make_issue("sums-row", book.file, sheet=name, row=number,
+                                          cell=f"{(layout or sheet.letters)[filled[0][0]]}{number}",
+                                          detail="、".join(f"{_SHORT_LABEL.sub('', label_of[f])} {v:.15g}" for f, v in filled)))
+            sheet.set_aside += 1
+            since = len(rows)
             continue
         head = row[begin] if len(row) > begin else None
         if head == "" or head is None:  # merged across from the right, or under a merged 卡号
@@ -1064,6 +1074,31 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         book.issues.append(make_issue("placeholder-rows", book.file, sheet=name, cell=f"{sheet.letters['card_no']}{first}",
                                       row=first, value=value.strip() if value.__class__ is text else value,
                                       detail=where))  # make_issue shows FALSE and 0 as the sheet does
+
+
+_SHORT_LABEL = re.compile(r"\(.*\)$")  # 担保贷款(元) said as 担保贷款 beside its figure
+
+
+def _sums_line(values: dict[str, object], once: frozenset[str], rows: list[tuple[int, dict[str, object]]],
+               since: int) -> bool:
+    """A line holding only figures in number columns, each the sum of its column's figures above
+    (since the last line of sums, or since the table's top): the clerk's =SUM(…) or a page's sums
+    typed, with no 合计 in front. A line of figures that are no such sum may be a visit whose
+    keys were forgotten: not this."""
+    filled = [(f, v) for f, v in values.items() if v is not None]
+    if not filled or any(f not in once or v.__class__ not in (int, float) for f, v in filled):
+        return False
+    if not any(filled_v for _, filled_v in filled):
+        return False
+    added = 0  # the most figures a sum adds up: one figure again is no sum
+    for f, v in filled:
+        figures = [x for _, row in rows[since:] for x in (row[f],) if x.__class__ in (int, float)]
+        whole = [x for _, row in rows for x in (row[f],) if x.__class__ in (int, float)]
+        sums = [xs for xs in (figures, whole) if xs and abs(v - sum(xs)) < 0.005]  # type: ignore[operator]
+        if not sums:
+            return False
+        added = max(added, *map(len, sums))
+    return added >= 2
 
 
 # what a clerk types for "the same as the line above" (同上, the ditto mark 〃 or a quote)

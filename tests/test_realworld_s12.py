@@ -8,8 +8,14 @@ errors.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
-from realworld_books import book, by_code, consolidated, counts_of, hand
+import xlsxwriter
+from click.testing import CliRunner
+from realworld_books import book, by_code, consolidated, counts_of, hand, sheet_rows
+
+from lianhu_xl.cli import cli
 
 D = dt.date
 
@@ -69,3 +75,70 @@ def test_a_row_of_units_on_the_card_sheet_and_a_plain_unit_row(tmp_path):
     assert code == 0, [(i["code"], i["cell"], i["message"]) for i in issues]
     assert [i for i in issues if i["severity"] != "notice"] == []
     assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+
+
+# --- a sums line with no word in front of it ---------------------------------------------------
+
+
+def sums_book(path: Path) -> Path:
+    """A diary whose clerk put =SUM under 办实事, 担保贷款 and 帮耕帮畜 (XlsxWriter stores each
+    result, as Excel does), a subtotal per page typed by hand, and a line of figures that are no
+    sum of anything above."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path))
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    sheets = {"联户卡": cards("K1", "K2"), "联户日记": [
+        DIARY_HEADER,
+        visit("K1", D(2010, 3, 6), 1, 3000, 2, "政策宣传"),
+        visit("K2", D(2010, 4, 6), 2, 5000, 1),
+        [None] * 8 + ["=SUM(I2:I3)", "=SUM(J2:J3)", "=SUM(K2:K3)"],  # row 4: 3, 8000, 3
+        visit("K1", D(2010, 5, 6), 1, 2000),
+        visit("K2", D(2010, 6, 6), None, 1000),
+        [None] * 8 + [1, 3000],  # row 7: this page's sums, typed
+        [None] * 9 + [500],  # row 8: a loan of 500 with its visit's keys forgotten
+        visit("K2", D(2010, 7, 6), None, 600),
+        [None] * 9 + [600],  # row 10: a sum of one figure is that figure again: not told apart from a visit
+    ]}
+    results = {"I4": 3, "J4": 8000, "K4": 3}
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                ref = f"{chr(ord('A') + c)}{r + 1}"
+                if isinstance(value, str) and value.startswith("="):
+                    ws.write_formula(r, c, value, None, results[ref])
+                elif isinstance(value, dt.date):
+                    ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
+                elif value is not None:
+                    ws.write(r, c, value)
+    wb.close()
+    return path
+
+
+def test_a_line_of_sums_without_a_label_is_a_totals_row(tmp_path):
+    """Under the diary the clerk put =SUM(…) below each figure column, with no 合计 in front (or
+    typed a page's sums so): read as a visit without 卡号, 日期 and 形式, three required errors,
+    exit 1, the clerk told to fill in a card number for a line of sums. A line holding only
+    figures, each the sum of its column above (since the table's top or the last sums line), is a
+    totals row: skipped with a notice naming the figures, never counted. A line whose figure is no
+    such sum (a 500 loan whose visit's keys were forgotten), or one that only repeats the one figure
+    above, is still a row with its errors."""
+    path = sums_book(tmp_path / "乡" / "b.xlsx")
+    code, total, issues = consolidated(path.parent)
+    assert code == 1
+    sums = by_code(issues, "sums-row")
+    assert [(i["sheet"], i["cell"]) for i in sums] == [("联户日记", "I4"), ("联户日记", "I7")]
+    assert "办实事 3、担保贷款 8000、帮耕帮畜 3" in sums[0]["message"] and "合计" in sums[0]["message"]
+    errors = sorted((i["code"], i["cell"]) for i in issues if i["severity"] == "error")
+    assert errors == [("required", f"{c}{r}") for c in "ABC" for r in (10, 8)]
+    # every line read is accounted for: 5 visits counted, 2 lines with errors, 2 sums lines
+    result = CliRunner().invoke(cli, ["consolidate", str(path), "-o", str(tmp_path / "t.xlsx"), "--period", "2010",
+                                      "--json", "-q", "-j", "1"])
+    rows = json.loads(result.stdout)["files"][0]["rows"]
+    assert rows == {"read": 11, "counted": 7, "duplicate": 0, "excluded": 2, "out_of_period": 0, "totals_rows": 2}
+    listed = [(r[0], r[2], r[3]) for r in sheet_rows(tmp_path / "t.xlsx", "未计入")[3:]]
+    assert listed == [("未计入", "联户日记", 8), ("未计入", "联户日记", 10), ("合计行", "联户日记", 4),
+                      ("合计行", "联户日记", 7)]
+    # by hand: five visits; deeds 1 + 2 + 1, loans 3000 + 5000 + 2000 + 1000 + 600, helps 2 + 1
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=5, 提供服务=1, 办实事=4, 担保贷款=11600, 帮耕帮畜=3,
+                                  应访谈月数=24, 实访谈月数=5, 应记日记月数=24, 实记日记月数=5)
