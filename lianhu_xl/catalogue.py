@@ -213,6 +213,8 @@ _CODES = [
          "把文字写到第 {expected} 行同一格里原有文字的后面，删除这一行；是另一条的，补填{keys}。", "row"),
     Code("footer-row", "notice", "表尾说明行已跳过", "第 {row} 行是表尾的说明（“{value}”），不是登记的一行，已跳过。",
          "无需处理。", "row"),
+    Code("page-title", "notice", "续页的标题或页码已跳过", "第 {row} 行是续页的标题或页码（“{value}”），不是登记的一行，已跳过。",
+         "无需处理。", "row"),
     Code("totals-row", "notice", "合计行已跳过", "第 {row} 行是合计行（“{value}”），不计入汇总。",
          "无需处理；汇总由工具自动计算。", "row"),
     Code("sums-row", "notice", "没写“合计”的合计行已跳过",

@@ -29,6 +29,7 @@ from .values import (
     from_1904,
     is_footer_text,
     is_group_heading,
+    is_page_title,
     is_placeholder,
     is_section_text,
     is_totals_text,
@@ -1042,6 +1043,14 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             book.issues.append(make_issue("footer-row", book.file, sheet=name, cell=f"{_column_of(row, head)}{number}",
                                           row=number, value=head.strip()))
             continue  # 填表人：…, 以下空白: the form's footer, not a row (like a blank one)
+        if (no is None or no.__class__ is text and (not no.isascii() or no[:1] == "-")) and not (
+                fill and any((r, c) in fill for c in cols)):
+            filled = [x for x in values.values() if x is not None]
+            if len(filled) == 1 and filled[0].__class__ is text and (
+                    is_page_title(filled[0]) or _over_header(grid, r, items, repeats, words or {}, sheet.kind)):
+                book.issues.append(make_issue("page-title", book.file, sheet=name, row=number, value=filled[0].strip(),
+                                              cell=f"{_column_of(row, filled[0])}{number}"))
+                continue  # 联户日记（续表） over page two's header, 第 2 页: not a row (like a blank one)
         if no is None and rows and _prose_only(values, sheet.kind):
             own = [f for f, v in values.items() if v is not None]
             book.issues.append(make_issue("text-only-row", book.file, sheet=name, row=number,
@@ -1074,6 +1083,19 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         book.issues.append(make_issue("placeholder-rows", book.file, sheet=name, cell=f"{sheet.letters['card_no']}{first}",
                                       row=first, value=value.strip() if value.__class__ is text else value,
                                       detail=where))  # make_issue shows FALSE and 0 as the sheet does
+
+
+def _over_header(grid: list[list[object]], r: int, items: list[tuple[str, int]], repeats: frozenset[object],
+                 words: dict[int, set[str]], kind: str) -> bool:
+    """Whether the next line with anything in it (two at most: a blank line between) is the
+    header printed again: a lone line of text over it is that page's title (下营村联户日记（续表））."""
+    for below in grid[r + 1:r + 3]:
+        values = _values_of(below, items)
+        if values is None:
+            continue
+        no = values["card_no"]
+        return bool((no in repeats or (no.__class__ is str and "号" in no)) and _header_again(values, items, words, kind))
+    return False
 
 
 _SHORT_LABEL = re.compile(r"\(.*\)$")  # 担保贷款(元) said as 担保贷款 beside its figure

@@ -596,6 +596,18 @@ def is_group_heading(text: str) -> bool:
             and not any(c.isdigit() for c in village))
 
 
+# a page's number typed under it (第 2 页, 第2页 共3页, - 2 -) and the title of a page that goes on
+# (续表, 联户日记（续）, 下营村联户日记续表): a card number has neither
+_PAGE_TITLE_RE = re.compile(r"第\d{1,3}页(?:[,/]?共\d{1,3}页)?|共\d{1,3}页[,/]?第\d{1,3}页|-\d{1,3}-|"
+                            r"第[一二三四五六七八九十]{1,3}页|.{0,20}(?:续表|续页|\(续\)|\(续表\))|续")
+
+
+def is_page_title(text: str) -> bool:
+    """第 2 页, - 2 -, 续表, 下营村联户日记（续表）: a page's number or the title of a page that goes
+    on, typed on a line of its own when printed pages are typed into one sheet."""
+    return _PAGE_TITLE_RE.fullmatch(fold(text).replace(" ", "")) is not None
+
+
 def is_footer_text(text: str) -> bool:
     """填表人：张三, 审核人, 填表日期：…, 以下空白, 注：…: the footer under a table."""
     return _FOOTER_RE.match(_BLANKS_RE.sub("", text)) is not None

@@ -142,3 +142,44 @@ def test_a_line_of_sums_without_a_label_is_a_totals_row(tmp_path):
     # by hand: five visits; deeds 1 + 2 + 1, loans 3000 + 5000 + 2000 + 1000 + 600, helps 2 + 1
     assert counts_of(total) == hand(致富明星户=2, 入户访谈=5, 提供服务=1, 办实事=4, 担保贷款=11600, 帮耕帮畜=3,
                                   应访谈月数=24, 实访谈月数=5, 应记日记月数=24, 实记日记月数=5)
+
+
+# --- a second page pasted under the first, with its title and page number ---------------------
+
+
+def test_a_pasted_pages_title_and_page_numbers_are_skipped(tmp_path):
+    """Two printed pages typed into one sheet bring the second page's title (下营村联户日记（续表）,
+    续表) over its repeated header, and page numbers typed under a page (第 1 页, - 2 -, 第2页 共2页).
+    Each was read as a visit whose 卡号 was the title: unknown-card and two required errors, exit 1.
+    A lone title over the header printed again, a continuation title (联户日记（续）) or a page number
+    is skipped with a notice. A lone text over visits that names neither is still a row: the clerk
+    is asked about it."""
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": [*cards("K1", "K2"), ["第 1 页"]],
+        "联户日记": [DIARY_HEADER,
+                     visit("K1", D(2010, 3, 6)),
+                     ["- 1 -"],
+                     ["下营村联户日记（续表）"],  # row 5
+                     DIARY_HEADER,
+                     visit("K2", D(2010, 4, 6)),
+                     ["第2页 共3页"],  # row 8
+                     [],
+                     ["续表"],  # row 10
+                     [],
+                     DIARY_HEADER,
+                     visit("K2", D(2010, 5, 6)),
+                     ["联户日记（续）"],  # row 14: no header under it
+                     visit("K2", D(2010, 6, 6)),
+                     ["李K2家"],  # row 16: no title, no page: a visit whose keys went missing?
+                     visit("K2", D(2010, 7, 6))],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert code == 1
+    skipped = [(i["sheet"], i["cell"], i["value"]) for i in by_code(issues, "page-title")]
+    assert skipped == [("联户卡", "A5", "第 1 页"), ("联户日记", "A4", "- 1 -"), ("联户日记", "A5", "下营村联户日记（续表）"),
+                       ("联户日记", "A8", "第2页 共3页"), ("联户日记", "A10", "续表"), ("联户日记", "A14", "联户日记（续）")]
+    assert "续表" in by_code(issues, "page-title")[2]["message"]
+    errors = sorted((i["code"], i["cell"]) for i in issues if i["severity"] == "error")
+    assert errors == [("required", "B16"), ("required", "C16"), ("unknown-card", "A16")]
+    # by hand: five visits, one a month from March to July
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=5, 应访谈月数=24, 实访谈月数=5, 应记日记月数=24, 实记日记月数=5)
