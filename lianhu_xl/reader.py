@@ -23,6 +23,7 @@ from .values import (
     BLANK,
     WAN_IMPLAUSIBLE,
     PercentShown,
+    StaleTitle,
     StruckOut,
     YuanInWan,
     fold,
@@ -34,6 +35,7 @@ from .values import (
     is_section_text,
     is_totals_text,
     parse_choice,
+    parse_date,
     parse_many,
     parse_number,
     parse_text,
@@ -358,12 +360,42 @@ def _as_yuan(sheet: SheetRows, f: str) -> None:
 
 def _dates_with_year(sheet: SheetRows, year: int) -> None:
     """The date columns' dates typed without a year (3月5日, 3.5 as text) as dates of the one
-    year the title above the table names (``values.with_year``)."""
+    year the title above the table names (``values.with_year``). When the dates typed with
+    their year are none of them in that year (a sheet copied from last year's form, its title
+    still 2009年), which year 4.6 is cannot be told: ``StaleTitle``, an error naming both."""
     fields = [f for f in _DATE_FIELDS[sheet.kind] if f in sheet.letters]
+    seen = _years_typed(sheet, fields)
+    stale = sorted(seen) if seen and year not in seen else None
     for _, values in sheet.rows:
         for f in fields:
             if values[f].__class__ is str:
-                values[f] = with_year(values[f], year)
+                dated = with_year(values[f], year)
+                if stale and dated.__class__ is str and dated != values[f]:
+                    dated = StaleTitle(values[f])
+                    dated.title, dated.seen = year, stale
+                values[f] = dated
+
+
+def _years_typed(sheet: SheetRows, fields: list[str]) -> set[int]:
+    """The years of the dates the sheet's date columns hold with their year (a real date, or a
+    text such as 2010-3-6); a text without one (4.6, 5月6日) says none."""
+    years: set[int] = set()
+    for _, values in sheet.rows:
+        for f in fields:
+            v = values[f]
+            if isinstance(v, dt.date):
+                years.add(v.year)
+            elif v.__class__ is str and _HAS_YEAR.search(v):
+                try:
+                    day = parse_date(v)
+                except ValueError:  # PydanticCustomError: said when the cell is parsed
+                    continue
+                if day is not None:
+                    years.add(day.year)
+    return years
+
+
+_HAS_YEAR = re.compile(r"(?:19|20)\d{2}|[１２][０-９]{3}")  # 2010-3-6, ２０１０年: the year typed (cheap first look)
 
 
 def _say_lookalikes(book: BookRows, wb: CalamineWorkbook, names: list[str]) -> None:

@@ -175,6 +175,10 @@ def parse_date(value: object) -> date | None:
         m = _SHORT_YEAR_RE.match(fold(str(value)).lstrip(_QUOTES))
         raise problem("two-digit-year", detail=f"读作 20{m.group(1)} 年，与表格标题写的 {title} 年不符",  # type: ignore[union-attr]
                       expected=f"{title}-{m.group(2)}-{m.group(3)}")  # type: ignore[union-attr]
+    if value.__class__ is StaleTitle:
+        seen = "、".join(map(str, value.seen))  # type: ignore[attr-defined]
+        raise problem("bad-date", detail=f"（没写年份：表格标题写的是 {value.title} 年，"  # type: ignore[attr-defined]
+                                         f"表里写了年份的日期却是 {seen} 年的，说不准是哪一年；请把年份写全）")
     text = fold(str(value))
     if not text:
         return None
@@ -533,6 +537,16 @@ class AfterTitle(str):
     in 联户日记（2010年）): 2026 or a slip? Which is meant one cannot tell (``with_year``)."""
 
     title: int
+
+
+class StaleTitle(str):
+    """A date typed without its year (4.6) under a title naming a year (联户日记（2009年）) that
+    none of the sheet's dates typed with their year is in (they are 2010's): a sheet copied from
+    last year's form, its title left. 2009 or 2010? One cannot tell (reader): an error naming
+    both, never the visit put silently into last year."""
+
+    title: int
+    seen: list[int]
 
 
 def _day_of(m: re.Match[str]) -> date:

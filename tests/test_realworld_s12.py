@@ -183,3 +183,40 @@ def test_a_pasted_pages_title_and_page_numbers_are_skipped(tmp_path):
     assert errors == [("required", "B16"), ("required", "C16"), ("unknown-card", "A16")]
     # by hand: five visits, one a month from March to July
     assert counts_of(total) == hand(致富明星户=2, 入户访谈=5, 应访谈月数=24, 实访谈月数=5, 应记日记月数=24, 实记日记月数=5)
+
+
+# --- a sheet copied from last year's form, its title still last year's -------------------------
+
+
+def test_dates_without_a_year_under_last_years_title_are_not_put_into_last_year(tmp_path):
+    """The clerk copied last year's sheets (下营村联户日记（2009年）) and typed this year's visits,
+    some with the year (2010-3-6), some without (4.6, 5月6日). Those without were read as 2009's:
+    outside --period 2010, gone from the totals with nothing said (exit 0), and a card's 结对日期
+    1.5 linked in 2009. When none of the sheet's dates typed with a year is in the title's year, a
+    date without one is an error naming both years. Under a title whose year the typed dates
+    share (2010年, a 2011-1-5 among them), 4.6 is the title's year, as before."""
+    header = cards("K1")[0]
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": [["下营村联户卡（2009年）"], header,
+                   ["K1", "王明", "乡干部", "下营村", "六社", "李一", "致富明星户", "2010.1.5", "缺技术"],
+                   ["K2", "王明", "乡干部", "下营村", "六社", "李二", "致富明星户", "1.5", "缺技术"]],
+        "联户日记": [["下营村联户日记（2009年）"], DIARY_HEADER,
+                     visit("K1", "2010-3-6"), visit("K1", "4.6"), visit("K1", "5月6日"), visit("K1", D(2010, 6, 6))],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert code == 1
+    errors = [(i["code"], i["sheet"], i["cell"]) for i in issues if i["severity"] == "error"]
+    assert sorted(errors) == [("bad-date", "联户卡", "H5"), ("bad-date", "联户日记", "B5"), ("bad-date", "联户日记", "B6")]
+    message = next(i for i in issues if i["cell"] == "B5")["message"]
+    assert "2009" in message and "2010" in message and "年份写全" in message
+    # by hand: K1 (linked 2010-1-5) visited in March and June; K2 is out
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12, 实记日记月数=2)
+
+    this_year = book(tmp_path / "今年" / "b.xlsx", {
+        "联户卡": cards("K1"),
+        "联户日记": [["下营村联户日记（2010年）"], DIARY_HEADER, visit("K1", "2010-3-6"), visit("K1", "4.6"),
+                     visit("K1", "2011-1-5")],
+    })
+    code, total, issues = consolidated(this_year.parent)
+    assert code == 0, [(i["code"], i["message"]) for i in issues]
+    assert (total["入户访谈"], total["实访谈月数"]) == (2, 2)  # March and April 2010; January 2011 is outside
