@@ -209,7 +209,7 @@ def parse_link_date(value: object, period: bool = True) -> date | None:
         text = _SINCE_RE.sub("", fold(value).lstrip(_QUOTES))  # 2010年3月起: the link began then
         if text != fold(value).lstrip(_QUOTES) and text:
             return parse_link_date(text, period)
-        m = _YEAR_MONTH_RE.match(text)
+        m = _YEAR_MONTH_RE.match(_cn_month(text))
         if m is None:
             start = _period_start(text) if period and len(text) <= 40 else None
             if start is None:
@@ -221,6 +221,18 @@ def parse_link_date(value: object, period: bool = True) -> date | None:
         if year > date.today().year:
             raise
         return date(year, int(m.group(3)), 1)
+
+
+# a month without its day in Chinese numerals, as a printed form writes it: 二〇一〇年三月, 2010年十二月
+_CN_MONTH_RE = re.compile(r"^([0-9〇零○O一二三四五六七八九]{4})年(十[一二]?|[一二三四五六七八九])月份?$")
+
+
+def _cn_month(text: str) -> str:
+    """二〇一〇年三月 as 2010年3月 (what ``_YEAR_MONTH_RE`` reads); any other text as it is."""
+    m = _CN_MONTH_RE.match(text) if "月" in text else None
+    if m is None:
+        return text
+    return f"{_cn_year(m.group(1))}年{_cn_whole(m.group(2))}月"
 
 
 _YEAR_DOT_MONTH_RE = re.compile(r"^((?:19|20)\d{2})\.(0?[1-9]|1[0-2])$")

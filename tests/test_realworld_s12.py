@@ -220,3 +220,21 @@ def test_dates_without_a_year_under_last_years_title_are_not_put_into_last_year(
     code, total, issues = consolidated(this_year.parent)
     assert code == 0, [(i["code"], i["message"]) for i in issues]
     assert (total["入户访谈"], total["实访谈月数"]) == (2, 2)  # March and April 2010; January 2011 is outside
+
+
+def test_a_link_month_in_chinese_numerals_is_read(tmp_path):
+    """结对日期 written as a printed form writes it, the month without its day in Chinese numerals
+    (二〇一〇年三月, 2010年十月): bad-date, the card and its visits out, where 2010年3月 was read as
+    March. It is that month; a diary 日期 without its day stays an error (two visits of one month
+    would not be told apart)."""
+    header = cards("K1")[0]
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": [header, ["K1", "王明", "乡干部", "下营村", "六社", "李一", "致富明星户", "二〇一〇年三月", "缺技术"],
+                   ["K2", "王明", "乡干部", "下营村", "六社", "李二", "致富明星户", "2010年十月", "缺技术"]],
+        "联户日记": [DIARY_HEADER, visit("K1", D(2010, 3, 6)), visit("K2", D(2010, 10, 6)), visit("K2", "二〇一〇年十一月")],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert [(i["code"], i["sheet"], i["cell"]) for i in issues if i["severity"] == "error"] == [
+        ("bad-date", "联户日记", "B5")]
+    # by hand: K1 March–December (10 months), K2 October–December (3), one visit each
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 应访谈月数=13, 实访谈月数=2, 应记日记月数=13, 实记日记月数=2)
