@@ -670,7 +670,7 @@ def _diaries(store: RowStore, review_only: frozenset[tuple[str, str, int]] = fro
     marks: list[tuple[str, int]] = []
     unread: dict[str, str] | None = None  # file -> its 联户卡 sheet that could not be read
     zeros: dict[str, str] | None = None  # card numbers of digits only, without their leading 0s
-    near: dict[str, list[str]] | None = None  # card numbers by _near_key
+    near: dict[str, list[str]] | None = None  # card numbers by _near_keys
     # the rows whose card is not counted need only where they are and their 卡号: read as such,
     # not made into models (a month's diary books sent without their cards are all such rows:
     # 600,000 at 1,000 books, a model each cost 20 µs)
@@ -699,7 +699,7 @@ def _diaries(store: RowStore, review_only: frozenset[tuple[str, str, int]] = fro
             if not detail:  # NJY001 or NJY-1 for the card NJY-001: point at it, never count it there
                 if near is None:
                     near = _near_cards(store)
-                alike = near.get(_near_key(no), [])
+                alike = list(dict.fromkeys(c for key in _near_keys(no) for c in near.get(key, [])))
                 if len(alike) == 1 and alike[0] != no:
                     detail = NEAR_CARD_NO.format(card=alike[0])
         if r.excluded == ROW_ERROR:  # left out already; only what is news is told
@@ -776,17 +776,21 @@ _SEPARATORS = re.compile(r"[^0-9A-Z\u3400-\u9fff]+")
 _DIGITS = re.compile(r"\d+")
 
 
-def _near_key(no: str) -> str:
-    """A card number without its separators and the leading 0s of its numbers: NJY-001, NJY001,
-    NJY-1 and NJY.001 are all NJY1."""
-    return _DIGITS.sub(lambda m: m.group().lstrip("0") or "0", _SEPARATORS.sub("", no))
+def _near_keys(no: str) -> set[str]:
+    """A card number without its separators and the leading 0s of its numbers, in both orders:
+    NJY-001, NJY001, NJY-1 and NJY.001 are all NJY1 (separators first), and XY-2010-02 is
+    XY-2010-002's XY20102 (each number's 0s first: separators gone first, 201002 keeps its 0s)."""
+    def unpadded(text: str) -> str:
+        return _DIGITS.sub(lambda m: m.group().lstrip("0") or "0", text)
+    return {unpadded(_SEPARATORS.sub("", no)), _SEPARATORS.sub("", unpadded(no))}
 
 
 def _near_cards(store: RowStore) -> dict[str, list[str]]:
-    """Every card number by its _near_key (asked once, when a diary row names no card)."""
+    """Every card number by its _near_keys (asked once, when a diary row names no card)."""
     out: dict[str, list[str]] = defaultdict(list)
     for (no,) in store.query("SELECT DISTINCT card_no FROM card WHERE card_no <> '' ORDER BY card_no"):
-        out[_near_key(no)].append(no)
+        for key in _near_keys(no):
+            out[key].append(no)
     return out
 
 

@@ -238,3 +238,20 @@ def test_a_link_month_in_chinese_numerals_is_read(tmp_path):
         ("bad-date", "联户日记", "B5")]
     # by hand: K1 March–December (10 months), K2 October–December (3), one visit each
     assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 应访谈月数=13, 实访谈月数=2, 应记日记月数=13, 实记日记月数=2)
+
+
+def test_a_diary_card_number_padded_otherwise_names_the_card(tmp_path):
+    """The card is XY-2010-002; the diary types XY-2010-02 (one 0 dropped from the last group).
+    The message said only 找不到 (核对卡号): with the separators dropped first, 201002 kept its
+    0s and matched nothing. It names the card, as for XY-2010-2 and XY2010002; still an error
+    (which card is meant is the clerk's to say), and the visit is not counted."""
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": cards("XY-2010-002"),
+        "联户日记": [DIARY_HEADER, visit("XY-2010-02", D(2010, 3, 6)), visit("XY-2010-2", D(2010, 4, 6)),
+                     visit("XY2010002", D(2010, 5, 6)), visit("XY-2010-002", D(2010, 6, 6))],
+    })
+    code, total, issues = consolidated(path.parent)
+    unknown = by_code(issues, "unknown-card")
+    assert [i["cell"] for i in unknown] == ["A3", "A4", "A5"]
+    assert all("联户卡上有“XY-2010-002”" in i["message"] for i in unknown), [i["message"] for i in unknown]
+    assert (code, total["入户访谈"]) == (1, 1)
