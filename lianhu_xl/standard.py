@@ -215,7 +215,7 @@ class CardRow(StandardRow):
     linker_kind: Annotated[str, _choice(LINKER_KINDS, True)] = _col(
         "联系人类别", "choice", "联系人的身份", "乡干部", required=True, choices=LINKER_KINDS, width=8, aliases=("联系人身份", "联系人类型"))
     position: Text = _col("职务", "text", "联系人的职务", "副乡长", width=9, aliases=("联系人职务",))
-    branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10, aliases=("支部", "所在支部"))
+    branch: Text = _col("所属支部", "text", "联系人所在党支部", "下营村党支部", width=10, aliases=("支部", "所在支部", "党支部", "所在党支部", "所属党支部"))
     village: ReqName = _col("村", "text", "联系户所在行政村", "下营村", required=True, width=8, aliases=("行政村", "村名", "所在村", "村别", "所属村"))
     team: ReqName = _col("社", "text", "联系户所在村民小组（社）", "六社", required=True, width=6, aliases=("组", "小组", "村民小组", "所在社", "社别", "组别", "所在组", "社名"))
     head: ReqName = _col("户主", "text", "联系户户主姓名", "李进忠", required=True, width=8, aliases=("户主姓名", "联系户户主", "户主名", "联系户姓名", "联系对象", "联户对象", "被联系户", "被联系人", "农户姓名", "户名"))
@@ -231,20 +231,20 @@ class CardRow(StandardRow):
     link_date: LinkDate = _col("结对日期", "date", "开始联系这一户的日期，不能晚于今天", "2010-3-1", required=True, width=11, aliases=("结对时间", "结对年月日", "结对年月", "结对帮扶日期", "结对帮扶时间"))
     base_income: Annotated[float | None, _number(0)] = _col(
         "基期人均纯收入(元)", "number", "结对时的人均纯收入，经济落后户应填", "2500", ge=0, width=9,
-        check_above=INCOME_CHECK)
+        aliases=("结对时人均纯收入", "年初人均纯收入", "上年人均纯收入"), check_above=INCOME_CHECK)
     main_problem: ReqText = _col("主要问题", "text", "这一户最需要解决的问题", "缺少制种技术", required=True, width=16,
                                  aliases=("存在的主要问题", "存在问题", "主要困难", "存在的主要困难", "主要困难和问题"))
     measures: Text = _col("帮扶措施", "text", "打算怎样帮、怎样带", "联系农技站上门指导", width=16,
                           aliases=("帮扶计划", "增收计划", "帮扶措施及计划", "帮扶计划及措施"))
     year_end_income: Annotated[float | None, _number(0)] = _col(
-        "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9, aliases=("年末人均收入",),
+        "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9, aliases=("年末人均收入", "当年人均纯收入"),
         check_above=INCOME_CHECK)
     econ_developed: YesNo = _col("经济有发展", "yesno", "年末评议：经济上是否有发展", "是", choices=YESNO, width=7,
-                                 aliases=("经济是否有发展", "经济上是否有发展"))
+                                 aliases=("经济是否有发展", "经济上是否有发展", "经济上有发展"))
     thought_progressed: YesNo = _col("思想有进步", "yesno", "年末评议：思想上是否有进步", "是", choices=YESNO, width=7,
-                                     aliases=("思想是否有进步", "思想上是否有进步"))
+                                     aliases=("思想是否有进步", "思想上是否有进步", "思想上有进步"))
     awareness_improved: YesNo = _col("认识有提高", "yesno", "年末评议：认识上是否有提高", "是", choices=YESNO, width=7,
-                                     aliases=("认识是否有提高", "认识上是否有提高"))
+                                     aliases=("认识是否有提高", "认识上是否有提高", "认识上有提高"))
     converted: YesNo = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=7,
                            aliases=("是否已转化", "是否已经转化", "转化情况", "转化与否", "转化"))
     remarks: Text = _col("备注", "text", "其他需要说明的情况", "", width=10)
@@ -277,9 +277,10 @@ class DiaryRow(StandardRow):
     ROW_RULES: ClassVar[tuple[str, ...]] = ("future-date", "result-required", "solution-expected",
                                             "unknown-service", "review-before-date", "large-number", "small-loan")
 
-    card_no: CardNo = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12, aliases=("联户卡号",))
+    card_no: CardNo = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12,
+                          aliases=("联户卡号", "联户卡编号", "卡片编号"))
     date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11,
-                          aliases=("联系日期", "记录日期", "访谈日期", "走访日期", "联系时间", "走访时间", "时间"))
+                          aliases=("联系日期", "记录日期", "访谈日期", "走访日期", "联系时间", "走访时间", "访谈时间", "时间"))
     linker: Name = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8, aliases=("联系人姓名", "干部姓名", "帮扶人", "帮扶责任人"))
     head: Name = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8, aliases=("户主姓名", "联系户姓名", "联系对象", "联户对象", "被联系户", "被联系人", "农户姓名"))
     form: Annotated[str, _choice(FORMS, True)] = _col(
@@ -288,11 +289,11 @@ class DiaryRow(StandardRow):
     situation: Text = _col("生产生活情况", "text", "这一户的生产生活情况", "玉米制种 12 亩，长势良好", width=20,
                            aliases=("家庭生产生活情况", "生产生活状况", "了解情况", "访谈内容", "走访内容"))
     problem: Note = _col("发现问题", "text", "这次发现的问题；没有就空着（写“无”也按空白算）", "缺少滴灌设备", width=16,
-                   aliases=("发现的问题", "存在问题", "存在的问题"))
+                   aliases=("发现的问题", "存在问题", "存在的问题", "发现的主要问题"))
     is_main_problem: YesNo = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
                                   choices=YESNO, width=7, aliases=("是否为主要问题", "是否是主要问题", "是否主要", "是否属主要问题", "是否属于主要问题", "主要问题(是/否)"))
     solution: Note = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16,
-                      aliases=("解决措施", "解决方法", "解决办法及措施"))
+                      aliases=("解决措施", "解决方法", "解决办法及措施", "解决问题的办法", "解决的办法", "解决问题办法"))
     result: Annotated[str | None, _choice(RESULTS, False)] = _col(
         "办理结果", "choice", "填了发现问题就必须填写", "协调解决", choices=RESULTS, width=9,
         aliases=("处理结果", "办理情况", "解决结果", "处理情况", "解决情况"))
@@ -304,9 +305,10 @@ class DiaryRow(StandardRow):
         check_above=10)
     loans: Annotated[float | None, _number(0)] = _col(
         "担保贷款(元)", "number", "为这一户担保的贷款金额", "3000", ge=0, width=9,
-        aliases=("担保贷款金额", "担保贷款数额", "担保贷款额", "贷款担保", "担保贷款数", "担保贷款元"), check_above=LOAN_CHECK)
+        aliases=("担保贷款金额", "担保贷款数额", "担保贷款额", "贷款担保", "担保贷款数", "担保贷款元", "贷款金额", "贷款"),
+        check_above=LOAN_CHECK)
     plough_help: Annotated[int | None, _number(0, whole=True)] = _col(
-        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数", "帮耕帮畜数", "帮耕帮畜次"),
+        "帮耕帮畜(次)", "whole", "帮耕帮畜的次数", "1", ge=0, width=7, aliases=("帮耕帮畜次数", "帮耕帮畜数", "帮耕帮畜次", "帮耕"),
         check_above=20)
     reviewer: Name = _col("调阅人", "text", "调阅日记的支部或乡党委负责人", "张书记", width=8, aliases=("调阅人签字", "调阅人签名", "审阅人"))
     review_date: OptDate = _col("调阅日期", "date", "调阅的日期，不早于日记日期", "2010-9-30", width=11, aliases=("调阅时间",))
