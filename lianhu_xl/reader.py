@@ -64,7 +64,8 @@ _HEADING_HINT = re.compile("[月年季社组队村]")
 _BRACKET_UNIT = re.compile(r"\([^()]*\)$")
 _SLASH_UNIT = re.compile(r"(?<=[^/(])/(万元|元|件|次|人|户|口)$")
 _BARE_WAN = re.compile(r"(?<=[\u4e00-\u9fff])万元$")
-_LABEL_FOLD = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "［": "(", "］": ")", "\u3000": " ",
+_LABEL_FOLD = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "［": "(", "］": ")", "[": "(", "]": ")",
+                             "〔": "(", "〕": ")", "\u3000": " ",
                              "*": "", "＊": "", "\ufeff": "", "\u200b": "", "／": "/"})
 
 
@@ -74,6 +75,8 @@ def normalise_label(text: object) -> str:
     if not isinstance(text, str):
         return "" if text is None or text == "" else str(text)
     norm = _SPACES.sub("", text.translate(_LABEL_FOLD)).upper()
+    if norm[-1:] in ":：":  # 卡号：, 日期: as a form's labels end
+        norm = norm.rstrip(":：")
     if norm.endswith("万元"):  # 担保贷款万元, the unit written without brackets: 担保贷款(万元)
         norm = _BARE_WAN.sub("(万元)", norm)
     return _SLASH_UNIT.sub(r"(\1)", norm) if "/" in norm else norm  # 担保贷款/元 is 担保贷款(元)

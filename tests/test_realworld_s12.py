@@ -273,3 +273,18 @@ def test_headers_in_the_words_of_other_forms(tmp_path):
     assert code == 0 and [i for i in issues if i["severity"] != "notice"] == [], [i["message"] for i in issues]
     assert counts_of(total) == hand(经济落后户=1, 入户访谈=1, 担保贷款=3000, 帮耕帮畜=2, 应访谈月数=12, 实访谈月数=1,
                                   应记日记月数=12, 实记日记月数=1)
+
+
+def test_labels_ending_in_a_colon_or_with_square_brackets(tmp_path):
+    """A form whose labels end in a colon (卡号：, 日期:, as printed forms label their blanks) had no
+    header to be found: the sheet was refused (前 10 行里找不到表头), every card or visit out. A unit
+    in square brackets (担保贷款[元], 〔元〕) made an unknown column, its loans kept nowhere. Both are
+    the standard's labels."""
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": [[f"{label}：" for label in CARD_HEADER], cards("K1")[1]],
+        "联户日记": [["卡号:", "日期:", "形式:", "担保贷款[元]", "帮耕帮畜〔次〕"], ["K1", D(2010, 3, 6), "入户访谈", 3000, 1]],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert code == 0 and [i for i in issues if i["severity"] != "notice"] == [], [i["message"] for i in issues]
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 担保贷款=3000, 帮耕帮畜=1, 应访谈月数=12, 实访谈月数=1,
+                                  应记日记月数=12, 实记日记月数=1)
