@@ -1043,15 +1043,16 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             continue
         first = row[0] if row else None  # most rows start with text without 计, or a number
         begin = 0
-        if lead and len(row) > lead and not (first.__class__ is text and "计" in first):
+        if lead and len(row) > lead and not (first.__class__ is text and ("计" in first or "共" in first)):
             # a 序号 (pre-numbered 1, 2, … down the sheet, 合计 rows too) is not the row's first
             # filled cell, as a 序号 alone makes no row
             first, begin = row[lead], lead
-        if first.__class__ is text and "计" not in first and first.strip() or first.__class__ in plain:
+        if first.__class__ is text and "计" not in first and "共" not in first and first.strip() \
+                or first.__class__ in plain:
             first = None
-        elif first.__class__ is not text or "计" not in first:  # blank or unusual: the rule spelt out
+        elif first.__class__ is not text or ("计" not in first and "共" not in first):  # blank or unusual
             first = _first_filled(row, begin)
-        if isinstance(first, str) and "计" in first and is_totals_text(first):
+        if isinstance(first, str) and ("计" in first or "共" in first) and is_totals_text(first):
             book.issues.append(make_issue("totals-row", book.file, sheet=name, cell=f"{_column_of(row, first)}{number}",
                                           row=number, value=first.strip()))
             sheet.set_aside += 1
@@ -1224,7 +1225,7 @@ def _closes_table(value: object) -> bool:
     if value.__class__ is not str:
         return False
     text = value.strip()
-    return (("计" in text and is_totals_text(text))
+    return ((("计" in text or "共" in text) and is_totals_text(text))
             or ((text[:1] in _FOOTER_START or _SIGNED(text)) and is_footer_text(text))
             or _SPACES.sub("", text).rstrip(":：") == "汇总")
 

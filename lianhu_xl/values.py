@@ -586,11 +586,16 @@ _BLANKS_RE = re.compile(r"\s+")
 _TOTALS_LABELS = ("共计", "累计")
 
 
+# a line counting the households (or visits) above it: 共 3 户, 本页共5条, 以上共2户，其中…
+_COUNT_LINE_RE = re.compile(r"(?:本页|本表|以上|上述|全村|全社)?共(?:有)?\d{1,4}(?:个|名)?[户人张条次件项份篇]")
+
+
 def is_totals_text(text: str) -> bool:
-    """合计, 本页合计, 合 计：, 下营村小计, 共计: a line of sums."""
+    """合计, 本页合计, 合 计：, 下营村小计, 共计, 共 3 户: a line of sums."""
     squeezed = _BLANKS_RE.sub("", text)
     return any(w in squeezed for w in TOTALS_WORDS) or (
-        len(squeezed) <= 6 and any(w in squeezed for w in _TOTALS_LABELS))
+        len(squeezed) <= 6 and any(w in squeezed for w in _TOTALS_LABELS)) or (
+        "共" in squeezed and _COUNT_LINE_RE.match(fold(squeezed)) is not None)
 
 
 # a sub-heading a clerk types over each month's or quarter's visits: 四月份, 二〇一〇年下半年, 第二季度

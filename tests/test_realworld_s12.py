@@ -288,3 +288,20 @@ def test_labels_ending_in_a_colon_or_with_square_brackets(tmp_path):
     assert code == 0 and [i for i in issues if i["severity"] != "notice"] == [], [i["message"] for i in issues]
     assert counts_of(total) == hand(致富明星户=1, 入户访谈=1, 担保贷款=3000, 帮耕帮畜=1, 应访谈月数=12, 实访谈月数=1,
                                   应记日记月数=12, 实记日记月数=1)
+
+
+def test_a_line_counting_the_households_is_a_totals_row(tmp_path):
+    """Under the cards the clerk wrote 共 2 户 (in the 户主 column, or in A), under a page of the diary
+    本页共2条: each was a card with eight required errors or a visit with three, exit 1. A line
+    counting what is above it is a totals row, like 合计; 共5000元 in a visit's loan column is that
+    visit's loan, as before."""
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": [*cards("K1", "K2"), [None, None, None, None, None, "共 2 户"], ["以上共2户，其中致富明星户2户"]],
+        "联户日记": [DIARY_HEADER, visit("K1", D(2010, 3, 6), loan="共5000元"), visit("K2", D(2010, 4, 6)), ["本页共2条"]],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert code == 0, [i["message"] for i in issues]
+    assert [(i["sheet"], i["cell"]) for i in by_code(issues, "totals-row")] == [
+        ("联户卡", "F5"), ("联户卡", "A6"), ("联户日记", "A5")]
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 担保贷款=5000, 应访谈月数=24, 实访谈月数=2,
+                                  应记日记月数=24, 实记日记月数=2)
