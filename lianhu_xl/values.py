@@ -398,6 +398,8 @@ def _as_written(text: str) -> str:
         return f"{_cn_year(cn.group(1))}年{month}月{day}日"
     if re.fullmatch(r"\d{4}\s*[,，]\s*\d{1,2}\s*[,，]\s*\d{1,2}", text):
         return re.sub(r"\s*[,，]\s*", "-", text)
+    if re.fullmatch(r"\d{4}(?:\s*[、_]\s*|\s+)\d{1,2}(?:\s*[、_]\s*|\s+)\d{1,2}", text):  # 2010 3 5, 2010、3、5
+        return re.sub(r"\s*[、_]\s*|\s+", "-", text)
     return text
 
 
@@ -410,6 +412,19 @@ def _cn_year(text: str) -> str:
 _TITLE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)|(二[〇零○][〇零○一二三四五六七八九]{2})年")
 # a date without its year, as a diary under such a title writes it: 3月5日, 3.5, 3-5, 3/5 (text)
 _MONTH_DAY_RE = re.compile(r"^(?:1[0-2]|0?[1-9])\s*(?:月\s*\d{1,2}\s*[日号]?|[-/.]\s*\d{1,2}(?![\d./-]))")
+
+
+_NO_YEAR_RE = re.compile(r"(?:1[0-2]|0?[1-9])\s*(?:月\s*\d{1,2}\s*[日号]?|[-/.]\s*\d{1,2})")  # the whole text
+
+
+def _a_day(text: str) -> bool:
+    """Whether a month and day (3月5日, 4.6) is a day of some year (3月32日 is none)."""
+    month, day = map(int, re.findall(r"\d+", text))
+    try:
+        date(2000, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def title_year(texts: list[str]) -> int | None:
@@ -492,6 +507,8 @@ def _from_text(text: str) -> date:
     if note is not None and note.start():  # 2010.3.5(补记), 2010-4-6（晚上补写）: a note on the entry
         text = text[: note.start()]
     m = _DATE_RE.match(text) or _DATE_RE.match(_as_written(text)) or _short_year(text)
+    if not m and _MONTH_DAY_RE.match(text) and _NO_YEAR_RE.fullmatch(text) and _a_day(text):  # 3月5日, 4.6
+        raise problem("bad-date", detail="（没写年份）")
     if not m or len(weekdays) > 1:
         raise problem("bad-date")
     day = _day_of(m)

@@ -305,3 +305,20 @@ def test_a_line_counting_the_households_is_a_totals_row(tmp_path):
         ("联户卡", "F5"), ("联户卡", "A6"), ("联户日记", "A5")]
     assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 担保贷款=5000, 应访谈月数=24, 实访谈月数=2,
                                   应记日记月数=24, 实记日记月数=2)
+
+
+def test_a_date_with_spaces_for_dashes_and_one_without_its_year(tmp_path):
+    """`2010 5 6` (spaces where the dashes go, as typed on a phone or numeric pad), `2010、6、6` and
+    `2010_7_6` were bad-date, the visit out; they are those days. A date without its year under no
+    title naming one (3月5日, 4.6) stays an error, and the message now says what is missing
+    (没写年份) instead of only 不是有效日期."""
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": cards("K1"),
+        "联户日记": [DIARY_HEADER, visit("K1", "3月5日"), visit("K1", "4.6"), visit("K1", "2010 5 6"),
+                     visit("K1", "2010、6、6"), visit("K1", "2010_7_6")],
+    })
+    code, total, issues = consolidated(path.parent)
+    errors = [(i["code"], i["cell"]) for i in issues if i["severity"] == "error"]
+    assert errors == [("bad-date", "B3"), ("bad-date", "B4")]
+    assert all("没写年份" in i["message"] for i in issues if i["severity"] == "error")
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=3, 应访谈月数=12, 实访谈月数=3, 应记日记月数=12, 实记日记月数=3)
