@@ -322,3 +322,20 @@ def test_a_date_with_spaces_for_dashes_and_one_without_its_year(tmp_path):
     assert errors == [("bad-date", "B3"), ("bad-date", "B4")]
     assert all("没写年份" in i["message"] for i in issues if i["severity"] == "error")
     assert counts_of(total) == hand(致富明星户=1, 入户访谈=3, 应访谈月数=12, 实访谈月数=3, 应记日记月数=12, 实记日记月数=3)
+
+
+def test_choices_said_by_their_level_or_their_means(tmp_path):
+    """联系人类别 村级干部 / 社级干部 / 乡级干部 (the level, said with 级) and 形式 入户面谈, 短信 (a text
+    message: the standard's 其他, as a WeChat message is) and 院坝会 (the village's courtyard meeting:
+    集中座谈) were bad-choice, the card with all its visits or the visit left out."""
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": [CARD_HEADER, ["K1", "王明", "乡级干部", "下营村", "六社", "李一", "致富明星户", D(2010, 1, 5), "缺技术"],
+                   ["K2", "张三", "村级干部", "下营村", "六社", "李二", "思想保守户", D(2010, 1, 5), "观念旧"],
+                   ["K3", "刘五", "社级干部", "下营村", "六社", "李三", "思想保守户", D(2010, 1, 5), "观念旧"]],
+        "联户日记": [DIARY_HEADER, [*visit("K1", D(2010, 3, 6))[:2], "入户面谈"], [*visit("K2", D(2010, 3, 6))[:2], "短信"],
+                     [*visit("K3", D(2010, 3, 6))[:2], "院坝会"]],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert code == 0, [i["message"] for i in issues]
+    assert counts_of(total) == hand(致富明星户=1, 思想保守户=2, 思想保守户数=2, 入户访谈=1, 应访谈月数=36, 实访谈月数=1,
+                                  应记日记月数=36, 实记日记月数=3)
