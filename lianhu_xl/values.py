@@ -718,7 +718,7 @@ _NO_PROBLEM_RE = re.compile(
 
 # 5000元整 as receipts and loan papers write an amount (整: “exactly”); the longer units first
 # (元/人/年, 元/年: an income per head a year; 块, 块钱: yuan as said aloud; 人次: helps counted per person)
-_UNITS = ("口之家", "口人", "人口", "个人", "元/人/年", "元/人·年", "元/人.年", "元/人", "元/年", "元/户", "元整", "元", "块钱", "块", "人次",
+_UNITS = ("口之家", "口人", "人口", "个人", "元/人/年", "元/人·年", "元/人.年", "元/人", "元/年", "元/户", "元整", "元人民币", "元", "块钱", "块", "人次",
           "场次", "场", "人", "次", "件实事", "件事", "件", "口", "户", "个", "位", "头", "只", "亩", "项", "回", "趟")
 _SCALES = {"万": 10000.0, "千": 1000.0, "w": 10000.0, "W": 10000.0}  # 1.5w: 万 as typed in a chat
 _BRACKETED = re.compile(r"\(([^()]+)\)$")  # 3000(元), 5(人): the unit in brackets, after fold
@@ -726,6 +726,30 @@ _BRACKETED = re.compile(r"\(([^()]+)\)$")  # 3000(元), 5(人): the unit in brac
 _NOT_DONE_RE = re.compile(r"[未没不待拟尚还]|计划|准备|打算")
 # a note in brackets after a loan naming where it is from (3000元(信用社), 2万(农行贷款)): the figure stands
 _LENDER_RE = re.compile(r"信用社|信用联社|农信|银行|农行|农发行|邮储|农商|村镇银行|联社|小额贷款|贴息贷款|扶贫贷款")
+# a note in brackets after a loan saying what it is (3000元(贷款), 5000(担保), 3000元(小额信贷), 3000元(已发放)):
+# the figure stands; one that it is not yet (未发放, 待放贷) is read by _NOT_DONE_RE
+_LOAN_NOTE_RE = re.compile(r"贷款|担保|信贷|放贷|放款|发放|到位|到账")
+
+
+def _written_twice(text: str, bracketed: re.Match[str], units: frozenset[str] | None) -> float | None:
+    """The figure of an amount or a count written twice, in figures and in words, one in brackets
+    (3000元(叁仟元), 叁仟元整(3000), 2次(两次)), when both say the same; None when the bracket holds
+    no figure. Two that differ are an error naming both."""
+    inner = bracketed.group(1)
+    if not any(c.isdigit() or c in _CN_VALUE or c in _CN_UNIT for c in inner):
+        return None
+    try:
+        second = _read_number(inner, units)
+        first = _read_number(text[: bracketed.start()], units)
+    except PydanticCustomError:
+        return None
+    if first is None or second is None:
+        return None
+    if abs(first - second) > 0.005:
+        raise problem("bad-number", detail=f"（括号外是 {first:g}，括号里是 {second:g}，说不准是哪一个）")
+    return first
+
+
 # Chinese numerals, as a count or an amount is also written: 五口, 一件, 两次, 五千, 叁仟元, 一万二
 _CN_VALUE = {**{c: i for i, c in enumerate("零一二三四五六七八九")}, "〇": 0, "○": 0, "两": 2,
              **{c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}}
@@ -793,10 +817,15 @@ def _read_number(value: object, units: frozenset[str] | None) -> float | None:
     if text[0] == "¥":
         text = text[1:]
     bracketed = _BRACKETED.search(text)
+    twice = _written_twice(text, bracketed, units) if bracketed and bracketed.start() else None
+    if twice is not None:  # 3000元(叁仟元), 叁仟元整(3000): the figure and its words, as on a receipt
+        return twice
     if bracketed and (bracketed.group(1) in _UNITS or bracketed.group(1).rstrip("元") in _SCALES):
         text = text[: bracketed.start()] + bracketed.group(1)  # 3000(元) is 3000元
     elif bracketed and bracketed.start() and (_LENDER_RE.search(bracketed.group(1)) or (
-            units is _COUNT_UNITS and not _NOT_DONE_RE.search(bracketed.group(1)))):
+            units is _COUNT_UNITS and not _NOT_DONE_RE.search(bracketed.group(1))) or (
+            units is _MONEY_UNITS and _LOAN_NOTE_RE.search(bracketed.group(1))
+            and not _NOT_DONE_RE.search(bracketed.group(1)))):
         text = text[: bracketed.start()]  # 3000元(信用社), 1件(修渠): the lender or the deed said, the figure the same
         if units is _COUNT_UNITS and _LENDER_RE.search(bracketed.group(1)):  # 3000(信用社) under 办实事
             _no_loan(_read_number(text, units), bracketed.group(1))

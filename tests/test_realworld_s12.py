@@ -339,3 +339,24 @@ def test_choices_said_by_their_level_or_their_means(tmp_path):
     assert code == 0, [i["message"] for i in issues]
     assert counts_of(total) == hand(致富明星户=1, 思想保守户=2, 思想保守户数=2, 入户访谈=1, 应访谈月数=36, 实访谈月数=1,
                                   应记日记月数=36, 实记日记月数=3)
+
+
+def test_a_loan_with_a_note_on_the_loan_or_written_twice(tmp_path):
+    """担保贷款 typed with a note on the loan itself (3000元（贷款）, 5000（担保）, 3000元（小额信贷）,
+    3000元（已发放）), in figures and in words as on a receipt (3000元（叁仟元）, 叁仟元整（3000元）), or
+    3000元人民币: each was bad-number, the visit left out. Each is that loan. A note that it is not
+    yet (3000元（未发放）) and two different figures (3000（5000））stay errors, the second naming both."""
+    loans = ["3000元（贷款）", "5000（担保）", "3000元（小额信贷）", "3000元（已发放）", "3000元（叁仟元）", "叁仟元整（3000元）",
+             "3000元人民币", "3000元（未发放）", "3000（5000）"]
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": cards("K1"),
+        "联户日记": [DIARY_HEADER, *(visit("K1", D(2010, m, 6), loan=x) for m, x in enumerate(loans, 1))],
+    })
+    code, total, issues = consolidated(path.parent)
+    errors = [(i["code"], i["cell"]) for i in issues if i["severity"] == "error"]
+    assert errors == [("bad-number", "J10"), ("bad-number", "J11")]
+    both = next(i["message"] for i in issues if i["cell"] == "J11")
+    assert "括号外是 3000，括号里是 5000" in both
+    # by hand: January to July, 3000 + 5000 + 3000 × 5
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=7, 担保贷款=23000, 应访谈月数=12, 实访谈月数=7, 应记日记月数=12,
+                                  实记日记月数=7)
