@@ -1005,8 +1005,9 @@ def parse_whole(value: object) -> int | None:
 # --- yes / no ----------------------------------------------------------------
 
 # with the marks a Chinese input method offers for “dui” / “cha” (☑, ✕ ✖ ╳) and WeChat's ✅ ❌
-_YES = {"是", "是的", "√", "✓", "✔", "☑", "✅", "Y", "YES", "对", "有", "TRUE", "1", "V", "∨"}  # V: a tick typed without √
-_NO = {"否", "不是", "×", "✗", "✘", "✕", "✖", "╳", "❌", "X", "N", "NO", "不", "无", "没有", "FALSE", "0"}
+_YES = {"是", "是的", "√", "✓", "✔", "☑", "✅", "Y", "YES", "对", "对的", "有", "有的", "TRUE", "1", "V", "∨"}  # V: a tick typed without √
+_NO = {"否", "不是", "不是的", "×", "✗", "✘", "✕", "✖", "╳", "❌", "X", "N", "NO", "不", "不对", "无", "没", "没有", "没有的",
+       "FALSE", "0"}
 
 
 def parse_yesno(value: object) -> bool | None:

@@ -360,3 +360,17 @@ def test_a_loan_with_a_note_on_the_loan_or_written_twice(tmp_path):
     # by hand: January to July, 3000 + 5000 + 3000 × 5
     assert counts_of(total) == hand(致富明星户=1, 入户访谈=7, 担保贷款=23000, 应访谈月数=12, 实访谈月数=7, 应记日记月数=12,
                                   实记日记月数=7)
+
+
+def test_yes_and_no_said_in_a_whole_answer(tmp_path):
+    """是否转化 不是的, 没, 没有的, 不对 (no) and 对的, 有的 (yes), as a clerk answers the column's
+    question, were bad-yesno: the card left out with all its visits. 是的 was read already."""
+    answers = ["对的", "有的", "不是的", "没", "没有的", "不对"]
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": [[*CARD_HEADER, "是否转化"], *([f"K{n}", "张三", "村干部", "下营村", "六社", f"李{n}", "思想保守户",
+                                               D(2010, 1, 5), "观念旧", said] for n, said in enumerate(answers, 1))],
+        "联户日记": [DIARY_HEADER],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert code == 0, [i["message"] for i in issues]
+    assert (total["思想保守户"], total["转化户数"]) == (6, 2)
