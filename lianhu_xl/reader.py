@@ -598,13 +598,17 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
         _percent_marked(sheet, percent)
     if struck:  # a line crossed out (删除线)
         _struck_marked(sheet, struck)
+    detail = "没有“村”这一列"
+    if (kind == CARD_SHEET and not village and "village" in positions and titles and sheet.rows
+            and all(_blank(values["village"]) for _, values in sheet.rows)):
+        village, detail = village_of_title(titles), "“村”这一列都空着"  # left blank: the title says it
     if village:  # every card of 下营村联户卡 is 下营村's: said once, at the title
         for _, values in sheet.rows:
             values["village"] = village
         r, c = next(((r, c) for r in range(top) for c, x in enumerate(grid[r])
                      if isinstance(x, str) and village[:-1] in x), (0, 0))
         book.issues.append(make_issue("village-from-title", book.file, sheet=name, cell=f"{col_letter(c)}{r + 1}",
-                                      row=r + 1, column="村", value=village))
+                                      row=r + 1, column="村", value=village, detail=detail))
     for f, c, label in wan:  # 0.3 under 担保贷款（万元） is 3000 yuan: said once at the header
         _as_yuan(sheet, f)
         book.issues.append(make_issue("wan-column", book.file, sheet=name, cell=f"{col_letter(c)}{label_rows[c]}",
@@ -888,6 +892,11 @@ def _labels_below(grid: list[list[object]], header: int, kind: str, index: dict[
 # brackets (（年月日）, （是/否）) may stand beside them
 _UNIT_CELL = re.compile(r"^\(?(?:单位[:：]?)?(万元|千元|元|件次|件|人次|场次|次|回|项|个|人|口|户|亩)\)?$")
 _HINT_CELL = re.compile(r"^\(.*\)$")
+
+
+def _blank(value: object) -> bool:
+    """A cell holding nothing a person sees (blank, spaces)."""
+    return value is None or (value.__class__ is str and not value.strip(BLANK))  # type: ignore[union-attr]
 
 
 def _units_below(grid: list[list[object]], last: int) -> dict[int, str] | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 from click.testing import CliRunner
-from realworld_books import book, by_code, consolidated, counts_of, hand, sheet_rows
+from realworld_books import book, by_code, consolidated, counts_of, hand, sheet_rows, totals_rows
 
 from lianhu_xl.cli import cli
 
@@ -374,3 +374,27 @@ def test_yes_and_no_said_in_a_whole_answer(tmp_path):
     code, total, issues = consolidated(path.parent)
     assert code == 0, [i["message"] for i in issues]
     assert (total["思想保守户"], total["转化户数"]) == (6, 2)
+
+
+def test_a_village_column_left_blank_under_a_title_naming_the_village(tmp_path):
+    """下营村联户卡 with a 村 column the clerk left empty on every card (the title says the village):
+    each card was a required error, every card and visit out (exit 1). Read as the title's village,
+    as a sheet without the column is, the notice saying the column is empty. One 村 filled and the
+    rest blank is still an error on each blank one (which village they are is not for the title to
+    say when the column says otherwise)."""
+    rows = [[no, "王明", "乡干部", None, "六社", f"李{no}", "致富明星户", D(2010, 1, 5), "缺技术"] for no in ("K1", "K2")]
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": [["下营村联户卡（2010年）"], CARD_HEADER, *rows],
+        "联户日记": [DIARY_HEADER, visit("K1", D(2010, 3, 6))],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert code == 0, [i["message"] for i in issues]
+    (said_once,) = by_code(issues, "village-from-title")
+    assert "“村”这一列都空着" in said_once["message"] and "下营村" in said_once["message"]
+    assert list(totals_rows(path.parent / "汇总表.xlsx")) == ["下营村", "合计"]
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=1, 应访谈月数=24, 实访谈月数=1, 应记日记月数=24, 实记日记月数=1)
+
+    rows[0][3] = "汪家墩村"
+    book(path, {"联户卡": [["下营村联户卡（2010年）"], CARD_HEADER, *rows], "联户日记": [DIARY_HEADER]})
+    code, total, issues = consolidated(path.parent)
+    assert [(i["code"], i["cell"]) for i in issues if i["severity"] == "error"] == [("required", "D5")]
