@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .guard import STALE, Inspection, col_letters, col_number, ref_row
@@ -1067,7 +1068,8 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
             sheet.set_aside += 1
             since = len(rows)
             continue
-        if no is None and rows and _sums_line(values, once, rows, since):  # =SUM(J3:J20) with no 合计 before it
+        if no is None and rows and _sums_line(values, once, rows, since, partial(
+                _closes, grid, r, items, repeats, words or {}, sheet.kind)):  # =SUM(J3:J20) with no 合计 before it
             filled = [(f, v) for f, v in values.items() if v is not None]
             book.issues.append(make_issue("sums-row", book.file, sheet=name, row=number,
                                           cell=f"{(layout or sheet.letters)[filled[0][0]]}{number}",
@@ -1147,25 +1149,67 @@ _SHORT_LABEL = re.compile(r"\(.*\)$")  # 担保贷款(元) said as 担保贷款 
 
 
 def _sums_line(values: dict[str, object], once: frozenset[str], rows: list[tuple[int, dict[str, object]]],
-               since: int) -> bool:
+               since: int, closes: Callable[[], bool]) -> bool:
     """A line holding only figures in number columns, each the sum of its column's figures above
-    (since the last line of sums, or since the table's top): the clerk's =SUM(…) or a page's sums
-    typed, with no 合计 in front. A line of figures that are no such sum may be a visit whose
-    keys were forgotten: not this."""
+    (since the last line of sums, or since the table's top; a figure typed as text, 一件, counted
+    too, as a clerk adding by hand does): the clerk's =SUM(…) or a page's sums typed, with no 合计
+    in front. A sum of one figure is that figure again, which a visit whose keys were forgotten
+    also is: a sums line only when it closes its page or table (``closes``). A line of figures
+    that are no such sum: not this."""
     filled = [(f, v) for f, v in values.items() if v is not None]
     if not filled or any(f not in once or v.__class__ not in (int, float) for f, v in filled):
         return False
     if not any(filled_v for _, filled_v in filled):
         return False
-    added = 0  # the most figures a sum adds up: one figure again is no sum
+    added = 0  # the most figures a sum adds up
     for f, v in filled:
-        figures = [x for _, row in rows[since:] for x in (row[f],) if x.__class__ in (int, float)]
-        whole = [x for _, row in rows for x in (row[f],) if x.__class__ in (int, float)]
-        sums = [xs for xs in (figures, whole) if xs and abs(v - sum(xs)) < 0.005]  # type: ignore[operator]
+        sums = [xs for part in (rows[since:], rows) for xs in _figures(part, f)
+                if xs and abs(v - sum(xs)) < 0.005]  # type: ignore[operator]
         if not sums:
             return False
         added = max(added, *map(len, sums))
-    return added >= 2
+    return added >= 2 or closes()
+
+
+def _figures(rows: list[tuple[int, dict[str, object]]], f: str) -> tuple[list[float], list[float]]:
+    """The column's figures in these rows: its numbers (what =SUM adds), and those with the
+    figures typed as text (3000元, 一件) read too."""
+    numbers: list[float] = []
+    read: list[float] = []
+    for _, row in rows:
+        x = row[f]
+        if x.__class__ in (int, float):
+            numbers.append(x)  # type: ignore[arg-type]
+            read.append(x)  # type: ignore[arg-type]
+        elif x.__class__ is str:
+            try:
+                figure = parse_number(x)
+            except ValueError:  # PydanticCustomError: said when the cell is parsed
+                continue
+            if figure is not None:
+                read.append(figure)
+    return numbers, read
+
+
+def _closes(grid: list[list[object]], r: int, items: list[tuple[str, int]], repeats: frozenset[object],
+            words: dict[int, set[str]], kind: str) -> bool:
+    """Whether the line ``r`` is the last of its page or table: the next line with anything in it
+    is a title, page number, footer, 合计 or the header printed again, or there is none."""
+    for at in range(r + 1, len(grid)):
+        below = grid[at]
+        texts = [x for x in below if x is not None and x != ""]
+        if not texts:
+            continue
+        if len(texts) == 1 and texts[0].__class__ is str:
+            text = texts[0]
+            if is_page_title(text) or is_footer_text(text) or is_totals_text(text) or _over_header(
+                    grid, at, items, repeats, words, kind):
+                return True
+        values = _values_of(below, items)
+        no = values["card_no"] if values else None
+        return bool(values and (no in repeats or (no.__class__ is str and "号" in no))
+                    and _header_again(values, items, words, kind))
+    return True
 
 
 # what a clerk types for "the same as the line above" (同上, the ditto mark 〃 or a quote)

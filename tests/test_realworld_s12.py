@@ -97,7 +97,8 @@ def sums_book(path: Path) -> Path:
         [None] * 8 + [1, 3000],  # row 7: this page's sums, typed
         [None] * 9 + [500],  # row 8: a loan of 500 with its visit's keys forgotten
         visit("K2", D(2010, 7, 6), None, 600),
-        [None] * 9 + [600],  # row 10: a sum of one figure is that figure again: not told apart from a visit
+        [None] * 9 + [600],  # row 10: one figure again, a visit below: its keys forgotten?
+        visit("K1", D(2010, 8, 6), None, 400),
     ]}
     results = {"I4": 3, "J4": 8000, "K4": 3}
     for name, rows in sheets.items():
@@ -122,7 +123,8 @@ def test_a_line_of_sums_without_a_label_is_a_totals_row(tmp_path):
     figures, each the sum of its column above (since the table's top or the last sums line), is a
     totals row: skipped with a notice naming the figures, never counted. A line whose figure is no
     such sum (a 500 loan whose visit's keys were forgotten), or one that only repeats the one figure
-    above, is still a row with its errors."""
+    above with more visits under it, is still a row with its errors; as the last line of a page
+    (the next page's title under it) or of the table, it is that page's sums."""
     path = sums_book(tmp_path / "乡" / "b.xlsx")
     code, total, issues = consolidated(path.parent)
     assert code == 1
@@ -131,17 +133,25 @@ def test_a_line_of_sums_without_a_label_is_a_totals_row(tmp_path):
     assert "办实事 3、担保贷款 8000、帮耕帮畜 3" in sums[0]["message"] and "合计" in sums[0]["message"]
     errors = sorted((i["code"], i["cell"]) for i in issues if i["severity"] == "error")
     assert errors == [("required", f"{c}{r}") for c in "ABC" for r in (10, 8)]
-    # every line read is accounted for: 5 visits counted, 2 lines with errors, 2 sums lines
+    # every line read is accounted for: 6 visits counted, 2 lines with errors, 2 sums lines
     result = CliRunner().invoke(cli, ["consolidate", str(path), "-o", str(tmp_path / "t.xlsx"), "--period", "2010",
                                       "--json", "-q", "-j", "1"])
     rows = json.loads(result.stdout)["files"][0]["rows"]
-    assert rows == {"read": 11, "counted": 7, "duplicate": 0, "excluded": 2, "out_of_period": 0, "totals_rows": 2}
+    assert rows == {"read": 12, "counted": 8, "duplicate": 0, "excluded": 2, "out_of_period": 0, "totals_rows": 2}
     listed = [(r[0], r[2], r[3]) for r in sheet_rows(tmp_path / "t.xlsx", "未计入")[3:]]
     assert listed == [("未计入", "联户日记", 8), ("未计入", "联户日记", 10), ("合计行", "联户日记", 4),
                       ("合计行", "联户日记", 7)]
-    # by hand: five visits; deeds 1 + 2 + 1, loans 3000 + 5000 + 2000 + 1000 + 600, helps 2 + 1
-    assert counts_of(total) == hand(致富明星户=2, 入户访谈=5, 提供服务=1, 办实事=4, 担保贷款=11600, 帮耕帮畜=3,
-                                  应访谈月数=24, 实访谈月数=5, 应记日记月数=24, 实记日记月数=5)
+    # by hand: six visits; deeds 1 + 2 + 1, loans 3000 + 5000 + 2000 + 1000 + 600 + 400, helps 2 + 1
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=6, 提供服务=1, 办实事=4, 担保贷款=12000, 帮耕帮畜=3,
+                                  应访谈月数=24, 实访谈月数=6, 应记日记月数=24, 实记日记月数=6)
+
+    small = book(tmp_path / "小" / "b.xlsx", {"联户卡": cards("K1"), "联户日记": [
+        DIARY_HEADER, visit("K1", D(2010, 3, 6), 1, 3000), [None] * 8 + [1, 3000],  # rows 3, 4: page one and its sums
+        ["下营村联户日记（续表）"], DIARY_HEADER, visit("K1", D(2010, 4, 6), None, 2000), [None] * 9 + [2000]]})
+    code, total, issues = consolidated(small.parent)
+    assert code == 0, [i["message"] for i in issues]
+    assert [i["cell"] for i in by_code(issues, "sums-row")] == ["I4", "J8"]
+    assert (total["入户访谈"], total["办实事"], total["担保贷款(元)"]) == (2, 1, 5000)
 
 
 # --- a second page pasted under the first, with its title and page number ---------------------
