@@ -513,6 +513,8 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
                 label_rows.extend([sheet.header_row] * (c + 1 - len(label_rows)))
             if match_label(normalise_label(header[c]), index, kind) is None:  # blank, merged or a group
                 header[c], label_rows[c] = raw, last + 1
+    if kind == DIARY_SHEET:  # 月 | 日 columns, no 日期 (or under a 日期 merged over them)
+        last = _date_in_parts(grid, header, best_row, last, index)
     units = _units_below(grid, last)
     if units is not None:  # 担保贷款 over （万元）: the form's row of units, the header's last row
         last += 1
@@ -893,6 +895,67 @@ def _labels_below(grid: list[list[object]], header: int, kind: str, index: dict[
 # brackets (（年月日）, （是/否）) may stand beside them
 _UNIT_CELL = re.compile(r"^\(?(?:单位[:：]?)?(万元|千元|元|件次|件|人次|场次|次|回|项|个|人|口|户|亩)\)?$")
 _HINT_CELL = re.compile(r"^\(.*\)$")
+
+
+_PART_LABELS = {"年": "Y", "年份": "Y", "月": "M", "月份": "M", "日": "D", "日期": "D", "号": "D"}
+
+
+def _date_in_parts(grid: list[list[object]], header: list[object], best_row: int, last: int,
+                   index: dict[str, str]) -> int:
+    """A diary whose date stands in two or three columns, as paper diaries print it: 月 | 日 (with
+    年 before them, or the year in the title), side by side in the header row or under a 日期 /
+    时间 merged over them. The sheet is read as if it had one 日期 column where 月 stands: each
+    row's parts joined (3 | 5 is 3月5日, read with the title's year), the other parts emptied.
+    Returns the header's last row (one more when the parts stood under it). Without this the
+    diary lacked 日期 and was refused whole."""
+    dated = "date" in _fields_in(header, DIARY_SHEET, index)
+    for r in (best_row, last + 1):
+        if r >= len(grid) or r > best_row + 1 or (r == best_row and dated):
+            continue
+        labels = [_PART_LABELS.get(normalise_label(x)) if x.__class__ is str else None for x in grid[r]]
+        text = "".join(p or "." for p in labels)
+        at = text.find("MD")
+        if at < 0:
+            continue
+        year = at - 1 if at > 0 and text[at - 1] == "Y" else None
+        first = at if year is None else year
+        if r == best_row:  # 月 | 日 in the header row itself: 月's column is the 日期 column
+            header[first] = "日期"
+            for c in (at, at + 1):
+                if c != first:
+                    header[c] = None
+        elif not (first < len(header) and match_label(normalise_label(header[first]), index, DIARY_SHEET) == "date"):
+            continue  # the row under the header names 月 | 日, but no 日期 or 时间 stands over them
+        else:
+            last = r
+        for row in grid[last + 1:]:
+            if len(row) <= at + 1:
+                continue
+            parts = [row[c] for c in (year, at, at + 1) if c is not None]
+            if all(p is None or p == "" for p in parts):
+                continue
+            if all(p.__class__ is str and _PART_LABELS.get(normalise_label(p)) for p in parts if p not in (None, "")):
+                row[first], row[at + 1] = "日期", None  # the header printed again on a later page
+                if year is not None:
+                    row[at] = None
+                continue
+            y = _part(row[year]) if year is not None else ""
+            m, d = _part(row[at]), _part(row[at + 1])
+            row[first] = (f"{y}年" if y else "") + f"{m}月" + (f"{d}日" if d else "")
+            for c in (at, at + 1):
+                if c != first:
+                    row[c] = None
+        return last
+    return last
+
+
+def _part(value: object) -> str:
+    """A part of a date as its own cell holds it: 3, 3.0, "3", "3月", "5日" -> "3" / "5"."""
+    if value is None or value == "":
+        return ""
+    if value.__class__ is float and value.is_integer():  # type: ignore[union-attr]
+        return str(int(value))  # type: ignore[arg-type]
+    return str(value).strip().rstrip("年月日号").strip()
 
 
 def _blank(value: object) -> bool:

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import openpyxl
 import xlsxwriter
 from click.testing import CliRunner
 from realworld_books import book, by_code, consolidated, counts_of, hand, sheet_rows, totals_rows
@@ -408,3 +409,35 @@ def test_a_village_column_left_blank_under_a_title_naming_the_village(tmp_path):
     book(path, {"联户卡": [["下营村联户卡（2010年）"], CARD_HEADER, *rows], "联户日记": [DIARY_HEADER]})
     code, total, issues = consolidated(path.parent)
     assert [(i["code"], i["cell"]) for i in issues if i["severity"] == "error"] == [("required", "D5")]
+
+
+# --- a diary whose date stands in 月 | 日 columns, as paper diaries print it --------------------
+
+
+def test_a_date_in_month_and_day_columns_is_one_date(tmp_path):
+    """Paper diaries print the date as 月 | 日 columns (the year in the title), or 年 | 月 | 日 under a
+    日期 merged over them. Typed so, the diary had no 日期 column and was refused whole (missing
+    日期: every visit out), the 月 and 日 columns unknown. The parts are one date: 3 | 5 under
+    下营村联户日记（2010年） is 2010-3-5, 2010 | 4 | 6 is 2010-4-6; the header printed again on a
+    later page is skipped, and a row whose day is missing is an error at its 日期."""
+    flat = book(tmp_path / "甲" / "b.xlsx", {
+        "联户卡": cards("K1"),
+        "联户日记": [["下营村联户日记（2010年）"], ["卡号", "月", "日", "形式", "服务类别"], ["K1", 3, 5, "入户访谈", "政策宣传"],
+                     ["K1", "4月", "6日", "入户访谈"]],
+    })
+    code, total, issues = consolidated(flat.parent)
+    assert code == 0, [i["message"] for i in issues]
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 提供服务=1, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12,
+                                  实记日记月数=2)
+
+    under = tmp_path / "乙" / "b.xlsx"
+    book(under, {"联户卡": cards("K1"), "联户日记": [
+        ["卡号", "日期", None, None, "形式"], [None, "年", "月", "日", None],
+        ["K1", 2010, 3, 5, "入户访谈"], ["K1", 2010, 4, None, "入户访谈"],  # rows 4, 5
+        ["卡号", "日期", None, None, "形式"], [None, "年", "月", "日", None], ["K1", "2010", "5", "6", "入户访谈"]]})
+    wb = openpyxl.load_workbook(under)
+    wb["联户日记"].merge_cells("B2:D2")
+    wb.save(under)
+    code, total, issues = consolidated(under.parent)
+    assert [(i["code"], i["cell"]) for i in issues if i["severity"] != "notice"] == [("bad-date", "B5")]
+    assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12, 实记日记月数=2)
