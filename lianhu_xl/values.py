@@ -135,7 +135,17 @@ def parse_card_no(value: object) -> str | None:
         return None
     if text.isascii():  # speed: the usual card number
         return "".join(text.split()).upper()
-    return "".join(unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).split()).upper()
+    no = "".join(unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).split()).upper()
+    noted = _CARD_NOTE_RE.search(no) if no.endswith(")") else None
+    if noted is not None and not _CN_NUMERALS_RE.fullmatch(noted.group(1)):  # XY-001(李一): the household named
+        return no[: noted.start()]
+    return no
+
+
+# a name after a card number, in brackets (XY-2010-001（李一）: the household, as a clerk notes it);
+# never a number (XY-001（二）: a second card?)
+_CARD_NOTE_RE = re.compile(r"(?<=[0-9A-Z])\(([\u3400-\u9fff·]{1,10})\)$")
+_CN_NUMERALS_RE = re.compile(r"[〇零一二三四五六七八九十百两]+")
 
 
 # --- dates -------------------------------------------------------------------

@@ -441,3 +441,18 @@ def test_a_date_in_month_and_day_columns_is_one_date(tmp_path):
     code, total, issues = consolidated(under.parent)
     assert [(i["code"], i["cell"]) for i in issues if i["severity"] != "notice"] == [("bad-date", "B5")]
     assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12, 实记日记月数=2)
+
+
+def test_a_card_number_with_the_household_named_after_it(tmp_path):
+    """A clerk notes whose card a number is: 卡号 XY-001（李一） in the diary (or XY-002（李二） on the
+    card itself). It was unknown-card (找不到), the visit out; on the card it made a number the
+    diary's XY-002 did not find. The name in brackets is a note: the card is XY-001. A numeral
+    in brackets (XY-001（二）: a second card?) stays part of the number."""
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": [CARD_HEADER, cards("XY-001")[1], [*cards("XY-002（李二）")[1][:5], "李二", *cards("K")[1][6:]]],
+        "联户日记": [DIARY_HEADER, visit("XY-001（李一）", D(2010, 3, 6)), visit("XY-002", D(2010, 3, 6)),
+                     visit("XY-001（二）", D(2010, 4, 6))],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert [(i["code"], i["cell"]) for i in issues if i["severity"] == "error"] == [("unknown-card", "A5")]
+    assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 应访谈月数=24, 实访谈月数=2, 应记日记月数=24, 实记日记月数=2)
