@@ -1156,8 +1156,9 @@ def _read_body(book: BookRows, sheet: SheetRows, grid: list[list[object]], heade
         if (no is None or no.__class__ is text and (not no.isascii() or no[:1] == "-")) and not (
                 fill and any((r, c) in fill for c in cols)):
             filled = [x for x in values.values() if x is not None]
-            if len(filled) == 1 and filled[0].__class__ is text and (
-                    is_page_title(filled[0]) or _over_header(grid, r, items, repeats, words or {}, sheet.kind)):
+            if len(filled) == 1 and filled[0].__class__ is text and (is_page_title(filled[0]) or (
+                    row.index(filled[0]) <= min(cols)  # a title stands at the left, never in 发现问题
+                    and _over_header(grid, r, items, repeats, words or {}, sheet.kind))):
                 book.issues.append(make_issue("page-title", book.file, sheet=name, row=number, value=filled[0].strip(),
                                               cell=f"{_column_of(row, filled[0])}{number}"))
                 continue  # 联户日记（续表） over page two's header, 第 2 页: not a row (like a blank one)

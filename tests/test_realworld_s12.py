@@ -456,3 +456,17 @@ def test_a_card_number_with_the_household_named_after_it(tmp_path):
     code, total, issues = consolidated(path.parent)
     assert [(i["code"], i["cell"]) for i in issues if i["severity"] == "error"] == [("unknown-card", "A5")]
     assert counts_of(total) == hand(致富明星户=2, 入户访谈=2, 应访谈月数=24, 实访谈月数=2, 应记日记月数=24, 实记日记月数=2)
+
+
+def test_a_line_of_text_over_the_next_pages_header_in_a_text_column_is_no_title(tmp_path):
+    """The last visit of a page whose 发现问题 ran on to the next line, the next page's header
+    under it: that line is the visit's text going on (text-only-row), not a page's title."""
+    path = book(tmp_path / "乡" / "b.xlsx", {
+        "联户卡": cards("K1"),
+        "联户日记": [DIARY_HEADER, [*visit("K1", D(2010, 3, 6))[:4], "缺水，", None, "协调解决", "找水管站"],
+                     [None, None, None, None, "缺肥"], DIARY_HEADER, visit("K1", D(2010, 4, 6))],
+    })
+    code, total, issues = consolidated(path.parent)
+    assert [(i["code"], i["cell"]) for i in by_code(issues, "text-only-row")] == [("text-only-row", "E4")]
+    assert not by_code(issues, "page-title")
+    assert total["入户访谈"] == 2
