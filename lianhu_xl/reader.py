@@ -894,7 +894,7 @@ def _labels_below(grid: list[list[object]], header: int, kind: str, index: dict[
 # a row of units under the labels, as printed forms have it: （元）, 万元, 单位：件, (人次); a hint in
 # brackets (（年月日）, （是/否）) may stand beside them
 _UNIT_CELL = re.compile(r"^\(?(?:单位[:：]?)?(万元|千元|元|件次|件|人次|场次|次|回|项|个|人|口|户|亩)\)?$")
-_HINT_CELL = re.compile(r"^\(.*\)$")
+_HINT_CELL = re.compile(r"^\(.*\)$|^年[.\-/]?月[.\-/]?日$|^是[/或、]否$")  # （年月日）, 年.月.日, 是/否
 
 
 _PART_LABELS = {"年": "Y", "年份": "Y", "月": "M", "月份": "M", "日": "D", "日期": "D", "号": "D"}

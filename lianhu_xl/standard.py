@@ -280,7 +280,8 @@ class DiaryRow(StandardRow):
     card_no: CardNo = _col("卡号", "text", "这条日记属于哪张联户卡", "XY-2010-001", required=True, width=12,
                           aliases=("联户卡号", "联户卡编号", "卡片编号"))
     date: ReqDate = _col("日期", "date", "联系的日期，不能晚于今天", "2010-9-6", required=True, width=11,
-                          aliases=("联系日期", "记录日期", "访谈日期", "走访日期", "联系时间", "走访时间", "访谈时间", "时间"))
+                          aliases=("联系日期", "记录日期", "访谈日期", "走访日期", "联系时间", "走访时间", "访谈时间", "时间",
+                                   "年月日", "月日", "月/日", "月.日"))
     linker: Name = _col("联系人", "text", "联系人姓名（可不填，填了须与联户卡一致）", "王明", width=8, aliases=("联系人姓名", "干部姓名", "帮扶人", "帮扶责任人"))
     head: Name = _col("户主", "text", "户主姓名（可不填，填了须与联户卡一致）", "李进忠", width=8, aliases=("户主姓名", "联系户姓名", "联系对象", "联户对象", "被联系户", "被联系人", "农户姓名"))
     form: Annotated[str, _choice(FORMS, True)] = _col(

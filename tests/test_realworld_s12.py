@@ -64,12 +64,12 @@ def test_a_row_of_units_under_the_header_is_part_of_the_header(tmp_path):
 
 
 def test_a_row_of_units_on_the_card_sheet_and_a_plain_unit_row(tmp_path):
-    """The same on the card sheet, units written without brackets (人 | 元) and with 单位：: the cards
-    count, nothing said."""
+    """The same on the card sheet, units written without brackets (人 | 元) and with 单位：, a hint
+    without brackets (年.月.日): the cards count, nothing said."""
     header = [*CARD_HEADER, "家庭人口", "基期人均纯收入"]
     row = [*cards("K1")[1], 5, 2500]
     path = book(tmp_path / "乡" / "b.xlsx", {
-        "联户卡": [header, [None] * 9 + ["人", "单位：元"], row],
+        "联户卡": [header, [None] * 7 + ["年.月.日", None, "人", "单位：元"], row],
         "联户日记": [DIARY_HEADER, visit("K1", D(2010, 3, 6))],
     })
     code, total, issues = consolidated(path.parent)
@@ -441,6 +441,12 @@ def test_a_date_in_month_and_day_columns_is_one_date(tmp_path):
     code, total, issues = consolidated(under.parent)
     assert [(i["code"], i["cell"]) for i in issues if i["severity"] != "notice"] == [("bad-date", "B5")]
     assert counts_of(total) == hand(致富明星户=1, 入户访谈=2, 应访谈月数=12, 实访谈月数=2, 应记日记月数=12, 实记日记月数=2)
+
+    one = book(tmp_path / "丙" / "b.xlsx", {  # one column headed 月日 (or 年月日): the 日期 column
+        "联户卡": cards("K1"), "联户日记": [["下营村联户日记（2010年）"], ["卡号", "月日", "形式"], ["K1", "3.5", "入户访谈"]]})
+    code, total, issues = consolidated(one.parent)
+    assert code == 0, [i["message"] for i in issues]
+    assert total["实访谈月数"] == 1
 
 
 def test_a_card_number_with_the_household_named_after_it(tmp_path):
