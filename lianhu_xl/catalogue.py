@@ -314,6 +314,9 @@ _CODES = [
     Code("village-name-variant", "warning", "同一个村写法不同",
          "“{column}”写的是“{value}”，与{detail}的“{expected}”是同一个村，已一并按“{expected}”计入汇总的同一行。",
          "请统一写成“{expected}”。", "cross"),
+    Code("village-with-team", "warning", "村里连社一起写了",
+         "“{column}”写的是“{value}”，把社（{detail}）也写进了村，已按“{expected}”计入汇总。",
+         "“村”只写村名“{expected}”，社写在“社”列。", "cross"),
 ]
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}

@@ -49,7 +49,7 @@ from .standard import (
     columns_of,
 )
 from .store import FIELDS, ROW_ERROR, RowStore
-from .values import note_key, one_village_names, phone_key, same_village, team_key
+from .values import note_key, one_village_names, phone_key, same_village, team_key, village_and_team
 
 CARD_LABELS = {c.name: c.label for c in columns_of(CardRow)}
 DIARY_LABELS = {c.name: c.label for c in columns_of(DiaryRow)}
@@ -569,7 +569,7 @@ def _village_names(store: RowStore, roster: Roster | None, unify: bool = True) -
                 and (listed := roster.village_of(v)) is not None}
     if not into:
         return []
-    spellings = {*into, *into.values()}
+    spellings = {*into, *(v for v in into.values() if v in counts)}  # 下营村四社 alone: 下营村 typed nowhere
     first: dict[str, int] = {}  # spelling -> the id of the first counted card using it
     for village, rid in store.query_in(f"SELECT t.village, t.id FROM card t JOIN sheet s ON s.id = t.sheet WHERE "
                                        f"{counted('t')} AND t.village IN ({{}}) ORDER BY s.file, s.name, t.row, t.id",
@@ -580,6 +580,11 @@ def _village_names(store: RowStore, roster: Roster | None, unify: bool = True) -
     issues = []
     for typed, main in sorted(into.items()):
         r = cards[typed]
+        _, team = village_and_team(typed)
+        if team is not None:  # 下营村四社: the team typed into the 村 cell, said as such
+            issues.append(make_issue("village-with-team", r.file, sheet=r.sheet, cell=r.cell("village"), row=r.row,
+                                     column=CARD_LABELS["village"], value=typed, expected=main, detail=team))
+            continue
         if roster is None:
             n = counts[main]
             detail = f" {cards[main].place}" + (f"等 {n} 张卡" if n > 1 else "")

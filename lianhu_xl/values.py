@@ -336,10 +336,28 @@ _VILLAGE_SUFFIX_RE = re.compile(r"(?:村村民委员会|村村委员会|村村�
 _TOWNSHIP_ENDS = "乡镇"  # 倪家营乡倪家营村: the township written before its village
 
 
+# a numbered team written after its village in the 村 cell, as an address is said: 下营村四社, 下营村6组,
+# 下营村委会第六村民小组 (only after 村 and with its unit: 红旗一队 alone may be a village's name)
+_VILLAGE_TEAM_RE = re.compile(r"^(.+?(?:村民委员会|村委员会|村委会|行政村|村))(第?\s*(?:\d{1,3}|[一二三四五六七八九]?十"
+                              r"[一二三四五六七八九]?|[一二三四五六七八九])\s*(?:村民小组|小组|生产队|社|组|队))$")
+
+
+def village_and_team(village: str) -> tuple[str, str | None]:
+    """A 村 cell holding the team too (下营村四社 -> 下营村, 四社): the village as typed before the
+    team, and the team; (village, None) for a 村 naming a village alone."""
+    text = "".join(unicodedata.normalize("NFKC", village).split())
+    m = _VILLAGE_TEAM_RE.match(text)
+    return (m.group(1), m.group(2)) if m else (village, None)
+
+
 def village_key(village: str) -> str:
     """A village's own name, without 村, 村委会, 村村委会, 行政村 or 村民委员会 after it (full-width
-    folded, spaces dropped): 下营村, 下营, 下营村委会 and 下营行政村 are the one village 下营."""
+    folded, spaces dropped), nor a numbered team written after that (下营村四社): 下营村, 下营,
+    下营村委会, 下营行政村 and 下营村四社 are the one village 下营."""
     text = "".join(unicodedata.normalize("NFKC", village).split())
+    m = _VILLAGE_TEAM_RE.match(text)
+    if m:
+        text = m.group(1)
     return _VILLAGE_SUFFIX_RE.sub("", text) or text
 
 
@@ -363,9 +381,11 @@ def same_village(a: str, b: str) -> bool:
 def one_village_names(counts: dict[str, int]) -> dict[str, str]:
     """Of the village spellings used (each with its number of cards), every one that names the
     same village as another (``same_village``) -> the spelling they are all counted under: the
-    most used (among equals 下营村, then one without a township, then by code point). A
-    township-prefixed spelling joins the plain one only when no other township is prefixed to it
-    (甲乡下营村, 乙乡下营村 and 下营村 stay three: which of the two is 下营村?)."""
+    most used (among equals 下营村, then one without a township, then by code point) of those
+    naming no team; a spelling with its team (下营村四社, ``village_and_team``) -> its village, also
+    alone, as typed before the team (下营村). A township-prefixed spelling joins the plain one only
+    when no other township is prefixed to it (甲乡下营村, 乙乡下营村 and 下营村 stay three: which of
+    the two is 下营村?)."""
     by_key: dict[str, list[str]] = {}
     for name in counts:
         by_key.setdefault(village_key(name), []).append(name)
@@ -382,9 +402,19 @@ def one_village_names(counts: dict[str, int]) -> dict[str, str]:
         groups.setdefault(into.get(key, key), []).extend(names)
     out: dict[str, str] = {}
     for key, names in groups.items():
-        if len(names) > 1:
-            main = min(names, key=lambda n: (-counts[n], n != f"{key}村", village_key(n) != key, n))
-            out.update((n, main) for n in names if n != main)
+        # a spelling with its team (下营村四社) is never the row's name: its village as typed is
+        plain = [n for n in names if village_and_team(n)[1] is None]
+        if plain:
+            if len(names) > 1:
+                main = min(plain, key=lambda n: (-counts[n], n != f"{key}村", village_key(n) != key, n))
+                out.update((n, main) for n in names if n != main)
+            continue
+        spelt: dict[str, int] = {}
+        for n in names:
+            village = village_and_team(n)[0]
+            spelt[village] = spelt.get(village, 0) + counts[n]
+        main = min(spelt, key=lambda n: (-spelt[n], n != f"{key}村", village_key(n) != key, n))
+        out.update((n, main) for n in names)
     return out
 
 

@@ -1,0 +1,94 @@
+"""Session 12: more 汇总 figures against counts made by hand from workbook-standard.md.
+
+Each test builds its books with tests/bookfactory.py, writes the expected figures out by hand from
+the standard's words ("How a workbook is read", "Duplicates", "How totals are counted") with the
+arithmetic in comments, runs ``lianhu consolidate`` as a clerk does and checks the 汇总 sheet, the
+JSON and that every row read is counted or listed in 未计入 (helpers from tests/test_hand_counts.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bookfactory import card, diary, roster_xlsx, write_book
+from test_hand_counts import Run, accounted, check, conservative, figures
+
+D = dt.date
+LOAN, DEEDS, HELP = "担保贷款(元)", "办实事(件)", "帮耕帮畜(次)"
+
+
+# --- a village written with its team in the 村 cell ------------------------------------------------
+
+
+def test_a_village_written_with_its_team_is_that_village(tmp_path):
+    """Cadres write a household's address as they say it: 村 `下营村四社` (社 `四社` beside it). The
+    standard counts "per village (the card's 村)", and values are "read as a person meant them":
+    the village is 下营村. The cadre's own book (王明.xlsx) writes 下营村四社 where the village's
+    merged book writes 下营村 for the same card A: "the same card (same 卡号, same content in every
+    column both books have) in two files ... is counted once". 倪家营村's only card writes its 村 as
+    `倪家营村6组` in every book: it is 倪家营村, not a village of its own."""
+    col = tmp_path / "收集"
+    a_mine = card("A", 村="下营村四社", 社="四社", 户主="缪红")
+    a_village = card("A", 村="下营村", 社="四社", 户主="缪红")
+    visits = [diary("A", D(2010, 3, 6), **{LOAN: 3000}), diary("A", D(2010, 4, 6), 形式="电话联系")]
+    write_book(col / "王明.xlsx", [a_mine], visits)
+    write_book(col / "下营村.xlsx", [a_village, card("B", 社="四社", 户主="缪锋", 结对日期=D(2010, 7, 1))],
+               [*visits, diary("B", D(2010, 7, 20), **{HELP: 2})])
+    write_book(col / "倪家营村.xlsx", [card("C", 村="倪家营村6组", 社="6组", 户主="宋燕林")],
+               [diary("C", D(2010, 5, 5), 服务类别="政策宣传")])
+    run = Run(col, tmp_path / "汇总表.xlsx", "--period", "2010")
+    # 下营村: A (linked 2010-01-05: Jan–Dec = 12 months expected; 入户访谈 in March met; any diary in
+    # March and April) + B (linked 2010-07-01: Jul–Dec = 6 months; July met both ways): 2 致富明星户,
+    # 入户访谈 2 (A March, B July), 担保贷款 3000, 帮耕帮畜 2, 应 18, 实访谈 2, 实日记 3.
+    xy = figures(致富明星户=2, 入户访谈=2, 担保贷款=3000, 帮耕帮畜=2, 应访谈月数=18, 实访谈月数=2,
+                 应记日记月数=18, 实记日记月数=3)
+    # 倪家营村: C, 12 months expected, May met both ways, one service.
+    nj = figures(致富明星户=1, 入户访谈=1, 提供服务=1, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=1)
+    total = figures(致富明星户=3, 入户访谈=3, 提供服务=1, 担保贷款=3000, 帮耕帮畜=2, 应访谈月数=30, 实访谈月数=3,
+                    应记日记月数=30, 实记日记月数=4)
+    check(run, {"下营村": xy, "倪家营村": nj, "合计": total})
+    # a warning never leaves anything out: exit 0. Of A's two copies the first by file name is
+    # counted (下营村.xlsx sorts before 王明.xlsx), 王明.xlsx's card and visits are repeats; 倪家营村's
+    # 村 cell is told to leave the team out.
+    assert run.exit_code == 0
+    codes = sorted((i["code"], i["file"].rsplit("/", 1)[-1], i["cell"]) for i in run.json["issues"])
+    assert codes == [("duplicate-card", "王明.xlsx", "A3"), ("duplicate-diary", "王明.xlsx", "A3"),
+                     ("duplicate-diary", "王明.xlsx", "A4"), ("village-with-team", "倪家营村.xlsx", "F3")], codes
+    accounted(run, {"王明.xlsx": 3, "下营村.xlsx": 5, "倪家营村.xlsx": 2},
+              {"王明.xlsx": {"duplicate": 3}, "下营村.xlsx": {"counted": 5}, "倪家营村.xlsx": {"counted": 2}})
+
+
+def test_with_a_roster_a_village_written_with_its_team_is_the_rosters_village(tmp_path):
+    """With a roster, 村 "must be on the roster": 下营村四社 and 下营村5组 name the roster's 下营村 (its
+    四社 and 五社), as 下营村委会 does; they were `not-on-roster` errors, each card left out with its
+    visits. No card of the village writes plain 下营村, and without a roster the row is 下营村 too,
+    not 下营村四社 holding 五社's card."""
+    col = tmp_path / "收集"
+    write_book(col / "下营村.xlsx", [
+        conservative("S1", 村="下营村四社", 社="四社", 户主="缪红", 是否转化="是", 结对日期=D(2010, 10, 31)),
+        conservative("S2", 村="下营村5组", 社="五社", 户主="缪锋", 结对日期=D(2010, 12, 31)),
+    ], [
+        diary("S1", D(2010, 10, 31), 发现问题="不愿调整种植", 是否主要问题="是", 解决办法="带去参观",
+              办理结果="当场解决"),
+        diary("S1", D(2010, 11, 30), 形式="电话联系", **{DEEDS: 1}),
+        diary("S2", D(2010, 12, 31), **{LOAN: "0.5万"}),
+    ])
+    roster = roster_xlsx(tmp_path / "名册.xlsx", [["村", "社"], ["下营村", "四社"], ["下营村", "五社"],
+                                                 ["汪家墩村", "五社"]])
+    # Q4 2010 (Oct 1 – Dec 31). S1 linked Oct 31: Oct–Dec = 3 months; 入户访谈 in October, a diary in
+    # October and November; its October row is a main problem solved (是, 当场解决): 解决主要问题 1,
+    # 主要问题已解决户数 1; converted. S2 linked Dec 31 (the period's last day: counted): December
+    # only, met both ways; 担保贷款 0.5万 = 5000. 转化 1 of 2 思想保守户.
+    xy = figures(思想保守户=2, 转化户数=1, 入户访谈=2, 解决主要问题=1, 办实事=1, 担保贷款=5000, 应访谈月数=4,
+                 实访谈月数=2, 应记日记月数=4, 实记日记月数=3, 主要问题已解决户数=1)
+    assert xy["转化率"] == 0.5 and xy["访谈达标率"] == 0.5 and xy["日记达标率"] == 0.75
+    # 汪家墩村 is on the roster and sent nothing: a row of zeros, rates left empty
+    run = Run(col, tmp_path / "汇总表.xlsx", "--period", "2010Q4", "--roster", str(roster))
+    check(run, {"下营村": xy, "汪家墩村": figures(), "合计": xy})
+    assert run.exit_code == 0
+    assert sorted((i["code"], i["cell"]) for i in run.json["issues"]) == [
+        ("village-with-team", "F3"), ("village-with-team", "F4")]
+    accounted(run, {"下营村.xlsx": 5}, {"下营村.xlsx": {"counted": 5}})
+    # without the roster: the one row 下营村
+    run = Run(col, tmp_path / "汇总表2.xlsx", "--period", "2010Q4")
+    check(run, {"下营村": xy, "合计": xy})
