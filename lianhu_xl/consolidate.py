@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
@@ -100,6 +101,16 @@ HEADER = [UNIT_LABEL] + [c.label for c in TOTALS_COLUMNS]
 COUNT_COLUMNS = [c for c in TOTALS_COLUMNS if c.kind != "rate"]
 
 
+def fen(amount: float) -> float:
+    """Money to the fen, half up (四舍五入), as a clerk rounds and Excel shows it under 0.00: the
+    figure to 15 digits (a sum's binary noise dropped), then to 0.01. Python's round() goes by the
+    binary value, half to even: 1234.565 + 0.1 printed 1234.66, 0.125 printed 0.12."""
+    return float(Decimal(format(amount, ".15g")).quantize(_FEN, ROUND_HALF_UP))
+
+
+_FEN = Decimal("0.01")
+
+
 def ratio(numerator: float, denominator: float) -> float | None:
     """A rate from counts; ``None`` (left empty) when the denominator is 0."""
     return numerator / denominator if denominator else None
@@ -164,7 +175,7 @@ class UnitTotals:
         out = cls(unit)
         for item in items:
             out.add(item)
-        out.loans = round(out.loans, 2)
+        out.loans = fen(out.loans)
         return out
 
 
@@ -1114,7 +1125,7 @@ def _unit_list(by_unit: dict[str, UnitTotals], roster: Roster | None) -> list[Un
         for village in roster.villages:
             by_unit.setdefault(village, UnitTotals(village))
     for u in by_unit.values():
-        u.loans = round(u.loans, 2)
+        u.loans = fen(u.loans)
     order = list(roster.villages) if roster is not None else []
     rank = {v: i for i, v in enumerate(order)}
     return sorted(by_unit.values(), key=lambda u: (rank.get(u.unit, len(rank)), u.unit))

@@ -41,6 +41,7 @@ from .consolidate import (
     FileAccount,
     TotalsColumn,
     UnitTotals,
+    fen,
 )
 from .issues import Issue, Report, make_issue
 from .period import Period, month_label, parse_period
@@ -287,7 +288,7 @@ def _counts(src: TotalsSource, row: list[object], positions: dict[str, int], num
         if column.kind != "money" and not float(value).is_integer():
             src.issues.append(_bad(src.file, f"的 {cell}（{column.label}）是 {value:g}，应为整数", cell))
             return None
-        setattr(out, column.attr, round(value, 2) if column.kind == "money" else int(round(value)))
+        setattr(out, column.attr, fen(value) if column.kind == "money" else int(round(value)))
     return out
 
 

@@ -34,6 +34,7 @@ from .consolidate import (
     CardLine,
     Consolidation,
     UnitTotals,
+    fen,
     left_out_note,
     team_order,
 )
@@ -572,7 +573,7 @@ def _cards(wb, st: _Styles, c: Consolidation) -> None:
             out.add(layouts[(float(x.loans).is_integer(), late)],
                     (x.village, x.team, x.card_no, x.head, x.household_type, x.linker, x.linker_kind, x.position,
                      x.link_date, x.id_masked, x.phone_masked, 0 if late else 1, x.interview_expected,
-                     x.interviews, x.entries, x.services, x.solved, x.deeds, round(x.loans, 2), x.plough,
+                     x.interviews, x.entries, x.services, x.solved, x.deeds, fen(x.loans), x.plough,
                      _converted(x), f"{x.file} 第{row}行", note),
                     _height(_lines(where, where_line), _lines(width(x.position), position_line),
                             _lines(width(note), note_line) if note else 1))
@@ -606,7 +607,7 @@ def _entries(wb, st: _Styles, c: Consolidation) -> None:
         for e in entries:
             out.add(layouts[float(e.loans).is_integer()],
                     (e.village, e.card_no, e.day, e.form, int(e.interview), int(e.service), int(e.solved), e.deeds,
-                     round(e.loans, 2), e.plough, e.file, e.sheet, e.row))
+                     fen(e.loans), e.plough, e.file, e.sheet, e.row))
         _title(ws, st, c, what + _continued(out), len(cols) - 1)
         for col, label in enumerate(cols):
             ws.write_string(header, col, label, st.header)

@@ -92,3 +92,47 @@ def test_with_a_roster_a_village_written_with_its_team_is_the_rosters_village(tm
     # without the roster: the one row 下营村
     run = Run(col, tmp_path / "汇总表2.xlsx", "--period", "2010Q4")
     check(run, {"下营村": xy, "合计": xy})
+
+
+# --- money to the fen ------------------------------------------------------------------------------
+
+
+def test_loans_are_rounded_to_the_fen_half_up_as_a_clerk_rounds(tmp_path):
+    """担保贷款(元) is "the sum of that column", printed to the fen. A loan share typed with a tenth of
+    a fen (1234.565, as a calculator gave it) and one of 0.1: the sum is 1234.665 yuan, which a
+    clerk rounds 四舍五入 to 1234.67, and Excel shows 1234.67 under 0.00. Python's round() gave
+    1234.66 (the binary 1234.665 lies just under it), and 0.125 gave 0.12."""
+    col = tmp_path / "收集"
+    write_book(col / "下营村.xlsx", [card("A"), card("B", 村="汪家墩村", 户主="吴吉成")], [
+        diary("A", D(2010, 3, 6), **{LOAN: 1234.565}),
+        diary("A", D(2010, 4, 6), 形式="电话联系", **{LOAN: "0.1元"}),
+        diary("B", D(2010, 3, 6), 形式="电话联系", **{LOAN: "0.13"}),
+    ])
+    run = Run(col, tmp_path / "汇总表.xlsx", "--period", "2010")
+    # 下营村: A, Jan–Dec = 12 months expected, an 入户访谈 in March, diaries in March and April;
+    # 1234.565 + 0.1 = 1234.665 → 1234.67. 汪家墩村: B, 12 months, a diary in March; 0.13.
+    # 合计: 1234.665 + 0.13 = 1234.795 → 1234.80 (= 1234.67 + 0.13, the rows as printed).
+    xy = figures(致富明星户=1, 入户访谈=1, 担保贷款=1234.67, 应访谈月数=12, 实访谈月数=1, 应记日记月数=12, 实记日记月数=2)
+    wj = figures(致富明星户=1, 担保贷款=0.13, 应访谈月数=12, 应记日记月数=12, 实记日记月数=1)
+    total = figures(致富明星户=2, 入户访谈=1, 担保贷款=1234.80, 应访谈月数=24, 实访谈月数=1, 应记日记月数=24,
+                    实记日记月数=3)
+    check(run, {"下营村": xy, "汪家墩村": wj, "合计": total})
+    table = run.table()  # to the fen exactly, not within a tolerance
+    assert (table["下营村"]["担保贷款(元)"], table["合计"]["担保贷款(元)"]) == (1234.67, 1234.80)
+    # the 联户清单 (each card's sums: its column adds up to the 汇总) says the same
+    listed = run.sheet("联户清单")
+    at = next(i for i, r in enumerate(listed) if r and "担保贷款(元)" in r)
+    loans = {r[listed[at].index("卡号")]: r[listed[at].index("担保贷款(元)")] for r in listed[at + 1:] if r[0]}
+    assert loans == {"A": 1234.67, "B": 0.13}, loans
+    # and the terminal's table
+    assert "1,234.67" in terminal_text(col, tmp_path / "汇总表3.xlsx")
+
+
+def terminal_text(folder, out) -> str:
+    from click.testing import CliRunner
+
+    from lianhu_xl.cli import cli
+
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "-j", "1", "--no-cache",
+                                      "--period", "2010"])
+    return result.stdout
