@@ -1050,9 +1050,11 @@ _NO = {"否", "不是", "不是的", "×", "✗", "✘", "✕", "✖", "╳", "�
        "FALSE", "0"}
 
 
-def parse_yesno(value: object) -> bool | None:
+def parse_yesno(value: object, word: str | None = None) -> bool | None:
     """是/否, also √ ✓ Y and × N (and Excel's TRUE/FALSE), with a closing mark (是。), and the
-    columns' own words (已转化 / 未转化, 是主要问题 / 不是主要问题: ``_YESNO_WORDS``)."""
+    columns' own words (已转化 / 未转化, 是主要问题 / 不是主要问题: ``_YESNO_WORDS``). ``word``: the
+    one such word the column asks about (转化 for 是否转化): another column's word is no answer to
+    it (是否转化 有进步: progressed, not converted), an error; None takes any."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -1070,7 +1072,9 @@ def parse_yesno(value: object) -> bool | None:
     if key in _YES or key in _NO:
         return key in _YES
     said = _YESNO_WORDS.fullmatch(key)  # 已转化 / 未转化, 有发展 / 没有发展, 是主要问题 / 不是主要问题
-    if said is None and key in _MAIN_OR_NOT:  # 是否主要问题 次要, 一般问题
+    if said is not None and word is not None and said.group(2) != word:
+        raise problem("bad-yesno", detail=f"（“{key}”说的是{_ASKS[said.group(2)]}，不是{_ASKS[word]}）")
+    if said is None and key in _MAIN_OR_NOT and word in (None, "主要问题"):  # 是否主要问题 次要, 一般问题
         return _MAIN_OR_NOT[key]
     if said is None and key[:1] in "是否" and key[1:2] == "(" and key.endswith(")") and "?" not in key:  # 是(主要问题): a note
         return key[0] == "是"
@@ -1086,7 +1090,10 @@ def parse_yesno(value: object) -> bool | None:
 # the yes/no columns' own words, said yes or no: 已转化, 转化了, 有所提高 / 未转化, 没有发展, 不是主要问题
 _YESNO_WORDS = re.compile(r"(尚未|还没有|还没|没有|没能|未能|未|没|无|不是|不属于|不|非)?(?(1)|(?:已经|已|有所|有较大|有明显|"
                           r"有很大|有|是|较大|很大|明显|显著)?)"
-                          r"(?:转化|发展|进步|提高|主要问题)了?")
+                          r"(转化|发展|进步|提高|主要问题)了?")
+# what each of those words asks, to say it under a column asking another
+_ASKS = {"转化": "有没有转化", "发展": "经济有没有发展", "进步": "思想有没有进步", "提高": "认识有没有提高",
+         "主要问题": "问题主要不主要"}
 
 
 # 是否主要问题 said as how main it is: 主要 is 是; 次要, 一般问题 (an ordinary one) are 否

@@ -136,3 +136,35 @@ def terminal_text(folder, out) -> str:
     result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "-j", "1", "--no-cache",
                                       "--period", "2010"])
     return result.stdout
+
+
+# --- 是否转化 answered with another column's word ------------------------------------------------
+
+
+def test_progress_typed_under_converted_is_not_a_conversion(tmp_path):
+    """转化户数 counts "思想保守户 cards with 是否转化 = 是". A cadre answering 是否转化 with the
+    year-end appraisal's words, 有进步 (progressed, not converted) or 有发展, did not say 是: "a
+    value that cannot be read is an error at its cell", and "a row with an error is left out of the
+    totals (and a diary row whose card was left out goes with it)". They were read as 是 and counted
+    converted. The appraisal columns keep their own words (思想有进步 有进步, 经济有发展 有发展 are 是,
+    a warning-free card), and 已转化 / 未转化 stay 是 / 否."""
+    col = tmp_path / "收集"
+    write_book(col / "下营村.xlsx", [
+        conservative("S1", 户主="缪红", 是否转化="已转化", 思想有进步="有进步", 经济有发展="有发展"),
+        conservative("S2", 户主="缪锋", 是否转化="有进步"),
+        conservative("S3", 户主="缪某", 是否转化="有发展"),
+        conservative("S4", 户主="宋燕林", 是否转化="未转化", 认识有提高="有提高"),
+    ], [diary("S1", D(2010, 3, 6)), diary("S2", D(2010, 3, 6)), diary("S4", D(2010, 5, 6), 形式="电话联系")])
+    run = Run(col, tmp_path / "汇总表.xlsx", "--period", "2010")
+    # counted: S1 (converted) and S4 (not): 思想保守户 2, 转化 1 of 2 = 50 %; 12 + 12 months expected;
+    # S1's March visit meets March both ways, S4's May call a diary month only. S2, S3 and S2's
+    # visit are left out.
+    row = figures(思想保守户=2, 转化户数=1, 入户访谈=1, 应访谈月数=24, 实访谈月数=1, 应记日记月数=24, 实记日记月数=2)
+    assert row["转化率"] == 0.5
+    check(run, {"下营村": row, "合计": row})
+    assert run.exit_code == 1
+    errors = sorted((i["code"], i["cell"]) for i in run.json["issues"] if i["severity"] == "error")
+    assert errors == [("bad-yesno", "V4"), ("bad-yesno", "V5")], errors
+    said = next(i["message"] for i in run.json["issues"] if i["cell"] == "V4")
+    assert "有进步" in said and "是否转化" in said, said
+    accounted(run, {"下营村.xlsx": 7}, {"下营村.xlsx": {"counted": 4, "excluded": 3}})
