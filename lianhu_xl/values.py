@@ -332,14 +332,18 @@ def team_number(team: str) -> int | None:
 
 # what is written after a village's own name: 下营村, 下营村委会, 下营村村委会, 下营行政村, 下营村民委员会,
 # 下营村委员会 (村委会 spelt out)
-_VILLAGE_SUFFIX_RE = re.compile(r"(?:村村民委员会|村村委员会|村村委会|村民委员会|村委员会|村委会|行政村|村)$")
+# (村委 for 村委会 as it is said; the village's party branch, 下营村党支部, is the village too)
+_VILLAGE_SUFFIX_RE = re.compile(r"(?:村村民委员会|村村委员会|村村委会|村村委|村民委员会|村委员会|村委会|村委|村党总支|村党支部|"
+                                r"村支部|行政村|村)$")
 _TOWNSHIP_ENDS = "乡镇"  # 倪家营乡倪家营村: the township written before its village
 
 
 # a numbered team written after its village in the 村 cell, as an address is said: 下营村四社, 下营村6组,
 # 下营村委会第六村民小组 (only after 村 and with its unit: 红旗一队 alone may be a village's name)
-_VILLAGE_TEAM_RE = re.compile(r"^(.+?(?:村民委员会|村委员会|村委会|行政村|村))(第?\s*(?:\d{1,3}|[一二三四五六七八九]?十"
-                              r"[一二三四五六七八九]?|[一二三四五六七八九])\s*(?:村民小组|小组|生产队|社|组|队))$")
+# (after a mark or in brackets too: 下营村（四社）, 下营村-4组, 下营村、四社)
+_VILLAGE_TEAM_RE = re.compile(r"^(.+?(?:村民委员会|村委员会|村委会|村委|行政村|村))[-—–、/,.·]?\(?(第?\s*(?:\d{1,3}|"
+                              r"[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*"
+                              r"(?:村民小组|小组|生产队|社|组|队))\)?$")
 
 
 def village_and_team(village: str) -> tuple[str, str | None]:
