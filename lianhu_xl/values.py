@@ -368,9 +368,14 @@ def village_key(village: str) -> str:
 def township_split(village: str) -> list[tuple[str, str]]:
     """(township, village_key of the rest) for each way ``village`` reads as a township's name
     (two characters or more, ending in 乡 or 镇) before a village's (two or more): 倪家营乡倪家营村
-    is (倪家营乡, 倪家营). Whether that is a township only the other names tell (古镇新村)."""
+    is (倪家营乡, 倪家营), and so is 倪家营乡-倪家营村 (a mark between them). Whether that is a township
+    only the other names tell (古镇新村)."""
     key = village_key(village)
-    return [(key[:i], key[i:]) for i in range(2, len(key) - 1) if key[i - 1] in _TOWNSHIP_ENDS]
+    return [(key[:i], rest) for i in range(2, len(key) - 1)
+            if key[i - 1] in _TOWNSHIP_ENDS and len(rest := key[i:].lstrip(_PLACE_MARKS)) >= 2]
+
+
+_PLACE_MARKS = "-—–、/,.·"  # between a township and its village, a village and its team (NFKC-folded)
 
 
 def same_village(a: str, b: str) -> bool:

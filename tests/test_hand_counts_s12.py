@@ -172,8 +172,8 @@ def test_progress_typed_under_converted_is_not_a_conversion(tmp_path):
 
 def test_a_village_written_as_its_committee_branch_or_with_its_team_after_a_mark(tmp_path):
     """More ways the one village 下营村 is written in 村: 下营村委 (村委会 as it is said), 下营村党支部
-    (the village's branch), 下营村（四社）, 下营村-5组 and 下营村、六社. Each is 下营村: one row of
-    the 汇总, not five rows each holding one household."""
+    (the village's branch), 下营村（四社）, 下营村-5组, 下营村、六社 and 倪家营乡—下营村. Each is
+    下营村: one row of the 汇总, not six rows more each holding one household."""
     col = tmp_path / "收集"
     write_book(col / "下营村.xlsx", [
         backward("L1", 村="下营村", 社="四社", 户主="徐学福"),
@@ -182,13 +182,14 @@ def test_a_village_written_as_its_committee_branch_or_with_its_team_after_a_mark
         backward("L4", 村="下营村（四社）", 社="四社", 户主="缪锋"),
         backward("L5", 村="下营村-5组", 社="五社", 户主="缪某"),
         backward("L6", 村="下营村、六社", 社="六社", 户主="宋燕林", 结对日期=D(2010, 9, 1)),
-    ], [diary(no, D(2010, 9, 30), **{HELP: 1}) for no in ("L1", "L2", "L3", "L4", "L5", "L6")])
+        backward("L7", 村="倪家营乡—下营村", 社="六社", 户主="宋玉林"),
+    ], [diary(no, D(2010, 9, 30), **{HELP: 1}) for no in ("L1", "L2", "L3", "L4", "L5", "L6", "L7")])
     run = Run(col, tmp_path / "汇总表.xlsx", "--period", "2010Q3")
-    # Q3 (Jul–Sep): L1–L5 linked 2010-01-05, 3 months each; L6 linked Sep 1, September only: 16
-    # months expected; each household's 入户访谈 on Sep 30 meets September: 6 met. 帮耕帮畜 6.
-    row = figures(经济落后户=6, 入户访谈=6, 帮耕帮畜=6, 应访谈月数=16, 实访谈月数=6, 应记日记月数=16, 实记日记月数=6)
+    # Q3 (Jul–Sep): L1–L5 and L7 linked 2010-01-05, 3 months each; L6 linked Sep 1, September only:
+    # 19 months expected; each household's 入户访谈 on Sep 30 meets September: 7 met. 帮耕帮畜 7.
+    row = figures(经济落后户=7, 入户访谈=7, 帮耕帮畜=7, 应访谈月数=19, 实访谈月数=7, 应记日记月数=19, 实记日记月数=7)
     check(run, {"下营村": row, "合计": row})
     assert run.exit_code == 0
     told = sorted((i["code"], i["cell"]) for i in run.json["issues"])
-    assert told == [("village-name-variant", "F4"), ("village-name-variant", "F5"), ("village-with-team", "F6"),
-                    ("village-with-team", "F7"), ("village-with-team", "F8")], told
+    assert told == [("village-name-variant", "F4"), ("village-name-variant", "F5"), ("village-name-variant", "F9"),
+                    ("village-with-team", "F6"), ("village-with-team", "F7"), ("village-with-team", "F8")], told
