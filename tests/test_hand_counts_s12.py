@@ -11,10 +11,16 @@ from __future__ import annotations
 import datetime as dt
 
 from bookfactory import card, diary, roster_xlsx, write_book
-from test_hand_counts import Run, accounted, backward, check, conservative, figures
+from test_hand_counts import Run, accounted, check, conservative, figures
 
 D = dt.date
 LOAN, DEEDS, HELP = "担保贷款(元)", "办实事(件)", "帮耕帮畜(次)"
+
+
+def backward(no: str, **over: object) -> dict[str, object]:
+    """A 党员's 经济落后户 card (李胜 unless another linker is given)."""
+    return card(no, **{"联系人": "李胜", "联系人类别": "党员", "联系户类型": "经济落后户",
+                       "基期人均纯收入(元)": 2500, **over})
 
 
 # --- a village written with its team in the 村 cell ------------------------------------------------
@@ -193,3 +199,136 @@ def test_a_village_written_as_its_committee_branch_or_with_its_team_after_a_mark
     told = sorted((i["code"], i["cell"]) for i in run.json["issues"])
     assert told == [("village-name-variant", "F4"), ("village-name-variant", "F5"), ("village-name-variant", "F9"),
                     ("village-with-team", "F6"), ("village-with-team", "F7"), ("village-with-team", "F8")], told
+
+
+# --- a township's quarter with everything at once, and the county over two townships ---------------
+
+
+def _first_quarter_2012(root):
+    """倪家营乡's books for 2012Q1 (Jan 1 – Mar 31, 2012: a leap year): a 乡干部's own book beside
+    the village's merged book (one card and one visit in both), a monthly diary-only book, a card
+    linked on the leap day with a visit the day before, a card linked on the quarter's last day and
+    one the day after, one household linked by two cadres (S1 and L2), a 村 written with its team,
+    a card number reused for two households in two books, money in 万, a 合计 line, a bad date and
+    a visit naming no card."""
+    col = root / "倪家营乡"
+    z1 = card("Z1", 户主="李进忠", 结对日期=D(2011, 11, 20))
+    z1_first = diary("Z1", D(2012, 1, 5), 服务类别="政策宣传", **{DEEDS: 1})
+    write_book(col / "王明.xlsx", [z1, card("Z2", 村="倪家营村", 社="四社", 户主="宋燕林", 结对日期=D(2012, 2, 29))], [
+        z1_first,
+        diary("Z1", D(2012, 2, 29), 形式="电话联系", **{LOAN: "1.2万"}),
+        diary("Z1", D(2012, 3, 31), 发现问题="缺资金", 是否主要问题="是", 解决办法="担保贷款", 办理结果="协调解决"),
+        diary("Z2", D(2012, 2, 28)),                   # the day before its link: a warning, counted
+        diary("Z2", D(2012, 4, 1)),                    # after the quarter
+    ])
+    write_book(col / "下营村.xlsx", [
+        z1,
+        conservative("S1", 社="四社", 户主="缪红", 结对日期=D(2011, 6, 1), 是否转化="是"),
+        conservative("S2", 村="下营村四社", 社="四社", 户主="缪锋", 联系人="缪红荣", 联系人类别="社干部",
+                     结对日期=D(2012, 3, 31), 是否转化="否"),
+        backward("L1", 社="五社", 户主="徐学福", 结对日期=D(2012, 4, 1)),
+        backward("L2", 社="四社", 户主="缪红", 结对日期=D(2012, 1, 10), **{"基期人均纯收入(元)": 2000}),
+        {"卡号": "合计", "联系人": "5户"},
+    ], [
+        z1_first,
+        diary("S1", D(2012, 1, 15), 服务类别="政策宣传、市场信息"),
+        diary("S1", D(2012, 1, 20)),
+        diary("S1", D(2012, 3, 1), 形式="集中座谈", 发现问题="不愿调整", 是否主要问题="√", 解决办法="谈心",
+              办理结果="当场解决"),
+        diary("S2", D(2012, 3, 31), **{HELP: "2次"}),
+        diary("L1", D(2012, 3, 15), **{LOAN: 5000}),  # its card linked after the quarter
+        diary("L2", D(2012, 2, 10), **{LOAN: "3,000元"}),
+        diary("L2", D(2012, 2, 10), 形式="电话联系"),
+        diary("L2", "2012.2.30"),                       # no such day: an error
+        diary("X9", D(2012, 2, 11)),                    # no such card
+    ])
+    write_book(col / "倪家营村-3月日记.xlsx", None, [
+        diary("Z2", D(2012, 3, 10), 服务类别="实用技术"),
+        diary("S1", D(2012, 3, 5), 形式="电话联系"),
+    ])
+    w1 = backward("W1", 村="汪家墩村", 社="五社", 户主="吴吉成", 联系人="王培义", 结对日期=D(2012, 1, 31))
+    write_book(col / "汪家墩村.xlsx", [w1, backward("W9", 村="汪家墩村", 社="五社", 户主="吴某")], [
+        diary("W1", D(2012, 1, 31)), diary("W1", D(2012, 2, 15), **{HELP: 1}), diary("W9", D(2012, 1, 10)),
+    ])
+    write_book(col / "汪家墩村补.xlsx", [backward("W9", 村="汪家墩村", 社="五社", 户主="吴另")], [])
+    return col
+
+
+def test_a_townships_first_quarter_of_2012_counted_by_hand(tmp_path):
+    col = _first_quarter_2012(tmp_path)
+    run = Run(col, tmp_path / "倪家营乡汇总表.xlsx", "--period", "2012Q1", "--title", "倪家营乡")
+    # Cards counted ("linked by the period's end", no error, no conflicting copy): Z1 (once), Z2,
+    # S1, S2 (its 村 下营村四社 is 下营村), L2, W1. L1 is linked the day after the quarter; both W9
+    # (one number, two households) are left out with W9's visit.
+    # Visits counted ("dated inside it", of cards not left out; L1's too: a visit before 结对日期
+    # is a warning):
+    #   Z1: 1-05 入户访谈 (service, 1 deed; counted once), 2-29 电话 12000, 3-31 入户访谈 main problem
+    #       协调解决. Months Jan–Mar (linked Nov 2011) = 3: 入户访谈 Jan, Mar = 2; diaries 3. Solved.
+    #   Z2: 2-28 入户访谈 (before its link, in its link month), 3-10 入户访谈 (service, diary-only
+    #       book), 4-01 outside. Linked Feb 29: Feb–Mar = 2 months, met 2 and 2.
+    #   S1: 1-15 入户访谈 (service), 1-20 入户访谈 (a second visit in January: 2 visits, 1 month),
+    #       3-01 座谈 main problem 当场解决, 3-05 电话. Jan–Mar = 3: 入户访谈 Jan = 1; diaries Jan,
+    #       Mar = 2. Solved. Converted.
+    #   S2: linked Mar 31 (the last day counts): March = 1 month, 3-31 入户访谈 met both; 帮耕帮畜 2.
+    #   L1: 3-15 入户访谈, 5000: counted in 下营村's 入户访谈 and 担保贷款, no household, no months.
+    #   L2: linked Jan 10: Jan–Mar = 3; 2-10 入户访谈 3000 and 2-10 电话 (another 形式: another
+    #       entry); 入户访谈 Feb = 1, diaries Feb = 1. The 2-30 row is left out.
+    #   W1: linked Jan 31: Jan–Mar = 3; 1-31 and 2-15 入户访谈 (帮耕帮畜 1): met 2 and 2.
+    xy = figures(致富明星户=1, 思想保守户=2, 经济落后户=1, 入户访谈=7, 提供服务=2, 解决主要问题=2, 办实事=1,
+                 担保贷款=20000, 帮耕帮畜=2, 转化户数=1, 应访谈月数=10, 实访谈月数=5, 应记日记月数=10, 实记日记月数=7,
+                 主要问题已解决户数=2)
+    nj = figures(致富明星户=1, 入户访谈=2, 提供服务=1, 应访谈月数=2, 实访谈月数=2, 应记日记月数=2, 实记日记月数=2)
+    wj = figures(经济落后户=1, 入户访谈=2, 帮耕帮畜=1, 应访谈月数=3, 实访谈月数=2, 应记日记月数=3, 实记日记月数=2)
+    total = figures(致富明星户=2, 思想保守户=2, 经济落后户=2, 入户访谈=11, 提供服务=3, 解决主要问题=2, 办实事=1,
+                    担保贷款=20000, 帮耕帮畜=3, 转化户数=1, 应访谈月数=15, 实访谈月数=9, 应记日记月数=15,
+                    实记日记月数=11, 主要问题已解决户数=2)
+    # the village rows add up to the 合计, figure by figure
+    for label, value in total.items():
+        if label not in ("转化率", "访谈达标率", "日记达标率"):
+            assert xy[label] + nj[label] + wj[label] == value, label
+    check(run, {"下营村": xy, "倪家营村": nj, "汪家墩村": wj, "合计": total})
+    assert run.exit_code == 1  # rows left out by errors
+    # every row read: 王明's copy of Z1 and of its first visit are the repeats (下营村.xlsx sorts
+    # first), Z2's April visit and L1's card are outside the quarter, the 合计 line is skipped
+    accounted(run, {"王明.xlsx": 7, "下营村.xlsx": 16, "倪家营村-3月日记.xlsx": 2, "汪家墩村.xlsx": 5,
+                    "汪家墩村补.xlsx": 1},
+              {"王明.xlsx": {"counted": 4, "duplicate": 2, "out_of_period": 1},
+               "下营村.xlsx": {"counted": 12, "out_of_period": 1, "totals_rows": 1, "excluded": 2},
+               "倪家营村-3月日记.xlsx": {"counted": 2},
+               "汪家墩村.xlsx": {"counted": 3, "excluded": 2}, "汪家墩村补.xlsx": {"excluded": 1}})
+
+
+def test_the_county_over_two_townships_is_the_sum_of_their_totals(tmp_path):
+    """"Totals workbooks consolidate again, the same way: several townships' 汇总 sheets into a
+    county's, the rates recomputed from the counts, never averaged." 倪家营乡 as above; 沙河镇's
+    one village: K1 (致富明星户, linked 2011: Jan–Mar = 3 months; 入户访谈 Jan 31 with 0.5万 and
+    Mar 31: met 2 and 2) and K2 (思想保守户 已转化, linked Mar 1: March = 1 month; a call on Mar 2:
+    a diary month, no 入户访谈)."""
+    county = tmp_path / "县"
+    run = Run(_first_quarter_2012(tmp_path), county / "倪家营乡汇总表.xlsx", "--period", "2012Q1",
+              "--title", "倪家营乡")
+    assert run.exit_code == 1
+    sh = tmp_path / "沙河镇"
+    write_book(sh / "沙河村.xlsx", [
+        card("K1", 村="沙河村", 社="一社", 户主="张一", 结对日期=D(2011, 1, 1)),
+        conservative("K2", 村="沙河村", 社="二社", 户主="张二", 结对日期=D(2012, 3, 1), 是否转化="已转化"),
+    ], [diary("K1", D(2012, 1, 31), **{LOAN: "0.5万"}), diary("K1", D(2012, 3, 31)),
+        diary("K2", D(2012, 3, 2), 形式="电话联系")])
+    sha = figures(致富明星户=1, 思想保守户=1, 入户访谈=2, 担保贷款=5000, 转化户数=1, 应访谈月数=4, 实访谈月数=2,
+                  应记日记月数=4, 实记日记月数=3)
+    run = Run(sh, county / "沙河镇汇总表.xlsx", "--period", "2012Q1", "--title", "沙河镇")
+    check(run, {"沙河村": sha, "合计": sha})
+    # 倪家营乡's 合计 (the test above) + 沙河镇's: 转化 2 of 3, 访谈 11 of 19, 日记 14 of 19; the
+    # rates of the two townships averaged would be (50 % + 100 %) / 2 = 75 %, not 2/3.
+    nj = figures(致富明星户=2, 思想保守户=2, 经济落后户=2, 入户访谈=11, 提供服务=3, 解决主要问题=2, 办实事=1,
+                 担保贷款=20000, 帮耕帮畜=3, 转化户数=1, 应访谈月数=15, 实访谈月数=9, 应记日记月数=15,
+                 实记日记月数=11, 主要问题已解决户数=2)
+    both = figures(致富明星户=3, 思想保守户=3, 经济落后户=2, 入户访谈=13, 提供服务=3, 解决主要问题=2, 办实事=1,
+                   担保贷款=25000, 帮耕帮畜=3, 转化户数=2, 应访谈月数=19, 实访谈月数=11, 应记日记月数=19,
+                   实记日记月数=14, 主要问题已解决户数=2)
+    assert both["转化率"] == 2 / 3
+    run = Run(county, tmp_path / "临泽县汇总表.xlsx", "--title", "临泽县")
+    check(run, {"倪家营乡": nj, "沙河镇": sha, "合计": both})
+    # 倪家营乡's sheet says rows were left out: the county is told, its figures are those sheets'
+    assert {i["code"] for i in run.json["issues"] if i["severity"] != "notice"} == {"totals-incomplete"}
+    assert run.exit_code == 0
