@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -41,7 +42,9 @@ from .values import (
     parse_number,
     parse_text,
     parse_yesno,
+    team_number,
     title_year,
+    village_key,
     village_of_title,
     with_year,
 )
@@ -605,6 +608,8 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
     if (kind == CARD_SHEET and not village and "village" in positions and titles and sheet.rows
             and all(_blank(values["village"]) for _, values in sheet.rows)):
         village, detail = village_of_title(titles), "“村”这一列都空着"  # left blank: the title says it
+    if kind == CARD_SHEET and "village" in positions and "team" in positions:
+        _village_team_swapped(book, sheet, name)
     if village:  # every card of 下营村联户卡 is 下营村's: said once, at the title
         for _, values in sheet.rows:
             values["village"] = village
@@ -625,6 +630,30 @@ def _read_sheet(book: BookRows, name: str, kind: str, grid: list[list[object]],
             book.issues.append(make_issue("hidden-rows", book.file, sheet=name, row=unseen[0],
                                           cell=f"{sheet.letters['card_no']}{unseen[0]}", detail=spans(unseen)))
     return sheet
+
+
+def _village_team_swapped(book: BookRows, sheet: SheetRows, name: str) -> None:
+    """Cards whose 村 holds a numbered team (四社, 5组) and whose 社 holds a village (下营村): the
+    two cells typed in each other's column. Read as meant (村 下营村, 社 四社), each cell said where it
+    stands (``sheet.moved``), and the rows told once: the 汇总 had a village named 四社."""
+    swapped: list[int] = []
+    for number, values in sheet.rows:
+        v, t = values.get("village"), values.get("team")
+        if v.__class__ is not str or t.__class__ is not str or team_number(v) is None:  # type: ignore[arg-type]
+            continue
+        folded = "".join(unicodedata.normalize("NFKC", t).split())  # type: ignore[arg-type]
+        if team_number(folded) is not None or village_key(folded) == folded:  # 社 names no village (村, 村委会 …)
+            continue
+        values["village"], values["team"] = t, v
+        layout = dict(sheet.moved.get(number) or sheet.letters)
+        layout["village"], layout["team"] = layout["team"], layout["village"]
+        sheet.moved[number] = layout
+        swapped.append(number)
+    if swapped:
+        first = swapped[0]
+        book.issues.append(make_issue("village-team-swapped", book.file, sheet=name, row=first,
+                                      cell=f"{sheet.letters['village']}{first}", column="村",
+                                      value=str(dict(sheet.rows)[first]["team"]).strip(), detail=spans(swapped)))
 
 
 def _percent_marked(sheet: SheetRows, refs: frozenset[str]) -> None:

@@ -332,3 +332,28 @@ def test_the_county_over_two_townships_is_the_sum_of_their_totals(tmp_path):
     # 倪家营乡's sheet says rows were left out: the county is told, its figures are those sheets'
     assert {i["code"] for i in run.json["issues"] if i["severity"] != "notice"} == {"totals-incomplete"}
     assert run.exit_code == 0
+
+
+# --- 村 and 社 typed in each other's cell ---------------------------------------------------------
+
+
+def test_a_card_with_its_village_and_team_typed_in_each_others_cell(tmp_path):
+    """A card whose 村 says 四社 and 社 says 下营村 (the two cells typed one column off, or a form
+    printing 社 before 村) is a 下营村 household: "values are read as a person meant them". It was a
+    village row named 四社 in the 汇总, silently (and `not-on-roster` with a roster)."""
+    col = tmp_path / "收集"
+    write_book(col / "下营村.xlsx", [
+        backward("L1", 社="四社", 户主="徐学福"),
+        backward("L2", 村="四社", 社="下营村", 户主="缪成"),
+        backward("L3", 村="5组", 社="下营村委会", 户主="缪红"),
+    ], [diary("L1", D(2010, 3, 6), **{LOAN: 3000}), diary("L2", D(2010, 3, 8)), diary("L3", D(2010, 4, 8))])
+    run = Run(col, tmp_path / "汇总表.xlsx", "--period", "2010")
+    # three 经济落后户 of 下营村, 12 months each; 入户访谈 in March (L1, L2) and April (L3)
+    row = figures(经济落后户=3, 入户访谈=3, 担保贷款=3000, 应访谈月数=36, 实访谈月数=3, 应记日记月数=36, 实记日记月数=3)
+    check(run, {"下营村": row, "合计": row})
+    assert run.exit_code == 0
+    said = [i for i in run.json["issues"] if i["code"] == "village-team-swapped"]
+    assert [(i["cell"], i["severity"]) for i in said] == [("F4", "warning")], said
+    assert "第 4–5 行" in said[0]["message"] and "四社" in said[0]["message"], said[0]["message"]
+    # the spelling 下营村委会 (L3, swapped back) is one more way of writing 下营村
+    assert {i["code"] for i in run.json["issues"]} == {"village-team-swapped", "village-name-variant"}
