@@ -430,8 +430,12 @@ def one_village_names(counts: dict[str, int]) -> dict[str, str]:
 @lru_cache(maxsize=4096)  # a township has a few dozen 社 names, asked for every card
 def team_key(team: str | None) -> str | None:
     """A 社 as the team it names, to compare: a numbered one by its number however it is written
-    (6社, 第六社 and 六社 are all "#6"), a named one (河西社) by its name."""
+    (6社, 第六社 and 六社 are all "#6"; 下营村四社, its village typed before it, is "#4"), a named one
+    (河西社) by its name."""
     number = team_number(team) if team else None
+    if number is None and team:
+        _, part = village_and_team(team)
+        number = team_number(part) if part is not None else None
     return team if number is None else f"#{number}"
 
 

@@ -357,3 +357,20 @@ def test_a_card_with_its_village_and_team_typed_in_each_others_cell(tmp_path):
     assert "第 4–5 行" in said[0]["message"] and "四社" in said[0]["message"], said[0]["message"]
     # the spelling 下营村委会 (L3, swapped back) is one more way of writing 下营村
     assert {i["code"] for i in run.json["issues"]} == {"village-team-swapped", "village-name-variant"}
+
+
+def test_with_a_roster_a_team_written_with_its_village_is_that_team(tmp_path):
+    """社 typed as the whole address, `下营村四社` or `下营村 5组`: the team is 四社 / 五社 of the
+    roster's 下营村. It was `not-on-roster` at the 社 cell: the card and its visits left out."""
+    col = tmp_path / "收集"
+    write_book(col / "下营村.xlsx", [
+        backward("L1", 社="下营村四社", 户主="徐学福"),
+        backward("L2", 社="下营村 5组", 户主="缪成", 结对日期=D(2010, 6, 30)),
+    ], [diary("L1", D(2010, 6, 6), **{DEEDS: 2}), diary("L2", D(2010, 6, 30), 形式="电话联系")])
+    roster = roster_xlsx(tmp_path / "名册.xlsx", [["村", "社"], ["下营村", "四社"], ["下营村", "五社"]])
+    run = Run(col, tmp_path / "汇总表.xlsx", "--period", "2010Q2", "--roster", str(roster))
+    # Q2: L1 (linked Jan 5) Apr–Jun = 3 months, an 入户访谈 in June; L2 (linked Jun 30) June = 1
+    # month, a call in June (a diary month). 办实事 2.
+    row = figures(经济落后户=2, 入户访谈=1, 办实事=2, 应访谈月数=4, 实访谈月数=1, 应记日记月数=4, 实记日记月数=2)
+    check(run, {"下营村": row, "合计": row})
+    assert run.exit_code == 0 and not run.json["issues"], run.json["issues"]
