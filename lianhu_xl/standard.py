@@ -164,6 +164,13 @@ def _yesno(word: str) -> Any:
     return _t(partial(v.parse_yesno, word=word))
 
 
+# each yes/no column reads its own words only: 是否转化 有进步 (the appraisal's word) is no 是
+Developed = Annotated[bool | None, _yesno("发展")]
+Progressed = Annotated[bool | None, _yesno("进步")]
+Improved = Annotated[bool | None, _yesno("提高")]
+Converted = Annotated[bool | None, _yesno("转化")]
+MainProblem = Annotated[bool | None, _yesno("主要问题")]
+
 
 def _choice(choices: tuple[str, ...], required: bool) -> Any:
     return _t(partial(v.parse_choice, choices=choices), required)
@@ -244,13 +251,13 @@ class CardRow(StandardRow):
     year_end_income: Annotated[float | None, _number(0)] = _col(
         "年末人均纯收入(元)", "number", "年末的人均纯收入", "3500", ge=0, width=9, aliases=("年末人均收入", "当年人均纯收入"),
         check_above=INCOME_CHECK)
-    econ_developed: Annotated[bool | None, _yesno("发展")] = _col("经济有发展", "yesno", "年末评议：经济上是否有发展", "是", choices=YESNO, width=7,
+    econ_developed: Developed = _col("经济有发展", "yesno", "年末评议：经济上是否有发展", "是", choices=YESNO, width=7,
                                  aliases=("经济是否有发展", "经济上是否有发展", "经济上有发展"))
-    thought_progressed: Annotated[bool | None, _yesno("进步")] = _col("思想有进步", "yesno", "年末评议：思想上是否有进步", "是", choices=YESNO, width=7,
+    thought_progressed: Progressed = _col("思想有进步", "yesno", "年末评议：思想上是否有进步", "是", choices=YESNO, width=7,
                                      aliases=("思想是否有进步", "思想上是否有进步", "思想上有进步"))
-    awareness_improved: Annotated[bool | None, _yesno("提高")] = _col("认识有提高", "yesno", "年末评议：认识上是否有提高", "是", choices=YESNO, width=7,
+    awareness_improved: Improved = _col("认识有提高", "yesno", "年末评议：认识上是否有提高", "是", choices=YESNO, width=7,
                                      aliases=("认识是否有提高", "认识上是否有提高", "认识上有提高"))
-    converted: Annotated[bool | None, _yesno("转化")] = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=7,
+    converted: Converted = _col("是否转化", "yesno", "思想保守户是否已经转化", "否", choices=YESNO, width=7,
                            aliases=("是否已转化", "是否已经转化", "转化情况", "转化与否", "转化"))
     remarks: Text = _col("备注", "text", "其他需要说明的情况", "", width=10)
 
@@ -296,7 +303,7 @@ class DiaryRow(StandardRow):
                            aliases=("家庭生产生活情况", "生产生活状况", "了解情况", "访谈内容", "走访内容"))
     problem: Note = _col("发现问题", "text", "这次发现的问题；没有就空着（写“无”也按空白算）", "缺少滴灌设备", width=16,
                    aliases=("发现的问题", "存在问题", "存在的问题", "发现的主要问题"))
-    is_main_problem: Annotated[bool | None, _yesno("主要问题")] = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
+    is_main_problem: MainProblem = _col("是否主要问题", "yesno", "是不是这一户的主要问题；不填按“否”", "否",
                                   choices=YESNO, width=7, aliases=("是否为主要问题", "是否是主要问题", "是否主要", "是否属主要问题", "是否属于主要问题", "主要问题(是/否)"))
     solution: Note = _col("解决办法", "text", "打算怎样解决（填了发现问题就应填写）", "协调水管站", width=16,
                       aliases=("解决措施", "解决方法", "解决办法及措施", "解决问题的办法", "解决的办法", "解决问题办法"))
