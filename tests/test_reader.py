@@ -459,3 +459,33 @@ def test_a_line_holding_only_invisible_characters_is_blank(tmp_path, invisible):
     assert [(i.cell, i.code) for i in result.report.issues] == []
     assert result.books[0].summary.card_rows == 2
     assert [(r.row, r.model.linker) for r in result.store.records("联户卡")] == [(2, "王明"), (4, "王明")]
+
+
+def test_lines_of_figures_are_checked_against_running_sums_not_added_up_again(tmp_path, monkeypatch):
+    """Every line holding only figures (no 卡号) is asked whether it is a page's sums: adding up the
+    column above it again each time made a sheet of 8,000 such lines take 20 s (a hostile or
+    careless book). Each row's figure is added once to the running sums (and once more into the
+    part under a line of sums); the lines are still each told, none taken for a sums line."""
+    import xlsxwriter
+
+    from lianhu_xl import reader
+    from lianhu_xl.book import check_file
+    from lianhu_xl.standard import CardRow, DiaryRow, columns_of
+
+    path = tmp_path / "数字.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("联户卡").write_row(0, 0, [c.label for c in columns_of(CardRow)])
+    ws = wb.add_worksheet("联户日记")
+    labels = [c.label for c in columns_of(DiaryRow)]
+    ws.write_row(0, 0, labels)
+    for r in range(1, 301):
+        ws.write_number(r, labels.index("担保贷款(元)"), 1000 + r)
+    wb.close()
+    touched = []
+    add = reader._ColumnSums._add
+    monkeypatch.setattr(reader._ColumnSums, "_add", lambda self, f, acc, idx: (touched.append(len(idx)),
+                                                                               add(self, f, acc, idx))[1])
+    result = check_file(path, path.name)
+    assert sum(touched) <= 2 * 300
+    assert not [i for i in result.issues if i.code == "sums-row"]
+    assert len({i.row for i in result.issues}) == 300  # every line told (its 卡号, 日期, 形式 missing)
